@@ -1,0 +1,299 @@
+//! The headless command line: `kitle import`, `kitle summary`, `kitle customers`,
+//! `kitle demo`. It drives the same engine as the desktop app and is how tests and
+//! benchmarks exercise Kitle end to end. Output is built whole before it is written,
+//! so a failure never leaves half an output behind.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDate;
+use lexopt::prelude::*;
+use polars::prelude::*;
+
+use crate::engine::build::CustomerData;
+use crate::engine::fields::SourceKind;
+use crate::engine::import::mapping::MappingOverride;
+use crate::engine::import::{Progress, ReadOptions, SourceSpec};
+use crate::engine::metrics;
+use crate::engine::workspace::Workspace;
+
+/// Subcommands the CLI knows; anything else starts the desktop app.
+pub const SUBCOMMANDS: &[&str] = &["import", "summary", "customers", "demo", "help", "--help", "-h"];
+
+pub const USAGE: &str = "\
+Kitle: customer segments from your spreadsheets.
+
+Usage:
+  kitle [WORKSPACE.kitle | FILE.csv|.xlsx|.xls|.ods]   open the desktop app
+  kitle import [--customers F] [--orders F] [--spend F] [--sheet NAME]
+               [--map \"Header=field\" ...] [--as-of YYYY-MM-DD] [--json] -o WS.kitle
+  kitle summary WS.kitle [--as-of YYYY-MM-DD] [--json]
+  kitle customers WS.kitle [--format csv|json] [--limit N] [--as-of YYYY-MM-DD]
+  kitle demo DIR [--customers N] [--seed N]
+
+--map applies to every file given; a field is a canonical id (ltv, email …),
+custom, custom:TYPE (text, category, number, money, integer, date, bool, list) or ignore.
+";
+
+/// Runs a subcommand; returns what to print on stdout.
+pub fn run(args: Vec<OsString>) -> Result<String> {
+    let mut args = args.into_iter();
+    let command = args.next().and_then(|a| a.into_string().ok()).unwrap_or_default();
+    let parser = lexopt::Parser::from_args(args);
+    match command.as_str() {
+        "import" => import(parser),
+        "summary" => summary(parser),
+        "customers" => customers(parser),
+        "demo" => demo(parser),
+        _ => Ok(USAGE.to_owned()),
+    }
+}
+
+fn parse_date(value: OsString) -> Result<NaiveDate> {
+    let s = value.string()?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").with_context(|| format!("\"{s}\" is not a date like 2026-04-05"))
+}
+
+fn import(mut p: lexopt::Parser) -> Result<String> {
+    let mut files: Vec<(SourceKind, PathBuf)> = Vec::new();
+    let (mut sheet, mut out, mut as_of, mut json) = (None, None, None, false);
+    let mut maps: Vec<String> = Vec::new();
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("customers") => files.push((SourceKind::Customers, p.value()?.into())),
+            Long("orders") => files.push((SourceKind::Orders, p.value()?.into())),
+            Long("spend") => files.push((SourceKind::Spend, p.value()?.into())),
+            Long("sheet") => sheet = Some(p.value()?.string()?),
+            Long("map") => maps.push(p.value()?.string()?),
+            Short('o') | Long("out") => out = Some(PathBuf::from(p.value()?)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let out = out.ok_or_else(|| anyhow!("Give the workspace to create with -o WS.kitle."))?;
+    if files.is_empty() {
+        bail!("Give at least --customers FILE or --orders FILE.");
+    }
+    let mut ws = Workspace::new(out.file_stem().map_or_else(|| "Kitle".to_owned(), |s| s.to_string_lossy().into_owned()));
+    ws.settings.as_of = as_of;
+    for (kind, path) in files {
+        let mut spec = SourceSpec::new(kind, std::path::absolute(&path).unwrap_or(path));
+        spec.options = ReadOptions { sheet: sheet.clone(), ..ReadOptions::default() };
+        for m in &maps {
+            let o = MappingOverride::parse(m, kind).map_err(|e| anyhow!(e))?;
+            spec.mapping.push(o);
+        }
+        ws.sources.push(spec);
+    }
+    // Build first (this validates the files); then save the workspace.
+    let data = ws.load_data(&out, &Progress::default())?;
+    ws.save(&out)?;
+    if json {
+        Ok(serde_json::to_string_pretty(&data.report)? + "\n")
+    } else {
+        Ok(report_text(&data, &out))
+    }
+}
+
+/// The import report as sentences for a terminal.
+pub fn report_text(data: &CustomerData, workspace: &Path) -> String {
+    let r = &data.report;
+    let mut s = format!("Created {} with {} customers", workspace.display(), r.customers);
+    if data.orders.is_some() {
+        s += &format!(" and {} orders", r.orders_counted);
+    }
+    s += ".\n";
+    for src in &r.sources {
+        s += &format!(
+            "\n{} ({}): {} rows read, {} skipped\n",
+            src.path,
+            src.kind.map_or("?", SourceKind::id),
+            src.rows_read,
+            src.rows_skipped
+        );
+        let mapped: Vec<String> = src
+            .columns
+            .iter()
+            .map(|c| if c.canonical { format!("{} → {}", c.header, c.name) } else { format!("{} → custom {}", c.header, c.ty.id()) })
+            .collect();
+        s += &format!("  columns: {}\n", mapped.join(", "));
+        if !src.ignored_columns.is_empty() {
+            s += &format!("  ignored: {}\n", src.ignored_columns.join(", "));
+        }
+        for note in &src.notes {
+            s += &format!("  {note}\n");
+        }
+        for u in &src.unparsed {
+            s += &format!(
+                "  {} cells of \"{}\" are not a valid {} and were left empty (e.g. {})\n",
+                u.count,
+                u.column,
+                u.expected.id(),
+                u.examples.iter().map(|e| format!("\"{e}\"")).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    if !r.notes.is_empty() {
+        s += "\n";
+        for note in &r.notes {
+            s += &format!("{note}\n");
+        }
+    }
+    s
+}
+
+fn open(path: &Path, as_of: Option<NaiveDate>) -> Result<(Workspace, CustomerData)> {
+    let mut ws = Workspace::load(path)?;
+    if as_of.is_some() {
+        ws.settings.as_of = as_of;
+    }
+    let data = ws.load_data(path, &Progress::default())?;
+    Ok((ws, data))
+}
+
+fn summary(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut as_of, mut json) = (None, None, false);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle summary WS.kitle"))?;
+    let (ws, data) = open(&path, as_of)?;
+    let m = metrics::summary(&data)?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&m)? + "\n");
+    }
+    let money = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.2} {}", ws.settings.currency));
+    let mut s = format!(
+        "{}\nas of {}\ncustomers: {}\ntotal revenue: {}\naverage LTV: {}\n",
+        ws.name,
+        m.as_of,
+        m.customers,
+        money(m.total_revenue),
+        money(m.avg_ltv)
+    );
+    if !m.channels.is_empty() {
+        s += "channels:\n";
+        for c in &m.channels {
+            s += &format!("  {}: {}\n", c.channel, c.customers);
+        }
+    }
+    Ok(s)
+}
+
+fn customers(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut as_of, mut format, mut limit) = (None, None, "csv".to_owned(), None);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("format") => format = p.value()?.string()?,
+            Long("limit") => limit = Some(p.value()?.parse::<usize>()?),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle customers WS.kitle"))?;
+    let (_, data) = open(&path, as_of)?;
+    let df = match limit {
+        Some(n) => data.customers.head(Some(n)),
+        None => data.customers.clone(),
+    };
+    match format.as_str() {
+        "csv" => customers_csv(&df),
+        "json" => customers_json(&df),
+        other => bail!("Unknown format \"{other}\"; use csv or json."),
+    }
+}
+
+/// A cell as plain text: dates as ISO, lists joined with ", ", empty as "".
+pub fn cell_text(value: &AnyValue<'_>) -> String {
+    match value {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => (*s).to_owned(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Date(d) => crate::engine::import::columns::days_to_date(*d).map_or_else(String::new, |d| d.to_string()),
+        AnyValue::Float64(f) => crate::engine::import::table::format_plain_number(*f),
+        AnyValue::List(s) => {
+            let items: Vec<String> = s.iter().map(|v| cell_text(&v)).collect();
+            items.join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn customers_csv(df: &DataFrame) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
+    let columns = df.columns();
+    let mut record = Vec::with_capacity(columns.len());
+    for row in 0..df.height() {
+        record.clear();
+        for c in columns {
+            record.push(cell_text(&c.get(row)?));
+        }
+        w.write_record(&record)?;
+    }
+    Ok(String::from_utf8(w.into_inner().map_err(|e| anyhow!(e.to_string()))?)?)
+}
+
+fn customers_json(df: &DataFrame) -> Result<String> {
+    let columns = df.columns();
+    let mut rows = Vec::with_capacity(df.height());
+    for row in 0..df.height() {
+        let mut obj = serde_json::Map::new();
+        for c in columns {
+            let v = c.get(row)?;
+            let json = match &v {
+                AnyValue::Null => serde_json::Value::Null,
+                AnyValue::Boolean(b) => serde_json::Value::Bool(*b),
+                AnyValue::Int64(i) => serde_json::Value::from(*i),
+                AnyValue::Float64(f) => serde_json::Value::from(*f),
+                AnyValue::List(s) => serde_json::Value::Array(s.iter().map(|v| serde_json::Value::String(cell_text(&v))).collect()),
+                other => serde_json::Value::String(cell_text(other)),
+            };
+            obj.insert(c.name().to_string(), json);
+        }
+        rows.push(serde_json::Value::Object(obj));
+    }
+    Ok(serde_json::to_string_pretty(&rows)? + "\n")
+}
+
+fn demo(mut p: lexopt::Parser) -> Result<String> {
+    let mut dir = None;
+    let mut config = crate::engine::demo::DemoConfig::default();
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if dir.is_none() => dir = Some(PathBuf::from(v)),
+            Long("customers") => config.customers = p.value()?.parse()?,
+            Long("seed") => config.seed = p.value()?.parse()?,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let dir = dir.ok_or_else(|| anyhow!("Give the folder: kitle demo DIR"))?;
+    let path = crate::engine::demo::write_demo_workspace(&dir, &config)?;
+    Ok(format!("Wrote {}\n", path.display()))
+}
+
+/// Entry point for `main`: prints the output or the error, returns the exit code.
+pub fn main_with(args: Vec<OsString>) -> std::process::ExitCode {
+    match run(args) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+                return std::process::ExitCode::from(1);
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kitle: {e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! The canonical fields Kitle understands, their types, and the header names that
+//! map to them in Shopify, WooCommerce and common English and Turkish exports.
+//! Everything else in a file is kept as a custom field.
+
+use serde::{Deserialize, Serialize};
+
+/// What a column holds; decides parsing, operators and formatting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// Free text or an identifier.
+    Text,
+    /// Text with few distinct values (channel, city …).
+    Category,
+    /// A number.
+    Number,
+    /// An amount in the workspace currency.
+    Money,
+    /// A whole number (counts, days).
+    Integer,
+    Date,
+    /// Yes or no.
+    Bool,
+    /// A list of short texts (tags).
+    List,
+}
+
+impl FieldType {
+    pub fn id(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Category => "category",
+            FieldType::Number => "number",
+            FieldType::Money => "money",
+            FieldType::Integer => "integer",
+            FieldType::Date => "date",
+            FieldType::Bool => "bool",
+            FieldType::List => "list",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.id() == id)
+    }
+
+    pub const ALL: [FieldType; 8] = [
+        FieldType::Text,
+        FieldType::Category,
+        FieldType::Number,
+        FieldType::Money,
+        FieldType::Integer,
+        FieldType::Date,
+        FieldType::Bool,
+        FieldType::List,
+    ];
+
+    pub fn is_numeric(self) -> bool {
+        matches!(self, FieldType::Number | FieldType::Money | FieldType::Integer)
+    }
+}
+
+/// The kind of file a data source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// One row per customer.
+    Customers,
+    /// One row per order or per order line.
+    Orders,
+    /// Marketing spend per channel per day or month.
+    Spend,
+}
+
+impl SourceKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            SourceKind::Customers => "customers",
+            SourceKind::Orders => "orders",
+            SourceKind::Spend => "spend",
+        }
+    }
+}
+
+/// A field Kitle knows by name.
+#[derive(Debug)]
+pub struct CanonicalField {
+    pub id: &'static str,
+    pub ty: FieldType,
+    /// Header names (folded, see [`header_key`]) in priority order.
+    pub aliases: &'static [&'static str],
+}
+
+const fn f(id: &'static str, ty: FieldType, aliases: &'static [&'static str]) -> CanonicalField {
+    CanonicalField { id, ty, aliases }
+}
+
+use FieldType::{Bool, Category, Date, Integer, List, Money, Text};
+
+const CUSTOMER_ID: &[&str] = &[
+    "customer id", "customerid", "musteri no", "musteri id", "musteri numarasi", "musteri kodu",
+    "cari kod", "cari kodu", "cari no", "uye no", "uye id", "user id", "kullanici id", "client id",
+];
+const EMAIL: &[&str] = &[
+    "email", "e-mail", "e mail", "e-posta", "e posta", "eposta", "e-posta adresi", "eposta adresi", "email address",
+    "mail", "customer email", "billing email", "musteri e-posta",
+];
+const PHONE: &[&str] = &[
+    "phone", "telefon", "tel", "gsm", "cep telefonu", "cep", "mobile", "phone number", "telefon numarasi",
+    "default address phone", "billing phone", "cep tel",
+];
+const FIRST_NAME: &[&str] = &["first name", "firstname", "ad", "adi", "isim", "given name", "billing first name"];
+const LAST_NAME: &[&str] =
+    &["last name", "lastname", "soyad", "soyadi", "soyisim", "surname", "family name", "billing last name"];
+const CITY: &[&str] = &["city", "sehir", "il", "sehir/il", "il/sehir", "default address city", "billing city", "town"];
+const REGION: &[&str] = &[
+    "region", "province", "state", "bolge", "province code", "default address province code", "billing province",
+    "billing province name", "billing state", "state/county",
+];
+const COUNTRY: &[&str] = &[
+    "country", "ulke", "country code", "country / region", "country/region", "default address country code",
+    "billing country",
+];
+const ZIP: &[&str] =
+    &["zip", "zip code", "postal code", "posta kodu", "postcode", "default address zip", "billing zip", "billing postcode"];
+const CHANNEL: &[&str] = &[
+    "channel", "kanal", "geldigi kanal", "edinim kanali", "kaynak", "musteri kaynagi", "acquisition channel",
+    "source", "utm source", "traffic source", "first touch", "attribution", "sales channel", "satis kanali",
+];
+
+const CUSTOMER_FIELDS: &[CanonicalField] = &[
+    f("customer_id", Text, CUSTOMER_ID),
+    f("email", Text, EMAIL),
+    f("phone", Text, PHONE),
+    f("first_name", Text, FIRST_NAME),
+    f("last_name", Text, LAST_NAME),
+    f(
+        "name",
+        Text,
+        &[
+            "name", "ad soyad", "adi soyadi", "ad-soyad", "isim soyisim", "full name", "customer name", "customer",
+            "musteri adi", "musteri ad soyad", "musteri", "billing name", "unvan",
+        ],
+    ),
+    f("city", Category, CITY),
+    f("region", Category, REGION),
+    f("country", Category, COUNTRY),
+    f("zip", Text, ZIP),
+    f("gender", Category, &["gender", "cinsiyet", "sex"]),
+    f("birth_date", Date, &["birth date", "birthdate", "birthday", "date of birth", "dob", "dogum tarihi"]),
+    f(
+        "signup_date",
+        Date,
+        &[
+            "signup date", "sign up date", "kayit tarihi", "uyelik tarihi", "registration date", "date registered",
+            "created at", "date created", "customer since", "joined", "uye olma tarihi",
+        ],
+    ),
+    f("channel", Category, CHANNEL),
+    f("tags", List, &["tags", "etiketler", "etiket", "labels", "segmentler"]),
+    f(
+        "accepts_marketing",
+        Bool,
+        &[
+            "accepts marketing", "accepts email marketing", "email marketing", "pazarlama izni", "eposta izni",
+            "e-posta izni", "iletisim izni", "ticari ileti izni", "newsletter", "bulten", "subscribed",
+            "marketing consent",
+        ],
+    ),
+    f(
+        "ltv",
+        Money,
+        &[
+            "ltv", "clv", "total spent", "total spend", "toplam harcama", "ciro", "toplam ciro", "lifetime value",
+            "customer lifetime value", "yasam boyu deger", "musteri yasam boyu degeri", "amount spent", "money spent",
+            "harcama", "toplam alisveris tutari",
+        ],
+    ),
+    f(
+        "orders",
+        Integer,
+        &[
+            "orders", "total orders", "orders count", "order count", "number of orders", "siparis sayisi",
+            "toplam siparis", "siparis adedi", "toplam siparis sayisi", "alisveris sayisi",
+        ],
+    ),
+    f(
+        "first_order_date",
+        Date,
+        &["first order date", "first order", "ilk siparis tarihi", "ilk siparis", "ilk alisveris tarihi", "first purchase date"],
+    ),
+    f(
+        "last_order_date",
+        Date,
+        &[
+            "last order date", "last order", "son siparis", "son siparis tarihi", "son alisveris tarihi",
+            "son alisveris", "last purchase date", "last active",
+        ],
+    ),
+];
+
+const ORDER_FIELDS: &[CanonicalField] = &[
+    f(
+        "order_id",
+        Text,
+        &[
+            "order id", "order #", "order number", "order no", "order", "siparis no", "siparis numarasi",
+            "siparis id", "siparis kodu", "fatura no", "fis no", "belge no", "invoice no", "invoiceno", "invoice", "name", "id",
+        ],
+    ),
+    f("customer_id", Text, CUSTOMER_ID),
+    f("email", Text, EMAIL),
+    f(
+        "order_date",
+        Date,
+        &[
+            "order date", "created at", "date", "tarih", "siparis tarihi", "fatura tarihi", "islem tarihi",
+            "date created", "order created", "invoicedate", "invoice date", "paid at",
+        ],
+    ),
+    f(
+        "total",
+        Money,
+        &[
+            "total", "order total", "net sales", "toplam", "toplam tutar", "tutar", "siparis tutari", "genel toplam",
+            "amount", "net tutar", "grand total", "satis tutari", "total amount",
+        ],
+    ),
+    f("quantity", FieldType::Number, &["quantity", "qty", "lineitem quantity", "adet", "miktar", "items sold"]),
+    f(
+        "unit_price",
+        Money,
+        &["unit price", "unitprice", "lineitem price", "birim fiyat", "birim fiyati", "fiyat", "price"],
+    ),
+    f(
+        "status",
+        Category,
+        &["status", "financial status", "order status", "durum", "siparis durumu", "odeme durumu"],
+    ),
+    f("refunded", Money, &["refunded amount", "refund", "refunds", "refunded", "iade tutari", "iade"]),
+    f("cancelled_at", Date, &["cancelled at", "canceled at", "iptal tarihi"]),
+    f("channel", Category, CHANNEL),
+    // Customer details that order exports carry, used when orders create the customers.
+    f("name", Text, &["billing name", "customer", "customer name", "musteri", "musteri adi", "ad soyad", "adi soyadi"]),
+    f("first_name", Text, FIRST_NAME),
+    f("last_name", Text, LAST_NAME),
+    f("phone", Text, PHONE),
+    f("city", Category, CITY),
+    f("region", Category, REGION),
+    f("country", Category, COUNTRY),
+    f("zip", Text, ZIP),
+];
+
+const SPEND_FIELDS: &[CanonicalField] = &[
+    f("channel", Category, &["channel", "kanal", "platform", "source", "kaynak", "mecra", "campaign channel"]),
+    f("period", Text, &["period", "month", "date", "day", "week", "tarih", "ay", "donem", "gun", "reporting starts"]),
+    f(
+        "spend",
+        Money,
+        &[
+            "spend", "cost", "amount spent", "harcama", "maliyet", "butce", "reklam harcamasi", "tutar", "amount",
+            "reklam maliyeti",
+        ],
+    ),
+];
+
+/// Fields computed for every customer, relative to the workspace's as-of date.
+pub const DERIVED_FIELDS: &[(&str, FieldType)] = &[
+    ("aov", Money),
+    ("days_since_last_order", Integer),
+    ("tenure_days", Integer),
+    ("age", Integer),
+];
+
+/// The canonical fields a file of this kind can map to.
+pub fn canonical_fields(kind: SourceKind) -> &'static [CanonicalField] {
+    match kind {
+        SourceKind::Customers => CUSTOMER_FIELDS,
+        SourceKind::Orders => ORDER_FIELDS,
+        SourceKind::Spend => SPEND_FIELDS,
+    }
+}
+
+pub fn canonical_field(kind: SourceKind, id: &str) -> Option<&'static CanonicalField> {
+    canonical_fields(kind).iter().find(|f| f.id == id)
+}
+
+/// The customer table's canonical and derived fields, in display order.
+pub fn customer_columns() -> impl Iterator<Item = (&'static str, FieldType)> {
+    CUSTOMER_FIELDS.iter().map(|f| (f.id, f.ty)).chain(DERIVED_FIELDS.iter().copied())
+}
+
+pub fn is_customer_column(id: &str) -> bool {
+    customer_columns().any(|(c, _)| c == id)
+}
+
+/// A header reduced for matching: folded (case, accents, Turkish i), units in
+/// brackets removed (`Toplam Harcama (TL)` → `toplam harcama`), separators as spaces.
+pub fn header_key(header: &str) -> String {
+    let folded = super::text::fold(header);
+    let mut without_units = String::with_capacity(folded.len());
+    let mut depth = 0i32;
+    for ch in folded.chars() {
+        match ch {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = (depth - 1).max(0),
+            _ if depth == 0 => without_units.push(ch),
+            _ => {}
+        }
+    }
+    let spaced: String =
+        without_units.chars().map(|c| if c == '_' || c == '.' || c == ':' || c == '*' { ' ' } else { c }).collect();
+    let key = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Kept as written when brackets were all there was, e.g. "(TL)".
+    if key.is_empty() { folded.trim().to_owned() } else { key }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_keys_ignore_case_accents_and_units() {
+        assert_eq!(header_key("Toplam Harcama (TL)"), "toplam harcama");
+        assert_eq!(header_key("  Şehir/İl "), "sehir/il");
+        assert_eq!(header_key("Customer_ID"), "customer id");
+        assert_eq!(header_key("Amount spent [TRY]"), "amount spent");
+    }
+
+    #[test]
+    fn aliases_are_stored_as_keys() {
+        for kind in [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend] {
+            for field in canonical_fields(kind) {
+                for alias in field.aliases {
+                    assert_eq!(&header_key(alias), alias, "alias of {} must be written as its key", field.id);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Turns raw columns into typed polars columns. Canonical fields have a fixed type;
+//! custom columns get one inferred from their values. Cells that do not parse become
+//! empty and are counted, with examples, for the import report.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::parse::{
+    DateStyle, DayMonthOrder, DecimalSeparator, NumberStyle, clean_identifier, excel_serial_to_date, parse_bool,
+    parse_compact_date, parse_tags,
+};
+use super::table::{CellRef, RawColumn};
+use crate::engine::fields::FieldType;
+
+/// Values looked at when inferring a custom column's type.
+const INFER_SAMPLE: usize = 20_000;
+
+/// Per-file context that decides defaults for unclear conventions.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseContext {
+    /// Used when a column's values don't show their decimal separator.
+    pub decimal_fallback: DecimalSeparator,
+    /// Used when a column's dates don't show whether the day or month is first.
+    pub date_fallback: DayMonthOrder,
+}
+
+/// A typed column and what went wrong while parsing it.
+#[derive(Debug, Clone)]
+pub struct ParsedColumn {
+    pub series: Series,
+    pub ty: FieldType,
+    pub unparsed: usize,
+    pub examples: Vec<String>,
+    /// Set when a date column's day/month order had to be assumed.
+    pub ambiguous_dates: Option<DayMonthOrder>,
+}
+
+/// Days from 0001-01-01 (chrono's CE day) to 1970-01-01, polars' date epoch.
+const UNIX_EPOCH_CE_DAYS: i32 = 719_163;
+
+pub fn date_to_days(date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    date.num_days_from_ce() - UNIX_EPOCH_CE_DAYS
+}
+
+pub fn days_to_date(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days + UNIX_EPOCH_CE_DAYS)
+}
+
+struct Problems {
+    count: usize,
+    examples: Vec<String>,
+}
+
+impl Problems {
+    fn new() -> Self {
+        Self { count: 0, examples: Vec::new() }
+    }
+
+    fn add(&mut self, cell: CellRef<'_>) {
+        self.count += 1;
+        if self.examples.len() < 3 {
+            if let Some(t) = cell.as_text() {
+                let t: String = t.chars().take(40).collect();
+                if !self.examples.contains(&t) {
+                    self.examples.push(t);
+                }
+            }
+        }
+    }
+}
+
+/// Parses a column as the given type.
+pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContext) -> ParsedColumn {
+    let name = PlSmallStr::from_str(name);
+    let mut problems = Problems::new();
+    let mut ambiguous_dates = None;
+    let n = raw.len();
+    let series = match ty {
+        FieldType::Text | FieldType::Category => {
+            let ca: StringChunked = (0..n)
+                .map(|i| match raw.get(i) {
+                    CellRef::Text(t) => {
+                        let t = clean_identifier(t);
+                        (!t.is_empty()).then_some(Cow::Borrowed(t))
+                    }
+                    other => other.as_text(),
+                })
+                .collect();
+            ca.with_name(name).into_series()
+        }
+        FieldType::Number | FieldType::Money | FieldType::Integer => {
+            let style = number_style(raw, ctx);
+            let values = (0..n).map(|i| {
+                let cell = raw.get(i);
+                let v = match cell {
+                    CellRef::Empty => return None,
+                    CellRef::Number(v) => Some(v),
+                    CellRef::Bool(b) => Some(f64::from(u8::from(b))),
+                    CellRef::Text(t) => style.parse(t),
+                    CellRef::DateTime(_) => None,
+                };
+                if v.is_none() {
+                    problems.add(cell);
+                }
+                v
+            });
+            if ty == FieldType::Integer {
+                #[allow(clippy::cast_possible_truncation)]
+                let ca: Int64Chunked = values.map(|v| v.map(|v| v.round() as i64)).collect();
+                ca.with_name(name).into_series()
+            } else {
+                let ca: Float64Chunked = values.collect();
+                ca.with_name(name).into_series()
+            }
+        }
+        FieldType::Date => {
+            let texts: Vec<Cow<'_, str>> = raw.texts().take(200_000).collect();
+            let style = DateStyle::detect(texts.iter().map(AsRef::as_ref), ctx.date_fallback);
+            if style.ambiguous {
+                ambiguous_dates = Some(style.order);
+            }
+            let ca: Int32Chunked = (0..n)
+                .map(|i| {
+                    let cell = raw.get(i);
+                    let d = match cell {
+                        CellRef::Empty => return None,
+                        CellRef::DateTime(dt) => Some(dt.date()),
+                        CellRef::Number(v) => number_as_date(v),
+                        CellRef::Text(t) => style.parse(t),
+                        CellRef::Bool(_) => None,
+                    };
+                    if d.is_none() {
+                        problems.add(cell);
+                    }
+                    d.map(date_to_days)
+                })
+                .collect();
+            ca.with_name(name).into_date().into_series()
+        }
+        FieldType::Bool => {
+            let ca: BooleanChunked = (0..n)
+                .map(|i| {
+                    let cell = raw.get(i);
+                    let b = match cell {
+                        CellRef::Empty => return None,
+                        CellRef::Bool(b) => Some(b),
+                        CellRef::Number(v) => (v == 0.0 || v == 1.0).then_some(v == 1.0),
+                        CellRef::Text(t) => parse_bool(t),
+                        CellRef::DateTime(_) => None,
+                    };
+                    if b.is_none() {
+                        problems.add(cell);
+                    }
+                    b
+                })
+                .collect();
+            ca.with_name(name).into_series()
+        }
+        FieldType::List => {
+            let ca: ListChunked = (0..n)
+                .map(|i| {
+                    raw.get(i).as_text().map(|t| {
+                        let tags = parse_tags(&t);
+                        let ca: StringChunked = tags.iter().map(|s| Some(s.as_str())).collect();
+                        ca.into_series()
+                    })
+                })
+                .collect();
+            ca.with_name(name).into_series()
+        }
+    };
+    ParsedColumn { series, ty, unparsed: problems.count, examples: problems.examples, ambiguous_dates }
+}
+
+fn number_style(raw: &RawColumn, ctx: ParseContext) -> NumberStyle {
+    match raw {
+        RawColumn::Text(t) => NumberStyle::detect((0..t.len()).map(|i| t.get(i)).filter(|s| !s.is_empty()), ctx.decimal_fallback),
+        RawColumn::Cells(_) => {
+            let texts: Vec<Cow<'_, str>> =
+                (0..raw.len()).filter_map(|i| match raw.get(i) { CellRef::Text(t) => Some(Cow::Borrowed(t)), _ => None }).take(5_000).collect();
+            NumberStyle::detect(texts.iter().map(AsRef::as_ref), ctx.decimal_fallback)
+        }
+    }
+}
+
+/// A number in a date column: an Excel serial day, or `yyyymmdd` written as a number.
+fn number_as_date(v: f64) -> Option<NaiveDate> {
+    if v.fract() == 0.0 && (19_000_101.0..=21_001_231.0).contains(&v) {
+        #[allow(clippy::cast_possible_truncation)]
+        return parse_compact_date(&(v as i64).to_string());
+    }
+    excel_serial_to_date(v)
+}
+
+/// Infers the type of a custom column from its values; the header gives hints
+/// (a "Tarih" column of `20260405` values is a date, a "Tags" column a list).
+pub fn infer_type(header: &str, raw: &RawColumn, ctx: ParseContext) -> FieldType {
+    let key = crate::engine::fields::header_key(header);
+    let says_date = ["date", "tarih", "dogum", "created", "updated", "gun", "zaman"].iter().any(|w| key.contains(w));
+    if ["tags", "etiket", "labels"].iter().any(|w| key.contains(w)) {
+        return FieldType::List;
+    }
+    let n = raw.len();
+    let step = (n / INFER_SAMPLE).max(1);
+    let cells: Vec<CellRef<'_>> = (0..n).step_by(step).map(|i| raw.get(i)).filter(|c| !c.is_empty()).collect();
+    if cells.is_empty() {
+        return FieldType::Text;
+    }
+    let total = cells.len();
+    // Most values parse: 95%, or all but one in a small column.
+    let mostly = |count: usize| count * 100 >= total * 95 || (total <= 40 && count >= 3 && count + 1 >= total);
+
+    let texts: Vec<&str> = cells.iter().filter_map(|c| if let CellRef::Text(t) = c { Some(t.trim()) } else { None }).collect();
+    let date_style = DateStyle::detect(texts.iter().copied(), ctx.date_fallback);
+    let dates = cells
+        .iter()
+        .filter(|c| match c {
+            CellRef::DateTime(_) => true,
+            CellRef::Text(t) => {
+                let compact = t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit());
+                (!compact || says_date) && date_style.parse(t).is_some()
+            }
+            CellRef::Number(v) => says_date && number_as_date(*v).is_some(),
+            _ => false,
+        })
+        .count();
+    if mostly(dates) {
+        return FieldType::Date;
+    }
+    let bools = cells
+        .iter()
+        .filter(|c| match c {
+            CellRef::Bool(_) => true,
+            CellRef::Text(t) => !t.bytes().all(|b| b.is_ascii_digit()) && parse_bool(t).is_some(),
+            _ => false,
+        })
+        .count();
+    if mostly(bools) {
+        return FieldType::Bool;
+    }
+    let style = NumberStyle::detect(texts.iter().copied(), ctx.decimal_fallback);
+    let id_like = texts.iter().any(|t| looks_like_identifier(t));
+    let mut numbers = 0usize;
+    let mut integral = true;
+    let mut money = false;
+    for c in &cells {
+        let v = match c {
+            CellRef::Number(v) => Some(*v),
+            CellRef::Text(t) => {
+                money |= t.contains(['₺', '$', '€']) || t.ends_with("TL");
+                style.parse(t)
+            }
+            _ => None,
+        };
+        if let Some(v) = v {
+            numbers += 1;
+            integral &= v.fract() == 0.0;
+        }
+    }
+    if !id_like && mostly(numbers) {
+        return if money {
+            FieldType::Money
+        } else if integral {
+            FieldType::Integer
+        } else {
+            FieldType::Number
+        };
+    }
+    let mut distinct = std::collections::HashSet::new();
+    for t in &texts {
+        distinct.insert(*t);
+        if distinct.len() > 200 {
+            break;
+        }
+    }
+    if distinct.len() <= 200 && (distinct.len() as f64) <= (texts.len() as f64 * 0.5).max(5.0) {
+        FieldType::Category
+    } else {
+        FieldType::Text
+    }
+}
+
+/// Digits that are a code, not a quantity: Excel's text marker, leading zeros, or
+/// more digits than a number keeps exactly.
+fn looks_like_identifier(t: &str) -> bool {
+    t.starts_with('\'')
+        || (t.len() > 1 && t.starts_with('0') && t.bytes().all(|b| b.is_ascii_digit()))
+        || (t.len() > 15 && t.bytes().all(|b| b.is_ascii_digit()))
+        || t.starts_with('+')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::table::TextColumn;
+    use super::*;
+
+    fn text_column(values: &[&str]) -> RawColumn {
+        let mut c = TextColumn::default();
+        for v in values {
+            c.push(v);
+        }
+        RawColumn::Text(c)
+    }
+
+    const CTX: ParseContext = ParseContext { decimal_fallback: DecimalSeparator::Point, date_fallback: DayMonthOrder::DayFirst };
+
+    #[test]
+    fn infers_custom_types() {
+        assert_eq!(infer_type("Puan", &text_column(&["1,5", "2,25", "3"]), CTX), FieldType::Number);
+        assert_eq!(infer_type("Adet", &text_column(&["1", "2", "30"]), CTX), FieldType::Integer);
+        assert_eq!(infer_type("Bakiye", &text_column(&["1.250,00 TL", "3 TL"]), CTX), FieldType::Money);
+        assert_eq!(infer_type("Kod", &text_column(&["0012", "0013"]), CTX), FieldType::Category);
+        assert_eq!(infer_type("Ziyaret", &text_column(&["05.04.2026", "06.04.2026"]), CTX), FieldType::Date);
+        assert_eq!(infer_type("Doğrulandı", &text_column(&["Evet", "Hayır", "evet"]), CTX), FieldType::Bool);
+        assert_eq!(infer_type("Etiketler", &text_column(&["a, b"]), CTX), FieldType::List);
+        assert_eq!(infer_type("Kayıt Günü", &text_column(&["20260405", "20251231"]), CTX), FieldType::Date);
+        assert_eq!(infer_type("Referans", &text_column(&["20260405", "20251231"]), CTX), FieldType::Integer);
+    }
+
+    #[test]
+    fn parses_with_counted_problems() {
+        let col = text_column(&["1.250,50", "", "abc", "7,5"]);
+        let p = parse_column("ltv", &col, FieldType::Money, CTX);
+        let v: Vec<Option<f64>> = p.series.f64().unwrap().iter().collect();
+        assert_eq!(v, vec![Some(1250.5), None, None, Some(7.5)]);
+        assert_eq!((p.unparsed, p.examples), (1, vec!["abc".to_owned()]));
+
+        let dates = text_column(&["05/04/2026", "31/12/2025", "not a date"]);
+        let p = parse_column("d", &dates, FieldType::Date, CTX);
+        let days: Vec<Option<i32>> = p.series.date().unwrap().physical().iter().collect();
+        assert_eq!(days[0].and_then(days_to_date), NaiveDate::from_ymd_opt(2026, 4, 5));
+        assert_eq!(p.unparsed, 1);
+        assert!(p.ambiguous_dates.is_none());
+    }
+}

@@ -1,0 +1,133 @@
+//! Excel and OpenDocument workbooks (`.xlsx`, `.xls`, `.ods`) through calamine.
+//! Cells keep their native types (numbers, dates, booleans). The sheet holding the
+//! table is chosen automatically: the one with the most filled cells under a
+//! header row, so a notes or cover sheet in front is passed over.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+
+use super::reader::{ReadOptions, TableReader, cells_to_columns, clean_headers, find_header_row, no_header_error};
+use super::table::{Cell, RawTable};
+use super::{ImportError, Progress};
+
+pub struct ExcelReader;
+
+impl TableReader for ExcelReader {
+    fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
+        let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| ImportError::NotATable(format!("The workbook could not be opened ({e}); it may be damaged or not a workbook.")))?;
+        let names = workbook.sheet_names();
+        if names.is_empty() {
+            return Err(ImportError::NotATable("The workbook has no sheets.".to_owned()));
+        }
+        let chosen = match &options.sheet {
+            Some(wanted) => {
+                let found = names.iter().find(|n| n.eq_ignore_ascii_case(wanted) || *n == wanted).cloned();
+                let Some(found) = found else {
+                    return Err(ImportError::NotATable(format!(
+                        "The workbook has no sheet named \"{wanted}\"; its sheets are: {}.",
+                        names.join(", ")
+                    )));
+                };
+                let range = workbook
+                    .worksheet_range(&found)
+                    .map_err(|e| ImportError::NotATable(format!("Sheet \"{found}\" could not be read ({e}).")))?;
+                (found, range)
+            }
+            None => {
+                let mut best: Option<(String, calamine::Range<Data>, usize)> = None;
+                for name in &names {
+                    let Ok(range) = workbook.worksheet_range(name) else { continue };
+                    let score = table_score(&range);
+                    if best.as_ref().is_none_or(|(_, _, s)| score > *s) {
+                        best = Some((name.clone(), range, score));
+                    }
+                    if progress.is_cancelled() {
+                        return Err(ImportError::Cancelled);
+                    }
+                }
+                let Some((name, range, _)) = best else {
+                    return Err(ImportError::NotATable("No sheet of the workbook could be read.".to_owned()));
+                };
+                (name, range)
+            }
+        };
+        let (sheet_name, range) = chosen;
+        progress.set_fraction(0.5);
+        let mut table = range_to_table(&range)?;
+        if names.len() > 1 {
+            table.notes.insert(0, format!("Read sheet \"{sheet_name}\" (the workbook has {} sheets).", names.len()));
+        }
+        Ok(table)
+    }
+}
+
+/// Filled cells in rows that are at least two cells wide: a table scores high, a
+/// sheet of notes (one long text per row) scores low.
+fn table_score(range: &calamine::Range<Data>) -> usize {
+    range
+        .rows()
+        .map(|row| row.iter().filter(|c| !matches!(c, Data::Empty)).count())
+        .filter(|&filled| filled >= 2)
+        .sum()
+}
+
+fn range_to_table(range: &calamine::Range<Data>) -> Result<RawTable, ImportError> {
+    let first_rows: Vec<Vec<String>> =
+        range.rows().take(10).map(|row| row.iter().map(|c| cell_text(c).unwrap_or_default()).collect()).collect();
+    if first_rows.is_empty() {
+        return Err(ImportError::NotATable("the sheet is empty.".to_owned()));
+    }
+    let header_index = find_header_row(&first_rows).ok_or_else(no_header_error)?;
+    let Some(header_row) = first_rows.get(header_index) else {
+        return Err(no_header_error());
+    };
+    // Trailing empty header cells beyond the data are not columns.
+    let width = header_row.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
+    let headers = clean_headers(&header_row[..width]);
+    let mut blank_rows = 0usize;
+    let mut rows = Vec::with_capacity(range.height());
+    for row in range.rows().skip(header_index + 1) {
+        let cells: Vec<Cell> = row.iter().take(width).map(to_cell).collect();
+        if cells.iter().all(|c| matches!(c, Cell::Empty)) {
+            blank_rows += 1;
+            continue;
+        }
+        rows.push(cells);
+    }
+    let mut table = RawTable { headers, columns: cells_to_columns(rows, width), ..RawTable::default() };
+    if header_index > 0 {
+        table.notes.push(format!("The table starts at row {}; the rows above it were ignored.", header_index + 1));
+    }
+    if blank_rows > 0 {
+        table.notes.push(format!("{blank_rows} blank rows were skipped."));
+    }
+    Ok(table)
+}
+
+fn to_cell(data: &Data) -> Cell {
+    match data {
+        Data::Empty | Data::Error(_) => Cell::Empty,
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::String(s) => {
+            if s.trim().is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.clone())
+            }
+        }
+        Data::DateTime(dt) => dt.as_datetime().map_or(Cell::Empty, Cell::DateTime),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+    }
+}
+
+fn cell_text(data: &Data) -> Option<String> {
+    match data {
+        Data::Empty | Data::Error(_) => None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}

@@ -1,0 +1,266 @@
+//! Import: reading customer, order and spend files into typed tables, with a report
+//! of everything that was skipped or unclear. Reading ([`reader`]) and mapping
+//! ([`mapping`]) know nothing of each other; [`load_source`] ties them together, and
+//! [`crate::engine::build`] turns the loaded sources into the customer table.
+
+pub mod columns;
+pub mod csv_reader;
+pub mod excel;
+pub mod mapping;
+pub mod parse;
+pub mod reader;
+pub mod table;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::fields::{FieldType, SourceKind, canonical_field};
+use columns::{ParseContext, infer_type, parse_column};
+use mapping::{ColumnTarget, MappingOverride, auto_map};
+use parse::{DayMonthOrder, DecimalSeparator};
+pub use reader::ReadOptions;
+
+/// Why an import failed as a whole. Problems with single rows or cells are not
+/// errors: they go to the [`SourceReport`].
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path} could not be read: {message}")]
+    Io { path: PathBuf, message: String },
+    /// The file is not a table; the text says why in one sentence.
+    #[error("{0}")]
+    NotATable(String),
+    /// A required column is missing; the text names it.
+    #[error("{0}")]
+    MissingColumn(String),
+    #[error("The import was cancelled.")]
+    Cancelled,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<PolarsError> for ImportError {
+    fn from(e: PolarsError) -> Self {
+        ImportError::Invalid(format!("Internal table error: {e}"))
+    }
+}
+
+/// Progress of a running import, shared with the thread that shows it.
+#[derive(Debug, Default, Clone)]
+pub struct Progress {
+    /// Fraction done in millionths.
+    done_millionths: Arc<AtomicU32>,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Progress {
+    pub fn set_fraction(&self, fraction: f64) {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let v = (fraction.clamp(0.0, 1.0) * 1e6) as u32;
+        self.done_millionths.store(v, Ordering::Relaxed);
+    }
+
+    pub fn fraction(&self) -> f32 {
+        self.done_millionths.load(Ordering::Relaxed) as f32 / 1e6
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// One file to import and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceSpec {
+    pub kind: SourceKind,
+    pub path: PathBuf,
+    #[serde(default)]
+    pub options: ReadOptions,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mapping: Vec<MappingOverride>,
+    /// Day/month order for ambiguous slash dates; by default day first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_order: Option<DayMonthOrder>,
+    /// Decimal separator when the values don't tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimal: Option<DecimalSeparator>,
+}
+
+impl SourceSpec {
+    pub fn new(kind: SourceKind, path: impl Into<PathBuf>) -> Self {
+        Self { kind, path: path.into(), options: ReadOptions::default(), mapping: Vec::new(), date_order: None, decimal: None }
+    }
+}
+
+/// A column of a loaded file: where it came from and what it became.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ColumnInfo {
+    /// The header as written in the file.
+    pub header: String,
+    /// Column name in the loaded table: the canonical id, or the header for custom fields.
+    pub name: String,
+    pub ty: FieldType,
+    /// False for custom fields.
+    pub canonical: bool,
+}
+
+/// Cells of one column that could not be parsed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UnparsedCells {
+    pub column: String,
+    pub expected: FieldType,
+    pub count: usize,
+    pub examples: Vec<String>,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct SourceReport {
+    pub kind: Option<SourceKind>,
+    pub path: String,
+    pub rows_read: usize,
+    pub rows_skipped: usize,
+    /// Human sentences: skipped rows and why, encoding, delimiter, chosen sheet.
+    pub notes: Vec<String>,
+    pub columns: Vec<ColumnInfo>,
+    pub ignored_columns: Vec<String>,
+    pub unparsed: Vec<UnparsedCells>,
+    /// Date columns whose day/month order could not be told from the values.
+    pub ambiguous_dates: Vec<String>,
+}
+
+/// A file read, mapped and typed.
+#[derive(Debug, Clone)]
+pub struct LoadedSource {
+    pub kind: SourceKind,
+    pub df: DataFrame,
+    pub report: SourceReport,
+}
+
+impl LoadedSource {
+    pub fn has(&self, name: &str) -> bool {
+        self.report.columns.iter().any(|c| c.canonical && c.name == name)
+    }
+
+    pub fn custom_columns(&self) -> impl Iterator<Item = &ColumnInfo> {
+        self.report.columns.iter().filter(|c| !c.canonical)
+    }
+}
+
+/// Reads a file and maps and types its columns.
+pub fn load_source(spec: &SourceSpec, progress: &Progress) -> Result<LoadedSource, ImportError> {
+    let raw = reader::read_table(&spec.path, &spec.options, progress)?;
+    load_raw(spec, raw, progress)
+}
+
+/// Reads the header and first rows of a file, for the import dialog's preview.
+pub fn preview_source(spec: &SourceSpec) -> Result<(table::RawTable, Vec<ColumnTarget>), ImportError> {
+    let raw = reader::read_table(&spec.path, &spec.options, &Progress::default())?;
+    let targets = auto_map(&raw.headers, spec.kind, &spec.mapping);
+    Ok((raw, targets))
+}
+
+/// Maps and types a raw table.
+pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) -> Result<LoadedSource, ImportError> {
+    let targets = auto_map(&raw.headers, spec.kind, &spec.mapping);
+    let ctx = ParseContext {
+        decimal_fallback: spec.decimal.unwrap_or(if raw.delimiter == Some(b';') {
+            DecimalSeparator::Comma
+        } else {
+            DecimalSeparator::Point
+        }),
+        date_fallback: spec.date_order.unwrap_or(DayMonthOrder::DayFirst),
+    };
+    let mut report = SourceReport {
+        kind: Some(spec.kind),
+        path: spec.path.display().to_string(),
+        rows_read: raw.height(),
+        notes: raw.notes.clone(),
+        ..SourceReport::default()
+    };
+
+    // Decide each kept column's name and type, then parse them in parallel.
+    let mut plan: Vec<(usize, ColumnInfo)> = Vec::new();
+    for (i, (header, target)) in raw.headers.iter().zip(&targets).enumerate() {
+        match target {
+            ColumnTarget::Ignore => report.ignored_columns.push(header.clone()),
+            ColumnTarget::Field(id) => {
+                let ty = canonical_field(spec.kind, id).map_or(FieldType::Text, |f| f.ty);
+                plan.push((i, ColumnInfo { header: header.clone(), name: id.clone(), ty, canonical: true }));
+            }
+            ColumnTarget::Custom(ty) => {
+                let Some(column) = raw.columns.get(i) else { continue };
+                let ty = ty.unwrap_or_else(|| infer_type(header, column, ctx));
+                plan.push((i, ColumnInfo { header: header.clone(), name: header.clone(), ty, canonical: false }));
+            }
+        }
+    }
+    make_custom_names_unique(&mut plan);
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled);
+    }
+    let parsed: Vec<_> = plan
+        .par_iter()
+        .map(|(i, info)| {
+            let column = &raw.columns[*i];
+            parse_column(&info.name, column, info.ty, ctx)
+        })
+        .collect();
+    let mut columns = Vec::with_capacity(parsed.len());
+    for ((_, info), p) in plan.iter().zip(parsed) {
+        if p.unparsed > 0 {
+            report.unparsed.push(UnparsedCells {
+                column: info.header.clone(),
+                expected: info.ty,
+                count: p.unparsed,
+                examples: p.examples,
+            });
+        }
+        if let Some(order) = p.ambiguous_dates {
+            let assumed = match order {
+                DayMonthOrder::DayFirst => "day first",
+                DayMonthOrder::MonthFirst => "month first",
+            };
+            report.notes.push(format!(
+                "Column \"{}\" has dates like 05/04/2026 that could be day or month first; read as {assumed}.",
+                info.header
+            ));
+            report.ambiguous_dates.push(info.header.clone());
+        }
+        columns.push(p.series.into_column());
+        report.columns.push(info.clone());
+    }
+    let df = DataFrame::new(raw.height(), columns)?;
+    Ok(LoadedSource { kind: spec.kind, df, report })
+}
+
+/// Custom columns are named after their header; a header equal to a canonical id or
+/// to another column gets a suffix so that no two columns share a name.
+fn make_custom_names_unique(plan: &mut [(usize, ColumnInfo)]) {
+    let mut used: std::collections::HashSet<String> =
+        plan.iter().filter(|(_, c)| c.canonical).map(|(_, c)| c.name.to_lowercase()).collect();
+    used.extend(crate::engine::fields::customer_columns().map(|(id, _)| id.to_owned()));
+    for (_, info) in plan.iter_mut().filter(|(_, c)| !c.canonical) {
+        let mut name = info.name.clone();
+        let mut n = 2;
+        while used.contains(&name.to_lowercase()) {
+            name = format!("{} ({n})", info.name);
+            n += 1;
+        }
+        used.insert(name.to_lowercase());
+        info.name = name;
+    }
+}
+
+/// Where a source path points, resolved against the workspace's folder.
+pub fn resolve_path(base: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() { path.to_path_buf() } else { base.join(path) }
+}

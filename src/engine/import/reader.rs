@@ -1,0 +1,199 @@
+//! Readers turn a file into a [`RawTable`]. One reader per format behind one trait;
+//! [`read_table`] is the one place that picks the format, from the file's first
+//! bytes first and its extension second (an `.xlsx` saved as `.csv` still opens).
+
+use std::path::Path;
+
+use super::table::{Cell, RawColumn, RawTable, TextColumn};
+use super::{ImportError, Progress};
+
+/// Options that change how a file is read; `None` means "detect".
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReadOptions {
+    /// Sheet to read from a workbook; by default the one holding the biggest table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Field delimiter of a text file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<char>,
+    /// Text encoding label (`utf-8`, `windows-1254`, `utf-16le` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+}
+
+/// A file format Kitle reads.
+pub trait TableReader {
+    fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError>;
+}
+
+/// Reads any supported file into a raw table.
+pub fn read_table(path: &Path, options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Io { path: path.to_path_buf(), message: e.to_string() })?;
+    if bytes.len() > u32::MAX as usize {
+        return Err(ImportError::NotATable(format!(
+            "{} is larger than 4 GiB; split it into smaller files.",
+            path.display()
+        )));
+    }
+    read_table_bytes(&bytes, path, options, progress)
+}
+
+/// Reads a file already in memory; `path` only names it and gives its extension.
+pub fn read_table_bytes(
+    bytes: &[u8],
+    path: &Path,
+    options: &ReadOptions,
+    progress: &Progress,
+) -> Result<RawTable, ImportError> {
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::NotATable(format!("{name} is empty.")));
+    }
+    let named = |e: ImportError| match e {
+        ImportError::NotATable(msg) => ImportError::NotATable(format!("{name}: {msg}")),
+        other => other,
+    };
+    let table = match sniff_format(bytes, path) {
+        Format::Workbook => super::excel::ExcelReader.read(bytes, options, progress).map_err(named)?,
+        Format::Text => super::csv_reader::CsvReader.read(bytes, options, progress).map_err(named)?,
+        Format::Unsupported(kind) => {
+            return Err(ImportError::NotATable(format!(
+                "{name} is {kind}, not a spreadsheet. Kitle reads CSV, TSV, TXT, XLSX, XLS and ODS files."
+            )));
+        }
+    };
+    if table.headers.is_empty() {
+        return Err(ImportError::NotATable(format!("{name} has no header row.")));
+    }
+    if table.height() == 0 {
+        return Err(ImportError::NotATable(format!("{name} has a header row but no data rows.")));
+    }
+    Ok(table)
+}
+
+enum Format {
+    Workbook,
+    Text,
+    Unsupported(&'static str),
+}
+
+fn sniff_format(bytes: &[u8], path: &Path) -> Format {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0];
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if bytes.starts_with(ZIP) {
+        return if matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") || !matches!(ext.as_str(), "docx" | "zip") {
+            Format::Workbook
+        } else {
+            Format::Unsupported("a zip archive")
+        };
+    }
+    if bytes.starts_with(OLE) {
+        return Format::Workbook;
+    }
+    for (magic, kind) in [
+        (&b"%PDF"[..], "a PDF document"),
+        (&b"\x89PNG"[..], "a PNG image"),
+        (&b"\xFF\xD8\xFF"[..], "a JPEG image"),
+        (&b"GIF8"[..], "a GIF image"),
+        (&b"\x7FELF"[..], "a program"),
+        (&b"PAR1"[..], "a Parquet file"),
+    ] {
+        if bytes.starts_with(magic) {
+            return Format::Unsupported(kind);
+        }
+    }
+    let has_utf16_bom = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    let sample = &bytes[..bytes.len().min(4096)];
+    if !has_utf16_bom && !looks_like_bomless_utf16(sample) {
+        // Text has few control characters; a stray NUL is tolerated, noise is not.
+        let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')).count();
+        if control * 100 > sample.len() {
+            return Format::Unsupported("a binary file");
+        }
+        let start = String::from_utf8_lossy(&sample[..sample.len().min(512)]).trim_start_matches('\u{feff}').trim_start().to_lowercase();
+        if start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with("<table") {
+            return Format::Unsupported("a web page (HTML) saved with a spreadsheet name; open it in Excel and save it as .xlsx,");
+        }
+        if start.starts_with("<?xml") {
+            return Format::Unsupported("an XML file");
+        }
+        if start.starts_with('[') || start.starts_with('{') {
+            return Format::Unsupported("a JSON file");
+        }
+    }
+    Format::Text
+}
+
+/// Every other byte zero: UTF-16 text without a byte-order mark.
+pub(super) fn looks_like_bomless_utf16(sample: &[u8]) -> bool {
+    if sample.len() < 4 {
+        return false;
+    }
+    let even_zero = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd_zero = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let half = sample.len() / 2;
+    (odd_zero * 10 >= half * 9 && even_zero * 10 < half) || (even_zero * 10 >= half * 9 && odd_zero * 10 < half)
+}
+
+/// Finds the header row among the first rows: exports often put a title, a date or a
+/// blank line above the table. The header is the first row that fills most of the
+/// table's width with text (not numbers or dates). `None` when no row looks like one.
+pub(super) fn find_header_row(first_rows: &[Vec<String>]) -> Option<usize> {
+    let width = first_rows.iter().map(|r| r.iter().filter(|c| !c.trim().is_empty()).count()).max().unwrap_or(0);
+    for (i, row) in first_rows.iter().enumerate() {
+        let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
+        let texty = filled
+            .iter()
+            .filter(|c| {
+                let t = c.trim();
+                t.chars().any(char::is_alphabetic) && super::parse::parse_date(t, super::parse::DayMonthOrder::DayFirst).is_none()
+            })
+            .count();
+        if !filled.is_empty() && filled.len() >= 2.min(width) && filled.len() * 10 >= width * 6 && texty * 2 >= filled.len() {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// The error for a table whose first rows hold no column names.
+pub(super) fn no_header_error() -> ImportError {
+    ImportError::NotATable(
+        "no header row was found: the first rows hold values, not column names. Add a row of column names at the top."
+            .to_owned(),
+    )
+}
+
+/// Header names made usable: trimmed, Excel's text marker removed, blanks named
+/// `Column N`, repeats numbered so every column keeps a distinct name.
+pub(super) fn clean_headers(raw: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    raw.iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = h.trim().trim_start_matches('\u{feff}').trim();
+            let base = if h.is_empty() { format!("Column {}", i + 1) } else { h.to_owned() };
+            let n = seen.entry(base.to_lowercase()).or_insert(0);
+            *n += 1;
+            if *n == 1 { base } else { format!("{base} ({n})") }
+        })
+        .collect()
+}
+
+/// Builds columns of owned cells from rows (used by the workbook reader).
+pub(super) fn cells_to_columns(rows: Vec<Vec<Cell>>, width: usize) -> Vec<RawColumn> {
+    let mut columns: Vec<Vec<Cell>> = (0..width).map(|_| Vec::with_capacity(rows.len())).collect();
+    for row in rows {
+        let mut it = row.into_iter();
+        for col in &mut columns {
+            col.push(it.next().unwrap_or(Cell::Empty));
+        }
+    }
+    columns.into_iter().map(RawColumn::Cells).collect()
+}
+
+/// An empty text column per header, for the text reader to fill.
+pub(super) fn text_columns(width: usize, rows_hint: usize) -> Vec<TextColumn> {
+    (0..width).map(|_| TextColumn::with_capacity(rows_hint)).collect()
+}

@@ -1,0 +1,152 @@
+//! The raw table every reader produces: a header row and columns of cells, before
+//! any type is inferred. Text files fill compact text columns (one buffer per
+//! column); spreadsheets fill typed cells, since Excel already knows dates and numbers.
+
+use chrono::NaiveDateTime;
+
+/// One cell as the reader saw it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    Text(&'a str),
+    Number(f64),
+    Bool(bool),
+    DateTime(NaiveDateTime),
+}
+
+impl<'a> CellRef<'a> {
+    /// The cell as text (numbers in their shortest form), or `None` when empty.
+    pub fn as_text(&self) -> Option<std::borrow::Cow<'a, str>> {
+        use std::borrow::Cow;
+        match *self {
+            CellRef::Empty => None,
+            CellRef::Text(t) => {
+                let t = t.trim();
+                (!t.is_empty()).then_some(Cow::Borrowed(t))
+            }
+            CellRef::Number(n) => Some(Cow::Owned(format_plain_number(n))),
+            CellRef::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
+            CellRef::DateTime(dt) => Some(Cow::Owned(dt.format("%Y-%m-%d %H:%M:%S").to_string())),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CellRef::Empty => true,
+            CellRef::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// `12345.0` → `12345`, `12.5` → `12.5`.
+pub fn format_plain_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{n:.0}")
+    } else {
+        n.to_string()
+    }
+}
+
+/// An owned cell, as spreadsheet readers produce them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    DateTime(NaiveDateTime),
+}
+
+/// A column of text cells stored in one buffer.
+#[derive(Debug, Default, Clone)]
+pub struct TextColumn {
+    bytes: String,
+    ends: Vec<u32>,
+}
+
+impl TextColumn {
+    pub fn with_capacity(rows: usize) -> Self {
+        Self { bytes: String::with_capacity(rows * 8), ends: Vec::with_capacity(rows) }
+    }
+
+    pub fn push(&mut self, value: &str) {
+        self.bytes.push_str(value);
+        // Buffers over 4 GiB per column are refused earlier by the reader's size check.
+        self.ends.push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, row: usize) -> &str {
+        let end = self.ends.get(row).copied().unwrap_or(0) as usize;
+        let start = if row == 0 { 0 } else { self.ends.get(row - 1).copied().unwrap_or(0) as usize };
+        self.bytes.get(start..end).unwrap_or("")
+    }
+}
+
+/// One column of the raw table.
+#[derive(Debug, Clone)]
+pub enum RawColumn {
+    Text(TextColumn),
+    Cells(Vec<Cell>),
+}
+
+impl RawColumn {
+    pub fn len(&self) -> usize {
+        match self {
+            RawColumn::Text(t) => t.len(),
+            RawColumn::Cells(c) => c.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, row: usize) -> CellRef<'_> {
+        match self {
+            RawColumn::Text(t) => {
+                let s = t.get(row);
+                if s.is_empty() { CellRef::Empty } else { CellRef::Text(s) }
+            }
+            RawColumn::Cells(c) => match c.get(row) {
+                None | Some(Cell::Empty) => CellRef::Empty,
+                Some(Cell::Text(s)) => CellRef::Text(s),
+                Some(Cell::Number(n)) => CellRef::Number(*n),
+                Some(Cell::Bool(b)) => CellRef::Bool(*b),
+                Some(Cell::DateTime(d)) => CellRef::DateTime(*d),
+            },
+        }
+    }
+
+    /// Non-empty cells as text, for detecting conventions.
+    pub fn texts(&self) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+        (0..self.len()).filter_map(|i| self.get(i).as_text())
+    }
+}
+
+/// What a reader returns: headers, equally long columns, and what it had to skip.
+#[derive(Debug, Clone, Default)]
+pub struct RawTable {
+    pub headers: Vec<String>,
+    pub columns: Vec<RawColumn>,
+    /// Facts about the file worth telling the user (encoding, delimiter, sheet).
+    pub notes: Vec<String>,
+    /// Rows the reader could not use, with the reason.
+    pub skipped_rows: Vec<(usize, String)>,
+    /// The field delimiter of a text file (for the decimal-separator default).
+    pub delimiter: Option<u8>,
+}
+
+impl RawTable {
+    pub fn height(&self) -> usize {
+        self.columns.first().map_or(0, RawColumn::len)
+    }
+}

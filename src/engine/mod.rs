@@ -1,0 +1,10 @@
+//! The engine: everything Kitle knows about customers, with no user interface.
+//! The desktop app, the command line, the tests and the benchmarks all drive it.
+
+pub mod build;
+pub mod demo;
+pub mod fields;
+pub mod import;
+pub mod metrics;
+pub mod text;
+pub mod workspace;

@@ -1,0 +1,66 @@
+//! Text folding for matching what people type against what files contain:
+//! case- and accent-insensitive, and aware that Turkish has a dotted and a dotless i
+//! (`İ`/`i`, `I`/`ı`), which plain `to_lowercase` gets wrong.
+
+/// Folds text to lowercase ASCII where a Latin letter has an accent-free twin:
+/// `Şehir/İl` → `sehir/il`, `E-posta` → `e-posta`, `ÜYELİK` → `uyelik`.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            'A'..='Z' => out.push(ch.to_ascii_lowercase()),
+            'a'..='z' | '0'..='9' => out.push(ch),
+            'İ' | 'ı' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'ì' | 'í' | 'î' | 'ï' => out.push('i'),
+            'Ş' | 'ş' => out.push('s'),
+            'Ğ' | 'ğ' => out.push('g'),
+            'Ü' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'ù' | 'ú' | 'û' => out.push('u'),
+            'Ö' | 'ö' | 'Ò' | 'Ó' | 'Ô' | 'ò' | 'ó' | 'ô' => out.push('o'),
+            'Ç' | 'ç' => out.push('c'),
+            'À' | 'Á' | 'Â' | 'Ä' | 'à' | 'á' | 'â' | 'ä' => out.push('a'),
+            'È' | 'É' | 'Ê' | 'Ë' | 'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+            'Ñ' | 'ñ' => out.push('n'),
+            _ => out.extend(ch.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Lowercases text the Turkish way (`I` → `ı`, `İ` → `i`) while keeping accents, for
+/// case-insensitive comparisons of values such as city names.
+pub fn turkish_lowercase(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            'I' => out.push('ı'),
+            'İ' => out.push('i'),
+            _ => out.extend(ch.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Normalises an email address for joining and matching: trimmed, lowercase.
+pub fn normalise_email(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_turkish_headers() {
+        assert_eq!(fold("Şehir/İl"), "sehir/il");
+        assert_eq!(fold("ÜYELİK TARİHİ"), "uyelik tarihi");
+        assert_eq!(fold("Doğum Tarihi"), "dogum tarihi");
+        assert_eq!(fold("Sipariş Sayısı"), "siparis sayisi");
+        assert_eq!(fold("Geldiği Kanal"), "geldigi kanal");
+    }
+
+    #[test]
+    fn lowercases_the_turkish_way() {
+        assert_eq!(turkish_lowercase("ISPARTA"), "ısparta");
+        assert_eq!(turkish_lowercase("İZMİR"), "izmir");
+        assert_eq!(normalise_email("  Ayse@Example.COM "), "ayse@example.com");
+    }
+}

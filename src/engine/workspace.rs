@@ -1,0 +1,235 @@
+//! Workspace files (`.kitle`): a versioned RON document naming the data sources
+//! (paths relative to the workspace file, so a moved folder still opens), the
+//! settings, and the user's segments and personas. The customer table itself is
+//! not stored: it is rebuilt from the sources on open.
+
+use std::path::{Component, Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::build::{CustomerData, build, split_sources};
+use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
+
+/// The format this version writes; files with a higher number are refused.
+pub const FORMAT_VERSION: u32 = 1;
+pub const EXTENSION: &str = "kitle";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub format_version: u32,
+    pub name: String,
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+    #[serde(default)]
+    pub settings: Settings,
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+    #[serde(default)]
+    pub personas: Vec<Persona>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// ISO 4217 code of the workspace's money (`TRY`, `EUR` …).
+    pub currency: String,
+    /// UI language for this workspace (`tr`, `en`); `None` follows the app.
+    pub locale: Option<String>,
+    /// The day "days since", "tenure" and "age" are counted to; `None` is today.
+    pub as_of: Option<NaiveDate>,
+    /// Upper bounds of the LTV bands (the last band is open-ended).
+    pub ltv_bands: Vec<f64>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { currency: "TRY".to_owned(), locale: None, as_of: None, ltv_bands: vec![1_000.0, 5_000.0, 10_000.0] }
+    }
+}
+
+/// A saved segment: its rule in text form (the segment builder's language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub rule: String,
+}
+
+/// An ideal customer profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Persona {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Why a workspace could not be opened or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("{path} could not be read: {message}")]
+    Read { path: PathBuf, message: String },
+    #[error("{path} is not a Kitle workspace or is damaged ({message}).")]
+    Broken { path: PathBuf, message: String },
+    #[error(
+        "{path} was saved by a newer Kitle (workspace format {found}); this version opens formats up to {FORMAT_VERSION}. Update Kitle to open it."
+    )]
+    TooNew { path: PathBuf, found: u32 },
+    #[error("The workspace could not be saved to {path}: {message}")]
+    Save { path: PathBuf, message: String },
+    #[error("{0}")]
+    Data(#[from] ImportError),
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    format_version: u32,
+}
+
+impl Workspace {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            name: name.into(),
+            sources: Vec::new(),
+            settings: Settings::default(),
+            segments: Vec::new(),
+            personas: Vec::new(),
+        }
+    }
+
+    /// Reads a workspace file; source paths stay as written (relative to its folder).
+    pub fn load(path: &Path) -> Result<Self, WorkspaceError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| WorkspaceError::Read { path: path.to_path_buf(), message: e.to_string() })?;
+        Self::from_ron(&text, path)
+    }
+
+    pub fn from_ron(text: &str, path: &Path) -> Result<Self, WorkspaceError> {
+        let broken = |e: ron::error::SpannedError| WorkspaceError::Broken { path: path.to_path_buf(), message: e.to_string() };
+        let probe: VersionProbe = ron::from_str(text).map_err(broken)?;
+        if probe.format_version > FORMAT_VERSION {
+            return Err(WorkspaceError::TooNew { path: path.to_path_buf(), found: probe.format_version });
+        }
+        ron::from_str(text).map_err(broken)
+    }
+
+    pub fn to_ron(&self) -> Result<String, ron::Error> {
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+    }
+
+    /// Saves atomically (a temporary file in the same folder, then renamed over the
+    /// old one), with source paths made relative to the workspace's folder.
+    pub fn save(&self, path: &Path) -> Result<(), WorkspaceError> {
+        let save_err = |message: String| WorkspaceError::Save { path: path.to_path_buf(), message };
+        let dir = parent_dir(path);
+        let mut copy = self.clone();
+        copy.format_version = FORMAT_VERSION;
+        let abs_dir = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
+        for source in &mut copy.sources {
+            if source.path.is_absolute() {
+                source.path = relative_path(&source.path, &abs_dir);
+            }
+        }
+        let text = copy.to_ron().map_err(|e| save_err(e.to_string()))?;
+        write_atomically(path, text.as_bytes()).map_err(|e| save_err(e.to_string()))
+    }
+
+    /// Loads every source and builds the customer table.
+    pub fn load_data(&self, workspace_path: &Path, progress: &Progress) -> Result<CustomerData, WorkspaceError> {
+        let base = parent_dir(workspace_path);
+        for source in &self.sources {
+            let full = resolve_path(&base, &source.path);
+            if !full.exists() {
+                return Err(ImportError::Io {
+                    path: source.path.clone(),
+                    message: format!(
+                        "the {} file is missing (looked for {}); put it back beside the workspace or import it again",
+                        source.kind.id(),
+                        full.display()
+                    ),
+                }
+                .into());
+            }
+        }
+        let loaded: Result<Vec<_>, ImportError> = self
+            .sources
+            .par_iter()
+            .map(|source| {
+                let mut spec = source.clone();
+                spec.path = resolve_path(&base, &source.path);
+                let mut loaded = load_source(&spec, progress)?;
+                loaded.report.path = source.path.display().to_string();
+                Ok(loaded)
+            })
+            .collect();
+        let (c, o, s) = split_sources(loaded?)?;
+        Ok(build(c, o, s, self.as_of())?)
+    }
+
+    pub fn as_of(&self) -> NaiveDate {
+        self.settings.as_of.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+/// The folder a file is in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `target` relative to `base` (both absolute), e.g. `../data/orders.csv`.
+pub fn relative_path(target: &Path, base: &Path) -> PathBuf {
+    let t: Vec<Component<'_>> = target.components().collect();
+    let b: Vec<Component<'_>> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return target.to_path_buf(); // another drive: keep absolute
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+/// Writes a whole file or nothing: a crash mid-write leaves the old file intact.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = parent_dir(path);
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path(Path::new("/a/b/c.csv"), Path::new("/a/b")), PathBuf::from("c.csv"));
+        assert_eq!(relative_path(Path::new("/a/data/c.csv"), Path::new("/a/ws")), PathBuf::from("../data/c.csv"));
+    }
+
+    #[test]
+    fn refuses_newer_and_broken_files() {
+        let newer = "(format_version: 99, name: \"x\")";
+        assert!(matches!(Workspace::from_ron(newer, Path::new("w.kitle")), Err(WorkspaceError::TooNew { found: 99, .. })));
+        let broken = "(format_version: 1, name: ";
+        let err = Workspace::from_ron(broken, Path::new("w.kitle")).unwrap_err();
+        assert!(err.to_string().contains("damaged"), "{err}");
+        let ws = Workspace::new("Mağaza");
+        let back = Workspace::from_ron(&ws.to_ron().unwrap(), Path::new("w.kitle")).unwrap();
+        assert_eq!(back, ws);
+    }
+}

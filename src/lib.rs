@@ -1,0 +1,8 @@
+//! Kitle: open customer spreadsheets, see the customer universe, build segments,
+//! check personas and turn segments into ad audiences, on the desktop and offline.
+//!
+//! [`engine`] holds all the logic and has no user interface; [`cli`] and the
+//! desktop app drive it.
+
+pub mod cli;
+pub mod engine;

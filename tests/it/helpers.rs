@@ -1,0 +1,75 @@
+//! Shared helpers: fixture paths, importing with the engine, reading cells.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use kitle::engine::build::{CustomerData, build};
+use kitle::engine::fields::SourceKind;
+use kitle::engine::import::{ImportError, LoadedSource, Progress, SourceSpec, load_source};
+use polars::prelude::*;
+
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join(rel)
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn load(kind: SourceKind, rel: &str) -> Result<LoadedSource, ImportError> {
+    load_source(&SourceSpec::new(kind, fixture(rel)), &Progress::default())
+}
+
+pub fn import(
+    customers: Option<&str>,
+    orders: Option<&str>,
+    spend: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<CustomerData, ImportError> {
+    let c = customers.map(|p| load(SourceKind::Customers, p)).transpose()?;
+    let o = orders.map(|p| load(SourceKind::Orders, p)).transpose()?;
+    let s = spend.map(|p| load(SourceKind::Spend, p)).transpose()?;
+    build(c, o, s, as_of)
+}
+
+/// The row of the customer whose `column` equals `value`.
+pub fn row_where(data: &CustomerData, column: &str, value: &str) -> usize {
+    let c = data.customers.column(column).unwrap().str().unwrap().clone();
+    c.iter().position(|v| v == Some(value)).unwrap_or_else(|| panic!("no customer with {column} = {value}"))
+}
+
+pub fn text(data: &CustomerData, column: &str, row: usize) -> Option<String> {
+    let c = data.customers.column(column).unwrap().cast(&DataType::String).unwrap();
+    c.str().unwrap().get(row).map(str::to_owned)
+}
+
+pub fn num(data: &CustomerData, column: &str, row: usize) -> Option<f64> {
+    let c = data.customers.column(column).unwrap().cast(&DataType::Float64).unwrap();
+    c.f64().unwrap().get(row)
+}
+
+pub fn day(data: &CustomerData, column: &str, row: usize) -> Option<NaiveDate> {
+    let c = data.customers.column(column).unwrap().cast(&DataType::Int32).unwrap();
+    c.i32().unwrap().get(row).and_then(kitle::engine::import::columns::days_to_date)
+}
+
+pub fn list(data: &CustomerData, column: &str, row: usize) -> Vec<String> {
+    let c = data.customers.column(column).unwrap().list().unwrap().clone();
+    match c.get_as_series(row) {
+        Some(s) => s.str().unwrap().iter().map(|v| v.unwrap_or_default().to_owned()).collect(),
+        None => Vec::new(),
+    }
+}
+
+pub fn boolean(data: &CustomerData, column: &str, row: usize) -> Option<bool> {
+    data.customers.column(column).unwrap().bool().unwrap().get(row)
+}
+
+pub fn approx(a: Option<f64>, b: f64) {
+    let a = a.unwrap_or_else(|| panic!("expected {b}, got nothing"));
+    assert!((a - b).abs() < 1e-6, "expected {b}, got {a}");
+}
+
+pub fn has_note(notes: &[String], needle: &str) -> bool {
+    notes.iter().any(|n| n.contains(needle))
+}

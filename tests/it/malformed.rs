@@ -1,0 +1,108 @@
+//! A corpus of broken files: each must give a clear report or a clear error, never
+//! a panic.
+
+use kitle::engine::fields::SourceKind;
+use kitle::engine::import::ImportError;
+
+use crate::helpers::*;
+
+fn corpus() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(fixture("malformed")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+fn error_of(file: &str, kind: SourceKind) -> String {
+    let rel = format!("malformed/{file}");
+    let result = match kind {
+        SourceKind::Orders => import(None, Some(&rel), None, date(2026, 1, 1)),
+        _ => import(Some(&rel), None, None, date(2026, 1, 1)),
+    };
+    match result {
+        Err(e) => e.to_string(),
+        Ok(d) => panic!("{file} imported {} customers instead of failing", d.len()),
+    }
+}
+
+#[test]
+fn corpus_has_at_least_twenty_files_and_none_panics() {
+    let files = corpus();
+    assert!(files.len() >= 20);
+    for path in files {
+        let rel = format!("malformed/{}", path.file_name().unwrap().to_string_lossy());
+        for kind in [SourceKind::Customers, SourceKind::Orders] {
+            let outcome = std::panic::catch_unwind(|| match kind {
+                SourceKind::Orders => import(None, Some(&rel), None, date(2026, 1, 1)),
+                _ => import(Some(&rel), None, None, date(2026, 1, 1)),
+            });
+            let result = outcome.unwrap_or_else(|_| panic!("{rel} panicked as {kind:?}"));
+            match result {
+                Err(ImportError::Cancelled) => panic!("{rel}: not cancelled"),
+                Err(e) => {
+                    let msg = e.to_string();
+                    assert!(msg.len() > 15 && msg.ends_with('.'), "{rel}: unclear error \"{msg}\"");
+                }
+                Ok(data) => {
+                    let report = &data.report.sources[0];
+                    assert_eq!(report.rows_read, report.rows_read.max(1), "{rel}: no rows but no error");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn each_broken_file_says_what_is_wrong() {
+    let c = SourceKind::Customers;
+    assert!(error_of("01_empty.csv", c).contains("empty"));
+    assert!(error_of("02_whitespace_only.csv", c).contains("empty"));
+    assert!(error_of("03_header_only.csv", c).contains("no data rows"));
+    assert!(error_of("04_png_named_csv.csv", c).contains("PNG image"));
+    assert!(error_of("05_pdf_named_xlsx.xlsx", c).contains("PDF"));
+    assert!(error_of("06_random_bytes.csv", c).contains("binary"));
+    assert!(error_of("07_truncated.xlsx", c).contains("may be damaged"));
+    assert!(error_of("08_zip_not_workbook.xlsx", c).contains("may be damaged"));
+    assert!(error_of("09_html_saved_as_xls.xls", c).contains("web page"));
+    assert!(error_of("10_json.csv", c).contains("JSON"));
+    assert!(error_of("11_single_column_no_header.csv", c).contains("no header row"));
+    assert!(error_of("19_no_key_orders.csv", SourceKind::Orders).contains("no customer id or email"));
+    assert!(error_of("20_orders_without_amount.csv", SourceKind::Orders).contains("no order total"));
+    assert!(error_of("21_title_rows_only.csv", c).contains("No column of the customers file was recognised"));
+    assert!(error_of("24_only_delimiters.csv", c).contains("no header row"));
+    assert!(error_of("25_bom_only.csv", c).contains("empty"));
+}
+
+#[test]
+fn damaged_but_readable_files_are_reported() {
+    let ragged = import(Some("malformed/12_ragged_rows.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!(ragged.len(), 3);
+    let notes = &ragged.report.sources[0].notes;
+    assert!(has_note(notes, "1 rows had fewer cells"), "{notes:?}");
+    assert!(has_note(notes, "1 rows had more cells"), "{notes:?}");
+
+    let quote = import(Some("malformed/13_unbalanced_quote.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert!(has_note(&quote.report.sources[0].notes, "unmatched quote"));
+
+    let utf16 = import(Some("malformed/14_utf16_no_bom.csv"), None, None, date(2026, 1, 1)).unwrap();
+    approx(num(&utf16, "ltv", row_where(&utf16, "email", "a@example.com")), 10.0);
+
+    let mixed = import(Some("malformed/15_mixed_encoding.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert!(has_note(&mixed.report.sources[0].notes, "Windows-1254"));
+    assert_eq!(text(&mixed, "city", 0).as_deref(), Some("İzmir"));
+
+    let garbage = import(Some("malformed/17_garbage_numbers_and_dates.csv"), None, None, date(2026, 1, 1)).unwrap();
+    let unparsed = &garbage.report.sources[0].unparsed;
+    let ltv = unparsed.iter().find(|u| u.column == "Total Spent").unwrap();
+    assert_eq!(ltv.count, 2);
+    assert!(ltv.examples.contains(&"on bin".to_owned()));
+    assert!(unparsed.iter().any(|u| u.column == "Signup Date" && u.count == 2));
+
+    let dup = import(Some("malformed/18_duplicate_headers.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!(text(&dup, "email", 0).as_deref(), Some("a@example.com"));
+    assert_eq!(text(&dup, "Email (2)", 0).as_deref(), Some("b@example.com"));
+
+    let blank = import(Some("malformed/23_blank_headers.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!(text(&blank, "Column 2", 0).as_deref(), Some("Ali"));
+    let long = import(Some("malformed/22_very_long_line.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!(text(&long, "Note", 0).map(|s| s.len()), Some(200_000));
+}

@@ -77,7 +77,8 @@ fn import(mut p: lexopt::Parser) -> Result<String> {
     if files.is_empty() {
         bail!("Give at least --customers FILE or --orders FILE.");
     }
-    let mut ws = Workspace::new(out.file_stem().map_or_else(|| "Kitle".to_owned(), |s| s.to_string_lossy().into_owned()));
+    let mut ws =
+        Workspace::new(out.file_stem().map_or_else(|| "Kitle".to_owned(), |s| s.to_string_lossy().into_owned()));
     ws.settings.as_of = as_of;
     for (kind, path) in files {
         let mut spec = SourceSpec::new(kind, std::path::absolute(&path).unwrap_or(path));
@@ -91,11 +92,7 @@ fn import(mut p: lexopt::Parser) -> Result<String> {
     // Build first (this validates the files); then save the workspace.
     let data = ws.load_data(&out, &Progress::default())?;
     ws.save(&out)?;
-    if json {
-        Ok(serde_json::to_string_pretty(&data.report)? + "\n")
-    } else {
-        Ok(report_text(&data, &out))
-    }
+    if json { Ok(serde_json::to_string_pretty(&data.report)? + "\n") } else { Ok(report_text(&data, &out)) }
 }
 
 /// The import report as sentences for a terminal.
@@ -117,7 +114,13 @@ pub fn report_text(data: &CustomerData, workspace: &Path) -> String {
         let mapped: Vec<String> = src
             .columns
             .iter()
-            .map(|c| if c.canonical { format!("{} → {}", c.header, c.name) } else { format!("{} → custom {}", c.header, c.ty.id()) })
+            .map(|c| {
+                if c.canonical {
+                    format!("{} → {}", c.header, c.name)
+                } else {
+                    format!("{} → custom {}", c.header, c.ty.id())
+                }
+            })
             .collect();
         s += &format!("  columns: {}\n", mapped.join(", "));
         if !src.ignored_columns.is_empty() {
@@ -218,7 +221,9 @@ pub fn cell_text(value: &AnyValue<'_>) -> String {
         AnyValue::Null => String::new(),
         AnyValue::String(s) => (*s).to_owned(),
         AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Date(d) => crate::engine::import::columns::days_to_date(*d).map_or_else(String::new, |d| d.to_string()),
+        AnyValue::Date(d) => {
+            crate::engine::import::columns::days_to_date(*d).map_or_else(String::new, |d| d.to_string())
+        }
         AnyValue::Float64(f) => crate::engine::import::table::format_plain_number(*f),
         AnyValue::List(s) => {
             let items: Vec<String> = s.iter().map(|v| cell_text(&v)).collect();
@@ -255,7 +260,9 @@ fn customers_json(df: &DataFrame) -> Result<String> {
                 AnyValue::Boolean(b) => serde_json::Value::Bool(*b),
                 AnyValue::Int64(i) => serde_json::Value::from(*i),
                 AnyValue::Float64(f) => serde_json::Value::from(*f),
-                AnyValue::List(s) => serde_json::Value::Array(s.iter().map(|v| serde_json::Value::String(cell_text(&v))).collect()),
+                AnyValue::List(s) => {
+                    serde_json::Value::Array(s.iter().map(|v| serde_json::Value::String(cell_text(&v))).collect())
+                }
                 other => serde_json::Value::String(cell_text(other)),
             };
             obj.insert(c.name().to_string(), json);

@@ -92,7 +92,16 @@ enum JoinKey {
 
 /// Order statuses that mean the order did not happen (folded).
 const CANCELLED: &[&str] = &[
-    "cancelled", "canceled", "voided", "void", "failed", "iptal", "iptal edildi", "basarisiz", "reddedildi", "declined",
+    "cancelled",
+    "canceled",
+    "voided",
+    "void",
+    "failed",
+    "iptal",
+    "iptal edildi",
+    "basarisiz",
+    "reddedildi",
+    "declined",
     "expired",
 ];
 /// Statuses that mean the whole order was refunded.
@@ -107,14 +116,14 @@ pub fn build(
     if customers.is_none() && orders.is_none() {
         return Err(ImportError::MissingColumn("Import a customers file or an orders file (or both).".to_owned()));
     }
-    if let Some(c) = &customers {
-        if c.report.columns.iter().all(|col| !col.canonical) {
-            let headers: Vec<&str> = c.report.columns.iter().map(|col| col.header.as_str()).collect();
-            return Err(ImportError::MissingColumn(format!(
-                "No column of the customers file was recognised (its columns: {}). Map at least one column to a customer field such as email or ltv.",
-                headers.join(", ")
-            )));
-        }
+    if let Some(c) = &customers
+        && c.report.columns.iter().all(|col| !col.canonical)
+    {
+        let headers: Vec<&str> = c.report.columns.iter().map(|col| col.header.as_str()).collect();
+        return Err(ImportError::MissingColumn(format!(
+            "No column of the customers file was recognised (its columns: {}). Map at least one column to a customer field such as email or ltv.",
+            headers.join(", ")
+        )));
     }
     let mut report = ImportReport::default();
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
@@ -188,7 +197,12 @@ pub fn build(
             }
             per_customer[idx].add(&order);
             if order.counts() {
-                order_rows.push(OrderRow { customer: idx, order_id: order.order_id.clone(), date: order.date, net: order.net });
+                order_rows.push(OrderRow {
+                    customer: idx,
+                    order_id: order.order_id.clone(),
+                    date: order.date,
+                    net: order.net,
+                });
             }
         }
         report.orders_counted = order_rows.len();
@@ -234,15 +248,22 @@ pub fn build(
             match from_customers {
                 Some(file) => {
                     kept_file_values += usize::from(id == "ltv")
-                        * per_customer.iter().zip(first_base.iter()).filter(|(p, b)| p.orders == 0 && b.is_some()).count();
+                        * per_customer
+                            .iter()
+                            .zip(first_base.iter())
+                            .filter(|(p, b)| p.orders == 0 && b.is_some())
+                            .count();
                     let has_orders: Vec<bool> = per_customer.iter().map(|p| p.orders > 0 || p.revenue != 0.0).collect();
                     Some(prefer_where(&has_orders, &derived, &file)?)
                 }
                 None => Some(derived),
             }
         } else if id == "channel" && has_orders {
-            let first_channel: StringChunked =
-                per_customer.iter().map(|p| p.first_channel.as_deref()).collect::<StringChunked>().with_name("channel".into());
+            let first_channel: StringChunked = per_customer
+                .iter()
+                .map(|p| p.first_channel.as_deref())
+                .collect::<StringChunked>()
+                .with_name("channel".into());
             match from_customers {
                 Some(file) => Some(coalesce_str(&file, &first_channel.into_series())?),
                 None => (per_customer.iter().any(|p| p.first_channel.is_some())).then(|| first_channel.into_series()),
@@ -252,7 +273,9 @@ pub fn build(
         } else {
             let from_orders = orders_col(id);
             match (from_customers, from_orders) {
-                (Some(a), Some(b)) if matches!(ty, FieldType::Text | FieldType::Category) => Some(coalesce_str(&a, &b)?),
+                (Some(a), Some(b)) if matches!(ty, FieldType::Text | FieldType::Category) => {
+                    Some(coalesce_str(&a, &b)?)
+                }
                 (Some(a), _) => Some(a),
                 (None, Some(b)) => Some(b),
                 (None, None) => None,
@@ -300,7 +323,10 @@ pub fn build(
     Ok(CustomerData { customers: df, fields, orders: orders_df, spend: spend_entries, as_of, report })
 }
 
-fn choose_join_key(customers: Option<&LoadedSource>, orders: Option<&LoadedSource>) -> Result<Option<JoinKey>, ImportError> {
+fn choose_join_key(
+    customers: Option<&LoadedSource>,
+    orders: Option<&LoadedSource>,
+) -> Result<Option<JoinKey>, ImportError> {
     let Some(o) = orders else { return Ok(None) };
     let key = match customers {
         Some(c) if c.has("customer_id") && o.has("customer_id") => JoinKey::CustomerId,
@@ -315,7 +341,8 @@ fn choose_join_key(customers: Option<&LoadedSource>, orders: Option<&LoadedSourc
         None if o.has("email") => JoinKey::Email,
         None => {
             return Err(ImportError::MissingColumn(
-                "The orders file has no customer id or email column, so its orders can't be given to customers.".to_owned(),
+                "The orders file has no customer id or email column, so its orders can't be given to customers."
+                    .to_owned(),
             ));
         }
     };
@@ -368,17 +395,20 @@ fn prefer_where(mask: &[bool], a: &Series, b: &Series) -> PolarsResult<Series> {
     let out = match dtype {
         DataType::Date | DataType::Int32 => {
             let (a, b) = (a.cast(&DataType::Int32)?, b.cast(&DataType::Int32)?);
-            let ca: Int32Chunked = a.i32()?.iter().zip(b.i32()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
+            let ca: Int32Chunked =
+                a.i32()?.iter().zip(b.i32()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
             ca.into_series()
         }
         DataType::Int64 => {
             let (a, b) = (a.cast(&DataType::Int64)?, b.cast(&DataType::Int64)?);
-            let ca: Int64Chunked = a.i64()?.iter().zip(b.i64()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
+            let ca: Int64Chunked =
+                a.i64()?.iter().zip(b.i64()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
             ca.into_series()
         }
         _ => {
             let (a, b) = (a.cast(&DataType::Float64)?, b.cast(&DataType::Float64)?);
-            let ca: Float64Chunked = a.f64()?.iter().zip(b.f64()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
+            let ca: Float64Chunked =
+                a.f64()?.iter().zip(b.f64()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
             ca.into_series()
         }
     };
@@ -496,7 +526,11 @@ fn date_col(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<Option<i32>
 }
 
 /// Folds order lines into orders; returns them and the number of rows skipped.
-fn fold_orders(o: &LoadedSource, join: JoinKey, report: &mut ImportReport) -> Result<(Vec<FoldedOrder>, usize), ImportError> {
+fn fold_orders(
+    o: &LoadedSource,
+    join: JoinKey,
+    report: &mut ImportReport,
+) -> Result<(Vec<FoldedOrder>, usize), ImportError> {
     if !o.has("total") && !o.has("unit_price") {
         return Err(ImportError::MissingColumn(
             "The orders file has no order total and no unit price column, so revenue can't be computed.".to_owned(),
@@ -531,7 +565,8 @@ fn fold_orders(o: &LoadedSource, join: JoinKey, report: &mut ImportReport) -> Re
             }
         };
         let acc = &mut accs[slot];
-        let first_line = acc.order_id.is_none() && acc.customer.is_none() && acc.total_count == 0 && acc.lines_count == 0;
+        let first_line =
+            acc.order_id.is_none() && acc.customer.is_none() && acc.total_count == 0 && acc.lines_count == 0;
         if first_line {
             acc.first_row = IdxSize::try_from(row).unwrap_or(IdxSize::MAX);
             acc.totals_all_equal = true;
@@ -809,16 +844,14 @@ fn month_from_name(name: &str) -> Option<u32> {
         ["kasim", "nov"],
         ["aralik", "dec"],
     ];
-    NAMES
-        .iter()
-        .position(|pair| pair.iter().any(|p| key.starts_with(p)))
-        .and_then(|i| u32::try_from(i + 1).ok())
+    NAMES.iter().position(|pair| pair.iter().any(|p| key.starts_with(p))).and_then(|i| u32::try_from(i + 1).ok())
 }
 
-/// The kind of each loaded source, for callers assembling sources by kind.
-pub fn split_sources(
-    sources: Vec<LoadedSource>,
-) -> Result<(Option<LoadedSource>, Option<LoadedSource>, Option<LoadedSource>), ImportError> {
+/// The customers, orders and spend sources of a workspace, each optional.
+pub type SourcesByKind = (Option<LoadedSource>, Option<LoadedSource>, Option<LoadedSource>);
+
+/// Sorts loaded sources by kind; a kind may appear once.
+pub fn split_sources(sources: Vec<LoadedSource>) -> Result<SourcesByKind, ImportError> {
     let (mut c, mut o, mut s) = (None, None, None);
     for src in sources {
         let slot = match src.kind {
@@ -827,7 +860,10 @@ pub fn split_sources(
             SourceKind::Spend => &mut s,
         };
         if slot.is_some() {
-            return Err(ImportError::Invalid(format!("Only one {} file can be imported per workspace.", src.kind.id())));
+            return Err(ImportError::Invalid(format!(
+                "Only one {} file can be imported per workspace.",
+                src.kind.id()
+            )));
         }
         *slot = Some(src);
     }

@@ -73,8 +73,30 @@ const MALE: &[&str] = &[
     "Serkan", "Kerem", "Can", "Oğuz", "Cem", "Barış", "Uğur", "Tolga",
 ];
 const LAST: &[&str] = &[
-    "Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Yıldırım", "Öztürk", "Aydın", "Özdemir", "Arslan", "Doğan",
-    "Kılıç", "Aslan", "Çetin", "Kara", "Koç", "Kurt", "Özkan", "Şimşek", "Polat", "Erdoğan", "Güneş", "Aksoy",
+    "Yılmaz",
+    "Kaya",
+    "Demir",
+    "Şahin",
+    "Çelik",
+    "Yıldız",
+    "Yıldırım",
+    "Öztürk",
+    "Aydın",
+    "Özdemir",
+    "Arslan",
+    "Doğan",
+    "Kılıç",
+    "Aslan",
+    "Çetin",
+    "Kara",
+    "Koç",
+    "Kurt",
+    "Özkan",
+    "Şimşek",
+    "Polat",
+    "Erdoğan",
+    "Güneş",
+    "Aksoy",
 ];
 const CITIES: &[(&str, f64)] = &[
     ("İstanbul", 30.0),
@@ -178,10 +200,24 @@ pub fn generate(config: &DemoConfig) -> (Vec<u8>, Vec<u8>) {
         #[allow(clippy::cast_possible_truncation)]
         let offset = (rng.unit().sqrt() * span_days as f64) as i64;
         let signup = config.start + Duration::days(offset);
-        let birth = NaiveDate::from_ymd_opt(1960 + rng.below(45) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32)
-            .unwrap_or(config.start);
-        let email = format!("{}.{}{}@{}", ascii(first), ascii(last), id % 1000, rng.pick(&["gmail.com", "hotmail.com", "outlook.com", "yandex.com"]));
-        let phone = format!("+90 5{}{} {:03} {:02} {:02}", 3 + rng.below(3), rng.below(10), rng.below(1000), rng.below(100), rng.below(100));
+        let birth =
+            NaiveDate::from_ymd_opt(1960 + rng.below(45) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32)
+                .unwrap_or(config.start);
+        let email = format!(
+            "{}.{}{}@{}",
+            ascii(first),
+            ascii(last),
+            id % 1000,
+            rng.pick(&["gmail.com", "hotmail.com", "outlook.com", "yandex.com"])
+        );
+        let phone = format!(
+            "+90 5{}{} {:03} {:02} {:02}",
+            3 + rng.below(3),
+            rng.below(10),
+            rng.below(1000),
+            rng.below(100),
+            rng.below(100)
+        );
         let tags: Vec<&str> = TAGS.iter().filter(|_| rng.unit() < 0.18).copied().collect();
         let marketing = if rng.unit() < 0.62 { "Evet" } else { "Hayır" };
         let points = rng.below(5000);
@@ -233,7 +269,8 @@ fn spend_csv(config: &DemoConfig) -> Vec<u8> {
         for (channel, _, _, _, monthly) in CHANNELS {
             if *monthly > 0.0 {
                 let amount = monthly * (0.8 + 0.4 * rng.unit());
-                let _ = writeln!(out, "{};{channel};{}", month.format("%Y-%m"), format!("{amount:.2}").replace('.', ","));
+                let _ =
+                    writeln!(out, "{};{channel};{}", month.format("%Y-%m"), format!("{amount:.2}").replace('.', ","));
             }
         }
         month = month.checked_add_months(chrono::Months::new(1)).unwrap_or(config.end.succ_opt().unwrap_or(config.end));

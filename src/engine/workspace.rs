@@ -108,7 +108,8 @@ impl Workspace {
     }
 
     pub fn from_ron(text: &str, path: &Path) -> Result<Self, WorkspaceError> {
-        let broken = |e: ron::error::SpannedError| WorkspaceError::Broken { path: path.to_path_buf(), message: e.to_string() };
+        let broken =
+            |e: ron::error::SpannedError| WorkspaceError::Broken { path: path.to_path_buf(), message: e.to_string() };
         let probe: VersionProbe = ron::from_str(text).map_err(broken)?;
         if probe.format_version > FORMAT_VERSION {
             return Err(WorkspaceError::TooNew { path: path.to_path_buf(), found: probe.format_version });
@@ -224,7 +225,10 @@ mod tests {
     #[test]
     fn refuses_newer_and_broken_files() {
         let newer = "(format_version: 99, name: \"x\")";
-        assert!(matches!(Workspace::from_ron(newer, Path::new("w.kitle")), Err(WorkspaceError::TooNew { found: 99, .. })));
+        assert!(matches!(
+            Workspace::from_ron(newer, Path::new("w.kitle")),
+            Err(WorkspaceError::TooNew { found: 99, .. })
+        ));
         let broken = "(format_version: 1, name: ";
         let err = Workspace::from_ron(broken, Path::new("w.kitle")).unwrap_err();
         assert!(err.to_string().contains("damaged"), "{err}");

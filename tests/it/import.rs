@@ -130,7 +130,7 @@ fn turkish_excel_csv_in_windows_1254_with_decimal_commas() {
 
     let m = kitle::engine::metrics::summary(&data).unwrap();
     approx(m.total_revenue, 18_341.25);
-    approx(m.avg_ltv, 4_585.3125);
+    approx(m.avg_ltv, 4_585.312_5);
 }
 
 #[test]
@@ -151,7 +151,10 @@ fn xlsx_with_a_notes_sheet_first() {
     assert_eq!(day(&data, "last_order_date", gizem), Some(date(2026, 8, 15)));
 
     // The sheet can also be named; a wrong name lists the sheets there are.
-    let mut spec = kitle::engine::import::SourceSpec::new(SourceKind::Customers, fixture("fixtures/excel/musteriler_notlar_ilk.xlsx"));
+    let mut spec = kitle::engine::import::SourceSpec::new(
+        SourceKind::Customers,
+        fixture("fixtures/excel/musteriler_notlar_ilk.xlsx"),
+    );
     spec.options.sheet = Some("Notlar".into());
     let notes = kitle::engine::import::load_source(&spec, &Default::default()).unwrap();
     assert_eq!(notes.df.height(), 2);
@@ -243,7 +246,8 @@ fn spend_in_long_and_wide_form() {
 #[test]
 fn mapping_can_be_overridden() {
     use kitle::engine::import::mapping::MappingOverride;
-    let mut spec = kitle::engine::import::SourceSpec::new(SourceKind::Customers, fixture("fixtures/woocommerce/customers.csv"));
+    let mut spec =
+        kitle::engine::import::SourceSpec::new(SourceKind::Customers, fixture("fixtures/woocommerce/customers.csv"));
     spec.mapping = vec![
         MappingOverride::parse("Username=customer_id", SourceKind::Customers).unwrap(),
         MappingOverride::parse("Postal Code=ignore", SourceKind::Customers).unwrap(),

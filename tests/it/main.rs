@@ -1,6 +1,8 @@
 //! Kitle's integration tests: one test binary (linking is the slow part of a build),
 //! one module per area.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli;
 mod helpers;
 mod import;

@@ -61,12 +61,12 @@ impl Problems {
 
     fn add(&mut self, cell: CellRef<'_>) {
         self.count += 1;
-        if self.examples.len() < 3 {
-            if let Some(t) = cell.as_text() {
-                let t: String = t.chars().take(40).collect();
-                if !self.examples.contains(&t) {
-                    self.examples.push(t);
-                }
+        if self.examples.len() < 3
+            && let Some(t) = cell.as_text()
+        {
+            let t: String = t.chars().take(40).collect();
+            if !self.examples.contains(&t) {
+                self.examples.push(t);
             }
         }
     }
@@ -177,10 +177,17 @@ pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContex
 
 fn number_style(raw: &RawColumn, ctx: ParseContext) -> NumberStyle {
     match raw {
-        RawColumn::Text(t) => NumberStyle::detect((0..t.len()).map(|i| t.get(i)).filter(|s| !s.is_empty()), ctx.decimal_fallback),
+        RawColumn::Text(t) => {
+            NumberStyle::detect((0..t.len()).map(|i| t.get(i)).filter(|s| !s.is_empty()), ctx.decimal_fallback)
+        }
         RawColumn::Cells(_) => {
-            let texts: Vec<Cow<'_, str>> =
-                (0..raw.len()).filter_map(|i| match raw.get(i) { CellRef::Text(t) => Some(Cow::Borrowed(t)), _ => None }).take(5_000).collect();
+            let texts: Vec<Cow<'_, str>> = (0..raw.len())
+                .filter_map(|i| match raw.get(i) {
+                    CellRef::Text(t) => Some(Cow::Borrowed(t)),
+                    _ => None,
+                })
+                .take(5_000)
+                .collect();
             NumberStyle::detect(texts.iter().map(AsRef::as_ref), ctx.decimal_fallback)
         }
     }
@@ -213,7 +220,8 @@ pub fn infer_type(header: &str, raw: &RawColumn, ctx: ParseContext) -> FieldType
     // Most values parse: 95%, or all but one in a small column.
     let mostly = |count: usize| count * 100 >= total * 95 || (total <= 40 && count >= 3 && count + 1 >= total);
 
-    let texts: Vec<&str> = cells.iter().filter_map(|c| if let CellRef::Text(t) = c { Some(t.trim()) } else { None }).collect();
+    let texts: Vec<&str> =
+        cells.iter().filter_map(|c| if let CellRef::Text(t) = c { Some(t.trim()) } else { None }).collect();
     let date_style = DateStyle::detect(texts.iter().copied(), ctx.date_fallback);
     let dates = cells
         .iter()
@@ -305,7 +313,8 @@ mod tests {
         RawColumn::Text(c)
     }
 
-    const CTX: ParseContext = ParseContext { decimal_fallback: DecimalSeparator::Point, date_fallback: DayMonthOrder::DayFirst };
+    const CTX: ParseContext =
+        ParseContext { decimal_fallback: DecimalSeparator::Point, date_fallback: DayMonthOrder::DayFirst };
 
     #[test]
     fn infers_custom_types() {

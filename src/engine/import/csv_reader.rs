@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1254};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1254};
 
 use super::reader::{
     ReadOptions, TableReader, clean_headers, find_header_row, looks_like_bomless_utf16, no_header_error, text_columns,
@@ -119,11 +119,8 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
 
 fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, ImportError> {
     let total_bytes = text.len() as u64;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
 
     // The header may sit below a title: look at the first rows before choosing it.
     let mut record = csv::ByteRecord::new();
@@ -145,17 +142,18 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     let rows_hint = usize::try_from(total_bytes / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000);
     let mut columns = text_columns(width, rows_hint);
     let (mut blank_rows, mut short_rows, mut long_rows) = (0usize, 0usize, 0usize);
-    let mut push = |fields: &mut dyn Iterator<Item = &[u8]>, len: usize, columns: &mut Vec<super::table::TextColumn>| {
-        if len < width {
-            short_rows += 1;
-        } else if len > width {
-            long_rows += 1;
-        }
-        for col in columns.iter_mut() {
-            let field = fields.next().unwrap_or_default();
-            col.push(std::str::from_utf8(field).unwrap_or(""));
-        }
-    };
+    let mut push =
+        |fields: &mut dyn Iterator<Item = &[u8]>, len: usize, columns: &mut Vec<super::table::TextColumn>| {
+            if len < width {
+                short_rows += 1;
+            } else if len > width {
+                long_rows += 1;
+            }
+            for col in columns.iter_mut() {
+                let field = fields.next().unwrap_or_default();
+                col.push(std::str::from_utf8(field).unwrap_or(""));
+            }
+        };
     for row in first_rows.iter().skip(header_index + 1) {
         if row.iter().all(|f| f.trim().is_empty()) {
             blank_rows += 1;
@@ -200,7 +198,9 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
 }
 
 fn read_record(reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord) -> Result<bool, ImportError> {
-    reader.read_byte_record(record).map_err(|e| ImportError::NotATable(format!("The file could not be read as a table: {e}")))
+    reader
+        .read_byte_record(record)
+        .map_err(|e| ImportError::NotATable(format!("The file could not be read as a table: {e}")))
 }
 
 #[cfg(test)]

@@ -15,8 +15,11 @@ pub struct ExcelReader;
 
 impl TableReader for ExcelReader {
     fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
-        let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
-            .map_err(|e| ImportError::NotATable(format!("The workbook could not be opened ({e}); it may be damaged or not a workbook.")))?;
+        let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+            ImportError::NotATable(format!(
+                "The workbook could not be opened ({e}); it may be damaged or not a workbook."
+            ))
+        })?;
         let names = workbook.sheet_names();
         if names.is_empty() {
             return Err(ImportError::NotATable("The workbook has no sheets.".to_owned()));
@@ -66,11 +69,7 @@ impl TableReader for ExcelReader {
 /// Filled cells in rows that are at least two cells wide: a table scores high, a
 /// sheet of notes (one long text per row) scores low.
 fn table_score(range: &calamine::Range<Data>) -> usize {
-    range
-        .rows()
-        .map(|row| row.iter().filter(|c| !matches!(c, Data::Empty)).count())
-        .filter(|&filled| filled >= 2)
-        .sum()
+    range.rows().map(|row| row.iter().filter(|c| !matches!(c, Data::Empty)).count()).filter(|&filled| filled >= 2).sum()
 }
 
 fn range_to_table(range: &calamine::Range<Data>) -> Result<RawTable, ImportError> {

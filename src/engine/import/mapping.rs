@@ -63,10 +63,9 @@ pub fn auto_map(headers: &[String], kind: SourceKind, overrides: &[MappingOverri
         if taken {
             continue;
         }
-        let found = field
-            .aliases
-            .iter()
-            .find_map(|alias| keys.iter().enumerate().find(|(i, k)| k == alias && targets[*i].is_none()).map(|(i, _)| i));
+        let found = field.aliases.iter().find_map(|alias| {
+            keys.iter().enumerate().find(|(i, k)| k == alias && targets[*i].is_none()).map(|(i, _)| i)
+        });
         if let Some(i) = found {
             targets[i] = Some(ColumnTarget::Field(field.id.to_owned()));
         }
@@ -84,9 +83,10 @@ mod tests {
 
     #[test]
     fn maps_turkish_headers() {
-        let headers: Vec<String> = ["Müşteri No", "Ad Soyad", "E-posta", "Telefon", "Şehir", "Toplam Harcama (TL)", "Not"]
-            .map(String::from)
-            .to_vec();
+        let headers: Vec<String> =
+            ["Müşteri No", "Ad Soyad", "E-posta", "Telefon", "Şehir", "Toplam Harcama (TL)", "Not"]
+                .map(String::from)
+                .to_vec();
         let m = auto_map(&headers, SourceKind::Customers, &[]);
         assert_eq!(
             m,

@@ -96,7 +96,14 @@ pub struct SourceSpec {
 
 impl SourceSpec {
     pub fn new(kind: SourceKind, path: impl Into<PathBuf>) -> Self {
-        Self { kind, path: path.into(), options: ReadOptions::default(), mapping: Vec::new(), date_order: None, decimal: None }
+        Self {
+            kind,
+            path: path.into(),
+            options: ReadOptions::default(),
+            mapping: Vec::new(),
+            date_order: None,
+            decimal: None,
+        }
     }
 }
 

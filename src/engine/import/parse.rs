@@ -96,9 +96,7 @@ fn strip_number_decorations(raw: &str) -> Option<&str> {
     if s.is_empty() || !s.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b' ' || b == b'\'')
-        .then_some(s)
+    s.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b' ' || b == b'\'').then_some(s)
 }
 
 /// Parses a number written with the given decimal separator. Accepts currency
@@ -108,10 +106,12 @@ pub fn parse_number(raw: &str, decimal: DecimalSeparator) -> Option<f64> {
     let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
     // Fast path: a plain number that reads the same in both conventions.
     let plain = decimal == DecimalSeparator::Point || !trimmed.contains('.');
-    if let Ok(v) = trimmed.parse::<f64>().map_err(|_| ()).and_then(|v| if plain { Ok(v) } else { Err(()) }) {
-        if v.is_finite() && !trimmed.contains(['e', 'E', 'i', 'I', 'n', 'N']) {
-            return Some(v);
-        }
+    if plain
+        && let Ok(v) = trimmed.parse::<f64>()
+        && v.is_finite()
+        && !trimmed.contains(['e', 'E', 'i', 'I', 'n', 'N'])
+    {
+        return Some(v);
     }
     let negative = {
         let t = strip_currency(trimmed);
@@ -227,7 +227,13 @@ impl DateStyle {
 /// The first two numeric parts of `a/b/yyyy` or `a-b-yyyy` (not ISO).
 fn slash_parts(s: &str) -> Option<(u32, u32)> {
     let date = s.split([' ', 'T']).next()?;
-    let sep = if date.contains('/') { '/' } else if date.contains('-') { '-' } else { return None };
+    let sep = if date.contains('/') {
+        '/'
+    } else if date.contains('-') {
+        '-'
+    } else {
+        return None;
+    };
     let mut parts = date.split(sep);
     let a = parts.next()?;
     let b = parts.next()?;
@@ -318,19 +324,15 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
         "yes" | "y" | "true" | "t" | "1" | "evet" | "e" | "var" | "x" | "subscribed" | "opted_in" | "abone" => {
             Some(true)
         }
-        "no" | "n" | "false" | "f" | "0" | "hayir" | "h" | "yok" | "unsubscribed" | "not_subscribed"
-        | "opted_out" | "-" => Some(false),
+        "no" | "n" | "false" | "f" | "0" | "hayir" | "h" | "yok" | "unsubscribed" | "not_subscribed" | "opted_out"
+        | "-" => Some(false),
         _ => None,
     }
 }
 
 /// Splits a tags cell (`vip, newsletter; sale`) into trimmed, non-empty tags.
 pub fn parse_tags(raw: &str) -> Vec<String> {
-    raw.split([',', ';', '|'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect()
+    raw.split([',', ';', '|']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
 /// Text as an identifier: Excel's text marker (`'9013808660771`) removed, and a

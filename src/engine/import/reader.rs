@@ -28,7 +28,8 @@ pub trait TableReader {
 
 /// Reads any supported file into a raw table.
 pub fn read_table(path: &Path, options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Io { path: path.to_path_buf(), message: e.to_string() })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ImportError::Io { path: path.to_path_buf(), message: e.to_string() })?;
     if bytes.len() > u32::MAX as usize {
         return Err(ImportError::NotATable(format!(
             "{} is larger than 4 GiB; split it into smaller files.",
@@ -111,9 +112,14 @@ fn sniff_format(bytes: &[u8], path: &Path) -> Format {
         if control * 100 > sample.len() {
             return Format::Unsupported("a binary file");
         }
-        let start = String::from_utf8_lossy(&sample[..sample.len().min(512)]).trim_start_matches('\u{feff}').trim_start().to_lowercase();
+        let start = String::from_utf8_lossy(&sample[..sample.len().min(512)])
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .to_lowercase();
         if start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with("<table") {
-            return Format::Unsupported("a web page (HTML) saved with a spreadsheet name; open it in Excel and save it as .xlsx,");
+            return Format::Unsupported(
+                "a web page (HTML) saved with a spreadsheet name; open it in Excel and save it as .xlsx,",
+            );
         }
         if start.starts_with("<?xml") {
             return Format::Unsupported("an XML file");
@@ -147,10 +153,15 @@ pub(super) fn find_header_row(first_rows: &[Vec<String>]) -> Option<usize> {
             .iter()
             .filter(|c| {
                 let t = c.trim();
-                t.chars().any(char::is_alphabetic) && super::parse::parse_date(t, super::parse::DayMonthOrder::DayFirst).is_none()
+                t.chars().any(char::is_alphabetic)
+                    && super::parse::parse_date(t, super::parse::DayMonthOrder::DayFirst).is_none()
             })
             .count();
-        if !filled.is_empty() && filled.len() >= 2.min(width) && filled.len() * 10 >= width * 6 && texty * 2 >= filled.len() {
+        if !filled.is_empty()
+            && filled.len() >= 2.min(width)
+            && filled.len() * 10 >= width * 6
+            && texty * 2 >= filled.len()
+        {
             return Some(i);
         }
     }

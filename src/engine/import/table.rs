@@ -41,11 +41,7 @@ impl<'a> CellRef<'a> {
 
 /// `12345.0` → `12345`, `12.5` → `12.5`.
 pub fn format_plain_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
-    } else {
-        n.to_string()
-    }
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{n:.0}") } else { n.to_string() }
 }
 
 /// An owned cell, as spreadsheet readers produce them.

@@ -2,7 +2,9 @@
 //! check personas and turn segments into ad audiences, on the desktop and offline.
 //!
 //! [`engine`] holds all the logic and has no user interface; [`cli`] and the
-//! desktop app drive it.
+//! desktop [`app`] drive it; [`format`] writes numbers and dates for a language.
 
+pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod format;

@@ -1,6 +1,20 @@
 //! `kitle`: the desktop app, or a headless subcommand when the first argument names one.
 
-fn main() -> std::process::ExitCode {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    kitle::cli::main_with(args)
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let first = args.first().and_then(|a| a.to_str()).unwrap_or_default();
+    if kitle::cli::SUBCOMMANDS.contains(&first) {
+        return kitle::cli::main_with(args);
+    }
+    let path = args.first().map(std::path::PathBuf::from);
+    match kitle::app::run(path) {
+        Ok(()) => ExitCode::from(kitle::app::SMOKE_EXIT_CODE.load(std::sync::atomic::Ordering::Relaxed)),
+        Err(e) => {
+            eprintln!("kitle: the window could not be opened: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

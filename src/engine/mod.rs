@@ -1,6 +1,7 @@
 //! The engine: everything Kitle knows about customers, with no user interface.
 //! The desktop app, the command line, the tests and the benchmarks all drive it.
 
+pub mod browse;
 pub mod build;
 pub mod demo;
 pub mod fields;

@@ -7,4 +7,5 @@ mod cli;
 mod helpers;
 mod import;
 mod malformed;
+mod ui;
 mod workspace;

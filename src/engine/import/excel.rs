@@ -66,6 +66,14 @@ impl TableReader for ExcelReader {
     }
 }
 
+/// The sheet names of a workbook; empty when the bytes are not one.
+pub fn sheet_names(bytes: &[u8]) -> Vec<String> {
+    if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])) {
+        return Vec::new();
+    }
+    open_workbook_auto_from_rs(Cursor::new(bytes)).map(|wb| wb.sheet_names()).unwrap_or_default()
+}
+
 /// Filled cells in rows that are at least two cells wide: a table scores high, a
 /// sheet of notes (one long text per row) scores low.
 fn table_score(range: &calamine::Range<Data>) -> usize {

@@ -168,11 +168,70 @@ pub fn load_source(spec: &SourceSpec, progress: &Progress) -> Result<LoadedSourc
     load_raw(spec, raw, progress)
 }
 
-/// Reads the header and first rows of a file, for the import dialog's preview.
-pub fn preview_source(spec: &SourceSpec) -> Result<(table::RawTable, Vec<ColumnTarget>), ImportError> {
-    let raw = reader::read_table(&spec.path, &spec.options, &Progress::default())?;
-    let targets = auto_map(&raw.headers, spec.kind, &spec.mapping);
-    Ok((raw, targets))
+/// What the import dialog shows of a file before importing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub headers: Vec<String>,
+    /// The first rows, as text.
+    pub rows: Vec<Vec<String>>,
+    /// The automatic mapping of each column (ignoring the spec's overrides).
+    pub auto: Vec<ColumnTarget>,
+    /// The type each column would get as a custom field.
+    pub inferred: Vec<FieldType>,
+    pub total_rows: usize,
+    pub notes: Vec<String>,
+    /// Sheet names of a workbook (empty for text files).
+    pub sheets: Vec<String>,
+}
+
+/// Reads a file for the import dialog: headers, first rows, automatic mapping.
+pub fn preview_source(spec: &SourceSpec, progress: &Progress) -> Result<Preview, ImportError> {
+    let raw = reader::read_table(&spec.path, &spec.options, progress)?;
+    let ctx = ParseContext {
+        decimal_fallback: spec.decimal.unwrap_or(if raw.delimiter == Some(b';') {
+            DecimalSeparator::Comma
+        } else {
+            DecimalSeparator::Point
+        }),
+        date_fallback: spec.date_order.unwrap_or(DayMonthOrder::DayFirst),
+    };
+    let rows = (0..raw.height().min(5))
+        .map(|r| raw.columns.iter().map(|c| c.get(r).as_text().map(|t| t.into_owned()).unwrap_or_default()).collect())
+        .collect();
+    let inferred = raw.headers.iter().zip(&raw.columns).map(|(h, c)| infer_type(h, c, ctx)).collect();
+    let sheets = match std::fs::read(&spec.path) {
+        Ok(bytes) => excel::sheet_names(&bytes),
+        Err(_) => Vec::new(),
+    };
+    Ok(Preview {
+        auto: auto_map(&raw.headers, spec.kind, &[]),
+        headers: raw.headers,
+        rows,
+        inferred,
+        total_rows: raw.columns.first().map_or(0, table::RawColumn::len),
+        notes: raw.notes,
+        sheets,
+    })
+}
+
+/// Which kind of file this looks like, from how many of its headers each kind
+/// recognises (an orders file has order ids, dates and totals).
+pub fn guess_kind(headers: &[String]) -> SourceKind {
+    let score = |kind| auto_map(headers, kind, &[]).iter().filter(|t| matches!(t, ColumnTarget::Field(_))).count();
+    let orders = auto_map(headers, SourceKind::Orders, &[]);
+    let has = |id: &str| orders.iter().any(|t| matches!(t, ColumnTarget::Field(f) if f == id));
+    let looks_like_orders = has("order_id") && (has("total") || has("unit_price"));
+    let spend = auto_map(headers, SourceKind::Spend, &[]);
+    let looks_like_spend = spend.iter().any(|t| matches!(t, ColumnTarget::Field(f) if f == "spend"))
+        && spend.iter().any(|t| matches!(t, ColumnTarget::Field(f) if f == "period"))
+        && headers.len() <= 4;
+    if looks_like_spend {
+        SourceKind::Spend
+    } else if looks_like_orders || score(SourceKind::Orders) > score(SourceKind::Customers) + 1 {
+        SourceKind::Orders
+    } else {
+        SourceKind::Customers
+    }
 }
 
 /// Maps and types a raw table.

@@ -1,0 +1,268 @@
+//! Every user-facing text of the desktop app, in English and Turkish, in one table.
+//! Widgets ask [`t`] with a key; a test checks that every key has both languages.
+
+pub use crate::format::Lang;
+
+/// (key, English, Turkish)
+const TEXTS: &[(&str, &str, &str)] = &[
+    // Hub and tabs
+    ("app.hub", "Audiences & Customers", "Kitleler & Müşteriler"),
+    ("tab.dashboard", "Dashboard", "Gösterge Paneli"),
+    ("tab.segments", "Segments", "Segmentler"),
+    ("tab.personas", "Personas", "Personalar"),
+    ("tab.explore", "Explore", "Keşfet"),
+    ("tab.customers", "Customers", "Müşteriler"),
+    // Menu
+    ("menu.file", "File", "Dosya"),
+    ("menu.new", "New workspace", "Yeni çalışma alanı"),
+    ("menu.open", "Open…", "Aç…"),
+    ("menu.save", "Save", "Kaydet"),
+    ("menu.save_as", "Save as…", "Farklı kaydet…"),
+    ("menu.import", "Import data…", "Veri içe aktar…"),
+    ("menu.report", "Last import report", "Son içe aktarma raporu"),
+    ("menu.quit", "Quit", "Çıkış"),
+    ("menu.view", "View", "Görünüm"),
+    ("menu.language", "Language", "Dil"),
+    ("menu.theme", "Theme", "Tema"),
+    ("theme.system", "Follow the system", "Sistemle aynı"),
+    ("theme.light", "Light", "Açık"),
+    ("theme.dark", "Dark", "Koyu"),
+    ("lang.en", "English", "English"),
+    ("lang.tr", "Türkçe", "Türkçe"),
+    // Start screen
+    ("start.title", "Welcome to Kitle", "Kitle'ye hoş geldiniz"),
+    (
+        "start.subtitle",
+        "Open your customer spreadsheets and see your customer universe in seconds. Everything stays on this computer.",
+        "Müşteri tablolarınızı açın, müşteri evreninizi saniyeler içinde görün. Her şey bu bilgisayarda kalır.",
+    ),
+    ("start.open", "Open workspace…", "Çalışma alanı aç…"),
+    ("start.import", "Import spreadsheet…", "Tablo içe aktar…"),
+    ("start.demo", "Open the demo store", "Demo mağazayı aç"),
+    ("start.recent", "Recent workspaces", "Son çalışma alanları"),
+    ("start.no_recent", "No recent workspaces yet.", "Henüz son kullanılan çalışma alanı yok."),
+    (
+        "start.drop",
+        "Or drop a .kitle, .csv, .xlsx, .xls or .ods file on this window.",
+        "Ya da bu pencereye bir .kitle, .csv, .xlsx, .xls veya .ods dosyası bırakın.",
+    ),
+    // Status and jobs
+    ("status.loading", "Loading customers…", "Müşteriler yükleniyor…"),
+    ("status.importing", "Importing…", "İçe aktarılıyor…"),
+    ("status.cancel", "Cancel", "İptal"),
+    ("status.customers", "customers", "müşteri"),
+    ("status.as_of", "as of", "tarihine göre"),
+    ("status.unsaved", "unsaved changes", "kaydedilmemiş değişiklikler"),
+    ("status.saved", "Saved.", "Kaydedildi."),
+    ("status.cancelled", "Cancelled.", "İptal edildi."),
+    ("untitled", "Untitled", "Adsız"),
+    ("error.title", "Something went wrong", "Bir sorun oluştu"),
+    (
+        "error.dialog_unavailable",
+        "No file dialog is available on this system (install xdg-desktop-portal or zenity), so type the file's path instead.",
+        "Bu sistemde dosya penceresi yok (xdg-desktop-portal veya zenity kurun); dosya yolunu elle yazın.",
+    ),
+    ("close", "Close", "Kapat"),
+    // Unsaved changes
+    ("confirm.title", "Unsaved changes", "Kaydedilmemiş değişiklikler"),
+    (
+        "confirm.body",
+        "This workspace has changes that are not saved. Save them first?",
+        "Bu çalışma alanında kaydedilmemiş değişiklikler var. Önce kaydedilsin mi?",
+    ),
+    ("confirm.save", "Save", "Kaydet"),
+    ("confirm.discard", "Don't save", "Kaydetme"),
+    ("confirm.cancel", "Cancel", "Vazgeç"),
+    // Import dialog
+    ("import.title", "Import data", "Veri içe aktar"),
+    (
+        "import.intro",
+        "Choose a customers file, an orders file, or both. Spend per channel is optional (for CAC).",
+        "Bir müşteri dosyası, bir sipariş dosyası ya da ikisini seçin. Kanal başına harcama isteğe bağlıdır (CAC için).",
+    ),
+    ("import.customers", "Customers file", "Müşteri dosyası"),
+    ("import.orders", "Orders file", "Sipariş dosyası"),
+    ("import.spend", "Spend file", "Harcama dosyası"),
+    ("import.path", "File path", "Dosya yolu"),
+    ("import.browse", "Browse…", "Gözat…"),
+    ("import.remove", "Remove", "Kaldır"),
+    ("import.sheet", "Sheet", "Sayfa"),
+    ("import.sheet_auto", "Automatic", "Otomatik"),
+    ("import.preview", "First rows", "İlk satırlar"),
+    ("import.mapping", "Columns", "Sütunlar"),
+    ("import.column", "Column", "Sütun"),
+    ("import.becomes", "Becomes", "Alan"),
+    ("import.type", "Type", "Tür"),
+    ("import.custom", "Custom field", "Özel alan"),
+    ("import.ignore", "Don't import", "İçe aktarma"),
+    ("import.auto_type", "automatic", "otomatik"),
+    ("import.run", "Import", "İçe aktar"),
+    (
+        "import.need_file",
+        "Choose a customers file or an orders file.",
+        "Bir müşteri dosyası veya sipariş dosyası seçin.",
+    ),
+    ("import.reading", "Reading the file…", "Dosya okunuyor…"),
+    ("report.title", "Import report", "İçe aktarma raporu"),
+    ("report.summary", "customers imported", "müşteri içe aktarıldı"),
+    ("report.orders", "orders counted", "sipariş sayıldı"),
+    ("report.rows_read", "rows read", "satır okundu"),
+    ("report.rows_skipped", "rows skipped", "satır atlandı"),
+    ("report.unparsed", "cells could not be read and were left empty", "hücre okunamadı ve boş bırakıldı"),
+    ("report.examples", "e.g.", "örn."),
+    (
+        "report.ambiguous",
+        "Dates that could be day or month first (read as day first):",
+        "Gün mü ay mı önce belirsiz tarihler (gün önce okundu):",
+    ),
+    ("report.notes", "Notes", "Notlar"),
+    ("report.merged", "duplicate customer rows merged", "yinelenen müşteri satırı birleştirildi"),
+    // Customers tab
+    ("customers.search", "Search name, email, phone, city", "Ad, e-posta, telefon, şehir ara"),
+    ("customers.search_label", "Search", "Ara"),
+    ("customers.columns", "Columns", "Sütunlar"),
+    ("customers.showing", "shown", "gösteriliyor"),
+    ("customers.of", "of", "/"),
+    ("customers.details", "Customer details", "Müşteri ayrıntıları"),
+    ("customers.orders", "Orders", "Siparişler"),
+    ("customers.no_orders", "No orders imported for this customer.", "Bu müşteri için sipariş yok."),
+    ("customers.sorting", "Sorting…", "Sıralanıyor…"),
+    ("customers.none", "No customer matches this search.", "Bu aramaya uyan müşteri yok."),
+    ("order.id", "Order", "Sipariş"),
+    ("order.date", "Date", "Tarih"),
+    ("order.total", "Net total", "Net tutar"),
+    // Tabs not built yet
+    (
+        "soon.dashboard",
+        "Metric cards (total customers, average LTV, CAC, revenue, repeat rate) and charts (customers by LTV, acquisition channels, customer growth) will live here.",
+        "Metrik kartları (toplam müşteri, ortalama LTV, CAC, ciro, tekrar alım oranı) ve grafikler (LTV'ye göre müşteriler, edinim kanalları, müşteri artışı) burada olacak.",
+    ),
+    (
+        "soon.segments",
+        "The Smart Segment Builder will live here: conditions joined by AND/OR, instant counts and average LTV, saved segments.",
+        "Akıllı Segment Oluşturucu burada olacak: VE/VEYA ile bağlanan koşullar, anında sayım ve ortalama LTV, kayıtlı segmentler.",
+    ),
+    (
+        "soon.personas",
+        "Personas will live here: ideal customer profiles, checked against the real customers of a segment.",
+        "Personalar burada olacak: ideal müşteri profilleri, bir segmentin gerçek müşterileriyle karşılaştırılarak.",
+    ),
+    (
+        "soon.explore",
+        "Explore will live here: new audiences discovered in the raw data.",
+        "Keşfet burada olacak: ham veride keşfedilen yeni kitleler.",
+    ),
+    ("soon.note", "Not built yet.", "Henüz hazır değil."),
+    // Field names
+    ("field.customer_id", "Customer ID", "Müşteri No"),
+    ("field.email", "Email", "E-posta"),
+    ("field.phone", "Phone", "Telefon"),
+    ("field.first_name", "First name", "Ad"),
+    ("field.last_name", "Last name", "Soyad"),
+    ("field.name", "Name", "Ad Soyad"),
+    ("field.city", "City", "Şehir"),
+    ("field.region", "Region", "Bölge"),
+    ("field.country", "Country", "Ülke"),
+    ("field.zip", "Postal code", "Posta kodu"),
+    ("field.gender", "Gender", "Cinsiyet"),
+    ("field.birth_date", "Birth date", "Doğum tarihi"),
+    ("field.signup_date", "Signup date", "Kayıt tarihi"),
+    ("field.channel", "Acquisition channel", "Geldiği kanal"),
+    ("field.tags", "Tags", "Etiketler"),
+    ("field.accepts_marketing", "Accepts marketing", "Pazarlama izni"),
+    ("field.ltv", "LTV", "LTV"),
+    ("field.orders", "Orders", "Sipariş sayısı"),
+    ("field.first_order_date", "First order date", "İlk sipariş tarihi"),
+    ("field.last_order_date", "Last purchase date", "Son alışveriş tarihi"),
+    ("field.aov", "Average order value", "Ortalama sepet"),
+    ("field.days_since_last_order", "Days since last order", "Son siparişten beri gün"),
+    ("field.tenure_days", "Customer for (days)", "Müşteri süresi (gün)"),
+    ("field.age", "Age", "Yaş"),
+    ("field.order_id", "Order ID", "Sipariş No"),
+    ("field.order_date", "Order date", "Sipariş tarihi"),
+    ("field.total", "Order total", "Sipariş tutarı"),
+    ("field.quantity", "Quantity", "Adet"),
+    ("field.unit_price", "Unit price", "Birim fiyat"),
+    ("field.status", "Status", "Durum"),
+    ("field.refunded", "Refunded", "İade tutarı"),
+    ("field.cancelled_at", "Cancelled at", "İptal tarihi"),
+    ("field.period", "Period", "Dönem"),
+    ("field.spend", "Spend", "Harcama"),
+    ("type.text", "text", "metin"),
+    ("type.category", "category", "kategori"),
+    ("type.number", "number", "sayı"),
+    ("type.money", "money", "para"),
+    ("type.integer", "whole number", "tam sayı"),
+    ("type.date", "date", "tarih"),
+    ("type.bool", "yes/no", "evet/hayır"),
+    ("type.list", "list", "liste"),
+    ("yes", "Yes", "Evet"),
+    ("no", "No", "Hayır"),
+];
+
+/// The text for `key` in `lang`; the key itself when it is missing (a test keeps
+/// that from happening).
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    match TEXTS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, en, tr)) => match lang {
+            Lang::En => en,
+            Lang::Tr => tr,
+        },
+        None => key,
+    }
+}
+
+/// A field's user-facing name: canonical and derived fields are translated, custom
+/// fields keep their header.
+pub fn field_label(lang: Lang, field: &str) -> String {
+    TEXTS
+        .iter()
+        .find(|(k, _, _)| k.strip_prefix("field.") == Some(field))
+        .map_or_else(|| field.to_owned(), |(_, en, tr)| if lang == Lang::En { en } else { tr }.to_string())
+}
+
+pub fn type_label(lang: Lang, ty: crate::engine::fields::FieldType) -> &'static str {
+    use crate::engine::fields::FieldType as F;
+    t(
+        lang,
+        match ty {
+            F::Text => "type.text",
+            F::Category => "type.category",
+            F::Number => "type.number",
+            F::Money => "type.money",
+            F::Integer => "type.integer",
+            F::Date => "type.date",
+            F::Bool => "type.bool",
+            F::List => "type.list",
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::fields::{SourceKind, canonical_fields, customer_columns};
+
+    #[test]
+    fn every_key_is_unique_and_translated() {
+        let mut seen = std::collections::HashSet::new();
+        for (key, en, tr) in TEXTS {
+            assert!(seen.insert(key), "duplicate key {key}");
+            assert!(!en.is_empty() && !tr.is_empty(), "{key} is missing a language");
+        }
+    }
+
+    #[test]
+    fn every_field_has_a_name_in_both_languages() {
+        let kinds = [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend];
+        let ids = customer_columns()
+            .map(|(id, _)| id)
+            .chain(kinds.iter().flat_map(|k| canonical_fields(*k).iter().map(|f| f.id)));
+        for id in ids {
+            assert_ne!(field_label(Lang::En, id), id, "{id} has no English name");
+            assert_ne!(field_label(Lang::Tr, id), id, "{id} has no Turkish name");
+        }
+        assert_eq!(t(Lang::Tr, "tab.explore"), "Keşfet");
+        assert_eq!(field_label(Lang::Tr, "Sadakat Puanı"), "Sadakat Puanı");
+    }
+}

@@ -1,0 +1,446 @@
+//! The import dialog: choose the customers, orders and spend files, see their first
+//! rows and the automatic column mapping, change any column's field or type, pick
+//! the sheet of a workbook, then import. Files are previewed on background threads.
+
+use std::path::PathBuf;
+
+use crate::engine::build::ImportReport;
+use crate::engine::fields::{FieldType, SourceKind, canonical_fields};
+use crate::engine::import::mapping::{ColumnTarget, MappingOverride};
+use crate::engine::import::{Preview, SourceSpec, guess_kind, preview_source};
+
+use super::Command;
+use super::i18n::{Lang, field_label, t, type_label};
+use super::jobs::{Job, Poll};
+
+/// One file of the import.
+pub struct FileSlot {
+    pub kind: SourceKind,
+    pub path_text: String,
+    pub sheet: Option<String>,
+    pub preview: Option<Result<Preview, String>>,
+    /// The user's choice for each column (starts as the automatic mapping).
+    pub choices: Vec<ColumnTarget>,
+    job: Option<Job<Result<Preview, String>>>,
+    /// The path and sheet the current preview (or running job) is for.
+    preview_key: Option<String>,
+    /// The kind was guessed from the file name only; move the file once its headers tell.
+    auto_kind: bool,
+    /// Overrides carried over from the workspace, applied once the preview arrives.
+    pending_overrides: Vec<MappingOverride>,
+}
+
+impl FileSlot {
+    fn new(kind: SourceKind) -> Self {
+        Self {
+            kind,
+            path_text: String::new(),
+            sheet: None,
+            preview: None,
+            choices: Vec::new(),
+            job: None,
+            preview_key: None,
+            auto_kind: false,
+            pending_overrides: Vec::new(),
+        }
+    }
+
+    fn path(&self) -> Option<PathBuf> {
+        let p = self.path_text.trim();
+        (!p.is_empty()).then(|| PathBuf::from(p))
+    }
+
+    fn spec(&self) -> Option<SourceSpec> {
+        let mut spec = SourceSpec::new(self.kind, self.path()?);
+        spec.options.sheet.clone_from(&self.sheet);
+        Some(spec)
+    }
+
+    /// The chosen mapping as overrides: every column whose choice differs from auto.
+    pub fn overrides(&self) -> Vec<MappingOverride> {
+        let Some(Ok(preview)) = &self.preview else { return Vec::new() };
+        preview
+            .headers
+            .iter()
+            .zip(&self.choices)
+            .zip(&preview.auto)
+            .filter(|((_, choice), auto)| choice != auto)
+            .map(|((header, choice), _)| MappingOverride { header: header.clone(), target: choice.clone() })
+            .collect()
+    }
+
+    fn start_preview(&mut self, ctx: &egui::Context) {
+        let Some(spec) = self.spec() else {
+            self.preview = None;
+            self.job = None;
+            return;
+        };
+        let key = format!("{}|{:?}|{:?}", self.path_text.trim(), self.sheet, self.kind);
+        if self.preview_key.as_ref() == Some(&key) {
+            return;
+        }
+        self.preview_key = Some(key);
+        match Job::spawn("preview", ctx, move |progress| preview_source(&spec, progress).map_err(|e| e.to_string())) {
+            Ok(job) => self.job = Some(job),
+            Err(e) => self.preview = Some(Err(e)),
+        }
+    }
+}
+
+pub struct ImportDialog {
+    pub slots: [FileSlot; 3],
+    pub error: Option<String>,
+}
+
+const KINDS: [SourceKind; 3] = [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend];
+
+fn slot_index(kind: SourceKind) -> usize {
+    match kind {
+        SourceKind::Customers => 0,
+        SourceKind::Orders => 1,
+        SourceKind::Spend => 2,
+    }
+}
+
+impl ImportDialog {
+    /// A dialog pre-filled with the open workspace's sources (absolute paths).
+    pub fn new(existing: Option<&[SourceSpec]>) -> Self {
+        let mut dialog = Self { slots: KINDS.map(FileSlot::new), error: None };
+        for spec in existing.unwrap_or_default() {
+            let slot = &mut dialog.slots[slot_index(spec.kind)];
+            slot.path_text = spec.path.display().to_string();
+            slot.sheet.clone_from(&spec.options.sheet);
+            slot.pending_overrides.clone_from(&spec.mapping);
+        }
+        dialog
+    }
+
+    /// Adds a file where it fits: an empty customers slot first; once its headers
+    /// are read it moves to orders or spend if it looks like one.
+    pub fn add_file(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let index = if self.slots[0].path().is_none() {
+            0
+        } else if self.slots[1].path().is_none() {
+            1
+        } else {
+            2
+        };
+        let slot = &mut self.slots[index];
+        slot.path_text = path.display().to_string();
+        slot.auto_kind = index == 0;
+        slot.start_preview(ctx);
+    }
+
+    /// Collects finished previews (call once per frame).
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let mut moves = Vec::new();
+        for (index, slot) in self.slots.iter_mut().enumerate() {
+            let Some(job) = &slot.job else { continue };
+            let result = match job.poll() {
+                Poll::Running => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(30));
+                    continue;
+                }
+                Poll::Done(r) => r,
+                Poll::Lost => Err("The file could not be read.".to_owned()),
+            };
+            slot.job = None;
+            if let Ok(preview) = &result {
+                slot.choices = preview.auto.clone();
+                for o in std::mem::take(&mut slot.pending_overrides) {
+                    if let Some(i) = preview.headers.iter().position(|h| h.eq_ignore_ascii_case(&o.header)) {
+                        slot.choices[i] = o.target;
+                    }
+                }
+                if slot.auto_kind {
+                    slot.auto_kind = false;
+                    let kind = guess_kind(&preview.headers);
+                    if kind != slot.kind {
+                        moves.push((index, slot_index(kind)));
+                    }
+                }
+            }
+            slot.preview = Some(result);
+        }
+        for (from, to) in moves {
+            if self.slots[to].path().is_none() {
+                let mut moved = std::mem::replace(&mut self.slots[from], FileSlot::new(KINDS[from]));
+                moved.kind = KINDS[to];
+                if let Some(Ok(p)) = &moved.preview {
+                    moved.choices = crate::engine::import::mapping::auto_map(&p.headers, moved.kind, &[]);
+                }
+                // The automatic mapping differs per kind: read it again for the new kind.
+                moved.start_preview(ctx);
+                self.slots[to] = moved;
+            }
+        }
+    }
+
+    /// The sources to import, or why not yet.
+    pub fn specs(&self, lang: Lang) -> Result<Vec<SourceSpec>, String> {
+        let mut specs = Vec::new();
+        for slot in &self.slots {
+            let Some(mut spec) = slot.spec() else { continue };
+            match &slot.preview {
+                Some(Ok(_)) if slot.job.is_none() => {}
+                Some(Err(e)) => return Err(e.clone()),
+                _ => return Err(t(lang, "import.reading").to_owned()),
+            }
+            spec.mapping = slot.overrides();
+            specs.push(spec);
+        }
+        if !specs.iter().any(|s| matches!(s.kind, SourceKind::Customers | SourceKind::Orders)) {
+            return Err(t(lang, "import.need_file").to_owned());
+        }
+        Ok(specs)
+    }
+
+    /// Draws the dialog; returns false when it was closed.
+    pub fn ui(&mut self, ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) -> bool {
+        let mut open = true;
+        let mut run = false;
+        egui::Window::new(t(lang, "import.title"))
+            .id(egui::Id::unique("import-dialog"))
+            .open(&mut open)
+            .default_size([820.0, 620.0])
+            .show(ctx, |ui| {
+                ui.label(t(lang, "import.intro"));
+                ui.add_space(6.0);
+                let height = (ctx.content_rect().height() - 220.0).max(200.0);
+                egui::ScrollArea::vertical().max_height(height).show(ui, |ui| self.slots_ui(ui, ctx, lang));
+                ui.separator();
+                let ready = self.specs(lang);
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(ready.is_ok(), egui::Button::new(t(lang, "import.run"))).clicked() {
+                        run = true;
+                    }
+                    if let Err(why) = &ready {
+                        ui.weak(why);
+                    }
+                });
+            });
+        if run && let Ok(specs) = self.specs(lang) {
+            out.push(Command::RunImport(specs));
+            return false;
+        }
+        open
+    }
+
+    fn slots_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, lang: Lang) {
+        for index in 0..3 {
+            let slot = &mut self.slots[index];
+            let title = match slot.kind {
+                SourceKind::Customers => "import.customers",
+                SourceKind::Orders => "import.orders",
+                SourceKind::Spend => "import.spend",
+            };
+            egui::CollapsingHeader::new(t(lang, title))
+                .id_salt(("import-slot", index))
+                .default_open(index < 2)
+                .show(ui, |ui| slot_ui(ui, ctx, slot, lang));
+        }
+    }
+}
+
+fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: Lang) {
+    ui.horizontal(|ui| {
+        let label = ui.label(t(lang, "import.path"));
+        let edit = ui.add(egui::TextEdit::singleline(&mut slot.path_text).desired_width(420.0)).labelled_by(label.id);
+        // Read the file as soon as the typed path names one (or when the field is left).
+        if edit.lost_focus() || (edit.changed() && slot.path().is_some_and(|p| p.is_file())) {
+            slot.start_preview(ctx);
+        }
+        if ui.button(t(lang, "import.browse")).clicked()
+            && let Some(path) = rfd::FileDialog::new()
+                .add_filter("Spreadsheet", &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"])
+                .pick_file()
+        {
+            slot.path_text = path.display().to_string();
+            slot.start_preview(ctx);
+        }
+        if slot.path().is_some() && ui.button(t(lang, "import.remove")).clicked() {
+            *slot = FileSlot::new(slot.kind);
+        }
+    });
+    if slot.job.is_some() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(t(lang, "import.reading"));
+        });
+        return;
+    }
+    let Some(preview) = &slot.preview else { return };
+    let preview = match preview {
+        Ok(p) => p.clone(),
+        Err(e) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+            return;
+        }
+    };
+    if preview.sheets.len() > 1 {
+        let mut sheet = slot.sheet.clone();
+        egui::ComboBox::new(("sheet", slot.kind.id()), t(lang, "import.sheet"))
+            .selected_text(sheet.clone().unwrap_or_else(|| t(lang, "import.sheet_auto").to_owned()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut sheet, None, t(lang, "import.sheet_auto"));
+                for name in &preview.sheets {
+                    ui.selectable_value(&mut sheet, Some(name.clone()), name);
+                }
+            });
+        if sheet != slot.sheet {
+            slot.sheet = sheet;
+            slot.start_preview(ctx);
+        }
+    }
+    for note in &preview.notes {
+        ui.weak(note);
+    }
+    ui.label(egui::RichText::new(t(lang, "import.mapping")).strong());
+    egui::Grid::new(("mapping", slot.kind.id())).striped(true).num_columns(3).show(ui, |ui| {
+        ui.strong(t(lang, "import.becomes"));
+        ui.strong(t(lang, "import.preview"));
+        ui.strong(t(lang, "import.type"));
+        ui.end_row();
+        for (i, header) in preview.headers.iter().enumerate() {
+            let Some(choice) = slot.choices.get_mut(i) else { continue };
+            target_combo(ui, slot.kind, i, header, choice, lang);
+            let samples: Vec<&str> = preview
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(String::as_str)
+                .filter(|s| !s.is_empty())
+                .take(3)
+                .collect();
+            let sample: String = samples.join(" · ").chars().take(60).collect();
+            ui.weak(sample);
+            let ty = match choice {
+                ColumnTarget::Field(id) => {
+                    canonical_fields(slot.kind).iter().find(|f| f.id == id).map_or(FieldType::Text, |f| f.ty)
+                }
+                ColumnTarget::Custom(Some(ty)) => *ty,
+                ColumnTarget::Custom(None) | ColumnTarget::Ignore => {
+                    preview.inferred.get(i).copied().unwrap_or(FieldType::Text)
+                }
+            };
+            if let ColumnTarget::Custom(custom_ty) = choice {
+                let mut chosen = *custom_ty;
+                egui::ComboBox::new(("type", slot.kind.id(), i), t(lang, "import.type"))
+                    .selected_text(match chosen {
+                        Some(ty) => type_label(lang, ty).to_owned(),
+                        None => format!("{} ({})", type_label(lang, ty), t(lang, "import.auto_type")),
+                    })
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut chosen, None, t(lang, "import.auto_type"));
+                        for option in FieldType::ALL {
+                            ui.selectable_value(&mut chosen, Some(option), type_label(lang, option));
+                        }
+                    });
+                *custom_ty = chosen;
+            } else if !matches!(choice, ColumnTarget::Ignore) {
+                ui.label(type_label(lang, ty));
+            } else {
+                ui.label("");
+            }
+            ui.end_row();
+        }
+    });
+    ui.weak(format!("{} {}", crate::format::count(preview.total_rows, lang), t(lang, "report.rows_read")));
+}
+
+fn target_label(lang: Lang, target: &ColumnTarget) -> String {
+    match target {
+        ColumnTarget::Field(id) => field_label(lang, id),
+        ColumnTarget::Custom(_) => t(lang, "import.custom").to_owned(),
+        ColumnTarget::Ignore => t(lang, "import.ignore").to_owned(),
+    }
+}
+
+/// The "becomes" choice of one column, labelled with the column's header.
+fn target_combo(
+    ui: &mut egui::Ui,
+    kind: SourceKind,
+    index: usize,
+    header: &str,
+    choice: &mut ColumnTarget,
+    lang: Lang,
+) {
+    let mut chosen = choice.clone();
+    egui::ComboBox::new(("target", kind.id(), index), header).selected_text(target_label(lang, &chosen)).show_ui(
+        ui,
+        |ui| {
+            for field in canonical_fields(kind) {
+                let option = ColumnTarget::Field(field.id.to_owned());
+                let label = target_label(lang, &option);
+                ui.selectable_value(&mut chosen, option, label);
+            }
+            ui.separator();
+            let custom =
+                if matches!(chosen, ColumnTarget::Custom(_)) { chosen.clone() } else { ColumnTarget::Custom(None) };
+            ui.selectable_value(&mut chosen, custom, t(lang, "import.custom"));
+            ui.selectable_value(&mut chosen, ColumnTarget::Ignore, t(lang, "import.ignore"));
+        },
+    );
+    *choice = chosen;
+}
+
+/// The import report: what was read, skipped, unclear.
+pub fn report_ui(ui: &mut egui::Ui, report: &ImportReport, lang: Lang) {
+    use crate::format::count;
+    ui.heading(format!("{} {}", count(report.customers, lang), t(lang, "report.summary")));
+    if report.orders_counted > 0 {
+        ui.label(format!("{} {}", count(report.orders_counted, lang), t(lang, "report.orders")));
+    }
+    if report.duplicate_customers_merged > 0 {
+        ui.label(format!("{} {}", count(report.duplicate_customers_merged, lang), t(lang, "report.merged")));
+    }
+    for note in &report.notes {
+        ui.label(format!("• {note}"));
+    }
+    egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
+        for source in &report.sources {
+            ui.separator();
+            ui.strong(&source.path);
+            ui.label(format!(
+                "{} {} · {} {}",
+                count(source.rows_read, lang),
+                t(lang, "report.rows_read"),
+                count(source.rows_skipped, lang),
+                t(lang, "report.rows_skipped")
+            ));
+            for note in &source.notes {
+                ui.label(format!("• {note}"));
+            }
+            for u in &source.unparsed {
+                let examples: Vec<String> = u.examples.iter().map(|e| format!("\"{e}\"")).collect();
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "• {}: {} {} ({}) — {} {}",
+                        u.column,
+                        count(u.count, lang),
+                        t(lang, "report.unparsed"),
+                        type_label(lang, u.expected),
+                        t(lang, "report.examples"),
+                        examples.join(", ")
+                    ),
+                );
+            }
+            if !source.ambiguous_dates.is_empty() {
+                ui.label(format!("{} {}", t(lang, "report.ambiguous"), source.ambiguous_dates.join(", ")));
+            }
+            let mapped: Vec<String> = source
+                .columns
+                .iter()
+                .map(|c| {
+                    if c.canonical {
+                        format!("{} → {}", c.header, field_label(lang, &c.name))
+                    } else {
+                        format!("{} → {} ({})", c.header, t(lang, "import.custom"), type_label(lang, c.ty))
+                    }
+                })
+                .collect();
+            ui.weak(mapped.join(" · "));
+        }
+    });
+}

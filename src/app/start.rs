@@ -1,0 +1,42 @@
+//! The start screen shown when no workspace is open.
+
+use super::i18n::{Lang, t};
+use super::{Command, KitleApp};
+
+pub fn start_ui(app: &mut KitleApp, ui: &mut egui::Ui, lang: Lang) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(48.0);
+        ui.heading(egui::RichText::new(t(lang, "start.title")).size(28.0));
+        ui.add_space(8.0);
+        ui.label(t(lang, "start.subtitle"));
+        ui.add_space(24.0);
+        let size = egui::vec2(280.0, 36.0);
+        if ui.add_sized(size, egui::Button::new(t(lang, "start.demo"))).clicked() {
+            app.send(Command::OpenDemo);
+        }
+        if ui.add_sized(size, egui::Button::new(t(lang, "start.open"))).clicked() {
+            app.send(Command::OpenDialog);
+        }
+        if ui.add_sized(size, egui::Button::new(t(lang, "start.import"))).clicked() {
+            app.send(Command::ImportDialog(None));
+        }
+        ui.add_space(8.0);
+        ui.weak(t(lang, "start.drop"));
+        ui.add_space(24.0);
+        ui.heading(t(lang, "start.recent"));
+        if app.prefs.recent.is_empty() {
+            ui.weak(t(lang, "start.no_recent"));
+        }
+        let mut open = None;
+        for path in &app.prefs.recent {
+            let name =
+                path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
+            if ui.link(name).on_hover_text(path.display().to_string()).clicked() {
+                open = Some(path.clone());
+            }
+        }
+        if let Some(path) = open {
+            app.send(Command::Open(path));
+        }
+    });
+}

@@ -1,0 +1,222 @@
+//! The desktop app driven like a person would, with egui_kittest: no display needed.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kitle::app::{Command, KitleApp, Prefs, Tab};
+use kitle::format::Lang;
+use polars::prelude::*;
+
+use crate::helpers::*;
+
+fn app_harness(lang: Lang) -> Harness<'static, KitleApp> {
+    let prefs = Prefs { lang: Some(lang), ..Prefs::default() };
+    Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
+        |ui, app: &mut KitleApp| {
+            app.logic(ui.ctx());
+            app.ui(ui);
+        },
+        KitleApp::with_prefs(prefs),
+    )
+}
+
+/// Steps frames until `done` holds (background jobs finish on their own threads).
+fn run_until(harness: &mut Harness<'static, KitleApp>, what: &str, done: impl Fn(&KitleApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(3);
+}
+
+fn open_demo(harness: &mut Harness<'static, KitleApp>) {
+    harness.get_by_label("Open the demo store").click();
+    run_until(harness, "the demo to load", |app| app.doc.is_some());
+}
+
+#[test]
+fn start_screen_opens_the_demo_and_every_tab() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(2);
+    harness.get_by_label("Welcome to Kitle");
+    harness.get_by_label("Import spreadsheet…");
+    open_demo(&mut harness);
+    assert_eq!(harness.state().doc.as_ref().unwrap().data.len(), 3000);
+    harness.get_by_label("3,000 customers");
+    for (tab, expected) in [
+        ("Segments", "The Smart Segment Builder will live here"),
+        ("Personas", "Personas will live here"),
+        ("Explore", "Explore will live here"),
+        ("Dashboard", "Metric cards"),
+    ] {
+        harness.get_by_label(tab).click();
+        harness.run_steps(2);
+        harness.get_by_label_contains(expected);
+    }
+    harness.get_by_label("Customers").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().prefs.tab, Tab::Customers);
+    harness.get_by_label("3,000 of 3,000 shown");
+    harness.get_by_label("10000"); // the first customer id
+}
+
+#[test]
+fn customer_list_sorts_and_searches() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    harness.get_by_label("Customers").click();
+    harness.run_steps(2);
+
+    // Sort by LTV, highest first: click the header twice.
+    harness.get_by_label("LTV").click();
+    run_until(&mut harness, "the sort", |app| !app.customers.busy() && app.customers.sort.is_some());
+    harness.get_by_label("LTV ▲").click();
+    run_until(&mut harness, "the descending sort", |app| {
+        !app.customers.busy() && app.customers.sort.as_ref().is_some_and(|s| s.descending)
+    });
+    let app = harness.state();
+    let data = &app.doc.as_ref().unwrap().data;
+    let ltv = data.customers.column("ltv").unwrap().f64().unwrap().clone();
+    let top = app.customers.row_at(0).unwrap();
+    assert_eq!(ltv.get(top), ltv.max(), "the first row has the highest LTV");
+    let top_text = kitle::format::money(ltv.max().unwrap(), "TRY", Lang::En);
+    harness.get_by_label(&top_text);
+
+    // Search: only customers in İzmir (typed lowercase) remain.
+    let city = data.customers.column("city").unwrap().str().unwrap().clone();
+    let in_izmir = city.iter().filter(|c| *c == Some("İzmir")).count();
+    harness.get_by_label("Search").click();
+    harness.get_by_label("Search").type_text("izmir");
+    run_until(&mut harness, "the search", |app| !app.customers.busy() && app.customers.query == "izmir");
+    harness.get_by_label(&format!("{in_izmir} of 3,000 shown"));
+
+    // Clicking a row shows that customer's details and orders.
+    let first = harness.state().customers.row_at(0).unwrap();
+    let id = text(data_of(&harness), "customer_id", first).unwrap();
+    harness.get_by_label(&id).click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().customers.selected, Some(first));
+    harness.get_by_label("Customer details");
+    harness.get_by_label("Net total");
+}
+
+fn data_of<'a>(harness: &'a Harness<'static, KitleApp>) -> &'a kitle::engine::build::CustomerData {
+    &harness.state().doc.as_ref().unwrap().data
+}
+
+#[test]
+fn import_dialog_imports_a_shopify_store_without_touching_the_mapping() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    let customers = fixture("fixtures/shopify/customers_export.csv");
+    let orders = fixture("fixtures/shopify/orders_export.csv");
+    harness.state_mut().send(Command::ImportDialog(Some(customers)));
+    run_until(&mut harness, "the customers preview", |app| {
+        app.import.as_ref().is_some_and(|d| matches!(d.slots[0].preview, Some(Ok(_))))
+    });
+    // The automatic mapping is shown per column: "Total Spent" becomes LTV.
+    let total_spent = harness.get_by_label("Total Spent");
+    assert_eq!(total_spent.value().as_deref(), Some("LTV"));
+    // Type the orders file's path into the second file slot.
+    let fields: Vec<_> = harness.get_all_by_label("File path").collect();
+    assert_eq!(fields.len(), 2, "customers and orders are open; spend is folded");
+    fields[1].focus();
+    harness.run_steps(1);
+    harness.get_all_by_label("File path").nth(1).unwrap().type_text(orders.to_str().unwrap());
+    harness.run_steps(2);
+    assert_eq!(harness.state().import.as_ref().unwrap().slots[1].path_text, orders.to_str().unwrap());
+    run_until(&mut harness, "the orders preview", |app| {
+        app.import.as_ref().is_some_and(|d| matches!(d.slots[1].preview, Some(Ok(_))))
+    });
+    harness.get_by_label("Import").click();
+    run_until(&mut harness, "the import", |app| app.doc.is_some() && app.loading.is_none());
+    let doc = harness.state().doc.as_ref().unwrap();
+    assert_eq!(doc.data.len(), 4);
+    assert!(doc.dirty, "an import is unsaved until saved");
+    harness.get_by_label("4 customers imported");
+    harness.get_by_label("4 orders counted");
+    harness.get_by_label_contains("1 cancelled, voided or failed orders were not counted.");
+}
+
+#[test]
+fn unsaved_changes_are_never_dropped_silently_and_saving_works() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+        kitle::engine::fields::SourceKind::Customers,
+        fixture("fixtures/woocommerce/customers.csv"),
+    )]));
+    run_until(&mut harness, "the import", |app| app.doc.is_some());
+    harness.state_mut().show_report = false;
+
+    harness.state_mut().send(Command::NewWorkspace);
+    harness.run_steps(2);
+    harness.get_by_label("Unsaved changes");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(harness.state().doc.is_some(), "cancel keeps the workspace");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("woo.kitle");
+    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.run_steps(2);
+    assert!(path.exists());
+    assert!(!harness.state().doc.as_ref().unwrap().dirty);
+    harness.get_by_label("Saved.");
+
+    // Saved: New goes through without asking; reopening brings the customers back.
+    harness.state_mut().send(Command::NewWorkspace);
+    harness.run_steps(2);
+    assert!(harness.state().doc.is_none());
+    harness.state_mut().send(Command::Open(path.clone()));
+    run_until(&mut harness, "the reopen", |app| app.doc.is_some());
+    assert_eq!(harness.state().doc.as_ref().unwrap().data.len(), 3);
+    assert_eq!(harness.state().prefs.recent.first().and_then(|p| p.file_name()), path.file_name());
+
+    // Dirty again, then "Don't save" drops it on request.
+    harness.state_mut().doc.as_mut().unwrap().dirty = true;
+    harness.state_mut().send(Command::NewWorkspace);
+    harness.run_steps(2);
+    harness.get_by_label("Don't save").click();
+    harness.run_steps(3);
+    assert!(harness.state().doc.is_none());
+    harness.get_by_label("Welcome to Kitle");
+}
+
+#[test]
+fn switching_language_translates_the_window_and_formats() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    harness.get_by_label("TR").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().prefs.lang, Some(Lang::Tr));
+    for label in ["Gösterge Paneli", "Segmentler", "Personalar", "Keşfet", "Müşteriler", "Kitleler & Müşteriler"]
+    {
+        assert!(harness.query_all_by_label(label).count() > 0, "{label} is shown");
+    }
+    harness.get_by_label("3.000 müşteri");
+    harness.get_by_label("Müşteriler").click();
+    harness.run_steps(2);
+    harness.get_by_label("Son alışveriş tarihi");
+    harness.get_by_label("EN").click();
+    harness.run_steps(2);
+    harness.get_by_label("Last purchase date");
+}
+
+#[test]
+fn a_broken_workspace_shows_a_sentence_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.kitle");
+    std::fs::write(&path, "(format_version: 1, name: ").unwrap();
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    harness.state_mut().send(Command::Open(path));
+    run_until(&mut harness, "the error", |app| app.loading.is_none() && app.notice.is_some());
+    harness.get_by_label_contains("is not a Kitle workspace or is damaged");
+    assert!(harness.state().doc.is_none());
+}

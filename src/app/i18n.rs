@@ -51,7 +51,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("status.importing", "Importing…", "İçe aktarılıyor…"),
     ("status.cancel", "Cancel", "İptal"),
     ("status.customers", "customers", "müşteri"),
-    ("status.as_of", "as of", "tarihine göre"),
+    ("status.as_of", "as of {}", "{} itibarıyla"),
     ("status.unsaved", "unsaved changes", "kaydedilmemiş değişiklikler"),
     ("status.saved", "Saved.", "Kaydedildi."),
     ("status.cancelled", "Cancelled.", "İptal edildi."),

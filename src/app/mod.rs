@@ -636,7 +636,7 @@ impl KitleApp {
                 } else if let Some(doc) = &self.doc {
                     ui.label(format!("{} {}", crate::format::count(doc.data.len(), lang), t(lang, "status.customers")));
                     ui.separator();
-                    ui.label(format!("{} {}", t(lang, "status.as_of"), crate::format::date(doc.data.as_of, lang)));
+                    ui.label(t(lang, "status.as_of").replace("{}", &crate::format::date(doc.data.as_of, lang)));
                     if doc.dirty {
                         ui.separator();
                         ui.label(t(lang, "status.unsaved"));

@@ -105,7 +105,10 @@ impl CustomersView {
             ui.weak(t(lang, "customers.none"));
             return;
         }
-        self.table_ui(ui, data, &currency, lang);
+        // Wide tables scroll sideways inside their area instead of painting past it.
+        egui::ScrollArea::horizontal().id_salt("customers-hscroll").show(ui, |ui| {
+            self.table_ui(ui, data, &currency, lang);
+        });
     }
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui, data: &CustomerData, lang: Lang) {
@@ -182,7 +185,9 @@ impl CustomersView {
                             _ => "",
                         };
                         let text = egui::RichText::new(format!("{}{arrow}", field_label(lang, &field.name))).strong();
-                        if ui.add(egui::Button::new(text).frame(false)).clicked() {
+                        let button =
+                            egui::Button::new(text).frame(false).min_size(egui::vec2(ui.available_width(), 0.0));
+                        if ui.add(button).clicked() {
                             clicked_sort = Some(field.name.clone());
                         }
                     });

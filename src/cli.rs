@@ -13,10 +13,10 @@ use lexopt::prelude::*;
 use polars::prelude::*;
 
 use crate::engine::build::CustomerData;
+use crate::engine::dashboard::{Period, dashboard};
 use crate::engine::fields::SourceKind;
 use crate::engine::import::mapping::MappingOverride;
 use crate::engine::import::{Progress, ReadOptions, SourceSpec};
-use crate::engine::metrics;
 use crate::engine::workspace::Workspace;
 
 /// Subcommands the CLI knows; anything else starts the desktop app.
@@ -29,7 +29,7 @@ Usage:
   kitle [WORKSPACE.kitle | FILE.csv|.xlsx|.xls|.ods]   open the desktop app
   kitle import [--customers F] [--orders F] [--spend F] [--sheet NAME]
                [--map \"Header=field\" ...] [--as-of YYYY-MM-DD] [--json] -o WS.kitle
-  kitle summary WS.kitle [--as-of YYYY-MM-DD] [--json]
+  kitle summary WS.kitle [--as-of YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]
   kitle customers WS.kitle [--format csv|json] [--limit N] [--as-of YYYY-MM-DD]
   kitle demo DIR [--customers N] [--seed N]
 
@@ -158,34 +158,47 @@ fn open(path: &Path, as_of: Option<NaiveDate>) -> Result<(Workspace, CustomerDat
 }
 
 fn summary(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut json) = (None, None, false);
+    let (mut path, mut as_of, mut json, mut from, mut to) = (None, None, false, None, None);
     while let Some(arg) = p.next()? {
         match arg {
             Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
             Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("from") => from = Some(parse_date(p.value()?)?),
+            Long("to") => to = Some(parse_date(p.value()?)?),
             Long("json") => json = true,
             other => return Err(other.unexpected().into()),
         }
     }
     let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle summary WS.kitle"))?;
     let (ws, data) = open(&path, as_of)?;
-    let m = metrics::summary(&data)?;
+    let period = match (from, to) {
+        (None, None) => None,
+        (Some(from), Some(to)) if from <= to => Some(Period { from, to }),
+        (Some(_), Some(_)) => bail!("--from must not be after --to."),
+        _ => bail!("Give both --from and --to, or neither (all time)."),
+    };
+    let d = dashboard(&data, period, &ws.settings.ltv_bands)?;
     if json {
-        return Ok(serde_json::to_string_pretty(&m)? + "\n");
+        return Ok(serde_json::to_string_pretty(&d)? + "\n");
     }
-    let money = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.2} {}", ws.settings.currency));
-    let mut s = format!(
-        "{}\nas of {}\ncustomers: {}\ntotal revenue: {}\naverage LTV: {}\n",
-        ws.name,
-        m.as_of,
-        m.customers,
-        money(m.total_revenue),
-        money(m.avg_ltv)
-    );
-    if !m.channels.is_empty() {
+    let currency = &ws.settings.currency;
+    let money = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.2} {currency}"));
+    let h = &d.headline;
+    let span = period.map_or_else(|| "all time".to_owned(), |p| format!("{} to {}", p.from, p.to));
+    let mut s = format!("{}\n{span}, as of {}\n", ws.name, d.as_of);
+    s += &format!("customers: {} ({} new)\n", h.customers, h.new_customers);
+    s += &format!("total revenue: {}\n", money(h.total_revenue));
+    s += &format!("average LTV: {}\n", money(h.avg_ltv));
+    s += &format!("average order value: {}\n", money(h.aov));
+    s += &format!("repeat-purchase rate: {}\n", h.repeat_rate.map_or("—".to_owned(), |r| format!("{:.1}%", r * 100.0)));
+    let cac_hint = if d.has_spend { "" } else { " (no spend data: import a spend file)" };
+    s += &format!("CAC: {}{cac_hint}\n", money(h.cac));
+    s += &format!("LTV:CAC: {}\n", h.ltv_cac.map_or("—".to_owned(), |r| format!("{r:.2}")));
+    if !d.channels.is_empty() {
         s += "channels:\n";
-        for c in &m.channels {
-            s += &format!("  {}: {}\n", c.channel, c.customers);
+        for c in &d.channels {
+            s +=
+                &format!("  {}: {} customers, {} new, CAC {}\n", c.channel, c.customers, c.new_customers, money(c.cac));
         }
     }
     Ok(s)

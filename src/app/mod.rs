@@ -108,6 +108,10 @@ pub enum Command {
     SetLang(Lang),
     SetTheme(ThemeChoice),
     SetTab(Tab),
+    /// Open the Segments tab with a new segment holding this rule (from a chart).
+    SegmentDraft(String),
+    /// The hand-typed spend changed: rebuild the spend the numbers use.
+    ManualSpendChanged,
 }
 
 impl Command {
@@ -145,6 +149,9 @@ pub struct KitleApp {
     pub notice: Option<Notice>,
     pub show_report: bool,
     pub customers: tabs::customers::CustomersView,
+    pub dashboard: tabs::dashboard::DashboardView,
+    /// A segment rule started elsewhere (a dashboard chart), waiting for the builder.
+    pub segment_draft: Option<String>,
     commands: Vec<Command>,
     /// Set when the user agreed to drop unsaved changes for the next command.
     discard_ok: bool,
@@ -185,6 +192,8 @@ impl KitleApp {
             notice: None,
             show_report: false,
             customers: tabs::customers::CustomersView::default(),
+            dashboard: tabs::dashboard::DashboardView::default(),
+            segment_draft: None,
             commands: Vec::new(),
             discard_ok: false,
             title: String::new(),
@@ -239,6 +248,9 @@ impl KitleApp {
         }
         if let Some(doc) = &self.doc {
             self.customers.update(ctx, doc);
+            if self.prefs.tab == Tab::Dashboard {
+                self.dashboard.update(ctx, doc);
+            }
         }
         let title = match &self.doc {
             Some(doc) => format!("{} — Kitle", doc.title(self.lang())),
@@ -301,6 +313,8 @@ impl KitleApp {
                             version,
                         });
                         self.customers = tabs::customers::CustomersView::default();
+                        self.dashboard = tabs::dashboard::DashboardView::default();
+                        self.segment_draft = None;
                         self.notice = None;
                     }
                     Err(_) if cancelled => {
@@ -404,6 +418,19 @@ impl KitleApp {
                 apply_theme(ctx, theme);
             }
             Command::SetTab(tab) => self.prefs.tab = tab,
+            Command::SegmentDraft(rule) => {
+                self.segment_draft = Some(rule);
+                self.prefs.tab = Tab::Segments;
+            }
+            Command::ManualSpendChanged => {
+                if let Some(doc) = &mut self.doc {
+                    let mut data = (*doc.data).clone();
+                    doc.workspace.apply_manual_spend(&mut data);
+                    doc.data = Arc::new(data);
+                    doc.version += 1;
+                    doc.dirty = true;
+                }
+            }
         }
     }
 
@@ -540,6 +567,11 @@ impl KitleApp {
                 self.import = Some(dialog);
             }
         }
+        if let Some(doc) = &mut self.doc
+            && self.dashboard.spend_editor_ui(&ctx, &mut doc.workspace.manual_spend, lang)
+        {
+            self.send(Command::ManualSpendChanged);
+        }
         self.report_ui(&ctx, lang);
         self.confirm_ui(&ctx, lang);
     }
@@ -614,8 +646,23 @@ impl KitleApp {
     fn tab_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let Some(doc) = &self.doc else { return };
         match self.prefs.tab {
-            Tab::Dashboard => tabs::not_built_ui(ui, lang, "tab.dashboard", "soon.dashboard"),
-            Tab::Segments => tabs::not_built_ui(ui, lang, "tab.segments", "soon.segments"),
+            Tab::Dashboard => {
+                let mut out = Vec::new();
+                self.dashboard.ui(ui, doc, lang, &mut out);
+                for c in out {
+                    self.send(c);
+                }
+            }
+            Tab::Segments => {
+                tabs::not_built_ui(ui, lang, "tab.segments", "soon.segments");
+                if let Some(rule) = &self.segment_draft {
+                    ui.vertical_centered(|ui| {
+                        ui.add_space(12.0);
+                        ui.label(t(lang, "segments.draft"));
+                        ui.code(rule);
+                    });
+                }
+            }
             Tab::Personas => tabs::not_built_ui(ui, lang, "tab.personas", "soon.personas"),
             Tab::Explore => tabs::not_built_ui(ui, lang, "tab.explore", "soon.explore"),
             Tab::Customers => self.customers.ui(ui, doc, lang),

@@ -43,6 +43,9 @@ pub struct SpendEntry {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub amount: f64,
+    /// Typed in the app rather than read from a spend file.
+    #[serde(default)]
+    pub manual: bool,
 }
 
 /// Everything the import learned, for the report.
@@ -765,7 +768,9 @@ fn spend_entries(s: &LoadedSource, report: &mut ImportReport) -> Result<Vec<Spen
     let mut push = |channel: &str, row: usize, amount: Option<f64>| {
         let Some(amount) = amount else { return };
         match periods.get(row).and_then(parse_period) {
-            Some((start, end)) => entries.push(SpendEntry { channel: channel.trim().to_owned(), start, end, amount }),
+            Some((start, end)) => {
+                entries.push(SpendEntry { channel: channel.trim().to_owned(), start, end, amount, manual: false });
+            }
             None => bad_periods += 1,
         }
     };

@@ -3,9 +3,9 @@
 
 pub mod browse;
 pub mod build;
+pub mod dashboard;
 pub mod demo;
 pub mod fields;
 pub mod import;
-pub mod metrics;
 pub mod text;
 pub mod workspace;

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::build::{CustomerData, build, split_sources};
+use chrono::Datelike;
+
+use super::build::{CustomerData, SpendEntry, build, split_sources};
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
 
 /// The format this version writes; files with a higher number are refused.
@@ -28,6 +30,32 @@ pub struct Workspace {
     pub segments: Vec<Segment>,
     #[serde(default)]
     pub personas: Vec<Persona>,
+    /// Spend typed in by hand (channel, month, amount), added to any spend file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub manual_spend: Vec<ManualSpend>,
+}
+
+/// Marketing spend for one channel in one month, typed in the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManualSpend {
+    pub channel: String,
+    /// `YYYY-MM`
+    pub month: String,
+    pub amount: f64,
+}
+
+impl ManualSpend {
+    /// As a spend entry covering the whole month; `None` when the month is not `YYYY-MM`.
+    pub fn entry(&self) -> Option<SpendEntry> {
+        let (start, end) = super::build::parse_period(&self.month)?;
+        (start.day() == 1 && !self.channel.trim().is_empty() && self.amount.is_finite()).then(|| SpendEntry {
+            channel: self.channel.trim().to_owned(),
+            start,
+            end,
+            amount: self.amount,
+            manual: true,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,6 +125,7 @@ impl Workspace {
             settings: Settings::default(),
             segments: Vec::new(),
             personas: Vec::new(),
+            manual_spend: Vec::new(),
         }
     }
 
@@ -167,7 +196,15 @@ impl Workspace {
             })
             .collect();
         let (c, o, s) = split_sources(loaded?)?;
-        Ok(build(c, o, s, self.as_of())?)
+        let mut data = build(c, o, s, self.as_of())?;
+        self.apply_manual_spend(&mut data);
+        Ok(data)
+    }
+
+    /// Replaces the hand-typed spend in `data` with this workspace's.
+    pub fn apply_manual_spend(&self, data: &mut CustomerData) {
+        data.spend.retain(|s| !s.manual);
+        data.spend.extend(self.manual_spend.iter().filter_map(ManualSpend::entry));
     }
 
     pub fn as_of(&self) -> NaiveDate {

@@ -98,3 +98,52 @@ fn errors_go_to_stderr_with_a_failing_exit_code() {
     assert!(!ok);
     assert!(err.contains("not a customers field"), "{err}");
 }
+
+#[test]
+fn summary_prints_the_dashboard_numbers_for_a_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("store.kitle");
+    let ws = ws.to_str().unwrap();
+    let f = |p: &str| fixture(p).to_str().unwrap().to_owned();
+    let (ok, _, err) = kitle(&[
+        "import",
+        "--customers",
+        &f("fixtures/dashboard/customers.csv"),
+        "--orders",
+        &f("fixtures/dashboard/orders.csv"),
+        "--spend",
+        &f("fixtures/dashboard/spend.csv"),
+        "--as-of",
+        "2026-03-31",
+        "-o",
+        ws,
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = kitle(&["summary", ws, "--from", "2026-02-01", "--to", "2026-02-28", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["customers"], 5);
+    assert_eq!(v["total_revenue"], 6800.0);
+    assert_eq!(v["cac"], 2250.0);
+    assert!((v["ltv_cac"].as_f64().unwrap() - 4020.0 / 2250.0).abs() < 1e-9);
+    assert_eq!(v["repeat_rate"], 0.4);
+    let google = v["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "Google Ads").unwrap();
+    assert_eq!((google["customers"].as_u64(), google["new_customers"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(google["spend"], 3100.0);
+    assert_eq!(v["ltv_bands"].as_array().unwrap().len(), 4);
+    assert_eq!(v["growth"][0]["month"], "2026-02");
+    assert_eq!(v["growth"][0]["cumulative"], 4);
+
+    // Without spend, CAC is null (not zero), and the text output says why.
+    let ws2 = dir.path().join("nospend.kitle");
+    let ws2 = ws2.to_str().unwrap();
+    let (ok, _, _) = kitle(&["import", "--customers", &f("fixtures/dashboard/customers.csv"), "-o", ws2]);
+    assert!(ok);
+    let (_, out, _) = kitle(&["summary", ws2, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["cac"].is_null() && v["ltv_cac"].is_null());
+    let (_, out, _) = kitle(&["summary", ws2]);
+    assert!(out.contains("CAC: — (no spend data"), "{out}");
+    let (ok, _, err) = kitle(&["summary", ws2, "--from", "2026-02-01"]);
+    assert!(!ok && err.contains("both --from and --to"), "{err}");
+}

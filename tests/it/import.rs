@@ -128,9 +128,9 @@ fn turkish_excel_csv_in_windows_1254_with_decimal_commas() {
     let bad = src.unparsed.iter().find(|u| u.column == "Sadakat Puanı").unwrap();
     assert_eq!((bad.count, bad.examples.clone()), (1, vec!["abc".to_owned()]));
 
-    let m = kitle::engine::metrics::summary(&data).unwrap();
-    approx(m.total_revenue, 18_341.25);
-    approx(m.avg_ltv, 4_585.312_5);
+    let d = kitle::engine::dashboard::dashboard(&data, None, &[]).unwrap();
+    approx(d.headline.total_revenue, 18_341.25);
+    approx(d.headline.avg_ltv, 4_585.312_5);
 }
 
 #[test]
@@ -268,9 +268,10 @@ fn demo_data_builds_a_plausible_store() {
     let ws = kitle::engine::workspace::Workspace::load(&path).unwrap();
     let data = ws.load_data(&path, &Default::default()).unwrap();
     assert_eq!(data.len(), 400);
-    let m = kitle::engine::metrics::summary(&data).unwrap();
-    assert!(m.avg_ltv.unwrap() > 200.0 && m.avg_ltv.unwrap() < 5000.0, "{m:?}");
-    assert_eq!(m.channels.len(), 6);
+    let d = kitle::engine::dashboard::dashboard(&data, None, &[1000.0]).unwrap();
+    let avg = d.headline.avg_ltv.unwrap();
+    assert!(avg > 200.0 && avg < 5000.0, "{avg}");
+    assert_eq!(d.channels.len(), 6);
     assert!(!data.spend.is_empty());
     // Deterministic: the same seed writes the same bytes.
     let again = kitle::engine::demo::generate(&config);

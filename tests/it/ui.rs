@@ -11,8 +11,12 @@ use polars::prelude::*;
 use crate::helpers::*;
 
 fn app_harness(lang: Lang) -> Harness<'static, KitleApp> {
+    app_harness_sized(lang, [1280.0, 800.0])
+}
+
+fn app_harness_sized(lang: Lang, size: [f32; 2]) -> Harness<'static, KitleApp> {
     let prefs = Prefs { lang: Some(lang), ..Prefs::default() };
-    Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
+    Harness::builder().with_size(size).build_ui_state(
         |ui, app: &mut KitleApp| {
             app.logic(ui.ctx());
             app.ui(ui);
@@ -30,6 +34,12 @@ fn run_until(harness: &mut Harness<'static, KitleApp>, what: &str, done: impl Fn
         std::thread::sleep(Duration::from_millis(5));
     }
     harness.run_steps(3);
+}
+
+/// Clicks a tab of the hub (a button; the same words may also label a column).
+fn click_tab(harness: &mut Harness<'static, KitleApp>, name: &str) {
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, name).click();
+    harness.run_steps(2);
 }
 
 fn open_demo(harness: &mut Harness<'static, KitleApp>) {
@@ -50,14 +60,12 @@ fn start_screen_opens_the_demo_and_every_tab() {
         ("Segments", "The Smart Segment Builder will live here"),
         ("Personas", "Personas will live here"),
         ("Explore", "Explore will live here"),
-        ("Dashboard", "Metric cards"),
+        ("Dashboard", "Total customers"),
     ] {
-        harness.get_by_label(tab).click();
-        harness.run_steps(2);
+        click_tab(&mut harness, tab);
         harness.get_by_label_contains(expected);
     }
-    harness.get_by_label("Customers").click();
-    harness.run_steps(2);
+    click_tab(&mut harness, "Customers");
     assert_eq!(harness.state().prefs.tab, Tab::Customers);
     harness.get_by_label("3,000 of 3,000 shown");
     harness.get_by_label("10000"); // the first customer id
@@ -68,8 +76,7 @@ fn customer_list_sorts_and_searches() {
     let mut harness = app_harness(Lang::En);
     harness.run_steps(1);
     open_demo(&mut harness);
-    harness.get_by_label("Customers").click();
-    harness.run_steps(2);
+    click_tab(&mut harness, "Customers");
 
     // Sort by LTV, highest first: click the header twice.
     harness.get_by_label("LTV").click();
@@ -200,8 +207,7 @@ fn switching_language_translates_the_window_and_formats() {
         assert!(harness.query_all_by_label(label).count() > 0, "{label} is shown");
     }
     harness.get_by_label("3.000 müşteri");
-    harness.get_by_label("Müşteriler").click();
-    harness.run_steps(2);
+    click_tab(&mut harness, "Müşteriler");
     harness.get_by_label("Son alışveriş tarihi");
     harness.get_by_label("EN").click();
     harness.run_steps(2);
@@ -219,4 +225,77 @@ fn a_broken_workspace_shows_a_sentence_not_a_crash() {
     run_until(&mut harness, "the error", |app| app.loading.is_none() && app.notice.is_some());
     harness.get_by_label_contains("is not a Kitle workspace or is damaged");
     assert!(harness.state().doc.is_none());
+}
+
+#[test]
+fn dashboard_cards_match_the_engine_and_charts_start_segments() {
+    // Tall enough to show the channel table below the charts.
+    let mut harness = app_harness_sized(Lang::En, [1280.0, 1400.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    run_until(&mut harness, "the dashboard numbers", |app| app.dashboard.current().is_some());
+    let d = harness.state().dashboard.current().unwrap().clone();
+    let data = data_of(&harness).clone();
+    let engine = kitle::engine::dashboard::dashboard(&data, None, &[1000.0, 5000.0, 10000.0]).unwrap();
+    assert_eq!(*d, engine);
+    let money = |v: Option<f64>| kitle::format::money(v.unwrap(), "TRY", Lang::En);
+    harness.get_by_label("3,000");
+    harness.get_by_label(&money(engine.headline.avg_ltv));
+    harness.get_by_label(&money(engine.headline.cac));
+    harness.get_by_label(&money(engine.headline.total_revenue));
+    harness.get_by_label(&kitle::format::percent(engine.headline.repeat_rate.unwrap(), Lang::En));
+
+    // The pie's legend: the first band starts a segment of customers under 1,000.
+    harness.get_by_label_contains("₺0 – ₺1,000: ").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().prefs.tab, Tab::Segments);
+    assert_eq!(harness.state().segment_draft.as_deref(), Some("ltv < 1000"));
+    harness.get_by_label("ltv < 1000");
+
+    // A channel (in the table below the charts) starts a segment of its customers.
+    click_tab(&mut harness, "Dashboard");
+    harness.get_by_label("Instagram").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().segment_draft.as_deref(), Some("channel = \"Instagram\""));
+
+    // A shorter period: every card follows and compares with the period before.
+    click_tab(&mut harness, "Dashboard");
+    harness.state_mut().dashboard.preset = kitle::engine::dashboard::RangePreset::Last90;
+    run_until(&mut harness, "the 90-day numbers", |app| {
+        app.dashboard.current().is_some_and(|d| d.period.is_some()) && !app.dashboard.busy()
+    });
+    let d = harness.state().dashboard.current().unwrap().clone();
+    assert!(d.previous.is_some());
+    assert!(d.headline.new_customers < 3000);
+    harness.get_all_by_label_contains("▲").next().or_else(|| harness.get_all_by_label_contains("▼").next()).unwrap();
+}
+
+#[test]
+fn without_spend_cac_says_why_and_spend_can_be_typed_in() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+        kitle::engine::fields::SourceKind::Customers,
+        fixture("fixtures/dashboard/one_customer.csv"),
+    )]));
+    run_until(&mut harness, "the import", |app| app.doc.is_some());
+    harness.state_mut().show_report = false;
+    harness.state_mut().send(Command::SetTab(Tab::Dashboard));
+    run_until(&mut harness, "the dashboard", |app| app.dashboard.current().is_some());
+    assert!(harness.query_all_by_label("No spend data: import a spend file or type spend per channel.").count() >= 1);
+
+    // Type 900 TL of TikTok spend for March 2026: CAC = 900 / 1 new customer.
+    harness.state_mut().doc.as_mut().unwrap().workspace.manual_spend.push(kitle::engine::workspace::ManualSpend {
+        channel: "TikTok".into(),
+        month: "2026-03".into(),
+        amount: 900.0,
+    });
+    harness.state_mut().send(Command::ManualSpendChanged);
+    run_until(&mut harness, "the new CAC", |app| {
+        app.dashboard.current().is_some_and(|d| d.has_spend) && !app.dashboard.busy()
+    });
+    let d = harness.state().dashboard.current().unwrap().clone();
+    approx(d.headline.cac, 900.0);
+    assert!(harness.query_all_by_label("₺900.00").count() >= 1, "the CAC card shows ₺900.00");
+    assert!(harness.state().doc.as_ref().unwrap().dirty, "typed spend is a change to save");
 }

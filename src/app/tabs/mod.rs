@@ -1,6 +1,7 @@
 //! The hub's tabs, one file each. Tabs read the open document and send commands.
 
 pub mod customers;
+pub mod dashboard;
 
 use super::i18n::{Lang, t};
 

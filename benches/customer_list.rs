@@ -1,0 +1,68 @@
+//! Frame time of the customer list with 1,000,000 customers while scrolling: the
+//! app's whole UI pass (layout of the visible rows, menus, panels) driven by
+//! egui_kittest without a GPU. Goal: well under 16 ms per frame.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui_kittest::Harness;
+use kitle::app::{Document, KitleApp, Prefs, Tab};
+use kitle::engine::build::build;
+use kitle::engine::fields::SourceKind;
+use kitle::engine::import::{Progress, SourceSpec, load_source};
+use kitle::engine::workspace::Workspace;
+use kitle::format::Lang;
+use kitle_benches::store_files;
+
+fn app_with_million_customers() -> KitleApp {
+    let (customers, orders) = store_files(1_000_000);
+    let c = load_source(&SourceSpec::new(SourceKind::Customers, &customers), &Progress::default()).expect("customers");
+    let o = load_source(&SourceSpec::new(SourceKind::Orders, &orders), &Progress::default()).expect("orders");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+    let data = build(Some(c), Some(o), None, as_of).expect("build");
+    assert_eq!(data.len(), 1_000_000);
+    let mut app = KitleApp::with_prefs(Prefs { lang: Some(Lang::Tr), tab: Tab::Customers, ..Prefs::default() });
+    app.doc = Some(Document {
+        path: None,
+        workspace: Workspace::new("bench"),
+        data: Arc::new(data),
+        dirty: false,
+        version: 1,
+    });
+    app
+}
+
+fn scroll_frames(c: &mut Criterion) {
+    let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
+        |ui, app: &mut KitleApp| {
+            app.logic(ui.ctx());
+            app.ui(ui);
+        },
+        app_with_million_customers(),
+    );
+    harness.run_steps(3);
+    let wheel = |down: bool| egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Page,
+        delta: egui::vec2(0.0, if down { -3.0 } else { 3.0 }),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let mut group = c.benchmark_group("customer_list_1m");
+    group.measurement_time(Duration::from_secs(8));
+    group.bench_function("frame_while_scrolling", |b| {
+        let mut frame = 0u64;
+        b.iter(|| {
+            frame += 1;
+            harness.event(egui::Event::PointerMoved(egui::pos2(400.0, 400.0)));
+            harness.event(wheel(frame % 400 < 200));
+            harness.step();
+        })
+    });
+    group.bench_function("frame_idle", |b| b.iter(|| harness.step()));
+    group.finish();
+}
+
+criterion_group!(benches, scroll_frames);
+criterion_main!(benches);

@@ -1,0 +1,58 @@
+//! Import speed: a 1,000,000-row customer CSV and a ~5,000,000-row orders CSV, read,
+//! typed and built into the customer table, next to polars' own CSV reader on the
+//! same files (the goal is at most 1.3× polars' raw read).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kitle::engine::build::build;
+use kitle::engine::fields::SourceKind;
+use kitle::engine::import::{Progress, SourceSpec, load_source};
+use kitle_benches::{rows, store_files};
+use polars::prelude::*;
+
+fn polars_read(path: &std::path::Path) -> DataFrame {
+    CsvReadOptions::default()
+        .with_parse_options(CsvParseOptions::default().with_separator(sniff(path)))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .expect("reader")
+        .finish()
+        .expect("polars read")
+}
+
+fn sniff(path: &std::path::Path) -> u8 {
+    let head = std::fs::read(path).map(|b| b[..b.len().min(4096)].to_vec()).unwrap_or_default();
+    kitle::engine::import::csv_reader::sniff_delimiter(&String::from_utf8_lossy(&head))
+}
+
+fn import(c: &mut Criterion) {
+    let (customers_1m, _) = store_files(1_000_000);
+    let (_, orders_5m) = store_files(2_500_000);
+    eprintln!("customers file: {} rows; orders file: {} rows", rows(&customers_1m), rows(&orders_5m));
+    let as_of = chrono_date();
+
+    let mut group = c.benchmark_group("import");
+    group.sample_size(10);
+    group.bench_function("customers_1m/polars_raw_read", |b| b.iter(|| polars_read(&customers_1m)));
+    group.bench_function("customers_1m/kitle_import", |b| {
+        b.iter(|| {
+            let spec = SourceSpec::new(SourceKind::Customers, &customers_1m);
+            let loaded = load_source(&spec, &Progress::default()).expect("load");
+            build(Some(loaded), None, None, as_of).expect("build")
+        })
+    });
+    group.bench_function("orders_5m/polars_raw_read", |b| b.iter(|| polars_read(&orders_5m)));
+    group.bench_function("orders_5m/kitle_import", |b| {
+        b.iter(|| {
+            let spec = SourceSpec::new(SourceKind::Orders, &orders_5m);
+            let loaded = load_source(&spec, &Progress::default()).expect("load");
+            build(None, Some(loaded), None, as_of).expect("build")
+        })
+    });
+    group.finish();
+}
+
+fn chrono_date() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")
+}
+
+criterion_group!(benches, import);
+criterion_main!(benches);

@@ -1,0 +1,453 @@
+//! The dashboard's numbers for a date range: the customer base, revenue, average LTV
+//! and order value, repeat rate, CAC and LTV:CAC, per-channel figures, LTV bands and
+//! monthly growth, each with the previous period of the same length for comparison.
+//!
+//! Definitions (shown to users in the UI's hints):
+//! - A customer is *acquired* on their signup date, else their first order date.
+//! - The *base* of a period is every customer acquired on or before its last day
+//!   (customers with no known acquisition date always count).
+//! - *New customers* were acquired inside the period.
+//! - *Revenue* and *AOV* use the orders placed in the period when orders were
+//!   imported; without orders they use lifetime LTV and order counts of the base.
+//! - *CAC* = spend in the period ÷ new customers in the period. Monthly spend that
+//!   only partly overlaps the period counts in proportion to the days it overlaps.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::build::{CustomerData, SpendEntry};
+use super::import::columns::{date_to_days, days_to_date};
+
+/// Label for customers whose channel is unknown.
+pub const UNKNOWN_CHANNEL: &str = "(unknown)";
+
+/// An inclusive range of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    /// The period of the same length just before this one.
+    pub fn previous(&self) -> Period {
+        let to = self.from.pred_opt().unwrap_or(self.from);
+        let from = to - chrono::Duration::days(self.days() - 1);
+        Period { from, to }
+    }
+
+    fn contains_days(&self, day: i32) -> bool {
+        (date_to_days(self.from)..=date_to_days(self.to)).contains(&day)
+    }
+}
+
+/// The date-range picker's presets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum RangePreset {
+    Last30,
+    Last90,
+    Last365,
+    ThisYear,
+    #[default]
+    AllTime,
+    /// The span the spend data covers.
+    SpendPeriod,
+}
+
+impl RangePreset {
+    pub const ALL: [RangePreset; 6] = [
+        RangePreset::Last30,
+        RangePreset::Last90,
+        RangePreset::Last365,
+        RangePreset::ThisYear,
+        RangePreset::AllTime,
+        RangePreset::SpendPeriod,
+    ];
+
+    /// The period this preset means for the data; `None` is all time.
+    pub fn period(self, data: &CustomerData) -> Option<Period> {
+        let as_of = data.as_of;
+        let back = |days: i64| Some(Period { from: as_of - chrono::Duration::days(days - 1), to: as_of });
+        match self {
+            RangePreset::Last30 => back(30),
+            RangePreset::Last90 => back(90),
+            RangePreset::Last365 => back(365),
+            RangePreset::ThisYear => NaiveDate::from_ymd_opt(as_of.year(), 1, 1).map(|from| Period { from, to: as_of }),
+            RangePreset::AllTime => None,
+            RangePreset::SpendPeriod => spend_span(&data.spend),
+        }
+    }
+}
+
+/// The first and last day any spend covers.
+pub fn spend_span(spend: &[SpendEntry]) -> Option<Period> {
+    let from = spend.iter().map(|s| s.start).min()?;
+    let to = spend.iter().map(|s| s.end).max()?;
+    Some(Period { from, to })
+}
+
+/// One acquisition channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelStats {
+    pub channel: String,
+    /// Customers of the base from this channel.
+    pub customers: usize,
+    pub new_customers: usize,
+    pub revenue: f64,
+    /// `None` without spend data for this channel.
+    pub spend: Option<f64>,
+    pub cac: Option<f64>,
+    pub avg_ltv: Option<f64>,
+}
+
+/// Customers whose LTV falls in `[from, to)` (`to = None`: no upper bound).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LtvBand {
+    pub from: f64,
+    pub to: Option<f64>,
+    pub customers: usize,
+    pub avg_ltv: Option<f64>,
+}
+
+/// New and cumulative customers in one month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthGrowth {
+    /// `YYYY-MM`
+    pub month: String,
+    pub first_day: NaiveDate,
+    pub new: usize,
+    pub cumulative: usize,
+}
+
+/// The headline numbers of one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Headline {
+    pub customers: usize,
+    pub new_customers: usize,
+    pub total_revenue: Option<f64>,
+    pub avg_ltv: Option<f64>,
+    pub aov: Option<f64>,
+    pub repeat_rate: Option<f64>,
+    pub spend: Option<f64>,
+    pub cac: Option<f64>,
+    pub ltv_cac: Option<f64>,
+}
+
+/// Everything the dashboard shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dashboard {
+    pub period: Option<Period>,
+    pub as_of: NaiveDate,
+    #[serde(flatten)]
+    pub headline: Headline,
+    /// The same numbers for the previous period of equal length (none for all time).
+    pub previous: Option<Headline>,
+    pub channels: Vec<ChannelStats>,
+    pub ltv_bands: Vec<LtvBand>,
+    pub growth: Vec<MonthGrowth>,
+    /// Why a number is missing, for the cards' hints (e.g. "no spend data").
+    pub has_spend: bool,
+    pub has_orders: bool,
+    pub has_acquisition_dates: bool,
+}
+
+/// The customer columns the dashboard needs, read once.
+struct Columns {
+    acquired: Vec<Option<i32>>,
+    ltv: Option<Vec<Option<f64>>>,
+    orders: Option<Vec<Option<i64>>>,
+    channel: Vec<Option<String>>,
+}
+
+fn read_columns(data: &CustomerData) -> PolarsResult<Columns> {
+    let df = &data.customers;
+    let dates = |name: &str| -> PolarsResult<Option<Vec<Option<i32>>>> {
+        match df.column(name) {
+            Ok(c) => Ok(Some(c.cast(&DataType::Int32)?.i32()?.iter().collect())),
+            Err(_) => Ok(None),
+        }
+    };
+    let signup = dates("signup_date")?;
+    let first = dates("first_order_date")?;
+    let acquired = (0..df.height())
+        .map(|i| signup.as_ref().and_then(|s| s[i]).or_else(|| first.as_ref().and_then(|f| f[i])))
+        .collect();
+    let ltv = match df.column("ltv") {
+        Ok(c) => Some(c.cast(&DataType::Float64)?.f64()?.iter().collect()),
+        Err(_) => None,
+    };
+    let orders = match df.column("orders") {
+        Ok(c) => Some(c.cast(&DataType::Int64)?.i64()?.iter().collect()),
+        Err(_) => None,
+    };
+    let channel = match df.column("channel") {
+        Ok(c) => c.cast(&DataType::String)?.str()?.iter().map(|v| v.map(str::to_owned)).collect(),
+        Err(_) => vec![None; df.height()],
+    };
+    Ok(Columns { acquired, ltv, orders, channel })
+}
+
+/// Spend per channel (case-insensitive names) within a period, prorated by overlap.
+fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64> {
+    let mut out: HashMap<String, f64> = HashMap::new();
+    for s in spend {
+        let share = match period {
+            None => 1.0,
+            Some(p) => {
+                let start = s.start.max(p.from);
+                let end = s.end.min(p.to);
+                if end < start {
+                    continue;
+                }
+                let overlap = (end - start).num_days() + 1;
+                let span = (s.end - s.start).num_days() + 1;
+                overlap as f64 / span.max(1) as f64
+            }
+        };
+        *out.entry(s.channel.to_lowercase()).or_default() += s.amount * share;
+    }
+    out
+}
+
+/// Computes the dashboard for a period (`None`: all time) and LTV band bounds.
+pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64]) -> PolarsResult<Dashboard> {
+    let cols = read_columns(data)?;
+    let headline = headline(data, &cols, period)?;
+    let previous = period.map(|p| headline_for(data, &cols, p.previous())).transpose()?;
+    let to_day = period.map(|p| date_to_days(p.to));
+    let in_base = |i: usize| match (to_day, cols.acquired[i]) {
+        (Some(to), Some(a)) => a <= to,
+        _ => true,
+    };
+    let is_new = |i: usize| match (period, cols.acquired[i]) {
+        (Some(p), Some(a)) => p.contains_days(a),
+        (None, Some(_)) => true,
+        _ => false,
+    };
+
+    // Channels.
+    let spend = spend_in(&data.spend, period);
+    let mut by_channel: HashMap<&str, (usize, usize, f64, usize)> = HashMap::new();
+    for i in 0..cols.acquired.len() {
+        if !in_base(i) {
+            continue;
+        }
+        let name = cols.channel[i].as_deref().unwrap_or(UNKNOWN_CHANNEL);
+        let e = by_channel.entry(name).or_default();
+        e.0 += 1;
+        e.1 += usize::from(is_new(i));
+        if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
+            e.2 += l;
+            e.3 += 1;
+        }
+    }
+    let mut channels: Vec<ChannelStats> = by_channel
+        .into_iter()
+        .map(|(name, (customers, new_customers, ltv_sum, ltv_n))| {
+            let channel_spend = spend.get(&name.to_lowercase()).copied();
+            ChannelStats {
+                channel: name.to_owned(),
+                customers,
+                new_customers,
+                revenue: ltv_sum,
+                spend: channel_spend,
+                cac: channel_spend.filter(|_| new_customers > 0).map(|s| s / new_customers as f64),
+                avg_ltv: (ltv_n > 0).then(|| ltv_sum / ltv_n as f64),
+            }
+        })
+        .collect();
+    // Spend on channels no customer came from still shows (its CAC cannot be computed).
+    for (name, amount) in &spend {
+        if !channels.iter().any(|c| c.channel.to_lowercase() == *name) {
+            let label = data
+                .spend
+                .iter()
+                .find(|s| s.channel.to_lowercase() == *name)
+                .map_or(name.clone(), |s| s.channel.clone());
+            channels.push(ChannelStats {
+                channel: label,
+                customers: 0,
+                new_customers: 0,
+                revenue: 0.0,
+                spend: Some(*amount),
+                cac: None,
+                avg_ltv: None,
+            });
+        }
+    }
+    channels.sort_by(|a, b| b.customers.cmp(&a.customers).then_with(|| a.channel.cmp(&b.channel)));
+
+    // LTV bands over the base.
+    let mut ltv_bands: Vec<LtvBand> = Vec::new();
+    if let Some(ltv) = &cols.ltv {
+        let mut bounds: Vec<f64> = band_bounds.iter().copied().filter(|b| b.is_finite() && *b > 0.0).collect();
+        bounds.sort_by(f64::total_cmp);
+        bounds.dedup();
+        let mut edges = vec![0.0];
+        edges.extend(bounds);
+        let mut counts = vec![(0usize, 0.0f64); edges.len()];
+        for (i, v) in ltv.iter().enumerate() {
+            let Some(v) = v else { continue };
+            if !in_base(i) {
+                continue;
+            }
+            let band = edges.iter().rposition(|e| *v >= *e).unwrap_or(0);
+            counts[band].0 += 1;
+            counts[band].1 += v;
+        }
+        ltv_bands = edges
+            .iter()
+            .enumerate()
+            .map(|(b, from)| LtvBand {
+                from: *from,
+                to: edges.get(b + 1).copied(),
+                customers: counts[b].0,
+                avg_ltv: (counts[b].0 > 0).then(|| counts[b].1 / counts[b].0 as f64),
+            })
+            .collect();
+    }
+
+    // Growth per month over the period (all time: from the first acquisition).
+    let mut growth = Vec::new();
+    let known: Vec<i32> = cols.acquired.iter().flatten().copied().collect();
+    if let (Some(&min), Some(&max)) = (known.iter().min(), known.iter().max()) {
+        let start = period.map_or_else(|| days_to_date(min), |p| Some(p.from));
+        let end = period.map_or_else(|| days_to_date(max), |p| Some(p.to));
+        if let (Some(start), Some(end)) = (start, end) {
+            let mut per_month: HashMap<(i32, u32), usize> = HashMap::new();
+            let mut before = 0usize;
+            let start_day = date_to_days(start);
+            for &d in &known {
+                if d < start_day {
+                    before += 1;
+                } else if let Some(date) = days_to_date(d) {
+                    *per_month.entry((date.year(), date.month())).or_default() += 1;
+                }
+            }
+            let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
+            let mut cumulative = before;
+            while month <= end {
+                let new = per_month.get(&(month.year(), month.month())).copied().unwrap_or(0);
+                cumulative += new;
+                growth.push(MonthGrowth {
+                    month: month.format("%Y-%m").to_string(),
+                    first_day: month,
+                    new,
+                    cumulative,
+                });
+                let Some(next) = month.checked_add_months(Months::new(1)) else { break };
+                month = next;
+            }
+        }
+    }
+
+    Ok(Dashboard {
+        period,
+        as_of: data.as_of,
+        headline,
+        previous,
+        channels,
+        ltv_bands,
+        growth,
+        has_spend: !data.spend.is_empty(),
+        has_orders: data.orders.is_some(),
+        has_acquisition_dates: !known.is_empty(),
+    })
+}
+
+fn headline(data: &CustomerData, cols: &Columns, period: Option<Period>) -> PolarsResult<Headline> {
+    match period {
+        Some(p) => headline_for(data, cols, p),
+        None => headline_all_time(data, cols),
+    }
+}
+
+fn headline_all_time(data: &CustomerData, cols: &Columns) -> PolarsResult<Headline> {
+    let mut h = headline_over(data, cols, None, |_| true, |a| a.is_some())?;
+    h.spend = (!data.spend.is_empty()).then(|| spend_in(&data.spend, None).values().sum());
+    finish_cac(&mut h);
+    Ok(h)
+}
+
+fn headline_for(data: &CustomerData, cols: &Columns, p: Period) -> PolarsResult<Headline> {
+    let to = date_to_days(p.to);
+    let mut h = headline_over(
+        data,
+        cols,
+        Some(p),
+        |a: Option<i32>| a.is_none_or(|a| a <= to),
+        |a: Option<i32>| a.is_some_and(|a| p.contains_days(a)),
+    )?;
+    h.spend = (!data.spend.is_empty()).then(|| spend_in(&data.spend, Some(p)).values().sum());
+    finish_cac(&mut h);
+    Ok(h)
+}
+
+fn finish_cac(h: &mut Headline) {
+    h.cac = match (h.spend, h.new_customers) {
+        (Some(s), n) if n > 0 => Some(s / n as f64),
+        _ => None,
+    };
+    h.ltv_cac = match (h.avg_ltv, h.cac) {
+        (Some(l), Some(c)) if c > 0.0 => Some(l / c),
+        _ => None,
+    };
+}
+
+fn headline_over(
+    data: &CustomerData,
+    cols: &Columns,
+    period: Option<Period>,
+    in_base: impl Fn(Option<i32>) -> bool,
+    is_new: impl Fn(Option<i32>) -> bool,
+) -> PolarsResult<Headline> {
+    let mut h = Headline::default();
+    let (mut ltv_sum, mut ltv_n, mut orders_sum, mut repeaters, mut with_orders) = (0.0, 0usize, 0i64, 0usize, 0usize);
+    for (i, &acquired) in cols.acquired.iter().enumerate() {
+        if !in_base(acquired) {
+            continue;
+        }
+        h.customers += 1;
+        h.new_customers += usize::from(is_new(acquired));
+        if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
+            ltv_sum += l;
+            ltv_n += 1;
+        }
+        if let Some(Some(o)) = cols.orders.as_ref().map(|o| o[i]) {
+            orders_sum += o;
+            with_orders += 1;
+            repeaters += usize::from(o >= 2);
+        }
+    }
+    h.avg_ltv = (ltv_n > 0).then(|| ltv_sum / ltv_n as f64);
+    h.repeat_rate = (with_orders > 0).then(|| repeaters as f64 / h.customers.max(1) as f64);
+    match (&data.orders, period) {
+        (Some(orders), Some(p)) => {
+            let dates = orders.column("order_date")?.cast(&DataType::Int32)?;
+            let totals = orders.column("total")?.cast(&DataType::Float64)?;
+            let (mut revenue, mut count) = (0.0, 0usize);
+            for (d, t) in dates.i32()?.iter().zip(totals.f64()?.iter()) {
+                if let (Some(d), Some(t)) = (d, t)
+                    && p.contains_days(d)
+                {
+                    revenue += t;
+                    count += 1;
+                }
+            }
+            h.total_revenue = Some(revenue);
+            h.aov = (count > 0).then(|| revenue / count as f64);
+        }
+        _ => {
+            h.total_revenue = (ltv_n > 0).then_some(ltv_sum);
+            h.aov = (orders_sum > 0).then(|| ltv_sum / orders_sum as f64);
+        }
+    }
+    Ok(h)
+}

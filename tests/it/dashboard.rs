@@ -1,0 +1,119 @@
+//! Dashboard numbers checked against values computed by hand on a small store.
+
+use kitle::engine::dashboard::{Period, RangePreset, dashboard};
+
+use crate::helpers::*;
+
+const BANDS: [f64; 3] = [1000.0, 5000.0, 10000.0];
+
+fn store(spend: bool) -> kitle::engine::build::CustomerData {
+    import(
+        Some("fixtures/dashboard/customers.csv"),
+        Some("fixtures/dashboard/orders.csv"),
+        spend.then_some("fixtures/dashboard/spend.csv"),
+        date(2026, 3, 31),
+    )
+    .unwrap()
+}
+
+#[test]
+fn all_time_numbers() {
+    let d = dashboard(&store(true), None, &BANDS).unwrap();
+    let h = &d.headline;
+    assert_eq!((h.customers, h.new_customers), (5, 4), "E has no signup date and no orders");
+    approx(h.total_revenue, 20_100.0);
+    approx(h.avg_ltv, 4_020.0);
+    approx(h.aov, 20_100.0 / 7.0);
+    approx(h.repeat_rate, 0.4);
+    approx(h.spend, 7_500.0);
+    approx(h.cac, 1_875.0);
+    approx(h.ltv_cac, 4_020.0 / 1_875.0);
+    assert!(d.previous.is_none());
+
+    let bands: Vec<usize> = d.ltv_bands.iter().map(|b| b.customers).collect();
+    assert_eq!(bands, vec![2, 1, 1, 1]);
+    assert_eq!(d.ltv_bands[3].to, None);
+
+    let google = d.channels.iter().find(|c| c.channel == "Google Ads").unwrap();
+    assert_eq!((google.customers, google.new_customers), (2, 2));
+    approx(google.spend, 6_100.0);
+    approx(google.cac, 3_050.0);
+    approx(google.avg_ltv, 3_750.0);
+    let organic = d.channels.iter().find(|c| c.channel == "Organik").unwrap();
+    assert_eq!((organic.spend, organic.cac), (None, None));
+
+    let growth: Vec<(&str, usize, usize)> = d.growth.iter().map(|g| (g.month.as_str(), g.new, g.cumulative)).collect();
+    assert_eq!(growth, vec![("2025-12", 1, 1), ("2026-01", 1, 2), ("2026-02", 2, 4)]);
+}
+
+#[test]
+fn a_month_against_the_previous_period() {
+    let feb = Period { from: date(2026, 2, 1), to: date(2026, 2, 28) };
+    let d = dashboard(&store(true), Some(feb), &BANDS).unwrap();
+    let h = &d.headline;
+    assert_eq!((h.customers, h.new_customers), (5, 2));
+    approx(h.total_revenue, 6_800.0);
+    approx(h.aov, 6_800.0 / 3.0);
+    approx(h.spend, 4_500.0);
+    approx(h.cac, 2_250.0);
+    approx(h.ltv_cac, 4_020.0 / 2_250.0);
+
+    // The 28 days before: 4–31 January; January's spend counts for 28 of its 31 days.
+    let p = d.previous.as_ref().unwrap();
+    assert_eq!((p.customers, p.new_customers), (3, 1));
+    approx(p.total_revenue, 1_000.0);
+    approx(p.spend, 3_000.0 * 28.0 / 31.0);
+    approx(p.cac, 3_000.0 * 28.0 / 31.0);
+    approx(p.avg_ltv, (1_500.0 + 12_400.0) / 3.0);
+
+    let instagram = d.channels.iter().find(|c| c.channel == "Instagram").unwrap();
+    assert_eq!((instagram.customers, instagram.new_customers), (2, 1));
+    approx(instagram.cac, 1_400.0);
+    let growth: Vec<(&str, usize, usize)> = d.growth.iter().map(|g| (g.month.as_str(), g.new, g.cumulative)).collect();
+    assert_eq!(growth, vec![("2026-02", 2, 4)]);
+}
+
+#[test]
+fn without_spend_cac_is_missing_not_zero() {
+    let d = dashboard(&store(false), None, &BANDS).unwrap();
+    assert!(!d.has_spend);
+    assert_eq!((d.headline.spend, d.headline.cac, d.headline.ltv_cac), (None, None, None));
+    approx(d.headline.avg_ltv, 4_020.0);
+}
+
+#[test]
+fn presets_resolve_against_the_as_of_date() {
+    let data = store(true);
+    assert_eq!(RangePreset::Last30.period(&data), Some(Period { from: date(2026, 3, 2), to: date(2026, 3, 31) }));
+    assert_eq!(RangePreset::ThisYear.period(&data), Some(Period { from: date(2026, 1, 1), to: date(2026, 3, 31) }));
+    assert_eq!(RangePreset::SpendPeriod.period(&data), Some(Period { from: date(2026, 1, 1), to: date(2026, 2, 28) }));
+    assert_eq!(RangePreset::AllTime.period(&data), None);
+}
+
+#[test]
+fn orders_only_one_customer_and_empty_tables() {
+    // Orders only: customers are acquired on their first order.
+    let orders_only = import(None, Some("fixtures/orders_only/siparisler.csv"), None, date(2026, 1, 1)).unwrap();
+    let d = dashboard(&orders_only, None, &BANDS).unwrap();
+    assert_eq!((d.headline.customers, d.headline.new_customers), (2, 2));
+    approx(d.headline.total_revenue, 400.5 + 800.0);
+    approx(d.headline.aov, 1_200.5 / 3.0);
+    approx(d.headline.repeat_rate, 0.5);
+    let growth: Vec<(&str, usize)> = d.growth.iter().map(|g| (g.month.as_str(), g.new)).collect();
+    assert_eq!(growth.first(), Some(&("2025-01", 1)));
+    assert_eq!(growth.last(), Some(&("2025-07", 1)));
+
+    let one = import(Some("fixtures/dashboard/one_customer.csv"), None, None, date(2026, 3, 31)).unwrap();
+    let d = dashboard(&one, None, &BANDS).unwrap();
+    assert_eq!(d.headline.customers, 1);
+    approx(d.headline.avg_ltv, 450.0);
+    approx(d.headline.aov, 150.0);
+    approx(d.headline.repeat_rate, 1.0);
+    assert_eq!(d.ltv_bands[0].customers, 1);
+
+    let mut empty = one.clone();
+    empty.customers = empty.customers.head(Some(0));
+    let d = dashboard(&empty, Some(Period { from: date(2026, 1, 1), to: date(2026, 3, 31) }), &BANDS).unwrap();
+    assert_eq!((d.headline.customers, d.headline.avg_ltv, d.headline.cac), (0, None, None));
+    assert!(d.growth.is_empty());
+}

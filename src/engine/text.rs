@@ -25,14 +25,15 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// Lowercases text the Turkish way (`I` → `ı`, `İ` → `i`) while keeping accents, for
-/// case-insensitive comparisons of values such as city names.
-pub fn turkish_lowercase(s: &str) -> String {
+/// Folds case for matching values such as city names and tags, keeping accents.
+/// Turkish has two i's (`İ/i` and `I/ı`) and English text in Turkish data uses a
+/// third mapping (`I/i`), so all four fold to `i`: "istanbul" finds "İstanbul",
+/// "vip" finds "VIP" and "ığdır" finds "IĞDIR".
+pub fn fold_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
-            'I' => out.push('ı'),
-            'İ' => out.push('i'),
+            'I' | 'İ' | 'ı' => out.push('i'),
             _ => out.extend(ch.to_lowercase()),
         }
     }
@@ -58,9 +59,11 @@ mod tests {
     }
 
     #[test]
-    fn lowercases_the_turkish_way() {
-        assert_eq!(turkish_lowercase("ISPARTA"), "ısparta");
-        assert_eq!(turkish_lowercase("İZMİR"), "izmir");
+    fn folds_case_across_both_i_s() {
+        assert_eq!(fold_case("ISPARTA"), fold_case("ısparta"));
+        assert_eq!(fold_case("İZMİR"), "izmir");
+        assert_eq!(fold_case("VIP"), "vip");
+        assert_eq!(fold_case("ŞULE Işık"), "şule işik");
         assert_eq!(normalise_email("  Ayse@Example.COM "), "ayse@example.com");
     }
 }

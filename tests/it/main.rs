@@ -8,5 +8,6 @@ mod dashboard;
 mod helpers;
 mod import;
 mod malformed;
+mod segments;
 mod ui;
 mod workspace;

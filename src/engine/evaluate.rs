@@ -1,0 +1,383 @@
+//! Evaluating segments: a rule compiles to one polars expression, run on the
+//! customer table. Text comparisons use Turkish-lowercased copies of the text
+//! columns, made once per field and kept while the data stays the same.
+//!
+//! Semantics: a condition on an empty value is false (only `is empty` matches);
+//! `not` flips true and false; `!=`, `not in` and `does not contain` match empty
+//! values only when the condition's "include empty" box is ticked. Conditions that
+//! don't fit their field (unknown field, wrong operator, a value that isn't a
+//! number…) are reported and left out, never guessed at.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, Months, NaiveDate};
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::build::CustomerData;
+use super::fields::FieldType;
+use super::import::columns::date_to_days;
+use super::import::parse::{DecimalSeparator, parse_number};
+use super::segment::{Condition, DateUnit, Group, Node, Op};
+use super::text::fold_case;
+
+/// A condition that was left out, and why. `path` indexes items through groups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InvalidRow {
+    pub path: Vec<usize>,
+    pub reason: String,
+}
+
+/// The numbers of a segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct SegmentStats {
+    pub count: usize,
+    /// Share of all customers, 0–1.
+    pub share: f64,
+    pub avg_ltv: Option<f64>,
+    pub total_revenue: Option<f64>,
+    pub avg_orders: Option<f64>,
+}
+
+/// Count and average LTV after each top-level row is applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunnelStep {
+    pub count: usize,
+    pub avg_ltv: Option<f64>,
+}
+
+/// Everything the builder shows under the rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub stats: SegmentStats,
+    pub funnel: Vec<FunnelStep>,
+    pub invalid: Vec<InvalidRow>,
+}
+
+/// The customer table ready for segment queries, with lowercased text columns
+/// made on demand.
+pub struct SegmentFrame {
+    data: Arc<CustomerData>,
+    lowered: Mutex<HashMap<String, Column>>,
+}
+
+fn lower_name(field: &str) -> String {
+    format!("__lower__{field}")
+}
+
+impl SegmentFrame {
+    pub fn new(data: Arc<CustomerData>) -> Self {
+        Self { data, lowered: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn data(&self) -> &CustomerData {
+        &self.data
+    }
+
+    fn field_type(&self, field: &str) -> Option<FieldType> {
+        self.data.field(field).map(|f| f.ty)
+    }
+
+    /// The customer table plus the lowercased columns `fields` need.
+    fn frame(&self, fields: &[String]) -> PolarsResult<DataFrame> {
+        let mut df = self.data.customers.clone();
+        let mut cache = self.lowered.lock().map_err(|_| PolarsError::ComputeError("segment cache poisoned".into()))?;
+        for field in fields {
+            if !cache.contains_key(field) {
+                let column = self.data.customers.column(field)?.as_materialized_series().clone();
+                let lowered = lower_column(&column)?.with_name(lower_name(field).into());
+                cache.insert(field.clone(), lowered.into_column());
+            }
+            if let Some(c) = cache.get(field) {
+                df.with_column(c.clone())?;
+            }
+        }
+        Ok(df)
+    }
+
+    /// Compiles a rule; `None` expression means "all customers".
+    pub fn compile(&self, group: &Group) -> Compiled {
+        let mut c = Compiler { frame: self, invalid: Vec::new(), lowered: Vec::new() };
+        let expr = c.group(group, &mut Vec::new());
+        Compiled { expr, invalid: c.invalid, lowered: c.lowered }
+    }
+
+    /// Count, share, LTV and order numbers of the compiled rule.
+    pub fn stats(&self, compiled: &Compiled) -> PolarsResult<SegmentStats> {
+        let total = self.data.customers.height();
+        let df = self.frame(&compiled.lowered)?;
+        let mut lf = df.lazy();
+        if let Some(expr) = &compiled.expr {
+            lf = lf.filter(expr.clone());
+        }
+        let mut aggs = vec![len().alias("count")];
+        let has_ltv = self.data.field("ltv").is_some();
+        let has_orders = self.data.field("orders").is_some();
+        if has_ltv {
+            aggs.push(col("ltv").mean().alias("avg_ltv"));
+            aggs.push(col("ltv").sum().alias("total_revenue"));
+        }
+        if has_orders {
+            aggs.push(col("orders").cast(DataType::Float64).mean().alias("avg_orders"));
+        }
+        let out = lf.select(aggs).collect()?;
+        let count =
+            usize::try_from(out.column("count")?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0)).unwrap_or(0);
+        let get = |name: &str| -> Option<f64> { out.column(name).ok()?.f64().ok()?.get(0) };
+        Ok(SegmentStats {
+            count,
+            share: if total > 0 { count as f64 / total as f64 } else { 0.0 },
+            avg_ltv: if has_ltv && count > 0 { get("avg_ltv") } else { None },
+            total_revenue: if has_ltv { Some(get("total_revenue").unwrap_or(0.0)) } else { None },
+            avg_orders: if has_orders && count > 0 { get("avg_orders") } else { None },
+        })
+    }
+
+    /// Which customers (rows of the customer table) the rule keeps.
+    pub fn members(&self, compiled: &Compiled) -> PolarsResult<Vec<IdxSize>> {
+        let Some(expr) = &compiled.expr else {
+            return Ok((0..IdxSize::try_from(self.data.customers.height()).unwrap_or(IdxSize::MAX)).collect());
+        };
+        let df = self.frame(&compiled.lowered)?;
+        let mask = df.lazy().select([expr.clone().alias("keep")]).collect()?;
+        let keep = mask.column("keep")?.bool()?.clone();
+        Ok(keep.iter().enumerate().filter(|(_, k)| *k == Some(true)).map(|(i, _)| i as IdxSize).collect())
+    }
+
+    /// Stats, the per-row funnel and invalid rows for a rule.
+    pub fn evaluate(&self, group: &Group) -> PolarsResult<Evaluation> {
+        let compiled = self.compile(group);
+        let stats = self.stats(&compiled)?;
+        let mut funnel = Vec::new();
+        for n in 1..=group.items.len() {
+            let prefix = Group { items: group.items[..n].to_vec() };
+            let c = self.compile(&prefix);
+            let s = if n == group.items.len() { stats.clone() } else { self.stats(&c)? };
+            funnel.push(FunnelStep { count: s.count, avg_ltv: s.avg_ltv });
+        }
+        Ok(Evaluation { stats, funnel, invalid: compiled.invalid })
+    }
+}
+
+/// Turkish-lowercased copy of a text or list column.
+fn lower_column(column: &Series) -> PolarsResult<Series> {
+    match column.dtype() {
+        DataType::List(_) => {
+            let lists = column.list()?;
+            let out: ListChunked = (0..lists.len())
+                .map(|i| {
+                    lists.get_as_series(i).and_then(|s| {
+                        let ca: StringChunked = s.str().ok()?.iter().map(|v| v.map(fold_case)).collect();
+                        Some(ca.into_series())
+                    })
+                })
+                .collect();
+            Ok(out.into_series())
+        }
+        _ => {
+            let text = column.cast(&DataType::String)?;
+            let out: StringChunked = text.str()?.iter().map(|v| v.map(fold_case)).collect();
+            Ok(out.into_series())
+        }
+    }
+}
+
+/// A compiled rule.
+#[derive(Clone)]
+pub struct Compiled {
+    /// `None`: no valid condition, so every customer matches.
+    pub expr: Option<Expr>,
+    pub invalid: Vec<InvalidRow>,
+    lowered: Vec<String>,
+}
+
+struct Compiler<'a> {
+    frame: &'a SegmentFrame,
+    invalid: Vec<InvalidRow>,
+    lowered: Vec<String>,
+}
+
+impl Compiler<'_> {
+    fn group(&mut self, group: &Group, path: &mut Vec<usize>) -> Option<Expr> {
+        let mut ors: Vec<Expr> = Vec::new();
+        let mut and: Option<Expr> = None;
+        for (i, item) in group.items.iter().enumerate() {
+            if i > 0
+                && item.join == super::segment::Join::Or
+                && let Some(a) = and.take()
+            {
+                ors.push(a);
+            }
+            path.push(i);
+            let expr = match &item.node {
+                Node::Condition(c) => self.condition(c, path),
+                Node::Group(g) => self.group(g, path),
+            };
+            path.pop();
+            let Some(expr) = expr else { continue };
+            let expr = if item.negate { expr.not() } else { expr };
+            and = Some(match and.take() {
+                Some(a) => a.and(expr),
+                None => expr,
+            });
+        }
+        if let Some(a) = and {
+            ors.push(a);
+        }
+        ors.into_iter().reduce(Expr::or)
+    }
+
+    fn fail(&mut self, path: &[usize], reason: String) -> Option<Expr> {
+        self.invalid.push(InvalidRow { path: path.to_vec(), reason });
+        None
+    }
+
+    fn lowered(&mut self, field: &str) -> Expr {
+        if !self.lowered.iter().any(|f| f == field) {
+            self.lowered.push(field.to_owned());
+        }
+        col(lower_name(field))
+    }
+
+    fn condition(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
+        let Some(ty) = self.frame.field_type(&c.field) else {
+            return self.fail(path, format!("there is no field \"{}\"", c.field));
+        };
+        if !Op::for_type(ty).contains(&c.op) {
+            return self.fail(path, format!("\"{}\" does not apply to {} fields", c.op.text(), ty.id()));
+        }
+        match c.op.arity() {
+            Some(n) if c.values.len() != n => {
+                return self.fail(path, format!("\"{}\" needs {n} value(s)", c.op.text()));
+            }
+            None if c.values.is_empty() => return self.fail(path, "add at least one value".to_owned()),
+            _ => {}
+        }
+        if c.values.iter().any(|v| v.trim().is_empty()) {
+            return self.fail(path, "a value is missing".to_owned());
+        }
+        let field = col(c.field.as_str());
+        let empty = match ty {
+            FieldType::List => field.clone().is_null().or(field.clone().list().len().eq(lit(0u32))),
+            _ => field.clone().is_null(),
+        };
+        let core = match c.op {
+            Op::IsEmpty => return Some(empty),
+            Op::IsNotEmpty => return Some(empty.not()),
+            _ => match ty {
+                FieldType::Number | FieldType::Money | FieldType::Integer => self.numeric(c, ty, field, path)?,
+                FieldType::Date => self.date(c, field, path)?,
+                FieldType::Text | FieldType::Category => self.text(c),
+                FieldType::List => self.list(c),
+                FieldType::Bool => match c.op {
+                    Op::IsYes => field.eq(lit(true)),
+                    _ => field.eq(lit(false)),
+                },
+            },
+        };
+        // Empty values make a condition false; "include empty" lets them in.
+        let core = core.fill_null(lit(false));
+        Some(if c.op.is_negative() && c.include_empty { core.or(empty) } else { core })
+    }
+
+    fn numeric(&mut self, c: &Condition, ty: FieldType, field: Expr, path: &[usize]) -> Option<Expr> {
+        let mut values = Vec::new();
+        for v in &c.values {
+            match parse_number(v, DecimalSeparator::Point) {
+                Some(n) => values.push(n),
+                None => return self.fail(path, format!("\"{v}\" is not a number")),
+            }
+        }
+        let value = |i: usize| -> Expr {
+            let v = values[i];
+            if ty == FieldType::Integer && v.fract() == 0.0 && v.abs() < 9e15 {
+                #[allow(clippy::cast_possible_truncation)]
+                lit(v as i64)
+            } else {
+                lit(v)
+            }
+        };
+        Some(match c.op {
+            Op::Eq => field.eq(value(0)),
+            Op::Ne => field.neq(value(0)),
+            Op::Gt => field.gt(value(0)),
+            Op::Ge => field.gt_eq(value(0)),
+            Op::Lt => field.lt(value(0)),
+            Op::Le => field.lt_eq(value(0)),
+            Op::Between => field.clone().gt_eq(value(0)).and(field.lt_eq(value(1))),
+            _ => return self.fail(path, format!("\"{}\" does not apply to numbers", c.op.text())),
+        })
+    }
+
+    fn date(&mut self, c: &Condition, field: Expr, path: &[usize]) -> Option<Expr> {
+        let as_of = self.frame.data.as_of;
+        let day = |d: NaiveDate| lit(date_to_days(d)).cast(DataType::Date);
+        let parse = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
+        match c.op {
+            Op::MoreThanAgo(unit) | Op::WithinLast(unit) => {
+                let Some(n) = c.values.first().and_then(|v| v.trim().parse::<u32>().ok()) else {
+                    return self.fail(path, "give a whole number of days, weeks or months".to_owned());
+                };
+                let Some(edge) = shift_back(as_of, n, unit) else {
+                    return self.fail(path, "that is too far back".to_owned());
+                };
+                Some(match c.op {
+                    Op::MoreThanAgo(_) => field.lt(day(edge)),
+                    _ => field.clone().gt_eq(day(edge)).and(field.lt_eq(day(as_of))),
+                })
+            }
+            _ => {
+                let mut dates = Vec::new();
+                for v in &c.values {
+                    match parse(v) {
+                        Some(d) => dates.push(d),
+                        None => return self.fail(path, format!("\"{v}\" is not a date (YYYY-MM-DD)")),
+                    }
+                }
+                Some(match c.op {
+                    Op::Before => field.lt(day(dates[0])),
+                    Op::After => field.gt(day(dates[0])),
+                    Op::On => field.eq(day(dates[0])),
+                    Op::Between => field.clone().gt_eq(day(dates[0])).and(field.lt_eq(day(dates[1]))),
+                    _ => return self.fail(path, format!("\"{}\" does not apply to dates", c.op.text())),
+                })
+            }
+        }
+    }
+
+    fn text(&mut self, c: &Condition) -> Expr {
+        let lowered = self.lowered(&c.field);
+        let values: Vec<String> = c.values.iter().map(|v| fold_case(v)).collect();
+        let one = || lit(values[0].clone());
+        let list = || lit(Series::new("values".into(), values.clone())).implode(false);
+        match c.op {
+            Op::Eq => lowered.eq(one()),
+            Op::Ne => lowered.neq(one()),
+            Op::In => lowered.is_in(list(), false),
+            Op::NotIn => lowered.is_in(list(), false).not(),
+            Op::Contains => lowered.str().contains_literal(one()),
+            Op::StartsWith => lowered.str().starts_with(one()),
+            _ => lowered.str().ends_with(one()),
+        }
+    }
+
+    fn list(&mut self, c: &Condition) -> Expr {
+        let lowered = self.lowered(&c.field);
+        let has = |v: &str| lowered.clone().list().contains(lit(fold_case(v)), false);
+        match c.op {
+            Op::Contains => has(&c.values[0]),
+            Op::NotContains => has(&c.values[0]).not(),
+            _ => c.values.iter().map(|v| has(v)).reduce(Expr::or).unwrap_or_else(|| lit(false)),
+        }
+    }
+}
+
+/// `as_of` minus `n` days, weeks or calendar months.
+pub fn shift_back(as_of: NaiveDate, n: u32, unit: DateUnit) -> Option<NaiveDate> {
+    match unit {
+        DateUnit::Days => as_of.checked_sub_signed(Duration::days(i64::from(n))),
+        DateUnit::Weeks => as_of.checked_sub_signed(Duration::weeks(i64::from(n))),
+        DateUnit::Months => as_of.checked_sub_months(Months::new(n)),
+    }
+}

@@ -1,0 +1,423 @@
+//! Segments: random rule trees on random tables (with empty values) checked against a
+//! simple row-by-row evaluator written here, independently of the engine; plus
+//! every operator on the fixtures and the text form.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use kitle::engine::build::{CustomerData, FieldInfo, FieldOrigin};
+use kitle::engine::evaluate::SegmentFrame;
+use kitle::engine::fields::FieldType;
+use kitle::engine::segment::{Condition, DateUnit, Group, Item, Join, Node, Op, parse, to_text};
+use polars::prelude::*;
+use proptest::prelude::*;
+
+use crate::helpers::*;
+
+// ---------------------------------------------------------------- the oracle
+
+#[derive(Debug, Clone)]
+struct Row {
+    ltv: Option<f64>,
+    orders: Option<i64>,
+    city: Option<String>,
+    signup: Option<NaiveDate>,
+    marketing: Option<bool>,
+    tags: Option<Vec<String>>,
+}
+
+const AS_OF: (i32, u32, u32) = (2026, 6, 15);
+
+fn as_of() -> NaiveDate {
+    date(AS_OF.0, AS_OF.1, AS_OF.2)
+}
+
+/// Case-insensitive with Turkish i's: I, İ, ı and i are one letter.
+fn lower(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| match c {
+            'I' | 'İ' | 'ı' => vec!['i'],
+            other => other.to_lowercase().collect(),
+        })
+        .collect()
+}
+
+fn months_back(d: NaiveDate, n: u32) -> NaiveDate {
+    d.checked_sub_months(chrono::Months::new(n)).unwrap()
+}
+
+fn oracle_condition(row: &Row, c: &Condition) -> bool {
+    let num = |i: usize| c.values[i].parse::<f64>().unwrap();
+    let day = |i: usize| NaiveDate::parse_from_str(&c.values[i], "%Y-%m-%d").unwrap();
+    let is_empty = match c.field.as_str() {
+        "ltv" => row.ltv.is_none(),
+        "orders" => row.orders.is_none(),
+        "city" => row.city.is_none(),
+        "signup_date" => row.signup.is_none(),
+        "accepts_marketing" => row.marketing.is_none(),
+        "tags" => row.tags.as_ref().is_none_or(Vec::is_empty),
+        _ => unreachable!(),
+    };
+    match c.op {
+        Op::IsEmpty => return is_empty,
+        Op::IsNotEmpty => return !is_empty,
+        _ => {}
+    }
+    let result: Option<bool> = match c.field.as_str() {
+        "ltv" | "orders" => {
+            let v = if c.field == "ltv" { row.ltv } else { row.orders.map(|o| o as f64) };
+            v.map(|v| match c.op {
+                Op::Eq => v == num(0),
+                Op::Ne => v != num(0),
+                Op::Gt => v > num(0),
+                Op::Ge => v >= num(0),
+                Op::Lt => v < num(0),
+                Op::Le => v <= num(0),
+                Op::Between => v >= num(0) && v <= num(1),
+                _ => unreachable!(),
+            })
+        }
+        "city" => row.city.as_ref().map(|v| {
+            let v = lower(v);
+            let vals: Vec<String> = c.values.iter().map(|x| lower(x)).collect();
+            match c.op {
+                Op::Eq => v == vals[0],
+                Op::Ne => v != vals[0],
+                Op::In => vals.contains(&v),
+                Op::NotIn => !vals.contains(&v),
+                Op::Contains => v.contains(&vals[0]),
+                Op::StartsWith => v.starts_with(&vals[0]),
+                Op::EndsWith => v.ends_with(&vals[0]),
+                _ => unreachable!(),
+            }
+        }),
+        "signup_date" => row.signup.map(|d| {
+            let today = as_of();
+            let back = |n: u32, u: DateUnit| match u {
+                DateUnit::Days => today - chrono::Duration::days(i64::from(n)),
+                DateUnit::Weeks => today - chrono::Duration::days(7 * i64::from(n)),
+                DateUnit::Months => months_back(today, n),
+            };
+            match c.op {
+                Op::Before => d < day(0),
+                Op::After => d > day(0),
+                Op::On => d == day(0),
+                Op::Between => d >= day(0) && d <= day(1),
+                Op::MoreThanAgo(u) => d < back(c.values[0].parse().unwrap(), u),
+                Op::WithinLast(u) => d >= back(c.values[0].parse().unwrap(), u) && d <= today,
+                _ => unreachable!(),
+            }
+        }),
+        "accepts_marketing" => row.marketing.map(|b| if c.op == Op::IsYes { b } else { !b }),
+        "tags" => row.tags.as_ref().map(|tags| {
+            let tags: Vec<String> = tags.iter().map(|t| lower(t)).collect();
+            let has = |v: &str| tags.contains(&lower(v));
+            match c.op {
+                Op::Contains => has(&c.values[0]),
+                Op::NotContains => !has(&c.values[0]),
+                Op::ContainsAny => c.values.iter().any(|v| has(v)),
+                _ => unreachable!(),
+            }
+        }),
+        _ => unreachable!(),
+    };
+    match result {
+        Some(r) => r,
+        // Empty values: false, unless a negative operator includes them.
+        None => c.include_empty && matches!(c.op, Op::Ne | Op::NotIn | Op::NotContains),
+    }
+}
+
+fn oracle_group(row: &Row, g: &Group) -> bool {
+    // OR of AND-chains, read left to right.
+    let mut any = false;
+    let mut chain: Option<bool> = None;
+    for (i, item) in g.items.iter().enumerate() {
+        if i > 0 && item.join == Join::Or {
+            any |= chain.take().unwrap_or(false);
+        }
+        let mut v = match &item.node {
+            Node::Condition(c) => oracle_condition(row, c),
+            Node::Group(inner) => oracle_group(row, inner),
+        };
+        if item.negate {
+            v = !v;
+        }
+        chain = Some(chain.unwrap_or(true) && v);
+    }
+    if g.items.is_empty() {
+        return true;
+    }
+    any || chain.unwrap_or(false)
+}
+
+// ---------------------------------------------------------------- strategies
+
+const CITIES: [&str; 6] = ["İzmir", "izmir", "ISPARTA", "Iğdır", "Ankara", "Kırıkkale"];
+const TAGS: [&str; 4] = ["VIP", "vip", "bülten", "İndirim"];
+
+fn row_strategy() -> impl Strategy<Value = Row> {
+    (
+        proptest::option::of(prop_oneof![Just(0.0), Just(1000.0), Just(5000.0), -10.0..20000.0f64]),
+        proptest::option::of(0i64..8),
+        proptest::option::of(proptest::sample::select(CITIES.to_vec()).prop_map(str::to_owned)),
+        proptest::option::of((0i64..900).prop_map(|d| as_of() - chrono::Duration::days(d - 30))),
+        proptest::option::of(any::<bool>()),
+        proptest::option::of(proptest::collection::vec(
+            proptest::sample::select(TAGS.to_vec()).prop_map(str::to_owned),
+            0..3,
+        )),
+    )
+        .prop_map(|(ltv, orders, city, signup, marketing, tags)| Row {
+            ltv,
+            orders,
+            city,
+            signup,
+            marketing,
+            tags,
+        })
+}
+
+fn value_for(field: &str) -> BoxedStrategy<String> {
+    match field {
+        "ltv" => prop_oneof![
+            Just("0".to_owned()),
+            Just("1000".to_owned()),
+            Just("5000".to_owned()),
+            (0u32..20000).prop_map(|v| v.to_string())
+        ]
+        .boxed(),
+        "orders" => (0u32..8).prop_map(|v| v.to_string()).boxed(),
+        "city" => prop_oneof![
+            proptest::sample::select(CITIES.to_vec()).prop_map(str::to_owned),
+            Just("ir".to_owned()),
+            Just("IZ".to_owned()),
+            Just("ı".to_owned()),
+        ]
+        .boxed(),
+        "signup_date" => (0i64..900).prop_map(|d| (as_of() - chrono::Duration::days(d - 30)).to_string()).boxed(),
+        _ => proptest::sample::select(TAGS.to_vec()).prop_map(str::to_owned).boxed(),
+    }
+}
+
+fn condition_strategy() -> impl Strategy<Value = Condition> {
+    let fields = vec![
+        ("ltv", FieldType::Money),
+        ("orders", FieldType::Integer),
+        ("city", FieldType::Category),
+        ("signup_date", FieldType::Date),
+        ("accepts_marketing", FieldType::Bool),
+        ("tags", FieldType::List),
+    ];
+    proptest::sample::select(fields)
+        .prop_flat_map(|(field, ty)| (Just(field), proptest::sample::select(Op::for_type(ty)), any::<bool>()))
+        .prop_flat_map(|(field, op, include_empty)| {
+            let values = match (op, op.arity()) {
+                (Op::MoreThanAgo(_) | Op::WithinLast(_), _) => (0u32..40).prop_map(|n| vec![n.to_string()]).boxed(),
+                (_, Some(0)) => Just(Vec::new()).boxed(),
+                (_, Some(k)) => proptest::collection::vec(value_for(field), k..=k).boxed(),
+                (_, None) => proptest::collection::vec(value_for(field), 1..=3).boxed(),
+            };
+            (Just(field), Just(op), values, Just(include_empty && op.is_negative()))
+        })
+        .prop_map(|(field, op, mut values, include_empty)| {
+            if let Op::Between = op {
+                values.sort_by(|a, b| a.parse::<f64>().ok().partial_cmp(&b.parse::<f64>().ok()).unwrap_or(a.cmp(b)));
+            }
+            Condition { field: field.to_owned(), op, values, include_empty }
+        })
+}
+
+fn group_strategy() -> impl Strategy<Value = Group> {
+    let leaf = condition_strategy().prop_map(Node::Condition);
+    let node = leaf.prop_recursive(3, 24, 4, |inner| {
+        proptest::collection::vec((any::<bool>(), any::<bool>(), inner), 1..4).prop_map(|items| {
+            Node::Group(Group {
+                items: items
+                    .into_iter()
+                    .map(|(or, negate, node)| Item { join: if or { Join::Or } else { Join::And }, negate, node })
+                    .collect(),
+            })
+        })
+    });
+    proptest::collection::vec((any::<bool>(), any::<bool>(), node), 0..5).prop_map(|items| Group {
+        items: items
+            .into_iter()
+            .map(|(or, negate, node)| Item { join: if or { Join::Or } else { Join::And }, negate, node })
+            .collect(),
+    })
+}
+
+/// The first row of a group has no join to show: the builder keeps it as AND.
+fn normalise(mut g: Group) -> Group {
+    for (i, item) in g.items.iter_mut().enumerate() {
+        if i == 0 {
+            item.join = Join::And;
+        }
+        if let Node::Group(inner) = &mut item.node {
+            *inner = normalise(std::mem::take(inner));
+        }
+    }
+    g
+}
+
+fn table(rows: &[Row]) -> CustomerData {
+    let tags: ListChunked = rows.iter().map(|r| r.tags.as_ref().map(|t| Series::new("".into(), t.clone()))).collect();
+    let signup: Int32Chunked =
+        rows.iter().map(|r| r.signup.map(kitle::engine::import::columns::date_to_days)).collect();
+    let customers = DataFrame::new(
+        rows.len(),
+        vec![
+            Series::new("ltv".into(), rows.iter().map(|r| r.ltv).collect::<Vec<_>>()).into_column(),
+            Series::new("orders".into(), rows.iter().map(|r| r.orders).collect::<Vec<_>>()).into_column(),
+            Series::new("city".into(), rows.iter().map(|r| r.city.clone()).collect::<Vec<_>>()).into_column(),
+            signup.with_name("signup_date".into()).into_date().into_series().into_column(),
+            Series::new("accepts_marketing".into(), rows.iter().map(|r| r.marketing).collect::<Vec<_>>()).into_column(),
+            tags.with_name("tags".into()).into_series().into_column(),
+        ],
+    )
+    .unwrap();
+    let field = |name: &str, ty| FieldInfo { name: name.into(), ty, origin: FieldOrigin::Canonical };
+    CustomerData {
+        customers,
+        fields: vec![
+            field("ltv", FieldType::Money),
+            field("orders", FieldType::Integer),
+            field("city", FieldType::Category),
+            field("signup_date", FieldType::Date),
+            field("accepts_marketing", FieldType::Bool),
+            field("tags", FieldType::List),
+        ],
+        orders: None,
+        spend: Vec::new(),
+        as_of: as_of(),
+        report: Default::default(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_rules_match_the_row_by_row_evaluator(
+        rows in proptest::collection::vec(row_strategy(), 0..30),
+        rule in group_strategy().prop_map(normalise),
+    ) {
+        let frame = SegmentFrame::new(Arc::new(table(&rows)));
+        let compiled = frame.compile(&rule);
+        prop_assert!(compiled.invalid.is_empty(), "{:?}", compiled.invalid);
+        let got: Vec<usize> = frame.members(&compiled).unwrap().into_iter().map(|i| i as usize).collect();
+        let want: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| oracle_group(r, &rule)).map(|(i, _)| i).collect();
+        prop_assert_eq!(&got, &want, "rule: {}", to_text(&rule));
+        let stats = frame.stats(&compiled).unwrap();
+        prop_assert_eq!(stats.count, want.len());
+        // The text form reads back to the same rule.
+        prop_assert_eq!(parse(&to_text(&rule)).unwrap(), rule);
+    }
+}
+
+// ---------------------------------------------------------------- fixtures
+
+fn turkish_store() -> SegmentFrame {
+    SegmentFrame::new(Arc::new(
+        import(Some("fixtures/turkish/musteriler_1254.csv"), None, None, date(2026, 11, 1)).unwrap(),
+    ))
+}
+
+fn ids(frame: &SegmentFrame, rule: &str) -> Vec<String> {
+    let compiled = frame.compile(&parse(rule).unwrap());
+    assert!(compiled.invalid.is_empty(), "{rule}: {:?}", compiled.invalid);
+    let ids = frame.data().customers.column("customer_id").unwrap().str().unwrap().clone();
+    frame.members(&compiled).unwrap().into_iter().map(|i| ids.get(i as usize).unwrap().to_owned()).collect()
+}
+
+#[test]
+fn every_operator_on_a_real_file() {
+    // 1001 Gökhan İstanbul 12.450,75 14 orders, last 28.10.2026, VIP+girişimci, yes
+    // 1002 Şule Iğdır 890,50 2, last 15.03.2026, no tags, no
+    // 1003 İbrahim Çanakkale 0 0, no last order, yeni, yes; no birth date
+    // 1004 Ümran Muğla 5.000 7, last 01.09.2026, sadık+bülten, yes
+    let f = turkish_store();
+    assert_eq!(ids(&f, "ltv > 5000"), ["1001"]);
+    assert_eq!(ids(&f, "ltv >= 5000"), ["1001", "1004"]);
+    assert_eq!(ids(&f, "ltv = 890.5"), ["1002"]);
+    assert_eq!(ids(&f, "ltv != 0"), ["1001", "1002", "1004"]);
+    assert_eq!(ids(&f, "ltv < 1000"), ["1002", "1003"]);
+    assert_eq!(ids(&f, "ltv <= 890.5"), ["1002", "1003"]);
+    assert_eq!(ids(&f, "orders between 2 and 7"), ["1002", "1004"]);
+    assert_eq!(ids(&f, "last_order_date is empty"), ["1003"]);
+    assert_eq!(ids(&f, "last_order_date is not empty"), ["1001", "1002", "1004"]);
+    assert_eq!(ids(&f, "last_order_date more than 30 days ago"), ["1002", "1004"]);
+    assert_eq!(ids(&f, "last_order_date within last 7 days"), ["1001"]);
+    assert_eq!(ids(&f, "last_order_date within last 2 months"), ["1001", "1004"]);
+    assert_eq!(ids(&f, "last_order_date more than 30 weeks ago"), ["1002"]);
+    assert_eq!(ids(&f, "last_order_date before 2026-09-01"), ["1002"]);
+    assert_eq!(ids(&f, "last_order_date after 2026-09-01"), ["1001"]);
+    assert_eq!(ids(&f, "last_order_date on 2026-09-01"), ["1004"]);
+    assert_eq!(ids(&f, "last_order_date between 2026-03-15 and 2026-09-01"), ["1002", "1004"]);
+    assert_eq!(ids(&f, "city = \"istanbul\""), ["1001"]);
+    assert_eq!(ids(&f, "city = \"IĞDIR\""), ["1002"]);
+    assert_eq!(ids(&f, "city = \"iğdir\""), ["1002"], "dotted and dotless i match");
+    assert_eq!(ids(&f, "city in (\"muğla\", \"Çanakkale\")"), ["1003", "1004"]);
+    assert_eq!(ids(&f, "city not in (\"muğla\", \"Çanakkale\")"), ["1001", "1002"]);
+    assert_eq!(ids(&f, "name contains \"öz\""), ["1001"]);
+    assert_eq!(ids(&f, "name starts with \"şu\""), ["1002"]);
+    assert_eq!(ids(&f, "email ends with \"@ornek.com.tr\"").len(), 4);
+    assert_eq!(ids(&f, "tags contains \"vip\""), ["1001"]);
+    assert_eq!(ids(&f, "tags does not contain \"vip\""), ["1003", "1004"], "empty tags are left out");
+    assert_eq!(ids(&f, "tags does not contain \"vip\" or empty"), ["1002", "1003", "1004"]);
+    assert_eq!(ids(&f, "(tags does not contain \"vip\" or tags is empty)"), ["1002", "1003", "1004"]);
+    assert_eq!(ids(&f, "tags contains any of (\"yeni\", \"BÜLTEN\")"), ["1003", "1004"]);
+    assert_eq!(ids(&f, "tags is empty"), ["1002"]);
+    assert_eq!(ids(&f, "accepts_marketing is yes"), ["1001", "1003", "1004"]);
+    assert_eq!(ids(&f, "accepts_marketing is no"), ["1002"]);
+    assert_eq!(ids(&f, "birth_date is empty"), ["1003"]);
+    assert_eq!(ids(&f, "age > 40"), ["1001"]);
+    assert_eq!(ids(&f, "`Sadakat Puanı` >= 80"), ["1001", "1002"], "custom fields; 1004's cell was unreadable");
+    assert_eq!(ids(&f, "not ltv > 1000"), ["1002", "1003"]);
+    assert_eq!(ids(&f, "not birth_date before 1990-01-01"), ["1002", "1003"], "not flips an empty value's false");
+    assert_eq!(ids(&f, "ltv > 5000 or city = \"Muğla\" and orders > 10"), ["1001"], "and binds tighter");
+    assert_eq!(ids(&f, "(ltv > 5000 or city = \"Muğla\") and orders > 5"), ["1001", "1004"]);
+    assert_eq!(ids(&f, ""), ["1001", "1002", "1003", "1004"]);
+}
+
+#[test]
+fn invalid_rows_are_reported_and_ignored() {
+    let f = turkish_store();
+    let rule = parse("ltv > \"lots\" and city = \"Muğla\" and nosuchfield = 1 or orders contains \"x\"").unwrap();
+    let compiled = f.compile(&rule);
+    let reasons: Vec<(Vec<usize>, String)> =
+        compiled.invalid.iter().map(|i| (i.path.clone(), i.reason.clone())).collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert_eq!(reasons[0], (vec![0], "\"lots\" is not a number".to_owned()));
+    assert_eq!(reasons[1].0, vec![2]);
+    assert!(reasons[2].1.contains("does not apply"));
+    // Only the valid row counts.
+    assert_eq!(f.members(&compiled).unwrap(), vec![3]);
+    let e = f.evaluate(&rule).unwrap();
+    assert_eq!(e.stats.count, 1);
+    assert_eq!(e.invalid.len(), 3);
+}
+
+#[test]
+fn results_and_funnel_for_the_mockup_rule() {
+    let data = import(
+        Some("fixtures/shopify/customers_export.csv"),
+        Some("fixtures/shopify/orders_export.csv"),
+        None,
+        date(2026, 1, 1),
+    )
+    .unwrap();
+    let frame = SegmentFrame::new(Arc::new(data));
+    let rule = parse("ltv > 400 and last_order_date more than 30 days ago or channel = \"tiktok\"").unwrap();
+    let e = frame.evaluate(&rule).unwrap();
+    // Ayşe (1850, last 2025-08-20), Mehmet (420.5, last 2025-06-10), Can (TikTok, 75).
+    assert_eq!(e.stats.count, 3);
+    approx(Some(e.stats.share), 0.75);
+    approx(e.stats.avg_ltv, (1850.0 + 420.5 + 75.0) / 3.0);
+    approx(e.stats.total_revenue, 1850.0 + 420.5 + 75.0);
+    approx(e.stats.avg_orders, (2.0 + 1.0 + 1.0) / 3.0);
+    let funnel: Vec<usize> = e.funnel.iter().map(|s| s.count).collect();
+    assert_eq!(funnel, vec![2, 2, 3]);
+    approx(e.funnel[0].avg_ltv, (1850.0 + 420.5) / 2.0);
+}

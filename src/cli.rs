@@ -20,7 +20,8 @@ use crate::engine::import::{Progress, ReadOptions, SourceSpec};
 use crate::engine::workspace::Workspace;
 
 /// Subcommands the CLI knows; anything else starts the desktop app.
-pub const SUBCOMMANDS: &[&str] = &["import", "summary", "customers", "demo", "help", "--help", "-h"];
+pub const SUBCOMMANDS: &[&str] =
+    &["import", "summary", "customers", "segment", "segments", "demo", "help", "--help", "-h"];
 
 pub const USAGE: &str = "\
 Kitle: customer segments from your spreadsheets.
@@ -31,6 +32,9 @@ Usage:
                [--map \"Header=field\" ...] [--as-of YYYY-MM-DD] [--json] -o WS.kitle
   kitle summary WS.kitle [--as-of YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]
   kitle customers WS.kitle [--format csv|json] [--limit N] [--as-of YYYY-MM-DD]
+  kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") [--as-of YYYY-MM-DD] [--json]
+                [--members out.csv|out.xlsx] [--repeat N]
+  kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle demo DIR [--customers N] [--seed N]
 
 --map applies to every file given; a field is a canonical id (ltv, email …),
@@ -46,6 +50,8 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "import" => import(parser),
         "summary" => summary(parser),
         "customers" => customers(parser),
+        "segment" => segment(parser),
+        "segments" => segments(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }
@@ -89,8 +95,10 @@ fn import(mut p: lexopt::Parser) -> Result<String> {
         }
         ws.sources.push(spec);
     }
-    // Build first (this validates the files); then save the workspace.
+    // Build first (this validates the files); then save the workspace with the
+    // starter segments every new workspace gets.
     let data = ws.load_data(&out, &Progress::default())?;
+    ws.segments = crate::engine::templates::starter_segments(&data, crate::format::Lang::from_system());
     ws.save(&out)?;
     if json { Ok(serde_json::to_string_pretty(&data.report)? + "\n") } else { Ok(report_text(&data, &out)) }
 }
@@ -283,6 +291,138 @@ fn customers_json(df: &DataFrame) -> Result<String> {
         rows.push(serde_json::Value::Object(obj));
     }
     Ok(serde_json::to_string_pretty(&rows)? + "\n")
+}
+
+fn segment(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut as_of, mut json, mut rule, mut name, mut members, mut repeat) =
+        (None, None, false, None, None, None, None);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("json") => json = true,
+            Long("rule") => rule = Some(p.value()?.string()?),
+            Long("name") => name = Some(p.value()?.string()?),
+            Long("members") => members = Some(PathBuf::from(p.value()?)),
+            Long("repeat") => repeat = Some(p.value()?.parse::<usize>()?),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle segment WS.kitle --rule \"...\""))?;
+    let (ws, data) = open(&path, as_of)?;
+    let text = match (rule, name) {
+        (Some(rule), None) => rule,
+        (None, Some(name)) => ws
+            .segments
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.rule.clone())
+            .ok_or_else(|| anyhow!("No saved segment is named \"{name}\"; `kitle segments` lists them."))?,
+        _ => bail!("Give either --rule \"TEXT\" or --name \"Saved name\"."),
+    };
+    let group = crate::engine::segment::parse(&text).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
+    let frame = crate::engine::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let compiled = frame.compile(&group);
+    if let Some(bad) = compiled.invalid.first() {
+        bail!(
+            "Condition {} can't be used: {}.",
+            bad.path.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join("."),
+            bad.reason
+        );
+    }
+    let stats = frame.stats(&compiled)?;
+    let eval_ms = match repeat {
+        Some(n) if n > 0 => {
+            let mut times: Vec<f64> = (0..n)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    let _ = frame.stats(&compiled);
+                    start.elapsed().as_secs_f64() * 1000.0
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            Some(times[times.len() / 2])
+        }
+        _ => None,
+    };
+    if let Some(out) = &members {
+        let rows = frame.members(&compiled)?;
+        crate::engine::export::export_members(frame.data(), &rows, out)?;
+    }
+    if json {
+        let mut v = serde_json::json!({
+            "count": stats.count,
+            "share": stats.share,
+            "avg_ltv": stats.avg_ltv,
+            "total_revenue": stats.total_revenue,
+            "avg_orders": stats.avg_orders,
+            "rule": crate::engine::segment::to_text(&group),
+        });
+        if let Some(ms) = eval_ms {
+            v["eval_ms"] = serde_json::json!(ms);
+        }
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
+    }
+    let currency = &ws.settings.currency;
+    let mut s = format!("{} customers match ({:.1}% of all)\n", stats.count, stats.share * 100.0);
+    s += &format!("average LTV: {}\n", stats.avg_ltv.map_or("—".to_owned(), |v| format!("{v:.2} {currency}")));
+    s += &format!("total revenue: {}\n", stats.total_revenue.map_or("—".to_owned(), |v| format!("{v:.2} {currency}")));
+    if let Some(ms) = eval_ms {
+        s += &format!("median evaluation time: {ms:.3} ms\n");
+    }
+    if let Some(out) = members {
+        s += &format!("members written to {}\n", out.display());
+    }
+    Ok(s)
+}
+
+fn segments(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut as_of, mut json) = (None, None, false);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle segments WS.kitle"))?;
+    let (ws, data) = open(&path, as_of)?;
+    let frame = crate::engine::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let mut rows = Vec::new();
+    for seg in &ws.segments {
+        let stats = match crate::engine::segment::parse(&seg.rule) {
+            Ok(g) => Some(frame.stats(&frame.compile(&g))?),
+            Err(_) => None,
+        };
+        rows.push((seg, stats));
+    }
+    if json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(seg, st)| {
+                serde_json::json!({
+                    "name": seg.name, "description": seg.description, "rule": seg.rule, "edited": seg.edited,
+                    "count": st.as_ref().map(|s| s.count), "share": st.as_ref().map(|s| s.share),
+                    "avg_ltv": st.as_ref().and_then(|s| s.avg_ltv),
+                })
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&list)? + "\n");
+    }
+    let mut s = String::new();
+    for (seg, st) in rows {
+        match st {
+            Some(st) => {
+                s += &format!("{}: {} customers ({:.1}%) — {}\n", seg.name, st.count, st.share * 100.0, seg.rule)
+            }
+            None => s += &format!("{}: the rule can't be read — {}\n", seg.name, seg.rule),
+        }
+    }
+    if s.is_empty() {
+        s = "No saved segments.\n".to_owned();
+    }
+    Ok(s)
 }
 
 fn demo(mut p: lexopt::Parser) -> Result<String> {

@@ -450,8 +450,10 @@ impl KitleApp {
     }
 
     fn start_import(&mut self, ctx: &egui::Context, specs: Vec<SourceSpec>) {
+        let lang = self.lang();
         let base = self.doc.as_ref().map(|d| (d.path.clone(), d.workspace.clone()));
         let job = Job::spawn("import", ctx, move |progress| -> LoadResult {
+            let is_new = base.is_none();
             let (path, mut workspace) = base.unwrap_or_else(|| {
                 let name = specs
                     .first()
@@ -469,6 +471,9 @@ impl KitleApp {
             // Sources are absolute here; a save makes them relative to the workspace.
             let anchor = path.clone().unwrap_or_else(|| PathBuf::from("untitled.kitle"));
             let data = workspace.load_data(&anchor, progress).map_err(|e| e.to_string())?;
+            if is_new {
+                workspace.segments = crate::engine::templates::starter_segments(&data, lang);
+            }
             Ok(Loaded { path, workspace, data, dirty: true, show_report: true })
         });
         self.import = None;

@@ -84,6 +84,20 @@ pub struct Segment {
     #[serde(default)]
     pub description: String,
     pub rule: String,
+    /// When it was last saved (local time, `YYYY-MM-DD HH:MM`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<String>,
+}
+
+impl Segment {
+    pub fn new(name: impl Into<String>, description: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self { name: name.into(), description: description.into(), rule: rule.into(), edited: Some(now_text()) }
+    }
+}
+
+/// The local time as segments record it.
+pub fn now_text() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// An ideal customer profile.

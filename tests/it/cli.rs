@@ -147,3 +147,62 @@ fn summary_prints_the_dashboard_numbers_for_a_period() {
     let (ok, _, err) = kitle(&["summary", ws2, "--from", "2026-02-01"]);
     assert!(!ok && err.contains("both --from and --to"), "{err}");
 }
+
+#[test]
+fn segment_and_segments_commands_with_member_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("seg.kitle");
+    let ws = ws.to_str().unwrap();
+    let customers = fixture("fixtures/segments/injection.csv");
+    let (ok, _, err) = kitle(&["import", "--customers", customers.to_str().unwrap(), "-o", ws]);
+    assert!(ok, "{err}");
+
+    // New workspaces start with the three templates.
+    let (ok, out, _) = kitle(&["segments", ws, "--json"]);
+    assert!(ok);
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2, "VIP and loyal; no last order date for at-risk: {out}");
+    let loyal = list.as_array().unwrap().iter().find(|s| s["rule"] == "orders > 5").unwrap();
+    assert_eq!(loyal["count"], 2);
+
+    let csv_out = dir.path().join("members.csv");
+    let (ok, out, err) = kitle(&[
+        "segment",
+        ws,
+        "--rule",
+        "ltv > 5000 or channel = \"instagram\"",
+        "--json",
+        "--repeat",
+        "5",
+        "--members",
+        csv_out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["count"], 3);
+    assert_eq!(v["total_revenue"], 15120.0);
+    assert!(v["eval_ms"].as_f64().unwrap() >= 0.0);
+    let text = std::fs::read_to_string(&csv_out).unwrap();
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
+    assert!(text.contains("'@Ali") && text.contains("'+905321112233"), "{text}");
+    assert!(text.contains(",6000,") || text.contains(",6000\n"), "numbers stay numbers: {text}");
+
+    let xlsx_out = dir.path().join("members.xlsx");
+    let (ok, _, err) =
+        kitle(&["segment", ws, "--name", loyal["name"].as_str().unwrap(), "--members", xlsx_out.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    use calamine::{Data, Reader};
+    let mut book = calamine::open_workbook_auto(&xlsx_out).unwrap();
+    let range = book.worksheet_range("Members").unwrap();
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows.len(), 3, "header and two loyal customers");
+    let name_col = rows[0].iter().position(|h| h == &Data::String("name".into())).unwrap();
+    assert_eq!(rows[1][name_col], Data::String("'=HYPERLINK(\"http://x\")".into()));
+    let ltv_col = rows[0].iter().position(|h| h == &Data::String("ltv".into())).unwrap();
+    assert_eq!(rows[1][ltv_col], Data::Float(6000.0));
+
+    let (ok, _, err) = kitle(&["segment", ws, "--rule", "ltv > 5000 and"]);
+    assert!(!ok && err.contains("at character 14"), "{err}");
+    let (ok, _, err) = kitle(&["segment", ws, "--name", "Nope"]);
+    assert!(!ok && err.contains("No saved segment"), "{err}");
+}

@@ -19,7 +19,7 @@ fn a_moved_workspace_folder_still_opens() {
         SourceSpec::new(SourceKind::Orders, first.join("data/orders.csv")),
     ];
     ws.settings.as_of = Some(date(2026, 1, 1));
-    ws.segments.push(Segment { name: "VIP".into(), description: String::new(), rule: "ltv > 1000".into() });
+    ws.segments.push(Segment::new("VIP", "", "ltv > 1000"));
     let path = first.join("store.kitle");
     ws.save(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();

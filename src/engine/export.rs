@@ -1,0 +1,122 @@
+//! Exporting a segment's members to CSV or XLSX. Cells that a spreadsheet would
+//! run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are
+//! neutralised with a leading apostrophe, so an exported file can't execute
+//! anything a customer typed into a form.
+
+use std::path::Path;
+
+use polars::prelude::*;
+use rust_xlsxwriter::{Format, Workbook};
+
+use super::build::CustomerData;
+use super::import::columns::days_to_date;
+use super::workspace::write_atomically;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Data(#[from] PolarsError),
+    #[error("The file could not be written: {0}")]
+    Write(String),
+    #[error("Choose a file ending in .csv or .xlsx.")]
+    Format,
+}
+
+/// Text made safe for spreadsheets.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Writes the given rows of the customer table, every column, to `path`
+/// (`.csv` or `.xlsx`), atomically.
+pub fn export_members(data: &CustomerData, rows: &[IdxSize], path: &Path) -> Result<(), ExportError> {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let idx = IdxCa::from_vec("rows".into(), rows.to_vec());
+    let df = data.customers.take(&idx)?;
+    let bytes = match ext.as_str() {
+        "csv" => csv_bytes(&df)?,
+        "xlsx" => xlsx_bytes(&df)?,
+        _ => return Err(ExportError::Format),
+    };
+    write_atomically(path, &bytes).map_err(|e| ExportError::Write(e.to_string()))
+}
+
+fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
+    let write = |e: csv::Error| ExportError::Write(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(df.get_column_names().iter().map(|n| neutralise(n.as_str()).into_owned())).map_err(write)?;
+    let mut record: Vec<String> = Vec::with_capacity(df.width());
+    for row in 0..df.height() {
+        record.clear();
+        for c in df.columns() {
+            let v = c.get(row)?;
+            let text = crate::cli::cell_text(&v);
+            record.push(match v {
+                AnyValue::Float64(_) | AnyValue::Int64(_) | AnyValue::Date(_) | AnyValue::Boolean(_) => text,
+                _ => neutralise(&text).into_owned(),
+            });
+        }
+        w.write_record(&record).map_err(write)?;
+    }
+    w.into_inner().map_err(|e| ExportError::Write(e.to_string()))
+}
+
+fn xlsx_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
+    let x = |e: rust_xlsxwriter::XlsxError| ExportError::Write(e.to_string());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Members").map_err(x)?;
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    let bold = Format::new().set_bold();
+    for (c, name) in df.get_column_names().iter().enumerate() {
+        let col = u16::try_from(c).map_err(|_| ExportError::Write("too many columns".into()))?;
+        sheet.write_string_with_format(0, col, neutralise(name.as_str()), &bold).map_err(x)?;
+    }
+    for (c, column) in df.columns().iter().enumerate() {
+        let col = u16::try_from(c).map_err(|_| ExportError::Write("too many columns".into()))?;
+        for r in 0..df.height() {
+            let row = u32::try_from(r + 1).map_err(|_| ExportError::Write("too many rows for Excel".into()))?;
+            match column.get(r)? {
+                AnyValue::Null => {}
+                AnyValue::Float64(v) => {
+                    sheet.write_number(row, col, v).map_err(x)?;
+                }
+                AnyValue::Int64(v) => {
+                    sheet.write_number(row, col, v as f64).map_err(x)?;
+                }
+                AnyValue::Boolean(b) => {
+                    sheet.write_boolean(row, col, b).map_err(x)?;
+                }
+                AnyValue::Date(d) => {
+                    if let Some(date) = days_to_date(d) {
+                        sheet.write_date_with_format(row, col, &date, &date_format).map_err(x)?;
+                    }
+                }
+                other => {
+                    let text = crate::cli::cell_text(&other);
+                    sheet.write_string(row, col, neutralise(&text)).map_err(x)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer().map_err(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+90 532"), "'+90 532");
+        assert_eq!(neutralise("@sum"), "'@sum");
+        assert_eq!(neutralise("-2"), "'-2");
+        assert_eq!(neutralise("Ayşe"), "Ayşe");
+    }
+}

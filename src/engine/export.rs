@@ -94,7 +94,7 @@ fn xlsx_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
                 }
                 AnyValue::Date(d) => {
                     if let Some(date) = days_to_date(d) {
-                        sheet.write_date_with_format(row, col, &date, &date_format).map_err(x)?;
+                        sheet.write_date_with_format(row, col, date, &date_format).map_err(x)?;
                     }
                 }
                 other => {

@@ -112,6 +112,23 @@ pub enum Command {
     SegmentDraft(String),
     /// The hand-typed spend changed: rebuild the spend the numbers use.
     ManualSpendChanged,
+    /// Save a segment (over the one at this index, or as a new one).
+    SaveSegment(Option<usize>, crate::engine::workspace::Segment),
+    DuplicateSegment(usize),
+    DeleteSegment(usize),
+    UndoDeleteSegment,
+    /// Write a segment's members to a file (asks where when `path` is `None`).
+    ExportMembers {
+        rows: Arc<Vec<polars::prelude::IdxSize>>,
+        extension: &'static str,
+        name: String,
+    },
+    ExportMembersTo {
+        rows: Arc<Vec<polars::prelude::IdxSize>>,
+        path: PathBuf,
+    },
+    /// Tell the user something.
+    Notify(String),
 }
 
 impl Command {
@@ -150,6 +167,9 @@ pub struct KitleApp {
     pub show_report: bool,
     pub customers: tabs::customers::CustomersView,
     pub dashboard: tabs::dashboard::DashboardView,
+    pub segments: tabs::segments::SegmentsView,
+    /// A member export running in the background.
+    pub export: Option<Job<Result<PathBuf, String>>>,
     /// A segment rule started elsewhere (a dashboard chart), waiting for the builder.
     pub segment_draft: Option<String>,
     commands: Vec<Command>,
@@ -193,6 +213,8 @@ impl KitleApp {
             show_report: false,
             customers: tabs::customers::CustomersView::default(),
             dashboard: tabs::dashboard::DashboardView::default(),
+            segments: tabs::segments::SegmentsView::default(),
+            export: None,
             segment_draft: None,
             commands: Vec::new(),
             discard_ok: false,
@@ -251,7 +273,15 @@ impl KitleApp {
             if self.prefs.tab == Tab::Dashboard {
                 self.dashboard.update(ctx, doc);
             }
+            if self.prefs.tab == Tab::Segments {
+                if let Some(rule) = self.segment_draft.take() {
+                    let group = crate::engine::segment::parse(&rule).unwrap_or_default();
+                    self.segments.new_segment(self.lang(), group);
+                }
+                self.segments.update(ctx, doc);
+            }
         }
+        self.poll_export();
         let title = match &self.doc {
             Some(doc) => format!("{} — Kitle", doc.title(self.lang())),
             None => "Kitle".to_owned(),
@@ -314,6 +344,7 @@ impl KitleApp {
                         });
                         self.customers = tabs::customers::CustomersView::default();
                         self.dashboard = tabs::dashboard::DashboardView::default();
+                        self.segments = tabs::segments::SegmentsView::default();
                         self.segment_draft = None;
                         self.notice = None;
                     }
@@ -323,6 +354,24 @@ impl KitleApp {
                     Err(message) => self.notice = Some(Notice::Error(message)),
                 }
             }
+        }
+    }
+
+    fn poll_export(&mut self) {
+        let Some(job) = &self.export else { return };
+        let lang = self.lang();
+        match job.poll() {
+            Poll::Running => {}
+            Poll::Done(Ok(path)) => {
+                self.notice =
+                    Some(Notice::Info(t(lang, "segments.exported").replace("{}", &path.display().to_string())));
+                self.export = None;
+            }
+            Poll::Done(Err(e)) => {
+                self.notice = Some(Notice::Error(e));
+                self.export = None;
+            }
+            Poll::Lost => self.export = None,
         }
     }
 
@@ -422,6 +471,74 @@ impl KitleApp {
                 self.segment_draft = Some(rule);
                 self.prefs.tab = Tab::Segments;
             }
+            Command::SaveSegment(index, segment) => {
+                if let Some(doc) = &mut self.doc {
+                    let segments = &mut doc.workspace.segments;
+                    match index.filter(|i| *i < segments.len()) {
+                        Some(i) => segments[i] = segment,
+                        None => segments.push(segment),
+                    }
+                    doc.dirty = true;
+                }
+            }
+            Command::DuplicateSegment(i) => {
+                let copy_word = t(self.lang(), "segments.copy");
+                if let Some(doc) = &mut self.doc
+                    && let Some(original) = doc.workspace.segments.get(i)
+                {
+                    let mut copy = original.clone();
+                    copy.name = format!("{} ({copy_word})", copy.name);
+                    copy.edited = Some(crate::engine::workspace::now_text());
+                    doc.workspace.segments.insert(i + 1, copy);
+                    doc.dirty = true;
+                }
+            }
+            Command::DeleteSegment(i) => {
+                if let Some(doc) = &mut self.doc
+                    && i < doc.workspace.segments.len()
+                {
+                    let removed = doc.workspace.segments.remove(i);
+                    self.segments.deleted = Some((i, removed));
+                    doc.dirty = true;
+                }
+            }
+            Command::UndoDeleteSegment => {
+                if let (Some(doc), Some((i, seg))) = (&mut self.doc, self.segments.deleted.take()) {
+                    let i = i.min(doc.workspace.segments.len());
+                    doc.workspace.segments.insert(i, seg);
+                    doc.dirty = true;
+                }
+            }
+            Command::ExportMembers { rows, extension, name } => {
+                if self.native_dialogs {
+                    let started = std::time::Instant::now();
+                    let picked = rfd::FileDialog::new()
+                        .add_filter(extension.to_uppercase(), &[extension])
+                        .set_file_name(format!("{name}.{extension}"))
+                        .save_file();
+                    match picked {
+                        Some(path) => self.send(Command::ExportMembersTo { rows, path }),
+                        None if started.elapsed() < std::time::Duration::from_millis(30) => {
+                            self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Command::ExportMembersTo { rows, path } => {
+                if let Some(doc) = &self.doc {
+                    let data = Arc::clone(&doc.data);
+                    match Job::spawn("export", ctx, move |_| {
+                        crate::engine::export::export_members(&data, &rows, &path)
+                            .map(|()| path)
+                            .map_err(|e| e.to_string())
+                    }) {
+                        Ok(job) => self.export = Some(job),
+                        Err(e) => self.notice = Some(Notice::Error(e)),
+                    }
+                }
+            }
+            Command::Notify(text) => self.notice = Some(Notice::Info(text)),
             Command::ManualSpendChanged => {
                 if let Some(doc) = &mut self.doc {
                     let mut data = (*doc.data).clone();
@@ -497,7 +614,11 @@ impl KitleApp {
         if doc.workspace.name.is_empty() {
             doc.workspace.name = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
         }
-        match doc.workspace.save(&path) {
+        // Sources are stored relative to the workspace: resolve them against where it
+        // was, so that saving somewhere else keeps them pointing at the same files.
+        let mut to_save = doc.workspace.clone();
+        to_save.sources = resolved_sources(doc);
+        match to_save.save(&path) {
             Ok(()) => {
                 // Reload the stored (relative) form so later saves stay relative.
                 if let Ok(saved) = Workspace::load(&path) {
@@ -659,13 +780,10 @@ impl KitleApp {
                 }
             }
             Tab::Segments => {
-                tabs::not_built_ui(ui, lang, "tab.segments", "soon.segments");
-                if let Some(rule) = &self.segment_draft {
-                    ui.vertical_centered(|ui| {
-                        ui.add_space(12.0);
-                        ui.label(t(lang, "segments.draft"));
-                        ui.code(rule);
-                    });
+                let mut out = Vec::new();
+                self.segments.ui(ui, doc, lang, &mut out);
+                for c in out {
+                    self.send(c);
                 }
             }
             Tab::Personas => tabs::not_built_ui(ui, lang, "tab.personas", "soon.personas"),

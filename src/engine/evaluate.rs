@@ -22,10 +22,24 @@ use super::import::parse::{DecimalSeparator, parse_number};
 use super::segment::{Condition, DateUnit, Group, Node, Op};
 use super::text::fold_case;
 
+/// Why a condition was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum InvalidKind {
+    UnknownField,
+    OperatorDoesNotFit,
+    WrongValueCount,
+    MissingValue,
+    NotANumber,
+    NotADate,
+    NotAWholeNumber,
+}
+
 /// A condition that was left out, and why. `path` indexes items through groups.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvalidRow {
     pub path: Vec<usize>,
+    pub kind: InvalidKind,
+    /// The same in an English sentence (for the CLI and logs).
     pub reason: String,
 }
 
@@ -228,8 +242,8 @@ impl Compiler<'_> {
         ors.into_iter().reduce(Expr::or)
     }
 
-    fn fail(&mut self, path: &[usize], reason: String) -> Option<Expr> {
-        self.invalid.push(InvalidRow { path: path.to_vec(), reason });
+    fn fail(&mut self, path: &[usize], kind: InvalidKind, reason: String) -> Option<Expr> {
+        self.invalid.push(InvalidRow { path: path.to_vec(), kind, reason });
         None
     }
 
@@ -242,20 +256,30 @@ impl Compiler<'_> {
 
     fn condition(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
         let Some(ty) = self.frame.field_type(&c.field) else {
-            return self.fail(path, format!("there is no field \"{}\"", c.field));
+            return self.fail(path, InvalidKind::UnknownField, format!("there is no field \"{}\"", c.field));
         };
         if !Op::for_type(ty).contains(&c.op) {
-            return self.fail(path, format!("\"{}\" does not apply to {} fields", c.op.text(), ty.id()));
+            return self.fail(
+                path,
+                InvalidKind::OperatorDoesNotFit,
+                format!("\"{}\" does not apply to {} fields", c.op.text(), ty.id()),
+            );
         }
         match c.op.arity() {
             Some(n) if c.values.len() != n => {
-                return self.fail(path, format!("\"{}\" needs {n} value(s)", c.op.text()));
+                return self.fail(
+                    path,
+                    InvalidKind::WrongValueCount,
+                    format!("\"{}\" needs {n} value(s)", c.op.text()),
+                );
             }
-            None if c.values.is_empty() => return self.fail(path, "add at least one value".to_owned()),
+            None if c.values.is_empty() => {
+                return self.fail(path, InvalidKind::MissingValue, "add at least one value".to_owned());
+            }
             _ => {}
         }
         if c.values.iter().any(|v| v.trim().is_empty()) {
-            return self.fail(path, "a value is missing".to_owned());
+            return self.fail(path, InvalidKind::MissingValue, "a value is missing".to_owned());
         }
         let field = col(c.field.as_str());
         let empty = match ty {
@@ -286,7 +310,7 @@ impl Compiler<'_> {
         for v in &c.values {
             match parse_number(v, DecimalSeparator::Point) {
                 Some(n) => values.push(n),
-                None => return self.fail(path, format!("\"{v}\" is not a number")),
+                None => return self.fail(path, InvalidKind::NotANumber, format!("\"{v}\" is not a number")),
             }
         }
         let value = |i: usize| -> Expr {
@@ -306,7 +330,13 @@ impl Compiler<'_> {
             Op::Lt => field.lt(value(0)),
             Op::Le => field.lt_eq(value(0)),
             Op::Between => field.clone().gt_eq(value(0)).and(field.lt_eq(value(1))),
-            _ => return self.fail(path, format!("\"{}\" does not apply to numbers", c.op.text())),
+            _ => {
+                return self.fail(
+                    path,
+                    InvalidKind::OperatorDoesNotFit,
+                    format!("\"{}\" does not apply to numbers", c.op.text()),
+                );
+            }
         })
     }
 
@@ -317,10 +347,14 @@ impl Compiler<'_> {
         match c.op {
             Op::MoreThanAgo(unit) | Op::WithinLast(unit) => {
                 let Some(n) = c.values.first().and_then(|v| v.trim().parse::<u32>().ok()) else {
-                    return self.fail(path, "give a whole number of days, weeks or months".to_owned());
+                    return self.fail(
+                        path,
+                        InvalidKind::NotAWholeNumber,
+                        "give a whole number of days, weeks or months".to_owned(),
+                    );
                 };
                 let Some(edge) = shift_back(as_of, n, unit) else {
-                    return self.fail(path, "that is too far back".to_owned());
+                    return self.fail(path, InvalidKind::NotAWholeNumber, "that is too far back".to_owned());
                 };
                 Some(match c.op {
                     Op::MoreThanAgo(_) => field.lt(day(edge)),
@@ -332,7 +366,13 @@ impl Compiler<'_> {
                 for v in &c.values {
                     match parse(v) {
                         Some(d) => dates.push(d),
-                        None => return self.fail(path, format!("\"{v}\" is not a date (YYYY-MM-DD)")),
+                        None => {
+                            return self.fail(
+                                path,
+                                InvalidKind::NotADate,
+                                format!("\"{v}\" is not a date (YYYY-MM-DD)"),
+                            );
+                        }
                     }
                 }
                 Some(match c.op {
@@ -340,7 +380,13 @@ impl Compiler<'_> {
                     Op::After => field.gt(day(dates[0])),
                     Op::On => field.eq(day(dates[0])),
                     Op::Between => field.clone().gt_eq(day(dates[0])).and(field.lt_eq(day(dates[1]))),
-                    _ => return self.fail(path, format!("\"{}\" does not apply to dates", c.op.text())),
+                    _ => {
+                        return self.fail(
+                            path,
+                            InvalidKind::OperatorDoesNotFit,
+                            format!("\"{}\" does not apply to dates", c.op.text()),
+                        );
+                    }
                 })
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod customers;
 pub mod dashboard;
+pub mod segments;
 
 use super::i18n::{Lang, t};
 

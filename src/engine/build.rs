@@ -6,7 +6,9 @@
 //! Cancelled, voided and failed orders don't count; refunds and negative lines
 //! reduce revenue. Customers and orders are joined by customer id, else by email.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -132,8 +134,8 @@ pub fn build(
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
 
     // 1. Customers from the customers file, duplicates merged.
-    let mut keys: Vec<Option<String>> = Vec::new();
-    let mut key_index: HashMap<String, usize> = HashMap::new();
+    let mut keys: Vec<Option<Cow<'_, str>>> = Vec::new();
+    let mut key_index: HashMap<Cow<'_, str>, usize> = HashMap::new();
     let mut base_rows: Vec<Vec<IdxSize>> = Vec::new(); // per customer: rows of the customers file
     if let Some(c) = &customers {
         let own_key = join.or(if c.has("customer_id") {
@@ -143,9 +145,12 @@ pub fn build(
         } else {
             None
         });
-        let source_keys = own_key.map(|k| key_values(c, k)).transpose()?;
+        let mut source_keys = own_key.map(|k| key_values(c, k)).transpose()?;
+        key_index.reserve(c.df.height());
+        keys.reserve(c.df.height());
+        base_rows.reserve(c.df.height());
         for row in 0..c.df.height() {
-            let key = source_keys.as_ref().and_then(|k| k[row].clone());
+            let key = source_keys.as_mut().and_then(|k| k[row].take());
             let row_idx = IdxSize::try_from(row).unwrap_or(IdxSize::MAX);
             if let Some(k) = &key {
                 if let Some(&existing) = key_index.get(k) {
@@ -189,7 +194,7 @@ pub fn build(
                 Some(&i) => i,
                 None => {
                     key_index.insert(order.customer.clone(), keys.len());
-                    keys.push(Some(order.customer.clone()));
+                    keys.push(Some(order.customer));
                     per_customer.push(CustomerOrders::default());
                     first_order_row.push(None);
                     keys.len() - 1
@@ -198,14 +203,9 @@ pub fn build(
             if first_order_row[idx].is_none() {
                 first_order_row[idx] = Some(order.first_row);
             }
-            per_customer[idx].add(&order);
-            if order.counts() {
-                order_rows.push(OrderRow {
-                    customer: idx,
-                    order_id: order.order_id.clone(),
-                    date: order.date,
-                    net: order.net,
-                });
+            per_customer[idx].add(order.cancelled, order.net, order.date, order.channel);
+            if !order.cancelled && order.net > 0.0 {
+                order_rows.push(OrderRow { customer: idx, order_id: order.order_id, date: order.date, net: order.net });
             }
         }
         report.orders_counted = order_rows.len();
@@ -262,11 +262,8 @@ pub fn build(
                 None => Some(derived),
             }
         } else if id == "channel" && has_orders {
-            let first_channel: StringChunked = per_customer
-                .iter()
-                .map(|p| p.first_channel.as_deref())
-                .collect::<StringChunked>()
-                .with_name("channel".into());
+            let first_channel: StringChunked =
+                per_customer.iter().map(|p| p.first_channel).collect::<StringChunked>().with_name("channel".into());
             match from_customers {
                 Some(file) => Some(coalesce_str(&file, &first_channel.into_series())?),
                 None => (per_customer.iter().any(|p| p.first_channel.is_some())).then(|| first_channel.into_series()),
@@ -352,13 +349,14 @@ fn choose_join_key(
     Ok(Some(key))
 }
 
-/// The join key of every row: trimmed id, or normalised email.
-fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<String>>, ImportError> {
+/// The join key of every row: trimmed id, or normalised email. Borrowed from the
+/// column; an email is copied only when it needs lowercasing.
+fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<Cow<'_, str>>>, ImportError> {
     let name = match key {
         JoinKey::CustomerId => "customer_id",
         JoinKey::Email => "email",
     };
-    let ca = source.df.column(name)?.str()?.clone();
+    let ca = source.df.column(name)?.str()?;
     Ok(ca
         .iter()
         .map(|v| {
@@ -367,8 +365,11 @@ fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<String>>
                 return None;
             }
             Some(match key {
-                JoinKey::CustomerId => v.to_owned(),
-                JoinKey::Email => normalise_email(v),
+                JoinKey::CustomerId => Cow::Borrowed(v),
+                JoinKey::Email if v.bytes().any(|b| b.is_ascii_uppercase()) || !v.is_ascii() => {
+                    Cow::Owned(normalise_email(v))
+                }
+                JoinKey::Email => Cow::Borrowed(v),
             })
         })
         .collect())
@@ -426,30 +427,24 @@ fn coalesce_str(a: &Series, b: &Series) -> PolarsResult<Series> {
     Ok(ca.with_name(a.name().clone()).into_series())
 }
 
-/// One order after folding its lines.
-struct FoldedOrder {
-    customer: String,
-    order_id: Option<String>,
+/// One order after folding its lines; text is borrowed from the orders file.
+struct FoldedOrder<'a> {
+    customer: Cow<'a, str>,
+    order_id: Option<&'a str>,
     first_row: IdxSize,
     date: Option<NaiveDate>,
     net: f64,
     cancelled: bool,
-    channel: Option<String>,
+    channel: Option<&'a str>,
 }
 
-impl FoldedOrder {
-    /// A counted order: not cancelled and positive after refunds.
-    fn counts(&self) -> bool {
-        !self.cancelled && self.net > 0.0
-    }
-}
-
-/// Running per-order totals while reading lines.
+/// Running per-order totals while reading lines (rows, not copies of the text).
 #[derive(Default)]
 struct OrderAcc {
-    customer: Option<String>,
-    order_id: Option<String>,
-    first_row: IdxSize,
+    /// Row of the first line that names the customer.
+    customer_row: Option<u32>,
+    first_row: u32,
+    seen: bool,
     date: Option<NaiveDate>,
     total_first: Option<f64>,
     totals_all_equal: bool,
@@ -460,49 +455,50 @@ struct OrderAcc {
     refunded: f64,
     cancelled: bool,
     fully_refunded: bool,
-    channel: Option<String>,
+    channel_row: Option<u32>,
 }
 
 /// Per-customer sums.
 #[derive(Default, Clone)]
-struct CustomerOrders {
+struct CustomerOrders<'a> {
     revenue: f64,
     orders: i64,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
-    first_channel: Option<String>,
+    first_channel: Option<&'a str>,
     first_channel_date: Option<NaiveDate>,
 }
 
-impl CustomerOrders {
-    fn add(&mut self, order: &FoldedOrder) {
-        if order.cancelled {
+impl<'a> CustomerOrders<'a> {
+    fn add(&mut self, cancelled: bool, net: f64, date: Option<NaiveDate>, channel: Option<&'a str>) {
+        if cancelled {
             return;
         }
-        self.revenue += order.net;
-        if !order.counts() {
+        self.revenue += net;
+        // A counted order: not cancelled and positive after refunds.
+        if net <= 0.0 {
             return;
         }
         self.orders += 1;
-        if let Some(d) = order.date {
+        if let Some(d) = date {
             self.first = Some(self.first.map_or(d, |f| f.min(d)));
             self.last = Some(self.last.map_or(d, |l| l.max(d)));
         }
-        let earlier = match (order.date, self.first_channel_date) {
+        let earlier = match (date, self.first_channel_date) {
             (Some(d), Some(f)) => d < f,
             (_, None) => true,
             (None, Some(_)) => false,
         };
-        if order.channel.is_some() && (self.first_channel.is_none() || earlier) {
-            self.first_channel.clone_from(&order.channel);
-            self.first_channel_date = order.date;
+        if channel.is_some() && (self.first_channel.is_none() || earlier) {
+            self.first_channel = channel;
+            self.first_channel_date = date;
         }
     }
 }
 
-struct OrderRow {
+struct OrderRow<'a> {
     customer: usize,
-    order_id: Option<String>,
+    order_id: Option<&'a str>,
     date: Option<NaiveDate>,
     net: f64,
 }
@@ -529,17 +525,17 @@ fn date_col(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<Option<i32>
 }
 
 /// Folds order lines into orders; returns them and the number of rows skipped.
-fn fold_orders(
-    o: &LoadedSource,
+fn fold_orders<'a>(
+    o: &'a LoadedSource,
     join: JoinKey,
     report: &mut ImportReport,
-) -> Result<(Vec<FoldedOrder>, usize), ImportError> {
+) -> Result<(Vec<FoldedOrder<'a>>, usize), ImportError> {
     if !o.has("total") && !o.has("unit_price") {
         return Err(ImportError::MissingColumn(
             "The orders file has no order total and no unit price column, so revenue can't be computed.".to_owned(),
         ));
     }
-    let keys = key_values(o, join)?;
+    let mut keys = key_values(o, join)?;
     let order_ids = str_col(o, "order_id")?;
     let totals = f64_col(o, "total")?;
     let qty = f64_col(o, "quantity")?;
@@ -549,15 +545,30 @@ fn fold_orders(
     let cancelled_at = date_col(o, "cancelled_at")?;
     let status = str_col(o, "status")?;
     let channel = str_col(o, "channel")?;
+    // Status texts repeat: decide each distinct one once.
+    let mut status_kind: HashMap<&str, (bool, bool)> = HashMap::new();
 
-    let mut accs: Vec<OrderAcc> = Vec::new();
-    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let height = o.df.height();
+    let ids: Vec<Option<&str>> = match order_ids {
+        Some(c) => c.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect(),
+        None => vec![None; height],
+    };
+    let channels: Vec<Option<&str>> = match channel {
+        Some(c) => c.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect(),
+        None => vec![None; height],
+    };
+    let statuses: Vec<Option<&str>> = match status {
+        Some(c) => c.iter().collect(),
+        None => vec![None; height],
+    };
+    let mut accs: Vec<OrderAcc> = Vec::with_capacity(height / 2 + 1);
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(height / 2 + 1);
     let mut no_customer = 0usize;
     let mut skipped_rows = 0usize;
     let mut no_amount = 0usize;
-    for row in 0..o.df.height() {
-        let order_id = order_ids.and_then(|c| c.get(row)).map(str::trim).filter(|s| !s.is_empty());
-        let slot = match order_id {
+    for row in 0..height {
+        let row32 = u32::try_from(row).unwrap_or(u32::MAX);
+        let slot = match ids[row] {
             Some(id) => *by_id.entry(id).or_insert_with(|| {
                 accs.push(OrderAcc::default());
                 accs.len() - 1
@@ -568,18 +579,16 @@ fn fold_orders(
             }
         };
         let acc = &mut accs[slot];
-        let first_line =
-            acc.order_id.is_none() && acc.customer.is_none() && acc.total_count == 0 && acc.lines_count == 0;
+        let first_line = !acc.seen;
         if first_line {
-            acc.first_row = IdxSize::try_from(row).unwrap_or(IdxSize::MAX);
+            acc.seen = true;
+            acc.first_row = row32;
             acc.totals_all_equal = true;
-            acc.order_id = order_id.map(str::to_owned);
         }
-        if acc.customer.is_none() {
-            acc.customer.clone_from(&keys[row]);
+        if acc.customer_row.is_none() && keys[row].is_some() {
+            acc.customer_row = Some(row32);
         }
-        let row_date = dates.as_ref().and_then(|d| d[row]).and_then(days_to_date);
-        if let Some(d) = row_date {
+        if let Some(d) = dates.as_ref().and_then(|d| d[row]).and_then(days_to_date) {
             acc.date = Some(acc.date.map_or(d, |x| x.min(d)));
         }
         let total = totals.as_ref().and_then(|t| t[row]);
@@ -593,9 +602,8 @@ fn fold_orders(
             acc.total_count += 1;
         }
         let unit = price.as_ref().and_then(|p| p[row]);
-        let q = qty.as_ref().and_then(|q| q[row]);
         if let Some(p) = unit {
-            acc.lines_sum += p * q.unwrap_or(1.0);
+            acc.lines_sum += p * qty.as_ref().and_then(|q| q[row]).unwrap_or(1.0);
             acc.lines_count += 1;
         }
         if total.is_none() && unit.is_none() && first_line {
@@ -607,24 +615,23 @@ fn fold_orders(
         if cancelled_at.as_ref().is_some_and(|c| c[row].is_some()) {
             acc.cancelled = true;
         }
-        if let Some(s) = status.and_then(|s| s.get(row)) {
-            let s = fold(s.trim()).replace('_', " ");
-            if CANCELLED.contains(&s.as_str()) {
-                acc.cancelled = true;
-            }
-            if REFUNDED.contains(&s.as_str()) {
-                acc.fully_refunded = true;
-            }
+        if let Some(s) = statuses[row] {
+            let (cancelled, refunded_in_full) = *status_kind.entry(s).or_insert_with(|| {
+                let s = fold(s.trim()).replace('_', " ");
+                (CANCELLED.contains(&s.as_str()), REFUNDED.contains(&s.as_str()))
+            });
+            acc.cancelled |= cancelled;
+            acc.fully_refunded |= refunded_in_full;
         }
-        if acc.channel.is_none() {
-            acc.channel = channel.and_then(|c| c.get(row)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        if acc.channel_row.is_none() && channels[row].is_some() {
+            acc.channel_row = Some(row32);
         }
     }
 
     let mut cancelled = 0usize;
     let mut folded = Vec::with_capacity(accs.len());
     for acc in accs {
-        let Some(customer) = acc.customer else {
+        let Some(customer) = acc.customer_row.and_then(|r| keys[r as usize].take()) else {
             no_customer += 1;
             skipped_rows += acc.total_count.max(acc.lines_count).max(1);
             continue;
@@ -641,12 +648,12 @@ fn fold_orders(
         cancelled += usize::from(acc.cancelled);
         folded.push(FoldedOrder {
             customer,
-            order_id: acc.order_id,
-            first_row: acc.first_row,
+            order_id: ids[acc.first_row as usize],
+            first_row: acc.first_row as IdxSize,
             date: acc.date,
             net,
             cancelled: acc.cancelled,
-            channel: acc.channel,
+            channel: acc.channel_row.and_then(|r| channels[r as usize]),
         });
     }
     let what = if join == JoinKey::Email { "email" } else { "customer id" };
@@ -666,7 +673,7 @@ fn fold_orders(
     Ok((folded, skipped_rows))
 }
 
-fn derived_series(id: &str, per_customer: &[CustomerOrders]) -> Series {
+fn derived_series(id: &str, per_customer: &[CustomerOrders<'_>]) -> Series {
     match id {
         "ltv" => Series::new("ltv".into(), per_customer.iter().map(|p| p.revenue).collect::<Vec<f64>>()),
         "orders" => Series::new("orders".into(), per_customer.iter().map(|p| p.orders).collect::<Vec<i64>>()),
@@ -741,9 +748,9 @@ pub fn full_years(birth: NaiveDate, on: NaiveDate) -> i64 {
     years
 }
 
-fn orders_frame(rows: &[OrderRow]) -> PolarsResult<DataFrame> {
+fn orders_frame(rows: &[OrderRow<'_>]) -> PolarsResult<DataFrame> {
     let customer: Vec<u32> = rows.iter().map(|r| u32::try_from(r.customer).unwrap_or(u32::MAX)).collect();
-    let ids: StringChunked = rows.iter().map(|r| r.order_id.as_deref()).collect();
+    let ids: StringChunked = rows.iter().map(|r| r.order_id).collect();
     let dates: Int32Chunked = rows.iter().map(|r| r.date.map(date_to_days)).collect();
     let totals: Vec<f64> = rows.iter().map(|r| r.net).collect();
     let df = DataFrame::new(

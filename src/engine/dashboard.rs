@@ -12,7 +12,7 @@
 //! - *CAC* = spend in the period ÷ new customers in the period. Monthly spend that
 //!   only partly overlaps the period counts in proportion to the days it overlaps.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
@@ -163,7 +163,9 @@ struct Columns {
     acquired: Vec<Option<i32>>,
     ltv: Option<Vec<Option<f64>>>,
     orders: Option<Vec<Option<i64>>>,
-    channel: Vec<Option<String>>,
+    /// Each customer's channel as an index into `channel_names` (unknown: the last).
+    channel: Vec<u32>,
+    channel_names: Vec<String>,
 }
 
 fn read_columns(data: &CustomerData) -> PolarsResult<Columns> {
@@ -187,16 +189,35 @@ fn read_columns(data: &CustomerData) -> PolarsResult<Columns> {
         Ok(c) => Some(c.cast(&DataType::Int64)?.i64()?.iter().collect()),
         Err(_) => None,
     };
-    let channel = match df.column("channel") {
-        Ok(c) => c.cast(&DataType::String)?.str()?.iter().map(|v| v.map(str::to_owned)).collect(),
-        Err(_) => vec![None; df.height()],
+    let mut channel_names: Vec<String> = Vec::new();
+    let channel: Vec<u32> = match df.column("channel") {
+        Ok(c) => {
+            let text = c.cast(&DataType::String)?;
+            let mut ids: HashMap<&str, u32> = HashMap::default();
+            let ids_out = text
+                .str()?
+                .iter()
+                .map(|v| {
+                    let name = v.unwrap_or(UNKNOWN_CHANNEL);
+                    *ids.entry(name).or_insert_with(|| {
+                        channel_names.push(name.to_owned());
+                        u32::try_from(channel_names.len() - 1).unwrap_or(u32::MAX)
+                    })
+                })
+                .collect();
+            ids_out
+        }
+        Err(_) => {
+            channel_names.push(UNKNOWN_CHANNEL.to_owned());
+            vec![0; df.height()]
+        }
     };
-    Ok(Columns { acquired, ltv, orders, channel })
+    Ok(Columns { acquired, ltv, orders, channel, channel_names })
 }
 
 /// Spend per channel (case-insensitive names) within a period, prorated by overlap.
 fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64> {
-    let mut out: HashMap<String, f64> = HashMap::new();
+    let mut out: HashMap<String, f64> = HashMap::default();
     for s in spend {
         let share = match period {
             None => 1.0,
@@ -234,13 +255,12 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
 
     // Channels.
     let spend = spend_in(&data.spend, period);
-    let mut by_channel: HashMap<&str, (usize, usize, f64, usize)> = HashMap::new();
+    let mut by_channel: Vec<(usize, usize, f64, usize)> = vec![(0, 0, 0.0, 0); cols.channel_names.len()];
     for i in 0..cols.acquired.len() {
         if !in_base(i) {
             continue;
         }
-        let name = cols.channel[i].as_deref().unwrap_or(UNKNOWN_CHANNEL);
-        let e = by_channel.entry(name).or_default();
+        let Some(e) = by_channel.get_mut(cols.channel[i] as usize) else { continue };
         e.0 += 1;
         e.1 += usize::from(is_new(i));
         if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
@@ -250,7 +270,9 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
     }
     let mut channels: Vec<ChannelStats> = by_channel
         .into_iter()
-        .map(|(name, (customers, new_customers, ltv_sum, ltv_n))| {
+        .zip(&cols.channel_names)
+        .filter(|((customers, ..), _)| *customers > 0)
+        .map(|((customers, new_customers, ltv_sum, ltv_n), name)| {
             let channel_spend = spend.get(&name.to_lowercase()).copied();
             ChannelStats {
                 channel: name.to_owned(),
@@ -321,7 +343,7 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
         let start = period.map_or_else(|| days_to_date(min), |p| Some(p.from));
         let end = period.map_or_else(|| days_to_date(max), |p| Some(p.to));
         if let (Some(start), Some(end)) = (start, end) {
-            let mut per_month: HashMap<(i32, u32), usize> = HashMap::new();
+            let mut per_month: HashMap<(i32, u32), usize> = HashMap::default();
             let mut before = 0usize;
             let start_day = date_to_days(start);
             for &d in &known {

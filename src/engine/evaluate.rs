@@ -154,7 +154,7 @@ impl SegmentFrame {
             return Ok((0..IdxSize::try_from(self.data.customers.height()).unwrap_or(IdxSize::MAX)).collect());
         };
         let df = self.frame(&compiled.lowered)?;
-        let mask = df.lazy().select([expr.clone().alias("keep")]).collect()?;
+        let mask = df.lazy().select([expr.clone().fill_null(lit(false)).alias("keep")]).collect()?;
         let keep = mask.column("keep")?.bool()?.clone();
         Ok(keep.iter().enumerate().filter(|(_, k)| *k == Some(true)).map(|(i, _)| i as IdxSize).collect())
     }
@@ -230,7 +230,9 @@ impl Compiler<'_> {
             };
             path.pop();
             let Some(expr) = expr else { continue };
-            let expr = if item.negate { expr.not() } else { expr };
+            // Null (an empty value) acts as false in filters and in AND/OR; only a
+            // negation must see it as false first.
+            let expr = if item.negate { expr.fill_null(lit(false)).not() } else { expr };
             and = Some(match and.take() {
                 Some(a) => a.and(expr),
                 None => expr,
@@ -300,8 +302,8 @@ impl Compiler<'_> {
                 },
             },
         };
-        // Empty values make a condition false; "include empty" lets them in.
-        let core = core.fill_null(lit(false));
+        // Empty values leave the condition null, which counts as false; "include
+        // empty" lets them in.
         Some(if c.op.is_negative() && c.include_empty { core.or(empty) } else { core })
     }
 

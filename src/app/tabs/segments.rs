@@ -6,7 +6,7 @@
 //! edit re-evaluates on a background thread (a newer edit supersedes an older
 //! one); the text form below the rows is editable too.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
@@ -188,7 +188,7 @@ impl SegmentsView {
         if let Some(c) = self.choices.get(field) {
             return Arc::clone(c);
         }
-        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut counts: HashMap<String, usize> = HashMap::default();
         if let Ok(column) = data.customers.column(field) {
             if let Ok(list) = column.list() {
                 for i in 0..list.len() {

@@ -302,15 +302,15 @@ fn looks_like_identifier(t: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::table::TextColumn;
+    use super::super::table::TextColumnBuilder;
     use super::*;
 
     fn text_column(values: &[&str]) -> RawColumn {
-        let mut c = TextColumn::default();
+        let mut c = TextColumnBuilder::default();
         for v in values {
-            c.push(v);
+            c.push(v.as_bytes());
         }
-        RawColumn::Text(c)
+        RawColumn::Text(c.finish())
     }
 
     const CTX: ParseContext =

@@ -143,7 +143,7 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     let mut columns = text_columns(width, rows_hint);
     let (mut blank_rows, mut short_rows, mut long_rows) = (0usize, 0usize, 0usize);
     let mut push =
-        |fields: &mut dyn Iterator<Item = &[u8]>, len: usize, columns: &mut Vec<super::table::TextColumn>| {
+        |fields: &mut dyn Iterator<Item = &[u8]>, len: usize, columns: &mut Vec<super::table::TextColumnBuilder>| {
             if len < width {
                 short_rows += 1;
             } else if len > width {
@@ -151,7 +151,7 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
             }
             for col in columns.iter_mut() {
                 let field = fields.next().unwrap_or_default();
-                col.push(std::str::from_utf8(field).unwrap_or(""));
+                col.push(field);
             }
         };
     for row in first_rows.iter().skip(header_index + 1) {
@@ -193,7 +193,7 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
                 .to_owned(),
         );
     }
-    table.columns = columns.into_iter().map(RawColumn::Text).collect();
+    table.columns = columns.into_iter().map(|c| RawColumn::Text(c.finish())).collect();
     Ok(table)
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::table::{Cell, RawColumn, RawTable, TextColumn};
+use super::table::{Cell, RawColumn, RawTable, TextColumnBuilder};
 use super::{ImportError, Progress};
 
 /// Options that change how a file is read; `None` means "detect".
@@ -205,6 +205,6 @@ pub(super) fn cells_to_columns(rows: Vec<Vec<Cell>>, width: usize) -> Vec<RawCol
 }
 
 /// An empty text column per header, for the text reader to fill.
-pub(super) fn text_columns(width: usize, rows_hint: usize) -> Vec<TextColumn> {
-    (0..width).map(|_| TextColumn::with_capacity(rows_hint)).collect()
+pub(super) fn text_columns(width: usize, rows_hint: usize) -> Vec<TextColumnBuilder> {
+    (0..width).map(|_| TextColumnBuilder::with_capacity(rows_hint)).collect()
 }

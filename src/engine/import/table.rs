@@ -61,17 +61,36 @@ pub struct TextColumn {
     ends: Vec<u32>,
 }
 
-impl TextColumn {
+/// Collects a text column's cells as raw bytes; [`TextColumnBuilder::finish`]
+/// checks the UTF-8 once for the whole column instead of once per cell.
+#[derive(Debug, Default)]
+pub struct TextColumnBuilder {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+impl TextColumnBuilder {
     pub fn with_capacity(rows: usize) -> Self {
-        Self { bytes: String::with_capacity(rows * 8), ends: Vec::with_capacity(rows) }
+        Self { bytes: Vec::with_capacity(rows * 8), ends: Vec::with_capacity(rows) }
     }
 
-    pub fn push(&mut self, value: &str) {
-        self.bytes.push_str(value);
-        // Buffers over 4 GiB per column are refused earlier by the reader's size check.
+    pub fn push(&mut self, value: &[u8]) {
+        self.bytes.extend_from_slice(value);
         self.ends.push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
     }
 
+    pub fn finish(self) -> TextColumn {
+        let bytes = match String::from_utf8(self.bytes) {
+            Ok(s) => s,
+            // Fields of valid UTF-8 text stay valid; should a file still break it,
+            // bad bytes become � rather than failing the import.
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        TextColumn { bytes, ends: self.ends }
+    }
+}
+
+impl TextColumn {
     pub fn len(&self) -> usize {
         self.ends.len()
     }

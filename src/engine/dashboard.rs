@@ -194,8 +194,7 @@ fn read_columns(data: &CustomerData) -> PolarsResult<Columns> {
         Ok(c) => {
             let text = c.cast(&DataType::String)?;
             let mut ids: HashMap<&str, u32> = HashMap::default();
-            let ids_out = text
-                .str()?
+            text.str()?
                 .iter()
                 .map(|v| {
                     let name = v.unwrap_or(UNKNOWN_CHANNEL);
@@ -204,8 +203,7 @@ fn read_columns(data: &CustomerData) -> PolarsResult<Columns> {
                         u32::try_from(channel_names.len() - 1).unwrap_or(u32::MAX)
                     })
                 })
-                .collect();
-            ids_out
+                .collect()
         }
         Err(_) => {
             channel_names.push(UNKNOWN_CHANNEL.to_owned());

@@ -217,6 +217,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Ortalama LTV ÷ CAC: 3'ün üzeri genelde sağlıklıdır.",
     ),
     ("dash.by_ltv", "Customers by LTV", "LTV'ye göre müşteriler"),
+    ("dash.bands", "LTV bands", "LTV dilimleri"),
+    (
+        "dash.bands_hint",
+        "Upper limits of the bands, separated by ; (e.g. 1000; 5000; 10000). Saved in the workspace.",
+        "Dilimlerin üst sınırları, ; ile ayrılmış (örn. 1000; 5000; 10000). Çalışma alanına kaydedilir.",
+    ),
     ("dash.no_ltv", "No LTV values to show.", "Gösterilecek LTV değeri yok."),
     ("dash.channels", "Acquisition channels", "Müşterilerin geldiği kanallar"),
     ("dash.show_customers", "By customers", "Müşteriye göre"),

@@ -295,6 +295,26 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
     for note in &preview.notes {
         ui.weak(note);
     }
+    egui::CollapsingHeader::new(t(lang, "import.preview")).id_salt(("rows", slot.kind.id())).default_open(true).show(
+        ui,
+        |ui| {
+            egui::ScrollArea::horizontal().id_salt(("rows-scroll", slot.kind.id())).show(ui, |ui| {
+                egui::Grid::new(("first-rows", slot.kind.id())).striped(true).show(ui, |ui| {
+                    for header in &preview.headers {
+                        ui.strong(header);
+                    }
+                    ui.end_row();
+                    for row in &preview.rows {
+                        for cell in row {
+                            let short: String = cell.chars().take(28).collect();
+                            ui.label(short);
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+        },
+    );
     ui.label(egui::RichText::new(t(lang, "import.mapping")).strong());
     egui::Grid::new(("mapping", slot.kind.id())).striped(true).num_columns(3).show(ui, |ui| {
         ui.strong(t(lang, "import.becomes"));

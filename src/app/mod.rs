@@ -129,6 +129,8 @@ pub enum Command {
     },
     /// Tell the user something.
     Notify(String),
+    /// New upper limits of the LTV bands (sorted, positive).
+    SetLtvBands(Vec<f64>),
 }
 
 impl Command {
@@ -539,6 +541,12 @@ impl KitleApp {
                 }
             }
             Command::Notify(text) => self.notice = Some(Notice::Info(text)),
+            Command::SetLtvBands(bands) => {
+                if let Some(doc) = &mut self.doc {
+                    doc.workspace.settings.ltv_bands = bands;
+                    doc.dirty = true;
+                }
+            }
             Command::ManualSpendChanged => {
                 if let Some(doc) = &mut self.doc {
                     let mut data = (*doc.data).clone();

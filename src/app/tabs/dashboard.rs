@@ -23,7 +23,11 @@ type DashKey = (u64, RangePreset, Vec<u64>);
 
 #[derive(Default)]
 pub struct DashboardView {
-    pub preset: RangePreset,
+    /// The chosen period; `None` until the user picks one: then the spend period
+    /// when there is spend data, else all time.
+    pub preset: Option<RangePreset>,
+    /// The LTV bands as the user is typing them.
+    bands_text: Option<String>,
     /// Bars show revenue instead of customers.
     pub show_revenue: bool,
     pub spend_editor_open: bool,
@@ -55,9 +59,15 @@ impl DashboardView {
     }
 
     /// Starts or collects the background computation.
+    /// The period in effect.
+    pub fn effective_preset(&self, data: &crate::engine::build::CustomerData) -> RangePreset {
+        self.preset.unwrap_or(if data.spend.is_empty() { RangePreset::AllTime } else { RangePreset::SpendPeriod })
+    }
+
     pub fn update(&mut self, ctx: &egui::Context, doc: &Document) {
         let bands = doc.workspace.settings.ltv_bands.clone();
-        let wanted: DashKey = (doc.version, self.preset, bands.iter().map(|b| b.to_bits()).collect());
+        let preset = self.effective_preset(&doc.data);
+        let wanted: DashKey = (doc.version, preset, bands.iter().map(|b| b.to_bits()).collect());
         if let Some((key, job)) = &self.job {
             match job.poll() {
                 Poll::Running => {}
@@ -80,7 +90,6 @@ impl DashboardView {
             return;
         }
         let data = Arc::clone(&doc.data);
-        let preset = self.preset;
         match Job::spawn("dashboard", ctx, move |_| {
             dashboard(&data, preset.period(&data), &bands).map_err(|e| e.to_string())
         }) {
@@ -94,13 +103,17 @@ impl DashboardView {
         ui.horizontal(|ui| {
             ui.heading(t(lang, "tab.dashboard"));
             ui.add_space(12.0);
+            let mut preset = self.effective_preset(&doc.data);
             egui::ComboBox::new("dashboard-range", t(lang, "dash.range"))
-                .selected_text(preset_label(lang, self.preset))
+                .selected_text(preset_label(lang, preset))
                 .show_ui(ui, |ui| {
-                    for preset in RangePreset::ALL {
-                        ui.selectable_value(&mut self.preset, preset, preset_label(lang, preset));
+                    for option in RangePreset::ALL {
+                        ui.selectable_value(&mut preset, option, preset_label(lang, option));
                     }
                 });
+            if preset != self.effective_preset(&doc.data) {
+                self.preset = Some(preset);
+            }
             if let Some(d) = self.current() {
                 let span = match d.period {
                     Some(p) => format!("{} – {}", format::date(p.from, lang), format::date(p.to, lang)),
@@ -129,6 +142,7 @@ impl DashboardView {
         ui.add_space(8.0);
         egui::ScrollArea::vertical().id_salt("dashboard-scroll").show(ui, |ui| {
             ui.columns(2, |cols| {
+                self.bands_ui(&mut cols[0], &doc.workspace.settings.ltv_bands, lang, out);
                 ltv_pie_ui(&mut cols[0], &d.ltv_bands, &currency, lang, out);
                 self.channels_ui(&mut cols[1], &d, &currency, lang, out);
             });
@@ -137,6 +151,43 @@ impl DashboardView {
             ui.add_space(8.0);
             channel_table_ui(ui, &d.channels, &currency, lang, out);
         });
+    }
+
+    /// The LTV band limits, editable as "1000, 5000, 10000" (saved in the workspace).
+    fn bands_ui(&mut self, ui: &mut egui::Ui, bands: &[f64], lang: Lang, out: &mut Vec<Command>) {
+        let current =
+            bands.iter().map(|b| format::number(*b, 0, lang).replace(['.', ','], "")).collect::<Vec<_>>().join("; ");
+        let mut text = self.bands_text.take().unwrap_or_else(|| current.clone());
+        let mut keep_editing = true;
+        ui.horizontal(|ui| {
+            let label = ui.label(t(lang, "dash.bands"));
+            let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(160.0)).labelled_by(label.id);
+            let response = response.on_hover_text(t(lang, "dash.bands_hint"));
+            if response.lost_focus() {
+                let parsed: Option<Vec<f64>> = text
+                    .split([';', ' '])
+                    .filter(|p| !p.trim().is_empty())
+                    .map(|p| {
+                        crate::engine::import::parse::parse_number(
+                            p,
+                            crate::engine::import::parse::DecimalSeparator::Point,
+                        )
+                    })
+                    .collect();
+                if let Some(mut values) = parsed.filter(|v| !v.is_empty() && v.iter().all(|x| *x > 0.0)) {
+                    values.sort_by(f64::total_cmp);
+                    values.dedup();
+                    if values != bands {
+                        out.push(Command::SetLtvBands(values));
+                    }
+                }
+                // Show the saved bands again (a bad entry is dropped).
+                keep_editing = false;
+            }
+        });
+        if keep_editing {
+            self.bands_text = Some(text);
+        }
     }
 
     fn channels_ui(&mut self, ui: &mut egui::Ui, d: &Dashboard, currency: &str, lang: Lang, out: &mut Vec<Command>) {

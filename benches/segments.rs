@@ -78,7 +78,13 @@ fn by_hand(df: &DataFrame) -> DataFrame {
                 .and(col("last_order_date").lt(lit(cutoff).cast(DataType::Date)))
                 .or(col("channel").eq(lit("Google Ads"))),
         )
-        .select([len().alias("count"), col("ltv").mean().alias("avg_ltv")])
+        // The same outputs Kitle's stats give: count, average and total LTV, average orders.
+        .select([
+            len().alias("count"),
+            col("ltv").mean().alias("avg_ltv"),
+            col("ltv").sum().alias("total_revenue"),
+            col("orders").cast(DataType::Float64).mean().alias("avg_orders"),
+        ])
         .collect()
         .expect("query")
 }

@@ -238,8 +238,12 @@ fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64
 /// Computes the dashboard for a period (`None`: all time) and LTV band bounds.
 pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64]) -> PolarsResult<Dashboard> {
     let cols = read_columns(data)?;
-    let headline = headline(data, &cols, period)?;
-    let previous = period.map(|p| headline_for(data, &cols, p.previous())).transpose()?;
+    // The period and the one before it are independent: compute them side by side.
+    let (headline, previous) = rayon::join(
+        || headline(data, &cols, period),
+        || period.map(|p| headline_for(data, &cols, p.previous())).transpose(),
+    );
+    let (headline, previous) = (headline?, previous?);
     let to_day = period.map(|p| date_to_days(p.to));
     let in_base = |i: usize| match (to_day, cols.acquired[i]) {
         (Some(to), Some(a)) => a <= to,

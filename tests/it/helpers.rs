@@ -32,6 +32,17 @@ pub fn import(
     build(c, o, s, as_of)
 }
 
+/// The Shopify export pair, as of 2026-01-01.
+pub fn shopify_store() -> CustomerData {
+    import(
+        Some("fixtures/shopify/customers_export.csv"),
+        Some("fixtures/shopify/orders_export.csv"),
+        None,
+        date(2026, 1, 1),
+    )
+    .unwrap()
+}
+
 /// The row of the customer whose `column` equals `value`.
 pub fn row_where(data: &CustomerData, column: &str, value: &str) -> usize {
     let c = data.customers.column(column).unwrap().str().unwrap().clone();

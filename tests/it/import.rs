@@ -7,13 +7,7 @@ use crate::helpers::*;
 
 #[test]
 fn shopify_customers_and_orders_pair() {
-    let data = import(
-        Some("fixtures/shopify/customers_export.csv"),
-        Some("fixtures/shopify/orders_export.csv"),
-        None,
-        date(2026, 1, 1),
-    )
-    .unwrap();
+    let data = shopify_store();
     // Three customers in the file plus one who only appears in the orders.
     assert_eq!(data.len(), 4);
     assert_eq!(data.report.orders_counted, 4, "#1004 voided, #1005 fully refunded");

@@ -401,13 +401,7 @@ fn invalid_rows_are_reported_and_ignored() {
 
 #[test]
 fn results_and_funnel_for_the_mockup_rule() {
-    let data = import(
-        Some("fixtures/shopify/customers_export.csv"),
-        Some("fixtures/shopify/orders_export.csv"),
-        None,
-        date(2026, 1, 1),
-    )
-    .unwrap();
+    let data = shopify_store();
     let frame = SegmentFrame::new(Arc::new(data));
     let rule = parse("ltv > 400 and last_order_date more than 30 days ago or channel = \"tiktok\"").unwrap();
     let e = frame.evaluate(&rule).unwrap();

@@ -184,17 +184,23 @@ pub struct Preview {
     pub sheets: Vec<String>,
 }
 
-/// Reads a file for the import dialog: headers, first rows, automatic mapping.
-pub fn preview_source(spec: &SourceSpec, progress: &Progress) -> Result<Preview, ImportError> {
-    let raw = reader::read_table(&spec.path, &spec.options, progress)?;
-    let ctx = ParseContext {
+/// The conventions for unclear values: the user's choice, else what the file
+/// suggests (semicolon-separated files come from decimal-comma spreadsheets).
+fn parse_context(spec: &SourceSpec, raw: &table::RawTable) -> ParseContext {
+    ParseContext {
         decimal_fallback: spec.decimal.unwrap_or(if raw.delimiter == Some(b';') {
             DecimalSeparator::Comma
         } else {
             DecimalSeparator::Point
         }),
         date_fallback: spec.date_order.unwrap_or(DayMonthOrder::DayFirst),
-    };
+    }
+}
+
+/// Reads a file for the import dialog: headers, first rows, automatic mapping.
+pub fn preview_source(spec: &SourceSpec, progress: &Progress) -> Result<Preview, ImportError> {
+    let raw = reader::read_table(&spec.path, &spec.options, progress)?;
+    let ctx = parse_context(spec, &raw);
     let rows = (0..raw.height().min(5))
         .map(|r| raw.columns.iter().map(|c| c.get(r).as_text().map(|t| t.into_owned()).unwrap_or_default()).collect())
         .collect();
@@ -237,14 +243,7 @@ pub fn guess_kind(headers: &[String]) -> SourceKind {
 /// Maps and types a raw table.
 pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) -> Result<LoadedSource, ImportError> {
     let targets = auto_map(&raw.headers, spec.kind, &spec.mapping);
-    let ctx = ParseContext {
-        decimal_fallback: spec.decimal.unwrap_or(if raw.delimiter == Some(b';') {
-            DecimalSeparator::Comma
-        } else {
-            DecimalSeparator::Point
-        }),
-        date_fallback: spec.date_order.unwrap_or(DayMonthOrder::DayFirst),
-    };
+    let ctx = parse_context(spec, &raw);
     let mut report = SourceReport {
         kind: Some(spec.kind),
         path: spec.path.display().to_string(),

@@ -43,8 +43,9 @@ impl Period {
         Period { from, to }
     }
 
-    fn contains_days(&self, day: i32) -> bool {
-        (date_to_days(self.from)..=date_to_days(self.to)).contains(&day)
+    /// First and last day as days since 1970, for comparing raw date columns.
+    fn day_bounds(&self) -> (i32, i32) {
+        (date_to_days(self.from), date_to_days(self.to))
     }
 }
 
@@ -249,8 +250,9 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
         (Some(to), Some(a)) => a <= to,
         _ => true,
     };
-    let is_new = |i: usize| match (period, cols.acquired[i]) {
-        (Some(p), Some(a)) => p.contains_days(a),
+    let bounds = period.map(|p| p.day_bounds());
+    let is_new = |i: usize| match (bounds, cols.acquired[i]) {
+        (Some((from, to)), Some(a)) => (from..=to).contains(&a),
         (None, Some(_)) => true,
         _ => false,
     };
@@ -345,14 +347,24 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
         let start = period.map_or_else(|| days_to_date(min), |p| Some(p.from));
         let end = period.map_or_else(|| days_to_date(max), |p| Some(p.to));
         if let (Some(start), Some(end)) = (start, end) {
-            let mut per_month: HashMap<(i32, u32), usize> = HashMap::default();
-            let mut before = 0usize;
+            // Count per day first (an array indexed by day), then per month: only
+            // the distinct days need converting to calendar dates.
             let start_day = date_to_days(start);
+            let mut per_day = vec![0usize; usize::try_from(max - min + 1).unwrap_or(0)];
+            let mut before = 0usize;
             for &d in &known {
                 if d < start_day {
                     before += 1;
-                } else if let Some(date) = days_to_date(d) {
-                    *per_month.entry((date.year(), date.month())).or_default() += 1;
+                } else if let Some(slot) = per_day.get_mut(usize::try_from(d - min).unwrap_or(usize::MAX)) {
+                    *slot += 1;
+                }
+            }
+            let mut per_month: HashMap<(i32, u32), usize> = HashMap::default();
+            for (offset, &n) in per_day.iter().enumerate() {
+                if n > 0
+                    && let Some(date) = days_to_date(min + i32::try_from(offset).unwrap_or(0))
+                {
+                    *per_month.entry((date.year(), date.month())).or_default() += n;
                 }
             }
             let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
@@ -401,13 +413,13 @@ fn headline_all_time(data: &CustomerData, cols: &Columns) -> PolarsResult<Headli
 }
 
 fn headline_for(data: &CustomerData, cols: &Columns, p: Period) -> PolarsResult<Headline> {
-    let to = date_to_days(p.to);
+    let (from, to) = p.day_bounds();
     let mut h = headline_over(
         data,
         cols,
         Some(p),
         |a: Option<i32>| a.is_none_or(|a| a <= to),
-        |a: Option<i32>| a.is_some_and(|a| p.contains_days(a)),
+        |a: Option<i32>| a.is_some_and(|a| (from..=to).contains(&a)),
     )?;
     h.spend = (!data.spend.is_empty()).then(|| spend_in(&data.spend, Some(p)).values().sum());
     finish_cac(&mut h);
@@ -457,9 +469,10 @@ fn headline_over(
             let dates = orders.column("order_date")?.cast(&DataType::Int32)?;
             let totals = orders.column("total")?.cast(&DataType::Float64)?;
             let (mut revenue, mut count) = (0.0, 0usize);
+            let (from, to) = p.day_bounds();
             for (d, t) in dates.i32()?.iter().zip(totals.f64()?.iter()) {
                 if let (Some(d), Some(t)) = (d, t)
-                    && p.contains_days(d)
+                    && (from..=to).contains(&d)
                 {
                     revenue += t;
                     count += 1;

@@ -80,10 +80,11 @@ fn customer_list_sorts_and_searches() {
 
     // Sort by LTV, highest first: click the header twice.
     harness.get_by_label("LTV").click();
-    run_until(&mut harness, "the sort", |app| !app.customers.busy() && app.customers.sort.is_some());
+    let settled = |app: &KitleApp| app.doc.as_ref().is_some_and(|d| app.customers.settled(d));
+    run_until(&mut harness, "the sort", |app| app.customers.sort.is_some() && settled(app));
     harness.get_by_label("LTV ▲").click();
     run_until(&mut harness, "the descending sort", |app| {
-        !app.customers.busy() && app.customers.sort.as_ref().is_some_and(|s| s.descending)
+        app.customers.sort.as_ref().is_some_and(|s| s.descending) && settled(app)
     });
     let app = harness.state();
     let data = &app.doc.as_ref().unwrap().data;
@@ -98,7 +99,7 @@ fn customer_list_sorts_and_searches() {
     let in_izmir = city.iter().filter(|c| *c == Some("İzmir")).count();
     harness.get_by_label("Search").click();
     harness.get_by_label("Search").type_text("izmir");
-    run_until(&mut harness, "the search", |app| !app.customers.busy() && app.customers.query == "izmir");
+    run_until(&mut harness, "the search", |app| app.customers.query == "izmir" && settled(app));
     harness.get_by_label(&format!("{in_izmir} of 3,000 shown"));
 
     // Clicking a row shows that customer's details and orders.
@@ -268,9 +269,8 @@ fn dashboard_cards_match_the_engine_and_charts_start_segments() {
     // A shorter period: every card follows and compares with the period before.
     click_tab(&mut harness, "Dashboard");
     harness.state_mut().dashboard.preset = Some(kitle::engine::dashboard::RangePreset::Last90);
-    run_until(&mut harness, "the 90-day numbers", |app| {
-        app.dashboard.current().is_some_and(|d| d.period.is_some()) && !app.dashboard.busy()
-    });
+    let last90 = kitle::engine::dashboard::RangePreset::Last90.period(&data);
+    run_until(&mut harness, "the 90-day numbers", |app| app.dashboard.current().is_some_and(|d| d.period == last90));
     let d = harness.state().dashboard.current().unwrap().clone();
     assert!(d.previous.is_some());
     assert!(d.headline.new_customers < 3000);
@@ -356,7 +356,8 @@ fn builder_makes_the_mockup_rule_by_clicking_and_saves_it() {
         assert_eq!(editor.text, rule, "the text form follows the rows");
     }
     run_until(&mut harness, "the live results", |app| {
-        app.segments.editor.as_ref().is_some_and(|e| !e.busy() && e.result.is_some())
+        let version = app.doc.as_ref().map_or(0, |d| d.version);
+        app.segments.editor.as_ref().is_some_and(|e| e.settled(version))
     });
     // The live numbers are the engine's.
     let frame = kitle::engine::evaluate::SegmentFrame::new(harness.state().doc.as_ref().unwrap().data.clone());

@@ -46,6 +46,11 @@ impl CustomersView {
         self.job.is_some()
     }
 
+    /// True when the rows shown follow the current search and sort.
+    pub fn settled(&self, doc: &Document) -> bool {
+        self.order_key.as_ref() == Some(&(doc.version, self.query.trim().to_owned(), self.sort.clone()))
+    }
+
     /// The customer-table row shown at `position`.
     pub fn row_at(&self, position: usize) -> Option<usize> {
         match &self.order {

@@ -75,6 +75,11 @@ impl Editor {
         self.job.is_some()
     }
 
+    /// True when the results shown are those of the current rule.
+    pub fn settled(&self, version: u64) -> bool {
+        self.result_key.as_ref().is_some_and(|(v, text)| *v == version && *text == to_text(&self.rule))
+    }
+
     fn rule_changed(&mut self) {
         self.text = to_text(&self.rule);
         self.text_error = None;

@@ -260,6 +260,27 @@ fn dashboard_cards_match_the_engine_and_charts_start_segments() {
     assert_eq!(draft(&harness).as_deref(), Some("ltv < 1000"), "a new segment, pre-filled");
     harness.get_by_label("+ Add condition");
 
+    // Clicking the pie itself: right of its centre lies the first (largest) slice.
+    click_tab(&mut harness, "Dashboard");
+    harness.state_mut().segments.editor = None;
+    let legend = harness.get_by_label_contains("₺0 – ₺1,000: ").rect();
+    // The pie (240 × 240) sits left of its legend, tops aligned.
+    let centre = egui::pos2(legend.left() - 24.0 - 120.0, legend.top() + 120.0);
+    let target = centre + egui::vec2(60.0, 0.0);
+    harness.event(egui::Event::PointerMoved(target));
+    harness.run_steps(1);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: target,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run_steps(3);
+    assert_eq!(harness.state().prefs.tab, Tab::Segments, "a click on the slice opens Segments");
+    assert_eq!(draft(&harness).as_deref(), Some("ltv < 1000"));
+
     // A channel (in the table below the charts) starts a segment of its customers.
     click_tab(&mut harness, "Dashboard");
     harness.get_by_label("Instagram").click();

@@ -8,3 +8,4 @@ pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod format;
+pub mod i18n;

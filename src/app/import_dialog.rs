@@ -293,7 +293,7 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
         }
     }
     for note in &preview.notes {
-        ui.weak(note);
+        ui.weak(note.text(lang));
     }
     egui::CollapsingHeader::new(t(lang, "import.preview")).id_salt(("rows", slot.kind.id())).default_open(true).show(
         ui,
@@ -415,7 +415,7 @@ pub fn report_ui(ui: &mut egui::Ui, report: &ImportReport, lang: Lang) {
         ui.label(format!("{} {}", count(report.duplicate_customers_merged, lang), t(lang, "report.merged")));
     }
     for note in &report.notes {
-        ui.label(format!("• {note}"));
+        ui.label(format!("• {}", note.text(lang)));
     }
     egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
         for source in &report.sources {
@@ -429,7 +429,7 @@ pub fn report_ui(ui: &mut egui::Ui, report: &ImportReport, lang: Lang) {
                 t(lang, "report.rows_skipped")
             ));
             for note in &source.notes {
-                ui.label(format!("• {note}"));
+                ui.label(format!("• {}", note.text(lang)));
             }
             for u in &source.unparsed {
                 let examples: Vec<String> = u.examples.iter().map(|e| format!("\"{e}\"")).collect();

@@ -3,7 +3,7 @@
 //! [`Command`]s that [`KitleApp::apply`] carries out once per frame. Each tab is a
 //! file in [`tabs`]; the engine underneath knows nothing of egui.
 
-pub mod i18n;
+pub use crate::i18n;
 pub mod import_dialog;
 pub mod jobs;
 mod start;

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::fields::{FieldType, SourceKind, customer_columns};
 use super::import::columns::{date_to_days, days_to_date};
 use super::import::{ImportError, LoadedSource, SourceReport};
+use super::message::Message;
 use super::text::{fold, normalise_email};
 
 /// How a column of the customer table came to be.
@@ -51,14 +52,14 @@ pub struct SpendEntry {
 }
 
 /// Everything the import learned, for the report.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ImportReport {
     pub sources: Vec<SourceReport>,
     pub customers: usize,
     pub orders_counted: usize,
     pub duplicate_customers_merged: usize,
     /// Sentences about the whole import (skips, joins, fallbacks).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 /// The customer universe: the customer table, the orders behind it and spend.
@@ -164,18 +165,13 @@ pub fn build(
             base_rows.push(vec![row_idx]);
         }
         if report.duplicate_customers_merged > 0 {
-            report.notes.push(format!(
-                "{} rows repeated a customer already listed; they were merged into one customer each.",
-                report.duplicate_customers_merged
-            ));
+            report.notes.push(Message::new("msg.duplicates_merged", [report.duplicate_customers_merged]));
         }
         if orders.is_some() {
             let unkeyed = keys.iter().filter(|k| k.is_none()).count();
             if unkeyed > 0 {
-                report.notes.push(format!(
-                    "{unkeyed} customers have no {}; they can't be matched to orders.",
-                    if join == Some(JoinKey::Email) { "email" } else { "customer id" }
-                ));
+                let id = if join == Some(JoinKey::Email) { "msg.unkeyed_email" } else { "msg.unkeyed_id" };
+                report.notes.push(Message::new(id, [unkeyed]));
             }
         }
     }
@@ -211,7 +207,7 @@ pub fn build(
         report.orders_counted = order_rows.len();
         let added = keys.len() - from_file;
         if customers.is_some() && added > 0 {
-            report.notes.push(format!("{added} customers appear only in the orders file; they were added."));
+            report.notes.push(Message::new("msg.added_from_orders", [added]));
         }
     }
     let n = keys.len();
@@ -287,9 +283,7 @@ pub fn build(
         }
     }
     if kept_file_values > 0 {
-        report.notes.push(format!(
-            "LTV and orders come from the orders file; {kept_file_values} customers with no orders there keep the customers file's values."
-        ));
+        report.notes.push(Message::new("msg.kept_file_values", [kept_file_values]));
     }
     if !fields.iter().any(|f| f.name == "customer_id") && join == Some(JoinKey::CustomerId) {
         let s: StringChunked = keys.iter().map(|k| k.as_deref()).collect();
@@ -656,19 +650,19 @@ fn fold_orders<'a>(
             channel: acc.channel_row.and_then(|r| channels[r as usize]),
         });
     }
-    let what = if join == JoinKey::Email { "email" } else { "customer id" };
     if no_customer > 0 {
-        report.notes.push(format!("{no_customer} orders have no {what}; they were skipped."));
+        let id = if join == JoinKey::Email { "msg.orders_no_email" } else { "msg.orders_no_id" };
+        report.notes.push(Message::new(id, [no_customer]));
     }
     if cancelled > 0 {
-        report.notes.push(format!("{cancelled} cancelled, voided or failed orders were not counted."));
+        report.notes.push(Message::new("msg.cancelled", [cancelled]));
     }
     if no_amount > 0 {
-        report.notes.push(format!("{no_amount} orders have no amount; they count as 0."));
+        report.notes.push(Message::new("msg.no_amount", [no_amount]));
     }
     let returns = folded.iter().filter(|f| !f.cancelled && f.net < 0.0).count();
     if returns > 0 {
-        report.notes.push(format!("{returns} returns (negative totals) reduce their customers' revenue."));
+        report.notes.push(Message::new("msg.returns", [returns]));
     }
     Ok((folded, skipped_rows))
 }
@@ -803,7 +797,7 @@ fn spend_entries(s: &LoadedSource, report: &mut ImportReport) -> Result<Vec<Spen
         }
     }
     if bad_periods > 0 {
-        report.notes.push(format!("{bad_periods} spend rows have no readable date or month; they were skipped."));
+        report.notes.push(Message::new("msg.bad_periods", [bad_periods]));
     }
     Ok(entries)
 }

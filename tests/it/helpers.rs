@@ -81,6 +81,7 @@ pub fn approx(a: Option<f64>, b: f64) {
     assert!((a - b).abs() < 1e-6, "expected {b}, got {a}");
 }
 
-pub fn has_note(notes: &[String], needle: &str) -> bool {
-    notes.iter().any(|n| n.contains(needle))
+/// Does any note (in English) contain `needle`?
+pub fn has_note(notes: &[kitle::engine::message::Message], needle: &str) -> bool {
+    notes.iter().any(|n| n.to_string().contains(needle))
 }

@@ -12,6 +12,7 @@ use super::reader::{
 };
 use super::table::{RawColumn, RawTable};
 use super::{ImportError, Progress};
+use crate::engine::message::Message;
 
 pub struct CsvReader;
 
@@ -35,24 +36,24 @@ impl TableReader for CsvReader {
 }
 
 /// Decodes the file to UTF-8; returns a note when the encoding was not plain UTF-8.
-fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<(Cow<'a, str>, Option<String>), ImportError> {
+fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<(Cow<'a, str>, Option<Message>), ImportError> {
     if let Some(label) = label {
         let encoding = Encoding::for_label(label.as_bytes())
             .ok_or_else(|| ImportError::NotATable(format!("Unknown text encoding \"{label}\".")))?;
         let (text, _, had_errors) = encoding.decode(bytes);
-        let note = had_errors.then(|| format!("Some characters are not valid {}; they show as �.", encoding.name()));
+        let note = had_errors.then(|| Message::new("msg.bad_characters", [encoding.name()]));
         return Ok((text, note));
     }
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         let (text, _, _) = encoding.decode(bytes);
-        let note = (encoding != UTF_8).then(|| format!("Text encoding: {}.", encoding.name()));
+        let note = (encoding != UTF_8).then(|| Message::new("msg.encoding", [encoding.name()]));
         return Ok((text, note));
     }
     let sample = &bytes[..bytes.len().min(4096)];
     if looks_like_bomless_utf16(sample) {
         let encoding = if sample.first() == Some(&0) { UTF_16BE } else { UTF_16LE };
         let (text, _) = encoding.decode_without_bom_handling(bytes);
-        return Ok((text, Some(format!("Text encoding: {}.", encoding.name()))));
+        return Ok((text, Some(Message::new("msg.encoding", [encoding.name()]))));
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((Cow::Borrowed(text), None)),
@@ -62,7 +63,7 @@ fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<(Cow<'a, str>, Opt
 
 /// Not UTF-8 as a whole: each line is read as UTF-8 if it is valid, else as
 /// Windows-1254, so a file pasted together from two exports still reads right.
-fn decode_line_by_line(bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
+fn decode_line_by_line(bytes: &[u8]) -> (Cow<'_, str>, Option<Message>) {
     let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
     let mut utf8_lines = 0usize;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
@@ -74,12 +75,8 @@ fn decode_line_by_line(bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
             Err(_) => text.push_str(&WINDOWS_1254.decode_without_bom_handling(line).0),
         }
     }
-    let note = if utf8_lines > 0 {
-        "Text encoding: mixed; some lines are UTF-8 and others Windows-1254 (Turkish)."
-    } else {
-        "Text encoding: Windows-1254 (Turkish)."
-    };
-    (Cow::Owned(text), Some(note.to_owned()))
+    let id = if utf8_lines > 0 { "msg.encoding_mixed" } else { "msg.encoding_1254" };
+    (Cow::Owned(text), Some(Message::new(id, Vec::<String>::new())))
 }
 
 /// Picks the delimiter (`,` `;` tab `|`) that splits the first lines into the same,
@@ -136,7 +133,7 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     let width = headers.len();
     let mut table = RawTable { headers, ..RawTable::default() };
     if header_index > 0 {
-        table.notes.push(format!("The table starts at line {}; the lines above it were ignored.", header_index + 1));
+        table.notes.push(Message::new("msg.starts_at_line", [header_index + 1]));
     }
 
     let rows_hint = usize::try_from(total_bytes / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000);
@@ -177,21 +174,16 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
         }
     }
     if blank_rows > 0 {
-        table.notes.push(format!("{blank_rows} blank rows were skipped."));
+        table.notes.push(Message::new("msg.blank_rows", [blank_rows]));
     }
     if short_rows > 0 {
-        table.notes.push(format!("{short_rows} rows had fewer cells than the header; the missing cells are empty."));
+        table.notes.push(Message::new("msg.short_rows", [short_rows]));
     }
     if long_rows > 0 {
-        table.notes.push(format!(
-            "{long_rows} rows had more cells than the header; the extra cells were ignored (check the delimiter or quotes)."
-        ));
+        table.notes.push(Message::new("msg.long_rows", [long_rows]));
     }
     if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
-        table.notes.push(
-            "The file has an unmatched quote (\"); the rows after it may have been read as one cell. Check the file."
-                .to_owned(),
-        );
+        table.notes.push(Message::new("msg.unmatched_quote", Vec::<String>::new()));
     }
     table.columns = columns.into_iter().map(|c| RawColumn::Text(c.finish())).collect();
     Ok(table)
@@ -221,7 +213,7 @@ mod tests {
         let (w1254, _, _) = WINDOWS_1254.encode("Şehir;İstanbul;Muğla\n");
         let (text, note) = decode(&w1254, None).unwrap();
         assert_eq!(text, "Şehir;İstanbul;Muğla\n");
-        assert!(note.unwrap().contains("1254"));
+        assert!(note.unwrap().to_string().contains("1254"));
 
         let mut utf16 = vec![0xFF, 0xFE];
         for unit in "Ad,Şehir\n".encode_utf16() {

@@ -10,6 +10,7 @@ use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use super::reader::{ReadOptions, TableReader, cells_to_columns, clean_headers, find_header_row, no_header_error};
 use super::table::{Cell, RawTable};
 use super::{ImportError, Progress};
+use crate::engine::message::Message;
 
 pub struct ExcelReader;
 
@@ -60,7 +61,7 @@ impl TableReader for ExcelReader {
         progress.set_fraction(0.5);
         let mut table = range_to_table(&range)?;
         if names.len() > 1 {
-            table.notes.insert(0, format!("Read sheet \"{sheet_name}\" (the workbook has {} sheets).", names.len()));
+            table.notes.insert(0, Message::new("msg.read_sheet", [sheet_name.clone(), names.len().to_string()]));
         }
         Ok(table)
     }
@@ -105,10 +106,10 @@ fn range_to_table(range: &calamine::Range<Data>) -> Result<RawTable, ImportError
     }
     let mut table = RawTable { headers, columns: cells_to_columns(rows, width), ..RawTable::default() };
     if header_index > 0 {
-        table.notes.push(format!("The table starts at row {}; the rows above it were ignored.", header_index + 1));
+        table.notes.push(Message::new("msg.starts_at_row", [header_index + 1]));
     }
     if blank_rows > 0 {
-        table.notes.push(format!("{blank_rows} blank rows were skipped."));
+        table.notes.push(Message::new("msg.blank_rows", [blank_rows]));
     }
     Ok(table)
 }

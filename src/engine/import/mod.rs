@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::fields::{FieldType, SourceKind, canonical_field};
+use crate::engine::message::Message;
 use columns::{ParseContext, infer_type, parse_column};
 use mapping::{ColumnTarget, MappingOverride, auto_map};
 use parse::{DayMonthOrder, DecimalSeparator};
@@ -129,14 +130,14 @@ pub struct UnparsedCells {
 }
 
 /// What happened to one file.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct SourceReport {
     pub kind: Option<SourceKind>,
     pub path: String,
     pub rows_read: usize,
     pub rows_skipped: usize,
-    /// Human sentences: skipped rows and why, encoding, delimiter, chosen sheet.
-    pub notes: Vec<String>,
+    /// Sentences: skipped rows and why, encoding, chosen sheet.
+    pub notes: Vec<Message>,
     pub columns: Vec<ColumnInfo>,
     pub ignored_columns: Vec<String>,
     pub unparsed: Vec<UnparsedCells>,
@@ -179,7 +180,7 @@ pub struct Preview {
     /// The type each column would get as a custom field.
     pub inferred: Vec<FieldType>,
     pub total_rows: usize,
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
     /// Sheet names of a workbook (empty for text files).
     pub sheets: Vec<String>,
 }
@@ -290,14 +291,11 @@ pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) ->
             });
         }
         if let Some(order) = p.ambiguous_dates {
-            let assumed = match order {
-                DayMonthOrder::DayFirst => "day first",
-                DayMonthOrder::MonthFirst => "month first",
+            let id = match order {
+                DayMonthOrder::DayFirst => "msg.ambiguous_day_first",
+                DayMonthOrder::MonthFirst => "msg.ambiguous_month_first",
             };
-            report.notes.push(format!(
-                "Column \"{}\" has dates like 05/04/2026 that could be day or month first; read as {assumed}.",
-                info.header
-            ));
+            report.notes.push(Message::new(id, [info.header.clone()]));
             report.ambiguous_dates.push(info.header.clone());
         }
         columns.push(p.series.into_column());

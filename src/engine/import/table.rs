@@ -152,8 +152,8 @@ impl RawColumn {
 pub struct RawTable {
     pub headers: Vec<String>,
     pub columns: Vec<RawColumn>,
-    /// Facts about the file worth telling the user (encoding, delimiter, sheet).
-    pub notes: Vec<String>,
+    /// Facts about the file worth telling the user (encoding, sheet, skipped rows).
+    pub notes: Vec<crate::engine::message::Message>,
     /// Rows the reader could not use, with the reason.
     pub skipped_rows: Vec<(usize, String)>,
     /// The field delimiter of a text file (for the decimal-separator default).

@@ -1,5 +1,7 @@
-//! Every user-facing text of the desktop app, in English and Turkish, in one table.
-//! Widgets ask [`t`] with a key; a test checks that every key has both languages.
+//! Every user-facing text, in English and Turkish, in one table: the desktop app's
+//! labels and the engine's messages (import notes, errors), which the command line
+//! prints in English. [`t`] looks a key up; a test checks every key has both
+//! languages. No UI code here, so the engine can use it.
 
 pub use crate::format::Lang;
 
@@ -378,6 +380,107 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("op.contains_any", "contains any of", "şunlardan birini içerir"),
     ("op.is_yes", "is yes", "evet"),
     ("op.is_no", "is no", "hayır"),
+    // Engine messages ({0}, {1} … are filled in)
+    (
+        "msg.duplicates_merged",
+        "{0} rows repeated a customer already listed; they were merged into one customer each.",
+        "{0} satır zaten listelenmiş bir müşteriyi tekrarlıyordu; her biri tek müşteride birleştirildi.",
+    ),
+    (
+        "msg.unkeyed_email",
+        "{0} customers have no email; they can't be matched to orders.",
+        "{0} müşterinin e-postası yok; siparişlerle eşleştirilemezler.",
+    ),
+    (
+        "msg.unkeyed_id",
+        "{0} customers have no customer id; they can't be matched to orders.",
+        "{0} müşterinin müşteri numarası yok; siparişlerle eşleştirilemezler.",
+    ),
+    (
+        "msg.added_from_orders",
+        "{0} customers appear only in the orders file; they were added.",
+        "{0} müşteri yalnızca sipariş dosyasında var; eklendiler.",
+    ),
+    (
+        "msg.kept_file_values",
+        "LTV and orders come from the orders file; {0} customers with no orders there keep the customers file's values.",
+        "LTV ve sipariş sayısı sipariş dosyasından gelir; orada siparişi olmayan {0} müşteri, müşteri dosyasındaki değerleri korur.",
+    ),
+    ("msg.orders_no_email", "{0} orders have no email; they were skipped.", "{0} siparişin e-postası yok; atlandılar."),
+    (
+        "msg.orders_no_id",
+        "{0} orders have no customer id; they were skipped.",
+        "{0} siparişin müşteri numarası yok; atlandılar.",
+    ),
+    (
+        "msg.cancelled",
+        "{0} cancelled, voided or failed orders were not counted.",
+        "İptal edilmiş, geçersiz veya başarısız {0} sipariş sayılmadı.",
+    ),
+    ("msg.no_amount", "{0} orders have no amount; they count as 0.", "{0} siparişin tutarı yok; 0 sayıldılar."),
+    (
+        "msg.returns",
+        "{0} returns (negative totals) reduce their customers' revenue.",
+        "{0} iade (eksi tutar) müşterilerinin cirosunu düşürür.",
+    ),
+    (
+        "msg.bad_periods",
+        "{0} spend rows have no readable date or month; they were skipped.",
+        "{0} harcama satırında okunabilir tarih veya ay yok; atlandılar.",
+    ),
+    (
+        "msg.read_sheet",
+        "Read sheet \"{0}\" (the workbook has {1} sheets).",
+        "\"{0}\" sayfası okundu (çalışma kitabında {1} sayfa var).",
+    ),
+    (
+        "msg.starts_at_row",
+        "The table starts at row {0}; the rows above it were ignored.",
+        "Tablo {0}. satırda başlıyor; üstündeki satırlar yok sayıldı.",
+    ),
+    (
+        "msg.starts_at_line",
+        "The table starts at line {0}; the lines above it were ignored.",
+        "Tablo {0}. satırda başlıyor; üstündeki satırlar yok sayıldı.",
+    ),
+    ("msg.blank_rows", "{0} blank rows were skipped.", "{0} boş satır atlandı."),
+    (
+        "msg.short_rows",
+        "{0} rows had fewer cells than the header; the missing cells are empty.",
+        "{0} satırda başlıktan az hücre vardı; eksik hücreler boş bırakıldı.",
+    ),
+    (
+        "msg.long_rows",
+        "{0} rows had more cells than the header; the extra cells were ignored (check the delimiter or quotes).",
+        "{0} satırda başlıktan fazla hücre vardı; fazlası yok sayıldı (ayırıcıyı veya tırnakları kontrol edin).",
+    ),
+    (
+        "msg.unmatched_quote",
+        "The file has an unmatched quote (\"); the rows after it may have been read as one cell. Check the file.",
+        "Dosyada kapanmamış bir tırnak (\") var; sonraki satırlar tek hücre olarak okunmuş olabilir. Dosyayı kontrol edin.",
+    ),
+    (
+        "msg.bad_characters",
+        "Some characters are not valid {0}; they show as �.",
+        "Bazı karakterler geçerli {0} değil; � olarak görünürler.",
+    ),
+    ("msg.encoding", "Text encoding: {0}.", "Metin kodlaması: {0}."),
+    (
+        "msg.encoding_mixed",
+        "Text encoding: mixed; some lines are UTF-8 and others Windows-1254 (Turkish).",
+        "Metin kodlaması: karışık; bazı satırlar UTF-8, diğerleri Windows-1254 (Türkçe).",
+    ),
+    ("msg.encoding_1254", "Text encoding: Windows-1254 (Turkish).", "Metin kodlaması: Windows-1254 (Türkçe)."),
+    (
+        "msg.ambiguous_day_first",
+        "Column \"{0}\" has dates like 05/04/2026 that could be day or month first; read as day first.",
+        "\"{0}\" sütununda 05/04/2026 gibi gün mü ay mı önce belirsiz tarihler var; gün önce okundu.",
+    ),
+    (
+        "msg.ambiguous_month_first",
+        "Column \"{0}\" has dates like 05/04/2026 that could be day or month first; read as month first.",
+        "\"{0}\" sütununda 05/04/2026 gibi gün mü ay mı önce belirsiz tarihler var; ay önce okundu.",
+    ),
     // Field names
     ("field.customer_id", "Customer ID", "Müşteri No"),
     ("field.email", "Email", "E-posta"),

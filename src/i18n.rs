@@ -481,6 +481,130 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Column \"{0}\" has dates like 05/04/2026 that could be day or month first; read as month first.",
         "\"{0}\" sütununda 05/04/2026 gibi gün mü ay mı önce belirsiz tarihler var; ay önce okundu.",
     ),
+    ("msg.err_io", "{0} could not be read: {1}", "{0} okunamadı: {1}"),
+    ("msg.err_internal", "Internal table error: {0}", "İç tablo hatası: {0}"),
+    (
+        "msg.err_workbook",
+        "The workbook could not be opened ({0}); it may be damaged or not a workbook.",
+        "Çalışma kitabı açılamadı ({0}); bozuk olabilir ya da bir çalışma kitabı değil.",
+    ),
+    ("msg.err_no_sheets", "The workbook has no sheets.", "Çalışma kitabında sayfa yok."),
+    (
+        "msg.err_no_such_sheet",
+        "The workbook has no sheet named \"{0}\"; its sheets are: {1}.",
+        "Çalışma kitabında \"{0}\" adlı sayfa yok; sayfaları: {1}.",
+    ),
+    ("msg.err_sheet_read", "Sheet \"{0}\" could not be read ({1}).", "\"{0}\" sayfası okunamadı ({1})."),
+    (
+        "msg.err_no_sheet_readable",
+        "No sheet of the workbook could be read.",
+        "Çalışma kitabının hiçbir sayfası okunamadı.",
+    ),
+    ("msg.err_sheet_empty", "the sheet is empty.", "sayfa boş."),
+    ("msg.err_file_empty", "the file is empty.", "dosya boş."),
+    ("msg.err_encoding", "Unknown text encoding \"{0}\".", "Bilinmeyen metin kodlaması \"{0}\"."),
+    ("msg.err_not_table", "The file could not be read as a table: {0}", "Dosya tablo olarak okunamadı: {0}"),
+    (
+        "msg.err_too_large",
+        "{0} is larger than 4 GiB; split it into smaller files.",
+        "{0} 4 GiB'tan büyük; daha küçük dosyalara bölün.",
+    ),
+    ("msg.err_empty", "{0} is empty.", "{0} boş."),
+    (
+        "msg.err_not_spreadsheet",
+        "{0} is {1}, not a spreadsheet. Kitle reads CSV, TSV, TXT, XLSX, XLS and ODS files.",
+        "{0} bir tablo değil, {1}. Kitle CSV, TSV, TXT, XLSX, XLS ve ODS dosyalarını okur.",
+    ),
+    ("msg.err_no_header_row", "{0} has no header row.", "{0} dosyasında başlık satırı yok."),
+    (
+        "msg.err_no_data_rows",
+        "{0} has a header row but no data rows.",
+        "{0} dosyasında başlık satırı var ama veri satırı yok.",
+    ),
+    (
+        "msg.err_no_header",
+        "no header row was found: the first rows hold values, not column names. Add a row of column names at the top.",
+        "başlık satırı bulunamadı: ilk satırlarda sütun adları değil değerler var. En üste sütun adlarından oluşan bir satır ekleyin.",
+    ),
+    (
+        "msg.err_need_file",
+        "Import a customers file or an orders file (or both).",
+        "Bir müşteri dosyası veya sipariş dosyası (ya da ikisini) içe aktarın.",
+    ),
+    (
+        "msg.err_no_known_column",
+        "No column of the customers file was recognised (its columns: {0}). Map at least one column to a customer field such as email or ltv.",
+        "Müşteri dosyasının hiçbir sütunu tanınmadı (sütunları: {0}). En az bir sütunu e-posta veya LTV gibi bir müşteri alanına eşleyin.",
+    ),
+    (
+        "msg.err_cant_link",
+        "Customers and orders can't be linked: they need a customer id column or an email column in both files.",
+        "Müşteriler ve siparişler bağlanamıyor: iki dosyada da müşteri numarası veya e-posta sütunu olmalı.",
+    ),
+    (
+        "msg.err_orders_no_key",
+        "The orders file has no customer id or email column, so its orders can't be given to customers.",
+        "Sipariş dosyasında müşteri numarası veya e-posta sütunu yok; siparişler müşterilere bağlanamıyor.",
+    ),
+    (
+        "msg.err_orders_no_amount",
+        "The orders file has no order total and no unit price column, so revenue can't be computed.",
+        "Sipariş dosyasında sipariş tutarı veya birim fiyat sütunu yok; ciro hesaplanamıyor.",
+    ),
+    (
+        "msg.err_spend_no_period",
+        "The spend file has no date or month column.",
+        "Harcama dosyasında tarih veya ay sütunu yok.",
+    ),
+    (
+        "msg.err_spend_no_amount",
+        "The spend file has no spend column (or one amount column per channel).",
+        "Harcama dosyasında harcama sütunu (veya kanal başına bir tutar sütunu) yok.",
+    ),
+    (
+        "msg.err_one_per_kind",
+        "Only one {0} file can be imported per workspace.",
+        "Bir çalışma alanına yalnızca bir {0} dosyası aktarılabilir.",
+    ),
+    (
+        "msg.err_source_missing",
+        "The {0} file {1} is missing (looked for {2}); put it back beside the workspace or import it again.",
+        "{0} dosyası {1} eksik ({2} arandı); çalışma alanının yanına geri koyun veya yeniden içe aktarın.",
+    ),
+    ("msg.err_ws_read", "{0} could not be read: {1}", "{0} okunamadı: {1}"),
+    (
+        "msg.err_ws_broken",
+        "{0} is not a Kitle workspace or is damaged ({1}).",
+        "{0} bir Kitle çalışma alanı değil veya bozuk ({1}).",
+    ),
+    (
+        "msg.err_ws_too_new",
+        "{0} was saved by a newer Kitle (workspace format {1}); this version opens formats up to {2}. Update Kitle to open it.",
+        "{0} daha yeni bir Kitle ile kaydedilmiş (biçim {1}); bu sürüm {2} biçimine kadar açar. Açmak için Kitle'yi güncelleyin.",
+    ),
+    (
+        "msg.err_ws_save",
+        "The workspace could not be saved to {0}: {1}",
+        "Çalışma alanı {0} konumuna kaydedilemedi: {1}",
+    ),
+    ("msg.err_export_format", "Choose a file ending in .csv or .xlsx.", ".csv veya .xlsx ile biten bir dosya seçin."),
+    ("msg.err_export_write", "The file could not be written: {0}", "Dosya yazılamadı: {0}"),
+    ("msg.err_background", "The background task stopped unexpectedly.", "Arka plan işi beklenmedik şekilde durdu."),
+    ("kind.zip", "a zip archive", "bir zip arşivi"),
+    ("kind.pdf", "a PDF document", "bir PDF belgesi"),
+    ("kind.png", "a PNG image", "bir PNG resmi"),
+    ("kind.jpeg", "a JPEG image", "bir JPEG resmi"),
+    ("kind.gif", "a GIF image", "bir GIF resmi"),
+    ("kind.program", "a program", "bir program"),
+    ("kind.parquet", "a Parquet file", "bir Parquet dosyası"),
+    ("kind.binary", "a binary file", "bir ikili (binary) dosya"),
+    (
+        "kind.html",
+        "a web page (HTML) saved with a spreadsheet name (open it in Excel and save it as .xlsx)",
+        "tablo adıyla kaydedilmiş bir web sayfası (HTML) (Excel'de açıp .xlsx olarak kaydedin)",
+    ),
+    ("kind.xml", "an XML file", "bir XML dosyası"),
+    ("kind.json", "a JSON file", "bir JSON dosyası"),
     // Field names
     ("field.customer_id", "Customer ID", "Müşteri No"),
     ("field.email", "Email", "E-posta"),
@@ -578,6 +702,19 @@ mod tests {
             assert!(seen.insert(key), "duplicate key {key}");
             assert!(!en.is_empty() && !tr.is_empty(), "{key} is missing a language");
         }
+    }
+
+    #[test]
+    fn messages_fill_the_same_blanks_in_both_languages() {
+        let blanks = |text: &str| -> Vec<usize> { (0..6).filter(|i| text.contains(&format!("{{{i}}}"))).collect() };
+        for (key, en, tr) in TEXTS {
+            assert_eq!(blanks(en), blanks(tr), "{key} has different {{n}} blanks in English and Turkish");
+        }
+        let m = crate::engine::message::Message::new("msg.blank_rows", [3]).about("a.csv");
+        assert_eq!(m.text(Lang::Tr), "a.csv: 3 boş satır atlandı.");
+        assert_eq!(m.to_string(), "a.csv: 3 blank rows were skipped.");
+        let kind = crate::engine::message::Message::new("msg.err_not_spreadsheet", ["x.csv"]).with_key("kind.png");
+        assert!(kind.text(Lang::Tr).contains("bir PNG resmi"));
     }
 
     #[test]

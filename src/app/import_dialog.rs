@@ -69,7 +69,7 @@ impl FileSlot {
             .collect()
     }
 
-    fn start_preview(&mut self, ctx: &egui::Context) {
+    fn start_preview(&mut self, ctx: &egui::Context, lang: Lang) {
         let Some(spec) = self.spec() else {
             self.preview = None;
             self.job = None;
@@ -80,7 +80,7 @@ impl FileSlot {
             return;
         }
         self.preview_key = Some(key);
-        match Job::spawn("preview", ctx, move |progress| preview_source(&spec, progress).map_err(|e| e.to_string())) {
+        match Job::spawn("preview", ctx, move |progress| preview_source(&spec, progress).map_err(|e| e.text(lang))) {
             Ok(job) => self.job = Some(job),
             Err(e) => self.preview = Some(Err(e)),
         }
@@ -117,7 +117,7 @@ impl ImportDialog {
 
     /// Adds a file where it fits: an empty customers slot first; once its headers
     /// are read it moves to orders or spend if it looks like one.
-    pub fn add_file(&mut self, ctx: &egui::Context, path: PathBuf) {
+    pub fn add_file(&mut self, ctx: &egui::Context, path: PathBuf, lang: Lang) {
         let index = if self.slots[0].path().is_none() {
             0
         } else if self.slots[1].path().is_none() {
@@ -128,11 +128,11 @@ impl ImportDialog {
         let slot = &mut self.slots[index];
         slot.path_text = path.display().to_string();
         slot.auto_kind = index == 0;
-        slot.start_preview(ctx);
+        slot.start_preview(ctx, lang);
     }
 
     /// Collects finished previews (call once per frame).
-    pub fn poll(&mut self, ctx: &egui::Context) {
+    pub fn poll(&mut self, ctx: &egui::Context, lang: Lang) {
         let mut moves = Vec::new();
         for (index, slot) in self.slots.iter_mut().enumerate() {
             let Some(job) = &slot.job else { continue };
@@ -142,7 +142,7 @@ impl ImportDialog {
                     continue;
                 }
                 Poll::Done(r) => r,
-                Poll::Lost => Err("The file could not be read.".to_owned()),
+                Poll::Lost => Err(t(lang, "msg.err_background").to_owned()),
             };
             slot.job = None;
             if let Ok(preview) = &result {
@@ -170,7 +170,7 @@ impl ImportDialog {
                     moved.choices = crate::engine::import::mapping::auto_map(&p.headers, moved.kind, &[]);
                 }
                 // The automatic mapping differs per kind: read it again for the new kind.
-                moved.start_preview(ctx);
+                moved.start_preview(ctx, lang);
                 self.slots[to] = moved;
             }
         }
@@ -248,7 +248,7 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
         let edit = ui.add(egui::TextEdit::singleline(&mut slot.path_text).desired_width(420.0)).labelled_by(label.id);
         // Read the file as soon as the typed path names one (or when the field is left).
         if edit.lost_focus() || (edit.changed() && slot.path().is_some_and(|p| p.is_file())) {
-            slot.start_preview(ctx);
+            slot.start_preview(ctx, lang);
         }
         if ui.button(t(lang, "import.browse")).clicked()
             && let Some(path) = rfd::FileDialog::new()
@@ -256,7 +256,7 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
                 .pick_file()
         {
             slot.path_text = path.display().to_string();
-            slot.start_preview(ctx);
+            slot.start_preview(ctx, lang);
         }
         if slot.path().is_some() && ui.button(t(lang, "import.remove")).clicked() {
             *slot = FileSlot::new(slot.kind);
@@ -289,7 +289,7 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
             });
         if sheet != slot.sheet {
             slot.sheet = sheet;
-            slot.start_preview(ctx);
+            slot.start_preview(ctx, lang);
         }
     }
     for note in &preview.notes {

@@ -267,8 +267,9 @@ impl KitleApp {
         for command in commands {
             self.apply(ctx, command);
         }
+        let lang = self.lang();
         if let Some(dialog) = &mut self.import {
-            dialog.poll(ctx);
+            dialog.poll(ctx, lang);
         }
         if let Some(doc) = &self.doc {
             self.customers.update(ctx, doc);
@@ -325,7 +326,7 @@ impl KitleApp {
             Poll::Running => {}
             Poll::Lost => {
                 self.loading = None;
-                self.notice = Some(Notice::Error("The background task stopped unexpectedly.".to_owned()));
+                self.notice = Some(Notice::Error(t(self.lang(), "msg.err_background").to_owned()));
             }
             Poll::Done(result) => {
                 let cancelled = job.progress.is_cancelled();
@@ -448,7 +449,7 @@ impl KitleApp {
                 let existing = self.doc.as_ref().map(resolved_sources);
                 let mut dialog = ImportDialog::new(existing.as_deref());
                 if let Some(path) = path {
-                    dialog.add_file(ctx, path);
+                    dialog.add_file(ctx, path, self.lang());
                 }
                 self.import = Some(dialog);
             }
@@ -530,10 +531,11 @@ impl KitleApp {
             Command::ExportMembersTo { rows, path } => {
                 if let Some(doc) = &self.doc {
                     let data = Arc::clone(&doc.data);
+                    let lang = self.lang();
                     match Job::spawn("export", ctx, move |_| {
                         crate::engine::export::export_members(&data, &rows, &path)
                             .map(|()| path)
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| e.text(lang))
                     }) {
                         Ok(job) => self.export = Some(job),
                         Err(e) => self.notice = Some(Notice::Error(e)),
@@ -561,14 +563,15 @@ impl KitleApp {
 
     fn start_load(&mut self, ctx: &egui::Context, path: PathBuf) {
         let demo = path == self.demo_path;
+        let lang = self.lang();
         let job = Job::spawn("load", ctx, move |progress| -> LoadResult {
             if demo && !path.exists() {
                 let dir = workspace::parent_dir(&path);
                 crate::engine::demo::write_demo_workspace(&dir, &crate::engine::demo::DemoConfig::default())
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.text(lang))?;
             }
-            let workspace = Workspace::load(&path).map_err(|e| e.to_string())?;
-            let data = workspace.load_data(&path, progress).map_err(|e| e.to_string())?;
+            let workspace = Workspace::load(&path).map_err(|e| e.text(lang))?;
+            let data = workspace.load_data(&path, progress).map_err(|e| e.text(lang))?;
             Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false })
         });
         self.set_loading(job);
@@ -595,7 +598,7 @@ impl KitleApp {
                 .collect();
             // Sources are absolute here; a save makes them relative to the workspace.
             let anchor = path.clone().unwrap_or_else(|| PathBuf::from("untitled.kitle"));
-            let data = workspace.load_data(&anchor, progress).map_err(|e| e.to_string())?;
+            let data = workspace.load_data(&anchor, progress).map_err(|e| e.text(lang))?;
             if is_new {
                 workspace.segments = crate::engine::templates::starter_segments(&data, lang);
             }
@@ -637,7 +640,7 @@ impl KitleApp {
                 self.remember_recent(&path);
                 self.notice = Some(Notice::Info(t(lang, "status.saved").to_owned()));
             }
-            Err(e) => self.notice = Some(Notice::Error(e.to_string())),
+            Err(e) => self.notice = Some(Notice::Error(e.text(lang))),
         }
     }
 

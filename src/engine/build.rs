@@ -120,16 +120,13 @@ pub fn build(
     as_of: NaiveDate,
 ) -> Result<CustomerData, ImportError> {
     if customers.is_none() && orders.is_none() {
-        return Err(ImportError::MissingColumn("Import a customers file or an orders file (or both).".to_owned()));
+        return Err(ImportError::MissingColumn(Message::new("msg.err_need_file", Vec::<String>::new())));
     }
     if let Some(c) = &customers
         && c.report.columns.iter().all(|col| !col.canonical)
     {
         let headers: Vec<&str> = c.report.columns.iter().map(|col| col.header.as_str()).collect();
-        return Err(ImportError::MissingColumn(format!(
-            "No column of the customers file was recognised (its columns: {}). Map at least one column to a customer field such as email or ltv.",
-            headers.join(", ")
-        )));
+        return Err(ImportError::MissingColumn(Message::new("msg.err_no_known_column", [headers.join(", ")])));
     }
     let mut report = ImportReport::default();
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
@@ -326,18 +323,12 @@ fn choose_join_key(
         Some(c) if c.has("customer_id") && o.has("customer_id") => JoinKey::CustomerId,
         Some(c) if c.has("email") && o.has("email") => JoinKey::Email,
         Some(_) => {
-            return Err(ImportError::MissingColumn(
-                "Customers and orders can't be linked: they need a customer id column or an email column in both files."
-                    .to_owned(),
-            ));
+            return Err(ImportError::MissingColumn(Message::new("msg.err_cant_link", Vec::<String>::new())));
         }
         None if o.has("customer_id") => JoinKey::CustomerId,
         None if o.has("email") => JoinKey::Email,
         None => {
-            return Err(ImportError::MissingColumn(
-                "The orders file has no customer id or email column, so its orders can't be given to customers."
-                    .to_owned(),
-            ));
+            return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_key", Vec::<String>::new())));
         }
     };
     Ok(Some(key))
@@ -525,9 +516,7 @@ fn fold_orders<'a>(
     report: &mut ImportReport,
 ) -> Result<(Vec<FoldedOrder<'a>>, usize), ImportError> {
     if !o.has("total") && !o.has("unit_price") {
-        return Err(ImportError::MissingColumn(
-            "The orders file has no order total and no unit price column, so revenue can't be computed.".to_owned(),
-        ));
+        return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_amount", Vec::<String>::new())));
     }
     let mut keys = key_values(o, join)?;
     let order_ids = str_col(o, "order_id")?;
@@ -763,7 +752,7 @@ fn orders_frame(rows: &[OrderRow<'_>]) -> PolarsResult<DataFrame> {
 /// one amount column per channel).
 fn spend_entries(s: &LoadedSource, report: &mut ImportReport) -> Result<Vec<SpendEntry>, ImportError> {
     let periods = str_col(s, "period")?
-        .ok_or_else(|| ImportError::MissingColumn("The spend file has no date or month column.".to_owned()))?;
+        .ok_or_else(|| ImportError::MissingColumn(Message::new("msg.err_spend_no_period", Vec::<String>::new())))?;
     let mut entries = Vec::new();
     let mut bad_periods = 0usize;
     let mut push = |channel: &str, row: usize, amount: Option<f64>| {
@@ -785,9 +774,7 @@ fn spend_entries(s: &LoadedSource, report: &mut ImportReport) -> Result<Vec<Spen
     } else {
         let wide: Vec<&super::import::ColumnInfo> = s.custom_columns().filter(|c| c.ty.is_numeric()).collect();
         if wide.is_empty() {
-            return Err(ImportError::MissingColumn(
-                "The spend file has no spend column (or one amount column per channel).".to_owned(),
-            ));
+            return Err(ImportError::MissingColumn(Message::new("msg.err_spend_no_amount", Vec::<String>::new())));
         }
         for info in wide {
             let amounts = f64_col_any(s, &info.name)?;
@@ -866,10 +853,7 @@ pub fn split_sources(sources: Vec<LoadedSource>) -> Result<SourcesByKind, Import
             SourceKind::Spend => &mut s,
         };
         if slot.is_some() {
-            return Err(ImportError::Invalid(format!(
-                "Only one {} file can be imported per workspace.",
-                src.kind.id()
-            )));
+            return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [src.kind.id()])));
         }
         *slot = Some(src);
     }

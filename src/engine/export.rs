@@ -23,6 +23,18 @@ pub enum ExportError {
     Format,
 }
 
+impl ExportError {
+    /// The error in the user's language.
+    pub fn text(&self, lang: crate::format::Lang) -> String {
+        use crate::engine::message::Message;
+        match self {
+            ExportError::Data(e) => Message::new("msg.err_internal", [e]).text(lang),
+            ExportError::Write(e) => Message::new("msg.err_export_write", [e]).text(lang),
+            ExportError::Format => Message::new("msg.err_export_format", Vec::<String>::new()).text(lang),
+        }
+    }
+}
+
 /// Text made safe for spreadsheets.
 pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {

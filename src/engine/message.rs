@@ -6,11 +6,20 @@
 use crate::format::Lang;
 use crate::i18n::t;
 
+/// A value filled into a message: text as is, or another key of the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Text(String),
+    Key(&'static str),
+}
+
 /// A message: a key of the translation table and the values for its `{0}`, `{1}` ….
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub id: &'static str,
-    pub args: Vec<String>,
+    pub args: Vec<Arg>,
+    /// What the message is about (a file name), shown before it.
+    pub context: Option<String>,
 }
 
 impl Message {
@@ -19,16 +28,35 @@ impl Message {
         I: IntoIterator<Item = S>,
         S: ToString,
     {
-        Self { id, args: args.into_iter().map(|a| a.to_string()).collect() }
+        Self { id, args: args.into_iter().map(|a| Arg::Text(a.to_string())).collect(), context: None }
+    }
+
+    /// Adds an argument that is itself a key of the table (translated too).
+    pub fn with_key(mut self, key: &'static str) -> Self {
+        self.args.push(Arg::Key(key));
+        self
+    }
+
+    /// Puts what the message is about in front of it: `orders.csv: …`.
+    pub fn about(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
     }
 
     /// The message in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         let mut out = t(lang, self.id).to_owned();
         for (i, arg) in self.args.iter().enumerate() {
-            out = out.replace(&format!("{{{i}}}"), arg);
+            let value = match arg {
+                Arg::Text(text) => text.as_str(),
+                Arg::Key(key) => t(lang, key),
+            };
+            out = out.replace(&format!("{{{i}}}"), value);
         }
-        out
+        match &self.context {
+            Some(context) => format!("{context}: {out}"),
+            None => out,
+        }
     }
 }
 

@@ -125,6 +125,30 @@ pub enum WorkspaceError {
     Data(#[from] ImportError),
 }
 
+impl WorkspaceError {
+    /// The error in the user's language.
+    pub fn text(&self, lang: crate::format::Lang) -> String {
+        use crate::engine::message::Message;
+        match self {
+            WorkspaceError::Read { path, message } => {
+                Message::new("msg.err_ws_read", [path.display().to_string(), message.clone()]).text(lang)
+            }
+            WorkspaceError::Broken { path, message } => {
+                Message::new("msg.err_ws_broken", [path.display().to_string(), message.clone()]).text(lang)
+            }
+            WorkspaceError::TooNew { path, found } => Message::new(
+                "msg.err_ws_too_new",
+                [path.display().to_string(), found.to_string(), FORMAT_VERSION.to_string()],
+            )
+            .text(lang),
+            WorkspaceError::Save { path, message } => {
+                Message::new("msg.err_ws_save", [path.display().to_string(), message.clone()]).text(lang)
+            }
+            WorkspaceError::Data(e) => e.text(lang),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct VersionProbe {
     format_version: u32,
@@ -187,14 +211,10 @@ impl Workspace {
         for source in &self.sources {
             let full = resolve_path(&base, &source.path);
             if !full.exists() {
-                return Err(ImportError::Io {
-                    path: source.path.clone(),
-                    message: format!(
-                        "the {} file is missing (looked for {}); put it back beside the workspace or import it again",
-                        source.kind.id(),
-                        full.display()
-                    ),
-                }
+                return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
+                    "msg.err_source_missing",
+                    [source.kind.id().to_owned(), source.path.display().to_string(), full.display().to_string()],
+                ))
                 .into());
             }
         }

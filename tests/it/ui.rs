@@ -448,3 +448,34 @@ fn segments_can_be_duplicated_deleted_and_restored() {
     harness.run_steps(2);
     assert!(names(&harness).contains(&"One-time buyers".to_owned()));
 }
+
+#[test]
+fn import_notes_and_errors_speak_the_users_language() {
+    let mut harness = app_harness(Lang::Tr);
+    harness.run_steps(1);
+    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+        kitle::engine::fields::SourceKind::Customers,
+        fixture("fixtures/turkish/musteriler_1254.csv"),
+    )]));
+    run_until(&mut harness, "the import", |app| app.doc.is_some());
+    harness.get_by_label("• Metin kodlaması: Windows-1254 (Türkçe).");
+    harness.get_by_label_contains("1 satır zaten listelenmiş bir müşteriyi tekrarlıyordu");
+    harness.get_by_label_contains("hücre okunamadı ve boş bırakıldı");
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("bozuk.kitle");
+    std::fs::write(&broken, "(format_version: 1, name: ").unwrap();
+    harness.state_mut().doc.as_mut().unwrap().dirty = false;
+    harness.state_mut().send(Command::Open(broken));
+    run_until(&mut harness, "the error", |app| app.loading.is_none() && app.notice.is_some());
+    harness.get_by_label_contains("bir Kitle çalışma alanı değil veya bozuk");
+
+    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+        kitle::engine::fields::SourceKind::Customers,
+        fixture("malformed/04_png_named_csv.csv"),
+    )]));
+    run_until(&mut harness, "the file error", |app| {
+        app.loading.is_none() && matches!(&app.notice, Some(kitle::app::Notice::Error(e)) if e.contains("PNG"))
+    });
+    harness.get_by_label_contains("bir tablo değil, bir PNG resmi");
+}

@@ -88,7 +88,8 @@ impl CustomersView {
         let (query, sort) = (wanted.1.clone(), wanted.2.clone());
         // Starting a new job drops (and so cancels) a superseded one.
         match Job::spawn("customer-view", ctx, move |progress| {
-            row_order(&data, &query, sort.as_ref(), &|| progress.is_cancelled()).map_err(|e| e.to_string())
+            row_order(&data, &query, sort.as_ref(), &|| progress.is_cancelled())
+                .map_err(|e| crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system()))
         }) {
             Ok(job) => self.job = Some((wanted, job)),
             Err(_) => self.job = None,

@@ -91,7 +91,8 @@ impl DashboardView {
         }
         let data = Arc::clone(&doc.data);
         match Job::spawn("dashboard", ctx, move |_| {
-            dashboard(&data, preset.period(&data), &bands).map_err(|e| e.to_string())
+            dashboard(&data, preset.period(&data), &bands)
+                .map_err(|e| crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system()))
         }) {
             Ok(job) => self.job = Some((wanted, job)),
             Err(e) => self.error = Some(e),

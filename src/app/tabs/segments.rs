@@ -156,8 +156,12 @@ impl SegmentsView {
                 let frame = Arc::clone(&frame);
                 // A newer edit replaces (and so cancels) the running evaluation.
                 editor.job = Job::spawn("segment", ctx, move |_| {
-                    let evaluation = frame.evaluate(&rule).map_err(|e| e.to_string())?;
-                    let members = frame.members(&frame.compile(&rule)).map_err(|e| e.to_string())?;
+                    let evaluation = frame.evaluate(&rule).map_err(|e| {
+                        crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system())
+                    })?;
+                    let members = frame.members(&frame.compile(&rule)).map_err(|e| {
+                        crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system())
+                    })?;
                     Ok(EvalResult { evaluation, members })
                 })
                 .ok()

@@ -20,7 +20,7 @@ impl TableReader for CsvReader {
     fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
         let (text, encoding_note) = decode(bytes, options.encoding.as_deref())?;
         if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
-            return Err(ImportError::NotATable("the file is empty.".to_owned()));
+            return Err(ImportError::NotATable(Message::new("msg.err_file_empty", Vec::<String>::new())));
         }
         let delimiter = match options.delimiter {
             Some(c) if c.is_ascii() => c as u8,
@@ -39,7 +39,7 @@ impl TableReader for CsvReader {
 fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<(Cow<'a, str>, Option<Message>), ImportError> {
     if let Some(label) = label {
         let encoding = Encoding::for_label(label.as_bytes())
-            .ok_or_else(|| ImportError::NotATable(format!("Unknown text encoding \"{label}\".")))?;
+            .ok_or_else(|| ImportError::NotATable(Message::new("msg.err_encoding", [label])))?;
         let (text, _, had_errors) = encoding.decode(bytes);
         let note = had_errors.then(|| Message::new("msg.bad_characters", [encoding.name()]));
         return Ok((text, note));
@@ -190,9 +190,7 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
 }
 
 fn read_record(reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord) -> Result<bool, ImportError> {
-    reader
-        .read_byte_record(record)
-        .map_err(|e| ImportError::NotATable(format!("The file could not be read as a table: {e}")))
+    reader.read_byte_record(record).map_err(|e| ImportError::NotATable(Message::new("msg.err_not_table", [e])))
 }
 
 #[cfg(test)]

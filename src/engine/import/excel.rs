@@ -16,27 +16,24 @@ pub struct ExcelReader;
 
 impl TableReader for ExcelReader {
     fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
-        let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-            ImportError::NotATable(format!(
-                "The workbook could not be opened ({e}); it may be damaged or not a workbook."
-            ))
-        })?;
+        let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
+            .map_err(|e| ImportError::NotATable(Message::new("msg.err_workbook", [e])))?;
         let names = workbook.sheet_names();
         if names.is_empty() {
-            return Err(ImportError::NotATable("The workbook has no sheets.".to_owned()));
+            return Err(ImportError::NotATable(Message::new("msg.err_no_sheets", Vec::<String>::new())));
         }
         let chosen = match &options.sheet {
             Some(wanted) => {
                 let found = names.iter().find(|n| n.eq_ignore_ascii_case(wanted) || *n == wanted).cloned();
                 let Some(found) = found else {
-                    return Err(ImportError::NotATable(format!(
-                        "The workbook has no sheet named \"{wanted}\"; its sheets are: {}.",
-                        names.join(", ")
+                    return Err(ImportError::NotATable(Message::new(
+                        "msg.err_no_such_sheet",
+                        [wanted.clone(), names.join(", ")],
                     )));
                 };
-                let range = workbook
-                    .worksheet_range(&found)
-                    .map_err(|e| ImportError::NotATable(format!("Sheet \"{found}\" could not be read ({e}).")))?;
+                let range = workbook.worksheet_range(&found).map_err(|e| {
+                    ImportError::NotATable(Message::new("msg.err_sheet_read", [found.clone(), e.to_string()]))
+                })?;
                 (found, range)
             }
             None => {
@@ -52,7 +49,10 @@ impl TableReader for ExcelReader {
                     }
                 }
                 let Some((name, range, _)) = best else {
-                    return Err(ImportError::NotATable("No sheet of the workbook could be read.".to_owned()));
+                    return Err(ImportError::NotATable(Message::new(
+                        "msg.err_no_sheet_readable",
+                        Vec::<String>::new(),
+                    )));
                 };
                 (name, range)
             }
@@ -85,7 +85,7 @@ fn range_to_table(range: &calamine::Range<Data>) -> Result<RawTable, ImportError
     let first_rows: Vec<Vec<String>> =
         range.rows().take(10).map(|row| row.iter().map(|c| cell_text(c).unwrap_or_default()).collect()).collect();
     if first_rows.is_empty() {
-        return Err(ImportError::NotATable("the sheet is empty.".to_owned()));
+        return Err(ImportError::NotATable(Message::new("msg.err_sheet_empty", Vec::<String>::new())));
     }
     let header_index = find_header_row(&first_rows).ok_or_else(no_header_error)?;
     let Some(header_row) = first_rows.get(header_index) else {

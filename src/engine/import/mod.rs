@@ -32,21 +32,34 @@ pub use reader::ReadOptions;
 pub enum ImportError {
     #[error("{path} could not be read: {message}")]
     Io { path: PathBuf, message: String },
-    /// The file is not a table; the text says why in one sentence.
+    /// The file is not a table; the message says why in one sentence.
     #[error("{0}")]
-    NotATable(String),
-    /// A required column is missing; the text names it.
+    NotATable(Message),
+    /// A required column or file is missing; the message names it.
     #[error("{0}")]
-    MissingColumn(String),
+    MissingColumn(Message),
     #[error("The import was cancelled.")]
     Cancelled,
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Message),
+}
+
+impl ImportError {
+    /// The error in the user's language.
+    pub fn text(&self, lang: crate::format::Lang) -> String {
+        match self {
+            ImportError::Io { path, message } => {
+                Message::new("msg.err_io", [path.display().to_string(), message.clone()]).text(lang)
+            }
+            ImportError::NotATable(m) | ImportError::MissingColumn(m) | ImportError::Invalid(m) => m.text(lang),
+            ImportError::Cancelled => crate::i18n::t(lang, "status.cancelled").to_owned(),
+        }
+    }
 }
 
 impl From<PolarsError> for ImportError {
     fn from(e: PolarsError) -> Self {
-        ImportError::Invalid(format!("Internal table error: {e}"))
+        ImportError::Invalid(Message::new("msg.err_internal", [e]))
     }
 }
 

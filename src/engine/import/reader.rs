@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::table::{Cell, RawColumn, RawTable, TextColumnBuilder};
 use super::{ImportError, Progress};
+use crate::engine::message::Message;
 
 /// Options that change how a file is read; `None` means "detect".
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31,10 +32,7 @@ pub fn read_table(path: &Path, options: &ReadOptions, progress: &Progress) -> Re
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::Io { path: path.to_path_buf(), message: e.to_string() })?;
     if bytes.len() > u32::MAX as usize {
-        return Err(ImportError::NotATable(format!(
-            "{} is larger than 4 GiB; split it into smaller files.",
-            path.display()
-        )));
+        return Err(ImportError::NotATable(Message::new("msg.err_too_large", [path.display()])));
     }
     read_table_bytes(&bytes, path, options, progress)
 }
@@ -48,26 +46,24 @@ pub fn read_table_bytes(
 ) -> Result<RawTable, ImportError> {
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ImportError::NotATable(format!("{name} is empty.")));
+        return Err(ImportError::NotATable(Message::new("msg.err_empty", [&name])));
     }
     let named = |e: ImportError| match e {
-        ImportError::NotATable(msg) => ImportError::NotATable(format!("{name}: {msg}")),
+        ImportError::NotATable(msg) => ImportError::NotATable(msg.about(name.clone())),
         other => other,
     };
     let table = match sniff_format(bytes, path) {
         Format::Workbook => super::excel::ExcelReader.read(bytes, options, progress).map_err(named)?,
         Format::Text => super::csv_reader::CsvReader.read(bytes, options, progress).map_err(named)?,
         Format::Unsupported(kind) => {
-            return Err(ImportError::NotATable(format!(
-                "{name} is {kind}, not a spreadsheet. Kitle reads CSV, TSV, TXT, XLSX, XLS and ODS files."
-            )));
+            return Err(ImportError::NotATable(Message::new("msg.err_not_spreadsheet", [&name]).with_key(kind)));
         }
     };
     if table.headers.is_empty() {
-        return Err(ImportError::NotATable(format!("{name} has no header row.")));
+        return Err(ImportError::NotATable(Message::new("msg.err_no_header_row", [&name])));
     }
     if table.height() == 0 {
-        return Err(ImportError::NotATable(format!("{name} has a header row but no data rows.")));
+        return Err(ImportError::NotATable(Message::new("msg.err_no_data_rows", [&name])));
     }
     Ok(table)
 }
@@ -86,19 +82,19 @@ fn sniff_format(bytes: &[u8], path: &Path) -> Format {
         return if matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "ods") || !matches!(ext.as_str(), "docx" | "zip") {
             Format::Workbook
         } else {
-            Format::Unsupported("a zip archive")
+            Format::Unsupported("kind.zip")
         };
     }
     if bytes.starts_with(OLE) {
         return Format::Workbook;
     }
     for (magic, kind) in [
-        (&b"%PDF"[..], "a PDF document"),
-        (&b"\x89PNG"[..], "a PNG image"),
-        (&b"\xFF\xD8\xFF"[..], "a JPEG image"),
-        (&b"GIF8"[..], "a GIF image"),
-        (&b"\x7FELF"[..], "a program"),
-        (&b"PAR1"[..], "a Parquet file"),
+        (&b"%PDF"[..], "kind.pdf"),
+        (&b"\x89PNG"[..], "kind.png"),
+        (&b"\xFF\xD8\xFF"[..], "kind.jpeg"),
+        (&b"GIF8"[..], "kind.gif"),
+        (&b"\x7FELF"[..], "kind.program"),
+        (&b"PAR1"[..], "kind.parquet"),
     ] {
         if bytes.starts_with(magic) {
             return Format::Unsupported(kind);
@@ -110,22 +106,20 @@ fn sniff_format(bytes: &[u8], path: &Path) -> Format {
         // Text has few control characters; a stray NUL is tolerated, noise is not.
         let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')).count();
         if control * 100 > sample.len() {
-            return Format::Unsupported("a binary file");
+            return Format::Unsupported("kind.binary");
         }
         let start = String::from_utf8_lossy(&sample[..sample.len().min(512)])
             .trim_start_matches('\u{feff}')
             .trim_start()
             .to_lowercase();
         if start.starts_with("<!doctype html") || start.starts_with("<html") || start.starts_with("<table") {
-            return Format::Unsupported(
-                "a web page (HTML) saved with a spreadsheet name; open it in Excel and save it as .xlsx,",
-            );
+            return Format::Unsupported("kind.html");
         }
         if start.starts_with("<?xml") {
-            return Format::Unsupported("an XML file");
+            return Format::Unsupported("kind.xml");
         }
         if start.starts_with('[') || start.starts_with('{') {
-            return Format::Unsupported("a JSON file");
+            return Format::Unsupported("kind.json");
         }
     }
     Format::Text
@@ -170,10 +164,7 @@ pub(super) fn find_header_row(first_rows: &[Vec<String>]) -> Option<usize> {
 
 /// The error for a table whose first rows hold no column names.
 pub(super) fn no_header_error() -> ImportError {
-    ImportError::NotATable(
-        "no header row was found: the first rows hold values, not column names. Add a row of column names at the top."
-            .to_owned(),
-    )
+    ImportError::NotATable(Message::new("msg.err_no_header", Vec::<String>::new()))
 }
 
 /// Header names made usable: trimmed, Excel's text marker removed, blanks named

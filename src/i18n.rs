@@ -87,6 +87,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("import.spend", "Spend file", "Harcama dosyası"),
     ("import.path", "File path", "Dosya yolu"),
     ("import.browse", "Browse…", "Gözat…"),
+    ("import.filter", "Spreadsheets", "Tablolar"),
     ("import.remove", "Remove", "Kaldır"),
     ("import.sheet", "Sheet", "Sayfa"),
     ("import.sheet_auto", "Automatic", "Otomatik"),

@@ -252,7 +252,7 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
         }
         if ui.button(t(lang, "import.browse")).clicked()
             && let Some(path) = rfd::FileDialog::new()
-                .add_filter("Spreadsheet", &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"])
+                .add_filter(t(lang, "import.filter"), &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"])
                 .pick_file()
         {
             slot.path_text = path.display().to_string();

@@ -65,6 +65,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Bu sistemde dosya penceresi yok (xdg-desktop-portal veya zenity kurun); dosya yolunu elle yazın.",
     ),
     ("close", "Close", "Kapat"),
+    ("prompt.ok", "OK", "Tamam"),
     // Unsaved changes
     ("confirm.title", "Unsaved changes", "Kaydedilmemiş değişiklikler"),
     (

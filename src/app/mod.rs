@@ -151,6 +151,13 @@ pub struct Loaded {
 
 type LoadResult = Result<Loaded, String>;
 
+/// What a typed path is for, when no native file dialog is available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPurpose {
+    Open,
+    SaveAs,
+}
+
 /// A message for the user at the top of the window.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
@@ -165,6 +172,8 @@ pub struct KitleApp {
     pub import: Option<ImportDialog>,
     /// A command waiting for the answer to "save changes first?".
     pub confirm: Option<Command>,
+    /// Asking for a path by typing (no native file dialog on this system).
+    pub path_prompt: Option<(PathPurpose, String)>,
     pub notice: Option<Notice>,
     pub show_report: bool,
     pub customers: tabs::customers::CustomersView,
@@ -211,6 +220,7 @@ impl KitleApp {
             loading: None,
             import: None,
             confirm: None,
+            path_prompt: None,
             notice: None,
             show_report: false,
             customers: tabs::customers::CustomersView::default(),
@@ -425,6 +435,8 @@ impl KitleApp {
             Command::OpenDialog => {
                 if let Some(path) = self.pick_file(&[("Kitle", &[workspace::EXTENSION])]) {
                     self.send(Command::Open(path));
+                } else if self.dialog_unavailable() {
+                    self.path_prompt = Some((PathPurpose::Open, String::new()));
                 }
             }
             Command::Open(path) => self.start_load(ctx, path),
@@ -438,10 +450,12 @@ impl KitleApp {
                 None => {}
             },
             Command::SaveAsDialog => {
-                if self.doc.is_some()
-                    && let Some(path) = self.save_file_dialog()
-                {
-                    self.send(Command::SaveTo(path));
+                if self.doc.is_some() {
+                    if let Some(path) = self.save_file_dialog() {
+                        self.send(Command::SaveTo(path));
+                    } else if self.dialog_unavailable() {
+                        self.path_prompt = Some((PathPurpose::SaveAs, String::new()));
+                    }
                 }
             }
             Command::SaveTo(path) => self.save_to(&path),
@@ -662,6 +676,12 @@ impl KitleApp {
         picked
     }
 
+    /// The last dialog call returned at once: there is no dialog on this system.
+    fn dialog_unavailable(&self) -> bool {
+        let unavailable = t(self.lang(), "error.dialog_unavailable");
+        matches!(&self.notice, Some(Notice::Error(e)) if e == unavailable)
+    }
+
     fn save_file_dialog(&mut self) -> Option<PathBuf> {
         if !self.native_dialogs {
             return None;
@@ -710,7 +730,36 @@ impl KitleApp {
             self.send(Command::ManualSpendChanged);
         }
         self.report_ui(&ctx, lang);
+        self.path_prompt_ui(&ctx, lang);
         self.confirm_ui(&ctx, lang);
+    }
+
+    /// Asks for a workspace path by typing, when no native dialog is available.
+    fn path_prompt_ui(&mut self, ctx: &egui::Context, lang: Lang) {
+        let Some((purpose, mut text)) = self.path_prompt.take() else { return };
+        let mut open = true;
+        let mut done = false;
+        let title = if purpose == PathPurpose::Open { "menu.open" } else { "menu.save_as" };
+        egui::Window::new(t(lang, title)).id(egui::Id::unique("path-prompt")).open(&mut open).show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                let label = ui.label(t(lang, "import.path"));
+                let edit = ui.add(egui::TextEdit::singleline(&mut text).desired_width(360.0)).labelled_by(label.id);
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui.button(t(lang, "prompt.ok")).clicked() || enter {
+                    done = true;
+                }
+            });
+        });
+        let path = PathBuf::from(text.trim());
+        if done && !text.trim().is_empty() {
+            self.notice = None;
+            self.send(match purpose {
+                PathPurpose::Open => Command::Open(path),
+                PathPurpose::SaveAs => Command::SaveTo(path),
+            });
+        } else if open {
+            self.path_prompt = Some((purpose, text));
+        }
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {

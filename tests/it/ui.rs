@@ -479,3 +479,20 @@ fn import_notes_and_errors_speak_the_users_language() {
     });
     harness.get_by_label_contains("bir tablo değil, bir PNG resmi");
 }
+
+#[test]
+fn without_a_file_dialog_a_path_can_be_typed() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    // What the app shows when the native dialog returned at once.
+    harness.state_mut().path_prompt = Some((kitle::app::PathPurpose::Open, String::new()));
+    harness.run_steps(2);
+    let demo = harness.state().demo_path.clone();
+    harness.get_by_label("File path").focus();
+    harness.run_steps(1);
+    harness.get_by_label("File path").type_text(demo.to_str().unwrap());
+    harness.run_steps(1);
+    harness.get_by_label("OK").click();
+    run_until(&mut harness, "the typed workspace to open", |app| app.doc.is_some());
+    assert!(harness.state().path_prompt.is_none());
+}

@@ -232,7 +232,7 @@ impl DashboardView {
                 if show_revenue {
                     format::money(mark.value, "", lang).trim().to_owned()
                 } else {
-                    format::number(mark.value, 0, lang)
+                    count_label(mark.value, lang)
                 }
             })
             .label_formatter(|_| None)
@@ -303,6 +303,11 @@ impl DashboardView {
         self.spend_editor_open = open;
         changed
     }
+}
+
+/// An axis label for a count: whole numbers only (no "1 1 1" for 0.8, 1.0, 1.2).
+fn count_label(value: f64, lang: Lang) -> String {
+    if (value - value.round()).abs() < 1e-9 { format::number(value, 0, lang) } else { String::new() }
 }
 
 fn preset_label(lang: Lang, preset: RangePreset) -> &'static str {
@@ -626,7 +631,7 @@ fn growth_ui(ui: &mut egui::Ui, d: &Dashboard, lang: Lang) {
                 String::new()
             }
         })
-        .y_axis_formatter(move |mark, _| format::number(mark.value, 0, lang))
+        .y_axis_formatter(move |mark, _| count_label(mark.value, lang))
         .label_formatter(move |hover| {
             let egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } = hover else { return None };
             let i = position.x.round();
@@ -659,4 +664,21 @@ fn channel_table_ui(ui: &mut egui::Ui, channels: &[ChannelStats], currency: &str
             ui.end_row();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_axes_label_whole_numbers_only() {
+        assert_eq!(count_label(2.0, Lang::Tr), "2");
+        assert_eq!(count_label(1200.0, Lang::Tr), "1.200");
+        assert_eq!(count_label(0.8, Lang::En), "");
+        assert_eq!(
+            band_rule(&LtvBand { from: 1000.0, to: Some(5000.0), customers: 0, avg_ltv: None }),
+            "ltv >= 1000 and ltv < 5000"
+        );
+        assert_eq!(channel_rule("Mağaza \"A\""), "channel = \"Mağaza \\\"A\\\"\"");
+    }
 }

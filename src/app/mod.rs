@@ -282,16 +282,16 @@ impl KitleApp {
             dialog.poll(ctx, lang);
         }
         if let Some(doc) = &self.doc {
-            self.customers.update(ctx, doc);
+            self.customers.update(ctx, doc, lang);
             if self.prefs.tab == Tab::Dashboard {
-                self.dashboard.update(ctx, doc);
+                self.dashboard.update(ctx, doc, lang);
             }
             if self.prefs.tab == Tab::Segments {
                 if let Some(rule) = self.segment_draft.take() {
                     let group = crate::engine::segment::parse(&rule).unwrap_or_default();
-                    self.segments.new_segment(self.lang(), group);
+                    self.segments.new_segment(lang, group);
                 }
-                self.segments.update(ctx, doc);
+                self.segments.update(ctx, doc, lang);
             }
         }
         self.poll_export();

@@ -60,7 +60,7 @@ impl CustomersView {
     }
 
     /// Starts or collects the background computation of the row order.
-    pub fn update(&mut self, ctx: &egui::Context, doc: &Document) {
+    pub fn update(&mut self, ctx: &egui::Context, doc: &Document, lang: Lang) {
         let wanted: ViewKey = (doc.version, self.query.trim().to_owned(), self.sort.clone());
         if let Some((key, job)) = &self.job {
             match job.poll() {
@@ -89,7 +89,7 @@ impl CustomersView {
         // Starting a new job drops (and so cancels) a superseded one.
         match Job::spawn("customer-view", ctx, move |progress| {
             row_order(&data, &query, sort.as_ref(), &|| progress.is_cancelled())
-                .map_err(|e| crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system()))
+                .map_err(|e| crate::engine::import::ImportError::from(e).text(lang))
         }) {
             Ok(job) => self.job = Some((wanted, job)),
             Err(_) => self.job = None,

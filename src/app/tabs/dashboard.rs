@@ -64,7 +64,7 @@ impl DashboardView {
         self.preset.unwrap_or(if data.spend.is_empty() { RangePreset::AllTime } else { RangePreset::SpendPeriod })
     }
 
-    pub fn update(&mut self, ctx: &egui::Context, doc: &Document) {
+    pub fn update(&mut self, ctx: &egui::Context, doc: &Document, lang: Lang) {
         let bands = doc.workspace.settings.ltv_bands.clone();
         let preset = self.effective_preset(&doc.data);
         let wanted: DashKey = (doc.version, preset, bands.iter().map(|b| b.to_bits()).collect());
@@ -92,7 +92,7 @@ impl DashboardView {
         let data = Arc::clone(&doc.data);
         match Job::spawn("dashboard", ctx, move |_| {
             dashboard(&data, preset.period(&data), &bands)
-                .map_err(|e| crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system()))
+                .map_err(|e| crate::engine::import::ImportError::from(e).text(lang))
         }) {
             Ok(job) => self.job = Some((wanted, job)),
             Err(e) => self.error = Some(e),

@@ -129,7 +129,7 @@ impl SegmentsView {
     }
 
     /// Starts or collects background evaluations.
-    pub fn update(&mut self, ctx: &egui::Context, doc: &Document) {
+    pub fn update(&mut self, ctx: &egui::Context, doc: &Document, lang: Lang) {
         let frame = self.frame(doc);
         if let Some(editor) = &mut self.editor {
             if let Some((key, job)) = &editor.job {
@@ -156,12 +156,11 @@ impl SegmentsView {
                 let frame = Arc::clone(&frame);
                 // A newer edit replaces (and so cancels) the running evaluation.
                 editor.job = Job::spawn("segment", ctx, move |_| {
-                    let evaluation = frame.evaluate(&rule).map_err(|e| {
-                        crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system())
-                    })?;
-                    let members = frame.members(&frame.compile(&rule)).map_err(|e| {
-                        crate::engine::import::ImportError::from(e).text(crate::format::Lang::from_system())
-                    })?;
+                    let evaluation =
+                        frame.evaluate(&rule).map_err(|e| crate::engine::import::ImportError::from(e).text(lang))?;
+                    let members = frame
+                        .members(&frame.compile(&rule))
+                        .map_err(|e| crate::engine::import::ImportError::from(e).text(lang))?;
                     Ok(EvalResult { evaluation, members })
                 })
                 .ok()

@@ -10,7 +10,7 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1254};
 use super::reader::{
     ReadOptions, TableReader, clean_headers, find_header_row, looks_like_bomless_utf16, no_header_error, text_columns,
 };
-use super::table::{RawColumn, RawTable, TextColumnBuilder};
+use super::table::{RawColumn, RawTable};
 use super::{ImportError, Progress};
 use crate::engine::message::Message;
 
@@ -114,57 +114,10 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
     count
 }
 
-/// Files larger than this are tokenised in two halves on two cores.
-const SPLIT_AT_BYTES: usize = 4 << 20;
-
 fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, ImportError> {
-    parse_with(text, delimiter, progress, SPLIT_AT_BYTES)
-}
-
-/// The rows of part of a file, and what was odd about them.
-#[derive(Default)]
-struct Body {
-    columns: Vec<TextColumnBuilder>,
-    blank_rows: usize,
-    short_rows: usize,
-    long_rows: usize,
-}
-
-impl Body {
-    fn new(width: usize, rows_hint: usize) -> Self {
-        Self { columns: text_columns(width, rows_hint), ..Self::default() }
-    }
-
-    fn push<'a>(&mut self, fields: impl Iterator<Item = &'a [u8]>, len: usize) {
-        let width = self.columns.len();
-        if len < width {
-            self.short_rows += 1;
-        } else if len > width {
-            self.long_rows += 1;
-        }
-        let mut fields = fields;
-        for col in &mut self.columns {
-            col.push(fields.next().unwrap_or_default());
-        }
-    }
-
-    fn append(&mut self, other: Body) {
-        for (a, b) in self.columns.iter_mut().zip(other.columns) {
-            a.append(b);
-        }
-        self.blank_rows += other.blank_rows;
-        self.short_rows += other.short_rows;
-        self.long_rows += other.long_rows;
-    }
-}
-
-fn parse_with(text: &str, delimiter: u8, progress: &Progress, split_at: usize) -> Result<RawTable, ImportError> {
-    let builder = || {
-        let mut b = csv::ReaderBuilder::new();
-        b.delimiter(delimiter).has_headers(false).flexible(true);
-        b
-    };
-    let mut reader = builder().from_reader(text.as_bytes());
+    let total_bytes = text.len() as u64;
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
 
     // The header may sit below a title: look at the first rows before choosing it.
     let mut record = csv::ByteRecord::new();
@@ -172,7 +125,6 @@ fn parse_with(text: &str, delimiter: u8, progress: &Progress, split_at: usize) -
     while first_rows.len() < 10 && read_record(&mut reader, &mut record)? {
         first_rows.push(record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
     }
-    let body_start = usize::try_from(reader.position().byte()).unwrap_or(text.len()).min(text.len());
     let header_index = find_header_row(&first_rows).ok_or_else(no_header_error)?;
     let Some(header_row) = first_rows.get(header_index) else {
         return Err(no_header_error());
@@ -184,81 +136,57 @@ fn parse_with(text: &str, delimiter: u8, progress: &Progress, split_at: usize) -
         table.notes.push(Message::new("msg.starts_at_line", [header_index + 1]));
     }
 
-    let rows_hint = (text.len() / (width * 8 + 1)).min(50_000_000);
-    let mut body = Body::new(width, rows_hint / 2);
+    let rows_hint = usize::try_from(total_bytes / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000);
+    let mut columns = text_columns(width, rows_hint);
+    let (mut blank_rows, mut short_rows, mut long_rows) = (0usize, 0usize, 0usize);
+    let mut push =
+        |fields: &mut dyn Iterator<Item = &[u8]>, len: usize, columns: &mut Vec<super::table::TextColumnBuilder>| {
+            if len < width {
+                short_rows += 1;
+            } else if len > width {
+                long_rows += 1;
+            }
+            for col in columns.iter_mut() {
+                let field = fields.next().unwrap_or_default();
+                col.push(field);
+            }
+        };
     for row in first_rows.iter().skip(header_index + 1) {
         if row.iter().all(|f| f.trim().is_empty()) {
-            body.blank_rows += 1;
+            blank_rows += 1;
             continue;
         }
-        body.push(row.iter().map(String::as_bytes), row.len());
+        push(&mut row.iter().map(String::as_bytes), row.len(), &mut columns);
     }
-    let unmatched_quote = text.bytes().filter(|&b| b == b'"').count() % 2 == 1;
-    let rest = text.get(body_start..).unwrap_or("");
-    // Two halves on two cores, cut at a line break outside quotes; a file with an
-    // unmatched quote is read in one piece, since no cut can be trusted there.
-    let cut = if rest.len() >= split_at && !unmatched_quote { split_point(rest) } else { None };
-    let read_part = |part: &str, share: (f64, f64)| -> Result<Body, ImportError> {
-        let mut out = Body::new(width, rows_hint / 2);
-        let mut reader = builder().from_reader(part.as_bytes());
-        let mut record = csv::ByteRecord::new();
-        let mut rows_read = 0u64;
-        while read_record(&mut reader, &mut record)? {
-            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                out.blank_rows += 1;
-                continue;
-            }
-            out.push(record.iter(), record.len());
-            rows_read += 1;
-            if rows_read.is_multiple_of(65_536) {
-                let done = record.position().map_or(0, csv::Position::byte) as f64 / part.len().max(1) as f64;
-                progress.set_fraction(share.0 + share.1 * done);
-                if progress.is_cancelled() {
-                    return Err(ImportError::Cancelled);
-                }
+    let mut rows_read = 0u64;
+    while read_record(&mut reader, &mut record)? {
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            blank_rows += 1;
+            continue;
+        }
+        push(&mut record.iter(), record.len(), &mut columns);
+        rows_read += 1;
+        if rows_read.is_multiple_of(65_536) {
+            progress.set_fraction(record.position().map_or(0, csv::Position::byte) as f64 / total_bytes.max(1) as f64);
+            if progress.is_cancelled() {
+                return Err(ImportError::Cancelled);
             }
         }
-        Ok(out)
-    };
-    match cut {
-        Some(cut) => {
-            let (first, second) = rest.split_at(cut);
-            let (a, b) = rayon::join(|| read_part(first, (0.0, 0.5)), || read_part(second, (0.5, 0.5)));
-            body.append(a?);
-            body.append(b?);
-        }
-        None => body.append(read_part(rest, (0.0, 1.0))?),
     }
-    if body.blank_rows > 0 {
-        table.notes.push(Message::new("msg.blank_rows", [body.blank_rows]));
+    if blank_rows > 0 {
+        table.notes.push(Message::new("msg.blank_rows", [blank_rows]));
     }
-    if body.short_rows > 0 {
-        table.notes.push(Message::new("msg.short_rows", [body.short_rows]));
+    if short_rows > 0 {
+        table.notes.push(Message::new("msg.short_rows", [short_rows]));
     }
-    if body.long_rows > 0 {
-        table.notes.push(Message::new("msg.long_rows", [body.long_rows]));
+    if long_rows > 0 {
+        table.notes.push(Message::new("msg.long_rows", [long_rows]));
     }
-    if unmatched_quote {
+    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
         table.notes.push(Message::new("msg.unmatched_quote", Vec::<String>::new()));
     }
-    table.columns = body.columns.into_iter().map(|c| RawColumn::Text(c.finish())).collect();
+    table.columns = columns.into_iter().map(|c| RawColumn::Text(c.finish())).collect();
     Ok(table)
-}
-
-/// Where to cut `text` in two: the first line break after the middle that is not
-/// inside a quoted field (quotes counted from the start).
-fn split_point(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mid = bytes.len() / 2;
-    let mut in_quotes = bytes[..mid].iter().filter(|&&b| b == b'"').count() % 2 == 1;
-    for (i, &b) in bytes[mid..].iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => return Some(mid + i + 1).filter(|&c| c < bytes.len()),
-            _ => {}
-        }
-    }
-    None
 }
 
 fn read_record(reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord) -> Result<bool, ImportError> {
@@ -276,31 +204,6 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2,5\t3\n"), b'\t');
         assert_eq!(sniff_delimiter("a|b\n\"x|y\"|2\n"), b'|');
         assert_eq!(sniff_delimiter("name,note\n\"Ayşe\",\"a; b; c; d\"\n"), b',');
-    }
-
-    #[test]
-    fn reading_in_two_halves_gives_the_same_table() {
-        let mut text = String::from("Müşteri No,Ad Soyad,Not,Tutar\n");
-        for i in 0..3000 {
-            match i % 7 {
-                0 => text.push_str(&format!("{i},\"Ayşe, Yılmaz\",\"two\nlines \"\"quoted\"\"\",1.5\n")),
-                1 => text.push('\n'),
-                2 => text.push_str(&format!("{i},Ali\n")),
-                3 => text.push_str(&format!("{i},Can,x,2,extra\r\n")),
-                _ => text.push_str(&format!("{i},Şule Işık,\"a,b\",{i}.25\n")),
-            }
-        }
-        let one = parse_with(&text, b',', &Progress::default(), usize::MAX).unwrap();
-        let two = parse_with(&text, b',', &Progress::default(), 0).unwrap();
-        assert!(split_point(&text).is_some());
-        assert_eq!(one.headers, two.headers);
-        assert_eq!(one.notes, two.notes);
-        assert_eq!(one.height(), two.height());
-        for (a, b) in one.columns.iter().zip(&two.columns) {
-            for row in 0..one.height() {
-                assert_eq!(a.get(row), b.get(row), "row {row}");
-            }
-        }
     }
 
     #[test]

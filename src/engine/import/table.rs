@@ -79,13 +79,6 @@ impl TextColumnBuilder {
         self.ends.push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
     }
 
-    /// Adds another builder's cells after this one's.
-    pub fn append(&mut self, other: TextColumnBuilder) {
-        let offset = u32::try_from(self.bytes.len()).unwrap_or(u32::MAX);
-        self.bytes.extend_from_slice(&other.bytes);
-        self.ends.extend(other.ends.into_iter().map(|e| e.saturating_add(offset)));
-    }
-
     pub fn finish(self) -> TextColumn {
         let bytes = match String::from_utf8(self.bytes) {
             Ok(s) => s,

@@ -158,6 +158,13 @@ pub enum PathPurpose {
     SaveAs,
 }
 
+/// What a native file dialog gave.
+enum DialogOutcome {
+    Picked(PathBuf),
+    Cancelled,
+    Unavailable,
+}
+
 /// A message for the user at the top of the window.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
@@ -433,10 +440,11 @@ impl KitleApp {
                 self.import = None;
             }
             Command::OpenDialog => {
-                if let Some(path) = self.pick_file(&[("Kitle", &[workspace::EXTENSION])]) {
-                    self.send(Command::Open(path));
-                } else if self.dialog_unavailable() {
-                    self.path_prompt = Some((PathPurpose::Open, String::new()));
+                let dialog = || rfd::FileDialog::new().add_filter("Kitle", &[workspace::EXTENSION]).pick_file();
+                match self.file_dialog(dialog) {
+                    DialogOutcome::Picked(path) => self.send(Command::Open(path)),
+                    DialogOutcome::Unavailable => self.path_prompt = Some((PathPurpose::Open, String::new())),
+                    DialogOutcome::Cancelled => {}
                 }
             }
             Command::Open(path) => self.start_load(ctx, path),
@@ -450,11 +458,18 @@ impl KitleApp {
                 None => {}
             },
             Command::SaveAsDialog => {
-                if self.doc.is_some() {
-                    if let Some(path) = self.save_file_dialog() {
-                        self.send(Command::SaveTo(path));
-                    } else if self.dialog_unavailable() {
-                        self.path_prompt = Some((PathPurpose::SaveAs, String::new()));
+                if let Some(doc) = &self.doc {
+                    let name = format!("{}.{}", doc.workspace.name, workspace::EXTENSION);
+                    let dialog = || {
+                        rfd::FileDialog::new()
+                            .add_filter("Kitle", &[workspace::EXTENSION])
+                            .set_file_name(name)
+                            .save_file()
+                    };
+                    match self.file_dialog(dialog) {
+                        DialogOutcome::Picked(path) => self.send(Command::SaveTo(path)),
+                        DialogOutcome::Unavailable => self.path_prompt = Some((PathPurpose::SaveAs, String::new())),
+                        DialogOutcome::Cancelled => {}
                     }
                 }
             }
@@ -527,19 +542,14 @@ impl KitleApp {
                 }
             }
             Command::ExportMembers { rows, extension, name } => {
-                if self.native_dialogs {
-                    let started = std::time::Instant::now();
-                    let picked = rfd::FileDialog::new()
+                let dialog = || {
+                    rfd::FileDialog::new()
                         .add_filter(extension.to_uppercase(), &[extension])
                         .set_file_name(format!("{name}.{extension}"))
-                        .save_file();
-                    match picked {
-                        Some(path) => self.send(Command::ExportMembersTo { rows, path }),
-                        None if started.elapsed() < std::time::Duration::from_millis(30) => {
-                            self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
-                        }
-                        None => {}
-                    }
+                        .save_file()
+                };
+                if let DialogOutcome::Picked(path) = self.file_dialog(dialog) {
+                    self.send(Command::ExportMembersTo { rows, path });
                 }
             }
             Command::ExportMembersTo { rows, path } => {
@@ -658,44 +668,22 @@ impl KitleApp {
         }
     }
 
-    /// A native open dialog; `None` when cancelled or when no dialog is available
-    /// (then the user is told to type the path).
-    pub fn pick_file(&mut self, filters: &[(&str, &[&str])]) -> Option<PathBuf> {
+    /// Runs a native file dialog. One that returns at once without a file means
+    /// there is no dialog on this system (no portal, no zenity): the user is told
+    /// so, and callers offer a typed path instead.
+    fn file_dialog(&mut self, dialog: impl FnOnce() -> Option<PathBuf>) -> DialogOutcome {
         if !self.native_dialogs {
-            return None;
-        }
-        let mut dialog = rfd::FileDialog::new();
-        for (name, extensions) in filters {
-            dialog = dialog.add_filter(*name, extensions);
+            return DialogOutcome::Cancelled;
         }
         let started = std::time::Instant::now();
-        let picked = dialog.pick_file();
-        if picked.is_none() && started.elapsed() < std::time::Duration::from_millis(30) {
-            self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
+        match dialog() {
+            Some(path) => DialogOutcome::Picked(path),
+            None if started.elapsed() < std::time::Duration::from_millis(30) => {
+                self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
+                DialogOutcome::Unavailable
+            }
+            None => DialogOutcome::Cancelled,
         }
-        picked
-    }
-
-    /// The last dialog call returned at once: there is no dialog on this system.
-    fn dialog_unavailable(&self) -> bool {
-        let unavailable = t(self.lang(), "error.dialog_unavailable");
-        matches!(&self.notice, Some(Notice::Error(e)) if e == unavailable)
-    }
-
-    fn save_file_dialog(&mut self) -> Option<PathBuf> {
-        if !self.native_dialogs {
-            return None;
-        }
-        let name = self.doc.as_ref().map_or_else(String::new, |d| d.workspace.name.clone());
-        let started = std::time::Instant::now();
-        let picked = rfd::FileDialog::new()
-            .add_filter("Kitle", &[workspace::EXTENSION])
-            .set_file_name(format!("{name}.{}", workspace::EXTENSION))
-            .save_file();
-        if picked.is_none() && started.elapsed() < std::time::Duration::from_millis(30) {
-            self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
-        }
-        picked
     }
 
     /// Draws the whole window.

@@ -243,12 +243,10 @@ pub fn build(
             let derived = derived_series(id, &per_customer);
             match from_customers {
                 Some(file) => {
-                    kept_file_values += usize::from(id == "ltv")
-                        * per_customer
-                            .iter()
-                            .zip(first_base.iter())
-                            .filter(|(p, b)| p.orders == 0 && b.is_some())
-                            .count();
+                    if id == "ltv" {
+                        kept_file_values =
+                            per_customer.iter().zip(&first_base).filter(|(p, b)| p.orders == 0 && b.is_some()).count();
+                    }
                     let has_orders: Vec<bool> = per_customer.iter().map(|p| p.orders > 0 || p.revenue != 0.0).collect();
                     Some(prefer_where(&has_orders, &derived, &file)?)
                 }

@@ -82,15 +82,7 @@ fn vote_decimal(raw: &str) -> Option<DecimalSeparator> {
 /// Removes currency marks, spaces and signs' decorations; returns the digits with
 /// their separators, or `None` if anything else is left.
 fn strip_number_decorations(raw: &str) -> Option<&str> {
-    let mut s = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
-    for mark in ["₺", "TL", "TRY", "$", "USD", "€", "EUR", "£", "GBP"] {
-        if let Some(rest) = s.strip_prefix(mark) {
-            s = rest.trim_start();
-        }
-        if let Some(rest) = s.strip_suffix(mark) {
-            s = rest.trim_end();
-        }
-    }
+    let s = strip_currency(raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}'));
     let s = s.trim_start_matches(['-', '+', '(']).trim_end_matches([')', '-']);
     let s = s.trim();
     if s.is_empty() || !s.bytes().any(|b| b.is_ascii_digit()) {

@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Months, NaiveDate};
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::build::CustomerData;
@@ -118,45 +120,52 @@ impl SegmentFrame {
     }
 
     /// Count, share, LTV and order numbers of the compiled rule.
+    ///
+    /// The rule's mask comes from polars; the sums are taken straight off the mask
+    /// bits (no filtered copies of the columns), and big tables are cut into one
+    /// slice of rows per core.
     pub fn stats(&self, compiled: &Compiled) -> PolarsResult<SegmentStats> {
         let total = self.data.customers.height();
         let df = self.frame(&compiled.lowered)?;
-        let mut lf = df.lazy();
-        if let Some(expr) = &compiled.expr {
-            lf = lf.filter(expr.clone());
-        }
-        let mut aggs = vec![len().alias("count")];
         let has_ltv = self.data.field("ltv").is_some();
         let has_orders = self.data.field("orders").is_some();
-        if has_ltv {
-            aggs.push(col("ltv").mean().alias("avg_ltv"));
-            aggs.push(col("ltv").sum().alias("total_revenue"));
-        }
-        if has_orders {
-            aggs.push(col("orders").cast(DataType::Float64).mean().alias("avg_orders"));
-        }
-        let out = lf.select(aggs).collect()?;
-        let count =
-            usize::try_from(out.column("count")?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0)).unwrap_or(0);
-        let get = |name: &str| -> Option<f64> { out.column(name).ok()?.f64().ok()?.get(0) };
+        let tally = |slice: &DataFrame| -> PolarsResult<Tally> {
+            let keep = keep_bits(slice, compiled.expr.as_ref())?;
+            let mut t = Tally { count: keep.set_bits(), ..Tally::default() };
+            if has_ltv {
+                (t.ltv_sum, t.ltv_n) = masked_sum(slice.column("ltv")?, &keep)?;
+            }
+            if has_orders {
+                (t.orders_sum, t.orders_n) = masked_sum(slice.column("orders")?, &keep)?;
+            }
+            Ok(t)
+        };
+        let t = row_slices(total)
+            .into_par_iter()
+            .map(|(offset, len)| tally(&df.slice(offset, len)))
+            .try_reduce(Tally::default, |a, b| Ok(a.merge(b)))?;
+        let mean = |sum: f64, n: usize| (n > 0).then(|| sum / n as f64);
         Ok(SegmentStats {
-            count,
-            share: if total > 0 { count as f64 / total as f64 } else { 0.0 },
-            avg_ltv: if has_ltv && count > 0 { get("avg_ltv") } else { None },
-            total_revenue: if has_ltv { Some(get("total_revenue").unwrap_or(0.0)) } else { None },
-            avg_orders: if has_orders && count > 0 { get("avg_orders") } else { None },
+            count: t.count,
+            share: if total > 0 { t.count as f64 / total as f64 } else { 0.0 },
+            avg_ltv: if has_ltv { mean(t.ltv_sum, t.ltv_n) } else { None },
+            total_revenue: has_ltv.then_some(t.ltv_sum),
+            avg_orders: if has_orders { mean(t.orders_sum, t.orders_n) } else { None },
         })
     }
 
     /// Which customers (rows of the customer table) the rule keeps.
     pub fn members(&self, compiled: &Compiled) -> PolarsResult<Vec<IdxSize>> {
-        let Some(expr) = &compiled.expr else {
-            return Ok((0..IdxSize::try_from(self.data.customers.height()).unwrap_or(IdxSize::MAX)).collect());
-        };
         let df = self.frame(&compiled.lowered)?;
-        let mask = df.lazy().select([expr.clone().fill_null(lit(false)).alias("keep")]).collect()?;
-        let keep = mask.column("keep")?.bool()?.clone();
-        Ok(keep.iter().enumerate().filter(|(_, k)| *k == Some(true)).map(|(i, _)| i as IdxSize).collect())
+        let parts: Vec<Vec<IdxSize>> = row_slices(df.height())
+            .into_par_iter()
+            .map(|(offset, len)| -> PolarsResult<Vec<IdxSize>> {
+                let keep = keep_bits(&df.slice(offset, len), compiled.expr.as_ref())?;
+                let first = IdxSize::try_from(offset).unwrap_or(IdxSize::MAX);
+                Ok(keep.true_idx_iter().map(|i| first + i as IdxSize).collect())
+            })
+            .collect::<PolarsResult<_>>()?;
+        Ok(parts.concat())
     }
 
     /// Stats, the per-row funnel and invalid rows for a rule.
@@ -172,6 +181,114 @@ impl SegmentFrame {
         }
         Ok(Evaluation { stats, funnel, invalid: compiled.invalid })
     }
+}
+
+/// Row ranges `(offset, len)` to evaluate side by side: one per core for big
+/// tables, one for small ones (where a thread costs more than it saves).
+fn row_slices(height: usize) -> Vec<(i64, usize)> {
+    const MIN_ROWS_PER_SLICE: usize = 250_000;
+    let parts = (height / MIN_ROWS_PER_SLICE).clamp(1, rayon::current_num_threads().max(1));
+    if height == 0 {
+        return vec![(0, 0)];
+    }
+    let step = height.div_ceil(parts);
+    (0..height)
+        .step_by(step)
+        .map(|start| (i64::try_from(start).unwrap_or(i64::MAX), step.min(height - start)))
+        .collect()
+}
+
+/// The rows a rule keeps, as bits; an empty value (null) counts as "not kept".
+fn keep_bits(df: &DataFrame, expr: Option<&Expr>) -> PolarsResult<Bitmap> {
+    let Some(expr) = expr else {
+        return Ok(Bitmap::new_with_value(true, df.height()));
+    };
+    let out = df.clone().lazy().select([expr.clone().alias("keep")]).collect()?;
+    let mask = out.column("keep")?.as_materialized_series().bool()?.rechunk();
+    let Some(arr) = mask.downcast_iter().next() else {
+        return Ok(Bitmap::new_zeroed(df.height()));
+    };
+    // A literal rule (e.g. every condition dropped inside a NOT) gives one value.
+    if arr.len() != df.height() {
+        let value = mask.get(0).unwrap_or(false);
+        return Ok(Bitmap::new_with_value(value, df.height()));
+    }
+    Ok(match arr.validity() {
+        Some(valid) => arr.values() & valid,
+        None => arr.values().clone(),
+    })
+}
+
+/// Counts and sums of the kept customers within one slice of rows.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    count: usize,
+    ltv_sum: f64,
+    ltv_n: usize,
+    orders_sum: f64,
+    orders_n: usize,
+}
+
+impl Tally {
+    fn merge(self, other: Self) -> Self {
+        Self {
+            count: self.count + other.count,
+            ltv_sum: self.ltv_sum + other.ltv_sum,
+            ltv_n: self.ltv_n + other.ltv_n,
+            orders_sum: self.orders_sum + other.orders_sum,
+            orders_n: self.orders_n + other.orders_n,
+        }
+    }
+}
+
+/// Sum and number of the non-empty values of a numeric column on the kept rows.
+fn masked_sum(column: &Column, keep: &Bitmap) -> PolarsResult<(f64, usize)> {
+    let series = column.as_materialized_series();
+    match series.dtype() {
+        DataType::Float64 => Ok(masked_sum_of(&series.f64()?.rechunk(), keep, |v| v)),
+        #[allow(clippy::cast_precision_loss)]
+        DataType::Int64 => Ok(masked_sum_of(&series.i64()?.rechunk(), keep, |v| v as f64)),
+        _ => {
+            let floats = series.cast(&DataType::Float64)?;
+            Ok(masked_sum_of(&floats.f64()?.rechunk(), keep, |v| v))
+        }
+    }
+}
+
+fn masked_sum_of<T>(ca: &ChunkedArray<T>, keep: &Bitmap, to_f64: impl Fn(T::Native) -> f64) -> (f64, usize)
+where
+    T: PolarsNumericType,
+{
+    let Some(arr) = ca.downcast_iter().next() else { return (0.0, 0) };
+    let keep = match arr.validity() {
+        Some(valid) => keep & valid,
+        None => keep.clone(),
+    };
+    let values = arr.values().as_slice();
+    let mut sum = 0.0;
+    let mut words = keep.chunks::<u64>();
+    let mut base = 0;
+    for word in words.by_ref() {
+        sum += sum_bits(&values[base..base + 64], word, &to_f64);
+        base += 64;
+    }
+    let rest = words.remainder();
+    if base < values.len() {
+        sum += sum_bits(&values[base..], rest, &to_f64);
+    }
+    (sum, keep.set_bits())
+}
+
+/// Sum of `values[i]` for every set bit `i` of `word`.
+#[inline]
+fn sum_bits<V: Copy>(values: &[V], word: u64, to_f64: &impl Fn(V) -> f64) -> f64 {
+    if word == 0 {
+        return 0.0;
+    }
+    if word == u64::MAX && values.len() == 64 {
+        return values.iter().map(|v| to_f64(*v)).sum();
+    }
+    values.iter().enumerate().map(|(i, v)| if word >> i & 1 == 1 { to_f64(*v) } else { 0.0 }).sum()
 }
 
 /// Turkish-lowercased copy of a text or list column.

@@ -311,9 +311,57 @@ proptest! {
         prop_assert_eq!(&got, &want, "rule: {}", to_text(&rule));
         let stats = frame.stats(&compiled).unwrap();
         prop_assert_eq!(stats.count, want.len());
+        // LTV and order numbers over the kept rows, empty values left out.
+        let kept = || want.iter().map(|&i| &rows[i]);
+        let ltvs: Vec<f64> = kept().filter_map(|r| r.ltv).collect();
+        let orders: Vec<f64> = kept().filter_map(|r| r.orders).map(|o| o as f64).collect();
+        let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+        let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-6 * b.abs().max(1.0),
+            (a, b) => a == b,
+        };
+        prop_assert!(close(stats.total_revenue, Some(ltvs.iter().sum())), "{:?} vs {:?}", stats, ltvs);
+        prop_assert!(close(stats.avg_ltv, mean(&ltvs)), "{:?} vs {:?}", stats, ltvs);
+        prop_assert!(close(stats.avg_orders, mean(&orders)), "{:?} vs {:?}", stats, orders);
         // The text form reads back to the same rule.
         prop_assert_eq!(parse(&to_text(&rule)).unwrap(), rule);
     }
+}
+
+/// Big tables are evaluated in slices of rows side by side; the sums and members
+/// must not depend on where the cuts fall (odd sizes, cuts inside 64-bit words).
+#[test]
+fn big_tables_give_the_same_answer_as_a_row_by_row_count() {
+    let n = 600_001;
+    let rows: Vec<Row> = (0..n)
+        .map(|i| Row {
+            ltv: (i % 7 != 0).then_some((i % 10_000) as f64 + 0.25),
+            orders: (i % 5 != 0).then_some((i % 13) as i64),
+            city: Some(CITIES[i % CITIES.len()].to_owned()),
+            signup: (i % 3 != 0).then(|| as_of() - chrono::Duration::days((i % 900) as i64)),
+            marketing: Some(i % 2 == 0),
+            tags: None,
+        })
+        .collect();
+    let frame = SegmentFrame::new(Arc::new(table(&rows)));
+    let rule = parse(&format!("ltv > 5000 and signup_date more than 30 days ago or city = \"{}\"", CITIES[1])).unwrap();
+    let compiled = frame.compile(&rule);
+    let want: Vec<usize> = (0..n).filter(|&i| oracle_group(&rows[i], &rule)).collect();
+    let got: Vec<usize> = frame.members(&compiled).unwrap().into_iter().map(|i| i as usize).collect();
+    assert_eq!(got.len(), want.len());
+    assert!(got == want, "members differ");
+    let stats = frame.stats(&compiled).unwrap();
+    assert_eq!(stats.count, want.len());
+    let ltvs: Vec<f64> = want.iter().filter_map(|&i| rows[i].ltv).collect();
+    let total: f64 = ltvs.iter().sum();
+    let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() <= 1e-9 * b.abs();
+    assert!(close(stats.total_revenue, total), "{stats:?} vs {total}");
+    assert!(close(stats.avg_ltv, total / ltvs.len() as f64), "{stats:?}");
+    let orders: Vec<i64> = want.iter().filter_map(|&i| rows[i].orders).collect();
+    assert!(close(stats.avg_orders, orders.iter().sum::<i64>() as f64 / orders.len() as f64), "{stats:?}");
+    // No rule: everyone.
+    let all = frame.stats(&frame.compile(&Group::default())).unwrap();
+    assert_eq!(all.count, n);
 }
 
 // ---------------------------------------------------------------- fixtures

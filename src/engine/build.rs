@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::fields::{FieldType, SourceKind, customer_columns};
 use super::import::columns::{date_to_days, days_to_date};
 use super::import::{ImportError, LoadedSource, SourceReport};
+use super::keys::{self, NO_KEY};
 use super::message::Message;
 use super::text::{fold, normalise_email};
 
@@ -131,90 +132,111 @@ pub fn build(
     let mut report = ImportReport::default();
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
 
-    // 1. Customers from the customers file, duplicates merged.
-    let mut keys: Vec<Option<Cow<'_, str>>> = Vec::new();
-    let mut key_index: HashMap<Cow<'_, str>, usize> = HashMap::new();
-    let mut base_rows: Vec<Vec<IdxSize>> = Vec::new(); // per customer: rows of the customers file
-    if let Some(c) = &customers {
-        let own_key = join.or(if c.has("customer_id") {
+    // 1. Join keys of both files as dictionary codes (one dictionary for both).
+    let own_key = customers.as_ref().and_then(|c| {
+        join.or(if c.has("customer_id") {
             Some(JoinKey::CustomerId)
         } else if c.has("email") {
             Some(JoinKey::Email)
         } else {
             None
-        });
-        let mut source_keys = own_key.map(|k| key_values(c, k)).transpose()?;
-        key_index.reserve(c.df.height());
-        keys.reserve(c.df.height());
-        base_rows.reserve(c.df.height());
-        for row in 0..c.df.height() {
-            let key = source_keys.as_mut().and_then(|k| k[row].take());
-            let row_idx = IdxSize::try_from(row).unwrap_or(IdxSize::MAX);
-            if let Some(k) = &key {
-                if let Some(&existing) = key_index.get(k) {
-                    base_rows[existing].push(row_idx);
+        })
+    });
+    let customer_keys = match (&customers, own_key) {
+        (Some(c), Some(k)) => key_values(c, k)?,
+        _ => Vec::new(),
+    };
+    let order_keys = match (&orders, join) {
+        (Some(o), Some(k)) => key_values(o, k)?,
+        _ => Vec::new(),
+    };
+    let codes = keys::encode(&[&customer_keys, &order_keys], false);
+    let mut code_columns = codes.columns.into_iter();
+    let (customer_codes, order_codes) =
+        (code_columns.next().unwrap_or_default(), code_columns.next().unwrap_or_default());
+    // Customer of each code; NO_ROW until the code is met.
+    let mut customer_of_code = vec![NO_ROW; codes.distinct as usize];
+
+    // 2. Customers from the customers file, duplicates merged.
+    let mut rows = CustomerRows::default();
+    if let Some(c) = &customers {
+        let height = c.df.height();
+        rows.first.reserve(height);
+        let mut unkeyed = 0usize;
+        for row in 0..height {
+            let row32 = u32::try_from(row).unwrap_or(NO_ROW);
+            let code = customer_codes.get(row).copied().unwrap_or(NO_KEY);
+            if code == NO_KEY {
+                unkeyed += 1;
+            } else {
+                let customer = &mut customer_of_code[code as usize];
+                if *customer != NO_ROW {
+                    rows.duplicates.entry(*customer).or_default().push(row32);
                     report.duplicate_customers_merged += 1;
                     continue;
                 }
-                key_index.insert(k.clone(), keys.len());
+                *customer = u32::try_from(rows.first.len()).unwrap_or(NO_ROW);
             }
-            keys.push(key);
-            base_rows.push(vec![row_idx]);
+            rows.first.push(row32);
         }
         if report.duplicate_customers_merged > 0 {
             report.notes.push(Message::new("msg.duplicates_merged", [report.duplicate_customers_merged]));
         }
-        if orders.is_some() {
-            let unkeyed = keys.iter().filter(|k| k.is_none()).count();
-            if unkeyed > 0 {
-                let id = if join == Some(JoinKey::Email) { "msg.unkeyed_email" } else { "msg.unkeyed_id" };
-                report.notes.push(Message::new(id, [unkeyed]));
-            }
+        if orders.is_some() && unkeyed > 0 {
+            let id = if join == Some(JoinKey::Email) { "msg.unkeyed_email" } else { "msg.unkeyed_id" };
+            report.notes.push(Message::new(id, [unkeyed]));
         }
     }
-    let from_file = keys.len();
+    let from_file = rows.first.len();
 
-    // 2. Orders folded per order, then per customer (adding customers only orders know).
-    let mut per_customer: Vec<CustomerOrders> = vec![CustomerOrders::default(); keys.len()];
-    let mut order_rows: Vec<OrderRow> = Vec::new();
-    let mut first_order_row: Vec<Option<IdxSize>> = vec![None; keys.len()];
+    // 3. Orders folded per order, then per customer (adding customers only orders know).
+    let mut per_customer: Vec<CustomerOrders> = vec![CustomerOrders::default(); from_file];
+    // Per customer: the orders-file line that first names them; their values from
+    // the orders file come from it.
+    let mut order_key_row: Vec<u32> = vec![NO_ROW; from_file];
+    // Rows of the orders file that name the customers only orders know.
+    let mut orders_only_key_rows: Vec<u32> = Vec::new();
+    let mut counted = CountedOrders::default();
     let mut orders_skipped = 0usize;
     if let (Some(o), Some(join)) = (&orders, join) {
-        let (folded, skipped) = fold_orders(o, join, &mut report)?;
-        orders_skipped = skipped;
-        for order in folded {
-            let idx = match key_index.get(&order.customer) {
-                Some(&i) => i,
-                None => {
-                    key_index.insert(order.customer.clone(), keys.len());
-                    keys.push(Some(order.customer));
+        orders_skipped = fold_orders(o, &order_codes, join, &mut report, |order| {
+            let code = order.customer as usize;
+            let idx = match customer_of_code[code] {
+                NO_ROW => {
+                    let idx = u32::try_from(per_customer.len()).unwrap_or(NO_ROW);
+                    customer_of_code[code] = idx;
+                    rows.first.push(NO_ROW);
+                    orders_only_key_rows.push(order.customer_row);
                     per_customer.push(CustomerOrders::default());
-                    first_order_row.push(None);
-                    keys.len() - 1
+                    order_key_row.push(NO_ROW);
+                    idx
                 }
+                idx => idx,
             };
-            if first_order_row[idx].is_none() {
-                first_order_row[idx] = Some(order.first_row);
+            let i = idx as usize;
+            if order_key_row[i] == NO_ROW {
+                // The line that names the customer (in a shuffled file an order's
+                // first line may lack the key).
+                order_key_row[i] = order.customer_row;
             }
-            per_customer[idx].add(order.cancelled, order.net, order.date, order.channel);
+            per_customer[i].add(order.cancelled, order.net, order.date, order.channel);
             if !order.cancelled && order.net > 0.0 {
-                order_rows.push(OrderRow { customer: idx, order_id: order.order_id, date: order.date, net: order.net });
+                counted.push(idx, order.first_row, order.date, order.net);
             }
-        }
-        report.orders_counted = order_rows.len();
-        let added = keys.len() - from_file;
+        })?;
+        report.orders_counted = counted.len();
+        let added = per_customer.len() - from_file;
         if customers.is_some() && added > 0 {
             report.notes.push(Message::new("msg.added_from_orders", [added]));
         }
     }
-    let n = keys.len();
+    let n = per_customer.len().max(from_file);
     report.customers = n;
 
     // 3. Columns.
     let mut columns: Vec<Column> = Vec::new();
     let mut fields: Vec<FieldInfo> = Vec::new();
     let has_orders = orders.is_some();
-    let first_base: Vec<Option<IdxSize>> = (0..n).map(|i| base_rows.get(i).and_then(|r| r.first().copied())).collect();
 
     let customers_col = |name: &str| -> Option<Series> {
         let c = customers.as_ref()?;
@@ -222,7 +244,7 @@ pub fn build(
             return None;
         }
         let s = c.df.column(name).ok()?.as_materialized_series().clone();
-        merged_take(&s, &base_rows, n).ok()
+        merged_take(&s, &rows, n).ok()
     };
     let orders_col = |name: &str| -> Option<Series> {
         let o = orders.as_ref()?;
@@ -230,7 +252,7 @@ pub fn build(
             return None;
         }
         let s = o.df.column(name).ok()?.as_materialized_series().clone();
-        let idx: IdxCa = first_order_row.iter().copied().collect();
+        let idx: IdxCa = order_key_row.iter().map(|&r| (r != NO_ROW).then_some(r as IdxSize)).collect();
         s.take(&idx).ok()
     };
 
@@ -244,8 +266,11 @@ pub fn build(
             match from_customers {
                 Some(file) => {
                     if id == "ltv" {
-                        kept_file_values =
-                            per_customer.iter().zip(&first_base).filter(|(p, b)| p.orders == 0 && b.is_some()).count();
+                        kept_file_values = per_customer
+                            .iter()
+                            .zip(&rows.first)
+                            .filter(|(p, b)| p.orders == 0 && **b != NO_ROW)
+                            .count();
                     }
                     let has_orders: Vec<bool> = per_customer.iter().map(|p| p.orders > 0 || p.revenue != 0.0).collect();
                     Some(prefer_where(&has_orders, &derived, &file)?)
@@ -281,7 +306,13 @@ pub fn build(
         report.notes.push(Message::new("msg.kept_file_values", [kept_file_values]));
     }
     if !fields.iter().any(|f| f.name == "customer_id") && join == Some(JoinKey::CustomerId) {
-        let s: StringChunked = keys.iter().map(|k| k.as_deref()).collect();
+        // Only orders name these customers: their ids come from the orders file.
+        let s: StringChunked = (0..n)
+            .map(|i| match i.checked_sub(from_file) {
+                None => customer_keys.get(rows.first[i] as usize).and_then(|k| k.as_deref()),
+                Some(j) => order_keys.get(orders_only_key_rows[j] as usize).and_then(|k| k.as_deref()),
+            })
+            .collect();
         columns.insert(0, s.with_name("customer_id".into()).into_column());
         fields.insert(0, FieldInfo { name: "customer_id".into(), ty: FieldType::Text, origin: FieldOrigin::Canonical });
     }
@@ -292,12 +323,15 @@ pub fn build(
     if let Some(c) = &customers {
         for info in c.custom_columns() {
             let s = c.df.column(&info.name)?.as_materialized_series().clone();
-            df.with_column(merged_take(&s, &base_rows, n)?.into_column())?;
+            df.with_column(merged_take(&s, &rows, n)?.into_column())?;
             fields.push(FieldInfo { name: info.name.clone(), ty: info.ty, origin: FieldOrigin::Custom });
         }
     }
 
-    let orders_df = has_orders.then(|| orders_frame(&order_rows)).transpose()?;
+    let orders_df = match &orders {
+        Some(o) => Some(orders_frame(o, &counted, n)?),
+        None => None,
+    };
     let spend_entries = match &spend {
         Some(s) => spend_entries(s, &mut report)?,
         None => Vec::new(),
@@ -358,19 +392,39 @@ fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<Cow<'_, 
         .collect())
 }
 
+/// The rows of the customers file behind each customer.
+#[derive(Default)]
+struct CustomerRows {
+    /// Per customer: its first row (NO_ROW: known from the orders file only).
+    first: Vec<u32>,
+    /// Further rows of customers listed more than once.
+    duplicates: HashMap<u32, Vec<u32>>,
+}
+
+/// No row / no customer yet.
+const NO_ROW: u32 = u32::MAX;
+
 /// Takes, for each customer, its first row's value, or the first non-empty value
-/// among its duplicate rows. Rows past the customers file's (customers only orders
-/// know) are empty.
-fn merged_take(series: &Series, base_rows: &[Vec<IdxSize>], n: usize) -> PolarsResult<Series> {
-    let nulls = series.is_null();
+/// among its duplicate rows. Customers only orders know are empty.
+fn merged_take(series: &Series, rows: &CustomerRows, n: usize) -> PolarsResult<Series> {
+    let identity = rows.duplicates.is_empty()
+        && n == series.len()
+        && rows.first.len() == n
+        && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
+    if identity {
+        return Ok(series.clone());
+    }
+    let nulls = (!rows.duplicates.is_empty()).then(|| series.is_null());
+    let is_null = |r: u32| nulls.as_ref().is_some_and(|n| n.get(r as usize).unwrap_or(true));
     let idx: IdxCa = (0..n)
         .map(|i| {
-            let rows = base_rows.get(i)?;
-            if rows.len() > 1 {
-                rows.iter().copied().find(|&r| !nulls.get(r as usize).unwrap_or(true)).or(rows.first().copied())
-            } else {
-                rows.first().copied()
-            }
+            let first = *rows.first.get(i).filter(|&&r| r != NO_ROW)?;
+            let extra = u32::try_from(i).ok().and_then(|c| rows.duplicates.get(&c));
+            let row = match extra {
+                Some(extra) if is_null(first) => extra.iter().copied().find(|&r| !is_null(r)).unwrap_or(first),
+                _ => first,
+            };
+            Some(row as IdxSize)
         })
         .collect();
     series.take(&idx)
@@ -412,48 +466,31 @@ fn coalesce_str(a: &Series, b: &Series) -> PolarsResult<Series> {
 
 /// One order after folding its lines; text is borrowed from the orders file.
 struct FoldedOrder<'a> {
-    customer: Cow<'a, str>,
-    order_id: Option<&'a str>,
-    first_row: IdxSize,
-    date: Option<NaiveDate>,
+    /// Dictionary code of the customer's key.
+    customer: u32,
+    /// The row whose key names the customer.
+    customer_row: u32,
+    first_row: u32,
+    /// Days since 1970-01-01.
+    date: Option<i32>,
     net: f64,
     cancelled: bool,
     channel: Option<&'a str>,
 }
 
-/// Running per-order totals while reading lines (rows, not copies of the text).
-#[derive(Default)]
-struct OrderAcc {
-    /// Row of the first line that names the customer.
-    customer_row: Option<u32>,
-    first_row: u32,
-    seen: bool,
-    date: Option<NaiveDate>,
-    total_first: Option<f64>,
-    totals_all_equal: bool,
-    total_sum: f64,
-    total_count: usize,
-    lines_sum: f64,
-    lines_count: usize,
-    refunded: f64,
-    cancelled: bool,
-    fully_refunded: bool,
-    channel_row: Option<u32>,
-}
-
-/// Per-customer sums.
-#[derive(Default, Clone)]
+/// Per-customer sums; dates in days since 1970-01-01.
+#[derive(Default, Clone, Copy)]
 struct CustomerOrders<'a> {
     revenue: f64,
     orders: i64,
-    first: Option<NaiveDate>,
-    last: Option<NaiveDate>,
+    first: Option<i32>,
+    last: Option<i32>,
     first_channel: Option<&'a str>,
-    first_channel_date: Option<NaiveDate>,
+    first_channel_date: Option<i32>,
 }
 
 impl<'a> CustomerOrders<'a> {
-    fn add(&mut self, cancelled: bool, net: f64, date: Option<NaiveDate>, channel: Option<&'a str>) {
+    fn add(&mut self, cancelled: bool, net: f64, date: Option<i32>, channel: Option<&'a str>) {
         if cancelled {
             return;
         }
@@ -479,11 +516,26 @@ impl<'a> CustomerOrders<'a> {
     }
 }
 
-struct OrderRow<'a> {
-    customer: usize,
-    order_id: Option<&'a str>,
-    date: Option<NaiveDate>,
-    net: f64,
+/// The counted orders, column by column.
+#[derive(Default)]
+struct CountedOrders {
+    customer: Vec<u32>,
+    first_row: Vec<u32>,
+    date: Vec<Option<i32>>,
+    net: Vec<f64>,
+}
+
+impl CountedOrders {
+    fn push(&mut self, customer: u32, first_row: u32, date: Option<i32>, net: f64) {
+        self.customer.push(customer);
+        self.first_row.push(first_row);
+        self.date.push(date);
+        self.net.push(net);
+    }
+
+    fn len(&self) -> usize {
+        self.customer.len()
+    }
 }
 
 fn str_col<'a>(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<&'a StringChunked>> {
@@ -500,142 +552,204 @@ fn f64_col(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<Option<f64>>
     Ok(Some(o.df.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect()))
 }
 
-fn date_col(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<Option<i32>>>> {
+/// A numeric column of the orders file, NaN where empty (8 bytes a row).
+fn numbers_or_nan(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<f64>>> {
     if !o.has(name) {
         return Ok(None);
     }
-    Ok(Some(o.df.column(name)?.cast(&DataType::Int32)?.i32()?.iter().collect()))
+    let s = o.df.column(name)?.cast(&DataType::Float64)?;
+    Ok(Some(s.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect()))
 }
 
-/// Folds order lines into orders; returns them and the number of rows skipped.
+/// Stands for an empty date in [`OrderLines::dates`].
+const NO_DATE: i32 = i32::MIN;
+
+/// The columns of an orders file that folding reads, one value per line.
+struct OrderLines<'a> {
+    /// The customer key's dictionary code per line.
+    customer: &'a [u32],
+    ids: Vec<Option<&'a str>>,
+    totals: Option<Vec<f64>>,
+    qty: Option<Vec<f64>>,
+    price: Option<Vec<f64>>,
+    refunded: Option<Vec<f64>>,
+    dates: Option<Vec<i32>>,
+    cancelled_at: Option<Vec<bool>>,
+    statuses: Option<&'a StringChunked>,
+    channels: Option<Vec<Option<&'a str>>>,
+}
+
+/// What folding one order's lines gives.
+struct OrderFold<'a> {
+    order: FoldedOrder<'a>,
+    has_customer: bool,
+    lines: usize,
+    first_line_has_amount: bool,
+}
+
+impl<'a> OrderLines<'a> {
+    fn read(o: &'a LoadedSource, customer: &'a [u32]) -> PolarsResult<Self> {
+        let trimmed = |c: &'a StringChunked| -> Vec<Option<&'a str>> {
+            c.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
+        };
+        let dates = |name: &str| -> PolarsResult<Option<Vec<i32>>> {
+            if !o.has(name) {
+                return Ok(None);
+            }
+            let s = o.df.column(name)?.cast(&DataType::Int32)?;
+            Ok(Some(s.i32()?.iter().map(|v| v.unwrap_or(NO_DATE)).collect()))
+        };
+        Ok(Self {
+            customer,
+            ids: match str_col(o, "order_id")? {
+                Some(c) => trimmed(c),
+                None => vec![None; o.df.height()],
+            },
+            totals: numbers_or_nan(o, "total")?,
+            qty: numbers_or_nan(o, "quantity")?,
+            price: numbers_or_nan(o, "unit_price")?,
+            refunded: numbers_or_nan(o, "refunded")?,
+            dates: dates("order_date")?,
+            cancelled_at: dates("cancelled_at")?.map(|d| d.into_iter().map(|d| d != NO_DATE).collect()),
+            statuses: str_col(o, "status")?,
+            channels: str_col(o, "channel")?.map(trimmed),
+        })
+    }
+
+    /// Folds the lines of one order (given in file order).
+    fn fold(
+        &self,
+        lines: impl Iterator<Item = usize>,
+        status_kind: &mut HashMap<&'a str, (bool, bool)>,
+    ) -> OrderFold<'a> {
+        let value = |col: &Option<Vec<f64>>, row: usize| col.as_ref().map(|c| c[row]).filter(|v| !v.is_nan());
+        let mut first_row = None;
+        let mut customer_row = None;
+        let mut date: Option<i32> = None;
+        let (mut total_first, mut totals_all_equal, mut total_sum, mut total_count) = (None::<f64>, true, 0.0, 0usize);
+        let (mut lines_sum, mut lines_count) = (0.0, 0usize);
+        let (mut refunded, mut cancelled, mut fully_refunded) = (0.0f64, false, false);
+        let mut channel = None;
+        let mut first_line_has_amount = false;
+        for row in lines {
+            if customer_row.is_none() && self.customer[row] != NO_KEY {
+                customer_row = Some(row);
+            }
+            if let Some(d) = self.dates.as_ref().map(|d| d[row]).filter(|&d| d != NO_DATE) {
+                date = Some(date.map_or(d, |x| x.min(d)));
+            }
+            let total = value(&self.totals, row);
+            if let Some(t) = total {
+                match total_first {
+                    Some(first) => totals_all_equal &= (first - t).abs() < 1e-9,
+                    None => total_first = Some(t),
+                }
+                total_sum += t;
+                total_count += 1;
+            }
+            let unit = value(&self.price, row);
+            if let Some(p) = unit {
+                lines_sum += p * value(&self.qty, row).unwrap_or(1.0);
+                lines_count += 1;
+            }
+            if first_row.is_none() {
+                first_row = Some(row);
+                first_line_has_amount = total.is_some() || unit.is_some();
+            }
+            if let Some(r) = value(&self.refunded, row) {
+                refunded = refunded.max(r.abs());
+            }
+            if self.cancelled_at.as_ref().is_some_and(|c| c[row]) {
+                cancelled = true;
+            }
+            if let Some(s) = self.statuses.and_then(|c| c.get(row)) {
+                let (is_cancelled, refunded_in_full) = *status_kind.entry(s).or_insert_with(|| {
+                    let s = fold(s.trim()).replace('_', " ");
+                    (CANCELLED.contains(&s.as_str()), REFUNDED.contains(&s.as_str()))
+                });
+                cancelled |= is_cancelled;
+                fully_refunded |= refunded_in_full;
+            }
+            if channel.is_none() {
+                channel = self.channels.as_ref().and_then(|c| c[row]);
+            }
+        }
+        let gross = if total_count == 1 || (total_count > 1 && totals_all_equal) {
+            total_first.unwrap_or(0.0)
+        } else if total_count > 1 {
+            total_sum
+        } else {
+            lines_sum
+        };
+        // A refunded status without an amount refunds the whole (positive) order.
+        let net = if fully_refunded && refunded == 0.0 && gross > 0.0 { 0.0 } else { gross - refunded };
+        let first_row = first_row.unwrap_or(0);
+        let customer_row = customer_row.unwrap_or(first_row);
+        OrderFold {
+            order: FoldedOrder {
+                customer: self.customer[customer_row],
+                customer_row: u32::try_from(customer_row).unwrap_or(NO_ROW),
+                first_row: u32::try_from(first_row).unwrap_or(NO_ROW),
+                date,
+                net,
+                cancelled,
+                channel,
+            },
+            has_customer: self.customer[customer_row] != NO_KEY,
+            lines: total_count.max(lines_count).max(1),
+            first_line_has_amount,
+        }
+    }
+}
+
+/// Folds order lines into orders and hands each order with a customer to `emit`,
+/// in order of first appearance; returns the number of rows skipped.
 fn fold_orders<'a>(
     o: &'a LoadedSource,
+    customer_codes: &'a [u32],
     join: JoinKey,
     report: &mut ImportReport,
-) -> Result<(Vec<FoldedOrder<'a>>, usize), ImportError> {
+    mut emit: impl FnMut(FoldedOrder<'a>),
+) -> Result<usize, ImportError> {
     if !o.has("total") && !o.has("unit_price") {
         return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_amount", Vec::<String>::new())));
     }
-    let mut keys = key_values(o, join)?;
-    let order_ids = str_col(o, "order_id")?;
-    let totals = f64_col(o, "total")?;
-    let qty = f64_col(o, "quantity")?;
-    let price = f64_col(o, "unit_price")?;
-    let refunded = f64_col(o, "refunded")?;
-    let dates = date_col(o, "order_date")?;
-    let cancelled_at = date_col(o, "cancelled_at")?;
-    let status = str_col(o, "status")?;
-    let channel = str_col(o, "channel")?;
+    let height = o.df.height();
+    let lines = OrderLines::read(o, customer_codes)?;
+    // Lines of one order share a code; a line without an order id is an order.
+    let slots = keys::encode(&[&lines.ids], true);
+    let slot = slots.columns.first().map_or(&[][..], Vec::as_slice);
     // Status texts repeat: decide each distinct one once.
     let mut status_kind: HashMap<&str, (bool, bool)> = HashMap::new();
-
-    let height = o.df.height();
-    let ids: Vec<Option<&str>> = match order_ids {
-        Some(c) => c.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect(),
-        None => vec![None; height],
-    };
-    let channels: Vec<Option<&str>> = match channel {
-        Some(c) => c.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect(),
-        None => vec![None; height],
-    };
-    let statuses: Vec<Option<&str>> = match status {
-        Some(c) => c.iter().collect(),
-        None => vec![None; height],
-    };
-    let mut accs: Vec<OrderAcc> = Vec::with_capacity(height / 2 + 1);
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(height / 2 + 1);
-    let mut no_customer = 0usize;
-    let mut skipped_rows = 0usize;
-    let mut no_amount = 0usize;
-    for row in 0..height {
-        let row32 = u32::try_from(row).unwrap_or(u32::MAX);
-        let slot = match ids[row] {
-            Some(id) => *by_id.entry(id).or_insert_with(|| {
-                accs.push(OrderAcc::default());
-                accs.len() - 1
-            }),
-            None => {
-                accs.push(OrderAcc::default());
-                accs.len() - 1
-            }
-        };
-        let acc = &mut accs[slot];
-        let first_line = !acc.seen;
-        if first_line {
-            acc.seen = true;
-            acc.first_row = row32;
-            acc.totals_all_equal = true;
-        }
-        if acc.customer_row.is_none() && keys[row].is_some() {
-            acc.customer_row = Some(row32);
-        }
-        if let Some(d) = dates.as_ref().and_then(|d| d[row]).and_then(days_to_date) {
-            acc.date = Some(acc.date.map_or(d, |x| x.min(d)));
-        }
-        let total = totals.as_ref().and_then(|t| t[row]);
-        if let Some(t) = total {
-            if let Some(first) = acc.total_first {
-                acc.totals_all_equal &= (first - t).abs() < 1e-9;
-            } else {
-                acc.total_first = Some(t);
-            }
-            acc.total_sum += t;
-            acc.total_count += 1;
-        }
-        let unit = price.as_ref().and_then(|p| p[row]);
-        if let Some(p) = unit {
-            acc.lines_sum += p * qty.as_ref().and_then(|q| q[row]).unwrap_or(1.0);
-            acc.lines_count += 1;
-        }
-        if total.is_none() && unit.is_none() && first_line {
-            no_amount += 1;
-        }
-        if let Some(r) = refunded.as_ref().and_then(|r| r[row]) {
-            acc.refunded = acc.refunded.max(r.abs());
-        }
-        if cancelled_at.as_ref().is_some_and(|c| c[row].is_some()) {
-            acc.cancelled = true;
-        }
-        if let Some(s) = statuses[row] {
-            let (cancelled, refunded_in_full) = *status_kind.entry(s).or_insert_with(|| {
-                let s = fold(s.trim()).replace('_', " ");
-                (CANCELLED.contains(&s.as_str()), REFUNDED.contains(&s.as_str()))
-            });
-            acc.cancelled |= cancelled;
-            acc.fully_refunded |= refunded_in_full;
-        }
-        if acc.channel_row.is_none() && channels[row].is_some() {
-            acc.channel_row = Some(row32);
-        }
-    }
-
-    let mut cancelled = 0usize;
-    let mut folded = Vec::with_capacity(accs.len());
-    for acc in accs {
-        let Some(customer) = acc.customer_row.and_then(|r| keys[r as usize].take()) else {
+    let (mut no_customer, mut skipped_rows, mut no_amount, mut cancelled, mut returns) = (0, 0, 0, 0, 0);
+    let mut take = |fold: OrderFold<'a>| {
+        no_amount += usize::from(!fold.first_line_has_amount);
+        if !fold.has_customer {
             no_customer += 1;
-            skipped_rows += acc.total_count.max(acc.lines_count).max(1);
-            continue;
-        };
-        let gross = if acc.total_count == 1 || (acc.total_count > 1 && acc.totals_all_equal) {
-            acc.total_first.unwrap_or(0.0)
-        } else if acc.total_count > 1 {
-            acc.total_sum
-        } else {
-            acc.lines_sum
-        };
-        // A refunded status without an amount refunds the whole (positive) order.
-        let net = if acc.fully_refunded && acc.refunded == 0.0 && gross > 0.0 { 0.0 } else { gross - acc.refunded };
-        cancelled += usize::from(acc.cancelled);
-        folded.push(FoldedOrder {
-            customer,
-            order_id: ids[acc.first_row as usize],
-            first_row: acc.first_row as IdxSize,
-            date: acc.date,
-            net,
-            cancelled: acc.cancelled,
-            channel: acc.channel_row.and_then(|r| channels[r as usize]),
-        });
+            skipped_rows += fold.lines;
+            return;
+        }
+        cancelled += usize::from(fold.order.cancelled);
+        returns += usize::from(!fold.order.cancelled && fold.order.net < 0.0);
+        emit(fold.order);
+    };
+    // Exports list an order's lines together: then each run of equal codes is an
+    // order. Otherwise the lines are first grouped by code (a counting sort).
+    let together = slot.windows(2).all(|w| w[1] >= w[0]);
+    if together {
+        let mut start = 0;
+        for end in 1..=height {
+            if end == height || slot[end] != slot[start] {
+                take(lines.fold(start..end, &mut status_kind));
+                start = end;
+            }
+        }
+    } else {
+        let (order, starts) = group_by_code(slot, slots.distinct as usize);
+        for w in starts.windows(2) {
+            let rows = &order[w[0] as usize..w[1] as usize];
+            take(lines.fold(rows.iter().map(|&r| r as usize), &mut status_kind));
+        }
     }
     if no_customer > 0 {
         let id = if join == JoinKey::Email { "msg.orders_no_email" } else { "msg.orders_no_id" };
@@ -647,11 +761,30 @@ fn fold_orders<'a>(
     if no_amount > 0 {
         report.notes.push(Message::new("msg.no_amount", [no_amount]));
     }
-    let returns = folded.iter().filter(|f| !f.cancelled && f.net < 0.0).count();
     if returns > 0 {
         report.notes.push(Message::new("msg.returns", [returns]));
     }
-    Ok((folded, skipped_rows))
+    Ok(skipped_rows)
+}
+
+/// Rows ordered by their code (file order within a code), and where each code's
+/// rows start: a counting sort.
+fn group_by_code(codes: &[u32], distinct: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; distinct + 1];
+    for &c in codes {
+        starts[c as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; codes.len()];
+    for (row, &c) in codes.iter().enumerate() {
+        let at = &mut next[c as usize];
+        order[*at as usize] = u32::try_from(row).unwrap_or(NO_ROW);
+        *at += 1;
+    }
+    (order, starts)
 }
 
 fn derived_series(id: &str, per_customer: &[CustomerOrders<'_>]) -> Series {
@@ -660,8 +793,7 @@ fn derived_series(id: &str, per_customer: &[CustomerOrders<'_>]) -> Series {
         "orders" => Series::new("orders".into(), per_customer.iter().map(|p| p.orders).collect::<Vec<i64>>()),
         "first_order_date" | "last_order_date" => {
             let first = id == "first_order_date";
-            let ca: Int32Chunked =
-                per_customer.iter().map(|p| if first { p.first } else { p.last }.map(date_to_days)).collect();
+            let ca: Int32Chunked = per_customer.iter().map(|p| if first { p.first } else { p.last }).collect();
             ca.with_name(id.into()).into_date().into_series()
         }
         _ => Series::new_null(id.into(), per_customer.len()),
@@ -729,21 +861,30 @@ pub fn full_years(birth: NaiveDate, on: NaiveDate) -> i64 {
     years
 }
 
-fn orders_frame(rows: &[OrderRow<'_>]) -> PolarsResult<DataFrame> {
-    let customer: Vec<u32> = rows.iter().map(|r| u32::try_from(r.customer).unwrap_or(u32::MAX)).collect();
-    let ids: StringChunked = rows.iter().map(|r| r.order_id).collect();
-    let dates: Int32Chunked = rows.iter().map(|r| r.date.map(date_to_days)).collect();
-    let totals: Vec<f64> = rows.iter().map(|r| r.net).collect();
-    let df = DataFrame::new(
-        rows.len(),
+/// The counted orders, grouped by customer and oldest first within a customer.
+fn orders_frame(o: &LoadedSource, counted: &CountedOrders, customers: usize) -> PolarsResult<DataFrame> {
+    let (mut order, starts) = group_by_code(&counted.customer, customers);
+    for w in starts.windows(2) {
+        order[w[0] as usize..w[1] as usize].sort_by_key(|&i| counted.date[i as usize]);
+    }
+    let pick = |i: &u32| *i as usize;
+    let customer: Vec<u32> = order.iter().map(|i| counted.customer[pick(i)]).collect();
+    let rows: IdxCa = order.iter().map(|i| counted.first_row[pick(i)] as IdxSize).collect_ca("rows".into());
+    let ids = match str_col(o, "order_id")? {
+        Some(ids) => ids.take(&rows)?.into_series(),
+        None => Series::full_null("order_id".into(), order.len(), &DataType::String),
+    };
+    let dates: Int32Chunked = order.iter().map(|i| counted.date[pick(i)]).collect();
+    let totals: Vec<f64> = order.iter().map(|i| counted.net[pick(i)]).collect();
+    DataFrame::new(
+        order.len(),
         vec![
             Series::new("customer".into(), customer).into_column(),
-            ids.with_name("order_id".into()).into_series().into_column(),
+            ids.with_name("order_id".into()).into_column(),
             dates.with_name("order_date".into()).into_date().into_series().into_column(),
             Series::new("total".into(), totals).into_column(),
         ],
-    )?;
-    df.sort(["customer", "order_date"], SortMultipleOptions::default())
+    )
 }
 
 /// Spend rows: long form (channel, period, spend) or wide form (a period column and

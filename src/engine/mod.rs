@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod export;
 pub mod fields;
 pub mod import;
+pub mod keys;
 pub mod message;
 pub mod segment;
 pub mod templates;

@@ -5,6 +5,7 @@
 
 mod cli;
 mod dashboard;
+mod folding;
 mod helpers;
 mod import;
 mod malformed;

@@ -1,0 +1,169 @@
+//! Dictionary codes for key columns (order ids, customer ids, emails): every
+//! distinct key gets a small number, in order of first appearance, so that folding
+//! millions of order lines works on numbers instead of strings.
+//!
+//! Keys are mostly numeric ids. When every key is a plain decimal number they are
+//! hashed as integers, and when the numbers are also dense (sequential ids) they
+//! index an array directly, with no hashing at all. Anything else (emails,
+//! `#1001`, ids with leading zeros) is hashed as text.
+
+use foldhash::{HashMap, HashMapExt};
+
+/// The code of a row without a key.
+pub const NO_KEY: u32 = u32::MAX;
+
+/// Codes of every row of every column given, and how many distinct codes exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCodes {
+    pub columns: Vec<Vec<u32>>,
+    pub distinct: u32,
+}
+
+/// Encodes the keys of several columns into one dictionary (the same key gets the
+/// same code in every column). A row without a key gets [`NO_KEY`], or, with
+/// `missing_is_unique`, a code of its own.
+pub fn encode<S: AsRef<str>>(columns: &[&[Option<S>]], missing_is_unique: bool) -> KeyCodes {
+    let total: usize = columns.iter().map(|c| c.len()).sum();
+    let numbers: Option<Vec<Vec<u64>>> = columns
+        .iter()
+        .map(|c| c.iter().map(|k| k.as_ref().map_or(Some(MISSING), |s| as_number(s.as_ref()))).collect())
+        .collect();
+    let mut next = 0u32;
+    let columns = match numbers {
+        Some(numbers) => {
+            let present = || numbers.iter().flatten().copied().filter(|&v| v != MISSING);
+            let (min, max) = (present().min().unwrap_or(0), present().max().unwrap_or(0));
+            let span = usize::try_from(max - min).unwrap_or(usize::MAX);
+            if span <= total.saturating_mul(4).saturating_add(1024) {
+                let mut slots = vec![NO_KEY; span + 1];
+                assign(&numbers, missing_is_unique, &mut next, |v, candidate| {
+                    let slot = &mut slots[usize::try_from(v - min).unwrap_or(0)];
+                    if *slot == NO_KEY {
+                        *slot = candidate;
+                    }
+                    *slot
+                })
+            } else {
+                let mut map: HashMap<u64, u32> = HashMap::with_capacity(total);
+                assign(&numbers, missing_is_unique, &mut next, |v, candidate| *map.entry(v).or_insert(candidate))
+            }
+        }
+        None => {
+            let texts: Vec<Vec<Option<&str>>> =
+                columns.iter().map(|c| c.iter().map(|k| k.as_ref().map(AsRef::as_ref)).collect()).collect();
+            let mut map: HashMap<&str, u32> = HashMap::with_capacity(total);
+            assign(&texts, missing_is_unique, &mut next, |v, candidate| {
+                *map.entry(v.unwrap_or_default()).or_insert(candidate)
+            })
+        }
+    };
+    KeyCodes { columns, distinct: next }
+}
+
+/// Stands for "no key" among numeric keys (no 19-digit number reaches it).
+const MISSING: u64 = u64::MAX;
+
+trait KeyValue: Copy {
+    fn missing(self) -> bool;
+}
+
+impl KeyValue for u64 {
+    fn missing(self) -> bool {
+        self == MISSING
+    }
+}
+
+impl KeyValue for Option<&str> {
+    fn missing(self) -> bool {
+        self.is_none()
+    }
+}
+
+/// Walks the keys in order; `lookup(key, candidate)` returns the key's code,
+/// taking `candidate` (the next unused code) when the key is new.
+fn assign<K: KeyValue, L>(columns: &[Vec<K>], missing_is_unique: bool, next: &mut u32, mut lookup: L) -> Vec<Vec<u32>>
+where
+    L: FnMut(K, u32) -> u32,
+{
+    columns
+        .iter()
+        .map(|keys| {
+            keys.iter()
+                .map(|&k| {
+                    if k.missing() {
+                        if !missing_is_unique {
+                            return NO_KEY;
+                        }
+                        *next += 1;
+                        return *next - 1;
+                    }
+                    let code = lookup(k, *next);
+                    if code == *next {
+                        *next += 1;
+                    }
+                    code
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A key that is a plain decimal number: digits only, no leading zero (`007` and
+/// `7` are different ids), at most 19 digits.
+fn as_number(key: &str) -> Option<u64> {
+    let bytes = key.as_bytes();
+    if bytes.is_empty() || bytes.len() > 19 || (bytes.len() > 1 && bytes[0] == b'0') {
+        return None;
+    }
+    let mut v = 0u64;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(b - b'0');
+    }
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(columns: &[&[Option<&str>]], unique: bool) -> (Vec<Vec<u32>>, u32) {
+        let k = encode(columns, unique);
+        (k.columns, k.distinct)
+    }
+
+    #[test]
+    fn same_key_same_code_in_order_of_first_appearance() {
+        // Dense numbers, sparse numbers, text and mixed keys all give the same codes.
+        for keys in [
+            ["10", "11", "10", "12"],
+            ["10", "900000000000", "10", "5"],
+            ["a@x.com", "b@x.com", "a@x.com", "c@x.com"],
+            ["10", "007", "10", "7"],
+        ] {
+            let col: Vec<Option<&str>> = keys.iter().map(|k| Some(*k)).collect();
+            assert_eq!(codes(&[&col], false), (vec![vec![0, 1, 0, 2]], 3), "{keys:?}");
+        }
+    }
+
+    #[test]
+    fn columns_share_one_dictionary_and_missing_keys_are_handled() {
+        let customers = [Some("5"), None, Some("6")];
+        let orders = [Some("6"), Some("9"), None, Some("5")];
+        assert_eq!(codes(&[&customers, &orders], false), (vec![vec![0, NO_KEY, 1], vec![1, 2, NO_KEY, 0]], 3));
+        assert_eq!(codes(&[&customers, &orders], true), (vec![vec![0, 1, 2], vec![2, 3, 4, 0]], 5));
+        assert_eq!(codes(&[&[]], false), (vec![vec![]], 0));
+    }
+
+    #[test]
+    fn numbers_that_are_not_plain_stay_text() {
+        assert_eq!(as_number("0"), Some(0));
+        assert_eq!(as_number("1234567890123456789"), Some(1_234_567_890_123_456_789));
+        assert_eq!(as_number("12345678901234567890"), None);
+        assert_eq!(as_number("012"), None);
+        assert_eq!(as_number("#1001"), None);
+        assert_eq!(as_number(""), None);
+    }
+}

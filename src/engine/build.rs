@@ -575,8 +575,38 @@ struct OrderLines<'a> {
     refunded: Option<Vec<f64>>,
     dates: Option<Vec<i32>>,
     cancelled_at: Option<Vec<bool>>,
-    statuses: Option<&'a StringChunked>,
+    /// Per line: [`STATUS_CANCELLED`] and [`STATUS_REFUNDED`] bits.
+    statuses: Option<Vec<u8>>,
     channels: Option<Vec<Option<&'a str>>>,
+}
+
+const STATUS_CANCELLED: u8 = 1;
+const STATUS_REFUNDED: u8 = 2;
+
+/// What each line's status says: cancelled (or voided, failed…) and refunded in
+/// full. Status texts repeat, so each distinct one is decided once.
+fn status_flags(statuses: &StringChunked) -> Vec<u8> {
+    let mut known: HashMap<&str, u8> = HashMap::new();
+    let mut last: Option<(&str, u8)> = None;
+    statuses
+        .iter()
+        .map(|s| {
+            let s = s?;
+            if let Some((text, flags)) = last
+                && text == s
+            {
+                return Some(flags);
+            }
+            let flags = *known.entry(s).or_insert_with(|| {
+                let s = fold(s.trim()).replace('_', " ");
+                u8::from(CANCELLED.contains(&s.as_str())) * STATUS_CANCELLED
+                    + u8::from(REFUNDED.contains(&s.as_str())) * STATUS_REFUNDED
+            });
+            last = Some((s, flags));
+            Some(flags)
+        })
+        .map(|f| f.unwrap_or(0))
+        .collect()
 }
 
 /// What folding one order's lines gives.
@@ -611,17 +641,13 @@ impl<'a> OrderLines<'a> {
             refunded: numbers_or_nan(o, "refunded")?,
             dates: dates("order_date")?,
             cancelled_at: dates("cancelled_at")?.map(|d| d.into_iter().map(|d| d != NO_DATE).collect()),
-            statuses: str_col(o, "status")?,
+            statuses: str_col(o, "status")?.map(status_flags),
             channels: str_col(o, "channel")?.map(trimmed),
         })
     }
 
     /// Folds the lines of one order (given in file order).
-    fn fold(
-        &self,
-        lines: impl Iterator<Item = usize>,
-        status_kind: &mut HashMap<&'a str, (bool, bool)>,
-    ) -> OrderFold<'a> {
+    fn fold(&self, lines: impl Iterator<Item = usize>) -> OrderFold<'a> {
         let value = |col: &Option<Vec<f64>>, row: usize| col.as_ref().map(|c| c[row]).filter(|v| !v.is_nan());
         let mut first_row = None;
         let mut customer_row = None;
@@ -662,13 +688,9 @@ impl<'a> OrderLines<'a> {
             if self.cancelled_at.as_ref().is_some_and(|c| c[row]) {
                 cancelled = true;
             }
-            if let Some(s) = self.statuses.and_then(|c| c.get(row)) {
-                let (is_cancelled, refunded_in_full) = *status_kind.entry(s).or_insert_with(|| {
-                    let s = fold(s.trim()).replace('_', " ");
-                    (CANCELLED.contains(&s.as_str()), REFUNDED.contains(&s.as_str()))
-                });
-                cancelled |= is_cancelled;
-                fully_refunded |= refunded_in_full;
+            if let Some(flags) = self.statuses.as_ref().map(|s| s[row]) {
+                cancelled |= flags & STATUS_CANCELLED != 0;
+                fully_refunded |= flags & STATUS_REFUNDED != 0;
             }
             if channel.is_none() {
                 channel = self.channels.as_ref().and_then(|c| c[row]);
@@ -719,8 +741,6 @@ fn fold_orders<'a>(
     // Lines of one order share a code; a line without an order id is an order.
     let slots = keys::encode(&[&lines.ids], true);
     let slot = slots.columns.first().map_or(&[][..], Vec::as_slice);
-    // Status texts repeat: decide each distinct one once.
-    let mut status_kind: HashMap<&str, (bool, bool)> = HashMap::new();
     let (mut no_customer, mut skipped_rows, mut no_amount, mut cancelled, mut returns) = (0, 0, 0, 0, 0);
     let mut take = |fold: OrderFold<'a>| {
         no_amount += usize::from(!fold.first_line_has_amount);
@@ -740,7 +760,7 @@ fn fold_orders<'a>(
         let mut start = 0;
         for end in 1..=height {
             if end == height || slot[end] != slot[start] {
-                take(lines.fold(start..end, &mut status_kind));
+                take(lines.fold(start..end));
                 start = end;
             }
         }
@@ -748,7 +768,7 @@ fn fold_orders<'a>(
         let (order, starts) = group_by_code(slot, slots.distinct as usize);
         for w in starts.windows(2) {
             let rows = &order[w[0] as usize..w[1] as usize];
-            take(lines.fold(rows.iter().map(|&r| r as usize), &mut status_kind));
+            take(lines.fold(rows.iter().map(|&r| r as usize)));
         }
     }
     if no_customer > 0 {

@@ -182,7 +182,7 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     if long_rows > 0 {
         table.notes.push(Message::new("msg.long_rows", [long_rows]));
     }
-    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+    if text.as_bytes().iter().filter(|&&b| b == b'"').count() % 2 == 1 {
         table.notes.push(Message::new("msg.unmatched_quote", Vec::<String>::new()));
     }
     table.columns = columns.into_iter().map(|c| RawColumn::Text(c.finish())).collect();

@@ -296,15 +296,18 @@ fn lower_column(column: &Series) -> PolarsResult<Series> {
     match column.dtype() {
         DataType::List(_) => {
             let lists = column.list()?;
-            let out: ListChunked = (0..lists.len())
-                .map(|i| {
-                    lists.get_as_series(i).and_then(|s| {
-                        let ca: StringChunked = s.str().ok()?.iter().map(|v| v.map(fold_case)).collect();
-                        Some(ca.into_series())
-                    })
-                })
-                .collect();
-            Ok(out.into_series())
+            let mut out = ListStringChunkedBuilder::new(column.name().clone(), lists.len(), lists.len() * 2);
+            for list in lists.amortized_iter() {
+                match list {
+                    Some(values) => {
+                        let values = values.as_ref().str()?;
+                        let lowered: Vec<String> = values.iter().flatten().map(fold_case).collect();
+                        out.append_values_iter(lowered.iter().map(String::as_str));
+                    }
+                    None => out.append_null(),
+                }
+            }
+            Ok(out.finish().into_series())
         }
         _ => {
             let text = column.cast(&DataType::String)?;

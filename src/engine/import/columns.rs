@@ -160,16 +160,14 @@ pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContex
             ca.with_name(name).into_series()
         }
         FieldType::List => {
-            let ca: ListChunked = (0..n)
-                .map(|i| {
-                    raw.get(i).as_text().map(|t| {
-                        let tags = parse_tags(&t);
-                        let ca: StringChunked = tags.iter().map(|s| Some(s.as_str())).collect();
-                        ca.into_series()
-                    })
-                })
-                .collect();
-            ca.with_name(name).into_series()
+            let mut lists = ListStringChunkedBuilder::new(name, n, n * 2);
+            for i in 0..n {
+                match raw.get(i).as_text() {
+                    Some(t) => lists.append_values_iter(parse_tags(&t).iter().map(String::as_str)),
+                    None => lists.append_null(),
+                }
+            }
+            lists.finish().into_series()
         }
     };
     ParsedColumn { series, ty, unparsed: problems.count, examples: problems.examples, ambiguous_dates }

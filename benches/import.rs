@@ -3,9 +3,9 @@
 //! same files (the goal is at most 1.3× polars' raw read), and a lower bound for the
 //! orders import written by hand in polars (raw read, then a fold per customer).
 //!
-//! Measured 2026-11-25 (2 cores, mimalloc as in the app): customers 0.79 s vs raw
-//! read 0.22 s; orders 2.17 s vs raw read 0.37 s and polars by hand 1.66 s. (With
-//! the system allocator: 1.10 s vs 0.30 s; 2.57 s vs 0.54 s and 2.10 s.)
+//! Measured 2026-11-25 (2 cores, mimalloc as in the app, criterion medians):
+//! customers 0.71 s vs raw read 0.22 s; orders 2.37 s vs raw read 0.52 s and polars
+//! by hand 2.28 s. Runs vary by ±15% on this machine.
 
 // The app's allocator (src/main.rs), for Kitle and polars alike.
 #[global_allocator]

@@ -194,8 +194,6 @@ pub fn build(
     // Per customer: the orders-file line that first names them; their values from
     // the orders file come from it.
     let mut order_key_row: Vec<u32> = vec![NO_ROW; from_file];
-    // Rows of the orders file that name the customers only orders know.
-    let mut orders_only_key_rows: Vec<u32> = Vec::new();
     let mut counted = CountedOrders::default();
     let mut orders_skipped = 0usize;
     if let (Some(o), Some(join)) = (&orders, join) {
@@ -206,7 +204,6 @@ pub fn build(
                     let idx = u32::try_from(per_customer.len()).unwrap_or(NO_ROW);
                     customer_of_code[code] = idx;
                     rows.first.push(NO_ROW);
-                    orders_only_key_rows.push(order.customer_row);
                     per_customer.push(CustomerOrders::default());
                     order_key_row.push(NO_ROW);
                     idx
@@ -306,11 +303,11 @@ pub fn build(
         report.notes.push(Message::new("msg.kept_file_values", [kept_file_values]));
     }
     if !fields.iter().any(|f| f.name == "customer_id") && join == Some(JoinKey::CustomerId) {
-        // Only orders name these customers: their ids come from the orders file.
+        // Customers only orders know take their ids from the orders file.
         let s: StringChunked = (0..n)
             .map(|i| match i.checked_sub(from_file) {
                 None => customer_keys.get(rows.first[i] as usize).and_then(|k| k.as_deref()),
-                Some(j) => order_keys.get(orders_only_key_rows[j] as usize).and_then(|k| k.as_deref()),
+                Some(_) => order_keys.get(order_key_row[i] as usize).and_then(|k| k.as_deref()),
             })
             .collect();
         columns.insert(0, s.with_name("customer_id".into()).into_column());

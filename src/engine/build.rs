@@ -227,7 +227,9 @@ pub fn build(
             report.notes.push(Message::new("msg.added_from_orders", [added]));
         }
     }
-    let n = per_customer.len().max(from_file);
+    let n = per_customer.len();
+    // Customer i is row i of the customers file: its columns are taken as they are.
+    let file_order = rows.duplicates.is_empty() && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
     report.customers = n;
 
     // 3. Columns.
@@ -241,7 +243,7 @@ pub fn build(
             return None;
         }
         let s = c.df.column(name).ok()?.as_materialized_series().clone();
-        merged_take(&s, &rows, n).ok()
+        merged_take(&s, &rows, file_order).ok()
     };
     let orders_col = |name: &str| -> Option<Series> {
         let o = orders.as_ref()?;
@@ -320,7 +322,7 @@ pub fn build(
     if let Some(c) = &customers {
         for info in c.custom_columns() {
             let s = c.df.column(&info.name)?.as_materialized_series().clone();
-            df.with_column(merged_take(&s, &rows, n)?.into_column())?;
+            df.with_column(merged_take(&s, &rows, file_order)?.into_column())?;
             fields.push(FieldInfo { name: info.name.clone(), ty: info.ty, origin: FieldOrigin::Custom });
         }
     }
@@ -402,18 +404,15 @@ struct CustomerRows {
 const NO_ROW: u32 = u32::MAX;
 
 /// Takes, for each customer, its first row's value, or the first non-empty value
-/// among its duplicate rows. Customers only orders know are empty.
-fn merged_take(series: &Series, rows: &CustomerRows, n: usize) -> PolarsResult<Series> {
-    let identity = rows.duplicates.is_empty()
-        && n == series.len()
-        && rows.first.len() == n
-        && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
-    if identity {
+/// among its duplicate rows. Customers only orders know are empty. `file_order`:
+/// customer i is row i, so the column is the customers' column as it is.
+fn merged_take(series: &Series, rows: &CustomerRows, file_order: bool) -> PolarsResult<Series> {
+    if file_order {
         return Ok(series.clone());
     }
     let nulls = (!rows.duplicates.is_empty()).then(|| series.is_null());
     let is_null = |r: u32| nulls.as_ref().is_some_and(|n| n.get(r as usize).unwrap_or(true));
-    let idx: IdxCa = (0..n)
+    let idx: IdxCa = (0..rows.first.len())
         .map(|i| {
             let first = *rows.first.get(i).filter(|&&r| r != NO_ROW)?;
             let extra = u32::try_from(i).ok().and_then(|c| rows.duplicates.get(&c));

@@ -187,10 +187,10 @@ impl SegmentFrame {
 /// tables, one for small ones (where a thread costs more than it saves).
 fn row_slices(height: usize) -> Vec<(i64, usize)> {
     const MIN_ROWS_PER_SLICE: usize = 250_000;
-    let parts = (height / MIN_ROWS_PER_SLICE).clamp(1, rayon::current_num_threads().max(1));
     if height == 0 {
         return vec![(0, 0)];
     }
+    let parts = (height / MIN_ROWS_PER_SLICE).clamp(1, rayon::current_num_threads().max(1));
     let step = height.div_ceil(parts);
     (0..height)
         .step_by(step)
@@ -244,15 +244,13 @@ impl Tally {
 /// Sum and number of the non-empty values of a numeric column on the kept rows.
 fn masked_sum(column: &Column, keep: &Bitmap) -> PolarsResult<(f64, usize)> {
     let series = column.as_materialized_series();
-    match series.dtype() {
-        DataType::Float64 => Ok(masked_sum_of(&series.f64()?.rechunk(), keep, |v| v)),
-        #[allow(clippy::cast_precision_loss)]
-        DataType::Int64 => Ok(masked_sum_of(&series.i64()?.rechunk(), keep, |v| v as f64)),
-        _ => {
-            let floats = series.cast(&DataType::Float64)?;
-            Ok(masked_sum_of(&floats.f64()?.rechunk(), keep, |v| v))
-        }
+    // Whole numbers are summed as they are, without a converted copy of the column.
+    #[allow(clippy::cast_precision_loss)]
+    if let Ok(ints) = series.i64() {
+        return Ok(masked_sum_of(&ints.rechunk(), keep, |v| v as f64));
     }
+    let floats = series.cast(&DataType::Float64)?; // no copy when already Float64
+    Ok(masked_sum_of(&floats.f64()?.rechunk(), keep, |v| v))
 }
 
 fn masked_sum_of<T>(ca: &ChunkedArray<T>, keep: &Bitmap, to_f64: impl Fn(T::Native) -> f64) -> (f64, usize)

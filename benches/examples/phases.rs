@@ -2,6 +2,10 @@
 //! customer table. Run twice (the second run has warm file caches):
 //! `cargo run --release -p kitle-benches --example phases -- orders|customers FILE`
 
+// The app's allocator (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kitle::engine::build::build;
 use kitle::engine::fields::SourceKind;
 use kitle::engine::import::{Progress, SourceSpec, load_raw, reader::read_table};

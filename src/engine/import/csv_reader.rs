@@ -10,7 +10,9 @@ use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1254};
 use super::reader::{
     ReadOptions, TableReader, clean_headers, find_header_row, looks_like_bomless_utf16, no_header_error, text_columns,
 };
-use super::table::{RawColumn, RawTable};
+use rayon::prelude::*;
+
+use super::table::{RawColumn, RawTable, TextColumnBuilder};
 use super::{ImportError, Progress};
 use crate::engine::message::Message;
 
@@ -55,7 +57,7 @@ fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<(Cow<'a, str>, Opt
         let (text, _) = encoding.decode_without_bom_handling(bytes);
         return Ok((text, Some(Message::new("msg.encoding", [encoding.name()]))));
     }
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => Ok((Cow::Borrowed(text), None)),
         Err(_) => Ok(decode_line_by_line(bytes)),
     }
@@ -114,10 +116,19 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
     count
 }
 
+/// Files from this size on are read in pieces, one per core.
+const PIECE_MIN_BYTES: usize = 4 << 20;
+
 fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, ImportError> {
-    let total_bytes = text.len() as u64;
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let bytes = text.as_bytes();
+    let pieces = if bytes.len() >= PIECE_MIN_BYTES {
+        (bytes.len() / PIECE_MIN_BYTES).clamp(1, rayon::current_num_threads().max(1))
+    } else {
+        1
+    };
+    let cuts = record_cuts(bytes, delimiter, pieces);
+    let csv_reader = |piece| piece_reader(piece, delimiter);
+    let mut reader = csv_reader(&bytes[..cuts.starts.get(1).copied().unwrap_or(bytes.len())]);
 
     // The header may sit below a title: look at the first rows before choosing it.
     let mut record = csv::ByteRecord::new();
@@ -136,57 +147,177 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
         table.notes.push(Message::new("msg.starts_at_line", [header_index + 1]));
     }
 
-    let rows_hint = usize::try_from(total_bytes / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000);
-    let mut columns = text_columns(width, rows_hint);
-    let (mut blank_rows, mut short_rows, mut long_rows) = (0usize, 0usize, 0usize);
-    let mut push =
-        |fields: &mut dyn Iterator<Item = &[u8]>, len: usize, columns: &mut Vec<super::table::TextColumnBuilder>| {
-            if len < width {
-                short_rows += 1;
-            } else if len > width {
-                long_rows += 1;
-            }
-            for col in columns.iter_mut() {
-                let field = fields.next().unwrap_or_default();
-                col.push(field);
-            }
-        };
+    let rows_hint = usize::try_from(bytes.len() as u64 / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000);
+    let mut first = PieceRows::new(width, rows_hint / cuts.starts.len());
     for row in first_rows.iter().skip(header_index + 1) {
-        if row.iter().all(|f| f.trim().is_empty()) {
-            blank_rows += 1;
-            continue;
+        first.push(&mut row.iter().map(String::as_bytes), row.len());
+    }
+    // Every piece is read by its own parser on its own thread, then joined in order.
+    let mut readers = vec![(reader, first)];
+    for (k, &start) in cuts.starts.iter().enumerate().skip(1) {
+        let end = cuts.starts.get(k + 1).copied().unwrap_or(bytes.len());
+        readers.push((csv_reader(&bytes[start..end]), PieceRows::new(width, rows_hint / cuts.starts.len())));
+    }
+    let first_len = cuts.starts.get(1).copied().unwrap_or(bytes.len());
+    let pieces: Vec<PieceRows> = readers
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, (reader, rows))| rows.read(reader, progress, (k == 0).then_some(first_len)))
+        .collect::<Result<_, _>>()?;
+    let mut pieces = pieces.into_iter();
+    let mut rows = pieces.next().unwrap_or_else(|| PieceRows::new(width, 0));
+    for later in pieces {
+        rows.append(later);
+    }
+    for (count, id) in [(rows.blank, "msg.blank_rows"), (rows.short, "msg.short_rows"), (rows.long, "msg.long_rows")] {
+        if count > 0 {
+            table.notes.push(Message::new(id, [count]));
         }
-        push(&mut row.iter().map(String::as_bytes), row.len(), &mut columns);
     }
-    let mut rows_read = 0u64;
-    while read_record(&mut reader, &mut record)? {
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            blank_rows += 1;
-            continue;
-        }
-        push(&mut record.iter(), record.len(), &mut columns);
-        rows_read += 1;
-        if rows_read.is_multiple_of(65_536) {
-            progress.set_fraction(record.position().map_or(0, csv::Position::byte) as f64 / total_bytes.max(1) as f64);
-            if progress.is_cancelled() {
-                return Err(ImportError::Cancelled);
-            }
-        }
-    }
-    if blank_rows > 0 {
-        table.notes.push(Message::new("msg.blank_rows", [blank_rows]));
-    }
-    if short_rows > 0 {
-        table.notes.push(Message::new("msg.short_rows", [short_rows]));
-    }
-    if long_rows > 0 {
-        table.notes.push(Message::new("msg.long_rows", [long_rows]));
-    }
-    if text.as_bytes().iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+    if cuts.ends_in_quotes {
         table.notes.push(Message::new("msg.unmatched_quote", Vec::<String>::new()));
     }
-    table.columns = columns.into_iter().map(|c| RawColumn::Text(c.finish())).collect();
+    // Each column's text is checked as UTF-8 once, the columns side by side.
+    table.columns = rows.columns.into_par_iter().map(|c| RawColumn::Text(c.finish())).collect();
     Ok(table)
+}
+
+fn piece_reader(piece: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(piece)
+}
+
+/// The rows of one piece of the file, column by column, and what was odd about them.
+struct PieceRows {
+    width: usize,
+    columns: Vec<TextColumnBuilder>,
+    blank: usize,
+    short: usize,
+    long: usize,
+}
+
+impl PieceRows {
+    fn new(width: usize, rows_hint: usize) -> Self {
+        Self { width, columns: text_columns(width, rows_hint), blank: 0, short: 0, long: 0 }
+    }
+
+    /// One record; ragged rows are padded with empty cells or cut to the header's width.
+    fn push(&mut self, fields: &mut dyn Iterator<Item = &[u8]>, len: usize) {
+        if len < self.width {
+            self.short += 1;
+        } else if len > self.width {
+            self.long += 1;
+        }
+        for column in &mut self.columns {
+            column.push(fields.next().unwrap_or_default());
+        }
+    }
+
+    /// Reads the rest of a piece. `progress_of`: the piece's length, for the piece
+    /// whose reading stands for the whole file's progress.
+    fn read(
+        mut self,
+        mut reader: csv::Reader<&[u8]>,
+        progress: &Progress,
+        progress_of: Option<usize>,
+    ) -> Result<Self, ImportError> {
+        let mut record = csv::ByteRecord::new();
+        let mut rows_read = 0u64;
+        while read_record(&mut reader, &mut record)? {
+            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                self.blank += 1;
+                continue;
+            }
+            self.push(&mut record.iter(), record.len());
+            rows_read += 1;
+            if rows_read.is_multiple_of(65_536) {
+                if let Some(len) = progress_of {
+                    let at = record.position().map_or(0, csv::Position::byte);
+                    progress.set_fraction(at as f64 / len.max(1) as f64);
+                }
+                if progress.is_cancelled() {
+                    return Err(ImportError::Cancelled);
+                }
+            }
+        }
+        Ok(self)
+    }
+
+    fn append(&mut self, later: PieceRows) {
+        for (column, more) in self.columns.iter_mut().zip(later.columns) {
+            column.append(more);
+        }
+        self.blank += later.blank;
+        self.short += later.short;
+        self.long += later.long;
+    }
+}
+
+/// Where a text can be cut into pieces that parse on their own, and whether it ends
+/// inside a quoted field (an unmatched quote).
+#[derive(Debug, PartialEq)]
+struct RecordCuts {
+    /// Byte offsets where the pieces start: 0, then line starts outside quoted fields.
+    starts: Vec<usize>,
+    ends_in_quotes: bool,
+}
+
+/// Cuts `text` into up to `pieces` near-equal pieces at record starts. Only quotes
+/// decide where records end, so only quotes are visited, read the way the csv
+/// parser reads them: a quote opens a field only at the field's start, `""` inside
+/// a quoted field is a quote character, and any other quote is a literal.
+fn record_cuts(text: &[u8], delimiter: u8, pieces: usize) -> RecordCuts {
+    let mut quotes = QuoteState { text, delimiter, quotes: memchr::memchr_iter(b'"', text), next: None, open: false };
+    quotes.next = quotes.quotes.next();
+    let mut starts = vec![0];
+    // Lines before this have been looked at (the quote state is past them).
+    let mut looked_at = 0;
+    for k in 1..pieces {
+        let mut from = (text.len() / pieces * k).max(looked_at);
+        while let Some(newline) = memchr::memchr(b'\n', text.get(from..).unwrap_or_default()).map(|i| from + i) {
+            quotes.advance_to(newline);
+            from = newline + 1;
+            looked_at = from;
+            if !quotes.open {
+                if from < text.len() {
+                    starts.push(from);
+                }
+                break;
+            }
+        }
+    }
+    starts.dedup();
+    quotes.advance_to(text.len());
+    RecordCuts { starts, ends_in_quotes: quotes.open }
+}
+
+/// The csv parser's quoting state, followed from quote to quote.
+struct QuoteState<'a> {
+    text: &'a [u8],
+    delimiter: u8,
+    quotes: memchr::Memchr<'a>,
+    next: Option<usize>,
+    /// Inside a quoted field.
+    open: bool,
+}
+
+impl QuoteState<'_> {
+    /// Follows every quote before `end`.
+    fn advance_to(&mut self, end: usize) {
+        while let Some(q) = self.next.filter(|&q| q < end) {
+            self.next = self.quotes.next();
+            if self.open {
+                if self.next == Some(q + 1) {
+                    self.next = self.quotes.next(); // "" is a quote character
+                } else {
+                    self.open = false;
+                }
+            } else if q == 0
+                || matches!(self.text.get(q - 1), Some(&b) if b == b'\n' || b == b'\r' || b == self.delimiter)
+            {
+                self.open = true;
+            }
+        }
+    }
 }
 
 fn read_record(reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord) -> Result<bool, ImportError> {
@@ -196,6 +327,73 @@ fn read_record(reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn records(text: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
+        reader.byte_records().map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect()).collect()
+    }
+
+    proptest::proptest! {
+        /// Pieces cut at the found record starts read, one after another, exactly as
+        /// the whole text does: quoted line breaks, `""`, literal quotes and an
+        /// unmatched quote included.
+        #[test]
+        fn pieces_read_like_the_whole_text(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        "[a-c ]{0,3}",
+                        "\"[a-c,\n ]{0,4}(\"\"[a\n]{0,2})?\"",
+                        "[a-c]{1,2}\"[a-c]?",
+                    ],
+                    1..4,
+                ),
+                1..30,
+            ),
+            tail in proptest::prop_oneof!["", "\"a\nb,c\n", "x,\"\n\"y"],
+            pieces in 1usize..6,
+        ) {
+            let mut text: String = lines.iter().map(|fields| fields.join(",") + "\n").collect();
+            text.push_str(&tail);
+            let bytes = text.as_bytes();
+            let cuts = record_cuts(bytes, b',', pieces);
+            proptest::prop_assert_eq!(cuts.starts[0], 0);
+            let mut pieced = Vec::new();
+            for (k, &start) in cuts.starts.iter().enumerate() {
+                let end = cuts.starts.get(k + 1).copied().unwrap_or(bytes.len());
+                pieced.extend(records(&bytes[start..end]));
+            }
+            proptest::prop_assert_eq!(pieced, records(bytes));
+            let unmatched = tail.starts_with('"');
+            proptest::prop_assert_eq!(cuts.ends_in_quotes, unmatched);
+        }
+    }
+
+    #[test]
+    fn a_cut_never_falls_where_the_quotes_were_already_followed() {
+        // Found by the property test: the third cut's target lay inside lines already
+        // looked at for the second one.
+        let text = b"\",\"\"\n\n\"\n\"\n\"\n";
+        let cuts = record_cuts(text, b',', 4);
+        assert_eq!(cuts, RecordCuts { starts: vec![0, 8], ends_in_quotes: false });
+    }
+
+    #[test]
+    fn big_files_are_read_in_pieces_with_the_same_rows() {
+        let mut text = String::from("id,note,city\n");
+        for i in 0..200_000 {
+            text.push_str(&format!("{i},\"line one\nline \"\"two\"\", {i}\",İzmir\n"));
+        }
+        text.push_str("200000,short\n");
+        assert!(text.len() > 2 * PIECE_MIN_BYTES, "the file is big enough to be cut");
+        let table = parse(&text, b',', &Progress::default()).unwrap();
+        assert_eq!(table.height(), 200_001);
+        let RawColumn::Text(notes) = &table.columns[1] else { panic!("text column") };
+        assert_eq!(notes.get(123_456), "line one\nline \"two\", 123456");
+        let RawColumn::Text(ids) = &table.columns[0] else { panic!("text column") };
+        assert!((0..200_001).all(|i| ids.get(i) == i.to_string()), "rows stay in file order");
+        assert_eq!(table.notes.len(), 1, "one short row: {:?}", table.notes);
+    }
 
     #[test]
     fn sniffs_delimiters() {

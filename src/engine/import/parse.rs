@@ -241,6 +241,37 @@ fn slash_parts(s: &str) -> Option<(u32, u32)> {
 /// `yyyymmdd`.
 pub fn parse_date(raw: &str, order: DayMonthOrder) -> Option<NaiveDate> {
     let s = raw.trim().trim_start_matches('\'');
+    match fixed_width_date(s.as_bytes(), order) {
+        Some(date) => date,
+        None => parse_date_any_width(s, order),
+    }
+}
+
+/// The common shapes, `yyyy-mm-dd` and `dd.mm.yyyy` (or `/`, `-`), optionally
+/// followed by a time, read straight from the bytes; `None` when the text has
+/// another shape. Gives what [`parse_date_any_width`] gives for these shapes.
+fn fixed_width_date(b: &[u8], order: DayMonthOrder) -> Option<Option<NaiveDate>> {
+    if b.len() < 10 || !(b.len() == 10 || matches!(b[10], b' ' | b'T')) {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let (year, month, day) = if b[4] == b'-' && b[7] == b'-' {
+        (digits(0..4)?, digits(5..7)?, digits(8..10)?)
+    } else if b[2] == b[5] && matches!(b[2], b'.' | b'/' | b'-') {
+        let (a, m, year) = (digits(0..2)?, digits(3..5)?, digits(6..10)?);
+        match (b[2], order) {
+            (b'.', _) | (_, DayMonthOrder::DayFirst) => (year, m, a),
+            (_, DayMonthOrder::MonthFirst) => (year, a, m),
+        }
+    } else {
+        return None;
+    };
+    Some(NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day))
+}
+
+fn parse_date_any_width(s: &str, order: DayMonthOrder) -> Option<NaiveDate> {
     if s.is_empty() {
         return None;
     }
@@ -338,6 +369,18 @@ pub fn clean_identifier(raw: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path for common date shapes agrees with the general reader.
+        #[test]
+        fn fixed_width_dates_read_like_any_width(
+            text in "[0-9]{1,4}[-./][0-9]{1,2}[-./][0-9]{2,4}([ T][0-9:]{0,8})?",
+            month_first: bool,
+        ) {
+            let order = if month_first { DayMonthOrder::MonthFirst } else { DayMonthOrder::DayFirst };
+            proptest::prop_assert_eq!(parse_date(&text, order), parse_date_any_width(&text, order));
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, day)

@@ -79,6 +79,13 @@ impl TextColumnBuilder {
         self.ends.push(u32::try_from(self.bytes.len()).unwrap_or(u32::MAX));
     }
 
+    /// Appends the cells of a column read after this one (a later piece of the file).
+    pub fn append(&mut self, later: TextColumnBuilder) {
+        let base = u32::try_from(self.bytes.len()).unwrap_or(u32::MAX);
+        self.bytes.extend_from_slice(&later.bytes);
+        self.ends.extend(later.ends.iter().map(|&end| end.saturating_add(base)));
+    }
+
     pub fn finish(self) -> TextColumn {
         let bytes = match String::from_utf8(self.bytes) {
             Ok(s) => s,

@@ -1,11 +1,12 @@
 //! Import speed: a 1,000,000-row customer CSV and a ~5,000,000-row orders CSV, read,
 //! typed and built into the customer table, next to polars' own CSV reader on the
-//! same files (the goal is at most 1.3× polars' raw read), and a lower bound for the
-//! orders import written by hand in polars (raw read, then a fold per customer).
+//! same files (the goal is at most 1.3× polars' raw read), and lower bounds written
+//! by hand in polars: the customers typed, the orders folded per customer.
 //!
-//! Measured 2026-11-25 (2 cores, mimalloc as in the app, criterion medians):
-//! customers 0.71 s vs raw read 0.22 s; orders 2.37 s vs raw read 0.52 s and polars
-//! by hand 2.28 s. Runs vary by ±15% on this machine.
+//! Measured 2026-11-25, second session (2 cores, mimalloc as in the app, criterion
+//! medians, same run): customers 0.58 s vs raw read 0.28 s and polars by hand 0.39 s;
+//! orders 2.01 s vs raw read 0.58 s and polars by hand 2.95 s. Runs vary by ±15%,
+//! and between hours by more, on this machine: compare within one run.
 
 // The app's allocator (src/main.rs), for Kitle and polars alike.
 #[global_allocator]

@@ -121,14 +121,10 @@ const PIECE_MIN_BYTES: usize = 4 << 20;
 
 fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, ImportError> {
     let bytes = text.as_bytes();
-    let pieces = if bytes.len() >= PIECE_MIN_BYTES {
-        (bytes.len() / PIECE_MIN_BYTES).clamp(1, rayon::current_num_threads().max(1))
-    } else {
-        1
-    };
+    let pieces = (bytes.len() / PIECE_MIN_BYTES).clamp(1, rayon::current_num_threads().max(1));
     let cuts = record_cuts(bytes, delimiter, pieces);
-    let csv_reader = |piece| piece_reader(piece, delimiter);
-    let mut reader = csv_reader(&bytes[..cuts.starts.get(1).copied().unwrap_or(bytes.len())]);
+    let piece_end = |k: usize| cuts.starts.get(k + 1).copied().unwrap_or(bytes.len());
+    let mut reader = piece_reader(&bytes[..piece_end(0)], delimiter);
 
     // The header may sit below a title: look at the first rows before choosing it.
     let mut record = csv::ByteRecord::new();
@@ -148,21 +144,20 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     }
 
     let rows_hint = usize::try_from(bytes.len() as u64 / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000);
-    let mut first = PieceRows::new(width, rows_hint / cuts.starts.len());
+    let piece_hint = rows_hint / cuts.starts.len();
+    let mut first = PieceRows::new(width, piece_hint);
     for row in first_rows.iter().skip(header_index + 1) {
-        first.push(&mut row.iter().map(String::as_bytes), row.len());
+        first.push(row.iter().map(String::as_bytes), row.len());
     }
     // Every piece is read by its own parser on its own thread, then joined in order.
     let mut readers = vec![(reader, first)];
     for (k, &start) in cuts.starts.iter().enumerate().skip(1) {
-        let end = cuts.starts.get(k + 1).copied().unwrap_or(bytes.len());
-        readers.push((csv_reader(&bytes[start..end]), PieceRows::new(width, rows_hint / cuts.starts.len())));
+        readers.push((piece_reader(&bytes[start..piece_end(k)], delimiter), PieceRows::new(width, piece_hint)));
     }
-    let first_len = cuts.starts.get(1).copied().unwrap_or(bytes.len());
     let pieces: Vec<PieceRows> = readers
         .into_par_iter()
         .enumerate()
-        .map(|(k, (reader, rows))| rows.read(reader, progress, (k == 0).then_some(first_len)))
+        .map(|(k, (reader, rows))| rows.read(reader, progress, (k == 0).then(|| piece_end(0))))
         .collect::<Result<_, _>>()?;
     let mut pieces = pieces.into_iter();
     let mut rows = pieces.next().unwrap_or_else(|| PieceRows::new(width, 0));
@@ -200,8 +195,13 @@ impl PieceRows {
         Self { width, columns: text_columns(width, rows_hint), blank: 0, short: 0, long: 0 }
     }
 
-    /// One record; ragged rows are padded with empty cells or cut to the header's width.
-    fn push(&mut self, fields: &mut dyn Iterator<Item = &[u8]>, len: usize) {
+    /// One record; blank rows are counted and left out, ragged rows are padded with
+    /// empty cells or cut to the header's width.
+    fn push<'f>(&mut self, mut fields: impl Iterator<Item = &'f [u8]> + Clone, len: usize) {
+        if fields.clone().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            self.blank += 1;
+            return;
+        }
         if len < self.width {
             self.short += 1;
         } else if len > self.width {
@@ -223,11 +223,7 @@ impl PieceRows {
         let mut record = csv::ByteRecord::new();
         let mut rows_read = 0u64;
         while read_record(&mut reader, &mut record)? {
-            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                self.blank += 1;
-                continue;
-            }
-            self.push(&mut record.iter(), record.len());
+            self.push(record.iter(), record.len());
             rows_read += 1;
             if rows_read.is_multiple_of(65_536) {
                 if let Some(len) = progress_of {
@@ -285,7 +281,6 @@ fn record_cuts(text: &[u8], delimiter: u8, pieces: usize) -> RecordCuts {
             }
         }
     }
-    starts.dedup();
     quotes.advance_to(text.len());
     RecordCuts { starts, ends_in_quotes: quotes.open }
 }
@@ -367,6 +362,15 @@ mod tests {
             let unmatched = tail.starts_with('"');
             proptest::prop_assert_eq!(cuts.ends_in_quotes, unmatched);
         }
+    }
+
+    #[test]
+    fn blank_rows_are_left_out_wherever_they_are() {
+        let table = parse("id,name\n,\n1,Ayşe\n \n2,Bora\n", b',', &Progress::default()).unwrap();
+        assert_eq!(table.height(), 2);
+        let RawColumn::Text(names) = &table.columns[1] else { panic!("text column") };
+        assert_eq!((names.get(0), names.get(1)), ("Ayşe", "Bora"));
+        assert_eq!(table.notes.len(), 1, "one note about the blank rows: {:?}", table.notes);
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! app's whole UI pass (layout of the visible rows, menus, panels) driven by
 //! egui_kittest without a GPU. Goal: well under 16 ms per frame.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
+use kitle::app::document::Loaded;
 use kitle::app::{Document, KitleApp, Prefs, Tab};
 use kitle::engine::build::build;
 use kitle::engine::fields::SourceKind;
@@ -23,13 +23,13 @@ fn app_with_million_customers() -> KitleApp {
     let data = build(Some(c), Some(o), None, as_of).expect("build");
     assert_eq!(data.len(), 1_000_000);
     let mut app = KitleApp::with_prefs(Prefs { lang: Some(Lang::Tr), tab: Tab::Customers, ..Prefs::default() });
-    app.doc = Some(Document {
+    app.doc = Some(Document::new(Loaded {
         path: None,
         workspace: Workspace::new("bench"),
-        data: Arc::new(data),
+        data,
         dirty: false,
-        version: 1,
-    });
+        show_report: false,
+    }));
     app
 }
 

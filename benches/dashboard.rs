@@ -2,8 +2,9 @@
 //! 1,000,000 customers with their orders and a year of spend. Goal: ≤ 50 ms.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kitle::engine::build::{SpendEntry, build};
+use kitle::engine::build::build;
 use kitle::engine::dashboard::{Period, dashboard};
+use kitle::engine::data::SpendEntry;
 use kitle::engine::fields::SourceKind;
 use kitle::engine::import::{Progress, SourceSpec, load_source};
 use kitle_benches::store_files;

@@ -9,10 +9,10 @@
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kitle::engine::build::{CustomerData, FieldInfo, FieldOrigin};
-use kitle::engine::evaluate::SegmentFrame;
+use kitle::engine::data::{CustomerData, FieldInfo, FieldOrigin};
 use kitle::engine::fields::FieldType;
 use kitle::engine::import::columns::date_to_days;
+use kitle::engine::segment::evaluate::SegmentFrame;
 use kitle::engine::segment::parse;
 use polars::prelude::*;
 

@@ -12,11 +12,12 @@ use chrono::NaiveDate;
 use lexopt::prelude::*;
 use polars::prelude::*;
 
-use crate::engine::build::CustomerData;
 use crate::engine::dashboard::{Period, dashboard};
+use crate::engine::data::CustomerData;
 use crate::engine::fields::SourceKind;
 use crate::engine::import::mapping::MappingOverride;
 use crate::engine::import::{Progress, ReadOptions, SourceSpec};
+use crate::engine::values::plain_text;
 use crate::engine::workspace::Workspace;
 
 /// Subcommands the CLI knows; anything else starts the desktop app.
@@ -98,7 +99,7 @@ fn import(mut p: lexopt::Parser) -> Result<String> {
     // Build first (this validates the files); then save the workspace with the
     // starter segments every new workspace gets.
     let data = ws.load_data(&out, &Progress::default())?;
-    ws.segments = crate::engine::templates::starter_segments(&data, crate::format::Lang::from_system());
+    ws.segments = crate::engine::segment::templates::starter_segments(&data, crate::format::Lang::from_system());
     ws.save(&out)?;
     if json { Ok(serde_json::to_string_pretty(&data.report)? + "\n") } else { Ok(report_text(&data, &out)) }
 }
@@ -236,37 +237,9 @@ fn customers(mut p: lexopt::Parser) -> Result<String> {
     }
 }
 
-/// A cell as plain text: dates as ISO, lists joined with ", ", empty as "".
-pub fn cell_text(value: &AnyValue<'_>) -> String {
-    match value {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => (*s).to_owned(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Date(d) => {
-            crate::engine::import::columns::days_to_date(*d).map_or_else(String::new, |d| d.to_string())
-        }
-        AnyValue::Float64(f) => crate::engine::import::table::format_plain_number(*f),
-        AnyValue::List(s) => {
-            let items: Vec<String> = s.iter().map(|v| cell_text(&v)).collect();
-            items.join(", ")
-        }
-        other => other.to_string(),
-    }
-}
-
 fn customers_csv(df: &DataFrame) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
-    let columns = df.columns();
-    let mut record = Vec::with_capacity(columns.len());
-    for row in 0..df.height() {
-        record.clear();
-        for c in columns {
-            record.push(cell_text(&c.get(row)?));
-        }
-        w.write_record(&record)?;
-    }
-    Ok(String::from_utf8(w.into_inner().map_err(|e| anyhow!(e.to_string()))?)?)
+    let bytes = crate::engine::values::csv_bytes(df, crate::engine::values::CsvReader::Program)?;
+    Ok(String::from_utf8(bytes)?)
 }
 
 fn customers_json(df: &DataFrame) -> Result<String> {
@@ -282,9 +255,9 @@ fn customers_json(df: &DataFrame) -> Result<String> {
                 AnyValue::Int64(i) => serde_json::Value::from(*i),
                 AnyValue::Float64(f) => serde_json::Value::from(*f),
                 AnyValue::List(s) => {
-                    serde_json::Value::Array(s.iter().map(|v| serde_json::Value::String(cell_text(&v))).collect())
+                    serde_json::Value::Array(s.iter().map(|v| serde_json::Value::String(plain_text(&v))).collect())
                 }
-                other => serde_json::Value::String(cell_text(other)),
+                other => serde_json::Value::String(plain_text(other)),
             };
             obj.insert(c.name().to_string(), json);
         }
@@ -321,7 +294,7 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
         _ => bail!("Give either --rule \"TEXT\" or --name \"Saved name\"."),
     };
     let group = crate::engine::segment::parse(&text).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
-    let frame = crate::engine::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
     let compiled = frame.compile(&group);
     if let Some(bad) = compiled.invalid.first() {
         bail!(
@@ -331,20 +304,7 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
         );
     }
     let stats = frame.stats(&compiled)?;
-    let eval_ms = match repeat {
-        Some(n) if n > 0 => {
-            let mut times: Vec<f64> = (0..n)
-                .map(|_| {
-                    let start = std::time::Instant::now();
-                    let _ = frame.stats(&compiled);
-                    start.elapsed().as_secs_f64() * 1000.0
-                })
-                .collect();
-            times.sort_by(f64::total_cmp);
-            Some(times[times.len() / 2])
-        }
-        _ => None,
-    };
+    let eval_ms = repeat.filter(|n| *n > 0).map(|n| median_ms(n, || frame.stats(&compiled).map(|_| ())));
     if let Some(out) = &members {
         let rows = frame.members(&compiled)?;
         crate::engine::export::export_members(frame.data(), &rows, out)?;
@@ -363,7 +323,28 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
         }
         return Ok(serde_json::to_string_pretty(&v)? + "\n");
     }
-    let currency = &ws.settings.currency;
+    Ok(segment_text(&stats, &ws.settings.currency, eval_ms, members.as_deref()))
+}
+
+/// The median time of `n` runs of `work`, in milliseconds.
+fn median_ms(n: usize, work: impl Fn() -> PolarsResult<()>) -> f64 {
+    let mut times: Vec<f64> = (0..n)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            let _ = work();
+            start.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn segment_text(
+    stats: &crate::engine::segment::evaluate::SegmentStats,
+    currency: &str,
+    eval_ms: Option<f64>,
+    members: Option<&Path>,
+) -> String {
     let mut s = format!("{} customers match ({:.1}% of all)\n", stats.count, stats.share * 100.0);
     s += &format!("average LTV: {}\n", stats.avg_ltv.map_or("—".to_owned(), |v| format!("{v:.2} {currency}")));
     s += &format!("total revenue: {}\n", stats.total_revenue.map_or("—".to_owned(), |v| format!("{v:.2} {currency}")));
@@ -373,7 +354,7 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
     if let Some(out) = members {
         s += &format!("members written to {}\n", out.display());
     }
-    Ok(s)
+    s
 }
 
 fn segments(mut p: lexopt::Parser) -> Result<String> {
@@ -388,7 +369,7 @@ fn segments(mut p: lexopt::Parser) -> Result<String> {
     }
     let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle segments WS.kitle"))?;
     let (ws, data) = open(&path, as_of)?;
-    let frame = crate::engine::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
     let mut rows = Vec::new();
     for seg in &ws.segments {
         let stats = match crate::engine::segment::parse(&seg.rule) {

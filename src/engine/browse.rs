@@ -4,8 +4,8 @@
 
 use polars::prelude::*;
 
-use super::build::CustomerData;
 use super::text::fold_case;
+use crate::engine::data::CustomerData;
 
 /// Columns the quick search looks in.
 pub const SEARCH_COLUMNS: &[&str] = &["name", "first_name", "last_name", "email", "phone", "city", "customer_id"];
@@ -93,6 +93,43 @@ fn contains_folded(text: &str, word: &str) -> bool {
         return t.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w));
     }
     fold_case(text).contains(word)
+}
+
+/// One counted order of a customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerOrder {
+    pub id: String,
+    pub date: Option<chrono::NaiveDate>,
+    /// Net of refunds.
+    pub total: f64,
+}
+
+/// The counted orders of the customer in row `row`, oldest first (as the build
+/// stores them). Empty without an orders file.
+pub fn customer_orders(data: &CustomerData, row: usize) -> Vec<CustomerOrder> {
+    let Some(orders) = &data.orders else { return Vec::new() };
+    let (Ok(customer), Ok(ids), Ok(dates), Ok(totals)) =
+        (orders.column("customer"), orders.column("order_id"), orders.column("order_date"), orders.column("total"))
+    else {
+        return Vec::new();
+    };
+    let (Ok(customer), Ok(ids), Ok(dates), Ok(totals)) =
+        (customer.u32(), ids.str(), dates.cast(&DataType::Int32), totals.f64())
+    else {
+        return Vec::new();
+    };
+    let Ok(dates) = dates.i32().cloned() else { return Vec::new() };
+    let target = u32::try_from(row).unwrap_or(u32::MAX);
+    customer
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| *c == Some(target))
+        .map(|(i, _)| CustomerOrder {
+            id: ids.get(i).unwrap_or("").to_owned(),
+            date: dates.get(i).and_then(super::import::columns::days_to_date),
+            total: totals.get(i).unwrap_or(0.0),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::build::{CustomerData, SpendEntry};
+use super::data::{CustomerData, SpendEntry};
 use super::import::columns::{date_to_days, days_to_date};
 
 /// Label for customers whose channel is unknown.
@@ -261,28 +261,58 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
         || period.map(|p| headline_for(data, &cols, p.previous())).transpose(),
     );
     let (headline, previous) = (headline?, previous?);
-    let to_day = period.map(|p| date_to_days(p.to));
-    let in_base = |i: usize| match (to_day, cols.acquired[i]) {
-        (Some(to), Some(a)) => a <= to,
-        _ => true,
-    };
-    let bounds = period.map(|p| p.day_bounds());
-    let is_new = |i: usize| match (bounds, cols.acquired[i]) {
-        (Some((from, to)), Some(a)) => (from..=to).contains(&a),
-        (None, Some(_)) => true,
-        _ => false,
-    };
+    let base = Base { to_day: period.map(|p| date_to_days(p.to)), bounds: period.map(|p| p.day_bounds()) };
+    let known: Vec<i32> = cols.acquired.iter().flatten().copied().collect();
+    Ok(Dashboard {
+        period,
+        as_of: data.as_of,
+        headline,
+        previous,
+        channels: channel_stats(data, &cols, period, &base),
+        ltv_bands: ltv_bands(&cols, band_bounds, &base),
+        growth: growth(&known, period),
+        has_spend: !data.spend.is_empty(),
+        has_orders: data.orders.is_some(),
+        has_acquisition_dates: !known.is_empty(),
+    })
+}
 
-    // Channels.
+/// Which customers the period's charts count: those acquired by its end (all
+/// time: everyone), and which of them are new in it.
+struct Base {
+    to_day: Option<i32>,
+    bounds: Option<(i32, i32)>,
+}
+
+impl Base {
+    fn includes(&self, cols: &Columns, i: usize) -> bool {
+        match (self.to_day, cols.acquired[i]) {
+            (Some(to), Some(a)) => a <= to,
+            _ => true,
+        }
+    }
+
+    fn is_new(&self, cols: &Columns, i: usize) -> bool {
+        match (self.bounds, cols.acquired[i]) {
+            (Some((from, to)), Some(a)) => (from..=to).contains(&a),
+            (None, Some(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Customers, new customers, revenue, spend and CAC per channel, most customers
+/// first; spend on channels no customer came from still shows.
+fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, base: &Base) -> Vec<ChannelStats> {
     let spend = spend_in(&data.spend, period);
     let mut by_channel: Vec<(usize, usize, f64, usize)> = vec![(0, 0, 0.0, 0); cols.channel_names.len()];
     for i in 0..cols.acquired.len() {
-        if !in_base(i) {
+        if !base.includes(cols, i) {
             continue;
         }
         let Some(e) = by_channel.get_mut(cols.channel[i] as usize) else { continue };
         e.0 += 1;
-        e.1 += usize::from(is_new(i));
+        e.1 += usize::from(base.is_new(cols, i));
         if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
             e.2 += l;
             e.3 += 1;
@@ -325,93 +355,77 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
         }
     }
     channels.sort_by(|a, b| b.customers.cmp(&a.customers).then_with(|| a.channel.cmp(&b.channel)));
+    channels
+}
 
-    // LTV bands over the base.
-    let mut ltv_bands: Vec<LtvBand> = Vec::new();
-    if let Some(ltv) = &cols.ltv {
-        let mut bounds: Vec<f64> = band_bounds.iter().copied().filter(|b| b.is_finite() && *b > 0.0).collect();
-        bounds.sort_by(f64::total_cmp);
-        bounds.dedup();
-        let mut edges = vec![0.0];
-        edges.extend(bounds);
-        let mut counts = vec![(0usize, 0.0f64); edges.len()];
-        for (i, v) in ltv.iter().enumerate() {
-            let Some(v) = v else { continue };
-            if !in_base(i) {
-                continue;
-            }
-            let band = edges.iter().rposition(|e| *v >= *e).unwrap_or(0);
-            counts[band].0 += 1;
-            counts[band].1 += v;
+/// Customers per LTV band over the base; the first band starts at 0, the last is open.
+fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
+    let Some(ltv) = &cols.ltv else { return Vec::new() };
+    let mut bounds: Vec<f64> = band_bounds.iter().copied().filter(|b| b.is_finite() && *b > 0.0).collect();
+    bounds.sort_by(f64::total_cmp);
+    bounds.dedup();
+    let mut edges = vec![0.0];
+    edges.extend(bounds);
+    let mut counts = vec![(0usize, 0.0f64); edges.len()];
+    for (i, v) in ltv.iter().enumerate() {
+        let Some(v) = v else { continue };
+        if !base.includes(cols, i) {
+            continue;
         }
-        ltv_bands = edges
-            .iter()
-            .enumerate()
-            .map(|(b, from)| LtvBand {
-                from: *from,
-                to: edges.get(b + 1).copied(),
-                customers: counts[b].0,
-                avg_ltv: (counts[b].0 > 0).then(|| counts[b].1 / counts[b].0 as f64),
-            })
-            .collect();
+        let band = edges.iter().rposition(|e| *v >= *e).unwrap_or(0);
+        counts[band].0 += 1;
+        counts[band].1 += v;
     }
+    edges
+        .iter()
+        .enumerate()
+        .map(|(b, from)| LtvBand {
+            from: *from,
+            to: edges.get(b + 1).copied(),
+            customers: counts[b].0,
+            avg_ltv: (counts[b].0 > 0).then(|| counts[b].1 / counts[b].0 as f64),
+        })
+        .collect()
+}
 
-    // Growth per month over the period (all time: from the first acquisition).
+/// New and cumulative customers per month over the period (all time: from the
+/// first acquisition), from the acquisition days `known`.
+fn growth(known: &[i32], period: Option<Period>) -> Vec<MonthGrowth> {
     let mut growth = Vec::new();
-    let known: Vec<i32> = cols.acquired.iter().flatten().copied().collect();
-    if let (Some(&min), Some(&max)) = (known.iter().min(), known.iter().max()) {
-        let start = period.map_or_else(|| days_to_date(min), |p| Some(p.from));
-        let end = period.map_or_else(|| days_to_date(max), |p| Some(p.to));
-        if let (Some(start), Some(end)) = (start, end) {
-            // Count per day first (an array indexed by day), then per month: only
-            // the distinct days need converting to calendar dates.
-            let start_day = date_to_days(start);
-            let mut per_day = vec![0usize; usize::try_from(max - min + 1).unwrap_or(0)];
-            let mut before = 0usize;
-            for &d in &known {
-                if d < start_day {
-                    before += 1;
-                } else if let Some(slot) = per_day.get_mut(usize::try_from(d - min).unwrap_or(usize::MAX)) {
-                    *slot += 1;
-                }
-            }
-            let mut per_month: HashMap<(i32, u32), usize> = HashMap::default();
-            for (offset, &n) in per_day.iter().enumerate() {
-                if n > 0
-                    && let Some(date) = days_to_date(min + i32::try_from(offset).unwrap_or(0))
-                {
-                    *per_month.entry((date.year(), date.month())).or_default() += n;
-                }
-            }
-            let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
-            let mut cumulative = before;
-            while month <= end {
-                let new = per_month.get(&(month.year(), month.month())).copied().unwrap_or(0);
-                cumulative += new;
-                growth.push(MonthGrowth {
-                    month: month.format("%Y-%m").to_string(),
-                    first_day: month,
-                    new,
-                    cumulative,
-                });
-                let Some(next) = month.checked_add_months(Months::new(1)) else { break };
-                month = next;
-            }
+    let (Some(&min), Some(&max)) = (known.iter().min(), known.iter().max()) else { return growth };
+    let start = period.map_or_else(|| days_to_date(min), |p| Some(p.from));
+    let end = period.map_or_else(|| days_to_date(max), |p| Some(p.to));
+    let (Some(start), Some(end)) = (start, end) else { return growth };
+    // Count per day first (an array indexed by day), then per month: only the
+    // distinct days need converting to calendar dates.
+    let start_day = date_to_days(start);
+    let mut per_day = vec![0usize; usize::try_from(max - min + 1).unwrap_or(0)];
+    let mut before = 0usize;
+    for &d in known {
+        if d < start_day {
+            before += 1;
+        } else if let Some(slot) = per_day.get_mut(usize::try_from(d - min).unwrap_or(usize::MAX)) {
+            *slot += 1;
         }
     }
-
-    Ok(Dashboard {
-        period,
-        as_of: data.as_of,
-        headline,
-        previous,
-        channels,
-        ltv_bands,
-        growth,
-        has_spend: !data.spend.is_empty(),
-        has_orders: data.orders.is_some(),
-        has_acquisition_dates: !known.is_empty(),
-    })
+    let mut per_month: HashMap<(i32, u32), usize> = HashMap::default();
+    for (offset, &n) in per_day.iter().enumerate() {
+        if n > 0
+            && let Some(date) = days_to_date(min + i32::try_from(offset).unwrap_or(0))
+        {
+            *per_month.entry((date.year(), date.month())).or_default() += n;
+        }
+    }
+    let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
+    let mut cumulative = before;
+    while month <= end {
+        let new = per_month.get(&(month.year(), month.month())).copied().unwrap_or(0);
+        cumulative += new;
+        growth.push(MonthGrowth { month: month.format("%Y-%m").to_string(), first_day: month, new, cumulative });
+        let Some(next) = month.checked_add_months(Months::new(1)) else { break };
+        month = next;
+    }
+    growth
 }
 
 fn headline(data: &CustomerData, cols: &Columns, period: Option<Period>) -> PolarsResult<Headline> {

@@ -171,7 +171,7 @@ pub fn write_demo_workspace(dir: &Path, config: &DemoConfig) -> Result<std::path
     ws.settings.as_of = config.end.succ_opt();
     let path = dir.join("demo.kitle");
     let data = ws.load_data(&path, &crate::engine::import::Progress::default())?;
-    ws.segments = crate::engine::templates::starter_segments(&data, crate::format::Lang::Tr);
+    ws.segments = crate::engine::segment::templates::starter_segments(&data, crate::format::Lang::Tr);
     for seg in &mut ws.segments {
         seg.edited = Some(format!("{} 09:00", config.end)); // deterministic file
     }

@@ -1,15 +1,15 @@
-//! Exporting a segment's members to CSV or XLSX. Cells that a spreadsheet would
-//! run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are
-//! neutralised with a leading apostrophe, so an exported file can't execute
-//! anything a customer typed into a form.
+//! Exporting a segment's members to CSV or XLSX. Text cells that a spreadsheet
+//! would run as a formula are neutralised ([`super::values::neutralise`]), so an
+//! exported file can't execute anything a customer typed into a form.
 
 use std::path::Path;
 
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::build::CustomerData;
+use super::data::CustomerData;
 use super::import::columns::days_to_date;
+use super::values::{CsvError, CsvReader, csv_bytes, neutralise, plain_text};
 use super::workspace::write_atomically;
 
 /// Why an export failed.
@@ -35,15 +35,6 @@ impl ExportError {
     }
 }
 
-/// Text made safe for spreadsheets.
-pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{text}"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
-}
-
 /// Writes the given rows of the customer table, every column, to `path`
 /// (`.csv` or `.xlsx`), atomically.
 pub fn export_members(data: &CustomerData, rows: &[IdxSize], path: &Path) -> Result<(), ExportError> {
@@ -51,31 +42,14 @@ pub fn export_members(data: &CustomerData, rows: &[IdxSize], path: &Path) -> Res
     let idx = IdxCa::from_vec("rows".into(), rows.to_vec());
     let df = data.customers.take(&idx)?;
     let bytes = match ext.as_str() {
-        "csv" => csv_bytes(&df)?,
+        "csv" => csv_bytes(&df, CsvReader::Spreadsheet).map_err(|e| match e {
+            CsvError::Data(e) => ExportError::Data(e),
+            CsvError::Write(e) => ExportError::Write(e),
+        })?,
         "xlsx" => xlsx_bytes(&df)?,
         _ => return Err(ExportError::Format),
     };
     write_atomically(path, &bytes).map_err(|e| ExportError::Write(e.to_string()))
-}
-
-fn csv_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
-    let write = |e: csv::Error| ExportError::Write(e.to_string());
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(df.get_column_names().iter().map(|n| neutralise(n.as_str()).into_owned())).map_err(write)?;
-    let mut record: Vec<String> = Vec::with_capacity(df.width());
-    for row in 0..df.height() {
-        record.clear();
-        for c in df.columns() {
-            let v = c.get(row)?;
-            let text = crate::cli::cell_text(&v);
-            record.push(match v {
-                AnyValue::Float64(_) | AnyValue::Int64(_) | AnyValue::Date(_) | AnyValue::Boolean(_) => text,
-                _ => neutralise(&text).into_owned(),
-            });
-        }
-        w.write_record(&record).map_err(write)?;
-    }
-    w.into_inner().map_err(|e| ExportError::Write(e.to_string()))
 }
 
 fn xlsx_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
@@ -110,25 +84,11 @@ fn xlsx_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
                     }
                 }
                 other => {
-                    let text = crate::cli::cell_text(&other);
+                    let text = plain_text(&other);
                     sheet.write_string(row, col, neutralise(&text)).map_err(x)?;
                 }
             }
         }
     }
     book.save_to_buffer().map_err(x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+90 532"), "'+90 532");
-        assert_eq!(neutralise("@sum"), "'@sum");
-        assert_eq!(neutralise("-2"), "'-2");
-        assert_eq!(neutralise("Ayşe"), "Ayşe");
-    }
 }

@@ -1,17 +1,25 @@
 //! The engine: everything Kitle knows about customers, with no user interface.
 //! The desktop app, the command line, the tests and the benchmarks all drive it.
+//!
+//! Start at [`data`] (the customer table), then [`import`] (files in) and [`build`]
+//! (files to customers). Each feature has its module or folder: [`segment`],
+//! [`dashboard`], [`browse`], [`export`]; workspace files and their undoable edits
+//! are [`workspace`] and [`edit`]. The engine never draws, never opens a socket
+//! and never calls the app or the command line (a test in [`architecture`] checks).
 
+pub mod architecture;
 pub mod browse;
 pub mod build;
 pub mod dashboard;
+pub mod data;
 pub mod demo;
-pub mod evaluate;
+pub mod edit;
 pub mod export;
 pub mod fields;
 pub mod import;
 pub mod keys;
 pub mod message;
 pub mod segment;
-pub mod templates;
 pub mod text;
+pub mod values;
 pub mod workspace;

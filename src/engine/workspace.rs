@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use chrono::Datelike;
 
-use super::build::{CustomerData, SpendEntry, build, split_sources};
+use super::build::{build, split_sources};
+use super::data::{CustomerData, SpendEntry};
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
 
 /// The format this version writes; files with a higher number are refused.

@@ -6,7 +6,7 @@ use crate::helpers::*;
 
 const BANDS: [f64; 3] = [1000.0, 5000.0, 10000.0];
 
-fn store(spend: bool) -> kitle::engine::build::CustomerData {
+fn store(spend: bool) -> kitle::engine::data::CustomerData {
     import(
         Some("fixtures/dashboard/customers.csv"),
         Some("fixtures/dashboard/orders.csv"),

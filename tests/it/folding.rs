@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use kitle::engine::build::{CustomerData, build};
+use kitle::engine::build::build;
+use kitle::engine::data::CustomerData;
 use kitle::engine::fields::SourceKind;
 use kitle::engine::import::reader::{ReadOptions, read_table_bytes};
 use kitle::engine::import::{Progress, SourceSpec, load_raw};

@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use kitle::engine::build::{CustomerData, build};
+use kitle::engine::build::build;
+use kitle::engine::data::CustomerData;
 use kitle::engine::fields::SourceKind;
 use kitle::engine::import::{ImportError, LoadedSource, Progress, SourceSpec, load_source};
 use polars::prelude::*;

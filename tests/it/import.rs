@@ -1,6 +1,6 @@
 //! Importing real-looking exports, checking every canonical value by hand.
 
-use kitle::engine::build::FieldOrigin;
+use kitle::engine::data::FieldOrigin;
 use kitle::engine::fields::{FieldType, SourceKind};
 
 use crate::helpers::*;

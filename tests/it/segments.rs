@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use kitle::engine::build::{CustomerData, FieldInfo, FieldOrigin};
-use kitle::engine::evaluate::SegmentFrame;
+use kitle::engine::data::{CustomerData, FieldInfo, FieldOrigin};
 use kitle::engine::fields::FieldType;
+use kitle::engine::segment::evaluate::SegmentFrame;
 use kitle::engine::segment::{Condition, DateUnit, Group, Item, Join, Node, Op, parse, to_text};
 use polars::prelude::*;
 use proptest::prelude::*;
@@ -462,4 +462,38 @@ fn results_and_funnel_for_the_mockup_rule() {
     let funnel: Vec<usize> = e.funnel.iter().map(|s| s.count).collect();
     assert_eq!(funnel, vec![2, 2, 3]);
     approx(e.funnel[0].avg_ltv, (1850.0 + 420.5) / 2.0);
+}
+
+#[test]
+fn a_customers_orders_and_a_fields_values_come_from_the_engine() {
+    use kitle::engine::browse::customer_orders;
+    use kitle::engine::segment::values::value_counts;
+    let data = shopify_store();
+    let ayse = row_where(&data, "email", "ayse.yilmaz@example.com");
+    let orders: Vec<(String, Option<chrono::NaiveDate>, f64)> =
+        customer_orders(&data, ayse).into_iter().map(|o| (o.id, o.date, o.total)).collect();
+    // Oldest first; the partly refunded order counts net of its refund.
+    assert_eq!(
+        orders,
+        vec![
+            ("#1001".to_owned(), Some(date(2025, 3, 2)), 1200.0),
+            ("#1003".to_owned(), Some(date(2025, 8, 20)), 650.0)
+        ]
+    );
+    let zeynep = row_where(&data, "email", "zeynep@example.com");
+    assert!(customer_orders(&data, zeynep).is_empty(), "a voided order is not listed");
+
+    // Values offered in the builder: most common first, then alphabetically; list
+    // fields count each item.
+    let cities = value_counts(&data, "city");
+    let expected = ["Ankara", "Bursa", "İstanbul", "İzmir"];
+    let mut names: Vec<&str> = cities.iter().map(|(v, _)| v.as_str()).collect();
+    names.sort_unstable();
+    let mut want = expected.to_vec();
+    want.sort_unstable();
+    assert_eq!(names, want);
+    assert!(cities.iter().all(|(_, n)| *n == 1));
+    let tags = value_counts(&data, "tags");
+    assert!(tags.contains(&("VIP".to_owned(), 1)) && tags.contains(&("wholesale".to_owned(), 1)), "{tags:?}");
+    assert!(value_counts(&data, "no_such_field").is_empty());
 }

@@ -77,89 +77,17 @@ pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContex
     let name = PlSmallStr::from_str(name);
     let mut problems = Problems::new();
     let mut ambiguous_dates = None;
-    let n = raw.len();
     let series = match ty {
-        FieldType::Text | FieldType::Category => {
-            let ca: StringChunked = (0..n)
-                .map(|i| match raw.get(i) {
-                    CellRef::Text(t) => {
-                        let t = clean_identifier(t);
-                        (!t.is_empty()).then_some(Cow::Borrowed(t))
-                    }
-                    other => other.as_text(),
-                })
-                .collect();
-            ca.with_name(name).into_series()
-        }
-        FieldType::Number | FieldType::Money | FieldType::Integer => {
-            let style = number_style(raw, ctx);
-            let values = (0..n).map(|i| {
-                let cell = raw.get(i);
-                let v = match cell {
-                    CellRef::Empty => return None,
-                    CellRef::Number(v) => Some(v),
-                    CellRef::Bool(b) => Some(f64::from(u8::from(b))),
-                    CellRef::Text(t) => style.parse(t),
-                    CellRef::DateTime(_) => None,
-                };
-                if v.is_none() {
-                    problems.add(cell);
-                }
-                v
-            });
-            if ty == FieldType::Integer {
-                #[allow(clippy::cast_possible_truncation)]
-                let ca: Int64Chunked = values.map(|v| v.map(|v| v.round() as i64)).collect();
-                ca.with_name(name).into_series()
-            } else {
-                let ca: Float64Chunked = values.collect();
-                ca.with_name(name).into_series()
-            }
-        }
+        FieldType::Text | FieldType::Category => text_series(name, raw),
+        FieldType::Number | FieldType::Money | FieldType::Integer => number_series(name, raw, ty, ctx, &mut problems),
         FieldType::Date => {
-            let texts: Vec<Cow<'_, str>> = raw.texts().take(200_000).collect();
-            let style = DateStyle::detect(texts.iter().map(AsRef::as_ref), ctx.date_fallback);
-            if style.ambiguous {
-                ambiguous_dates = Some(style.order);
-            }
-            let ca: Int32Chunked = (0..n)
-                .map(|i| {
-                    let cell = raw.get(i);
-                    let d = match cell {
-                        CellRef::Empty => return None,
-                        CellRef::DateTime(dt) => Some(dt.date()),
-                        CellRef::Number(v) => number_as_date(v),
-                        CellRef::Text(t) => style.parse(t),
-                        CellRef::Bool(_) => None,
-                    };
-                    if d.is_none() {
-                        problems.add(cell);
-                    }
-                    d.map(date_to_days)
-                })
-                .collect();
-            ca.with_name(name).into_date().into_series()
+            let (series, ambiguous) = date_series(name, raw, ctx, &mut problems);
+            ambiguous_dates = ambiguous;
+            series
         }
-        FieldType::Bool => {
-            let ca: BooleanChunked = (0..n)
-                .map(|i| {
-                    let cell = raw.get(i);
-                    let b = match cell {
-                        CellRef::Empty => return None,
-                        CellRef::Bool(b) => Some(b),
-                        CellRef::Number(v) => (v == 0.0 || v == 1.0).then_some(v == 1.0),
-                        CellRef::Text(t) => parse_bool(t),
-                        CellRef::DateTime(_) => None,
-                    };
-                    if b.is_none() {
-                        problems.add(cell);
-                    }
-                    b
-                })
-                .collect();
-            ca.with_name(name).into_series()
-        }
+        FieldType::Bool => bool_series(name, raw, &mut problems),
         FieldType::List => {
+            let n = raw.len();
             let mut lists = ListStringChunkedBuilder::new(name, n, n * 2);
             for i in 0..n {
                 match raw.get(i).as_text() {
@@ -171,6 +99,99 @@ pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContex
         }
     };
     ParsedColumn { series, ty, unparsed: problems.count, examples: problems.examples, ambiguous_dates }
+}
+
+fn text_series(name: PlSmallStr, raw: &RawColumn) -> Series {
+    let ca: StringChunked = (0..raw.len())
+        .map(|i| match raw.get(i) {
+            CellRef::Text(t) => {
+                let t = clean_identifier(t);
+                (!t.is_empty()).then_some(Cow::Borrowed(t))
+            }
+            other => other.as_text(),
+        })
+        .collect();
+    ca.with_name(name).into_series()
+}
+
+fn number_series(
+    name: PlSmallStr,
+    raw: &RawColumn,
+    ty: FieldType,
+    ctx: ParseContext,
+    problems: &mut Problems,
+) -> Series {
+    let style = number_style(raw, ctx);
+    let values = (0..raw.len()).map(|i| {
+        let cell = raw.get(i);
+        let v = match cell {
+            CellRef::Empty => return None,
+            CellRef::Number(v) => Some(v),
+            CellRef::Bool(b) => Some(f64::from(u8::from(b))),
+            CellRef::Text(t) => style.parse(t),
+            CellRef::DateTime(_) => None,
+        };
+        if v.is_none() {
+            problems.add(cell);
+        }
+        v
+    });
+    if ty == FieldType::Integer {
+        #[allow(clippy::cast_possible_truncation)]
+        let ca: Int64Chunked = values.map(|v| v.map(|v| v.round() as i64)).collect();
+        ca.with_name(name).into_series()
+    } else {
+        let ca: Float64Chunked = values.collect();
+        ca.with_name(name).into_series()
+    }
+}
+
+/// A date column, and the day/month order when the column left it ambiguous.
+fn date_series(
+    name: PlSmallStr,
+    raw: &RawColumn,
+    ctx: ParseContext,
+    problems: &mut Problems,
+) -> (Series, Option<DayMonthOrder>) {
+    let texts: Vec<Cow<'_, str>> = raw.texts().take(200_000).collect();
+    let style = DateStyle::detect(texts.iter().map(AsRef::as_ref), ctx.date_fallback);
+    let ca: Int32Chunked = (0..raw.len())
+        .map(|i| {
+            let cell = raw.get(i);
+            let d = match cell {
+                CellRef::Empty => return None,
+                CellRef::DateTime(dt) => Some(dt.date()),
+                CellRef::Number(v) => number_as_date(v),
+                CellRef::Text(t) => style.parse(t),
+                CellRef::Bool(_) => None,
+            };
+            if d.is_none() {
+                problems.add(cell);
+            }
+            d.map(date_to_days)
+        })
+        .collect();
+    (ca.with_name(name).into_date().into_series(), style.ambiguous.then_some(style.order))
+}
+
+fn bool_series(name: PlSmallStr, raw: &RawColumn, problems: &mut Problems) -> Series {
+    let ca: BooleanChunked = (0..raw.len())
+        .map(|i| {
+            let cell = raw.get(i);
+            let b = match cell {
+                CellRef::Empty => return None,
+                CellRef::Bool(b) => Some(b),
+                CellRef::Number(v) => (v == 0.0 || v == 1.0).then_some(v == 1.0),
+                CellRef::Text(t) => parse_bool(t),
+                CellRef::DateTime(_) => None,
+            };
+            if b.is_none() {
+                problems.add(cell);
+            }
+            b
+        })
+        .collect();
+    ca.with_name(name).into_series()
 }
 
 fn number_style(raw: &RawColumn, ctx: ParseContext) -> NumberStyle {
@@ -217,23 +238,9 @@ pub fn infer_type(header: &str, raw: &RawColumn, ctx: ParseContext) -> FieldType
     let total = cells.len();
     // Most values parse: 95%, or all but one in a small column.
     let mostly = |count: usize| count * 100 >= total * 95 || (total <= 40 && count >= 3 && count + 1 >= total);
-
     let texts: Vec<&str> =
         cells.iter().filter_map(|c| if let CellRef::Text(t) = c { Some(t.trim()) } else { None }).collect();
-    let date_style = DateStyle::detect(texts.iter().copied(), ctx.date_fallback);
-    let dates = cells
-        .iter()
-        .filter(|c| match c {
-            CellRef::DateTime(_) => true,
-            CellRef::Text(t) => {
-                let compact = t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit());
-                (!compact || says_date) && date_style.parse(t).is_some()
-            }
-            CellRef::Number(v) => says_date && number_as_date(*v).is_some(),
-            _ => false,
-        })
-        .count();
-    if mostly(dates) {
+    if mostly(count_dates(&cells, &texts, says_date, ctx)) {
         return FieldType::Date;
     }
     let bools = cells
@@ -247,33 +254,9 @@ pub fn infer_type(header: &str, raw: &RawColumn, ctx: ParseContext) -> FieldType
     if mostly(bools) {
         return FieldType::Bool;
     }
-    let style = NumberStyle::detect(texts.iter().copied(), ctx.decimal_fallback);
-    let id_like = texts.iter().any(|t| looks_like_identifier(t));
-    let mut numbers = 0usize;
-    let mut integral = true;
-    let mut money = false;
-    for c in &cells {
-        let v = match c {
-            CellRef::Number(v) => Some(*v),
-            CellRef::Text(t) => {
-                money |= t.contains(['₺', '$', '€']) || t.ends_with("TL");
-                style.parse(t)
-            }
-            _ => None,
-        };
-        if let Some(v) = v {
-            numbers += 1;
-            integral &= v.fract() == 0.0;
-        }
-    }
-    if !id_like && mostly(numbers) {
-        return if money {
-            FieldType::Money
-        } else if integral {
-            FieldType::Integer
-        } else {
-            FieldType::Number
-        };
+    let (numbers, number_type) = count_numbers(&cells, &texts, ctx);
+    if !texts.iter().any(|t| looks_like_identifier(t)) && mostly(numbers) {
+        return number_type;
     }
     let mut distinct = std::collections::HashSet::new();
     for t in &texts {
@@ -287,6 +270,55 @@ pub fn infer_type(header: &str, raw: &RawColumn, ctx: ParseContext) -> FieldType
     } else {
         FieldType::Text
     }
+}
+
+/// How many sampled cells read as dates (compact `yyyymmdd` only when the header
+/// says date).
+fn count_dates(cells: &[CellRef<'_>], texts: &[&str], says_date: bool, ctx: ParseContext) -> usize {
+    let date_style = DateStyle::detect(texts.iter().copied(), ctx.date_fallback);
+    cells
+        .iter()
+        .filter(|c| match c {
+            CellRef::DateTime(_) => true,
+            CellRef::Text(t) => {
+                let compact = t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit());
+                (!compact || says_date) && date_style.parse(t).is_some()
+            }
+            CellRef::Number(v) => says_date && number_as_date(*v).is_some(),
+            _ => false,
+        })
+        .count()
+}
+
+/// How many sampled cells read as numbers, and which number type they make
+/// (money when a currency is written, whole numbers when none has a fraction).
+fn count_numbers(cells: &[CellRef<'_>], texts: &[&str], ctx: ParseContext) -> (usize, FieldType) {
+    let style = NumberStyle::detect(texts.iter().copied(), ctx.decimal_fallback);
+    let mut numbers = 0usize;
+    let mut integral = true;
+    let mut money = false;
+    for c in cells {
+        let v = match c {
+            CellRef::Number(v) => Some(*v),
+            CellRef::Text(t) => {
+                money |= t.contains(['₺', '$', '€']) || t.ends_with("TL");
+                style.parse(t)
+            }
+            _ => None,
+        };
+        if let Some(v) = v {
+            numbers += 1;
+            integral &= v.fract() == 0.0;
+        }
+    }
+    let ty = if money {
+        FieldType::Money
+    } else if integral {
+        FieldType::Integer
+    } else {
+        FieldType::Number
+    };
+    (numbers, ty)
 }
 
 /// Digits that are a code, not a quantity: Excel's text marker, leading zeros, or

@@ -4,8 +4,8 @@
 
 use polars::prelude::*;
 
-use super::build::CustomerData;
-use super::workspace::Segment;
+use crate::engine::data::CustomerData;
+use crate::engine::workspace::Segment;
 use crate::format::Lang;
 
 /// A template: a name, a description and a rule, in one language.
@@ -40,12 +40,47 @@ fn t(lang: Lang, en: &str, tr: &str) -> String {
     if lang == Lang::Tr { tr.to_owned() } else { en.to_owned() }
 }
 
+/// Templates that need only the fields they name: (id, fields, [name en, tr],
+/// [description en, tr], rule).
+type Fixed = (&'static str, &'static str, [&'static str; 2], [&'static str; 2], &'static str);
+const FIXED: [Fixed; 4] = [
+    (
+        "at_risk",
+        "last_order_date",
+        ["At-risk customers", "Riskli Müşteriler"],
+        ["No purchase in the last 90 days.", "Son 90 günde alışveriş yapmayanlar."],
+        "last_order_date more than 90 days ago",
+    ),
+    (
+        "loyal",
+        "orders",
+        ["Loyal customers", "Sadık Müşteriler"],
+        ["More than 5 orders.", "5'ten fazla sipariş verenler."],
+        "orders > 5",
+    ),
+    (
+        "one_time",
+        "orders",
+        ["One-time buyers", "Tek seferlik alıcılar"],
+        ["Exactly one order: the next purchase is the hardest.", "Tam bir sipariş: en zor olan ikinci alışveriş."],
+        "orders = 1",
+    ),
+    (
+        "never_bought",
+        "orders",
+        ["Never purchased", "Hiç alışveriş yapmayanlar"],
+        ["Signed up but no order yet.", "Kayıt olmuş ama henüz sipariş vermemiş."],
+        "orders = 0",
+    ),
+];
+
 /// Every template that fits the data (a template needs its fields).
 pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
     let has = |f: &str| data.field(f).is_some();
+    let pick = |[en, tr]: [&str; 2]| t(lang, en, tr);
+    let top = top_decile_ltv(data).map(crate::engine::import::table::format_plain_number);
     let mut out = Vec::new();
-    if let Some(threshold) = top_decile_ltv(data) {
-        let amount = crate::engine::import::table::format_plain_number(threshold);
+    if let Some(amount) = &top {
         out.push(Template {
             id: "vip",
             name: t(lang, "High-LTV customers (VIP)", "Yüksek LTV'li Müşteriler (VIP)"),
@@ -57,37 +92,10 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
             rule: format!("ltv >= {amount}"),
         });
     }
-    if has("last_order_date") {
-        out.push(Template {
-            id: "at_risk",
-            name: t(lang, "At-risk customers", "Riskli Müşteriler"),
-            description: t(lang, "No purchase in the last 90 days.", "Son 90 günde alışveriş yapmayanlar."),
-            rule: "last_order_date more than 90 days ago".to_owned(),
-        });
-    }
-    if has("orders") {
-        out.push(Template {
-            id: "loyal",
-            name: t(lang, "Loyal customers", "Sadık Müşteriler"),
-            description: t(lang, "More than 5 orders.", "5'ten fazla sipariş verenler."),
-            rule: "orders > 5".to_owned(),
-        });
-        out.push(Template {
-            id: "one_time",
-            name: t(lang, "One-time buyers", "Tek seferlik alıcılar"),
-            description: t(
-                lang,
-                "Exactly one order: the next purchase is the hardest.",
-                "Tam bir sipariş: en zor olan ikinci alışveriş.",
-            ),
-            rule: "orders = 1".to_owned(),
-        });
-        out.push(Template {
-            id: "never_bought",
-            name: t(lang, "Never purchased", "Hiç alışveriş yapmayanlar"),
-            description: t(lang, "Signed up but no order yet.", "Kayıt olmuş ama henüz sipariş vermemiş."),
-            rule: "orders = 0".to_owned(),
-        });
+    for (id, field, name, description, rule) in FIXED {
+        if has(field) {
+            out.push(Template { id, name: pick(name), description: pick(description), rule: rule.to_owned() });
+        }
     }
     if has("signup_date") || has("first_order_date") {
         let field = if has("signup_date") { "signup_date" } else { "first_order_date" };
@@ -99,32 +107,26 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
         });
     }
     if has("accepts_marketing") {
+        let rule =
+            if has("email") { "accepts_marketing is yes and email is not empty" } else { "accepts_marketing is yes" };
         out.push(Template {
             id: "reachable",
             name: t(lang, "Reachable by email", "E-postayla ulaşılabilir"),
-            description: t(
-                lang,
+            description: pick([
                 "Accept marketing and have an email address.",
                 "Pazarlama izni var ve e-posta adresi var.",
-            ),
-            rule: if has("email") {
-                "accepts_marketing is yes and email is not empty"
-            } else {
-                "accepts_marketing is yes"
-            }
-            .to_owned(),
+            ]),
+            rule: rule.to_owned(),
         });
     }
-    if has("last_order_date") && top_decile_ltv(data).is_some() {
-        let amount = top_decile_ltv(data).map(crate::engine::import::table::format_plain_number).unwrap_or_default();
+    if let (true, Some(amount)) = (has("last_order_date"), &top) {
         out.push(Template {
             id: "lapsed_vip",
             name: t(lang, "Lapsed VIPs", "Kaybedilmek üzere olan VIP'ler"),
-            description: t(
-                lang,
+            description: pick([
                 "Top-LTV customers with no purchase in 60 days.",
                 "60 gündür alışveriş yapmayan en değerli müşteriler.",
-            ),
+            ]),
             rule: format!("ltv >= {amount} and last_order_date more than 60 days ago"),
         });
     }

@@ -17,12 +17,12 @@ use polars_arrow::bitmap::Bitmap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::build::CustomerData;
-use super::fields::FieldType;
-use super::import::columns::date_to_days;
-use super::import::parse::{DecimalSeparator, parse_number};
-use super::segment::{Condition, DateUnit, Group, Node, Op};
-use super::text::fold_case;
+use super::{Condition, DateUnit, Group, Node, Op};
+use crate::engine::data::CustomerData;
+use crate::engine::fields::FieldType;
+use crate::engine::import::columns::date_to_days;
+use crate::engine::import::parse::{DecimalSeparator, parse_number};
+use crate::engine::text::fold_case;
 
 /// Why a condition was left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,6 +69,14 @@ pub struct Evaluation {
     pub stats: SegmentStats,
     pub funnel: Vec<FunnelStep>,
     pub invalid: Vec<InvalidRow>,
+}
+
+/// What the builder shows for a rule: its numbers and its members (rows of the
+/// customer table, in table order), which exports and audiences also use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentResult {
+    pub evaluation: Evaluation,
+    pub members: Vec<IdxSize>,
 }
 
 /// The customer table ready for segment queries, with lowercased text columns
@@ -166,6 +174,13 @@ impl SegmentFrame {
             })
             .collect::<PolarsResult<_>>()?;
         Ok(parts.concat())
+    }
+
+    /// The evaluation and the members of a rule.
+    pub fn result(&self, group: &Group) -> PolarsResult<SegmentResult> {
+        let evaluation = self.evaluate(group)?;
+        let members = self.members(&self.compile(group))?;
+        Ok(SegmentResult { evaluation, members })
     }
 
     /// Stats, the per-row funnel and invalid rows for a rule.
@@ -344,7 +359,7 @@ impl Compiler<'_> {
         let mut and: Option<Expr> = None;
         for (i, item) in group.items.iter().enumerate() {
             if i > 0
-                && item.join == super::segment::Join::Or
+                && item.join == super::Join::Or
                 && let Some(a) = and.take()
             {
                 ors.push(a);

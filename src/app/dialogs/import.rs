@@ -1,29 +1,27 @@
 //! The import dialog: choose the customers, orders and spend files, see their first
 //! rows and the automatic column mapping, change any column's field or type, pick
-//! the sheet of a workbook, then import. Files are previewed on background threads.
+//! the sheet of a workbook, then import. Files are previewed in the background.
 
 use std::path::PathBuf;
 
-use crate::engine::build::ImportReport;
 use crate::engine::fields::{FieldType, SourceKind, canonical_fields};
 use crate::engine::import::mapping::{ColumnTarget, MappingOverride};
 use crate::engine::import::{Preview, SourceSpec, guess_kind, preview_source};
 
-use super::Command;
-use super::i18n::{Lang, field_label, t, type_label};
-use super::jobs::{Job, Poll};
+use crate::app::command::{Command, CommandSender};
+use crate::app::i18n::{Lang, field_label, t, type_label};
+use crate::app::keyed::{Keyed, Polled};
 
 /// One file of the import.
 pub struct FileSlot {
     pub kind: SourceKind,
     pub path_text: String,
     pub sheet: Option<String>,
-    pub preview: Option<Result<Preview, String>>,
+    /// The file's first rows and automatic mapping, read in the background per
+    /// path, sheet and kind.
+    preview: Keyed<String, Preview>,
     /// The user's choice for each column (starts as the automatic mapping).
     pub choices: Vec<ColumnTarget>,
-    job: Option<Job<Result<Preview, String>>>,
-    /// The path and sheet the current preview (or running job) is for.
-    preview_key: Option<String>,
     /// The kind was guessed from the file name only; move the file once its headers tell.
     auto_kind: bool,
     /// Overrides carried over from the workspace, applied once the preview arrives.
@@ -36,10 +34,8 @@ impl FileSlot {
             kind,
             path_text: String::new(),
             sheet: None,
-            preview: None,
+            preview: Keyed::new("preview"),
             choices: Vec::new(),
-            job: None,
-            preview_key: None,
             auto_kind: false,
             pending_overrides: Vec::new(),
         }
@@ -58,7 +54,7 @@ impl FileSlot {
 
     /// The chosen mapping as overrides: every column whose choice differs from auto.
     pub fn overrides(&self) -> Vec<MappingOverride> {
-        let Some(Ok(preview)) = &self.preview else { return Vec::new() };
+        let Some(Ok(preview)) = self.preview() else { return Vec::new() };
         preview
             .headers
             .iter()
@@ -69,21 +65,28 @@ impl FileSlot {
             .collect()
     }
 
+    /// The preview: `None` until read, or why it could not be.
+    pub fn preview(&self) -> Option<Result<&Preview, &str>> {
+        self.path()?;
+        let key = self.preview_key();
+        if let Some(e) = self.preview.failed(&key) {
+            return Some(Err(e));
+        }
+        self.preview.get(&key).map(|p| Ok(&**p))
+    }
+
+    /// What decides the preview: path, sheet and kind.
+    fn preview_key(&self) -> String {
+        format!("{}|{:?}|{:?}", self.path_text.trim(), self.sheet, self.kind)
+    }
+
     fn start_preview(&mut self, ctx: &egui::Context, lang: Lang) {
         let Some(spec) = self.spec() else {
-            self.preview = None;
-            self.job = None;
+            self.preview.clear();
             return;
         };
-        let key = format!("{}|{:?}|{:?}", self.path_text.trim(), self.sheet, self.kind);
-        if self.preview_key.as_ref() == Some(&key) {
-            return;
-        }
-        self.preview_key = Some(key);
-        match Job::spawn("preview", ctx, move |progress| preview_source(&spec, progress).map_err(|e| e.text(lang))) {
-            Ok(job) => self.job = Some(job),
-            Err(e) => self.preview = Some(Err(e)),
-        }
+        let key = self.preview_key();
+        self.preview.ensure(ctx, key, |_| move |progress| preview_source(&spec, progress).map_err(|e| e.text(lang)));
     }
 }
 
@@ -135,38 +138,30 @@ impl ImportDialog {
     pub fn poll(&mut self, ctx: &egui::Context, lang: Lang) {
         let mut moves = Vec::new();
         for (index, slot) in self.slots.iter_mut().enumerate() {
-            let Some(job) = &slot.job else { continue };
-            let result = match job.poll() {
-                Poll::Running => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(30));
-                    continue;
-                }
-                Poll::Done(r) => r,
-                Poll::Lost => Err(t(lang, "msg.err_background").to_owned()),
-            };
-            slot.job = None;
-            if let Ok(preview) = &result {
-                slot.choices = preview.auto.clone();
-                for o in std::mem::take(&mut slot.pending_overrides) {
-                    if let Some(i) = preview.headers.iter().position(|h| h.eq_ignore_ascii_case(&o.header)) {
-                        slot.choices[i] = o.target;
-                    }
-                }
-                if slot.auto_kind {
-                    slot.auto_kind = false;
-                    let kind = guess_kind(&preview.headers);
-                    if kind != slot.kind {
-                        moves.push((index, slot_index(kind)));
-                    }
+            if slot.preview.busy() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(30));
+            }
+            let Polled::Value(preview) = slot.preview.poll(lang) else { continue };
+            let preview = std::sync::Arc::clone(preview);
+            slot.choices = preview.auto.clone();
+            for o in std::mem::take(&mut slot.pending_overrides) {
+                if let Some(i) = preview.headers.iter().position(|h| h.eq_ignore_ascii_case(&o.header)) {
+                    slot.choices[i] = o.target;
                 }
             }
-            slot.preview = Some(result);
+            if slot.auto_kind {
+                slot.auto_kind = false;
+                let kind = guess_kind(&preview.headers);
+                if kind != slot.kind {
+                    moves.push((index, slot_index(kind)));
+                }
+            }
         }
         for (from, to) in moves {
             if self.slots[to].path().is_none() {
                 let mut moved = std::mem::replace(&mut self.slots[from], FileSlot::new(KINDS[from]));
                 moved.kind = KINDS[to];
-                if let Some(Ok(p)) = &moved.preview {
+                if let Some(Ok(p)) = moved.preview() {
                     moved.choices = crate::engine::import::mapping::auto_map(&p.headers, moved.kind, &[]);
                 }
                 // The automatic mapping differs per kind: read it again for the new kind.
@@ -181,9 +176,9 @@ impl ImportDialog {
         let mut specs = Vec::new();
         for slot in &self.slots {
             let Some(mut spec) = slot.spec() else { continue };
-            match &slot.preview {
-                Some(Ok(_)) if slot.job.is_none() => {}
-                Some(Err(e)) => return Err(e.clone()),
+            match slot.preview() {
+                Some(Ok(_)) if !slot.preview.busy() => {}
+                Some(Err(e)) => return Err(e.to_owned()),
                 _ => return Err(t(lang, "import.reading").to_owned()),
             }
             spec.mapping = slot.overrides();
@@ -196,7 +191,7 @@ impl ImportDialog {
     }
 
     /// Draws the dialog; returns false when it was closed.
-    pub fn ui(&mut self, ctx: &egui::Context, lang: Lang, out: &mut Vec<Command>) -> bool {
+    pub fn ui(&mut self, ctx: &egui::Context, lang: Lang, commands: &CommandSender) -> bool {
         let mut open = true;
         let mut run = false;
         egui::Window::new(t(lang, "import.title"))
@@ -220,7 +215,7 @@ impl ImportDialog {
                 });
             });
         if run && let Ok(specs) = self.specs(lang) {
-            out.push(Command::RunImport(specs));
+            commands.send(Command::RunImport(specs));
             return false;
         }
         open
@@ -243,36 +238,18 @@ impl ImportDialog {
 }
 
 fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: Lang) {
-    ui.horizontal(|ui| {
-        let label = ui.label(t(lang, "import.path"));
-        let edit = ui.add(egui::TextEdit::singleline(&mut slot.path_text).desired_width(420.0)).labelled_by(label.id);
-        // Read the file as soon as the typed path names one (or when the field is left).
-        if edit.lost_focus() || (edit.changed() && slot.path().is_some_and(|p| p.is_file())) {
-            slot.start_preview(ctx, lang);
-        }
-        if ui.button(t(lang, "import.browse")).clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter(t(lang, "import.filter"), &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"])
-                .pick_file()
-        {
-            slot.path_text = path.display().to_string();
-            slot.start_preview(ctx, lang);
-        }
-        if slot.path().is_some() && ui.button(t(lang, "import.remove")).clicked() {
-            *slot = FileSlot::new(slot.kind);
-        }
-    });
-    if slot.job.is_some() {
+    path_row_ui(ui, ctx, slot, lang);
+    if slot.preview.busy() {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label(t(lang, "import.reading"));
         });
         return;
     }
-    let Some(preview) = &slot.preview else { return };
-    let preview = match preview {
-        Ok(p) => p.clone(),
-        Err(e) => {
+    let preview = match slot.preview() {
+        None => return,
+        Some(Ok(p)) => p.clone(),
+        Some(Err(e)) => {
             ui.colored_label(ui.visuals().error_fg_color, e);
             return;
         }
@@ -295,26 +272,7 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
     for note in &preview.notes {
         ui.weak(note.text(lang));
     }
-    egui::CollapsingHeader::new(t(lang, "import.preview")).id_salt(("rows", slot.kind.id())).default_open(true).show(
-        ui,
-        |ui| {
-            egui::ScrollArea::horizontal().id_salt(("rows-scroll", slot.kind.id())).show(ui, |ui| {
-                egui::Grid::new(("first-rows", slot.kind.id())).striped(true).show(ui, |ui| {
-                    for header in &preview.headers {
-                        ui.strong(header);
-                    }
-                    ui.end_row();
-                    for row in &preview.rows {
-                        for cell in row {
-                            let short: String = cell.chars().take(28).collect();
-                            ui.label(short);
-                        }
-                        ui.end_row();
-                    }
-                });
-            });
-        },
-    );
+    first_rows_ui(ui, slot.kind, &preview, lang);
     ui.label(egui::RichText::new(t(lang, "import.mapping")).strong());
     egui::Grid::new(("mapping", slot.kind.id())).striped(true).num_columns(3).show(ui, |ui| {
         ui.strong(t(lang, "import.becomes"));
@@ -334,38 +292,98 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
                 .collect();
             let sample: String = samples.join(" · ").chars().take(60).collect();
             ui.weak(sample);
-            let ty = match choice {
-                ColumnTarget::Field(id) => {
-                    canonical_fields(slot.kind).iter().find(|f| f.id == id).map_or(FieldType::Text, |f| f.ty)
-                }
-                ColumnTarget::Custom(Some(ty)) => *ty,
-                ColumnTarget::Custom(None) | ColumnTarget::Ignore => {
-                    preview.inferred.get(i).copied().unwrap_or(FieldType::Text)
-                }
-            };
-            if let ColumnTarget::Custom(custom_ty) = choice {
-                let mut chosen = *custom_ty;
-                egui::ComboBox::new(("type", slot.kind.id(), i), t(lang, "import.type"))
-                    .selected_text(match chosen {
-                        Some(ty) => type_label(lang, ty).to_owned(),
-                        None => format!("{} ({})", type_label(lang, ty), t(lang, "import.auto_type")),
-                    })
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut chosen, None, t(lang, "import.auto_type"));
-                        for option in FieldType::ALL {
-                            ui.selectable_value(&mut chosen, Some(option), type_label(lang, option));
-                        }
-                    });
-                *custom_ty = chosen;
-            } else if !matches!(choice, ColumnTarget::Ignore) {
-                ui.label(type_label(lang, ty));
-            } else {
-                ui.label("");
-            }
+            let inferred = preview.inferred.get(i).copied().unwrap_or(FieldType::Text);
+            type_cell_ui(ui, slot.kind, i, choice, inferred, lang);
             ui.end_row();
         }
     });
     ui.weak(format!("{} {}", crate::format::count(preview.total_rows, lang), t(lang, "report.rows_read")));
+}
+
+/// The file's path (typed or browsed) and a button to remove it.
+fn path_row_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: Lang) {
+    ui.horizontal(|ui| {
+        let label = ui.label(t(lang, "import.path"));
+        let edit = ui.add(egui::TextEdit::singleline(&mut slot.path_text).desired_width(420.0)).labelled_by(label.id);
+        // Read the file as soon as the typed path names one (or when the field is left).
+        if edit.lost_focus() || (edit.changed() && slot.path().is_some_and(|p| p.is_file())) {
+            slot.start_preview(ctx, lang);
+        }
+        if ui.button(t(lang, "import.browse")).clicked()
+            && let Some(path) = rfd::FileDialog::new()
+                .add_filter(t(lang, "import.filter"), &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"])
+                .pick_file()
+        {
+            slot.path_text = path.display().to_string();
+            slot.start_preview(ctx, lang);
+        }
+        if slot.path().is_some() && ui.button(t(lang, "import.remove")).clicked() {
+            *slot = FileSlot::new(slot.kind);
+        }
+    });
+}
+
+/// The file's first rows as a table.
+fn first_rows_ui(ui: &mut egui::Ui, kind: SourceKind, preview: &Preview, lang: Lang) {
+    egui::CollapsingHeader::new(t(lang, "import.preview")).id_salt(("rows", kind.id())).default_open(true).show(
+        ui,
+        |ui| {
+            egui::ScrollArea::horizontal().id_salt(("rows-scroll", kind.id())).show(ui, |ui| {
+                egui::Grid::new(("first-rows", kind.id())).striped(true).show(ui, |ui| {
+                    for header in &preview.headers {
+                        ui.strong(header);
+                    }
+                    ui.end_row();
+                    for row in &preview.rows {
+                        for cell in row {
+                            let short: String = cell.chars().take(28).collect();
+                            ui.label(short);
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+        },
+    );
+}
+
+/// A column's type: chosen for a custom column, else the field's (or nothing when ignored).
+fn type_cell_ui(
+    ui: &mut egui::Ui,
+    kind: SourceKind,
+    i: usize,
+    choice: &mut ColumnTarget,
+    inferred: FieldType,
+    lang: Lang,
+) {
+    let ty = match choice {
+        ColumnTarget::Field(id) => canonical_fields(kind).iter().find(|f| f.id == id).map_or(FieldType::Text, |f| f.ty),
+        ColumnTarget::Custom(Some(ty)) => *ty,
+        ColumnTarget::Custom(None) | ColumnTarget::Ignore => inferred,
+    };
+    match choice {
+        ColumnTarget::Custom(custom_ty) => {
+            let mut chosen = *custom_ty;
+            egui::ComboBox::new(("type", kind.id(), i), t(lang, "import.type"))
+                .selected_text(match chosen {
+                    Some(ty) => type_label(lang, ty).to_owned(),
+                    None => format!("{} ({})", type_label(lang, ty), t(lang, "import.auto_type")),
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut chosen, None, t(lang, "import.auto_type"));
+                    for option in FieldType::ALL {
+                        ui.selectable_value(&mut chosen, Some(option), type_label(lang, option));
+                    }
+                });
+            *custom_ty = chosen;
+        }
+        ColumnTarget::Ignore => {
+            ui.label("");
+        }
+        ColumnTarget::Field(_) => {
+            ui.label(type_label(lang, ty));
+        }
+    }
 }
 
 fn target_label(lang: Lang, target: &ColumnTarget) -> String {
@@ -402,65 +420,4 @@ fn target_combo(
         },
     );
     *choice = chosen;
-}
-
-/// The import report: what was read, skipped, unclear.
-pub fn report_ui(ui: &mut egui::Ui, report: &ImportReport, lang: Lang) {
-    use crate::format::count;
-    ui.heading(format!("{} {}", count(report.customers, lang), t(lang, "report.summary")));
-    if report.orders_counted > 0 {
-        ui.label(format!("{} {}", count(report.orders_counted, lang), t(lang, "report.orders")));
-    }
-    if report.duplicate_customers_merged > 0 {
-        ui.label(format!("{} {}", count(report.duplicate_customers_merged, lang), t(lang, "report.merged")));
-    }
-    for note in &report.notes {
-        ui.label(format!("• {}", note.text(lang)));
-    }
-    egui::ScrollArea::vertical().max_height(420.0).show(ui, |ui| {
-        for source in &report.sources {
-            ui.separator();
-            ui.strong(&source.path);
-            ui.label(format!(
-                "{} {} · {} {}",
-                count(source.rows_read, lang),
-                t(lang, "report.rows_read"),
-                count(source.rows_skipped, lang),
-                t(lang, "report.rows_skipped")
-            ));
-            for note in &source.notes {
-                ui.label(format!("• {}", note.text(lang)));
-            }
-            for u in &source.unparsed {
-                let examples: Vec<String> = u.examples.iter().map(|e| format!("\"{e}\"")).collect();
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    format!(
-                        "• {}: {} {} ({}) — {} {}",
-                        u.column,
-                        count(u.count, lang),
-                        t(lang, "report.unparsed"),
-                        type_label(lang, u.expected),
-                        t(lang, "report.examples"),
-                        examples.join(", ")
-                    ),
-                );
-            }
-            if !source.ambiguous_dates.is_empty() {
-                ui.label(format!("{} {}", t(lang, "report.ambiguous"), source.ambiguous_dates.join(", ")));
-            }
-            let mapped: Vec<String> = source
-                .columns
-                .iter()
-                .map(|c| {
-                    if c.canonical {
-                        format!("{} → {}", c.header, field_label(lang, &c.name))
-                    } else {
-                        format!("{} → {} ({})", c.header, t(lang, "import.custom"), type_label(lang, c.ty))
-                    }
-                })
-                .collect();
-            ui.weak(mapped.join(" · "));
-        }
-    });
 }

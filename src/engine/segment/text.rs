@@ -1,10 +1,5 @@
-//! Segments: rules over customer fields, in the shape the Smart Segment Builder
-//! shows them, and their text form.
-//!
-//! A rule is a [`Group`]: items (conditions or sub-groups, each optionally negated)
-//! with AND or OR between neighbours, exactly as the builder's rows read. AND binds
-//! tighter than OR; that precedence is applied when the rule is evaluated, never by
-//! reshaping the tree, so builder → text → builder is lossless.
+//! The text form of a rule, shared by the builder, the command line and persona
+//! traits: printing ([`to_text`]) and parsing ([`parse`]), with errors by position.
 //!
 //! The text form (keywords case-insensitive; custom fields in backticks):
 //! ```text
@@ -23,192 +18,7 @@
 //! box is ticked is written with `or empty` after it: `channel != "TikTok" or empty`.
 //! (`empty` is a keyword, so this cannot be read as another condition.)
 
-use serde::{Deserialize, Serialize};
-
-use super::fields::FieldType;
-
-/// How an item joins the one before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum Join {
-    #[default]
-    And,
-    Or,
-}
-
-/// Units of relative date conditions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum DateUnit {
-    Days,
-    Weeks,
-    Months,
-}
-
-impl DateUnit {
-    pub const ALL: [DateUnit; 3] = [DateUnit::Days, DateUnit::Weeks, DateUnit::Months];
-
-    fn word(self) -> &'static str {
-        match self {
-            DateUnit::Days => "days",
-            DateUnit::Weeks => "weeks",
-            DateUnit::Months => "months",
-        }
-    }
-}
-
-/// A condition's operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Op {
-    Eq,
-    Ne,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    /// Inclusive on both ends.
-    Between,
-    IsEmpty,
-    IsNotEmpty,
-    Before,
-    After,
-    On,
-    /// date < as-of − N units
-    MoreThanAgo(DateUnit),
-    /// as-of − N units ≤ date ≤ as-of
-    WithinLast(DateUnit),
-    In,
-    NotIn,
-    Contains,
-    NotContains,
-    StartsWith,
-    EndsWith,
-    ContainsAny,
-    IsYes,
-    IsNo,
-}
-
-impl Op {
-    /// The operators that fit a field type, in the order the builder offers them.
-    pub fn for_type(ty: FieldType) -> Vec<Op> {
-        use Op::*;
-        match ty {
-            FieldType::Number | FieldType::Money | FieldType::Integer => {
-                vec![Eq, Ne, Gt, Ge, Lt, Le, Between, IsEmpty, IsNotEmpty]
-            }
-            FieldType::Date => {
-                let mut ops = vec![Before, After, On, Between];
-                ops.extend(DateUnit::ALL.map(MoreThanAgo));
-                ops.extend(DateUnit::ALL.map(WithinLast));
-                ops.extend([IsEmpty, IsNotEmpty]);
-                ops
-            }
-            FieldType::Text | FieldType::Category => {
-                vec![Eq, Ne, In, NotIn, Contains, StartsWith, EndsWith, IsEmpty, IsNotEmpty]
-            }
-            FieldType::List => vec![Contains, NotContains, ContainsAny, IsEmpty, IsNotEmpty],
-            FieldType::Bool => vec![IsYes, IsNo, IsEmpty, IsNotEmpty],
-        }
-    }
-
-    /// How many values the operator takes: exact count, or `None` for one or more.
-    pub fn arity(self) -> Option<usize> {
-        match self {
-            Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
-            Op::Between => Some(2),
-            Op::In | Op::NotIn | Op::ContainsAny => None,
-            _ => Some(1),
-        }
-    }
-
-    /// Operators that leave out empty values unless "include empty" is ticked.
-    pub fn is_negative(self) -> bool {
-        matches!(self, Op::Ne | Op::NotIn | Op::NotContains)
-    }
-
-    /// The operator's words in the text form.
-    pub fn text(self) -> String {
-        match self {
-            Op::Eq => "=".into(),
-            Op::Ne => "!=".into(),
-            Op::Gt => ">".into(),
-            Op::Ge => ">=".into(),
-            Op::Lt => "<".into(),
-            Op::Le => "<=".into(),
-            Op::Between => "between".into(),
-            Op::IsEmpty => "is empty".into(),
-            Op::IsNotEmpty => "is not empty".into(),
-            Op::Before => "before".into(),
-            Op::After => "after".into(),
-            Op::On => "on".into(),
-            Op::MoreThanAgo(u) => format!("more than N {} ago", u.word()),
-            Op::WithinLast(u) => format!("within last N {}", u.word()),
-            Op::In => "in".into(),
-            Op::NotIn => "not in".into(),
-            Op::Contains => "contains".into(),
-            Op::NotContains => "does not contain".into(),
-            Op::StartsWith => "starts with".into(),
-            Op::EndsWith => "ends with".into(),
-            Op::ContainsAny => "contains any of".into(),
-            Op::IsYes => "is yes".into(),
-            Op::IsNo => "is no".into(),
-        }
-    }
-}
-
-/// `field · operator · value(s)`. Values are kept as text (numbers with a decimal
-/// point, dates as YYYY-MM-DD) so that what the user typed survives even when it
-/// does not fit the field; such a condition is marked invalid, not lost.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Condition {
-    pub field: String,
-    pub op: Op,
-    #[serde(default)]
-    pub values: Vec<String>,
-    /// For `!=`, `not in`, `does not contain`: empty values match too.
-    #[serde(default)]
-    pub include_empty: bool,
-}
-
-/// A condition or a parenthesised group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Node {
-    Condition(Condition),
-    Group(Group),
-}
-
-/// One row of a group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Item {
-    /// How this row joins the previous one (ignored for the first row).
-    pub join: Join,
-    #[serde(default)]
-    pub negate: bool,
-    pub node: Node,
-}
-
-/// Rows joined by AND/OR; AND binds tighter than OR.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Group {
-    pub items: Vec<Item>,
-}
-
-impl Group {
-    /// The AND-chains of this group: the items between ORs, as evaluation reads them.
-    pub fn or_of_ands(&self) -> Vec<Vec<&Item>> {
-        let mut chains: Vec<Vec<&Item>> = Vec::new();
-        for (i, item) in self.items.iter().enumerate() {
-            if i == 0 || item.join == Join::Or {
-                chains.push(Vec::new());
-            }
-            if let Some(last) = chains.last_mut() {
-                last.push(item);
-            }
-        }
-        chains
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Printing
+use super::{Condition, DateUnit, Group, Item, Join, Node, Op};
 
 fn is_plain_field(name: &str) -> bool {
     let mut chars = name.chars();
@@ -281,7 +91,6 @@ pub fn to_text(group: &Group) -> String {
     out
 }
 
-// ---------------------------------------------------------------------------
 // Parsing
 
 const KEYWORDS: &[&str] = &[
@@ -308,98 +117,105 @@ enum Tok {
     Sym(&'static str),
 }
 
+fn parse_error(position: usize, message: &str) -> ParseError {
+    ParseError { position, message: message.to_owned() }
+}
+
 fn tokenize(text: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
     let chars: Vec<char> = text.chars().collect();
     let mut toks = Vec::new();
     let mut i = 0;
-    let err = |position: usize, message: &str| ParseError { position, message: message.to_owned() };
     while i < chars.len() {
         let c = chars[i];
         let start = i;
-        if c.is_whitespace() {
+        let tok = if c.is_whitespace() {
             i += 1;
+            continue;
         } else if c == '"' || c == '`' {
-            let quote = c;
-            let mut s = String::new();
-            i += 1;
-            loop {
-                match chars.get(i) {
-                    None => {
-                        return Err(err(start, if quote == '"' { "unclosed quote" } else { "unclosed backtick" }));
-                    }
-                    Some('\\') => {
-                        if let Some(n) = chars.get(i + 1) {
-                            s.push(*n);
-                        }
-                        i += 2;
-                    }
-                    Some(ch) if *ch == quote => {
-                        i += 1;
-                        break;
-                    }
-                    Some(ch) => {
-                        s.push(*ch);
-                        i += 1;
-                    }
-                }
-            }
-            toks.push((start, if quote == '"' { Tok::Str(s) } else { Tok::Field(s) }));
+            quoted(&chars, &mut i)?
         } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
-            let mut s = String::from(c);
-            i += 1;
-            while let Some(&ch) = chars.get(i) {
-                if ch.is_ascii_digit() || ch == '.' || ch == '-' {
-                    s.push(ch);
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            if is_date_text(&s) {
-                toks.push((start, Tok::Date(s)));
-            } else if is_number_text(&s) {
-                toks.push((start, Tok::Num(s)));
-            } else {
-                return Err(err(start, &format!("\"{s}\" is neither a number nor a date (YYYY-MM-DD)")));
-            }
+            number_or_date(&chars, &mut i)?
         } else if c.is_alphabetic() || c == '_' {
-            let mut s = String::new();
-            while let Some(&ch) = chars.get(i) {
-                if ch.is_alphanumeric() || ch == '_' {
-                    s.push(ch);
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            toks.push((start, Tok::Word(s)));
+            let end =
+                chars[i..].iter().position(|ch| !(ch.is_alphanumeric() || *ch == '_')).map_or(chars.len(), |n| i + n);
+            let word = chars[i..end].iter().collect();
+            i = end;
+            Tok::Word(word)
         } else {
-            let two: String = chars[i..chars.len().min(i + 2)].iter().collect();
-            let sym = match two.as_str() {
-                "!=" => Some("!="),
-                ">=" => Some(">="),
-                "<=" => Some("<="),
-                _ => None,
-            };
-            if let Some(sym) = sym {
-                toks.push((start, Tok::Sym(sym)));
-                i += 2;
-                continue;
-            }
-            let sym = match c {
-                '=' => "=",
-                '>' => ">",
-                '<' => "<",
-                '(' => "(",
-                ')' => ")",
-                ',' => ",",
-                _ => return Err(err(start, &format!("unexpected character '{c}'"))),
-            };
-            toks.push((start, Tok::Sym(sym)));
-            i += 1;
-        }
+            symbol(&chars, &mut i)?
+        };
+        toks.push((start, tok));
     }
     Ok(toks)
+}
+
+/// A quoted string (`"…"`) or field (`` `…` ``) starting at `i`, with `\` escapes.
+fn quoted(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
+    let start = *i;
+    let quote = chars[start];
+    let mut s = String::new();
+    *i += 1;
+    loop {
+        match chars.get(*i) {
+            None => return Err(parse_error(start, if quote == '"' { "unclosed quote" } else { "unclosed backtick" })),
+            Some('\\') => {
+                if let Some(n) = chars.get(*i + 1) {
+                    s.push(*n);
+                }
+                *i += 2;
+            }
+            Some(ch) if *ch == quote => {
+                *i += 1;
+                break;
+            }
+            Some(ch) => {
+                s.push(*ch);
+                *i += 1;
+            }
+        }
+    }
+    Ok(if quote == '"' { Tok::Str(s) } else { Tok::Field(s) })
+}
+
+/// A number (`-12.5`) or a date (`2026-04-05`) starting at `i`.
+fn number_or_date(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
+    let start = *i;
+    let mut s = String::from(chars[start]);
+    *i += 1;
+    while let Some(&ch) = chars.get(*i) {
+        if !(ch.is_ascii_digit() || ch == '.' || ch == '-') {
+            break;
+        }
+        s.push(ch);
+        *i += 1;
+    }
+    if is_date_text(&s) {
+        Ok(Tok::Date(s))
+    } else if is_number_text(&s) {
+        Ok(Tok::Num(s))
+    } else {
+        Err(parse_error(start, &format!("\"{s}\" is neither a number nor a date (YYYY-MM-DD)")))
+    }
+}
+
+/// An operator or punctuation starting at `i`.
+fn symbol(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
+    let two: String = chars[*i..chars.len().min(*i + 2)].iter().collect();
+    if let Some(sym) = ["!=", ">=", "<="].into_iter().find(|s| *s == two) {
+        *i += 2;
+        return Ok(Tok::Sym(sym));
+    }
+    let sym = match chars[*i] {
+        '=' => "=",
+        '>' => ">",
+        '<' => "<",
+        '(' => "(",
+        ')' => ")",
+        ',' => ",",
+        c => return Err(parse_error(*i, &format!("unexpected character '{c}'"))),
+    };
+    *i += 1;
+    Ok(Tok::Sym(sym))
 }
 
 struct Parser {
@@ -534,37 +350,56 @@ impl Parser {
             _ => return self.fail("expected a field name (custom fields in `backticks`)"),
         };
         self.pos += 1;
-        let cond = |op, values| Ok(Condition { field: field.clone(), op, values, include_empty: false });
-        if let Some(Tok::Sym(s)) = self.peek().cloned() {
-            let op = match s {
-                "=" => Op::Eq,
-                "!=" => Op::Ne,
-                ">" => Op::Gt,
-                ">=" => Op::Ge,
-                "<" => Op::Lt,
-                "<=" => Op::Le,
-                _ => return self.fail("expected an operator"),
-            };
-            self.pos += 1;
-            return cond(op, vec![self.value()?]);
-        }
+        let found = match self.comparison()? {
+            Some(found) => Some(found),
+            None => match self.list_or_text()? {
+                Some(found) => Some(found),
+                None => self.dates()?,
+            },
+        };
+        let (op, values) = match found {
+            Some(found) => found,
+            None if self.eat_word("is") => (self.is_what()?, Vec::new()),
+            None => return self.fail(format!("expected an operator after \"{field}\"")),
+        };
+        Ok(Condition { field, op, values, include_empty: false })
+    }
+
+    /// `= != > >= < <=` and a value.
+    fn comparison(&mut self) -> Result<Option<(Op, Vec<String>)>, ParseError> {
+        let Some(Tok::Sym(s)) = self.peek().cloned() else { return Ok(None) };
+        let op = match s {
+            "=" => Op::Eq,
+            "!=" => Op::Ne,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            _ => return self.fail("expected an operator"),
+        };
+        self.pos += 1;
+        Ok(Some((op, vec![self.value()?])))
+    }
+
+    /// `between`, `in`, `not in`, `contains any of` and the text operators.
+    fn list_or_text(&mut self) -> Result<Option<(Op, Vec<String>)>, ParseError> {
         if self.eat_word("between") {
             let a = self.value()?;
             self.expect_word("and")?;
             let b = self.value()?;
-            return cond(Op::Between, vec![a, b]);
+            return Ok(Some((Op::Between, vec![a, b])));
         }
         if self.eat_word("in") {
-            return cond(Op::In, self.values_list()?);
+            return Ok(Some((Op::In, self.values_list()?)));
         }
         if self.is_word(0, "not") && self.is_word(1, "in") {
             self.pos += 2;
-            return cond(Op::NotIn, self.values_list()?);
+            return Ok(Some((Op::NotIn, self.values_list()?)));
         }
         if self.is_word(0, "contains") && self.is_word(1, "any") {
             self.pos += 2;
             self.expect_word("of")?;
-            return cond(Op::ContainsAny, self.values_list()?);
+            return Ok(Some((Op::ContainsAny, self.values_list()?)));
         }
         for (words, op) in [
             (&["contains"][..], Op::Contains),
@@ -574,43 +409,49 @@ impl Parser {
         ] {
             if words.iter().enumerate().all(|(i, w)| self.is_word(i, w)) {
                 self.pos += words.len();
-                return cond(op, vec![self.value()?]);
+                return Ok(Some((op, vec![self.value()?])));
             }
         }
+        Ok(None)
+    }
+
+    /// `more than N units ago`, `within last N units`, `before`, `after`, `on`.
+    fn dates(&mut self) -> Result<Option<(Op, Vec<String>)>, ParseError> {
         if self.is_word(0, "more") && self.is_word(1, "than") {
             self.pos += 2;
             let n = self.int()?;
             let unit = self.unit()?;
             self.expect_word("ago")?;
-            return cond(Op::MoreThanAgo(unit), vec![n]);
+            return Ok(Some((Op::MoreThanAgo(unit), vec![n])));
         }
         if self.is_word(0, "within") && self.is_word(1, "last") {
             self.pos += 2;
             let n = self.int()?;
             let unit = self.unit()?;
-            return cond(Op::WithinLast(unit), vec![n]);
+            return Ok(Some((Op::WithinLast(unit), vec![n])));
         }
         for (word, op) in [("before", Op::Before), ("after", Op::After), ("on", Op::On)] {
             if self.eat_word(word) {
-                return cond(op, vec![self.value()?]);
+                return Ok(Some((op, vec![self.value()?])));
             }
         }
-        if self.eat_word("is") {
-            let op = if self.eat_word("not") {
-                self.expect_word("empty")?;
-                Op::IsNotEmpty
-            } else if self.eat_word("empty") {
-                Op::IsEmpty
-            } else if self.eat_word("yes") {
-                Op::IsYes
-            } else if self.eat_word("no") {
-                Op::IsNo
-            } else {
-                return self.fail("expected empty, not empty, yes or no");
-            };
-            return cond(op, Vec::new());
+        Ok(None)
+    }
+
+    /// After `is`: `empty`, `not empty`, `yes` or `no`.
+    fn is_what(&mut self) -> Result<Op, ParseError> {
+        if self.eat_word("not") {
+            self.expect_word("empty")?;
+            Ok(Op::IsNotEmpty)
+        } else if self.eat_word("empty") {
+            Ok(Op::IsEmpty)
+        } else if self.eat_word("yes") {
+            Ok(Op::IsYes)
+        } else if self.eat_word("no") {
+            Ok(Op::IsNo)
+        } else {
+            self.fail("expected empty, not empty, yes or no")
         }
-        self.fail(format!("expected an operator after \"{field}\""))
     }
 }
 

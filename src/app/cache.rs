@@ -1,0 +1,119 @@
+//! Derived data several views share, keyed by the document's data version: the
+//! customer table prepared for segment queries, the members and numbers of the
+//! segment being built (which the builder shows and exports, and which personas,
+//! Explore and audiences will read), every saved segment's numbers, and the values
+//! each field holds. Views read it through the tab context; computations run
+//! in the background through [`Keyed`].
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use foldhash::HashMap;
+
+use super::document::Document;
+use super::i18n::Lang;
+use super::keyed::Keyed;
+use crate::engine::import::ImportError;
+use crate::engine::segment::evaluate::{SegmentFrame, SegmentResult, SegmentStats};
+use crate::engine::segment::values::value_counts;
+use crate::engine::segment::{Group, parse, to_text};
+
+/// Which rule on which data: data version and rule text.
+pub type RuleKey = (u64, String);
+/// Numbers of every saved segment (`None` where a rule can't be read).
+pub type SavedStats = Vec<Option<SegmentStats>>;
+/// Values of a field with their counts, most common first.
+pub type ValueCounts = Arc<Vec<(String, usize)>>;
+/// Data version and the saved rules, in order.
+pub type SavedKey = (u64, Vec<String>);
+
+/// Shared derived data of the open document.
+pub struct SharedCache {
+    version: u64,
+    frame: Option<Arc<SegmentFrame>>,
+    /// The segment being built: its evaluation and members.
+    pub current: RefCell<Keyed<RuleKey, SegmentResult>>,
+    /// Every saved segment's numbers.
+    pub saved: Keyed<SavedKey, SavedStats>,
+    values: RefCell<HashMap<String, ValueCounts>>,
+}
+
+impl Default for SharedCache {
+    fn default() -> Self {
+        Self {
+            version: 0,
+            frame: None,
+            current: RefCell::new(Keyed::new("segment")),
+            saved: Keyed::new("segment-list"),
+            values: RefCell::default(),
+        }
+    }
+}
+
+impl SharedCache {
+    /// Follows the document: everything is dropped when its data changes. Then
+    /// collects finished work and keeps the saved segments' numbers current.
+    pub fn update(&mut self, doc: &Document, egui: &egui::Context, lang: Lang) {
+        if self.version != doc.version {
+            self.version = doc.version;
+            self.frame = Some(Arc::new(SegmentFrame::new(Arc::clone(&doc.data))));
+            self.current.get_mut().clear();
+            self.values.get_mut().clear();
+        }
+        let _ = self.current.get_mut().poll(lang);
+        let _ = self.saved.poll(lang);
+        let rules: Vec<String> = doc.workspace.segments.iter().map(|s| s.rule.clone()).collect();
+        let Some(frame) = self.frame.clone() else { return };
+        self.saved.ensure(egui, (doc.version, rules), |(_, rules)| {
+            let rules = rules.clone();
+            move |_| {
+                Ok(rules.iter().map(|r| parse(r).ok().and_then(|g| frame.stats(&frame.compile(&g)).ok())).collect())
+            }
+        });
+    }
+
+    /// Forgets the document (closed).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    /// The saved segments' numbers, for the current rules once computed.
+    pub fn saved_stats(&self) -> Option<&Arc<SavedStats>> {
+        self.saved.latest().filter(|_| self.saved.latest_key().is_some_and(|(v, _)| *v == self.version))
+    }
+
+    /// Asks for the evaluation of `rule` (started in the background when new).
+    pub fn request_segment(&self, egui: &egui::Context, rule: &Group, lang: Lang) {
+        let Some(frame) = self.frame.clone() else { return };
+        let key = (self.version, to_text(rule));
+        let mut current = self.current.borrow_mut();
+        let _ = current.poll(lang);
+        let rule = rule.clone();
+        current.ensure(egui, key, move |_| move |_| frame.result(&rule).map_err(|e| ImportError::from(e).text(lang)));
+    }
+
+    /// The latest evaluation of the segment being built (perhaps of an older rule).
+    pub fn segment_result(&self) -> Option<Arc<SegmentResult>> {
+        self.current.borrow().latest().cloned()
+    }
+
+    /// True when the evaluation shown is that of `rule` on the current data.
+    pub fn segment_settled(&self, rule: &Group) -> bool {
+        self.current.borrow().is_current(&(self.version, to_text(rule)))
+    }
+
+    pub fn segment_busy(&self) -> bool {
+        self.current.borrow().busy()
+    }
+
+    pub fn segment_error(&self) -> Option<String> {
+        self.current.borrow().error().map(str::to_owned)
+    }
+
+    /// Values of a text field with their counts, most common first (computed once
+    /// per field and data version).
+    pub fn values(&self, doc: &Document, field: &str) -> ValueCounts {
+        let mut values = self.values.borrow_mut();
+        Arc::clone(values.entry(field.to_owned()).or_insert_with(|| Arc::new(value_counts(&doc.data, field))))
+    }
+}

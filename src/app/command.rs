@@ -1,0 +1,91 @@
+//! What the user (or a finished background job) asks the app to do. Widgets never
+//! change app state directly: they send a [`Command`] through a [`CommandSender`]
+//! (cheap to clone, usable from any thread), and the shell applies every command
+//! once per frame ([`super::command_handling`]).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use polars::prelude::IdxSize;
+
+use super::document::Loaded;
+use super::state::{Tab, ThemeChoice};
+use super::tasks::TaskKind;
+use crate::engine::edit::Edit;
+use crate::engine::import::SourceSpec;
+use crate::format::Lang;
+
+/// Something the user asked for.
+#[derive(Debug)]
+pub enum Command {
+    NewWorkspace,
+    /// Ask for a workspace file with the native dialog.
+    OpenDialog,
+    Open(PathBuf),
+    OpenDemo,
+    Save,
+    SaveAsDialog,
+    SaveTo(PathBuf),
+    /// Open the import dialog, optionally with a file already chosen.
+    ImportDialog(Option<PathBuf>),
+    /// Import these sources (into the open workspace when there is one).
+    RunImport(Vec<SourceSpec>),
+    /// A load or import finished (sent by its background job).
+    Loaded {
+        result: Result<Box<Loaded>, String>,
+        cancelled: bool,
+    },
+    /// Stop a long job.
+    CancelTask(TaskKind),
+    ShowReport,
+    Quit,
+    SetLang(Lang),
+    SetTheme(ThemeChoice),
+    SetTab(Tab),
+    /// Open the Segments tab with a new segment holding this rule (from a chart).
+    SegmentDraft(String),
+    /// Change the workspace (undoable).
+    Edit(Edit),
+    Undo,
+    Redo,
+    /// Write a segment's members to a file (asks where when `path` is `None`).
+    ExportMembers {
+        rows: Arc<Vec<IdxSize>>,
+        extension: &'static str,
+        name: String,
+    },
+    ExportMembersTo {
+        rows: Arc<Vec<IdxSize>>,
+        path: PathBuf,
+    },
+    /// A member export finished (sent by its background job).
+    Exported(Result<PathBuf, String>),
+    /// Tell the user something.
+    Notify(String),
+}
+
+impl Command {
+    /// Commands that would drop the open workspace, and so ask about unsaved changes.
+    pub fn replaces_document(&self) -> bool {
+        matches!(self, Command::NewWorkspace | Command::Open(_) | Command::OpenDemo | Command::Quit)
+    }
+}
+
+/// Sends commands to the shell; clone it freely.
+#[derive(Clone)]
+pub struct CommandSender(Sender<Command>);
+
+impl CommandSender {
+    /// A sender and the receiver the shell drains each frame.
+    pub fn new() -> (Self, Receiver<Command>) {
+        let (sender, receiver) = channel();
+        (Self(sender), receiver)
+    }
+
+    /// Queues a command for the shell. The shell owns the receiver for the app's
+    /// whole life, so a send can only fail while the app is shutting down.
+    pub fn send(&self, command: Command) {
+        let _ = self.0.send(command);
+    }
+}

@@ -1,0 +1,216 @@
+//! Carrying out commands, one at a time, once per frame. The only place the
+//! open document changes.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::dialogs::file::{self, DialogOutcome};
+use super::dialogs::import::ImportDialog;
+use super::document::{self, Document, Loaded};
+use super::i18n::t;
+use super::tabs::segments::SegmentsTab;
+use super::tasks::TaskKind;
+use super::widgets::theme;
+use super::{Command, KitleApp, Notice, PathPurpose, Tab};
+use crate::engine::edit::Edit;
+use crate::engine::import::SourceSpec;
+use crate::engine::segment::parse;
+
+/// Edits closer together than this are one undo step (typing into a table).
+const TYPING_PAUSE: Duration = Duration::from_millis(1500);
+
+impl KitleApp {
+    /// Carries out one command.
+    pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        if command.replaces_document() && self.doc.as_ref().is_some_and(|d| d.dirty) && !self.discard_ok {
+            self.confirm = Some(command);
+            return;
+        }
+        if command.replaces_document() {
+            self.discard_ok = false;
+        }
+        match command {
+            Command::NewWorkspace => {
+                self.doc = None;
+                self.import = None;
+            }
+            Command::OpenDialog => match file::pick_workspace(self.native_dialogs) {
+                DialogOutcome::Picked(path) => self.send(Command::Open(path)),
+                DialogOutcome::Unavailable => self.no_dialog(PathPurpose::Open),
+                DialogOutcome::Cancelled => {}
+            },
+            Command::Open(path) => self.start_load(ctx, path),
+            Command::OpenDemo => self.start_load(ctx, self.demo_path.clone()),
+            Command::Save => match self.doc.as_ref().map(|d| d.path.clone()) {
+                Some(Some(path)) => self.save_to(&path),
+                Some(None) => self.send(Command::SaveAsDialog),
+                None => {}
+            },
+            Command::SaveAsDialog => self.save_as_dialog(),
+            Command::SaveTo(path) => self.save_to(&path),
+            Command::ImportDialog(path) => self.open_import_dialog(ctx, path),
+            Command::RunImport(specs) => self.start_import(ctx, specs),
+            Command::Loaded { result, cancelled } => self.loaded(result, cancelled),
+            Command::CancelTask(kind) => self.tasks.cancel(kind),
+            Command::ShowReport => self.show_report = true,
+            Command::Quit => {
+                self.discard_ok = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Command::SetLang(l) => self.prefs.lang = Some(l),
+            Command::SetTheme(choice) => {
+                self.prefs.theme = choice;
+                theme::apply_theme(ctx, choice);
+            }
+            Command::SetTab(tab) => self.prefs.tab = tab,
+            Command::SegmentDraft(rule) => {
+                let lang = self.lang();
+                self.prefs.tab = Tab::Segments;
+                if let Some(segments) = self.tab_mut::<SegmentsTab>() {
+                    segments.new_segment(lang, parse(&rule).unwrap_or_default());
+                }
+            }
+            Command::Edit(edit) => self.edit(edit),
+            Command::Undo => self.undo_redo(true),
+            Command::Redo => self.undo_redo(false),
+            Command::ExportMembers { rows, extension, name } => {
+                match file::save_file(self.native_dialogs, extension, format!("{name}.{extension}")) {
+                    DialogOutcome::Picked(path) => self.send(Command::ExportMembersTo { rows, path }),
+                    DialogOutcome::Unavailable => {
+                        self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
+                    }
+                    DialogOutcome::Cancelled => {}
+                }
+            }
+            Command::ExportMembersTo { rows, path } => self.start_export(ctx, rows, path),
+            Command::Exported(Ok(path)) => {
+                let text = t(self.lang(), "segments.exported").replace("{}", &path.display().to_string());
+                self.notice = Some(Notice::Info(text));
+            }
+            Command::Exported(Err(e)) => self.notice = Some(Notice::Error(e)),
+            Command::Notify(text) => self.notice = Some(Notice::Info(text)),
+        }
+    }
+
+    /// No native dialog: say so and ask for a typed path.
+    fn no_dialog(&mut self, purpose: PathPurpose) {
+        self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
+        self.path_prompt = Some((purpose, String::new()));
+    }
+
+    fn save_as_dialog(&mut self) {
+        let Some(doc) = &self.doc else { return };
+        let name = format!("{}.{}", doc.workspace.name, crate::engine::workspace::EXTENSION);
+        match file::save_workspace(self.native_dialogs, name) {
+            DialogOutcome::Picked(path) => self.send(Command::SaveTo(path)),
+            DialogOutcome::Unavailable => self.no_dialog(PathPurpose::SaveAs),
+            DialogOutcome::Cancelled => {}
+        }
+    }
+
+    fn open_import_dialog(&mut self, ctx: &egui::Context, path: Option<PathBuf>) {
+        let existing = self.doc.as_ref().map(Document::resolved_sources);
+        let mut dialog = ImportDialog::new(existing.as_deref());
+        if let Some(path) = path {
+            dialog.add_file(ctx, path, self.lang());
+        }
+        self.import = Some(dialog);
+    }
+
+    /// Applies an edit to the open document (undoable).
+    fn edit(&mut self, edit: Edit) {
+        let lang = self.lang();
+        let Some(doc) = &mut self.doc else { return };
+        if self.last_edit.is_none_or(|at| at.elapsed() > TYPING_PAUSE) {
+            doc.history.seal();
+        }
+        self.last_edit = Some(Instant::now());
+        if let Err(e) = doc.edit(edit) {
+            self.notice = Some(Notice::Error(t(lang, "edit.failed").replace("{}", &e.to_string())));
+        }
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        let lang = self.lang();
+        let Some(doc) = &mut self.doc else { return };
+        self.last_edit = None;
+        let done = if undo { doc.undo() } else { doc.redo() };
+        match done {
+            Ok(true) => {}
+            Ok(false) => {
+                let key = if undo { "status.nothing_to_undo" } else { "status.nothing_to_redo" };
+                self.notice = Some(Notice::Info(t(lang, key).to_owned()));
+            }
+            Err(e) => self.notice = Some(Notice::Error(t(lang, "edit.failed").replace("{}", &e.to_string()))),
+        }
+    }
+
+    fn start_load(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let demo = path == self.demo_path;
+        let lang = self.lang();
+        let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| Command::Loaded {
+            result: document::load(path, demo, lang, progress).map(Box::new),
+            cancelled: progress.is_cancelled(),
+        });
+        if let Err(e) = started {
+            self.notice = Some(Notice::Error(e));
+        }
+    }
+
+    fn start_import(&mut self, ctx: &egui::Context, specs: Vec<SourceSpec>) {
+        let lang = self.lang();
+        let base = self.doc.as_ref().map(|d| (d.path.clone(), d.workspace.clone()));
+        let started = self.tasks.spawn(TaskKind::Import, ctx, move |progress| Command::Loaded {
+            result: document::import(base, specs, lang, progress).map(Box::new),
+            cancelled: progress.is_cancelled(),
+        });
+        self.import = None;
+        if let Err(e) = started {
+            self.notice = Some(Notice::Error(e));
+        }
+    }
+
+    fn start_export(&mut self, ctx: &egui::Context, rows: Arc<Vec<polars::prelude::IdxSize>>, path: PathBuf) {
+        let Some(doc) = &self.doc else { return };
+        let data = Arc::clone(&doc.data);
+        let lang = self.lang();
+        let started = self.tasks.spawn(TaskKind::Export, ctx, move |_| {
+            Command::Exported(
+                crate::engine::export::export_members(&data, &rows, &path).map(|()| path).map_err(|e| e.text(lang)),
+            )
+        });
+        if let Err(e) = started {
+            self.notice = Some(Notice::Error(e));
+        }
+    }
+
+    /// A load or import finished: the new document replaces the open one.
+    fn loaded(&mut self, result: Result<Box<Loaded>, String>, cancelled: bool) {
+        match result {
+            Ok(loaded) => {
+                if let Some(path) = &loaded.path {
+                    self.prefs.remember_recent(path);
+                }
+                self.show_report = loaded.show_report;
+                self.doc = Some(Document::new(*loaded));
+                self.tabs = super::tabs::registry();
+                self.notice = None;
+            }
+            Err(_) if cancelled => self.notice = Some(Notice::Info(t(self.lang(), "status.cancelled").to_owned())),
+            Err(message) => self.notice = Some(Notice::Error(message)),
+        }
+    }
+
+    fn save_to(&mut self, path: &std::path::Path) {
+        let lang = self.lang();
+        let Some(doc) = &mut self.doc else { return };
+        match doc.save_to(path, lang) {
+            Ok(path) => {
+                self.prefs.remember_recent(&path);
+                self.notice = Some(Notice::Info(t(lang, "status.saved").to_owned()));
+            }
+            Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Windows over the hub: the import dialog, the import report, "save changes
+//! first?", a typed path when the system has no file dialog, and the native file
+//! dialog itself.
+
+pub mod confirm;
+pub mod file;
+pub mod import;
+pub mod path_prompt;
+pub mod report;

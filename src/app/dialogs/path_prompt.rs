@@ -1,0 +1,45 @@
+//! Asks for a path by typing, when the system has no native file dialog.
+
+use std::path::PathBuf;
+
+use crate::app::command::{Command, CommandSender};
+use crate::app::i18n::{Lang, t};
+
+/// What a typed path is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPurpose {
+    Open,
+    SaveAs,
+}
+
+/// Draws the prompt; returns it again while it stays open, and whether a path was
+/// given.
+pub fn path_prompt_ui(
+    egui: &egui::Context,
+    (purpose, mut text): (PathPurpose, String),
+    lang: Lang,
+    commands: &CommandSender,
+) -> (Option<(PathPurpose, String)>, bool) {
+    let mut open = true;
+    let mut done = false;
+    let title = if purpose == PathPurpose::Open { "menu.open" } else { "menu.save_as" };
+    egui::Window::new(t(lang, title)).id(egui::Id::unique("path-prompt")).open(&mut open).show(egui, |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label(t(lang, "import.path"));
+            let edit = ui.add(egui::TextEdit::singleline(&mut text).desired_width(360.0)).labelled_by(label.id);
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button(t(lang, "prompt.ok")).clicked() || enter {
+                done = true;
+            }
+        });
+    });
+    let path = PathBuf::from(text.trim());
+    if done && !text.trim().is_empty() {
+        commands.send(match purpose {
+            PathPurpose::Open => Command::Open(path),
+            PathPurpose::SaveAs => Command::SaveTo(path),
+        });
+        return (None, true);
+    }
+    (open.then_some((purpose, text)), false)
+}

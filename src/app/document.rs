@@ -1,0 +1,194 @@
+//! The open document: a workspace, where it is saved, the customers built from it,
+//! and its undo history. Loading, importing and saving are here as plain
+//! functions the shell runs (loading and importing on a background task).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::i18n::{Lang, t};
+use crate::engine::data::CustomerData;
+use crate::engine::edit::{Edit, EditError, History};
+use crate::engine::import::{Progress, SourceSpec, resolve_path};
+use crate::engine::segment::templates::starter_segments;
+use crate::engine::workspace::{self, Workspace};
+
+/// The open workspace and the customers built from it.
+pub struct Document {
+    /// Where it is saved; `None` until first saved.
+    pub path: Option<PathBuf>,
+    pub workspace: Workspace,
+    pub data: Arc<CustomerData>,
+    pub dirty: bool,
+    /// Changes whenever `data` changes (unique across documents), so views and
+    /// caches know to recompute.
+    pub version: u64,
+    pub history: History,
+}
+
+/// A new data version, never given out before.
+pub fn next_version() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Document {
+    pub fn new(loaded: Loaded) -> Self {
+        Self {
+            path: loaded.path,
+            workspace: loaded.workspace,
+            data: Arc::new(loaded.data),
+            dirty: loaded.dirty,
+            version: next_version(),
+            history: History::default(),
+        }
+    }
+
+    pub fn title(&self, lang: Lang) -> String {
+        let name = if self.workspace.name.is_empty() { t(lang, "untitled") } else { &self.workspace.name };
+        if self.dirty { format!("{name} •") } else { name.to_owned() }
+    }
+
+    /// Applies a user's edit (undoable).
+    pub fn edit(&mut self, edit: Edit) -> Result<(), EditError> {
+        let changes_data = edit.changes_data();
+        self.history.apply(edit, &mut self.workspace)?;
+        self.changed(changes_data);
+        Ok(())
+    }
+
+    /// Undoes the latest edit; false when there was none.
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        let Some(done) = self.history.undo(&mut self.workspace) else { return Ok(false) };
+        self.changed(done?.changes_data());
+        Ok(true)
+    }
+
+    /// Redoes the latest undone edit; false when there was none.
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        let Some(done) = self.history.redo(&mut self.workspace) else { return Ok(false) };
+        self.changed(done?.changes_data());
+        Ok(true)
+    }
+
+    fn changed(&mut self, changes_data: bool) {
+        self.dirty = true;
+        if changes_data {
+            let mut data = (*self.data).clone();
+            self.workspace.apply_manual_spend(&mut data);
+            self.data = Arc::new(data);
+            self.version = next_version();
+        }
+    }
+
+    /// The sources with absolute paths (workspaces store them relative).
+    pub fn resolved_sources(&self) -> Vec<SourceSpec> {
+        let base = self.path.as_deref().map_or_else(|| PathBuf::from("."), workspace::parent_dir);
+        self.workspace
+            .sources
+            .iter()
+            .map(|s| {
+                let mut s = s.clone();
+                s.path = resolve_path(&base, &s.path);
+                s
+            })
+            .collect()
+    }
+
+    /// Saves to `path` (adding the extension when missing); the document then
+    /// lives there. Returns where it was saved.
+    pub fn save_to(&mut self, path: &Path, lang: Lang) -> Result<PathBuf, String> {
+        let mut path = path.to_path_buf();
+        if path.extension().is_none() {
+            path.set_extension(workspace::EXTENSION);
+        }
+        if self.workspace.name.is_empty() {
+            self.workspace.name = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        }
+        // Sources are stored relative to the workspace: resolve them against where it
+        // was, so that saving somewhere else keeps them pointing at the same files.
+        let mut to_save = self.workspace.clone();
+        to_save.sources = self.resolved_sources();
+        to_save.save(&path).map_err(|e| e.text(lang))?;
+        // Reload the stored (relative) form so later saves stay relative.
+        if let Ok(saved) = Workspace::load(&path) {
+            self.workspace = saved;
+        }
+        self.path = Some(path.clone());
+        self.dirty = false;
+        self.history.seal();
+        Ok(path)
+    }
+}
+
+/// A workspace loaded or imported in the background.
+#[derive(Debug)]
+pub struct Loaded {
+    pub path: Option<PathBuf>,
+    pub workspace: Workspace,
+    pub data: CustomerData,
+    pub dirty: bool,
+    pub show_report: bool,
+}
+
+/// Loads a workspace file (writing the demo first when `demo` and it is missing).
+pub fn load(path: PathBuf, demo: bool, lang: Lang, progress: &Progress) -> Result<Loaded, String> {
+    if demo && !path.exists() {
+        let dir = workspace::parent_dir(&path);
+        crate::engine::demo::write_demo_workspace(&dir, &crate::engine::demo::DemoConfig::default())
+            .map_err(|e| e.text(lang))?;
+    }
+    let workspace = Workspace::load(&path).map_err(|e| e.text(lang))?;
+    let data = workspace.load_data(&path, progress).map_err(|e| e.text(lang))?;
+    Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false })
+}
+
+/// Imports `specs` into `base` (the open workspace and where it is saved), or into
+/// a new workspace named after the first file, which starts with the starter
+/// segments.
+pub fn import(
+    base: Option<(Option<PathBuf>, Workspace)>,
+    specs: Vec<SourceSpec>,
+    lang: Lang,
+    progress: &Progress,
+) -> Result<Loaded, String> {
+    let is_new = base.is_none();
+    let (path, mut workspace) = base.unwrap_or_else(|| {
+        let name = specs
+            .first()
+            .and_then(|s| s.path.file_stem())
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        (None, Workspace::new(name))
+    });
+    workspace.sources = specs
+        .into_iter()
+        .map(|mut s| {
+            s.path = std::path::absolute(&s.path).unwrap_or(s.path);
+            s
+        })
+        .collect();
+    // Sources are absolute here; a save makes them relative to the workspace.
+    let anchor = path.clone().unwrap_or_else(|| PathBuf::from("untitled.kitle"));
+    let data = workspace.load_data(&anchor, progress).map_err(|e| e.text(lang))?;
+    if is_new {
+        workspace.segments = starter_segments(&data, lang);
+    }
+    Ok(Loaded { path, workspace, data, dirty: true, show_report: true })
+}
+
+pub fn is_workspace_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case(workspace::EXTENSION))
+}
+
+/// The demo beside the sources when run from a checkout, else in the user's data folder.
+pub fn default_demo_path() -> PathBuf {
+    let in_repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("workspaces").join("demo.kitle");
+    if in_repo.exists() {
+        return in_repo;
+    }
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(std::env::temp_dir);
+    data_home.join("kitle").join("demo").join("demo.kitle")
+}

@@ -1,0 +1,140 @@
+//! The dashboard's metric cards: value, change against the previous period, and
+//! why a value is missing ("—" with the reason, e.g. CAC without spend data).
+
+use crate::app::i18n::{Lang, t};
+use crate::app::widgets::theme;
+use crate::engine::dashboard::{Dashboard, Headline};
+use crate::format;
+
+/// One metric card: title, value, change against the previous period.
+struct Card {
+    title: &'static str,
+    value: String,
+    change: Option<String>,
+    /// Up is good (false for CAC, where lower is better).
+    up_is_good: bool,
+    rising: Option<bool>,
+    hint: &'static str,
+}
+
+impl Card {
+    fn new(
+        title: &'static str,
+        value: String,
+        (change, rising): (Option<String>, Option<bool>),
+        hint: &'static str,
+    ) -> Self {
+        Self { title, value, change, up_is_good: true, rising, hint }
+    }
+}
+
+fn relative_change(now: Option<f64>, before: Option<f64>, lang: Lang) -> (Option<String>, Option<bool>) {
+    match (now, before) {
+        (Some(n), Some(b)) if b.abs() > f64::EPSILON => {
+            let change = (n - b) / b.abs();
+            let arrow = if change >= 0.0 { "▲" } else { "▼" };
+            (Some(format!("{arrow} {}", format::percent(change.abs(), lang))), Some(change >= 0.0))
+        }
+        _ => (None, None),
+    }
+}
+
+/// A change in percentage points (for rates).
+fn points_change(now: Option<f64>, before: Option<f64>, lang: Lang) -> (Option<String>, Option<bool>) {
+    match (now, before) {
+        (Some(n), Some(b)) => {
+            let pts = (n - b) * 100.0;
+            let arrow = if pts >= 0.0 { "▲" } else { "▼" };
+            (
+                Some(format!("{arrow} {} {}", format::number(pts.abs(), 1, lang), t(lang, "dash.points"))),
+                Some(pts >= 0.0),
+            )
+        }
+        _ => (None, None),
+    }
+}
+
+/// The seven cards, in order.
+fn cards(d: &Dashboard, currency: &str, lang: Lang) -> Vec<Card> {
+    let h = &d.headline;
+    let p: Option<&Headline> = d.previous.as_ref();
+    let money = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::money(v, currency, lang));
+    let before = |f: fn(&Headline) -> Option<f64>| p.and_then(f);
+    let cac_hint = match (d.has_spend, h.new_customers) {
+        (false, _) => "dash.hint_no_spend",
+        (true, 0) => "dash.hint_cac_no_new",
+        (true, _) => "dash.hint_cac",
+    };
+    let mut cac = Card::new("dash.cac", money(h.cac), relative_change(h.cac, before(|p| p.cac), lang), cac_hint);
+    cac.up_is_good = false;
+    vec![
+        Card::new(
+            "dash.total_customers",
+            format::count(h.customers, lang),
+            relative_change(Some(h.customers as f64), p.map(|p| p.customers as f64), lang),
+            "dash.hint_customers",
+        ),
+        Card::new(
+            "dash.avg_ltv",
+            money(h.avg_ltv),
+            relative_change(h.avg_ltv, before(|p| p.avg_ltv), lang),
+            "dash.hint_ltv",
+        ),
+        cac,
+        Card::new(
+            "dash.revenue",
+            money(h.total_revenue),
+            relative_change(h.total_revenue, before(|p| p.total_revenue), lang),
+            "dash.hint_revenue",
+        ),
+        Card::new("dash.aov", money(h.aov), relative_change(h.aov, before(|p| p.aov), lang), "dash.hint_aov"),
+        Card::new(
+            "dash.repeat_rate",
+            h.repeat_rate.map_or_else(|| "—".to_owned(), |r| format::percent(r, lang)),
+            points_change(h.repeat_rate, before(|p| p.repeat_rate), lang),
+            "dash.hint_repeat",
+        ),
+        Card::new(
+            "dash.ltv_cac",
+            h.ltv_cac.map_or_else(|| "—".to_owned(), |r| format!("{}×", format::number(r, 2, lang))),
+            relative_change(h.ltv_cac, before(|p| p.ltv_cac), lang),
+            if d.has_spend { "dash.hint_ltv_cac" } else { "dash.hint_no_spend" },
+        ),
+    ]
+}
+
+/// Draws the cards; returns true when "edit spend" was clicked on the CAC card.
+pub fn cards_ui(ui: &mut egui::Ui, d: &Dashboard, currency: &str, lang: Lang) -> bool {
+    let mut edit_spend = false;
+    ui.horizontal_wrapped(|ui| {
+        for card in cards(d, currency, lang) {
+            egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
+                ui.set_width(150.0);
+                ui.vertical(|ui| edit_spend |= card_ui(ui, &card, d.has_spend, lang));
+            });
+        }
+    });
+    edit_spend
+}
+
+fn card_ui(ui: &mut egui::Ui, card: &Card, has_spend: bool, lang: Lang) -> bool {
+    let hint = t(lang, card.hint);
+    ui.weak(t(lang, card.title));
+    ui.label(egui::RichText::new(&card.value).size(22.0).strong()).on_hover_text(hint);
+    match (&card.change, card.rising) {
+        (Some(text), Some(rising)) => {
+            let colour = if rising == card.up_is_good { theme::GOOD } else { theme::bad(ui.visuals()) };
+            ui.colored_label(colour, text).on_hover_text(t(lang, "dash.vs_previous"));
+        }
+        _ if card.value == "—" => {
+            ui.weak(hint);
+            if card.title == "dash.cac" && !has_spend && ui.small_button(t(lang, "dash.edit_spend")).clicked() {
+                return true;
+            }
+        }
+        _ => {
+            ui.weak(" ");
+        }
+    }
+    false
+}

@@ -1,0 +1,223 @@
+//! Tab 1, the dashboard: the whole customer universe at a glance. Metric cards with
+//! the change against the previous period ([`cards`]), a date-range picker every
+//! card and chart follows, customers by LTV band, acquisition channels and customer
+//! growth ([`charts`]), and a small editor for spend typed by hand ([`spend`]).
+//! Numbers come from [`crate::engine::dashboard`], computed in the background per
+//! data version, period and bands.
+
+mod cards;
+mod charts;
+mod spend;
+
+use std::sync::Arc;
+
+use super::{Tab, TabContext, TabView};
+use crate::app::command::Command;
+use crate::app::i18n::{Lang, t};
+use crate::app::keyed::Keyed;
+use crate::engine::dashboard::{Dashboard, RangePreset, dashboard};
+use crate::engine::data::CustomerData;
+use crate::engine::edit::Edit;
+use crate::engine::import::ImportError;
+use crate::engine::import::parse::{DecimalSeparator, parse_number};
+use crate::format;
+
+/// What decides the numbers: data version, period preset, LTV bands.
+type DashKey = (u64, RangePreset, Vec<u64>);
+
+pub struct DashboardTab {
+    /// The chosen period; `None` until the user picks one: then the spend period
+    /// when there is spend data, else all time.
+    pub preset: Option<RangePreset>,
+    /// The LTV bands as the user is typing them.
+    bands_text: Option<String>,
+    /// Bars show revenue instead of customers.
+    pub show_revenue: bool,
+    pub spend_editor_open: bool,
+    numbers: Keyed<DashKey, Dashboard>,
+}
+
+impl Default for DashboardTab {
+    fn default() -> Self {
+        Self {
+            preset: None,
+            bands_text: None,
+            show_revenue: false,
+            spend_editor_open: false,
+            numbers: Keyed::new("dashboard"),
+        }
+    }
+}
+
+impl DashboardTab {
+    /// The numbers on screen, if computed.
+    pub fn current(&self) -> Option<&Arc<Dashboard>> {
+        self.numbers.latest()
+    }
+
+    pub fn busy(&self) -> bool {
+        self.numbers.busy()
+    }
+
+    /// The period in effect.
+    pub fn effective_preset(&self, data: &CustomerData) -> RangePreset {
+        self.preset.unwrap_or(if data.spend.is_empty() { RangePreset::AllTime } else { RangePreset::SpendPeriod })
+    }
+}
+
+impl TabView for DashboardTab {
+    fn id(&self) -> Tab {
+        Tab::Dashboard
+    }
+
+    fn title_key(&self) -> &'static str {
+        "tab.dashboard"
+    }
+
+    fn logic(&mut self, ctx: &TabContext<'_>) {
+        let _ = self.numbers.poll(ctx.lang);
+        let bands = ctx.doc.workspace.settings.ltv_bands.clone();
+        let preset = self.effective_preset(&ctx.doc.data);
+        let key: DashKey = (ctx.doc.version, preset, bands.iter().map(|b| b.to_bits()).collect());
+        let data = Arc::clone(&ctx.doc.data);
+        let lang = ctx.lang;
+        self.numbers.ensure(ctx.egui, key, |_| {
+            move |_| dashboard(&data, preset.period(&data), &bands).map_err(|e| ImportError::from(e).text(lang))
+        });
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        self.header_ui(ui, ctx);
+        if let Some(e) = self.numbers.error() {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        if self.spend_editor_open {
+            self.spend_editor_open = spend::spend_editor_ui(ui.ctx(), ctx);
+        }
+        let Some(d) = self.current().cloned() else {
+            ui.spinner();
+            return;
+        };
+        ui.add_space(6.0);
+        if cards::cards_ui(ui, &d, ctx.currency(), lang) {
+            self.spend_editor_open = true;
+        }
+        ui.add_space(8.0);
+        egui::ScrollArea::vertical().id_salt("dashboard-scroll").show(ui, |ui| {
+            ui.columns(2, |cols| {
+                self.bands_ui(&mut cols[0], ctx);
+                charts::ltv_pie_ui(&mut cols[0], &d.ltv_bands, ctx);
+                charts::channels_ui(&mut cols[1], &d, &mut self.show_revenue, ctx);
+            });
+            ui.add_space(8.0);
+            charts::growth_ui(ui, &d, lang);
+            ui.add_space(8.0);
+            charts::channel_table_ui(ui, &d.channels, ctx);
+        });
+    }
+}
+
+impl DashboardTab {
+    /// The title, the period picker and the spend button.
+    fn header_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        ui.horizontal(|ui| {
+            ui.heading(t(lang, "tab.dashboard"));
+            ui.add_space(12.0);
+            let mut preset = self.effective_preset(&ctx.doc.data);
+            egui::ComboBox::new("dashboard-range", t(lang, "dash.range"))
+                .selected_text(preset_label(lang, preset))
+                .show_ui(ui, |ui| {
+                    for option in RangePreset::ALL {
+                        ui.selectable_value(&mut preset, option, preset_label(lang, option));
+                    }
+                });
+            if preset != self.effective_preset(&ctx.doc.data) {
+                self.preset = Some(preset);
+            }
+            if let Some(d) = self.current() {
+                let span = match d.period {
+                    Some(p) => format!("{} – {}", format::date(p.from, lang), format::date(p.to, lang)),
+                    None => t(lang, "dash.all_time_span").to_owned(),
+                };
+                ui.weak(span);
+            }
+            if self.busy() {
+                ui.spinner();
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(t(lang, "dash.edit_spend")).clicked() {
+                    self.spend_editor_open = true;
+                }
+            });
+        });
+    }
+
+    /// The LTV band limits, editable as "1000; 5000; 10000" (saved in the workspace).
+    fn bands_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        let bands = &ctx.doc.workspace.settings.ltv_bands;
+        let current =
+            bands.iter().map(|b| format::number(*b, 0, lang).replace(['.', ','], "")).collect::<Vec<_>>().join("; ");
+        let mut text = self.bands_text.take().unwrap_or_else(|| current.clone());
+        let mut keep_editing = true;
+        ui.horizontal(|ui| {
+            let label = ui.label(t(lang, "dash.bands"));
+            let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(160.0)).labelled_by(label.id);
+            let response = response.on_hover_text(t(lang, "dash.bands_hint"));
+            if response.lost_focus() {
+                if let Some(values) = parse_bands(&text)
+                    && values != *bands
+                {
+                    ctx.send(Command::Edit(Edit::SetLtvBands(values)));
+                }
+                // Show the saved bands again (a bad entry is dropped).
+                keep_editing = false;
+            }
+        });
+        if keep_editing {
+            self.bands_text = Some(text);
+        }
+    }
+}
+
+/// Band limits typed as "1000; 5000 10000": positive, sorted, without repeats.
+fn parse_bands(text: &str) -> Option<Vec<f64>> {
+    let parsed: Option<Vec<f64>> = text
+        .split([';', ' '])
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| parse_number(p, DecimalSeparator::Point))
+        .collect();
+    let mut values = parsed.filter(|v| !v.is_empty() && v.iter().all(|x| *x > 0.0))?;
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    Some(values)
+}
+
+fn preset_label(lang: Lang, preset: RangePreset) -> &'static str {
+    t(
+        lang,
+        match preset {
+            RangePreset::Last30 => "dash.last30",
+            RangePreset::Last90 => "dash.last90",
+            RangePreset::Last365 => "dash.last365",
+            RangePreset::ThisYear => "dash.this_year",
+            RangePreset::AllTime => "dash.all_time",
+            RangePreset::SpendPeriod => "dash.spend_period",
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_are_read_sorted_and_positive() {
+        assert_eq!(parse_bands("5000; 1000 10000; 1000"), Some(vec![1000.0, 5000.0, 10000.0]));
+        assert_eq!(parse_bands("0; 100"), None);
+        assert_eq!(parse_bands("lots"), None);
+        assert_eq!(parse_bands(""), None);
+    }
+}

@@ -1,0 +1,227 @@
+//! The Smart Segment Builder: name and description, the rule as rows (field ▼,
+//! operator ▼, value) with AND/OR between them, the editable text form, the live
+//! results (count, average LTV, the step-by-step funnel, rows left out) and the
+//! members, with save, export and the remarketing button.
+
+use std::sync::Arc;
+
+use super::rows::{RowCtx, group_ui};
+use crate::app::command::Command;
+use crate::app::i18n::{Lang, t};
+use crate::app::tabs::TabContext;
+use crate::app::widgets::customer_table::{CustomerTable, display_order};
+use crate::engine::edit::Edit;
+use crate::engine::segment::evaluate::{InvalidKind, SegmentResult};
+use crate::engine::segment::{Group, ParseError, parse, to_text};
+use crate::engine::workspace::Segment;
+use crate::format;
+
+/// The segment being built or edited.
+pub struct Editor {
+    /// The saved segment being edited; `None` for a new one.
+    pub index: Option<usize>,
+    pub name: String,
+    pub description: String,
+    pub rule: Group,
+    /// The text form as the user is typing it.
+    pub text: String,
+    pub text_error: Option<ParseError>,
+}
+
+impl Editor {
+    pub fn new(index: Option<usize>, name: String, description: String, rule: Group) -> Self {
+        let text = to_text(&rule);
+        Self { index, name, description, rule, text, text_error: None }
+    }
+
+    fn rule_changed(&mut self) {
+        self.text = to_text(&self.rule);
+        self.text_error = None;
+    }
+
+    /// Draws the builder; returns false when it was closed.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) -> bool {
+        let lang = ctx.lang;
+        let mut open = true;
+        ui.horizontal(|ui| {
+            if ui.button(t(lang, "segments.back")).clicked() {
+                open = false;
+            }
+            ui.heading(t(lang, "segments.builder"));
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label(t(lang, "segments.name"));
+            ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(280.0)).labelled_by(l.id);
+            let l = ui.label(t(lang, "segments.description"));
+            ui.add(egui::TextEdit::singleline(&mut self.description).desired_width(360.0)).labelled_by(l.id);
+        });
+        ui.separator();
+        let result = ctx.cache.segment_result();
+        let invalid: Vec<Vec<usize>> =
+            result.as_ref().map(|r| r.evaluation.invalid.iter().map(|i| i.path.clone()).collect()).unwrap_or_default();
+        egui::ScrollArea::vertical().id_salt("builder-scroll").max_height(ui.available_height() * 0.5).show(ui, |ui| {
+            self.rule_ui(ui, ctx, &invalid);
+        });
+        ui.separator();
+        results_ui(ui, result.as_deref(), ctx);
+        if self.actions_ui(ui, result.as_ref(), ctx) {
+            open = false;
+        }
+        if let Some(result) = result {
+            egui::ScrollArea::horizontal().id_salt("members-hscroll").show(ui, |ui| {
+                let fields = display_order(&ctx.doc.data.fields).into_iter().take(8).collect();
+                CustomerTable {
+                    id: "segment-members",
+                    data: &ctx.doc.data,
+                    fields,
+                    rows: Some(&result.members),
+                    currency: ctx.currency(),
+                    lang,
+                    sort: None,
+                    selection: None,
+                }
+                .ui(ui);
+            });
+        }
+        open
+    }
+
+    /// The rows and the text form below them.
+    fn rule_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, invalid: &[Vec<usize>]) {
+        let lang = ctx.lang;
+        ui.label(egui::RichText::new(t(lang, "segments.intro")).strong());
+        let mut rows = RowCtx { doc: ctx.doc, cache: ctx.cache, lang, invalid };
+        if group_ui(ui, &mut self.rule, &mut rows, &mut Vec::new()) {
+            self.rule_changed();
+        }
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new(t(lang, "segments.text_form")).weak());
+        let response = ui
+            .add(egui::TextEdit::multiline(&mut self.text).code_editor().desired_rows(2).desired_width(f32::INFINITY))
+            .accessible_name(t(lang, "segments.text_form"));
+        if response.changed() {
+            match parse(&self.text) {
+                Ok(rule) => {
+                    self.rule = rule;
+                    self.text_error = None;
+                }
+                Err(e) => self.text_error = Some(e),
+            }
+        }
+        if let Some(e) = &self.text_error {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("{} {}: {}", t(lang, "segments.text_error"), e.position + 1, e.message),
+            );
+        }
+    }
+
+    /// Save, remarketing and export buttons; returns true when saved (closes).
+    fn actions_ui(&self, ui: &mut egui::Ui, result: Option<&Arc<SegmentResult>>, ctx: &TabContext<'_>) -> bool {
+        let lang = ctx.lang;
+        let mut saved = false;
+        ui.horizontal(|ui| {
+            if ui.button(egui::RichText::new(t(lang, "segments.save")).strong()).clicked() {
+                let segment =
+                    Segment::new(self.name.trim().to_owned(), self.description.trim().to_owned(), to_text(&self.rule));
+                let segments = &ctx.doc.workspace.segments;
+                let edit = match self.index.filter(|i| *i < segments.len()) {
+                    Some(index) => Edit::ReplaceSegment { index, segment },
+                    None => Edit::InsertSegment { index: segments.len(), segment },
+                };
+                ctx.send(Command::Edit(edit));
+                saved = true;
+            }
+            if ui.button(t(lang, "segments.remarketing")).on_hover_text(t(lang, "segments.remarketing_soon")).clicked()
+            {
+                ctx.send(Command::Notify(t(lang, "segments.remarketing_soon").to_owned()));
+            }
+            if let Some(result) = result {
+                for (label, extension) in [("segments.export_csv", "csv"), ("segments.export_xlsx", "xlsx")] {
+                    if ui.button(t(lang, label)).clicked() {
+                        let rows = Arc::new(result.members.clone());
+                        ctx.send(Command::ExportMembers { rows, extension, name: self.name.clone() });
+                    }
+                }
+            }
+        });
+        saved
+    }
+}
+
+fn results_ui(ui: &mut egui::Ui, result: Option<&SegmentResult>, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(t(lang, "segments.results")).strong());
+        if ctx.cache.segment_busy() {
+            ui.spinner();
+        }
+    });
+    if let Some(e) = ctx.cache.segment_error() {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+    let Some(result) = result else { return };
+    let s = &result.evaluation.stats;
+    let matching = t(lang, "segments.matching")
+        .replace("{}", &format::count(s.count, lang))
+        .replace("{%}", &format::percent(s.share, lang));
+    ui.label(egui::RichText::new(matching).size(18.0));
+    let money = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang));
+    ui.label(egui::RichText::new(format!("{}: {}", t(lang, "segments.avg_ltv"), money(s.avg_ltv))).size(18.0).strong());
+    ui.label(format!(
+        "{}: {} · {}: {}",
+        t(lang, "dash.revenue"),
+        money(s.total_revenue),
+        t(lang, "segments.avg_orders"),
+        s.avg_orders.map_or_else(|| "—".to_owned(), |v| format::number(v, 1, lang))
+    ));
+    invalid_ui(ui, result, lang);
+    if result.evaluation.funnel.len() > 1 {
+        egui::CollapsingHeader::new(t(lang, "segments.funnel")).id_salt("funnel").default_open(false).show(ui, |ui| {
+            egui::Grid::new("funnel-grid").striped(true).show(ui, |ui| {
+                ui.strong(t(lang, "segments.after_row"));
+                ui.strong(t(lang, "segments.count"));
+                ui.strong(t(lang, "segments.avg_ltv"));
+                ui.end_row();
+                for (i, step) in result.evaluation.funnel.iter().enumerate() {
+                    ui.label((i + 1).to_string());
+                    ui.label(format::count(step.count, lang));
+                    ui.label(money(step.avg_ltv));
+                    ui.end_row();
+                }
+            });
+        });
+    }
+}
+
+/// The rows left out of the count, and why.
+fn invalid_ui(ui: &mut egui::Ui, result: &SegmentResult, lang: Lang) {
+    let invalid = &result.evaluation.invalid;
+    if invalid.is_empty() {
+        return;
+    }
+    let reasons: Vec<String> = invalid
+        .iter()
+        .map(|i| {
+            let row = i.path.iter().map(|p| (p + 1).to_string()).collect::<Vec<_>>().join(".");
+            format!("{row}: {}", invalid_text(lang, &i.kind))
+        })
+        .collect();
+    let text =
+        format!("{} {}", t(lang, "segments.ignored").replace("{}", &invalid.len().to_string()), reasons.join("; "));
+    ui.colored_label(ui.visuals().warn_fg_color, text);
+}
+
+fn invalid_text(lang: Lang, kind: &InvalidKind) -> &'static str {
+    t(
+        lang,
+        match kind {
+            InvalidKind::UnknownField => "invalid.unknown_field",
+            InvalidKind::OperatorDoesNotFit => "invalid.operator",
+            InvalidKind::WrongValueCount | InvalidKind::MissingValue => "invalid.missing",
+            InvalidKind::NotANumber => "invalid.number",
+            InvalidKind::NotADate => "invalid.date",
+            InvalidKind::NotAWholeNumber => "invalid.whole",
+        },
+    )
+}

@@ -1,0 +1,140 @@
+//! The saved segments: name, description, live count, share and average LTV, with
+//! edit, duplicate and delete (undoable), and the template gallery.
+
+use super::SegmentsTab;
+use crate::app::command::Command;
+use crate::app::i18n::t;
+use crate::app::tabs::TabContext;
+use crate::engine::edit::Edit;
+use crate::engine::segment::Group;
+use crate::engine::segment::evaluate::SegmentStats;
+use crate::engine::segment::templates::gallery;
+use crate::engine::workspace::now_text;
+use crate::format;
+
+impl SegmentsTab {
+    pub(super) fn list_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        ui.horizontal(|ui| {
+            ui.heading(t(lang, "tab.segments"));
+            ui.add_space(16.0);
+            let new = egui::Button::new(egui::RichText::new(t(lang, "segments.new")).strong().size(16.0))
+                .fill(ui.visuals().selection.bg_fill);
+            if ui.add(new).clicked() {
+                self.new_segment(lang, Group::default());
+            }
+            if ui.button(t(lang, "segments.gallery")).clicked() {
+                self.gallery_open = true;
+            }
+        });
+        if let Some(name) = self.deleted.clone() {
+            ui.horizontal(|ui| {
+                ui.label(t(lang, "segments.deleted").replace("{}", &name));
+                if ui.button(t(lang, "segments.undo")).clicked() {
+                    ctx.send(Command::Undo);
+                    self.deleted = None;
+                }
+            });
+        }
+        if let Some(e) = ctx.cache.saved.error() {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        ui.separator();
+        if ctx.doc.workspace.segments.is_empty() {
+            ui.weak(t(lang, "segments.none"));
+            return;
+        }
+        egui::ScrollArea::vertical().id_salt("segment-list").show(ui, |ui| {
+            egui::Grid::new("segments-grid").striped(true).num_columns(7).show(ui, |ui| self.grid_ui(ui, ctx));
+        });
+    }
+
+    fn grid_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        for key in ["segments.name", "segments.description", "segments.count", "segments.share", "dash.avg_ltv"] {
+            ui.strong(t(lang, key));
+        }
+        ui.strong(t(lang, "segments.edited"));
+        ui.label("");
+        ui.end_row();
+        let stats = ctx.cache.saved_stats().cloned();
+        let failed = ctx.cache.saved.error().is_some();
+        for (i, seg) in ctx.doc.workspace.segments.iter().enumerate() {
+            if ui.link(egui::RichText::new(&seg.name).strong()).on_hover_text(&seg.rule).clicked() {
+                self.open(i, seg);
+            }
+            ui.label(&seg.description);
+            match stats.as_ref().map(|s| s.get(i).cloned().flatten()) {
+                Some(st) => stats_cells_ui(ui, st.as_ref(), ctx),
+                None if failed => stats_cells_ui(ui, None, ctx),
+                None => {
+                    ui.spinner();
+                    ui.label("");
+                    ui.label("");
+                }
+            }
+            ui.label(seg.edited.clone().unwrap_or_default());
+            ui.horizontal(|ui| self.actions_ui(ui, i, ctx));
+            ui.end_row();
+        }
+    }
+
+    fn actions_ui(&mut self, ui: &mut egui::Ui, i: usize, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        let segments = &ctx.doc.workspace.segments;
+        let Some(seg) = segments.get(i) else { return };
+        let button = |ui: &mut egui::Ui, key: &'static str| {
+            ui.small_button(t(lang, key)).accessible_name(format!("{} {}", t(lang, key), seg.name)).clicked()
+        };
+        if button(ui, "segments.edit") {
+            self.open(i, seg);
+        }
+        if button(ui, "segments.duplicate") {
+            let mut copy = seg.clone();
+            copy.name = format!("{} ({})", copy.name, t(lang, "segments.copy"));
+            copy.edited = Some(now_text());
+            ctx.send(Command::Edit(Edit::InsertSegment { index: i + 1, segment: copy }));
+        }
+        if button(ui, "segments.delete") {
+            ctx.send(Command::Edit(Edit::DeleteSegment { index: i }));
+            self.deleted = Some(seg.name.clone());
+        }
+    }
+
+    pub(super) fn gallery_ui(&mut self, egui: &egui::Context, ctx: &TabContext<'_>) {
+        if !self.gallery_open {
+            return;
+        }
+        let lang = ctx.lang;
+        let mut open = true;
+        egui::Window::new(t(lang, "segments.gallery")).open(&mut open).default_width(520.0).show(egui, |ui| {
+            for template in gallery(&ctx.doc.data, lang) {
+                ui.horizontal(|ui| {
+                    if ui
+                        .button(t(lang, "segments.add"))
+                        .accessible_name(format!("{} {}", t(lang, "segments.add"), template.name))
+                        .clicked()
+                    {
+                        let index = ctx.doc.workspace.segments.len();
+                        ctx.send(Command::Edit(Edit::InsertSegment { index, segment: template.segment() }));
+                    }
+                    ui.vertical(|ui| {
+                        ui.strong(&template.name);
+                        ui.weak(format!("{} — {}", template.description, template.rule));
+                    });
+                });
+                ui.separator();
+            }
+        });
+        self.gallery_open = open;
+    }
+}
+
+/// Count, share and average LTV of one saved segment ("—" where unknown).
+fn stats_cells_ui(ui: &mut egui::Ui, st: Option<&SegmentStats>, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    ui.label(st.map_or_else(|| "—".to_owned(), |s| format::count(s.count, lang)));
+    ui.label(st.map_or_else(|| "—".to_owned(), |s| format::percent(s.share, lang)));
+    let avg = st.and_then(|s| s.avg_ltv);
+    ui.label(avg.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang)));
+}

@@ -1,0 +1,79 @@
+//! Tab 2, Segments: the list of saved segments ([`list`]) and the Smart Segment
+//! Builder ([`builder`], with its condition rows in [`rows`]). The builder's live
+//! numbers and members come from the shared cache, computed in the background.
+
+mod builder;
+mod list;
+mod rows;
+
+pub use builder::Editor;
+
+use super::{Tab, TabContext, TabView};
+use crate::app::i18n::{Lang, t};
+use crate::engine::segment::{Condition, Group, Item, Join, Node, Op, parse};
+use crate::engine::workspace::Segment;
+
+#[derive(Default)]
+pub struct SegmentsTab {
+    pub editor: Option<Editor>,
+    /// The name of the segment just deleted, for the "Undo" line.
+    pub deleted: Option<String>,
+    pub gallery_open: bool,
+}
+
+impl SegmentsTab {
+    /// Opens the builder on a new segment.
+    pub fn new_segment(&mut self, lang: Lang, rule: Group) {
+        let rule = if rule.items.is_empty() {
+            Group { items: vec![Item { join: Join::And, negate: false, node: Node::Condition(default_condition()) }] }
+        } else {
+            rule
+        };
+        self.editor = Some(Editor::new(None, t(lang, "segments.new_name").to_owned(), String::new(), rule));
+    }
+
+    /// Opens the builder on a saved segment.
+    fn open(&mut self, index: usize, seg: &Segment) {
+        let (rule, error) = match parse(&seg.rule) {
+            Ok(g) => (g, None),
+            Err(e) => (Group::default(), Some(e)),
+        };
+        let mut editor = Editor::new(Some(index), seg.name.clone(), seg.description.clone(), rule);
+        if let Some(e) = error {
+            editor.text = seg.rule.clone();
+            editor.text_error = Some(e);
+        }
+        self.editor = Some(editor);
+    }
+}
+
+impl TabView for SegmentsTab {
+    fn id(&self) -> Tab {
+        Tab::Segments
+    }
+
+    fn title_key(&self) -> &'static str {
+        "tab.segments"
+    }
+
+    fn logic(&mut self, ctx: &TabContext<'_>) {
+        if let Some(editor) = &self.editor {
+            ctx.cache.request_segment(ctx.egui, &editor.rule, ctx.lang);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        if let Some(mut editor) = self.editor.take() {
+            if editor.ui(ui, ctx) {
+                self.editor = Some(editor);
+            }
+        } else {
+            self.list_ui(ui, ctx);
+        }
+        self.gallery_ui(ui.ctx(), ctx);
+    }
+}
+
+fn default_condition() -> Condition {
+    Condition { field: "ltv".to_owned(), op: Op::Gt, values: vec![String::new()], include_empty: false }
+}

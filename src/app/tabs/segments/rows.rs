@@ -1,0 +1,396 @@
+//! The builder's rows. Each run of AND-ed rows sits in its own frame and OR sits
+//! between frames, so `A AND B OR C` can't be misread (AND binds tighter). A row is
+//! field ▼, operator ▼ and value(s), with NOT, move, wrap-in-group and remove.
+//! Edits are collected while drawing and applied after.
+
+use super::default_condition;
+use crate::app::cache::SharedCache;
+use crate::app::document::Document;
+use crate::app::i18n::{Lang, field_label, t, type_label};
+use crate::app::widgets::customer_table::display_order;
+use crate::engine::data::FieldInfo;
+use crate::engine::fields::FieldType;
+use crate::engine::import::parse::{DecimalSeparator, parse_number};
+use crate::engine::import::table::format_plain_number;
+use crate::engine::segment::{Condition, DateUnit, Group, Item, Join, Node, Op};
+use crate::format;
+
+/// What the rows read while drawing.
+pub struct RowCtx<'a> {
+    pub doc: &'a Document,
+    pub cache: &'a SharedCache,
+    pub lang: Lang,
+    /// Paths of rows the evaluation left out.
+    pub invalid: &'a [Vec<usize>],
+}
+
+/// Edits to a group, collected while drawing and applied after.
+enum RowAction {
+    Remove(usize),
+    Up(usize),
+    Down(usize),
+    Wrap(usize),
+    ToggleJoin(usize),
+    AddCondition,
+    AddGroup,
+}
+
+/// "1.2"-style label of a row path.
+fn path_label(path: &[usize]) -> String {
+    path.iter().map(|p| (p + 1).to_string()).collect::<Vec<_>>().join(".")
+}
+
+/// Draws a group's rows; returns whether anything changed.
+pub fn group_ui(ui: &mut egui::Ui, group: &mut Group, ctx: &mut RowCtx<'_>, path: &mut Vec<usize>) -> bool {
+    let lang = ctx.lang;
+    let mut changed = false;
+    let mut action = None;
+    // Runs of AND-ed rows, each in its own frame; OR between frames.
+    let starts: Vec<usize> =
+        group.items.iter().enumerate().filter(|(i, item)| *i == 0 || item.join == Join::Or).map(|(i, _)| i).collect();
+    for (c, &start) in starts.iter().enumerate() {
+        let end = starts.get(c + 1).copied().unwrap_or(group.items.len());
+        if c > 0 {
+            let or = egui::Button::new(egui::RichText::new(t(lang, "segments.or")).strong()).selected(true);
+            let name = format!("{} {}", t(lang, "segments.or"), start + 1);
+            if ui.add(or).on_hover_text(t(lang, "segments.toggle_join")).accessible_name(name).clicked() {
+                action = Some(RowAction::ToggleJoin(start));
+            }
+        }
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            for i in start..end {
+                if i > start {
+                    let and = egui::Button::new(t(lang, "segments.and")).small();
+                    let name = format!("{} {}", t(lang, "segments.and"), i + 1);
+                    if ui.add(and).on_hover_text(t(lang, "segments.toggle_join")).accessible_name(name).clicked() {
+                        action = Some(RowAction::ToggleJoin(i));
+                    }
+                }
+                path.push(i);
+                let count = group.items.len();
+                changed |= row_ui(ui, &mut group.items[i], i, count, ctx, path, &mut action);
+                path.pop();
+            }
+        });
+    }
+    add_buttons_ui(ui, lang, path, &mut action);
+    if let Some(action) = action {
+        apply(&mut group.items, action);
+        changed = true;
+    }
+    changed
+}
+
+/// One row: NOT, the condition (or a group's rows below), move, wrap, remove.
+fn row_ui(
+    ui: &mut egui::Ui,
+    item: &mut Item,
+    i: usize,
+    count: usize,
+    ctx: &mut RowCtx<'_>,
+    path: &mut Vec<usize>,
+    action: &mut Option<RowAction>,
+) -> bool {
+    let lang = ctx.lang;
+    let label = path_label(path);
+    let is_invalid = ctx.invalid.iter().any(|p| p == path);
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        ui.weak(format!("{label}."));
+        let not = egui::Button::new(t(lang, "segments.not")).small().selected(item.negate);
+        if ui.add(not).accessible_name(format!("{} {label}", t(lang, "segments.not"))).clicked() {
+            item.negate = !item.negate;
+            changed = true;
+        }
+        if let Node::Condition(cond) = &mut item.node {
+            changed |= condition_ui(ui, cond, ctx, &label);
+            if is_invalid {
+                ui.colored_label(ui.visuals().error_fg_color, "⚠").on_hover_text(t(lang, "segments.invalid_row"));
+            }
+        } else {
+            ui.label(t(lang, "segments.group"));
+        }
+        let button = |ui: &mut egui::Ui, text: &str, key: &'static str| {
+            ui.small_button(text)
+                .on_hover_text(t(lang, key))
+                .accessible_name(format!("{} {label}", t(lang, key)))
+                .clicked()
+        };
+        if i > 0 && button(ui, "▲", "segments.up") {
+            *action = Some(RowAction::Up(i));
+        }
+        if i + 1 < count && button(ui, "▼", "segments.down") {
+            *action = Some(RowAction::Down(i));
+        }
+        if button(ui, "( )", "segments.wrap") {
+            *action = Some(RowAction::Wrap(i));
+        }
+        if button(ui, "✕", "segments.remove") {
+            *action = Some(RowAction::Remove(i));
+        }
+    });
+    if let Node::Group(inner) = &mut item.node {
+        ui.indent(("group", path.clone()), |ui| {
+            changed |= group_ui(ui, inner, ctx, path);
+        });
+    }
+    changed
+}
+
+fn add_buttons_ui(ui: &mut egui::Ui, lang: Lang, path: &[usize], action: &mut Option<RowAction>) {
+    ui.horizontal(|ui| {
+        let suffix = if path.is_empty() { String::new() } else { format!(" {}", path_label(path)) };
+        for (key, chosen) in
+            [("segments.add_condition", RowAction::AddCondition), ("segments.add_group", RowAction::AddGroup)]
+        {
+            if ui.button(t(lang, key)).accessible_name(format!("{}{suffix}", t(lang, key))).clicked() {
+                *action = Some(chosen);
+            }
+        }
+    });
+}
+
+fn new_condition_item() -> Item {
+    Item { join: Join::And, negate: false, node: Node::Condition(default_condition()) }
+}
+
+fn apply(items: &mut Vec<Item>, action: RowAction) {
+    match action {
+        RowAction::Remove(i) => {
+            items.remove(i);
+            if let Some(first) = items.first_mut() {
+                first.join = Join::And;
+            }
+        }
+        RowAction::Up(i) => swap_rows(items, i - 1),
+        RowAction::Down(i) => swap_rows(items, i),
+        RowAction::Wrap(i) => {
+            let join = items[i].join;
+            let mut inner = items.remove(i);
+            inner.join = Join::And;
+            items.insert(i, Item { join, negate: false, node: Node::Group(Group { items: vec![inner] }) });
+        }
+        RowAction::ToggleJoin(i) => {
+            items[i].join = if items[i].join == Join::And { Join::Or } else { Join::And };
+        }
+        RowAction::AddCondition => items.push(new_condition_item()),
+        RowAction::AddGroup => {
+            items.push(Item {
+                join: Join::And,
+                negate: false,
+                node: Node::Group(Group { items: vec![new_condition_item()] }),
+            });
+        }
+    }
+}
+
+/// Swaps rows `i` and `i + 1`, keeping the joins where they stand between rows.
+fn swap_rows(items: &mut [Item], i: usize) {
+    if i + 1 >= items.len() {
+        return;
+    }
+    let (a, b) = (items[i].join, items[i + 1].join);
+    items.swap(i, i + 1);
+    items[i].join = a;
+    items[i + 1].join = b;
+}
+
+fn op_label(lang: Lang, op: Op) -> &'static str {
+    let key = match op {
+        Op::Eq => "op.eq",
+        Op::Ne => "op.ne",
+        Op::Gt => "op.gt",
+        Op::Ge => "op.ge",
+        Op::Lt => "op.lt",
+        Op::Le => "op.le",
+        Op::Between => "op.between",
+        Op::IsEmpty => "op.is_empty",
+        Op::IsNotEmpty => "op.is_not_empty",
+        Op::Before => "op.before",
+        Op::After => "op.after",
+        Op::On => "op.on",
+        Op::MoreThanAgo(DateUnit::Days) => "op.more_days",
+        Op::MoreThanAgo(DateUnit::Weeks) => "op.more_weeks",
+        Op::MoreThanAgo(DateUnit::Months) => "op.more_months",
+        Op::WithinLast(DateUnit::Days) => "op.within_days",
+        Op::WithinLast(DateUnit::Weeks) => "op.within_weeks",
+        Op::WithinLast(DateUnit::Months) => "op.within_months",
+        Op::In => "op.in",
+        Op::NotIn => "op.not_in",
+        Op::Contains => "op.contains",
+        Op::NotContains => "op.not_contains",
+        Op::StartsWith => "op.starts_with",
+        Op::EndsWith => "op.ends_with",
+        Op::ContainsAny => "op.contains_any",
+        Op::IsYes => "op.is_yes",
+        Op::IsNo => "op.is_no",
+    };
+    t(lang, key)
+}
+
+/// One condition: field ▼, operator ▼, value(s).
+fn condition_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &mut RowCtx<'_>, label: &str) -> bool {
+    let lang = ctx.lang;
+    let data = &ctx.doc.data;
+    let mut changed = field_combo_ui(ui, cond, ctx, label);
+    let Some(ty) = data.field(&cond.field).map(|f| f.ty) else { return changed };
+    let mut op = cond.op;
+    egui::ComboBox::from_id_salt(("op", label.to_owned()))
+        .selected_text(op_label(lang, op))
+        .width(170.0)
+        .show_ui(ui, |ui| {
+            for candidate in Op::for_type(ty) {
+                ui.selectable_value(&mut op, candidate, op_label(lang, candidate));
+            }
+        })
+        .response
+        .accessible_name(format!("{} {label}", t(lang, "segments.operator")));
+    if op != cond.op {
+        cond.op = op;
+        let n = op.arity().unwrap_or(cond.values.len().max(1));
+        cond.values.resize(n, String::new());
+        if !op.is_negative() {
+            cond.include_empty = false;
+        }
+        changed = true;
+    }
+    match cond.op.arity() {
+        Some(0) => {}
+        Some(n) => {
+            for i in 0..n {
+                if i > 0 {
+                    ui.label(t(lang, "segments.and_between"));
+                }
+                changed |= value_ui(ui, cond, i, ty, ctx, label);
+            }
+        }
+        None => changed |= multi_value_ui(ui, cond, ctx, label),
+    }
+    if cond.op.is_negative() {
+        let mut include = cond.include_empty;
+        let hint = t(lang, "segments.include_empty_hint");
+        if ui.checkbox(&mut include, t(lang, "segments.include_empty")).on_hover_text(hint).changed() {
+            cond.include_empty = include;
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// The field picker; a new field resets the operator and values when they don't fit.
+fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, label: &str) -> bool {
+    let lang = ctx.lang;
+    let data = &ctx.doc.data;
+    let fields: Vec<&FieldInfo> = display_order(&data.fields);
+    let field_text = match data.field(&cond.field).map(|f| f.ty) {
+        Some(ty) => field_label(lang, &cond.field) + " · " + type_label(lang, ty),
+        None => format!("{} (?)", cond.field),
+    };
+    let mut chosen_field = cond.field.clone();
+    egui::ComboBox::from_id_salt(("field", label.to_owned()))
+        .selected_text(field_text)
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            for f in &fields {
+                let text = format!("{} · {}", field_label(lang, &f.name), type_label(lang, f.ty));
+                ui.selectable_value(&mut chosen_field, f.name.clone(), text);
+            }
+        })
+        .response
+        .accessible_name(format!("{} {label}", t(lang, "segments.field")));
+    if chosen_field == cond.field {
+        return false;
+    }
+    let new_ty = data.field(&chosen_field).map_or(FieldType::Text, |f| f.ty);
+    cond.field = chosen_field;
+    if !Op::for_type(new_ty).contains(&cond.op) {
+        cond.op = Op::for_type(new_ty)[0];
+    }
+    cond.values = vec![String::new(); cond.op.arity().unwrap_or(1)];
+    true
+}
+
+fn value_ui(ui: &mut egui::Ui, cond: &mut Condition, i: usize, ty: FieldType, ctx: &RowCtx<'_>, label: &str) -> bool {
+    let lang = ctx.lang;
+    let relative = matches!(cond.op, Op::MoreThanAgo(_) | Op::WithinLast(_));
+    let numeric = matches!(ty, FieldType::Money | FieldType::Number | FieldType::Integer);
+    let hint = match ty {
+        _ if relative => "30",
+        FieldType::Date => "2026-04-05",
+        _ if numeric => "5000",
+        _ => "",
+    };
+    let mut changed = false;
+    let Some(value) = cond.values.get_mut(i) else { return false };
+    let name = format!("{} {label}{}", t(lang, "segments.value"), if i > 0 { " (2)" } else { "" });
+    let response = ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(120.0)).accessible_name(name);
+    if response.changed() {
+        changed = true;
+        // Numbers typed the reader's way (7,5 in Turkish) are kept with a decimal point.
+        let decimal = if lang == Lang::Tr { DecimalSeparator::Comma } else { DecimalSeparator::Point };
+        if numeric
+            && !relative
+            && value.contains(',')
+            && let Some(n) = parse_number(value, decimal)
+        {
+            *value = format_plain_number(n);
+        }
+    }
+    if matches!(ty, FieldType::Text | FieldType::Category) {
+        let choices = ctx.cache.values(ctx.doc, &cond.field);
+        if !choices.is_empty() {
+            egui::ComboBox::from_id_salt(("pick", label.to_owned(), i))
+                .selected_text("▾")
+                .width(24.0)
+                .show_ui(ui, |ui| {
+                    for (v, n) in choices.iter().take(60) {
+                        if ui.selectable_label(false, format!("{v} ({})", format::count(*n, lang))).clicked() {
+                            cond.values[i].clone_from(v);
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .accessible_name(format!("{} {label}", t(lang, "segments.pick_value")));
+        }
+    }
+    changed
+}
+
+fn multi_value_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, label: &str) -> bool {
+    let lang = ctx.lang;
+    let mut changed = false;
+    let mut remove = None;
+    for (i, v) in cond.values.iter().enumerate() {
+        if !v.is_empty()
+            && ui
+                .small_button(format!("{v} ✕"))
+                .accessible_name(format!("{} {v}", t(lang, "segments.remove")))
+                .clicked()
+        {
+            remove = Some(i);
+        }
+    }
+    if let Some(i) = remove {
+        cond.values.remove(i);
+        changed = true;
+    }
+    let choices = ctx.cache.values(ctx.doc, &cond.field);
+    egui::ComboBox::from_id_salt(("add-value", label.to_owned()))
+        .selected_text(t(lang, "segments.add_value"))
+        .width(140.0)
+        .show_ui(ui, |ui| {
+            for (v, n) in choices.iter().take(100) {
+                if ui.selectable_label(cond.values.contains(v), format!("{v} ({})", format::count(*n, lang))).clicked()
+                    && !cond.values.contains(v)
+                {
+                    cond.values.retain(|x| !x.is_empty());
+                    cond.values.push(v.clone());
+                    changed = true;
+                }
+            }
+        })
+        .response
+        .accessible_name(format!("{} {label}", t(lang, "segments.add_value")));
+    changed
+}

@@ -1,0 +1,96 @@
+//! Fields Kitle computes from the imported ones: LTV, order count and first/last
+//! order dates from the orders, then aov, days since last order, tenure and age.
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use super::orders::CustomerOrders;
+use crate::engine::data::{FieldInfo, FieldOrigin};
+use crate::engine::fields::FieldType;
+use crate::engine::import::columns::{date_to_days, days_to_date};
+
+pub(super) fn derived_series(id: &str, per_customer: &[CustomerOrders<'_>]) -> Series {
+    match id {
+        "ltv" => Series::new("ltv".into(), per_customer.iter().map(|p| p.revenue).collect::<Vec<f64>>()),
+        "orders" => Series::new("orders".into(), per_customer.iter().map(|p| p.orders).collect::<Vec<i64>>()),
+        "first_order_date" | "last_order_date" => {
+            let first = id == "first_order_date";
+            let ca: Int32Chunked = per_customer.iter().map(|p| if first { p.first } else { p.last }).collect();
+            ca.with_name(id.into()).into_date().into_series()
+        }
+        _ => Series::new_null(id.into(), per_customer.len()),
+    }
+}
+
+fn dates_of(df: &DataFrame, name: &str) -> PolarsResult<Option<Vec<Option<i32>>>> {
+    match df.column(name) {
+        Ok(c) => Ok(Some(c.cast(&DataType::Int32)?.i32()?.iter().collect())),
+        Err(_) => Ok(None),
+    }
+}
+
+/// aov, days_since_last_order, tenure_days and age, wherever their inputs exist.
+pub(super) fn add_derived(df: &mut DataFrame, fields: &mut Vec<FieldInfo>, as_of: NaiveDate) -> PolarsResult<()> {
+    let as_of_days = date_to_days(as_of);
+    let n = df.height();
+    let mut push = |df: &mut DataFrame, s: Series, ty: FieldType| -> PolarsResult<()> {
+        fields.push(FieldInfo { name: s.name().to_string(), ty, origin: FieldOrigin::Derived });
+        df.with_column(s.into_column())?;
+        Ok(())
+    };
+    if let (Ok(ltv), Ok(orders)) = (df.column("ltv"), df.column("orders")) {
+        let ltv = ltv.cast(&DataType::Float64)?;
+        let orders = orders.cast(&DataType::Float64)?;
+        let aov: Float64Chunked = ltv
+            .f64()?
+            .iter()
+            .zip(orders.f64()?.iter())
+            .map(|(l, o)| match (l, o) {
+                (Some(l), Some(o)) if o > 0.0 => Some(l / o),
+                _ => None,
+            })
+            .collect();
+        push(df, aov.with_name("aov".into()).into_series(), FieldType::Money)?;
+    }
+    if let Some(last) = dates_of(df, "last_order_date")? {
+        let s: Int64Chunked = last.iter().map(|d| d.map(|d| i64::from(as_of_days - d))).collect();
+        push(df, s.with_name("days_since_last_order".into()).into_series(), FieldType::Integer)?;
+    }
+    let signup = dates_of(df, "signup_date")?;
+    let first = dates_of(df, "first_order_date")?;
+    if signup.is_some() || first.is_some() {
+        let s: Int64Chunked = (0..n)
+            .map(|i| {
+                let start = signup.as_ref().and_then(|s| s[i]).or_else(|| first.as_ref().and_then(|f| f[i]))?;
+                Some(i64::from(as_of_days - start))
+            })
+            .collect();
+        push(df, s.with_name("tenure_days".into()).into_series(), FieldType::Integer)?;
+    }
+    if let Some(birth) = dates_of(df, "birth_date")? {
+        let s: Int64Chunked = birth.iter().map(|d| d.and_then(days_to_date).map(|b| full_years(b, as_of))).collect();
+        push(df, s.with_name("age".into()).into_series(), FieldType::Integer)?;
+    }
+    Ok(())
+}
+
+/// Whole years from `birth` to `on`.
+pub fn full_years(birth: NaiveDate, on: NaiveDate) -> i64 {
+    let mut years = i64::from(on.year() - birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_years() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(full_years(d(1990, 6, 15), d(2026, 6, 14)), 35);
+        assert_eq!(full_years(d(1990, 6, 15), d(2026, 6, 15)), 36);
+    }
+}

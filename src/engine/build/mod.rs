@@ -1,0 +1,508 @@
+//! Builds the customer table — one row per customer — from the loaded sources.
+//!
+//! Orders are first folded into orders ([`orders`]), then into customers.
+//! Customers and orders are joined by customer id, else by email; customers listed
+//! twice are merged (same key: the first row's values, gaps filled from the later
+//! rows). Derived fields ([`derived`]) and spend ([`spend`]) come last.
+
+mod derived;
+mod orders;
+mod spend;
+
+pub use derived::full_years;
+pub use spend::parse_period;
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use foldhash::HashMap;
+use polars::prelude::*;
+
+use super::data::{CustomerData, FieldInfo, FieldOrigin, ImportReport};
+use super::fields::{FieldType, SourceKind, customer_columns};
+use super::import::{ImportError, LoadedSource};
+use super::keys::{self, NO_KEY};
+use super::message::Message;
+use super::text::normalise_email;
+use orders::{CountedOrders, CustomerOrders, fold_orders, orders_frame};
+
+/// Which column joins customers and orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JoinKey {
+    CustomerId,
+    Email,
+}
+
+/// The join key of each file's rows as dictionary codes (one dictionary for both).
+struct Keys<'a> {
+    customer_keys: Vec<Option<Cow<'a, str>>>,
+    order_keys: Vec<Option<Cow<'a, str>>>,
+    customer_codes: Vec<u32>,
+    order_codes: Vec<u32>,
+    distinct: usize,
+}
+
+/// What folding the orders into customers gave.
+struct Folded<'a> {
+    per_customer: Vec<CustomerOrders<'a>>,
+    /// Per customer: the orders-file line that first names them; their values from
+    /// the orders file come from it.
+    order_key_row: Vec<u32>,
+    counted: CountedOrders,
+    rows_skipped: usize,
+}
+
+/// Where the customer table's columns are read from.
+struct ColumnSources<'a> {
+    customers: Option<&'a LoadedSource>,
+    orders: Option<&'a LoadedSource>,
+    rows: &'a CustomerRows,
+    /// Customer i is row i of the customers file: its columns are taken as they are.
+    file_order: bool,
+    order_key_row: &'a [u32],
+}
+
+pub fn build(
+    customers: Option<LoadedSource>,
+    orders: Option<LoadedSource>,
+    spend: Option<LoadedSource>,
+    as_of: NaiveDate,
+) -> Result<CustomerData, ImportError> {
+    check_inputs(customers.as_ref(), orders.as_ref())?;
+    let mut report = ImportReport::default();
+    let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
+    let keys = encode_keys(customers.as_ref(), orders.as_ref(), join)?;
+    // Customer of each code; NO_ROW until the code is met.
+    let mut customer_of_code = vec![NO_ROW; keys.distinct];
+    let mut rows = CustomerRows::default();
+    if let Some(c) = &customers {
+        let unkeyed;
+        (rows, unkeyed) = customer_rows(c, &keys.customer_codes, &mut customer_of_code, &mut report);
+        if orders.is_some() && unkeyed > 0 {
+            let id = if join == Some(JoinKey::Email) { "msg.unkeyed_email" } else { "msg.unkeyed_id" };
+            report.notes.push(Message::new(id, [unkeyed]));
+        }
+    }
+    let from_file = rows.first.len();
+    let folded = match (&orders, join) {
+        (Some(o), Some(join)) => {
+            let folded =
+                fold_into_customers(o, &keys.order_codes, join, &mut rows, &mut customer_of_code, &mut report)?;
+            let added = folded.per_customer.len() - from_file;
+            if customers.is_some() && added > 0 {
+                report.notes.push(Message::new("msg.added_from_orders", [added]));
+            }
+            folded
+        }
+        _ => Folded {
+            per_customer: vec![CustomerOrders::default(); from_file],
+            order_key_row: vec![NO_ROW; from_file],
+            counted: CountedOrders::default(),
+            rows_skipped: 0,
+        },
+    };
+    let n = folded.per_customer.len();
+    report.customers = n;
+    let file_order = rows.duplicates.is_empty() && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
+    let sources = ColumnSources {
+        customers: customers.as_ref(),
+        orders: orders.as_ref(),
+        rows: &rows,
+        file_order,
+        order_key_row: &folded.order_key_row,
+    };
+    let (mut columns, mut fields) = canonical_columns(&sources, &folded.per_customer, &mut report)?;
+    if !fields.iter().any(|f| f.name == "customer_id") && join == Some(JoinKey::CustomerId) {
+        columns.insert(0, ids_from_both(&keys, &sources, from_file, n).into_column());
+        fields.insert(0, FieldInfo { name: "customer_id".into(), ty: FieldType::Text, origin: FieldOrigin::Canonical });
+    }
+    let mut df = DataFrame::new(n, columns)?;
+    derived::add_derived(&mut df, &mut fields, as_of)?;
+    add_custom_columns(&sources, &mut df, &mut fields)?;
+    let orders_df = match &orders {
+        Some(o) => Some(orders_frame(o, &folded.counted, n)?),
+        None => None,
+    };
+    let spend_entries = match &spend {
+        Some(s) => spend::spend_entries(s, &mut report)?,
+        None => Vec::new(),
+    };
+    // What the folded orders borrow from the orders file ends here.
+    let rows_skipped = folded.rows_skipped;
+    drop(folded);
+    for source in [customers, orders, spend].into_iter().flatten() {
+        let mut source_report = source.report;
+        if source.kind == SourceKind::Orders {
+            source_report.rows_skipped += rows_skipped;
+        }
+        report.sources.push(source_report);
+    }
+    Ok(CustomerData { customers: df, fields, orders: orders_df, spend: spend_entries, as_of, report })
+}
+
+/// The customers file must know at least one field; some file must be given.
+fn check_inputs(customers: Option<&LoadedSource>, orders: Option<&LoadedSource>) -> Result<(), ImportError> {
+    if customers.is_none() && orders.is_none() {
+        return Err(ImportError::MissingColumn(Message::new("msg.err_need_file", Vec::<String>::new())));
+    }
+    if let Some(c) = customers
+        && c.report.columns.iter().all(|col| !col.canonical)
+    {
+        let headers: Vec<&str> = c.report.columns.iter().map(|col| col.header.as_str()).collect();
+        return Err(ImportError::MissingColumn(Message::new("msg.err_no_known_column", [headers.join(", ")])));
+    }
+    Ok(())
+}
+
+/// Step 1: join keys of both files as dictionary codes (one dictionary for both).
+fn encode_keys<'a>(
+    customers: Option<&'a LoadedSource>,
+    orders: Option<&'a LoadedSource>,
+    join: Option<JoinKey>,
+) -> Result<Keys<'a>, ImportError> {
+    let own_key = customers.and_then(|c| {
+        join.or(if c.has("customer_id") {
+            Some(JoinKey::CustomerId)
+        } else if c.has("email") {
+            Some(JoinKey::Email)
+        } else {
+            None
+        })
+    });
+    let customer_keys = match (customers, own_key) {
+        (Some(c), Some(k)) => key_values(c, k)?,
+        _ => Vec::new(),
+    };
+    let order_keys = match (orders, join) {
+        (Some(o), Some(k)) => key_values(o, k)?,
+        _ => Vec::new(),
+    };
+    let codes = keys::encode(&[&customer_keys, &order_keys], false);
+    let mut code_columns = codes.columns.into_iter();
+    let (customer_codes, order_codes) =
+        (code_columns.next().unwrap_or_default(), code_columns.next().unwrap_or_default());
+    Ok(Keys { customer_keys, order_keys, customer_codes, order_codes, distinct: codes.distinct as usize })
+}
+
+/// Step 2: customers from the customers file, duplicates merged. Returns the rows
+/// and how many rows had no key.
+fn customer_rows(
+    c: &LoadedSource,
+    customer_codes: &[u32],
+    customer_of_code: &mut [u32],
+    report: &mut ImportReport,
+) -> (CustomerRows, usize) {
+    let mut rows = CustomerRows::default();
+    let height = c.df.height();
+    rows.first.reserve(height);
+    let mut unkeyed = 0usize;
+    for row in 0..height {
+        let row32 = u32::try_from(row).unwrap_or(NO_ROW);
+        let code = customer_codes.get(row).copied().unwrap_or(NO_KEY);
+        if code == NO_KEY {
+            unkeyed += 1;
+        } else {
+            let customer = &mut customer_of_code[code as usize];
+            if *customer != NO_ROW {
+                rows.duplicates.entry(*customer).or_default().push(row32);
+                report.duplicate_customers_merged += 1;
+                continue;
+            }
+            *customer = u32::try_from(rows.first.len()).unwrap_or(NO_ROW);
+        }
+        rows.first.push(row32);
+    }
+    if report.duplicate_customers_merged > 0 {
+        report.notes.push(Message::new("msg.duplicates_merged", [report.duplicate_customers_merged]));
+    }
+    (rows, unkeyed)
+}
+
+/// Step 3: orders folded per order, then per customer (adding customers only
+/// orders know).
+fn fold_into_customers<'a>(
+    o: &'a LoadedSource,
+    order_codes: &'a [u32],
+    join: JoinKey,
+    rows: &mut CustomerRows,
+    customer_of_code: &mut [u32],
+    report: &mut ImportReport,
+) -> Result<Folded<'a>, ImportError> {
+    let from_file = rows.first.len();
+    let mut per_customer: Vec<CustomerOrders> = vec![CustomerOrders::default(); from_file];
+    let mut order_key_row: Vec<u32> = vec![NO_ROW; from_file];
+    let mut counted = CountedOrders::default();
+    let rows_skipped = fold_orders(o, order_codes, join, report, |order| {
+        let code = order.customer as usize;
+        let idx = match customer_of_code[code] {
+            NO_ROW => {
+                let idx = u32::try_from(per_customer.len()).unwrap_or(NO_ROW);
+                customer_of_code[code] = idx;
+                rows.first.push(NO_ROW);
+                per_customer.push(CustomerOrders::default());
+                order_key_row.push(NO_ROW);
+                idx
+            }
+            idx => idx,
+        };
+        let i = idx as usize;
+        if order_key_row[i] == NO_ROW {
+            // The line that names the customer (in a shuffled file an order's
+            // first line may lack the key).
+            order_key_row[i] = order.customer_row;
+        }
+        per_customer[i].add(order.cancelled, order.net, order.date, order.channel);
+        if !order.cancelled && order.net > 0.0 {
+            counted.push(idx, order.first_row, order.date, order.net);
+        }
+    })?;
+    report.orders_counted = counted.len();
+    Ok(Folded { per_customer, order_key_row, counted, rows_skipped })
+}
+
+impl ColumnSources<'_> {
+    /// A column of the customers file, one value per customer.
+    fn customers_column(&self, name: &str) -> Option<Series> {
+        let c = self.customers?;
+        if !c.has(name) {
+            return None;
+        }
+        let s = c.df.column(name).ok()?.as_materialized_series().clone();
+        merged_take(&s, self.rows, self.file_order).ok()
+    }
+
+    /// A column of the orders file, from the line naming each customer.
+    fn orders_column(&self, name: &str) -> Option<Series> {
+        let o = self.orders?;
+        if !o.has(name) {
+            return None;
+        }
+        let s = o.df.column(name).ok()?.as_materialized_series().clone();
+        let idx: IdxCa = self.order_key_row.iter().map(|&r| (r != NO_ROW).then_some(r as IdxSize)).collect();
+        s.take(&idx).ok()
+    }
+}
+
+/// Fields the orders decide when there are orders.
+const DERIVED_FROM_ORDERS: [&str; 4] = ["ltv", "orders", "first_order_date", "last_order_date"];
+
+/// Step 4: the canonical columns, each from the orders, the customers file or both.
+fn canonical_columns(
+    sources: &ColumnSources<'_>,
+    per_customer: &[CustomerOrders<'_>],
+    report: &mut ImportReport,
+) -> Result<(Vec<Column>, Vec<FieldInfo>), ImportError> {
+    let mut columns: Vec<Column> = Vec::new();
+    let mut fields: Vec<FieldInfo> = Vec::new();
+    let has_orders = sources.orders.is_some();
+    for (id, ty) in customer_columns() {
+        let from_customers = sources.customers_column(id);
+        let series: Option<Series> = if has_orders && DERIVED_FROM_ORDERS.contains(&id) {
+            // Orders win; customers without orders in the file keep the file's values.
+            let derived = derived::derived_series(id, per_customer);
+            match from_customers {
+                Some(file) => {
+                    let has_orders: Vec<bool> = per_customer.iter().map(|p| p.orders > 0 || p.revenue != 0.0).collect();
+                    Some(prefer_where(&has_orders, &derived, &file)?)
+                }
+                None => Some(derived),
+            }
+        } else if id == "channel" && has_orders {
+            first_channels(from_customers, per_customer)?
+        } else if matches!(id, "aov" | "days_since_last_order" | "tenure_days" | "age") {
+            None // derived later, once their inputs exist
+        } else {
+            match (from_customers, sources.orders_column(id)) {
+                (Some(a), Some(b)) if matches!(ty, FieldType::Text | FieldType::Category) => {
+                    Some(coalesce_str(&a, &b)?)
+                }
+                (Some(a), _) => Some(a),
+                (None, Some(b)) => Some(b),
+                (None, None) => None,
+            }
+        };
+        if let Some(s) = series {
+            columns.push(s.with_name(id.into()).into_column());
+            fields.push(FieldInfo { name: id.to_owned(), ty, origin: FieldOrigin::Canonical });
+        }
+    }
+    if has_orders && sources.customers.is_some_and(|c| c.has("ltv")) {
+        let kept = per_customer.iter().zip(&sources.rows.first).filter(|(p, b)| p.orders == 0 && **b != NO_ROW).count();
+        if kept > 0 {
+            report.notes.push(Message::new("msg.kept_file_values", [kept]));
+        }
+    }
+    Ok((columns, fields))
+}
+
+/// The channel: the customers file's, else the channel of the first order.
+fn first_channels(from_customers: Option<Series>, per_customer: &[CustomerOrders<'_>]) -> PolarsResult<Option<Series>> {
+    let first_channel: StringChunked =
+        per_customer.iter().map(|p| p.first_channel).collect::<StringChunked>().with_name("channel".into());
+    Ok(match from_customers {
+        Some(file) => Some(coalesce_str(&file, &first_channel.into_series())?),
+        None => (per_customer.iter().any(|p| p.first_channel.is_some())).then(|| first_channel.into_series()),
+    })
+}
+
+/// Customer ids when the customers file has none: customers only orders know take
+/// their ids from the orders file.
+fn ids_from_both(keys: &Keys<'_>, sources: &ColumnSources<'_>, from_file: usize, n: usize) -> Series {
+    let s: StringChunked = (0..n)
+        .map(|i| match i.checked_sub(from_file) {
+            None => keys.customer_keys.get(sources.rows.first[i] as usize).and_then(|k| k.as_deref()),
+            Some(_) => keys.order_keys.get(sources.order_key_row[i] as usize).and_then(|k| k.as_deref()),
+        })
+        .collect();
+    s.with_name("customer_id".into()).into_series()
+}
+
+/// Custom fields of the customers file.
+fn add_custom_columns(
+    sources: &ColumnSources<'_>,
+    df: &mut DataFrame,
+    fields: &mut Vec<FieldInfo>,
+) -> PolarsResult<()> {
+    let Some(c) = sources.customers else { return Ok(()) };
+    for info in c.custom_columns() {
+        let s = c.df.column(&info.name)?.as_materialized_series().clone();
+        df.with_column(merged_take(&s, sources.rows, sources.file_order)?.into_column())?;
+        fields.push(FieldInfo { name: info.name.clone(), ty: info.ty, origin: FieldOrigin::Custom });
+    }
+    Ok(())
+}
+
+fn choose_join_key(
+    customers: Option<&LoadedSource>,
+    orders: Option<&LoadedSource>,
+) -> Result<Option<JoinKey>, ImportError> {
+    let Some(o) = orders else { return Ok(None) };
+    let key = match customers {
+        Some(c) if c.has("customer_id") && o.has("customer_id") => JoinKey::CustomerId,
+        Some(c) if c.has("email") && o.has("email") => JoinKey::Email,
+        Some(_) => {
+            return Err(ImportError::MissingColumn(Message::new("msg.err_cant_link", Vec::<String>::new())));
+        }
+        None if o.has("customer_id") => JoinKey::CustomerId,
+        None if o.has("email") => JoinKey::Email,
+        None => {
+            return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_key", Vec::<String>::new())));
+        }
+    };
+    Ok(Some(key))
+}
+
+/// The join key of every row: trimmed id, or normalised email. Borrowed from the
+/// column; an email is copied only when it needs lowercasing.
+fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<Cow<'_, str>>>, ImportError> {
+    let name = match key {
+        JoinKey::CustomerId => "customer_id",
+        JoinKey::Email => "email",
+    };
+    let ca = source.df.column(name)?.str()?;
+    Ok(ca
+        .iter()
+        .map(|v| {
+            let v = v?.trim();
+            if v.is_empty() {
+                return None;
+            }
+            Some(match key {
+                JoinKey::CustomerId => Cow::Borrowed(v),
+                JoinKey::Email if v.bytes().any(|b| b.is_ascii_uppercase()) || !v.is_ascii() => {
+                    Cow::Owned(normalise_email(v))
+                }
+                JoinKey::Email => Cow::Borrowed(v),
+            })
+        })
+        .collect())
+}
+
+/// The rows of the customers file behind each customer.
+#[derive(Default)]
+struct CustomerRows {
+    /// Per customer: its first row (NO_ROW: known from the orders file only).
+    first: Vec<u32>,
+    /// Further rows of customers listed more than once.
+    duplicates: HashMap<u32, Vec<u32>>,
+}
+
+/// No row / no customer yet.
+pub(crate) const NO_ROW: u32 = u32::MAX;
+
+/// Takes, for each customer, its first row's value, or the first non-empty value
+/// among its duplicate rows. Customers only orders know are empty. `file_order`:
+/// customer i is row i, so the column is the customers' column as it is.
+fn merged_take(series: &Series, rows: &CustomerRows, file_order: bool) -> PolarsResult<Series> {
+    if file_order {
+        return Ok(series.clone());
+    }
+    let nulls = (!rows.duplicates.is_empty()).then(|| series.is_null());
+    let is_null = |r: u32| nulls.as_ref().is_some_and(|n| n.get(r as usize).unwrap_or(true));
+    let idx: IdxCa = (0..rows.first.len())
+        .map(|i| {
+            let first = *rows.first.get(i).filter(|&&r| r != NO_ROW)?;
+            let extra = u32::try_from(i).ok().and_then(|c| rows.duplicates.get(&c));
+            let row = match extra {
+                Some(extra) if is_null(first) => extra.iter().copied().find(|&r| !is_null(r)).unwrap_or(first),
+                _ => first,
+            };
+            Some(row as IdxSize)
+        })
+        .collect();
+    series.take(&idx)
+}
+
+/// `a` where `mask` is true, else `b`; both become `a`'s type (numbers and dates).
+fn prefer_where(mask: &[bool], a: &Series, b: &Series) -> PolarsResult<Series> {
+    let dtype = a.dtype().clone();
+    let out = match dtype {
+        DataType::Date | DataType::Int32 => {
+            let (a, b) = (a.cast(&DataType::Int32)?, b.cast(&DataType::Int32)?);
+            let ca: Int32Chunked =
+                a.i32()?.iter().zip(b.i32()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
+            ca.into_series()
+        }
+        DataType::Int64 => {
+            let (a, b) = (a.cast(&DataType::Int64)?, b.cast(&DataType::Int64)?);
+            let ca: Int64Chunked =
+                a.i64()?.iter().zip(b.i64()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
+            ca.into_series()
+        }
+        _ => {
+            let (a, b) = (a.cast(&DataType::Float64)?, b.cast(&DataType::Float64)?);
+            let ca: Float64Chunked =
+                a.f64()?.iter().zip(b.f64()?.iter()).zip(mask).map(|((x, y), m)| if *m { x } else { y }).collect();
+            ca.into_series()
+        }
+    };
+    Ok(out.cast(&dtype)?.with_name(a.name().clone()))
+}
+
+/// `a` where it has a value, else `b` (text columns).
+fn coalesce_str(a: &Series, b: &Series) -> PolarsResult<Series> {
+    let a = a.cast(&DataType::String)?;
+    let b = b.cast(&DataType::String)?;
+    let ca: StringChunked = a.str()?.iter().zip(b.str()?.iter()).map(|(x, y)| x.or(y)).collect();
+    Ok(ca.with_name(a.name().clone()).into_series())
+}
+
+/// The customers, orders and spend sources of a workspace, each optional.
+pub type SourcesByKind = (Option<LoadedSource>, Option<LoadedSource>, Option<LoadedSource>);
+
+/// Sorts loaded sources by kind; a kind may appear once.
+pub fn split_sources(sources: Vec<LoadedSource>) -> Result<SourcesByKind, ImportError> {
+    let (mut c, mut o, mut s) = (None, None, None);
+    for src in sources {
+        let slot = match src.kind {
+            SourceKind::Customers => &mut c,
+            SourceKind::Orders => &mut o,
+            SourceKind::Spend => &mut s,
+        };
+        if slot.is_some() {
+            return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [src.kind.id()])));
+        }
+        *slot = Some(src);
+    }
+    Ok((c, o, s))
+}

@@ -1,0 +1,400 @@
+//! Folding order lines into orders: a file may have one row per order line
+//! (Shopify repeats the order on each line with the total on the first; retail
+//! exports have quantity × unit price per line and no total). Cancelled, voided and
+//! failed orders don't count; refunds and negative lines reduce revenue.
+
+use foldhash::{HashMap, HashMapExt};
+use polars::prelude::*;
+
+use super::{JoinKey, NO_ROW};
+use crate::engine::data::ImportReport;
+use crate::engine::import::{ImportError, LoadedSource};
+use crate::engine::keys::{self, NO_KEY};
+use crate::engine::message::Message;
+use crate::engine::text::fold;
+
+/// Order statuses that mean the order did not happen (folded).
+const CANCELLED: &[&str] = &[
+    "cancelled",
+    "canceled",
+    "voided",
+    "void",
+    "failed",
+    "iptal",
+    "iptal edildi",
+    "basarisiz",
+    "reddedildi",
+    "declined",
+    "expired",
+];
+/// Statuses that mean the whole order was refunded.
+const REFUNDED: &[&str] = &["refunded", "iade", "iade edildi", "returned"];
+
+/// One order after folding its lines; text is borrowed from the orders file.
+pub(super) struct FoldedOrder<'a> {
+    /// Dictionary code of the customer's key.
+    pub(super) customer: u32,
+    /// The row whose key names the customer.
+    pub(super) customer_row: u32,
+    pub(super) first_row: u32,
+    /// Days since 1970-01-01.
+    pub(super) date: Option<i32>,
+    pub(super) net: f64,
+    pub(super) cancelled: bool,
+    pub(super) channel: Option<&'a str>,
+}
+
+/// Per-customer sums; dates in days since 1970-01-01.
+#[derive(Default, Clone, Copy)]
+pub(super) struct CustomerOrders<'a> {
+    pub(super) revenue: f64,
+    pub(super) orders: i64,
+    pub(super) first: Option<i32>,
+    pub(super) last: Option<i32>,
+    pub(super) first_channel: Option<&'a str>,
+    pub(super) first_channel_date: Option<i32>,
+}
+
+impl<'a> CustomerOrders<'a> {
+    pub(super) fn add(&mut self, cancelled: bool, net: f64, date: Option<i32>, channel: Option<&'a str>) {
+        if cancelled {
+            return;
+        }
+        self.revenue += net;
+        // A counted order: not cancelled and positive after refunds.
+        if net <= 0.0 {
+            return;
+        }
+        self.orders += 1;
+        if let Some(d) = date {
+            self.first = Some(self.first.map_or(d, |f| f.min(d)));
+            self.last = Some(self.last.map_or(d, |l| l.max(d)));
+        }
+        let earlier = match (date, self.first_channel_date) {
+            (Some(d), Some(f)) => d < f,
+            (_, None) => true,
+            (None, Some(_)) => false,
+        };
+        if channel.is_some() && (self.first_channel.is_none() || earlier) {
+            self.first_channel = channel;
+            self.first_channel_date = date;
+        }
+    }
+}
+
+/// The counted orders, column by column.
+#[derive(Default)]
+pub(super) struct CountedOrders {
+    pub(super) customer: Vec<u32>,
+    pub(super) first_row: Vec<u32>,
+    pub(super) date: Vec<Option<i32>>,
+    pub(super) net: Vec<f64>,
+}
+
+impl CountedOrders {
+    pub(super) fn push(&mut self, customer: u32, first_row: u32, date: Option<i32>, net: f64) {
+        self.customer.push(customer);
+        self.first_row.push(first_row);
+        self.date.push(date);
+        self.net.push(net);
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.customer.len()
+    }
+}
+
+pub(super) fn str_col<'a>(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<&'a StringChunked>> {
+    if !o.has(name) {
+        return Ok(None);
+    }
+    Ok(Some(o.df.column(name)?.str()?))
+}
+
+pub(super) fn f64_col(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<Option<f64>>>> {
+    if !o.has(name) {
+        return Ok(None);
+    }
+    Ok(Some(o.df.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect()))
+}
+
+/// A numeric column of the orders file, NaN where empty (8 bytes a row).
+fn numbers_or_nan(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<f64>>> {
+    if !o.has(name) {
+        return Ok(None);
+    }
+    let s = o.df.column(name)?.cast(&DataType::Float64)?;
+    Ok(Some(s.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect()))
+}
+
+/// Stands for an empty date in [`OrderLines::dates`].
+const NO_DATE: i32 = i32::MIN;
+
+/// The columns of an orders file that folding reads, one value per line.
+struct OrderLines<'a> {
+    /// The customer key's dictionary code per line.
+    customer: &'a [u32],
+    ids: Vec<Option<&'a str>>,
+    totals: Option<Vec<f64>>,
+    qty: Option<Vec<f64>>,
+    price: Option<Vec<f64>>,
+    refunded: Option<Vec<f64>>,
+    dates: Option<Vec<i32>>,
+    cancelled_at: Option<Vec<bool>>,
+    /// Per line: [`STATUS_CANCELLED`] and [`STATUS_REFUNDED`] bits.
+    statuses: Option<Vec<u8>>,
+    channels: Option<Vec<Option<&'a str>>>,
+}
+
+const STATUS_CANCELLED: u8 = 1;
+const STATUS_REFUNDED: u8 = 2;
+
+/// What each line's status says: cancelled (or voided, failed…) and refunded in
+/// full. Status texts repeat, so each distinct one is decided once.
+fn status_flags(statuses: &StringChunked) -> Vec<u8> {
+    let mut known: HashMap<&str, u8> = HashMap::new();
+    let mut last: Option<(&str, u8)> = None;
+    statuses
+        .iter()
+        .map(|s| {
+            let s = s?;
+            if let Some((text, flags)) = last
+                && text == s
+            {
+                return Some(flags);
+            }
+            let flags = *known.entry(s).or_insert_with(|| {
+                let s = fold(s.trim()).replace('_', " ");
+                u8::from(CANCELLED.contains(&s.as_str())) * STATUS_CANCELLED
+                    + u8::from(REFUNDED.contains(&s.as_str())) * STATUS_REFUNDED
+            });
+            last = Some((s, flags));
+            Some(flags)
+        })
+        .map(|f| f.unwrap_or(0))
+        .collect()
+}
+
+/// What folding one order's lines gives.
+struct OrderFold<'a> {
+    order: FoldedOrder<'a>,
+    has_customer: bool,
+    lines: usize,
+    first_line_has_amount: bool,
+}
+
+impl<'a> OrderLines<'a> {
+    fn read(o: &'a LoadedSource, customer: &'a [u32]) -> PolarsResult<Self> {
+        let trimmed = |c: &'a StringChunked| -> Vec<Option<&'a str>> {
+            c.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
+        };
+        let dates = |name: &str| -> PolarsResult<Option<Vec<i32>>> {
+            if !o.has(name) {
+                return Ok(None);
+            }
+            let s = o.df.column(name)?.cast(&DataType::Int32)?;
+            Ok(Some(s.i32()?.iter().map(|v| v.unwrap_or(NO_DATE)).collect()))
+        };
+        Ok(Self {
+            customer,
+            ids: match str_col(o, "order_id")? {
+                Some(c) => trimmed(c),
+                None => vec![None; o.df.height()],
+            },
+            totals: numbers_or_nan(o, "total")?,
+            qty: numbers_or_nan(o, "quantity")?,
+            price: numbers_or_nan(o, "unit_price")?,
+            refunded: numbers_or_nan(o, "refunded")?,
+            dates: dates("order_date")?,
+            cancelled_at: dates("cancelled_at")?.map(|d| d.into_iter().map(|d| d != NO_DATE).collect()),
+            statuses: str_col(o, "status")?.map(status_flags),
+            channels: str_col(o, "channel")?.map(trimmed),
+        })
+    }
+
+    /// Folds the lines of one order (given in file order).
+    fn fold(&self, lines: impl Iterator<Item = usize>) -> OrderFold<'a> {
+        let value = |col: &Option<Vec<f64>>, row: usize| col.as_ref().map(|c| c[row]).filter(|v| !v.is_nan());
+        let mut first_row = None;
+        let mut customer_row = None;
+        let mut date: Option<i32> = None;
+        let (mut total_first, mut totals_all_equal, mut total_sum, mut total_count) = (None::<f64>, true, 0.0, 0usize);
+        let (mut lines_sum, mut lines_count) = (0.0, 0usize);
+        let (mut refunded, mut cancelled, mut fully_refunded) = (0.0f64, false, false);
+        let mut channel = None;
+        let mut first_line_has_amount = false;
+        for row in lines {
+            if customer_row.is_none() && self.customer[row] != NO_KEY {
+                customer_row = Some(row);
+            }
+            if let Some(d) = self.dates.as_ref().map(|d| d[row]).filter(|&d| d != NO_DATE) {
+                date = Some(date.map_or(d, |x| x.min(d)));
+            }
+            let total = value(&self.totals, row);
+            if let Some(t) = total {
+                match total_first {
+                    Some(first) => totals_all_equal &= (first - t).abs() < 1e-9,
+                    None => total_first = Some(t),
+                }
+                total_sum += t;
+                total_count += 1;
+            }
+            let unit = value(&self.price, row);
+            if let Some(p) = unit {
+                lines_sum += p * value(&self.qty, row).unwrap_or(1.0);
+                lines_count += 1;
+            }
+            if first_row.is_none() {
+                first_row = Some(row);
+                first_line_has_amount = total.is_some() || unit.is_some();
+            }
+            if let Some(r) = value(&self.refunded, row) {
+                refunded = refunded.max(r.abs());
+            }
+            if self.cancelled_at.as_ref().is_some_and(|c| c[row]) {
+                cancelled = true;
+            }
+            if let Some(flags) = self.statuses.as_ref().map(|s| s[row]) {
+                cancelled |= flags & STATUS_CANCELLED != 0;
+                fully_refunded |= flags & STATUS_REFUNDED != 0;
+            }
+            if channel.is_none() {
+                channel = self.channels.as_ref().and_then(|c| c[row]);
+            }
+        }
+        let gross = if total_count == 1 || (total_count > 1 && totals_all_equal) {
+            total_first.unwrap_or(0.0)
+        } else if total_count > 1 {
+            total_sum
+        } else {
+            lines_sum
+        };
+        // A refunded status without an amount refunds the whole (positive) order.
+        let net = if fully_refunded && refunded == 0.0 && gross > 0.0 { 0.0 } else { gross - refunded };
+        let first_row = first_row.unwrap_or(0);
+        let customer_row = customer_row.unwrap_or(first_row);
+        OrderFold {
+            order: FoldedOrder {
+                customer: self.customer[customer_row],
+                customer_row: u32::try_from(customer_row).unwrap_or(NO_ROW),
+                first_row: u32::try_from(first_row).unwrap_or(NO_ROW),
+                date,
+                net,
+                cancelled,
+                channel,
+            },
+            has_customer: self.customer[customer_row] != NO_KEY,
+            lines: total_count.max(lines_count).max(1),
+            first_line_has_amount,
+        }
+    }
+}
+
+/// Folds order lines into orders and hands each order with a customer to `emit`,
+/// in order of first appearance; returns the number of rows skipped.
+pub(super) fn fold_orders<'a>(
+    o: &'a LoadedSource,
+    customer_codes: &'a [u32],
+    join: JoinKey,
+    report: &mut ImportReport,
+    mut emit: impl FnMut(FoldedOrder<'a>),
+) -> Result<usize, ImportError> {
+    if !o.has("total") && !o.has("unit_price") {
+        return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_amount", Vec::<String>::new())));
+    }
+    let height = o.df.height();
+    let lines = OrderLines::read(o, customer_codes)?;
+    // Lines of one order share a code; a line without an order id is an order.
+    let slots = keys::encode(&[&lines.ids], true);
+    let slot = slots.columns.first().map_or(&[][..], Vec::as_slice);
+    let (mut no_customer, mut skipped_rows, mut no_amount, mut cancelled, mut returns) = (0, 0, 0, 0, 0);
+    let mut take = |fold: OrderFold<'a>| {
+        no_amount += usize::from(!fold.first_line_has_amount);
+        if !fold.has_customer {
+            no_customer += 1;
+            skipped_rows += fold.lines;
+            return;
+        }
+        cancelled += usize::from(fold.order.cancelled);
+        returns += usize::from(!fold.order.cancelled && fold.order.net < 0.0);
+        emit(fold.order);
+    };
+    // Exports list an order's lines together: then each run of equal codes is an
+    // order. Otherwise the lines are first grouped by code (a counting sort).
+    let together = slot.windows(2).all(|w| w[1] >= w[0]);
+    if together {
+        let mut start = 0;
+        for end in 1..=height {
+            if end == height || slot[end] != slot[start] {
+                take(lines.fold(start..end));
+                start = end;
+            }
+        }
+    } else {
+        let (order, starts) = group_by_code(slot, slots.distinct as usize);
+        for w in starts.windows(2) {
+            let rows = &order[w[0] as usize..w[1] as usize];
+            take(lines.fold(rows.iter().map(|&r| r as usize)));
+        }
+    }
+    if no_customer > 0 {
+        let id = if join == JoinKey::Email { "msg.orders_no_email" } else { "msg.orders_no_id" };
+        report.notes.push(Message::new(id, [no_customer]));
+    }
+    if cancelled > 0 {
+        report.notes.push(Message::new("msg.cancelled", [cancelled]));
+    }
+    if no_amount > 0 {
+        report.notes.push(Message::new("msg.no_amount", [no_amount]));
+    }
+    if returns > 0 {
+        report.notes.push(Message::new("msg.returns", [returns]));
+    }
+    Ok(skipped_rows)
+}
+
+/// Rows ordered by their code (file order within a code), and where each code's
+/// rows start: a counting sort.
+fn group_by_code(codes: &[u32], distinct: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; distinct + 1];
+    for &c in codes {
+        starts[c as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; codes.len()];
+    for (row, &c) in codes.iter().enumerate() {
+        let at = &mut next[c as usize];
+        order[*at as usize] = u32::try_from(row).unwrap_or(NO_ROW);
+        *at += 1;
+    }
+    (order, starts)
+}
+
+/// The counted orders, grouped by customer and oldest first within a customer.
+pub(super) fn orders_frame(o: &LoadedSource, counted: &CountedOrders, customers: usize) -> PolarsResult<DataFrame> {
+    let (mut order, starts) = group_by_code(&counted.customer, customers);
+    for w in starts.windows(2) {
+        order[w[0] as usize..w[1] as usize].sort_by_key(|&i| counted.date[i as usize]);
+    }
+    let pick = |i: &u32| *i as usize;
+    let customer: Vec<u32> = order.iter().map(|i| counted.customer[pick(i)]).collect();
+    let rows: IdxCa = order.iter().map(|i| counted.first_row[pick(i)] as IdxSize).collect_ca("rows".into());
+    let ids = match str_col(o, "order_id")? {
+        Some(ids) => ids.take(&rows)?.into_series(),
+        None => Series::full_null("order_id".into(), order.len(), &DataType::String),
+    };
+    let dates: Int32Chunked = order.iter().map(|i| counted.date[pick(i)]).collect();
+    let totals: Vec<f64> = order.iter().map(|i| counted.net[pick(i)]).collect();
+    DataFrame::new(
+        order.len(),
+        vec![
+            Series::new("customer".into(), customer).into_column(),
+            ids.with_name("order_id".into()).into_column(),
+            dates.with_name("order_date".into()).into_date().into_series().into_column(),
+            Series::new("total".into(), totals).into_column(),
+        ],
+    )
+}

@@ -1,0 +1,201 @@
+//! Segments: rules over customer fields, in the shape the Smart Segment Builder
+//! shows them ([`Group`]), their text form ([`text`]), their evaluation on the
+//! customer table ([`evaluate`]), ready-made rules that charts and the gallery
+//! build ([`rules`], [`templates`]) and the values a field holds ([`values`]).
+//!
+//! A rule is a [`Group`]: items (conditions or sub-groups, each optionally negated)
+//! with AND or OR between neighbours, exactly as the builder's rows read. AND binds
+//! tighter than OR; that precedence is applied when the rule is evaluated, never by
+//! reshaping the tree, so builder → text → builder is lossless.
+
+pub mod evaluate;
+pub mod rules;
+pub mod templates;
+pub mod text;
+pub mod values;
+
+pub use text::{ParseError, parse, to_text};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::fields::FieldType;
+
+/// How an item joins the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Join {
+    #[default]
+    And,
+    Or,
+}
+
+/// Units of relative date conditions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DateUnit {
+    Days,
+    Weeks,
+    Months,
+}
+
+impl DateUnit {
+    pub const ALL: [DateUnit; 3] = [DateUnit::Days, DateUnit::Weeks, DateUnit::Months];
+
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            DateUnit::Days => "days",
+            DateUnit::Weeks => "weeks",
+            DateUnit::Months => "months",
+        }
+    }
+}
+
+/// A condition's operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Op {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    /// Inclusive on both ends.
+    Between,
+    IsEmpty,
+    IsNotEmpty,
+    Before,
+    After,
+    On,
+    /// date < as-of − N units
+    MoreThanAgo(DateUnit),
+    /// as-of − N units ≤ date ≤ as-of
+    WithinLast(DateUnit),
+    In,
+    NotIn,
+    Contains,
+    NotContains,
+    StartsWith,
+    EndsWith,
+    ContainsAny,
+    IsYes,
+    IsNo,
+}
+
+impl Op {
+    /// The operators that fit a field type, in the order the builder offers them.
+    pub fn for_type(ty: FieldType) -> Vec<Op> {
+        use Op::*;
+        match ty {
+            FieldType::Number | FieldType::Money | FieldType::Integer => {
+                vec![Eq, Ne, Gt, Ge, Lt, Le, Between, IsEmpty, IsNotEmpty]
+            }
+            FieldType::Date => {
+                let mut ops = vec![Before, After, On, Between];
+                ops.extend(DateUnit::ALL.map(MoreThanAgo));
+                ops.extend(DateUnit::ALL.map(WithinLast));
+                ops.extend([IsEmpty, IsNotEmpty]);
+                ops
+            }
+            FieldType::Text | FieldType::Category => {
+                vec![Eq, Ne, In, NotIn, Contains, StartsWith, EndsWith, IsEmpty, IsNotEmpty]
+            }
+            FieldType::List => vec![Contains, NotContains, ContainsAny, IsEmpty, IsNotEmpty],
+            FieldType::Bool => vec![IsYes, IsNo, IsEmpty, IsNotEmpty],
+        }
+    }
+
+    /// How many values the operator takes: exact count, or `None` for one or more.
+    pub fn arity(self) -> Option<usize> {
+        match self {
+            Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
+            Op::Between => Some(2),
+            Op::In | Op::NotIn | Op::ContainsAny => None,
+            _ => Some(1),
+        }
+    }
+
+    /// Operators that leave out empty values unless "include empty" is ticked.
+    pub fn is_negative(self) -> bool {
+        matches!(self, Op::Ne | Op::NotIn | Op::NotContains)
+    }
+
+    /// The operator's words in the text form.
+    pub fn text(self) -> String {
+        match self {
+            Op::Eq => "=".into(),
+            Op::Ne => "!=".into(),
+            Op::Gt => ">".into(),
+            Op::Ge => ">=".into(),
+            Op::Lt => "<".into(),
+            Op::Le => "<=".into(),
+            Op::Between => "between".into(),
+            Op::IsEmpty => "is empty".into(),
+            Op::IsNotEmpty => "is not empty".into(),
+            Op::Before => "before".into(),
+            Op::After => "after".into(),
+            Op::On => "on".into(),
+            Op::MoreThanAgo(u) => format!("more than N {} ago", u.word()),
+            Op::WithinLast(u) => format!("within last N {}", u.word()),
+            Op::In => "in".into(),
+            Op::NotIn => "not in".into(),
+            Op::Contains => "contains".into(),
+            Op::NotContains => "does not contain".into(),
+            Op::StartsWith => "starts with".into(),
+            Op::EndsWith => "ends with".into(),
+            Op::ContainsAny => "contains any of".into(),
+            Op::IsYes => "is yes".into(),
+            Op::IsNo => "is no".into(),
+        }
+    }
+}
+
+/// `field · operator · value(s)`. Values are kept as text (numbers with a decimal
+/// point, dates as YYYY-MM-DD) so that what the user typed survives even when it
+/// does not fit the field; such a condition is marked invalid, not lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    pub field: String,
+    pub op: Op,
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// For `!=`, `not in`, `does not contain`: empty values match too.
+    #[serde(default)]
+    pub include_empty: bool,
+}
+
+/// A condition or a parenthesised group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Node {
+    Condition(Condition),
+    Group(Group),
+}
+
+/// One row of a group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// How this row joins the previous one (ignored for the first row).
+    pub join: Join,
+    #[serde(default)]
+    pub negate: bool,
+    pub node: Node,
+}
+
+/// Rows joined by AND/OR; AND binds tighter than OR.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Group {
+    pub items: Vec<Item>,
+}
+
+impl Group {
+    /// The AND-chains of this group: the items between ORs, as evaluation reads them.
+    pub fn or_of_ands(&self) -> Vec<Vec<&Item>> {
+        let mut chains: Vec<Vec<&Item>> = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            if i == 0 || item.join == Join::Or {
+                chains.push(Vec::new());
+            }
+            if let Some(last) = chains.last_mut() {
+                last.push(item);
+            }
+        }
+        chains
+    }
+}

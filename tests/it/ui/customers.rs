@@ -1,0 +1,48 @@
+//! The customer list: sorting, searching, details.
+
+use egui_kittest::kittest::Queryable;
+use kitle::app::KitleApp;
+use kitle::format::Lang;
+
+use super::*;
+
+#[test]
+fn customer_list_sorts_and_searches() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Customers");
+
+    // Sort by LTV, highest first: click the header twice.
+    harness.get_by_label("LTV").click();
+    let settled = |app: &KitleApp| app.doc.as_ref().is_some_and(|d| customers(app).settled(d.version));
+    run_until(&mut harness, "the sort", |app| customers(app).sort.is_some() && settled(app));
+    harness.get_by_label("LTV ▲").click();
+    run_until(&mut harness, "the descending sort", |app| {
+        customers(app).sort.as_ref().is_some_and(|s| s.descending) && settled(app)
+    });
+    let app = harness.state();
+    let data = &app.doc.as_ref().unwrap().data;
+    let ltv = data.customers.column("ltv").unwrap().f64().unwrap().clone();
+    let top = customers(app).row_at(0).unwrap();
+    assert_eq!(ltv.get(top), ltv.max(), "the first row has the highest LTV");
+    let top_text = kitle::format::money(ltv.max().unwrap(), "TRY", Lang::En);
+    harness.get_by_label(&top_text);
+
+    // Search: only customers in İzmir (typed lowercase) remain.
+    let city = data.customers.column("city").unwrap().str().unwrap().clone();
+    let in_izmir = city.iter().filter(|c| *c == Some("İzmir")).count();
+    harness.get_by_label("Search").click();
+    harness.get_by_label("Search").type_text("izmir");
+    run_until(&mut harness, "the search", |app| customers(app).query == "izmir" && settled(app));
+    harness.get_by_label(&format!("{in_izmir} of 3,000 shown"));
+
+    // Clicking a row shows that customer's details and orders.
+    let first = customers(harness.state()).row_at(0).unwrap();
+    let id = text(data_of(&harness), "customer_id", first).unwrap();
+    harness.get_by_label(&id).click();
+    harness.run_steps(3);
+    assert_eq!(customers(harness.state()).selected, Some(first));
+    harness.get_by_label("Customer details");
+    harness.get_by_label("Net total");
+}

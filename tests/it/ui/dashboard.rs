@@ -1,0 +1,103 @@
+//! The dashboard: cards against the engine, charts that start segments, typed spend.
+
+use egui_kittest::kittest::Queryable;
+use kitle::app::{Command, KitleApp, Tab};
+use kitle::format::Lang;
+
+use super::*;
+
+#[test]
+fn dashboard_cards_match_the_engine_and_charts_start_segments() {
+    // Tall enough to show the channel table below the charts.
+    let mut harness = app_harness_sized(Lang::En, [1280.0, 1400.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    run_until(&mut harness, "the dashboard numbers", |app| dashboard(app).current().is_some());
+    let d = dashboard(harness.state()).current().unwrap().clone();
+    let data = data_of(&harness).clone();
+    // With spend data the period starts as the span the spend covers.
+    let spend_period = kitle::engine::dashboard::RangePreset::SpendPeriod.period(&data);
+    assert!(spend_period.is_some());
+    let engine = kitle::engine::dashboard::dashboard(&data, spend_period, &[1000.0, 5000.0, 10000.0]).unwrap();
+    assert_eq!(*d, engine);
+    let money = |v: Option<f64>| kitle::format::money(v.unwrap(), "TRY", Lang::En);
+    harness.get_by_label(&kitle::format::count(engine.headline.customers, Lang::En));
+    harness.get_by_label(&money(engine.headline.avg_ltv));
+    harness.get_by_label(&money(engine.headline.cac));
+    harness.get_by_label(&money(engine.headline.total_revenue));
+    harness.get_by_label(&kitle::format::percent(engine.headline.repeat_rate.unwrap(), Lang::En));
+
+    // The pie's legend: the first band starts a segment of customers under 1,000.
+    harness.get_by_label_contains("₺0 – ₺1,000: ").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().prefs.tab, Tab::Segments);
+    let draft = |h: &Harness<'static, KitleApp>| {
+        segments(h.state()).editor.as_ref().map(|e| kitle::engine::segment::to_text(&e.rule))
+    };
+    assert_eq!(draft(&harness).as_deref(), Some("ltv < 1000"), "a new segment, pre-filled");
+    harness.get_by_label("+ Add condition");
+
+    // Clicking the pie itself: right of its centre lies the first (largest) slice.
+    click_tab(&mut harness, "Dashboard");
+    harness.state_mut().tab_mut::<SegmentsTab>().unwrap().editor = None;
+    let legend = harness.get_by_label_contains("₺0 – ₺1,000: ").rect();
+    // The pie (240 × 240) sits left of its legend, tops aligned.
+    let centre = egui::pos2(legend.left() - 24.0 - 120.0, legend.top() + 120.0);
+    let target = centre + egui::vec2(60.0, 0.0);
+    harness.event(egui::Event::PointerMoved(target));
+    harness.run_steps(1);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: target,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run_steps(3);
+    assert_eq!(harness.state().prefs.tab, Tab::Segments, "a click on the slice opens Segments");
+    assert_eq!(draft(&harness).as_deref(), Some("ltv < 1000"));
+
+    // A channel (in the table below the charts) starts a segment of its customers.
+    click_tab(&mut harness, "Dashboard");
+    harness.get_by_label("Instagram").click();
+    harness.run_steps(2);
+    assert_eq!(draft(&harness).as_deref(), Some("channel = \"Instagram\""));
+
+    // A shorter period: every card follows and compares with the period before.
+    click_tab(&mut harness, "Dashboard");
+    harness.state_mut().tab_mut::<DashboardTab>().unwrap().preset = Some(kitle::engine::dashboard::RangePreset::Last90);
+    let last90 = kitle::engine::dashboard::RangePreset::Last90.period(&data);
+    run_until(&mut harness, "the 90-day numbers", |app| dashboard(app).current().is_some_and(|d| d.period == last90));
+    let d = dashboard(harness.state()).current().unwrap().clone();
+    assert!(d.previous.is_some());
+    assert!(d.headline.new_customers < 3000);
+    harness.get_all_by_label_contains("▲").next().or_else(|| harness.get_all_by_label_contains("▼").next()).unwrap();
+}
+
+#[test]
+fn without_spend_cac_says_why_and_spend_can_be_typed_in() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+        kitle::engine::fields::SourceKind::Customers,
+        fixture("fixtures/dashboard/one_customer.csv"),
+    )]));
+    run_until(&mut harness, "the import", |app| app.doc.is_some());
+    harness.state_mut().show_report = false;
+    harness.state_mut().send(Command::SetTab(Tab::Dashboard));
+    run_until(&mut harness, "the dashboard", |app| dashboard(app).current().is_some());
+    assert!(harness.query_all_by_label("No spend data: import a spend file or type spend per channel.").count() >= 1);
+
+    // Type 900 TL of TikTok spend for March 2026: CAC = 900 / 1 new customer.
+    let spend =
+        kitle::engine::workspace::ManualSpend { channel: "TikTok".into(), month: "2026-03".into(), amount: 900.0 };
+    harness.state_mut().send(Command::Edit(kitle::engine::edit::Edit::SetManualSpend(vec![spend])));
+    run_until(&mut harness, "the new CAC", |app| {
+        dashboard(app).current().is_some_and(|d| d.has_spend) && !dashboard(app).busy()
+    });
+    let d = dashboard(harness.state()).current().unwrap().clone();
+    approx(d.headline.cac, 900.0);
+    assert!(harness.query_all_by_label("₺900.00").count() >= 1, "the CAC card shows ₺900.00");
+    assert!(harness.state().doc.as_ref().unwrap().dirty, "typed spend is a change to save");
+}

@@ -1,0 +1,89 @@
+//! The desktop app driven like a person would, with egui_kittest: no display needed.
+//! One module per tab, like the code; the helpers every module shares are here.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kitle::app::tabs::customers::CustomersTab;
+use kitle::app::tabs::dashboard::DashboardTab;
+use kitle::app::tabs::segments::SegmentsTab;
+use kitle::app::{KitleApp, Prefs};
+use kitle::format::Lang;
+use polars::prelude::*;
+
+use crate::helpers::*;
+
+mod customers;
+mod dashboard;
+mod import;
+mod segments;
+mod shell;
+
+pub fn app_harness(lang: Lang) -> Harness<'static, KitleApp> {
+    app_harness_sized(lang, [1280.0, 800.0])
+}
+
+pub fn app_harness_sized(lang: Lang, size: [f32; 2]) -> Harness<'static, KitleApp> {
+    let prefs = Prefs { lang: Some(lang), ..Prefs::default() };
+    Harness::builder().with_size(size).build_ui_state(
+        |ui, app: &mut KitleApp| {
+            app.logic(ui.ctx());
+            app.ui(ui);
+        },
+        KitleApp::with_prefs(prefs),
+    )
+}
+
+pub fn customers(app: &KitleApp) -> &CustomersTab {
+    app.tab::<CustomersTab>().expect("the customers tab")
+}
+
+pub fn dashboard(app: &KitleApp) -> &DashboardTab {
+    app.tab::<DashboardTab>().expect("the dashboard tab")
+}
+
+pub fn segments(app: &KitleApp) -> &SegmentsTab {
+    app.tab::<SegmentsTab>().expect("the segments tab")
+}
+
+/// Steps frames until `done` holds (background jobs finish on their own threads).
+pub fn run_until(harness: &mut Harness<'static, KitleApp>, what: &str, done: impl Fn(&KitleApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(3);
+}
+
+/// Clicks a tab of the hub (a button; the same words may also label a column).
+pub fn click_tab(harness: &mut Harness<'static, KitleApp>, name: &str) {
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, name).click();
+    harness.run_steps(2);
+}
+
+pub fn open_demo(harness: &mut Harness<'static, KitleApp>) {
+    harness.get_by_label("Open the demo store").click();
+    run_until(harness, "the demo to load", |app| app.doc.is_some());
+}
+
+pub fn data_of<'a>(harness: &'a Harness<'static, KitleApp>) -> &'a kitle::engine::data::CustomerData {
+    &harness.state().doc.as_ref().unwrap().data
+}
+
+/// Picks `option` in the combo box named `combo`.
+pub fn choose(harness: &mut Harness<'static, KitleApp>, combo: &str, option: &str) {
+    harness.get_by_label(combo).click();
+    harness.run_steps(2);
+    harness.get_by_label(option).click();
+    harness.run_steps(2);
+}
+
+pub fn type_into(harness: &mut Harness<'static, KitleApp>, field: &str, text: &str) {
+    harness.get_by_label(field).focus();
+    harness.run_steps(1);
+    harness.get_by_label(field).type_text(text);
+    harness.run_steps(2);
+}

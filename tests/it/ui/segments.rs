@@ -1,0 +1,112 @@
+//! The Segments tab: the builder and the saved list.
+
+use egui_kittest::kittest::Queryable;
+use kitle::app::{Command, KitleApp};
+use kitle::format::Lang;
+
+use super::*;
+
+#[test]
+fn builder_makes_the_mockup_rule_by_clicking_and_saves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1000.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Segments");
+    harness.get_by_label("+ New segment").click();
+    harness.run_steps(2);
+
+    // Row 1: LTV greater than 5000 (LTV and "greater than" are the defaults).
+    assert_eq!(harness.get_by_label("Operator 1").value().as_deref(), Some("greater than"));
+    type_into(&mut harness, "Value 1", "5000");
+    // Row 2: AND last purchase date was more than 30 days ago.
+    harness.get_by_label("+ Add condition").click();
+    harness.run_steps(2);
+    choose(&mut harness, "Field 2", "Last purchase date · date");
+    choose(&mut harness, "Operator 2", "was more than N days ago");
+    type_into(&mut harness, "Value 2", "30");
+    // Row 3: OR acquisition channel equals Google Ads.
+    harness.get_by_label("+ Add condition").click();
+    harness.run_steps(2);
+    harness.get_by_label("AND 3").click();
+    harness.run_steps(2);
+    choose(&mut harness, "Field 3", "Acquisition channel · category");
+    type_into(&mut harness, "Value 3", "Google Ads");
+
+    let rule = "ltv > 5000 and last_order_date more than 30 days ago or channel = \"Google Ads\"";
+    {
+        let editor = segments(harness.state()).editor.as_ref().unwrap();
+        assert_eq!(kitle::engine::segment::to_text(&editor.rule), rule);
+        assert_eq!(editor.text, rule, "the text form follows the rows");
+    }
+    run_until(&mut harness, "the live results", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    // The live numbers are the engine's.
+    let frame = kitle::engine::segment::evaluate::SegmentFrame::new(harness.state().doc.as_ref().unwrap().data.clone());
+    let expected = frame.stats(&frame.compile(&kitle::engine::segment::parse(rule).unwrap())).unwrap();
+    let shown = harness.state().cache.segment_result().unwrap().evaluation.stats.clone();
+    assert_eq!(shown, expected);
+    let count = kitle::format::count(expected.count, Lang::En);
+    harness.get_by_label_contains(&format!("{count} customers match these conditions"));
+    let avg = kitle::format::money(expected.avg_ltv.unwrap(), "TRY", Lang::En);
+    harness.get_by_label(&format!("Average LTV of this segment: {avg}"));
+
+    // Name it, save it, save the workspace, reopen, and find it in the list.
+    let name_field = || egui::accesskit::Role::TextInput;
+    harness.get_by_role_and_label(name_field(), "Name").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_role_and_label(name_field(), "Name").type_text("Mock-up rule");
+    harness.run_steps(2);
+    harness.get_by_label("Save segment").click();
+    harness.run_steps(3);
+    let path = dir.path().join("demo-copy.kitle");
+    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.run_steps(2);
+    let saved = kitle::engine::workspace::Workspace::load(&path).unwrap();
+    let seg = saved.segments.iter().find(|s| s.rule == rule).expect("saved in the workspace file");
+    assert!(seg.name.ends_with("Mock-up rule"), "{}", seg.name);
+
+    harness.state_mut().send(Command::NewWorkspace);
+    harness.run_steps(2);
+    harness.state_mut().send(Command::Open(path));
+    run_until(&mut harness, "the reopen", |app| app.doc.is_some());
+    click_tab(&mut harness, "Segments");
+    run_until(&mut harness, "the segment counts", |app| app.cache.saved_stats().is_some_and(|s| s.len() == 4));
+    assert!(harness.query_all_by_label_contains("Mock-up rule").count() >= 1);
+    harness.get_all_by_label(&count).next().expect("its count is listed");
+}
+
+#[test]
+fn segments_can_be_duplicated_deleted_and_restored() {
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Segments");
+    let names = |h: &Harness<'static, KitleApp>| -> Vec<String> {
+        h.state().doc.as_ref().unwrap().workspace.segments.iter().map(|s| s.name.clone()).collect()
+    };
+    let first = names(&harness)[0].clone();
+    harness.get_by_label(&format!("Duplicate {first}")).click();
+    harness.run_steps(2);
+    assert_eq!(names(&harness).len(), 4);
+    assert_eq!(names(&harness)[1], format!("{first} (copy)"));
+    // The name column widens a frame after a longer name appears: let it settle.
+    run_until(&mut harness, "the list numbers", |app| app.cache.saved_stats().is_some_and(|s| s.len() == 4));
+    harness.run_steps(4);
+    harness.get_by_label(&format!("Delete {first}")).click();
+    harness.run_steps(2);
+    assert_eq!(names(&harness).len(), 3);
+    harness.get_by_label("Undo").click();
+    harness.run_steps(2);
+    assert_eq!(names(&harness)[0], first);
+    assert!(harness.state().doc.as_ref().unwrap().dirty);
+
+    // The gallery adds templates; an invalid row is marked and ignored.
+    harness.get_by_label("Template gallery").click();
+    harness.run_steps(2);
+    harness.get_by_label("Add One-time buyers").click();
+    harness.run_steps(2);
+    assert!(names(&harness).contains(&"One-time buyers".to_owned()));
+}

@@ -17,7 +17,7 @@ use crate::engine::data::CustomerData;
 use crate::engine::fields::SourceKind;
 use crate::engine::import::mapping::MappingOverride;
 use crate::engine::import::{Progress, ReadOptions, SourceSpec};
-use crate::engine::values::plain_text;
+use crate::engine::values::{MoneyColumns, minor_units, plain_text, round_money_json};
 use crate::engine::workspace::Workspace;
 
 /// Subcommands the CLI knows; anything else starts the desktop app.
@@ -188,7 +188,9 @@ fn summary(mut p: lexopt::Parser) -> Result<String> {
     };
     let d = dashboard(&data, period, &ws.settings.ltv_bands)?;
     if json {
-        return Ok(serde_json::to_string_pretty(&d)? + "\n");
+        let mut v = serde_json::to_value(&d)?;
+        round_money_json(&mut v, minor_units(&ws.settings.currency));
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
     }
     let currency = &ws.settings.currency;
     let money = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{v:.2} {currency}"));
@@ -225,30 +227,31 @@ fn customers(mut p: lexopt::Parser) -> Result<String> {
         }
     }
     let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle customers WS.kitle"))?;
-    let (_, data) = open(&path, as_of)?;
+    let (ws, data) = open(&path, as_of)?;
     let df = match limit {
         Some(n) => data.customers.head(Some(n)),
         None => data.customers.clone(),
     };
+    let money = MoneyColumns::new(&data.fields, &ws.settings.currency);
     match format.as_str() {
-        "csv" => customers_csv(&df),
-        "json" => customers_json(&df),
+        "csv" => customers_csv(&df, &money),
+        "json" => customers_json(&df, &money),
         other => bail!("Unknown format \"{other}\"; use csv or json."),
     }
 }
 
-fn customers_csv(df: &DataFrame) -> Result<String> {
-    let bytes = crate::engine::values::csv_bytes(df, crate::engine::values::CsvReader::Program)?;
+fn customers_csv(df: &DataFrame, money: &MoneyColumns) -> Result<String> {
+    let bytes = crate::engine::values::csv_bytes(df, money, crate::engine::values::CsvReader::Program)?;
     Ok(String::from_utf8(bytes)?)
 }
 
-fn customers_json(df: &DataFrame) -> Result<String> {
+fn customers_json(df: &DataFrame, money: &MoneyColumns) -> Result<String> {
     let columns = df.columns();
     let mut rows = Vec::with_capacity(df.height());
     for row in 0..df.height() {
         let mut obj = serde_json::Map::new();
         for c in columns {
-            let v = c.get(row)?;
+            let v = money.written(c.name(), c.get(row)?);
             let json = match &v {
                 AnyValue::Null => serde_json::Value::Null,
                 AnyValue::Boolean(b) => serde_json::Value::Bool(*b),
@@ -307,7 +310,7 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
     let eval_ms = repeat.filter(|n| *n > 0).map(|n| median_ms(n, || frame.stats(&compiled).map(|_| ())));
     if let Some(out) = &members {
         let rows = frame.members(&compiled)?;
-        crate::engine::export::export_members(frame.data(), &rows, out)?;
+        crate::engine::export::export_members(frame.data(), &rows, out, &ws.settings.currency)?;
     }
     if json {
         let mut v = serde_json::json!({
@@ -321,6 +324,7 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
         if let Some(ms) = eval_ms {
             v["eval_ms"] = serde_json::json!(ms);
         }
+        round_money_json(&mut v, minor_units(&ws.settings.currency));
         return Ok(serde_json::to_string_pretty(&v)? + "\n");
     }
     Ok(segment_text(&stats, &ws.settings.currency, eval_ms, members.as_deref()))
@@ -389,7 +393,9 @@ fn segments(mut p: lexopt::Parser) -> Result<String> {
                 })
             })
             .collect();
-        return Ok(serde_json::to_string_pretty(&list)? + "\n");
+        let mut v = serde_json::Value::Array(list);
+        round_money_json(&mut v, minor_units(&ws.settings.currency));
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
     }
     let mut s = String::new();
     for (seg, st) in rows {

@@ -174,11 +174,11 @@ impl KitleApp {
     fn start_export(&mut self, ctx: &egui::Context, rows: Arc<Vec<polars::prelude::IdxSize>>, path: PathBuf) {
         let Some(doc) = &self.doc else { return };
         let data = Arc::clone(&doc.data);
+        let currency = doc.workspace.settings.currency.clone();
         let lang = self.lang();
         let started = self.tasks.spawn(TaskKind::Export, ctx, move |_| {
-            Command::Exported(
-                crate::engine::export::export_members(&data, &rows, &path).map(|()| path).map_err(|e| e.text(lang)),
-            )
+            let written = crate::engine::export::export_members(&data, &rows, &path, &currency);
+            Command::Exported(written.map(|()| path).map_err(|e| e.text(lang)))
         });
         if let Err(e) = started {
             self.notice = Some(Notice::Error(e));

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CustomerData, SpendEntry};
 use super::import::columns::{date_to_days, days_to_date};
+use super::values::Sum;
 
 /// Label for customers whose channel is unknown.
 pub const UNKNOWN_CHANNEL: &str = "(unknown)";
@@ -305,7 +306,7 @@ impl Base {
 /// first; spend on channels no customer came from still shows.
 fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, base: &Base) -> Vec<ChannelStats> {
     let spend = spend_in(&data.spend, period);
-    let mut by_channel: Vec<(usize, usize, f64, usize)> = vec![(0, 0, 0.0, 0); cols.channel_names.len()];
+    let mut by_channel: Vec<(usize, usize, Sum, usize)> = vec![(0, 0, Sum::default(), 0); cols.channel_names.len()];
     for i in 0..cols.acquired.len() {
         if !base.includes(cols, i) {
             continue;
@@ -314,7 +315,7 @@ fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, ba
         e.0 += 1;
         e.1 += usize::from(base.is_new(cols, i));
         if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
-            e.2 += l;
+            e.2.add(l);
             e.3 += 1;
         }
     }
@@ -323,6 +324,7 @@ fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, ba
         .zip(&cols.channel_names)
         .filter(|((customers, ..), _)| *customers > 0)
         .map(|((customers, new_customers, ltv_sum, ltv_n), name)| {
+            let ltv_sum = ltv_sum.total();
             let channel_spend = spend.get(&name.to_lowercase()).copied();
             ChannelStats {
                 channel: name.to_owned(),
@@ -366,7 +368,7 @@ fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
     bounds.dedup();
     let mut edges = vec![0.0];
     edges.extend(bounds);
-    let mut counts = vec![(0usize, 0.0f64); edges.len()];
+    let mut counts = vec![(0usize, Sum::default()); edges.len()];
     for (i, v) in ltv.iter().enumerate() {
         let Some(v) = v else { continue };
         if !base.includes(cols, i) {
@@ -374,7 +376,7 @@ fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
         }
         let band = edges.iter().rposition(|e| *v >= *e).unwrap_or(0);
         counts[band].0 += 1;
-        counts[band].1 += v;
+        counts[band].1.add(*v);
     }
     edges
         .iter()
@@ -383,7 +385,7 @@ fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
             from: *from,
             to: edges.get(b + 1).copied(),
             customers: counts[b].0,
-            avg_ltv: (counts[b].0 > 0).then(|| counts[b].1 / counts[b].0 as f64),
+            avg_ltv: (counts[b].0 > 0).then(|| counts[b].1.total() / counts[b].0 as f64),
         })
         .collect()
 }
@@ -437,7 +439,7 @@ fn headline(data: &CustomerData, cols: &Columns, period: Option<Period>) -> Pola
 
 fn headline_all_time(data: &CustomerData, cols: &Columns) -> PolarsResult<Headline> {
     let mut h = headline_over(data, cols, None, |_| true, |a| a.is_some())?;
-    h.spend = (!data.spend.is_empty()).then(|| spend_in(&data.spend, None).values().sum());
+    h.spend = (!data.spend.is_empty()).then(|| spend_in(&data.spend, None).values().copied().collect::<Sum>().total());
     finish_cac(&mut h);
     Ok(h)
 }
@@ -451,7 +453,8 @@ fn headline_for(data: &CustomerData, cols: &Columns, p: Period) -> PolarsResult<
         |a: Option<i32>| a.is_none_or(|a| a <= to),
         |a: Option<i32>| a.is_some_and(|a| (from..=to).contains(&a)),
     )?;
-    h.spend = (!data.spend.is_empty()).then(|| spend_in(&data.spend, Some(p)).values().sum());
+    h.spend =
+        (!data.spend.is_empty()).then(|| spend_in(&data.spend, Some(p)).values().copied().collect::<Sum>().total());
     finish_cac(&mut h);
     Ok(h)
 }
@@ -475,7 +478,8 @@ fn headline_over(
     is_new: impl Fn(Option<i32>) -> bool,
 ) -> PolarsResult<Headline> {
     let mut h = Headline::default();
-    let (mut ltv_sum, mut ltv_n, mut orders_sum, mut repeaters, mut with_orders) = (0.0, 0usize, 0i64, 0usize, 0usize);
+    let (mut ltv_sum, mut ltv_n, mut orders_sum, mut repeaters, mut with_orders) =
+        (Sum::default(), 0usize, 0i64, 0usize, 0usize);
     for (i, &acquired) in cols.acquired.iter().enumerate() {
         if !in_base(acquired) {
             continue;
@@ -483,7 +487,7 @@ fn headline_over(
         h.customers += 1;
         h.new_customers += usize::from(is_new(acquired));
         if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
-            ltv_sum += l;
+            ltv_sum.add(l);
             ltv_n += 1;
         }
         if let Some(Some(o)) = cols.orders.as_ref().map(|o| o[i]) {
@@ -492,22 +496,28 @@ fn headline_over(
             repeaters += usize::from(o >= 2);
         }
     }
+    let ltv_sum = ltv_sum.total();
     h.avg_ltv = (ltv_n > 0).then(|| ltv_sum / ltv_n as f64);
     h.repeat_rate = (with_orders > 0).then(|| repeaters as f64 / h.customers.max(1) as f64);
     match (&data.orders, period) {
         (Some(orders), Some(p)) => {
             let dates = orders.column("order_date")?.cast(&DataType::Int32)?;
             let totals = orders.column("total")?.cast(&DataType::Float64)?;
-            let (mut revenue, mut count) = (0.0, 0usize);
+            let (mut revenue, mut count) = (Sum::default(), 0usize);
             let (from, to) = p.day_bounds();
             let (dates, totals) = (dates.i32()?, totals.f64()?);
             match (dates.cont_slice(), totals.cont_slice()) {
-                // No gaps: plain slices, which the compiler can vectorise.
+                // No gaps: plain slices in blocks, which the compiler can vectorise;
+                // the blocks' sums are added with compensation.
                 (Ok(days), Ok(amounts)) => {
-                    for (&d, &t) in days.iter().zip(amounts) {
-                        let inside = (from..=to).contains(&d);
-                        revenue += if inside { t } else { 0.0 };
-                        count += usize::from(inside);
+                    for (days, amounts) in days.chunks(256).zip(amounts.chunks(256)) {
+                        let mut block = 0.0;
+                        for (&d, &t) in days.iter().zip(amounts) {
+                            let inside = (from..=to).contains(&d);
+                            block += if inside { t } else { 0.0 };
+                            count += usize::from(inside);
+                        }
+                        revenue.add(block);
                     }
                 }
                 _ => {
@@ -515,12 +525,13 @@ fn headline_over(
                         if let (Some(d), Some(t)) = (d, t)
                             && (from..=to).contains(&d)
                         {
-                            revenue += t;
+                            revenue.add(t);
                             count += 1;
                         }
                     }
                 }
             }
+            let revenue = revenue.total();
             h.total_revenue = Some(revenue);
             h.aov = (count > 0).then(|| revenue / count as f64);
         }

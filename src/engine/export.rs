@@ -1,6 +1,7 @@
-//! Exporting a segment's members to CSV or XLSX. Text cells that a spreadsheet
-//! would run as a formula are neutralised ([`super::values::neutralise`]), so an
-//! exported file can't execute anything a customer typed into a form.
+//! Exporting a segment's members to CSV or XLSX, money rounded to the currency's
+//! minor unit. In CSV, text cells that a spreadsheet would run as a formula are
+//! neutralised ([`super::values::neutralise`]), so an exported file can't execute
+//! anything a customer typed into a form; XLSX text cells are never formulas.
 
 use std::path::Path;
 
@@ -9,7 +10,7 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use super::data::CustomerData;
 use super::import::columns::days_to_date;
-use super::values::{CsvError, CsvReader, csv_bytes, neutralise, plain_text};
+use super::values::{CsvError, CsvReader, MoneyColumns, csv_bytes, plain_text, round_money};
 use super::workspace::write_atomically;
 
 /// Why an export failed.
@@ -36,39 +37,55 @@ impl ExportError {
 }
 
 /// Writes the given rows of the customer table, every column, to `path`
-/// (`.csv` or `.xlsx`), atomically.
-pub fn export_members(data: &CustomerData, rows: &[IdxSize], path: &Path) -> Result<(), ExportError> {
+/// (`.csv` or `.xlsx`), atomically. Money is rounded to `currency`'s minor unit.
+pub fn export_members(data: &CustomerData, rows: &[IdxSize], path: &Path, currency: &str) -> Result<(), ExportError> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let idx = IdxCa::from_vec("rows".into(), rows.to_vec());
     let df = data.customers.take(&idx)?;
+    let money = MoneyColumns::new(&data.fields, currency);
     let bytes = match ext.as_str() {
-        "csv" => csv_bytes(&df, CsvReader::Spreadsheet).map_err(|e| match e {
+        "csv" => csv_bytes(&df, &money, CsvReader::Spreadsheet).map_err(|e| match e {
             CsvError::Data(e) => ExportError::Data(e),
             CsvError::Write(e) => ExportError::Write(e),
         })?,
-        "xlsx" => xlsx_bytes(&df)?,
+        "xlsx" => xlsx_bytes(&df, &money)?,
         _ => return Err(ExportError::Format),
     };
     write_atomically(path, &bytes).map_err(|e| ExportError::Write(e.to_string()))
 }
 
-fn xlsx_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
+/// The members as a workbook: money as numbers with a money format, dates as
+/// dates, text as text cells (which a spreadsheet never runs as a formula, so
+/// nothing needs neutralising).
+fn xlsx_bytes(df: &DataFrame, money: &MoneyColumns) -> Result<Vec<u8>, ExportError> {
     let x = |e: rust_xlsxwriter::XlsxError| ExportError::Write(e.to_string());
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Members").map_err(x)?;
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    let decimals = "0".repeat(money.decimals as usize);
+    let money_format = Format::new().set_num_format(if decimals.is_empty() {
+        "#,##0".to_owned()
+    } else {
+        format!("#,##0.{decimals}")
+    });
     let bold = Format::new().set_bold();
     for (c, name) in df.get_column_names().iter().enumerate() {
         let col = u16::try_from(c).map_err(|_| ExportError::Write("too many columns".into()))?;
-        sheet.write_string_with_format(0, col, neutralise(name.as_str()), &bold).map_err(x)?;
+        sheet.write_string_with_format(0, col, name.as_str(), &bold).map_err(x)?;
     }
     for (c, column) in df.columns().iter().enumerate() {
         let col = u16::try_from(c).map_err(|_| ExportError::Write("too many columns".into()))?;
+        let is_money = money.contains(column.name());
         for r in 0..df.height() {
             let row = u32::try_from(r + 1).map_err(|_| ExportError::Write("too many rows for Excel".into()))?;
             match column.get(r)? {
                 AnyValue::Null => {}
+                AnyValue::Float64(v) if is_money => {
+                    sheet
+                        .write_number_with_format(row, col, round_money(v, money.decimals), &money_format)
+                        .map_err(x)?;
+                }
                 AnyValue::Float64(v) => {
                     sheet.write_number(row, col, v).map_err(x)?;
                 }
@@ -84,8 +101,7 @@ fn xlsx_bytes(df: &DataFrame) -> Result<Vec<u8>, ExportError> {
                     }
                 }
                 other => {
-                    let text = plain_text(&other);
-                    sheet.write_string(row, col, neutralise(&text)).map_err(x)?;
+                    sheet.write_string(row, col, plain_text(&other)).map_err(x)?;
                 }
             }
         }

@@ -112,6 +112,25 @@ const CUSTOMER_ID: &[&str] = &[
     "kullanici id",
     "client id",
 ];
+/// In a customers file a bare `id` column is the customer's id (in an orders file
+/// it is the order's).
+const CUSTOMER_ID_IN_CUSTOMERS: &[&str] = &[
+    "customer id",
+    "customerid",
+    "musteri no",
+    "musteri id",
+    "musteri numarasi",
+    "musteri kodu",
+    "cari kod",
+    "cari kodu",
+    "cari no",
+    "uye no",
+    "uye id",
+    "user id",
+    "kullanici id",
+    "client id",
+    "id",
+];
 const EMAIL: &[&str] = &[
     "email",
     "e-mail",
@@ -157,14 +176,18 @@ const REGION: &[&str] = &[
     "billing state",
     "state/county",
 ];
-const COUNTRY: &[&str] = &[
-    "country",
-    "ulke",
+const COUNTRY: &[&str] = &["country", "ulke", "country / region", "country/region", "country name", "ulke adi"];
+/// ISO-3166 alpha-2 codes as Shopify (`Country Code`) and WooCommerce
+/// (`billing_country`) write them.
+const COUNTRY_CODE: &[&str] = &[
     "country code",
-    "country / region",
-    "country/region",
     "default address country code",
     "billing country",
+    "billing country code",
+    "shipping country",
+    "ulke kodu",
+    "country iso",
+    "iso country",
 ];
 const ZIP: &[&str] = &[
     "zip",
@@ -194,7 +217,7 @@ const CHANNEL: &[&str] = &[
 ];
 
 const CUSTOMER_FIELDS: &[CanonicalField] = &[
-    f("customer_id", Text, CUSTOMER_ID),
+    f("customer_id", Text, CUSTOMER_ID_IN_CUSTOMERS),
     f("email", Text, EMAIL),
     f("phone", Text, PHONE),
     f("first_name", Text, FIRST_NAME),
@@ -221,6 +244,7 @@ const CUSTOMER_FIELDS: &[CanonicalField] = &[
     f("city", Category, CITY),
     f("region", Category, REGION),
     f("country", Category, COUNTRY),
+    f("country_code", Category, COUNTRY_CODE),
     f("zip", Text, ZIP),
     f("gender", Category, &["gender", "cinsiyet", "sex"]),
     f("birth_date", Date, &["birth date", "birthdate", "birthday", "date of birth", "dob", "dogum tarihi"]),
@@ -396,7 +420,24 @@ const ORDER_FIELDS: &[CanonicalField] = &[
         &["unit price", "unitprice", "lineitem price", "birim fiyat", "birim fiyati", "fiyat", "price"],
     ),
     f("status", Category, &["status", "financial status", "order status", "durum", "siparis durumu", "odeme durumu"]),
-    f("refunded", Money, &["refunded amount", "refund", "refunds", "refunded", "iade tutari", "iade"]),
+    // Amount columns first: WooCommerce's free-text `refunds` list stays custom when
+    // an amount column (`refunded_total`, `Refunded Amount`, `İade Tutarı`) is there.
+    f(
+        "refunded",
+        Money,
+        &[
+            "refunded amount",
+            "refunded total",
+            "total refunded",
+            "refund amount",
+            "refund total",
+            "iade tutari",
+            "refunded",
+            "refund",
+            "iade",
+            "refunds",
+        ],
+    ),
     f("cancelled_at", Date, &["cancelled at", "canceled at", "iptal tarihi"]),
     f("channel", Category, CHANNEL),
     // Customer details that order exports carry, used when orders create the customers.
@@ -407,6 +448,7 @@ const ORDER_FIELDS: &[CanonicalField] = &[
     f("city", Category, CITY),
     f("region", Category, REGION),
     f("country", Category, COUNTRY),
+    f("country_code", Category, COUNTRY_CODE),
     f("zip", Text, ZIP),
 ];
 

@@ -10,6 +10,7 @@
 pub mod architecture;
 pub mod browse;
 pub mod build;
+pub mod countries;
 pub mod dashboard;
 pub mod data;
 pub mod demo;

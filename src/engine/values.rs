@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use polars::prelude::*;
 
+use super::data::FieldInfo;
 use super::fields::FieldType;
 use super::import::columns::days_to_date;
 use super::import::table::format_plain_number;
@@ -45,6 +46,121 @@ pub fn display_text(column: &Column, row: usize, ty: FieldType, currency: &str, 
     }
 }
 
+/// Decimals of a currency's minor unit (ISO 4217): 2 for TRY, EUR, USD; 0 for
+/// JPY, KRW …; 3 for KWD, BHD ….
+pub fn minor_units(currency: &str) -> u32 {
+    match currency.trim().to_ascii_uppercase().as_str() {
+        "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "PYG" | "UGX" | "XAF" | "XOF" | "KMF" | "RWF" | "DJF" | "GNF"
+        | "VUV" => 0,
+        "KWD" | "BHD" | "OMR" | "JOD" | "TND" | "IQD" | "LYD" => 3,
+        _ => 2,
+    }
+}
+
+/// An amount rounded to `decimals` places, for writing (never inside computations).
+pub fn round_money(value: f64, decimals: u32) -> f64 {
+    let scale = 10f64.powi(i32::try_from(decimals).unwrap_or(2));
+    let rounded = (value * scale).round() / scale;
+    // No "-0" for a tiny negative remainder.
+    if rounded == 0.0 { 0.0 } else { rounded }
+}
+
+/// Which columns of a table hold money, and how many decimals their currency has:
+/// money is written rounded to the currency's minor unit in every output.
+#[derive(Debug, Clone, Default)]
+pub struct MoneyColumns {
+    names: Vec<String>,
+    pub decimals: u32,
+}
+
+impl MoneyColumns {
+    pub fn new(fields: &[FieldInfo], currency: &str) -> Self {
+        let names = fields.iter().filter(|f| f.ty == FieldType::Money).map(|f| f.name.clone()).collect();
+        Self { names, decimals: minor_units(currency) }
+    }
+
+    pub fn contains(&self, column: &str) -> bool {
+        self.names.iter().any(|n| n == column)
+    }
+
+    /// `value` as written in `column`: money rounded, anything else as it is.
+    pub fn written(&self, column: &str, value: AnyValue<'_>) -> AnyValue<'static> {
+        match value {
+            AnyValue::Float64(v) if self.contains(column) => AnyValue::Float64(round_money(v, self.decimals)),
+            other => other.into_static(),
+        }
+    }
+}
+
+/// Keys of Kitle's JSON output whose numbers are money (band limits `from`/`to`
+/// included; dates are strings and stay as they are).
+const MONEY_KEYS: &[&str] =
+    &["total_revenue", "avg_ltv", "aov", "spend", "cac", "revenue", "ltv", "from", "to", "total", "amount"];
+
+/// Rounds every money number in a JSON document to `decimals` places.
+pub fn round_money_json(value: &mut serde_json::Value, decimals: u32) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if MONEY_KEYS.contains(&key.as_str())
+                    && let Some(n) = v.as_f64()
+                    && v.is_f64()
+                {
+                    *v = serde_json::Value::from(round_money(n, decimals));
+                } else {
+                    round_money_json(v, decimals);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| round_money_json(v, decimals)),
+        _ => {}
+    }
+}
+
+/// A sum of floating-point amounts with Neumaier's compensation: adding millions of
+/// amounts in cents stays exact to the cent, so a total and its parts agree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sum {
+    sum: f64,
+    compensation: f64,
+}
+
+impl Sum {
+    pub fn add(&mut self, value: f64) {
+        let t = self.sum + value;
+        if self.sum.abs() >= value.abs() {
+            self.compensation += (self.sum - t) + value;
+        } else {
+            self.compensation += (value - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    pub fn total(&self) -> f64 {
+        self.sum + self.compensation
+    }
+
+    /// Sums `values` in blocks (plain adds, which vectorise) whose totals are added
+    /// with compensation: fast on millions of values and exact to the cent.
+    pub fn of_slice(values: &[f64]) -> f64 {
+        let mut total = Sum::default();
+        for block in values.chunks(256) {
+            total.add(block.iter().sum());
+        }
+        total.total()
+    }
+}
+
+impl std::iter::FromIterator<f64> for Sum {
+    fn from_iter<I: IntoIterator<Item = f64>>(iter: I) -> Self {
+        let mut sum = Sum::default();
+        for v in iter {
+            sum.add(v);
+        }
+        sum
+    }
+}
+
 /// Text made safe for spreadsheets: a cell a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading
 /// apostrophe, so a file can't execute anything a customer typed into a form.
@@ -63,10 +179,10 @@ pub enum CsvReader {
     Program,
 }
 
-/// The table as CSV with a header row, every cell as [`plain_text`]. For a
-/// spreadsheet, text cells and headers are neutralised; numbers, dates and yes/no
-/// are written as they are.
-pub fn csv_bytes(df: &DataFrame, reader: CsvReader) -> Result<Vec<u8>, CsvError> {
+/// The table as CSV with a header row, every cell as [`plain_text`] and money
+/// rounded to its currency's minor unit. For a spreadsheet, text cells and headers
+/// are neutralised; numbers, dates and yes/no are written as they are.
+pub fn csv_bytes(df: &DataFrame, money: &MoneyColumns, reader: CsvReader) -> Result<Vec<u8>, CsvError> {
     let safe = |text: String| match reader {
         CsvReader::Spreadsheet => neutralise(&text).into_owned(),
         CsvReader::Program => text,
@@ -77,7 +193,7 @@ pub fn csv_bytes(df: &DataFrame, reader: CsvReader) -> Result<Vec<u8>, CsvError>
     for row in 0..df.height() {
         record.clear();
         for c in df.columns() {
-            let v = c.get(row)?;
+            let v = money.written(c.name(), c.get(row)?);
             let text = plain_text(&v);
             record.push(match v {
                 AnyValue::Float64(_) | AnyValue::Int64(_) | AnyValue::Date(_) | AnyValue::Boolean(_) => text,
@@ -107,6 +223,36 @@ impl From<csv::Error> for CsvError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::data::FieldOrigin;
+
+    #[test]
+    fn money_is_written_to_the_minor_unit() {
+        let field = |name: &str, ty| FieldInfo { name: name.into(), ty, origin: FieldOrigin::Canonical };
+        let fields = [field("ltv", FieldType::Money), field("score", FieldType::Number)];
+        let columns = vec![
+            Series::new("ltv".into(), [3795.1900000000005, 0.1 + 0.2, -0.001]).into_column(),
+            Series::new("score".into(), [0.1 + 0.2, 1.0, 2.5]).into_column(),
+        ];
+        let df = DataFrame::new(3, columns).unwrap();
+        let money = MoneyColumns::new(&fields, "TRY");
+        let csv = String::from_utf8(csv_bytes(&df, &money, CsvReader::Program).unwrap()).unwrap();
+        assert_eq!(csv, "ltv,score\n3795.19,0.30000000000000004\n0.3,1\n0,2.5\n", "only money is rounded");
+        assert_eq!(minor_units("jpy"), 0);
+        assert_eq!(minor_units("KWD"), 3);
+        assert_eq!(round_money(1234.5678, 0), 1235.0);
+    }
+
+    #[test]
+    fn compensated_sums_stay_exact_to_the_cent() {
+        let amounts: Vec<f64> = (0..1_000_000).map(|i| [0.1, 0.2, 19.99, 1234.56][i % 4]).collect();
+        let exact_cents: i64 = (0..1_000_000).map(|i| [10, 20, 1999, 123_456][i % 4]).sum();
+        let naive: f64 = amounts.iter().sum();
+        let fast = Sum::of_slice(&amounts);
+        let careful: Sum = amounts.iter().copied().collect();
+        assert_eq!(round_money(fast, 2), exact_cents as f64 / 100.0);
+        assert_eq!(round_money(careful.total(), 2), exact_cents as f64 / 100.0);
+        assert!((naive - exact_cents as f64 / 100.0).abs() < 1.0, "a plain sum drifts, slowly");
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {
@@ -124,9 +270,10 @@ mod tests {
             Series::new("ltv".into(), [-5.5, 10.0]).into_column(),
         ];
         let df = DataFrame::new(2, columns).unwrap();
-        let sheet = String::from_utf8(csv_bytes(&df, CsvReader::Spreadsheet).unwrap()).unwrap();
+        let plain = MoneyColumns::default();
+        let sheet = String::from_utf8(csv_bytes(&df, &plain, CsvReader::Spreadsheet).unwrap()).unwrap();
         assert_eq!(sheet, "name,ltv\n'=1+1,-5.5\nAyşe,10\n");
-        let program = String::from_utf8(csv_bytes(&df, CsvReader::Program).unwrap()).unwrap();
+        let program = String::from_utf8(csv_bytes(&df, &plain, CsvReader::Program).unwrap()).unwrap();
         assert_eq!(program, "name,ltv\n=1+1,-5.5\nAyşe,10\n");
     }
 }

@@ -11,6 +11,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("field.city", "City", "Şehir"),
     ("field.region", "Region", "Bölge"),
     ("field.country", "Country", "Ülke"),
+    ("field.country_code", "Country code", "Ülke kodu"),
     ("field.zip", "Postal code", "Posta kodu"),
     ("field.gender", "Gender", "Cinsiyet"),
     ("field.birth_date", "Birth date", "Doğum tarihi"),

@@ -211,4 +211,34 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("msg.err_export_format", "Choose a file ending in .csv or .xlsx.", ".csv veya .xlsx ile biten bir dosya seçin."),
     ("msg.err_export_write", "The file could not be written: {0}", "Dosya yazılamadı: {0}"),
     ("msg.err_background", "The background task stopped unexpectedly.", "Arka plan işi beklenmedik şekilde durdu."),
+    (
+        "msg.missing_values",
+        "Column \"{0}\": {1} cells written as NA, N/A, NULL, None, NaN, - or similar were read as empty.",
+        "\"{0}\" sütunu: NA, N/A, NULL, None, NaN, - gibi yazılmış {1} hücre boş okundu.",
+    ),
+    (
+        "msg.number_reading",
+        "Column \"{0}\": values like \"{1}\" could be read two ways; read as {2}. Choose the decimal separator to change it.",
+        "\"{0}\" sütunu: \"{1}\" gibi değerler iki türlü okunabilir; {2} olarak okundu. Değiştirmek için ondalık ayırıcıyı seçin.",
+    ),
+    (
+        "msg.guests_grouped",
+        "{0} order lines had no customer id (guest checkouts); they were grouped by billing email into {1} guest customers.",
+        "{0} sipariş satırında müşteri numarası yoktu (misafir alışverişi); fatura e-postasına göre {1} misafir müşteride toplandı.",
+    ),
+    (
+        "msg.unknown_countries",
+        "{0} customers' countries are neither a known name nor an ISO code (e.g. {1}); their country code is left empty.",
+        "{0} müşterinin ülkesi bilinen bir ad veya ISO kodu değil (örn. {1}); ülke kodları boş bırakıldı.",
+    ),
+    (
+        "msg.totals_row",
+        "The last row (\"{0}\") adds up the rows above it; it was left out.",
+        "Son satır (\"{0}\") üstündeki satırların toplamı; dışarıda bırakıldı.",
+    ),
+    (
+        "msg.duplicates_disagree",
+        "{0} customers listed more than once had different values in: {1}; the first row's values were kept (its empty cells filled from the later rows).",
+        "Birden çok kez listelenen {0} müşterinin şu alanlardaki değerleri farklıydı: {1}; ilk satırın değerleri tutuldu (boş hücreleri sonraki satırlardan dolduruldu).",
+    ),
 ];

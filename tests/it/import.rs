@@ -18,7 +18,7 @@ fn shopify_customers_and_orders_pair() {
     assert_eq!(text(&data, "last_name", ayse).as_deref(), Some("Yılmaz"));
     assert_eq!(text(&data, "city", ayse).as_deref(), Some("İstanbul"));
     assert_eq!(text(&data, "region", ayse).as_deref(), Some("34"));
-    assert_eq!(text(&data, "country", ayse).as_deref(), Some("TR"));
+    assert_eq!(text(&data, "country_code", ayse).as_deref(), Some("TR"), "Shopify's country code column");
     assert_eq!(text(&data, "zip", ayse).as_deref(), Some("34740"));
     assert_eq!(text(&data, "phone", ayse).as_deref(), Some("+905321112233"));
     assert_eq!(boolean(&data, "accepts_marketing", ayse), Some(true));
@@ -70,6 +70,7 @@ fn woocommerce_customers_export() {
     assert_eq!(day(&data, "signup_date", elif), Some(date(2024, 2, 14)));
     assert_eq!(day(&data, "last_order_date", elif), Some(date(2025, 10, 1)));
     assert_eq!(text(&data, "country", elif).as_deref(), Some("TR"));
+    assert_eq!(text(&data, "country_code", elif).as_deref(), Some("TR"), "a code written as the country");
     assert_eq!(text(&data, "city", elif).as_deref(), Some("Antalya"));
     assert_eq!(text(&data, "region", elif).as_deref(), Some("07"));
     assert_eq!(text(&data, "zip", elif).as_deref(), Some("07100"));
@@ -201,6 +202,7 @@ fn retail_line_items_with_returns_and_missing_customer_ids() {
     approx(num(&data, "orders", a), 2.0);
     assert_eq!(day(&data, "last_order_date", a), Some(date(2010, 12, 1)));
     assert_eq!(text(&data, "country", a).as_deref(), Some("United Kingdom"));
+    assert_eq!(text(&data, "country_code", a).as_deref(), Some("GB"), "derived from the name");
     let b = row_where(&data, "customer_id", "14527");
     approx(num(&data, "ltv", b), 24.0 * 1.45 - 27.5);
     approx(num(&data, "orders", b), 1.0);

@@ -4,7 +4,10 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
+use std::collections::HashMap;
+
 use super::orders::CustomerOrders;
+use crate::engine::countries::country_code;
 use crate::engine::data::{FieldInfo, FieldOrigin};
 use crate::engine::fields::FieldType;
 use crate::engine::import::columns::{date_to_days, days_to_date};
@@ -72,6 +75,53 @@ pub(super) fn add_derived(df: &mut DataFrame, fields: &mut Vec<FieldInfo>, as_of
         push(df, s.with_name("age".into()).into_series(), FieldType::Integer)?;
     }
     Ok(())
+}
+
+/// `country_code` (ISO-3166 alpha-2, what ad platforms want): the code column's
+/// codes, else the code of the country's name (English or Turkish). Values that are
+/// neither are left empty and reported. Returns how many could not be read and up
+/// to three examples.
+pub(super) fn add_country_codes(df: &mut DataFrame, fields: &mut Vec<FieldInfo>) -> PolarsResult<(usize, Vec<String>)> {
+    let text = |name: &str| -> PolarsResult<Option<StringChunked>> {
+        match df.column(name) {
+            Ok(c) => Ok(Some(c.cast(&DataType::String)?.str()?.clone())),
+            Err(_) => Ok(None),
+        }
+    };
+    let (codes, names) = (text("country_code")?, text("country")?);
+    if codes.is_none() && names.is_none() {
+        return Ok((0, Vec::new()));
+    }
+    let mut memo: HashMap<String, Option<&'static str>> = HashMap::new();
+    let mut read = |v: Option<&str>| -> Option<&'static str> {
+        let v = v?.trim();
+        if v.is_empty() {
+            return None;
+        }
+        *memo.entry(v.to_owned()).or_insert_with(|| country_code(v))
+    };
+    let (mut unknown, mut examples) = (0usize, Vec::new());
+    let derived: StringChunked = (0..df.height())
+        .map(|i| {
+            let (code, name) = (codes.as_ref().and_then(|c| c.get(i)), names.as_ref().and_then(|n| n.get(i)));
+            let found = read(code).or_else(|| read(name));
+            if found.is_none()
+                && let Some(given) = code.or(name).filter(|v| !v.trim().is_empty())
+            {
+                unknown += 1;
+                if examples.len() < 3 && !examples.iter().any(|e| e == given) {
+                    examples.push(given.to_owned());
+                }
+            }
+            found
+        })
+        .collect();
+    let origin = if codes.is_some() { FieldOrigin::Canonical } else { FieldOrigin::Derived };
+    df.with_column(derived.with_name("country_code".into()).into_column())?;
+    if !fields.iter().any(|f| f.name == "country_code") {
+        fields.push(FieldInfo { name: "country_code".into(), ty: FieldType::Category, origin });
+    }
+    Ok((unknown, examples))
 }
 
 /// Whole years from `birth` to `on`.

@@ -71,13 +71,16 @@ pub fn build(
     check_inputs(customers.as_ref(), orders.as_ref())?;
     let mut report = ImportReport::default();
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
-    let keys = encode_keys(customers.as_ref(), orders.as_ref(), join)?;
+    let keys = encode_keys(customers.as_ref(), orders.as_ref(), join, &mut report)?;
     // Customer of each code; NO_ROW until the code is met.
     let mut customer_of_code = vec![NO_ROW; keys.distinct];
     let mut rows = CustomerRows::default();
     if let Some(c) = &customers {
         let unkeyed;
         (rows, unkeyed) = customer_rows(c, &keys.customer_codes, &mut customer_of_code, &mut report);
+        if let Some(note) = duplicate_disagreements(c, &rows) {
+            report.notes.push(note);
+        }
         if orders.is_some() && unkeyed > 0 {
             let id = if join == Some(JoinKey::Email) { "msg.unkeyed_email" } else { "msg.unkeyed_id" };
             report.notes.push(Message::new(id, [unkeyed]));
@@ -118,6 +121,10 @@ pub fn build(
     }
     let mut df = DataFrame::new(n, columns)?;
     derived::add_derived(&mut df, &mut fields, as_of)?;
+    let (unknown_countries, examples) = derived::add_country_codes(&mut df, &mut fields)?;
+    if unknown_countries > 0 {
+        report.notes.push(Message::new("msg.unknown_countries", [unknown_countries.to_string(), examples.join(", ")]));
+    }
     add_custom_columns(&sources, &mut df, &mut fields)?;
     let orders_df = match &orders {
         Some(o) => Some(orders_frame(o, &folded.counted, n)?),
@@ -159,6 +166,7 @@ fn encode_keys<'a>(
     customers: Option<&'a LoadedSource>,
     orders: Option<&'a LoadedSource>,
     join: Option<JoinKey>,
+    report: &mut ImportReport,
 ) -> Result<Keys<'a>, ImportError> {
     let own_key = customers.and_then(|c| {
         join.or(if c.has("customer_id") {
@@ -174,7 +182,7 @@ fn encode_keys<'a>(
         _ => Vec::new(),
     };
     let order_keys = match (orders, join) {
-        (Some(o), Some(k)) => key_values(o, k)?,
+        (Some(o), Some(k)) => order_key_values(o, k, customers, report)?,
         _ => Vec::new(),
     };
     let codes = keys::encode(&[&customer_keys, &order_keys], false);
@@ -218,6 +226,43 @@ fn customer_rows(
     (rows, unkeyed)
 }
 
+/// The fields on which customers listed more than once disagree (both rows have a
+/// value and they differ; text compared ignoring case and spaces around), as a
+/// note: how many customers, and which fields how often. The first row's values are
+/// kept; its empty cells are filled from the later rows ([`merged_take`]).
+fn duplicate_disagreements(c: &LoadedSource, rows: &CustomerRows) -> Option<Message> {
+    if rows.duplicates.is_empty() {
+        return None;
+    }
+    let same = |a: &AnyValue<'_>, b: &AnyValue<'_>| match (a.get_str(), b.get_str()) {
+        (Some(x), Some(y)) => x.trim().to_lowercase() == y.trim().to_lowercase(),
+        _ => a == b,
+    };
+    let mut fields: Vec<String> = Vec::new();
+    let mut customers = foldhash::HashSet::default();
+    for info in c.report.columns.iter().filter(|i| !matches!(i.name.as_str(), "customer_id" | "email")) {
+        let Ok(column) = c.df.column(&info.name) else { continue };
+        let mut differing = 0usize;
+        for (&customer, later) in &rows.duplicates {
+            let Some(&first) = rows.first.get(customer as usize) else { continue };
+            let Ok(kept) = column.get(first as usize) else { continue };
+            if kept.is_null() {
+                continue;
+            }
+            let differs = later.iter().any(|&r| column.get(r as usize).is_ok_and(|v| !v.is_null() && !same(&v, &kept)));
+            if differs {
+                differing += 1;
+                customers.insert(customer);
+            }
+        }
+        if differing > 0 {
+            fields.push(format!("{} ({differing})", info.header));
+        }
+    }
+    (!fields.is_empty())
+        .then(|| Message::new("msg.duplicates_disagree", [customers.len().to_string(), fields.join(", ")]))
+}
+
 /// Step 3: orders folded per order, then per customer (adding customers only
 /// orders know).
 fn fold_into_customers<'a>(
@@ -251,8 +296,8 @@ fn fold_into_customers<'a>(
             // first line may lack the key).
             order_key_row[i] = order.customer_row;
         }
-        per_customer[i].add(order.cancelled, order.net, order.date, order.channel);
-        if !order.cancelled && order.net > 0.0 {
+        per_customer[i].add(&order);
+        if order.counts() {
             counted.push(idx, order.first_row, order.date, order.net);
         }
     })?;
@@ -277,7 +322,12 @@ impl ColumnSources<'_> {
         if !o.has(name) {
             return None;
         }
-        let s = o.df.column(name).ok()?.as_materialized_series().clone();
+        let mut s = o.df.column(name).ok()?.as_materialized_series().clone();
+        if name == "customer_id" {
+            // WooCommerce writes 0 for guests: no id.
+            let ids: StringChunked = s.str().ok()?.iter().map(|v| v.filter(|v| v.trim() != GUEST_ID)).collect();
+            s = ids.with_name(s.name().clone()).into_series();
+        }
         let idx: IdxCa = self.order_key_row.iter().map(|&r| (r != NO_ROW).then_some(r as IdxSize)).collect();
         s.take(&idx).ok()
     }
@@ -351,7 +401,11 @@ fn ids_from_both(keys: &Keys<'_>, sources: &ColumnSources<'_>, from_file: usize,
     let s: StringChunked = (0..n)
         .map(|i| match i.checked_sub(from_file) {
             None => keys.customer_keys.get(sources.rows.first[i] as usize).and_then(|k| k.as_deref()),
-            Some(_) => keys.order_keys.get(sources.order_key_row[i] as usize).and_then(|k| k.as_deref()),
+            Some(_) => keys
+                .order_keys
+                .get(sources.order_key_row[i] as usize)
+                .and_then(|k| k.as_deref())
+                .filter(|k| !k.starts_with(GUEST)),
         })
         .collect();
     s.with_name("customer_id".into()).into_series()
@@ -416,6 +470,69 @@ fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<Cow<'_, 
             })
         })
         .collect())
+}
+
+/// Starts an order key made from a guest's billing email (never a real id).
+const GUEST: &str = "\u{1}guest:";
+/// The customer id WooCommerce writes for guest checkouts.
+const GUEST_ID: &str = "0";
+
+/// The orders' join keys. With customer ids, a line without one (empty, `NA`, or
+/// WooCommerce's `0` for guests) is a guest checkout: with a billing email it is
+/// keyed by the registered customer with that email, else by the email itself
+/// (one customer per guest email); without an email it has no key and is left out.
+fn order_key_values<'a>(
+    o: &'a LoadedSource,
+    join: JoinKey,
+    customers: Option<&'a LoadedSource>,
+    report: &mut ImportReport,
+) -> Result<Vec<Option<Cow<'a, str>>>, ImportError> {
+    let mut keys = key_values(o, join)?;
+    if join != JoinKey::CustomerId {
+        return Ok(keys);
+    }
+    let is_guest = |k: &Option<Cow<'_, str>>| k.as_deref().is_none_or(|k| k == GUEST_ID);
+    if !o.has("email") || !keys.iter().any(is_guest) {
+        keys.iter_mut().filter(|k| is_guest(k)).for_each(|k| *k = None);
+        return Ok(keys);
+    }
+    let emails = key_values(o, JoinKey::Email)?;
+    let registered = registered_by_email(customers)?;
+    let (mut lines, mut guests) = (0usize, foldhash::HashSet::default());
+    for (key, email) in keys.iter_mut().zip(emails) {
+        if !is_guest(key) {
+            continue;
+        }
+        *key = email.map(|email| {
+            lines += 1;
+            match registered.get(email.as_ref()) {
+                Some(id) => Cow::Borrowed(*id),
+                None => {
+                    let key = format!("{GUEST}{email}");
+                    guests.insert(key.clone());
+                    Cow::Owned(key)
+                }
+            }
+        });
+    }
+    if lines > 0 {
+        report.notes.push(Message::new("msg.guests_grouped", [lines, guests.len()]));
+    }
+    Ok(keys)
+}
+
+/// The customers file's customer ids by normalised email (empty without both).
+fn registered_by_email(customers: Option<&LoadedSource>) -> Result<HashMap<String, &str>, ImportError> {
+    let mut by_email = HashMap::default();
+    let Some(c) = customers.filter(|c| c.has("customer_id") && c.has("email")) else { return Ok(by_email) };
+    let ids = c.df.column("customer_id")?.str()?;
+    let emails = c.df.column("email")?.str()?;
+    for (id, email) in ids.iter().zip(emails.iter()) {
+        if let (Some(id), Some(email)) = (id.map(str::trim).filter(|i| !i.is_empty()), email) {
+            by_email.entry(normalise_email(email)).or_insert(id);
+        }
+    }
+    Ok(by_email)
 }
 
 /// The rows of the customers file behind each customer.

@@ -41,7 +41,19 @@ pub(super) struct FoldedOrder<'a> {
     pub(super) date: Option<i32>,
     pub(super) net: f64,
     pub(super) cancelled: bool,
+    /// Refunded in full (by its status, or a refund as large as the order).
+    pub(super) fully_refunded: bool,
     pub(super) channel: Option<&'a str>,
+}
+
+impl FoldedOrder<'_> {
+    /// Whether this is a purchase that counts for the order count, the first and
+    /// last order date and frequency: not cancelled, voided or failed, not fully
+    /// refunded, and not a return (a negative total). An order of 0 (a free sample,
+    /// a 100% discount) counts; only its revenue is 0.
+    pub(super) fn counts(&self) -> bool {
+        !self.cancelled && !self.fully_refunded && self.net >= 0.0
+    }
 }
 
 /// Per-customer sums; dates in days since 1970-01-01.
@@ -56,16 +68,16 @@ pub(super) struct CustomerOrders<'a> {
 }
 
 impl<'a> CustomerOrders<'a> {
-    pub(super) fn add(&mut self, cancelled: bool, net: f64, date: Option<i32>, channel: Option<&'a str>) {
-        if cancelled {
+    pub(super) fn add(&mut self, order: &FoldedOrder<'a>) {
+        if order.cancelled {
             return;
         }
-        self.revenue += net;
-        // A counted order: not cancelled and positive after refunds.
-        if net <= 0.0 {
+        self.revenue += order.net;
+        if !order.counts() {
             return;
         }
         self.orders += 1;
+        let date = order.date;
         if let Some(d) = date {
             self.first = Some(self.first.map_or(d, |f| f.min(d)));
             self.last = Some(self.last.map_or(d, |l| l.max(d)));
@@ -75,8 +87,8 @@ impl<'a> CustomerOrders<'a> {
             (_, None) => true,
             (None, Some(_)) => false,
         };
-        if channel.is_some() && (self.first_channel.is_none() || earlier) {
-            self.first_channel = channel;
+        if order.channel.is_some() && (self.first_channel.is_none() || earlier) {
+            self.first_channel = order.channel;
             self.first_channel_date = date;
         }
     }
@@ -271,6 +283,7 @@ impl<'a> OrderLines<'a> {
         };
         // A refunded status without an amount refunds the whole (positive) order.
         let net = if fully_refunded && refunded == 0.0 && gross > 0.0 { 0.0 } else { gross - refunded };
+        let fully_refunded = fully_refunded || (refunded > 0.0 && net <= 0.0);
         let first_row = first_row.unwrap_or(0);
         let customer_row = customer_row.unwrap_or(first_row);
         OrderFold {
@@ -281,6 +294,7 @@ impl<'a> OrderLines<'a> {
                 date,
                 net,
                 cancelled,
+                fully_refunded,
                 channel,
             },
             has_customer: self.customer[customer_row] != NO_KEY,

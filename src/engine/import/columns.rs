@@ -22,6 +22,8 @@ const INFER_SAMPLE: usize = 20_000;
 pub struct ParseContext {
     /// Used when a column's values don't show their decimal separator.
     pub decimal_fallback: DecimalSeparator,
+    /// The user chose the decimal separator: it also decides `1.250`.
+    pub decimal_chosen: bool,
     /// Used when a column's dates don't show whether the day or month is first.
     pub date_fallback: DayMonthOrder,
 }
@@ -35,6 +37,9 @@ pub struct ParsedColumn {
     pub examples: Vec<String>,
     /// Set when a date column's day/month order had to be assumed.
     pub ambiguous_dates: Option<DayMonthOrder>,
+    /// Set when a number column's values (like `1.250`) could be read two ways:
+    /// an example as written and the number it was read as.
+    pub number_reading: Option<(String, f64)>,
 }
 
 /// Days from 0001-01-01 (chrono's CE day) to 1970-01-01, polars' date epoch.
@@ -77,9 +82,17 @@ pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContex
     let name = PlSmallStr::from_str(name);
     let mut problems = Problems::new();
     let mut ambiguous_dates = None;
+    let mut number_reading = None;
     let series = match ty {
         FieldType::Text | FieldType::Category => text_series(name, raw),
-        FieldType::Number | FieldType::Money | FieldType::Integer => number_series(name, raw, ty, ctx, &mut problems),
+        FieldType::Number | FieldType::Money | FieldType::Integer => {
+            let style = number_style(raw, ctx);
+            if style.ambiguous.is_some() {
+                let example = raw.texts().find(|t| t.contains(['.', ','])).map(|t| t.into_owned());
+                number_reading = example.and_then(|e| style.parse(&e).map(|v| (e, v)));
+            }
+            number_series(name, raw, ty, style, &mut problems)
+        }
         FieldType::Date => {
             let (series, ambiguous) = date_series(name, raw, ctx, &mut problems);
             ambiguous_dates = ambiguous;
@@ -98,7 +111,7 @@ pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContex
             lists.finish().into_series()
         }
     };
-    ParsedColumn { series, ty, unparsed: problems.count, examples: problems.examples, ambiguous_dates }
+    ParsedColumn { series, ty, unparsed: problems.count, examples: problems.examples, ambiguous_dates, number_reading }
 }
 
 fn text_series(name: PlSmallStr, raw: &RawColumn) -> Series {
@@ -118,10 +131,9 @@ fn number_series(
     name: PlSmallStr,
     raw: &RawColumn,
     ty: FieldType,
-    ctx: ParseContext,
+    style: NumberStyle,
     problems: &mut Problems,
 ) -> Series {
-    let style = number_style(raw, ctx);
     let values = (0..raw.len()).map(|i| {
         let cell = raw.get(i);
         let v = match cell {
@@ -194,7 +206,19 @@ fn bool_series(name: PlSmallStr, raw: &RawColumn, problems: &mut Problems) -> Se
     ca.with_name(name).into_series()
 }
 
+/// How a number column writes its numbers. Values like `1.250` (and no value
+/// that tells otherwise) mean thousands unless the user chose the separator: a
+/// decimal point with exactly three decimals is rare in shop exports, while
+/// `1.250` for one thousand two hundred fifty is how Turkish sheets write it.
 fn number_style(raw: &RawColumn, ctx: ParseContext) -> NumberStyle {
+    let mut style = detect_number_style(raw, ctx);
+    if style.ambiguous == Some('.') && !ctx.decimal_chosen {
+        style.decimal = DecimalSeparator::Comma;
+    }
+    style
+}
+
+fn detect_number_style(raw: &RawColumn, ctx: ParseContext) -> NumberStyle {
     match raw {
         RawColumn::Text(t) => {
             NumberStyle::detect((0..t.len()).map(|i| t.get(i)).filter(|s| !s.is_empty()), ctx.decimal_fallback)
@@ -343,8 +367,11 @@ mod tests {
         RawColumn::Text(c.finish())
     }
 
-    const CTX: ParseContext =
-        ParseContext { decimal_fallback: DecimalSeparator::Point, date_fallback: DayMonthOrder::DayFirst };
+    const CTX: ParseContext = ParseContext {
+        decimal_fallback: DecimalSeparator::Point,
+        decimal_chosen: false,
+        date_fallback: DayMonthOrder::DayFirst,
+    };
 
     #[test]
     fn infers_custom_types() {

@@ -10,6 +10,7 @@ pub mod mapping;
 pub mod parse;
 pub mod reader;
 pub mod table;
+pub mod totals;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -156,6 +157,8 @@ pub struct SourceReport {
     pub unparsed: Vec<UnparsedCells>,
     /// Date columns whose day/month order could not be told from the values.
     pub ambiguous_dates: Vec<String>,
+    /// Per column (by header): cells that spelled "no value" (`NA`, `NULL`, `-` …).
+    pub missing_values: Vec<(String, usize)>,
 }
 
 /// A file read, mapped and typed.
@@ -207,6 +210,7 @@ fn parse_context(spec: &SourceSpec, raw: &table::RawTable) -> ParseContext {
         } else {
             DecimalSeparator::Point
         }),
+        decimal_chosen: spec.decimal.is_some(),
         date_fallback: spec.date_order.unwrap_or(DayMonthOrder::DayFirst),
     }
 }
@@ -290,11 +294,15 @@ pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) ->
         .par_iter()
         .map(|(i, info)| {
             let column = &raw.columns[*i];
-            parse_column(&info.name, column, info.ty, ctx)
+            (parse_column(&info.name, column, info.ty, ctx), column.missing_spellings())
         })
         .collect();
     let mut columns = Vec::with_capacity(parsed.len());
-    for ((_, info), p) in plan.iter().zip(parsed) {
+    for ((_, info), (p, missing)) in plan.iter().zip(parsed) {
+        if missing > 0 {
+            report.missing_values.push((info.header.clone(), missing));
+            report.notes.push(Message::new("msg.missing_values", [info.header.clone(), missing.to_string()]));
+        }
         if p.unparsed > 0 {
             report.unparsed.push(UnparsedCells {
                 column: info.header.clone(),
@@ -302,6 +310,10 @@ pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) ->
                 count: p.unparsed,
                 examples: p.examples,
             });
+        }
+        if let Some((example, value)) = &p.number_reading {
+            let value = table::format_plain_number(*value);
+            report.notes.push(Message::new("msg.number_reading", [info.header.clone(), example.clone(), value]));
         }
         if let Some(order) = p.ambiguous_dates {
             let id = match order {
@@ -314,7 +326,12 @@ pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) ->
         columns.push(p.series.into_column());
         report.columns.push(info.clone());
     }
-    let df = DataFrame::new(raw.height(), columns)?;
+    let mut df = DataFrame::new(raw.height(), columns)?;
+    if let Some(word) = totals::totals_row(&df) {
+        df = df.slice(0, df.height() - 1);
+        report.rows_skipped += 1;
+        report.notes.push(Message::new("msg.totals_row", [word]));
+    }
     Ok(LoadedSource { kind: spec.kind, df, report })
 }
 

@@ -21,6 +21,10 @@ pub enum DecimalSeparator {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NumberStyle {
     pub decimal: DecimalSeparator,
+    /// Set when no value told the separator but some were written like `1.250`
+    /// (one separator, three digits after it): the reading was a choice, and the
+    /// import report says which. Holds that separator.
+    pub ambiguous: Option<char>,
 }
 
 impl NumberStyle {
@@ -29,11 +33,15 @@ impl NumberStyle {
     /// come from European spreadsheets, so callers pass `Comma` for them.
     pub fn detect<'a>(values: impl Iterator<Item = &'a str>, fallback: DecimalSeparator) -> Self {
         let (mut point_votes, mut comma_votes) = (0usize, 0usize);
+        let (mut point_groups, mut comma_groups) = (false, false);
         for value in values.take(5_000) {
             match vote_decimal(value) {
                 Some(DecimalSeparator::Point) => point_votes += 1,
                 Some(DecimalSeparator::Comma) => comma_votes += 1,
-                None => {}
+                None => {
+                    point_groups |= value.contains('.');
+                    comma_groups |= value.contains(',');
+                }
             }
         }
         let decimal = match point_votes.cmp(&comma_votes) {
@@ -41,7 +49,13 @@ impl NumberStyle {
             std::cmp::Ordering::Less => DecimalSeparator::Comma,
             std::cmp::Ordering::Equal => fallback,
         };
-        Self { decimal }
+        let undecided = point_votes == 0 && comma_votes == 0;
+        let ambiguous = match (undecided, point_groups, comma_groups) {
+            (true, true, false) => Some('.'),
+            (true, false, true) => Some(','),
+            _ => None,
+        };
+        Self { decimal, ambiguous }
     }
 
     /// Parses one number, or `None` when the text is not a number.

@@ -39,6 +39,19 @@ impl<'a> CellRef<'a> {
     }
 }
 
+/// How R, pandas, Excel and databases write "no value": read as empty in every
+/// field, ids included (an orders file with `NA` for guest purchases must not make
+/// "NA" one customer).
+pub const MISSING_SPELLINGS: [&str; 13] =
+    ["NA", "N/A", "#N/A", "NULL", "null", "None", "nan", "NaN", "-", "—", "\"\"", "''", "n/a"];
+
+/// True when a cell's text is a spelling of "no value" (see [`MISSING_SPELLINGS`]).
+pub fn is_missing_spelling(text: &str) -> bool {
+    // Every spelling is at most 4 bytes: most cells are ruled out by length alone.
+    let t = text.trim();
+    t.len() <= 4 && !t.is_empty() && MISSING_SPELLINGS.contains(&t)
+}
+
 /// `12345.0` → `12345`, `12.5` → `12.5`.
 pub fn format_plain_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 { format!("{n:.0}") } else { n.to_string() }
@@ -136,15 +149,24 @@ impl RawColumn {
         match self {
             RawColumn::Text(t) => {
                 let s = t.get(row);
-                if s.is_empty() { CellRef::Empty } else { CellRef::Text(s) }
+                if s.is_empty() || is_missing_spelling(s) { CellRef::Empty } else { CellRef::Text(s) }
             }
             RawColumn::Cells(c) => match c.get(row) {
                 None | Some(Cell::Empty) => CellRef::Empty,
+                Some(Cell::Text(s)) if is_missing_spelling(s) => CellRef::Empty,
                 Some(Cell::Text(s)) => CellRef::Text(s),
                 Some(Cell::Number(n)) => CellRef::Number(*n),
                 Some(Cell::Bool(b)) => CellRef::Bool(*b),
                 Some(Cell::DateTime(d)) => CellRef::DateTime(*d),
             },
+        }
+    }
+
+    /// How many cells spell "no value" (`NA`, `NULL`, `-` …) and were read as empty.
+    pub fn missing_spellings(&self) -> usize {
+        match self {
+            RawColumn::Text(t) => (0..t.len()).filter(|&i| is_missing_spelling(t.get(i))).count(),
+            RawColumn::Cells(c) => c.iter().filter(|c| matches!(c, Cell::Text(s) if is_missing_spelling(s))).count(),
         }
     }
 

@@ -121,4 +121,9 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("op.contains_any", "contains any of", "şunlardan birini içerir"),
     ("op.is_yes", "is yes", "evet"),
     ("op.is_no", "is no", "hayır"),
+    (
+        "segments.understood",
+        "The number as Kitle reads what you typed",
+        "Yazdığınızın Kitle'nin okuduğu sayı karşılığı",
+    ),
 ];

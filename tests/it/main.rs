@@ -5,6 +5,7 @@
 
 mod cli;
 mod dashboard;
+mod fidelity;
 mod folding;
 mod helpers;
 mod import;

@@ -200,6 +200,39 @@ fn value_for(field: &str) -> BoxedStrategy<String> {
     }
 }
 
+/// The operators the oracle knows for each field type, written here rather than
+/// taken from the engine (so a wrong list in the engine can't hide a bug).
+fn operators(ty: FieldType) -> Vec<Op> {
+    use Op::*;
+    let units = [DateUnit::Days, DateUnit::Weeks, DateUnit::Months];
+    match ty {
+        FieldType::Money | FieldType::Integer | FieldType::Number => {
+            vec![Eq, Ne, Gt, Ge, Lt, Le, Between, IsEmpty, IsNotEmpty]
+        }
+        FieldType::Category | FieldType::Text => {
+            vec![Eq, Ne, In, NotIn, Contains, StartsWith, EndsWith, IsEmpty, IsNotEmpty]
+        }
+        FieldType::Date => {
+            let mut ops = vec![Before, After, On, Between, IsEmpty, IsNotEmpty];
+            ops.extend(units.map(MoreThanAgo));
+            ops.extend(units.map(WithinLast));
+            ops
+        }
+        FieldType::Bool => vec![IsYes, IsNo, IsEmpty, IsNotEmpty],
+        FieldType::List => vec![Contains, NotContains, ContainsAny, IsEmpty, IsNotEmpty],
+    }
+}
+
+/// How many values an operator takes here: exactly n, or `None` for one or more.
+fn value_count(op: Op) -> Option<usize> {
+    match op {
+        Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
+        Op::Between => Some(2),
+        Op::In | Op::NotIn | Op::ContainsAny => None,
+        _ => Some(1),
+    }
+}
+
 fn condition_strategy() -> impl Strategy<Value = Condition> {
     let fields = vec![
         ("ltv", FieldType::Money),
@@ -210,19 +243,24 @@ fn condition_strategy() -> impl Strategy<Value = Condition> {
         ("tags", FieldType::List),
     ];
     proptest::sample::select(fields)
-        .prop_flat_map(|(field, ty)| (Just(field), proptest::sample::select(Op::for_type(ty)), any::<bool>()))
+        .prop_flat_map(|(field, ty)| (Just(field), proptest::sample::select(operators(ty)), any::<bool>()))
         .prop_flat_map(|(field, op, include_empty)| {
-            let values = match (op, op.arity()) {
+            let values = match (op, value_count(op)) {
                 (Op::MoreThanAgo(_) | Op::WithinLast(_), _) => (0u32..40).prop_map(|n| vec![n.to_string()]).boxed(),
                 (_, Some(0)) => Just(Vec::new()).boxed(),
                 (_, Some(k)) => proptest::collection::vec(value_for(field), k..=k).boxed(),
                 (_, None) => proptest::collection::vec(value_for(field), 1..=3).boxed(),
             };
-            (Just(field), Just(op), values, Just(include_empty && op.is_negative()))
+            let negative = matches!(op, Op::Ne | Op::NotIn | Op::NotContains);
+            (Just(field), Just(op), values, Just(include_empty && negative))
         })
         .prop_map(|(field, op, mut values, include_empty)| {
             if let Op::Between = op {
-                values.sort_by(|a, b| a.parse::<f64>().ok().partial_cmp(&b.parse::<f64>().ok()).unwrap_or(a.cmp(b)));
+                // Ordered bounds: numbers by value, ISO dates as text (which orders them).
+                values.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
+                    (Ok(x), Ok(y)) => x.total_cmp(&y),
+                    _ => a.cmp(b),
+                });
             }
             Condition { field: field.to_owned(), op, values, include_empty }
         })

@@ -62,3 +62,55 @@ fn saving_replaces_the_file_whole() {
     let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(entries.len(), 1);
 }
+
+/// A save writes a new file and renames it over the old one: a hard link to the old
+/// file still holds the old content (nothing was rewritten in place).
+#[test]
+fn saves_replace_the_file_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.kitle");
+    let old = Workspace::new("Eski");
+    old.save(&path).unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let link = dir.path().join("link.kitle");
+    std::fs::hard_link(&path, &link).unwrap();
+    let mut new = Workspace::new("Yeni");
+    new.segments.push(Segment::new("VIP", "", "ltv > 5000"));
+    new.save(&path).unwrap();
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), before, "the old file is untouched");
+    assert_eq!(Workspace::load(&path).unwrap().name, "Yeni");
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+}
+
+/// A folder nobody may write to: `chattr +i` when running as root (root ignores
+/// permissions), else read-only permissions. `None` when neither works here.
+fn read_only_folder(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = dir.join("read-only");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(folder.join("probe"), "x").is_err() {
+        return Some(folder);
+    }
+    std::fs::remove_file(folder.join("probe")).unwrap();
+    let locked = std::process::Command::new("chattr").arg("+i").arg(&folder).status().is_ok_and(|s| s.success());
+    (locked && std::fs::write(folder.join("probe"), "x").is_err()).then_some(folder)
+}
+
+#[test]
+fn a_save_into_a_read_only_folder_fails_with_a_sentence_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(folder) = read_only_folder(dir.path()) else {
+        panic!("this machine can make no read-only folder (neither permissions nor chattr work)");
+    };
+    let err = Workspace::new("Mağaza").save(&folder.join("shop.kitle")).unwrap_err();
+    let english = err.text(kitle::format::Lang::En);
+    let turkish = err.text(kitle::format::Lang::Tr);
+    let listing = std::fs::read_dir(&folder).unwrap().count();
+    let _ = std::process::Command::new("chattr").arg("-i").arg(&folder).status();
+    assert!(english.contains("could not be saved"), "{english}");
+    assert!(turkish.contains("kaydedilemedi"), "{turkish}");
+    assert_eq!(listing, 0, "no temporary file is left");
+}

@@ -110,3 +110,27 @@ fn segments_can_be_duplicated_deleted_and_restored() {
     harness.run_steps(2);
     assert!(names(&harness).contains(&"One-time buyers".to_owned()));
 }
+
+#[test]
+fn numbers_are_typed_the_turkish_way_and_the_row_shows_what_was_understood() {
+    let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1000.0]);
+    harness.run_steps(1);
+    harness.get_by_label("Demo mağazayı aç").click();
+    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    click_tab(&mut harness, "Segmentler");
+    harness.get_by_label("+ Yeni Segment Oluştur").click();
+    harness.run_steps(2);
+    let rule = |h: &egui_kittest::Harness<'static, KitleApp>| {
+        segments(h.state()).editor.as_ref().map(|e| kitle::engine::segment::to_text(&e.rule))
+    };
+    type_into(&mut harness, "Değer 1", "5.000");
+    assert_eq!(rule(&harness).as_deref(), Some("ltv > 5000"), "5.000 is five thousand in Turkish");
+    harness.get_by_label("= 5000");
+    harness.get_by_label("Değer 1").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Değer 1").type_text("7,5");
+    harness.run_steps(2);
+    assert_eq!(rule(&harness).as_deref(), Some("ltv > 7.5"), "7,5 is seven and a half");
+    harness.get_by_label("= 7,5");
+}

@@ -310,32 +310,41 @@ fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
     true
 }
 
+/// A number as typed in the user's language: `5.000` is five thousand and `7,5` is
+/// seven and a half in Turkish; `5,000` and `7.5` in English.
+fn read_typed_number(text: &str, lang: Lang) -> Option<f64> {
+    let decimal = if lang == Lang::Tr { DecimalSeparator::Comma } else { DecimalSeparator::Point };
+    parse_number(text, decimal)
+}
+
+/// A rule's number as the user's language writes it (`5000` → `5.000` in Turkish).
+fn typed_form(value: &str, lang: Lang) -> String {
+    match value.parse::<f64>() {
+        Ok(v) => {
+            let decimals = value.split_once('.').map_or(0, |(_, d)| d.len());
+            crate::format::number(v, decimals, lang)
+        }
+        Err(_) => value.to_owned(),
+    }
+}
+
 fn value_ui(ui: &mut egui::Ui, cond: &mut Condition, i: usize, ty: FieldType, ctx: &RowCtx<'_>, label: &str) -> bool {
     let lang = ctx.lang;
     let relative = matches!(cond.op, Op::MoreThanAgo(_) | Op::WithinLast(_));
-    let numeric = matches!(ty, FieldType::Money | FieldType::Number | FieldType::Integer);
+    let numeric = matches!(ty, FieldType::Money | FieldType::Number | FieldType::Integer) && !relative;
     let hint = match ty {
         _ if relative => "30",
         FieldType::Date => "2026-04-05",
         _ if numeric => "5000",
         _ => "",
     };
-    let mut changed = false;
-    let Some(value) = cond.values.get_mut(i) else { return false };
     let name = format!("{} {label}{}", t(lang, "segments.value"), if i > 0 { " (2)" } else { "" });
-    let response = ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(120.0)).accessible_name(name);
-    if response.changed() {
-        changed = true;
-        // Numbers typed the reader's way (7,5 in Turkish) are kept with a decimal point.
-        let decimal = if lang == Lang::Tr { DecimalSeparator::Comma } else { DecimalSeparator::Point };
-        if numeric
-            && !relative
-            && value.contains(',')
-            && let Some(n) = parse_number(value, decimal)
-        {
-            *value = format_plain_number(n);
-        }
-    }
+    let mut changed = if numeric {
+        number_value_ui(ui, cond, i, hint, &name, lang)
+    } else {
+        let Some(value) = cond.values.get_mut(i) else { return false };
+        ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(120.0)).accessible_name(name).changed()
+    };
     if matches!(ty, FieldType::Text | FieldType::Category) {
         let choices = ctx.cache.values(ctx.doc, &cond.field);
         if !choices.is_empty() {
@@ -354,6 +363,35 @@ fn value_ui(ui: &mut egui::Ui, cond: &mut Condition, i: usize, ty: FieldType, ct
                 .accessible_name(format!("{} {label}", t(lang, "segments.pick_value")));
         }
     }
+    changed
+}
+
+/// A number field that reads what is typed the user's way and keeps the rule's
+/// value with a decimal point; beside it, the number it understood.
+fn number_value_ui(ui: &mut egui::Ui, cond: &mut Condition, i: usize, hint: &str, name: &str, lang: Lang) -> bool {
+    let Some(value) = cond.values.get_mut(i) else { return false };
+    let id = ui.scope_id().with(("typed-number", name));
+    // What the user typed, while it still means the rule's value (the text form or
+    // a chart may have changed the value since).
+    let typed: Option<String> = ui.data(|d| d.get_temp(id));
+    let mut text = typed
+        .filter(|t| {
+            read_typed_number(t, lang).map(format_plain_number).as_deref() == Some(value.as_str()) || t == value
+        })
+        .unwrap_or_else(|| typed_form(value, lang));
+    let response =
+        ui.add(egui::TextEdit::singleline(&mut text).hint_text(hint).desired_width(120.0)).accessible_name(name);
+    let changed = response.changed();
+    if changed {
+        *value = read_typed_number(&text, lang).map_or_else(|| text.trim().to_owned(), format_plain_number);
+    }
+    if let Some(understood) = read_typed_number(&text, lang).filter(|_| text.contains(['.', ','])) {
+        // Without thousands separators, so it reads one way only: "= 5000", "= 7,5".
+        let plain = format_plain_number(understood);
+        let plain = if lang == Lang::Tr { plain.replace('.', ",") } else { plain };
+        ui.weak(format!("= {plain}")).on_hover_text(t(lang, "segments.understood"));
+    }
+    ui.data_mut(|d| d.insert_temp(id, text));
     changed
 }
 

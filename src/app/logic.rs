@@ -98,7 +98,7 @@ impl KitleApp {
     fn poll_tasks(&mut self) {
         for ended in self.tasks.poll() {
             match ended {
-                TaskEnd::Done(command) => self.queued.push(command),
+                TaskEnd::Done(command) => self.queued.push(*command),
                 TaskEnd::Lost(_) => {
                     self.notice = Some(Notice::Error(t(self.lang(), "msg.err_background").to_owned()));
                 }

@@ -42,7 +42,7 @@ pub struct Tasks {
 
 /// What polling the tasks found.
 pub enum TaskEnd {
-    Done(Command),
+    Done(Box<Command>),
     /// The worker died without an answer.
     Lost(TaskKind),
 }
@@ -68,7 +68,7 @@ impl Tasks {
         self.running.retain(|(kind, job)| match job.poll() {
             Poll::Running => true,
             Poll::Done(command) => {
-                ended.push(TaskEnd::Done(command));
+                ended.push(TaskEnd::Done(Box::new(command)));
                 false
             }
             Poll::Lost => {

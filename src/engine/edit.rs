@@ -4,6 +4,7 @@
 //! app keeps one undo/redo history over all of them and no view changes the
 //! workspace in place.
 
+use super::audience::Audience;
 use super::workspace::{ManualSpend, Segment, Workspace};
 
 /// One change to a workspace.
@@ -19,11 +20,17 @@ pub enum Edit {
     SetLtvBands(Vec<f64>),
     /// The whole list of hand-typed spend.
     SetManualSpend(Vec<ManualSpend>),
+    /// Put an audience at this index.
+    InsertAudience { index: usize, audience: Audience },
+    /// Replace the audience at this index.
+    ReplaceAudience { index: usize, audience: Audience },
+    /// Remove the audience at this index.
+    DeleteAudience { index: usize },
 }
 
 /// Why an edit could not be applied (the workspace changed under it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("there is no segment {index} (the workspace has {len})")]
+#[error("there is no item {index} (the workspace has {len})")]
 pub struct EditError {
     pub index: usize,
     pub len: usize,
@@ -56,6 +63,35 @@ impl Edit {
             }
             Edit::SetLtvBands(bands) => Edit::SetLtvBands(std::mem::replace(&mut workspace.settings.ltv_bands, bands)),
             Edit::SetManualSpend(spend) => Edit::SetManualSpend(std::mem::replace(&mut workspace.manual_spend, spend)),
+            Edit::InsertAudience { .. } | Edit::ReplaceAudience { .. } | Edit::DeleteAudience { .. } => {
+                return self.apply_to_audiences(workspace);
+            }
+        })
+    }
+
+    fn apply_to_audiences(self, workspace: &mut Workspace) -> Result<Edit, EditError> {
+        let audiences = &mut workspace.audiences;
+        let missing = |index: usize, len: usize| EditError { index, len };
+        Ok(match self {
+            Edit::InsertAudience { index, audience } => {
+                if index > audiences.len() {
+                    return Err(missing(index, audiences.len()));
+                }
+                audiences.insert(index, audience);
+                Edit::DeleteAudience { index }
+            }
+            Edit::ReplaceAudience { index, audience } => {
+                let len = audiences.len();
+                let slot = audiences.get_mut(index).ok_or_else(|| missing(index, len))?;
+                Edit::ReplaceAudience { index, audience: std::mem::replace(slot, audience) }
+            }
+            Edit::DeleteAudience { index } => {
+                if index >= audiences.len() {
+                    return Err(missing(index, audiences.len()));
+                }
+                Edit::InsertAudience { index, audience: audiences.remove(index) }
+            }
+            other => other,
         })
     }
 

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use super::data::CustomerData;
 use super::import::columns::days_to_date;
 use super::values::{CsvError, CsvReader, MoneyColumns, csv_bytes, plain_text, round_money};
-use super::workspace::write_atomically;
+use super::workspace::write_private;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +51,7 @@ pub fn export_members(data: &CustomerData, rows: &[IdxSize], path: &Path, curren
         "xlsx" => xlsx_bytes(&df, &money)?,
         _ => return Err(ExportError::Format),
     };
-    write_atomically(path, &bytes).map_err(|e| ExportError::Write(e.to_string()))
+    write_private(path, &bytes).map_err(|e| ExportError::Write(e.to_string()))
 }
 
 /// The members as a workbook: money as numbers with a money format, dates as

@@ -8,6 +8,7 @@
 //! and never calls the app or the command line (a test in [`architecture`] checks).
 
 pub mod architecture;
+pub mod audience;
 pub mod browse;
 pub mod build;
 pub mod countries;

@@ -34,6 +34,9 @@ pub struct Workspace {
     /// Spend typed in by hand (channel, month, amount), added to any spend file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub manual_spend: Vec<ManualSpend>,
+    /// Remarketing audiences built from segments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audiences: Vec<super::audience::Audience>,
 }
 
 /// Marketing spend for one channel in one month, typed in the dashboard.
@@ -165,6 +168,7 @@ impl Workspace {
             segments: Vec::new(),
             personas: Vec::new(),
             manual_spend: Vec::new(),
+            audiences: Vec::new(),
         }
     }
 
@@ -271,6 +275,23 @@ pub fn relative_path(target: &Path, base: &Path) -> PathBuf {
         out.push(c.as_os_str());
     }
     out
+}
+
+/// Like [`write_atomically`], for files holding personal data (member lists,
+/// audience files): readable and writable by the user only.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = parent_dir(path);
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Writes a whole file or nothing: a crash mid-write leaves the old file intact.

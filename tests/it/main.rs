@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audience;
 mod cli;
 mod dashboard;
 mod fidelity;

@@ -3,6 +3,8 @@
 //! benchmarks exercise Kitle end to end. Output is built whole before it is written,
 //! so a failure never leaves half an output behind.
 
+mod audience;
+
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +24,7 @@ use crate::engine::workspace::Workspace;
 
 /// Subcommands the CLI knows; anything else starts the desktop app.
 pub const SUBCOMMANDS: &[&str] =
-    &["import", "summary", "customers", "segment", "segments", "demo", "help", "--help", "-h"];
+    &["import", "summary", "customers", "segment", "segments", "audience", "demo", "help", "--help", "-h"];
 
 pub const USAGE: &str = "\
 Kitle: customer segments from your spreadsheets.
@@ -36,6 +38,8 @@ Usage:
   kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") [--as-of YYYY-MM-DD] [--json]
                 [--members out.csv|out.xlsx] [--repeat N]
   kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
+  kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed
+                 (-o FILE | --preview --json) [--all] [--country TR]
   kitle demo DIR [--customers N] [--seed N]
 
 --map applies to every file given; a field is a canonical id (ltv, email …),
@@ -53,12 +57,13 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "customers" => customers(parser),
         "segment" => segment(parser),
         "segments" => segments(parser),
+        "audience" => audience::audience(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }
 }
 
-fn parse_date(value: OsString) -> Result<NaiveDate> {
+pub(crate) fn parse_date(value: OsString) -> Result<NaiveDate> {
     let s = value.string()?;
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").with_context(|| format!("\"{s}\" is not a date like 2026-04-05"))
 }
@@ -157,7 +162,7 @@ pub fn report_text(data: &CustomerData, workspace: &Path) -> String {
     s
 }
 
-fn open(path: &Path, as_of: Option<NaiveDate>) -> Result<(Workspace, CustomerData)> {
+pub(crate) fn open(path: &Path, as_of: Option<NaiveDate>) -> Result<(Workspace, CustomerData)> {
     let mut ws = Workspace::load(path)?;
     if as_of.is_some() {
         ws.settings.as_of = as_of;

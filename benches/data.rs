@@ -29,3 +29,41 @@ pub fn rows(path: &Path) -> usize {
     let bytes = std::fs::read(path).expect("read");
     bytes.iter().filter(|&&b| b == b'\n').count().saturating_sub(1)
 }
+
+const FIRST: [&str; 8] = ["Ayşe", "Mehmet", "İsmail", "Zeynep", "Can", "Elif", "Çağrı", "Gülşen"];
+const LAST: [&str; 8] = ["Yılmaz", "Kaya", "Şahin", "Demir", "Öztürk", "Çelik", "Aydın", "Doğan"];
+const DOMAINS: [&str; 4] = ["gmail.com", "hotmail.com", "example.com.tr", "yahoo.com"];
+
+/// Audience members (email, phone, first and last name), the same for Kitle's bench
+/// and the Python script it is compared with (deterministic).
+pub fn audience_members(n: usize) -> Vec<[String; 4]> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|i| {
+            let r = next();
+            let first = FIRST[(r % 8) as usize];
+            let last = LAST[((r >> 8) % 8) as usize];
+            let email = format!(" {}.{}{}+shop@{} ", first, last, i, DOMAINS[((r >> 16) % 4) as usize]);
+            let digits = 5_000_000_000 + (r >> 20) % 600_000_000;
+            let phone = match (r >> 50) % 4 {
+                0 => format!(
+                    "0{} {} {} {}",
+                    digits / 10_000_000,
+                    digits / 10_000 % 1000,
+                    digits / 100 % 100,
+                    digits % 100
+                ),
+                1 => format!("{digits}"),
+                2 => format!("+90 {digits}"),
+                _ => format!("0090{digits}"),
+            };
+            [email, phone, first.to_owned(), last.to_owned()]
+        })
+        .collect()
+}

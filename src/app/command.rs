@@ -12,6 +12,7 @@ use polars::prelude::IdxSize;
 use super::document::Loaded;
 use super::state::{Tab, ThemeChoice};
 use super::tasks::TaskKind;
+use crate::engine::audience::AudienceRows;
 use crate::engine::edit::Edit;
 use crate::engine::import::SourceSpec;
 use crate::format::Lang;
@@ -61,6 +62,21 @@ pub enum Command {
     },
     /// A member export finished (sent by its background job).
     Exported(Result<PathBuf, String>),
+    /// Open the audience dialog for a segment (its saved name, if any, and its rule).
+    AudienceDialog {
+        segment: String,
+        rule: String,
+    },
+    /// Open the audience dialog on a saved audience.
+    OpenAudience(usize),
+    /// Write an audience's upload file (in the background).
+    WriteAudience {
+        name: String,
+        rows: Arc<AudienceRows>,
+        path: PathBuf,
+    },
+    /// An audience file was written: audience name, path, members (sent by its job).
+    AudienceWritten(Result<(String, PathBuf, usize), String>),
     /// Tell the user something.
     Notify(String),
 }

@@ -39,6 +39,9 @@ impl KitleApp {
         if let Some(dialog) = &mut self.import {
             dialog.poll(ctx, lang);
         }
+        if let (Some(dialog), Some(doc)) = (&mut self.audience, &self.doc) {
+            dialog.logic(ctx, doc, lang);
+        }
         self.tab_logic(ctx);
         self.update_title(ctx);
         if !self.tasks.is_idle() {

@@ -54,6 +54,8 @@ pub struct KitleApp {
     /// Long jobs: loading, importing, exporting.
     pub tasks: Tasks,
     pub import: Option<ImportDialog>,
+    /// The remarketing-audience dialog.
+    pub audience: Option<dialogs::audience::AudienceDialog>,
     /// A command waiting for the answer to "save changes first?".
     pub confirm: Option<Command>,
     /// Asking for a path by typing (no native file dialog on this system).
@@ -105,6 +107,7 @@ impl KitleApp {
             tabs: tabs::registry(),
             tasks: Tasks::default(),
             import: None,
+            audience: None,
             confirm: None,
             path_prompt: None,
             notice: None,

@@ -41,6 +41,12 @@ impl KitleApp {
         {
             self.import = Some(dialog);
         }
+        if let (Some(mut dialog), Some(doc)) = (self.audience.take(), &self.doc)
+            && dialog.ui(egui, doc, lang, &self.commands)
+            && self.audience.is_none()
+        {
+            self.audience = Some(dialog);
+        }
         if self.show_report
             && let Some(doc) = &self.doc
         {

@@ -517,7 +517,7 @@ fn headline_over(
                             block += if inside { t } else { 0.0 };
                             count += usize::from(inside);
                         }
-                        revenue.add(block);
+                        revenue.add_compensated(block);
                     }
                 }
                 _ => {

@@ -1,7 +1,8 @@
-//! Windows over the hub: the import dialog, the import report, "save changes
-//! first?", a typed path when the system has no file dialog, and the native file
-//! dialog itself.
+//! Windows over the hub: the import dialog, the import report, the remarketing
+//! audience dialog, "save changes first?", a typed path when the system has no file
+//! dialog, and the native file dialog itself.
 
+pub mod audience;
 pub mod confirm;
 pub mod file;
 pub mod import;

@@ -1,6 +1,8 @@
 //! The Segments tab: the builder and the saved list.
 
 use egui_kittest::kittest::Queryable;
+use std::sync::Arc;
+
 use kitle::app::{Command, KitleApp};
 use kitle::format::Lang;
 
@@ -133,4 +135,74 @@ fn numbers_are_typed_the_turkish_way_and_the_row_shows_what_was_understood() {
     harness.run_steps(2);
     assert_eq!(rule(&harness).as_deref(), Some("ltv > 7.5"), "7,5 is seven and a half");
     harness.get_by_label("= 7,5");
+}
+
+#[test]
+fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1100.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Segments");
+    harness.get_by_label("+ New segment").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Value 1", "5000");
+    // The live numbers settle first (the button moves down when they appear).
+    run_until(&mut harness, "the live results", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    harness.get_by_label("Create remarketing audience from this segment").click();
+    harness.run_steps(2);
+    run_until(&mut harness, "the audience preview", |app| {
+        let version = app.doc.as_ref().map_or(0, |d| d.version);
+        app.audience.as_ref().is_some_and(|d| d.built(version).is_some())
+    });
+    let built = {
+        let app = harness.state();
+        Arc::clone(app.audience.as_ref().unwrap().built(app.doc.as_ref().unwrap().version).unwrap())
+    };
+    assert!(
+        built.preview.members > 0 && built.preview.members < built.preview.segment_members,
+        "consent filter applied"
+    );
+    harness.get_by_label_contains("members after the consent filter");
+    harness.get_by_label("First rows, normalised, then their SHA-256 hashes");
+    // The first member's email as it would be sent, hashed.
+    let first = &built.rows.rows[0];
+    let email = first.values[0].as_ref().unwrap();
+    assert_eq!(
+        email.sha256.as_deref(),
+        Some(kitle::engine::audience::normalise::sha256_hex(&email.normalized).as_str())
+    );
+
+    let file = dir.path().join("vip-google.csv");
+    harness.get_by_label("Upload file").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Upload file").type_text(file.to_str().unwrap());
+    harness.run_steps(2);
+    harness.get_by_label("Save and write upload file").click();
+    run_until(&mut harness, "the file", |app| app.tasks.is_idle() && app.notice.is_some());
+    harness.get_by_label_contains("members written to");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().next(), Some("Email,Phone,First Name,Last Name,Country,Zip"));
+    assert_eq!(text.lines().count() - 1, built.preview.with_identifier);
+
+    let saved = harness.state().doc.as_ref().unwrap().workspace.audiences.clone();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].last_sent.as_ref().map(|s| s.members), Some(built.preview.with_identifier));
+    let path = dir.path().join("with-audience.kitle");
+    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.run_steps(2);
+    harness.state_mut().send(Command::NewWorkspace);
+    harness.run_steps(2);
+    harness.state_mut().send(Command::Open(path));
+    run_until(&mut harness, "the reopen", |app| app.doc.is_some());
+    assert_eq!(
+        harness.state().doc.as_ref().unwrap().workspace.audiences,
+        saved,
+        "the audience is in the workspace file"
+    );
+    click_tab(&mut harness, "Segments");
+    harness.get_by_label("Remarketing audiences");
 }

@@ -132,9 +132,10 @@ impl Editor {
                 ctx.send(Command::Edit(edit));
                 saved = true;
             }
-            if ui.button(t(lang, "segments.remarketing")).on_hover_text(t(lang, "segments.remarketing_soon")).clicked()
-            {
-                ctx.send(Command::Notify(t(lang, "segments.remarketing_soon").to_owned()));
+            if ui.button(t(lang, "segments.remarketing")).clicked() {
+                let saved = self.index.and_then(|i| ctx.doc.workspace.segments.get(i)).map(|s| s.name.clone());
+                let segment = saved.unwrap_or_else(|| self.name.trim().to_owned());
+                ctx.send(Command::AudienceDialog { segment, rule: to_text(&self.rule) });
             }
             if let Some(result) = result {
                 for (label, extension) in [("segments.export_csv", "csv"), ("segments.export_xlsx", "xlsx")] {

@@ -3,6 +3,7 @@
 
 use super::SegmentsTab;
 use crate::app::command::Command;
+use crate::app::dialogs::audience::platform_label;
 use crate::app::i18n::t;
 use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
@@ -46,6 +47,7 @@ impl SegmentsTab {
         }
         egui::ScrollArea::vertical().id_salt("segment-list").show(ui, |ui| {
             egui::Grid::new("segments-grid").striped(true).num_columns(7).show(ui, |ui| self.grid_ui(ui, ctx));
+            audiences_ui(ui, ctx);
         });
     }
 
@@ -95,6 +97,9 @@ impl SegmentsTab {
             copy.edited = Some(now_text());
             ctx.send(Command::Edit(Edit::InsertSegment { index: i + 1, segment: copy }));
         }
+        if button(ui, "segments.audience") {
+            ctx.send(Command::AudienceDialog { segment: seg.name.clone(), rule: seg.rule.clone() });
+        }
         if button(ui, "segments.delete") {
             ctx.send(Command::Edit(Edit::DeleteSegment { index: i }));
             self.deleted = Some(seg.name.clone());
@@ -128,6 +133,42 @@ impl SegmentsTab {
         });
         self.gallery_open = open;
     }
+}
+
+/// The saved remarketing audiences: name, platform, segment, when last sent.
+fn audiences_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    let audiences = &ctx.doc.workspace.audiences;
+    if audiences.is_empty() {
+        return;
+    }
+    ui.add_space(12.0);
+    ui.heading(t(lang, "audience.list"));
+    egui::Grid::new("audiences-grid").striped(true).num_columns(5).show(ui, |ui| {
+        for (index, audience) in audiences.iter().enumerate() {
+            ui.strong(&audience.name);
+            let platforms: Vec<&str> = audience.platforms.iter().map(|p| platform_label(lang, *p)).collect();
+            ui.label(platforms.join(", "));
+            ui.label(&audience.segment);
+            ui.label(match &audience.last_sent {
+                Some(sent) => t(lang, "audience.last_sent")
+                    .replace("{0}", &sent.at)
+                    .replace("{1}", &format::count(sent.members, lang))
+                    .replace("{2}", &sent.how),
+                None => t(lang, "audience.never").to_owned(),
+            });
+            ui.horizontal(|ui| {
+                let name = |key: &'static str| format!("{} {}", t(lang, key), audience.name);
+                if ui.small_button(t(lang, "audience.open")).accessible_name(name("audience.open")).clicked() {
+                    ctx.send(Command::OpenAudience(index));
+                }
+                if ui.small_button(t(lang, "audience.delete")).accessible_name(name("audience.delete")).clicked() {
+                    ctx.send(Command::Edit(Edit::DeleteAudience { index }));
+                }
+            });
+            ui.end_row();
+        }
+    });
 }
 
 /// Count, share and average LTV of one saved segment ("—" where unknown).

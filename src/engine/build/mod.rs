@@ -6,7 +6,9 @@
 //! rows). Derived fields ([`derived`]) and spend ([`spend`]) come last.
 
 mod derived;
+mod join;
 mod orders;
+mod rows;
 mod spend;
 
 pub use derived::full_years;
@@ -15,16 +17,17 @@ pub use spend::parse_period;
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use foldhash::HashMap;
 use polars::prelude::*;
 
 use super::data::{CustomerData, FieldInfo, FieldOrigin, ImportReport};
 use super::fields::{FieldType, SourceKind, customer_columns};
 use super::import::{ImportError, LoadedSource};
-use super::keys::{self, NO_KEY};
+use super::keys;
 use super::message::Message;
-use super::text::normalise_email;
+use join::{GUEST, GUEST_ID, key_values, order_key_values};
 use orders::{CountedOrders, CustomerOrders, fold_orders, orders_frame};
+pub(crate) use rows::NO_ROW;
+use rows::{CustomerRows, customer_rows, duplicate_disagreements, merged_take};
 
 /// Which column joins customers and orders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,77 +193,6 @@ fn encode_keys<'a>(
     let (customer_codes, order_codes) =
         (code_columns.next().unwrap_or_default(), code_columns.next().unwrap_or_default());
     Ok(Keys { customer_keys, order_keys, customer_codes, order_codes, distinct: codes.distinct as usize })
-}
-
-/// Step 2: customers from the customers file, duplicates merged. Returns the rows
-/// and how many rows had no key.
-fn customer_rows(
-    c: &LoadedSource,
-    customer_codes: &[u32],
-    customer_of_code: &mut [u32],
-    report: &mut ImportReport,
-) -> (CustomerRows, usize) {
-    let mut rows = CustomerRows::default();
-    let height = c.df.height();
-    rows.first.reserve(height);
-    let mut unkeyed = 0usize;
-    for row in 0..height {
-        let row32 = u32::try_from(row).unwrap_or(NO_ROW);
-        let code = customer_codes.get(row).copied().unwrap_or(NO_KEY);
-        if code == NO_KEY {
-            unkeyed += 1;
-        } else {
-            let customer = &mut customer_of_code[code as usize];
-            if *customer != NO_ROW {
-                rows.duplicates.entry(*customer).or_default().push(row32);
-                report.duplicate_customers_merged += 1;
-                continue;
-            }
-            *customer = u32::try_from(rows.first.len()).unwrap_or(NO_ROW);
-        }
-        rows.first.push(row32);
-    }
-    if report.duplicate_customers_merged > 0 {
-        report.notes.push(Message::new("msg.duplicates_merged", [report.duplicate_customers_merged]));
-    }
-    (rows, unkeyed)
-}
-
-/// The fields on which customers listed more than once disagree (both rows have a
-/// value and they differ; text compared ignoring case and spaces around), as a
-/// note: how many customers, and which fields how often. The first row's values are
-/// kept; its empty cells are filled from the later rows ([`merged_take`]).
-fn duplicate_disagreements(c: &LoadedSource, rows: &CustomerRows) -> Option<Message> {
-    if rows.duplicates.is_empty() {
-        return None;
-    }
-    let same = |a: &AnyValue<'_>, b: &AnyValue<'_>| match (a.get_str(), b.get_str()) {
-        (Some(x), Some(y)) => x.trim().to_lowercase() == y.trim().to_lowercase(),
-        _ => a == b,
-    };
-    let mut fields: Vec<String> = Vec::new();
-    let mut customers = foldhash::HashSet::default();
-    for info in c.report.columns.iter().filter(|i| !matches!(i.name.as_str(), "customer_id" | "email")) {
-        let Ok(column) = c.df.column(&info.name) else { continue };
-        let mut differing = 0usize;
-        for (&customer, later) in &rows.duplicates {
-            let Some(&first) = rows.first.get(customer as usize) else { continue };
-            let Ok(kept) = column.get(first as usize) else { continue };
-            if kept.is_null() {
-                continue;
-            }
-            let differs = later.iter().any(|&r| column.get(r as usize).is_ok_and(|v| !v.is_null() && !same(&v, &kept)));
-            if differs {
-                differing += 1;
-                customers.insert(customer);
-            }
-        }
-        if differing > 0 {
-            fields.push(format!("{} ({differing})", info.header));
-        }
-    }
-    (!fields.is_empty())
-        .then(|| Message::new("msg.duplicates_disagree", [customers.len().to_string(), fields.join(", ")]))
 }
 
 /// Step 3: orders folded per order, then per customer (adding customers only
@@ -444,130 +376,6 @@ fn choose_join_key(
         }
     };
     Ok(Some(key))
-}
-
-/// The join key of every row: trimmed id, or normalised email. Borrowed from the
-/// column; an email is copied only when it needs lowercasing.
-fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<Cow<'_, str>>>, ImportError> {
-    let name = match key {
-        JoinKey::CustomerId => "customer_id",
-        JoinKey::Email => "email",
-    };
-    let ca = source.df.column(name)?.str()?;
-    Ok(ca
-        .iter()
-        .map(|v| {
-            let v = v?.trim();
-            if v.is_empty() {
-                return None;
-            }
-            Some(match key {
-                JoinKey::CustomerId => Cow::Borrowed(v),
-                JoinKey::Email if v.bytes().any(|b| b.is_ascii_uppercase()) || !v.is_ascii() => {
-                    Cow::Owned(normalise_email(v))
-                }
-                JoinKey::Email => Cow::Borrowed(v),
-            })
-        })
-        .collect())
-}
-
-/// Starts an order key made from a guest's billing email (never a real id).
-const GUEST: &str = "\u{1}guest:";
-/// The customer id WooCommerce writes for guest checkouts.
-const GUEST_ID: &str = "0";
-
-/// The orders' join keys. With customer ids, a line without one (empty, `NA`, or
-/// WooCommerce's `0` for guests) is a guest checkout: with a billing email it is
-/// keyed by the registered customer with that email, else by the email itself
-/// (one customer per guest email); without an email it has no key and is left out.
-fn order_key_values<'a>(
-    o: &'a LoadedSource,
-    join: JoinKey,
-    customers: Option<&'a LoadedSource>,
-    report: &mut ImportReport,
-) -> Result<Vec<Option<Cow<'a, str>>>, ImportError> {
-    let mut keys = key_values(o, join)?;
-    if join != JoinKey::CustomerId {
-        return Ok(keys);
-    }
-    let is_guest = |k: &Option<Cow<'_, str>>| k.as_deref().is_none_or(|k| k == GUEST_ID);
-    if !o.has("email") || !keys.iter().any(is_guest) {
-        keys.iter_mut().filter(|k| is_guest(k)).for_each(|k| *k = None);
-        return Ok(keys);
-    }
-    let emails = key_values(o, JoinKey::Email)?;
-    let registered = registered_by_email(customers)?;
-    let (mut lines, mut guests) = (0usize, foldhash::HashSet::default());
-    for (key, email) in keys.iter_mut().zip(emails) {
-        if !is_guest(key) {
-            continue;
-        }
-        *key = email.map(|email| {
-            lines += 1;
-            match registered.get(email.as_ref()) {
-                Some(id) => Cow::Borrowed(*id),
-                None => {
-                    let key = format!("{GUEST}{email}");
-                    guests.insert(key.clone());
-                    Cow::Owned(key)
-                }
-            }
-        });
-    }
-    if lines > 0 {
-        report.notes.push(Message::new("msg.guests_grouped", [lines, guests.len()]));
-    }
-    Ok(keys)
-}
-
-/// The customers file's customer ids by normalised email (empty without both).
-fn registered_by_email(customers: Option<&LoadedSource>) -> Result<HashMap<String, &str>, ImportError> {
-    let mut by_email = HashMap::default();
-    let Some(c) = customers.filter(|c| c.has("customer_id") && c.has("email")) else { return Ok(by_email) };
-    let ids = c.df.column("customer_id")?.str()?;
-    let emails = c.df.column("email")?.str()?;
-    for (id, email) in ids.iter().zip(emails.iter()) {
-        if let (Some(id), Some(email)) = (id.map(str::trim).filter(|i| !i.is_empty()), email) {
-            by_email.entry(normalise_email(email)).or_insert(id);
-        }
-    }
-    Ok(by_email)
-}
-
-/// The rows of the customers file behind each customer.
-#[derive(Default)]
-struct CustomerRows {
-    /// Per customer: its first row (NO_ROW: known from the orders file only).
-    first: Vec<u32>,
-    /// Further rows of customers listed more than once.
-    duplicates: HashMap<u32, Vec<u32>>,
-}
-
-/// No row / no customer yet.
-pub(crate) const NO_ROW: u32 = u32::MAX;
-
-/// Takes, for each customer, its first row's value, or the first non-empty value
-/// among its duplicate rows. Customers only orders know are empty. `file_order`:
-/// customer i is row i, so the column is the customers' column as it is.
-fn merged_take(series: &Series, rows: &CustomerRows, file_order: bool) -> PolarsResult<Series> {
-    if file_order {
-        return Ok(series.clone());
-    }
-    let nulls = (!rows.duplicates.is_empty()).then(|| series.is_null());
-    let is_null = |r: u32| nulls.as_ref().is_some_and(|n| n.get(r as usize).unwrap_or(true));
-    let idx: IdxCa = (0..rows.first.len())
-        .map(|i| {
-            let first = *rows.first.get(i).filter(|&&r| r != NO_ROW)?;
-            let extra = u32::try_from(i).ok().and_then(|c| rows.duplicates.get(&c));
-            let row = match extra {
-                Some(extra) if is_null(first) => extra.iter().copied().find(|&r| !is_null(r)).unwrap_or(first),
-                _ => first,
-            };
-            Some(row as IdxSize)
-        })
-        .collect();
-    series.take(&idx)
 }
 
 /// `a` where `mask` is true, else `b`; both become `a`'s type (numbers and dates).

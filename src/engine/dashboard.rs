@@ -302,23 +302,42 @@ impl Base {
     }
 }
 
+/// Customers per block of plain adds (see [`Sum`]).
+const BLOCK: usize = 256;
+
+/// Adds each block's plain sum to its compensated total and empties the blocks.
+fn flush_blocks<'a>(blocks: &mut [f64], totals: impl Iterator<Item = &'a mut Sum>) {
+    for (block, total) in blocks.iter_mut().zip(totals) {
+        if *block != 0.0 {
+            total.add_compensated(std::mem::take(block));
+        }
+    }
+}
+
 /// Customers, new customers, revenue, spend and CAC per channel, most customers
 /// first; spend on channels no customer came from still shows.
 fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, base: &Base) -> Vec<ChannelStats> {
     let spend = spend_in(&data.spend, period);
     let mut by_channel: Vec<(usize, usize, Sum, usize)> = vec![(0, 0, Sum::default(), 0); cols.channel_names.len()];
+    // LTV per channel added plainly over 256 customers, then with compensation.
+    let mut blocks = vec![0.0f64; by_channel.len()];
     for i in 0..cols.acquired.len() {
+        if i % BLOCK == 0 {
+            flush_blocks(&mut blocks, by_channel.iter_mut().map(|e| &mut e.2));
+        }
         if !base.includes(cols, i) {
             continue;
         }
-        let Some(e) = by_channel.get_mut(cols.channel[i] as usize) else { continue };
+        let k = cols.channel[i] as usize;
+        let Some(e) = by_channel.get_mut(k) else { continue };
         e.0 += 1;
         e.1 += usize::from(base.is_new(cols, i));
         if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
-            e.2.add(l);
+            blocks[k] += l;
             e.3 += 1;
         }
     }
+    flush_blocks(&mut blocks, by_channel.iter_mut().map(|e| &mut e.2));
     let mut channels: Vec<ChannelStats> = by_channel
         .into_iter()
         .zip(&cols.channel_names)
@@ -369,15 +388,20 @@ fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
     let mut edges = vec![0.0];
     edges.extend(bounds);
     let mut counts = vec![(0usize, Sum::default()); edges.len()];
+    let mut blocks = vec![0.0f64; edges.len()];
     for (i, v) in ltv.iter().enumerate() {
+        if i % BLOCK == 0 {
+            flush_blocks(&mut blocks, counts.iter_mut().map(|c| &mut c.1));
+        }
         let Some(v) = v else { continue };
         if !base.includes(cols, i) {
             continue;
         }
         let band = edges.iter().rposition(|e| *v >= *e).unwrap_or(0);
         counts[band].0 += 1;
-        counts[band].1.add(*v);
+        blocks[band] += v;
     }
+    flush_blocks(&mut blocks, counts.iter_mut().map(|c| &mut c.1));
     edges
         .iter()
         .enumerate()
@@ -480,14 +504,18 @@ fn headline_over(
     let mut h = Headline::default();
     let (mut ltv_sum, mut ltv_n, mut orders_sum, mut repeaters, mut with_orders) =
         (Sum::default(), 0usize, 0i64, 0usize, 0usize);
+    let mut ltv_block = 0.0;
     for (i, &acquired) in cols.acquired.iter().enumerate() {
+        if i % BLOCK == 0 {
+            ltv_sum.add_compensated(std::mem::take(&mut ltv_block));
+        }
         if !in_base(acquired) {
             continue;
         }
         h.customers += 1;
         h.new_customers += usize::from(is_new(acquired));
         if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
-            ltv_sum.add(l);
+            ltv_block += l;
             ltv_n += 1;
         }
         if let Some(Some(o)) = cols.orders.as_ref().map(|o| o[i]) {
@@ -496,6 +524,7 @@ fn headline_over(
             repeaters += usize::from(o >= 2);
         }
     }
+    ltv_sum.add_compensated(ltv_block);
     let ltv_sum = ltv_sum.total();
     h.avg_ltv = (ltv_n > 0).then(|| ltv_sum / ltv_n as f64);
     h.repeat_rate = (with_orders > 0).then(|| repeaters as f64 / h.customers.max(1) as f64);

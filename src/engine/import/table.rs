@@ -47,7 +47,15 @@ pub const MISSING_SPELLINGS: [&str; 13] =
 
 /// True when a cell's text is a spelling of "no value" (see [`MISSING_SPELLINGS`]).
 pub fn is_missing_spelling(text: &str) -> bool {
-    // Every spelling is at most 4 bytes: most cells are ruled out by length alone.
+    // Every spelling is at most 4 bytes and starts with one of a few bytes: almost
+    // every cell is ruled out by its length or first byte alone.
+    let bytes = text.as_bytes();
+    if bytes.is_empty()
+        || bytes.len() > 8
+        || !matches!(bytes[0], b'N' | b'n' | b'#' | b'-' | 0xE2 | b'"' | b'\'' | b' ')
+    {
+        return false;
+    }
     let t = text.trim();
     t.len() <= 4 && !t.is_empty() && MISSING_SPELLINGS.contains(&t)
 }
@@ -192,5 +200,21 @@ pub struct RawTable {
 impl RawTable {
     pub fn height(&self) -> usize {
         self.columns.first().map_or(0, RawColumn::len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_value_spellings() {
+        for empty in ["NA", "N/A", "#N/A", "NULL", "null", "None", "nan", "NaN", "-", "—", "\"\"", "''", " NA ", "n/a"]
+        {
+            assert!(is_missing_spelling(empty), "{empty:?}");
+        }
+        for value in ["NAB", "Nancy", "-5", "0", "none of them", "—x", "Na", "", "12.50"] {
+            assert!(!is_missing_spelling(value), "{value:?}");
+        }
     }
 }

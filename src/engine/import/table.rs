@@ -127,6 +127,21 @@ impl TextColumn {
         self.ends.is_empty()
     }
 
+    /// How many cells spell "no value"; cells longer than any spelling are skipped
+    /// without being looked at.
+    pub fn missing_spellings(&self) -> usize {
+        let mut start = 0usize;
+        let mut count = 0usize;
+        for &end in &self.ends {
+            let end = end as usize;
+            if end > start && end - start <= 8 {
+                count += usize::from(self.bytes.get(start..end).is_some_and(is_missing_spelling));
+            }
+            start = end;
+        }
+        count
+    }
+
     pub fn get(&self, row: usize) -> &str {
         let end = self.ends.get(row).copied().unwrap_or(0) as usize;
         let start = if row == 0 { 0 } else { self.ends.get(row - 1).copied().unwrap_or(0) as usize };
@@ -173,7 +188,7 @@ impl RawColumn {
     /// How many cells spell "no value" (`NA`, `NULL`, `-` …) and were read as empty.
     pub fn missing_spellings(&self) -> usize {
         match self {
-            RawColumn::Text(t) => (0..t.len()).filter(|&i| is_missing_spelling(t.get(i))).count(),
+            RawColumn::Text(t) => t.missing_spellings(),
             RawColumn::Cells(c) => c.iter().filter(|c| matches!(c, Cell::Text(s) if is_missing_spelling(s))).count(),
         }
     }

@@ -147,8 +147,16 @@ impl AudienceDialog {
         });
         ui.horizontal(|ui| {
             ui.label(t(lang, "audience.platform"));
+            let before = self.platform;
             for platform in Platform::ALL {
                 ui.selectable_value(&mut self.platform, platform, platform_label(lang, platform));
+            }
+            // The suggested file name follows the platform (`vip-google.csv` → `vip-meta.csv`).
+            let old_suffix = format!("-{}.csv", before.id());
+            if self.platform != before
+                && let Some(stem) = self.path_text.strip_suffix(&old_suffix)
+            {
+                self.path_text = format!("{stem}-{}.csv", self.platform.id());
             }
         });
         ui.horizontal_wrapped(|ui| {

@@ -50,10 +50,11 @@ pub fn audience_members(n: usize) -> Vec<[String; 4]> {
             let first = FIRST[(r % 8) as usize];
             let last = LAST[((r >> 8) % 8) as usize];
             let email = format!(" {}.{}{}+shop@{} ", first, last, i, DOMAINS[((r >> 16) % 4) as usize]);
-            let digits = 5_000_000_000 + (r >> 20) % 600_000_000;
+            // Turkish mobiles (530–549) in four spellings.
+            let digits = 5_300_000_000 + (r >> 20) % 200_000_000;
             let phone = match (r >> 50) % 4 {
                 0 => format!(
-                    "0{} {} {} {}",
+                    "0{} {:03} {:02} {:02}",
                     digits / 10_000_000,
                     digits / 10_000 % 1000,
                     digits / 100 % 100,

@@ -246,24 +246,17 @@ pub fn audience_rows(
     let (consent, kept) = consented(data, members, request.consent_only)?;
     let columns = Columns::read(data)?;
     let this_year = data.as_of.year();
+    let cache = PhoneCache::default();
     let rows: Vec<MemberRow> = kept
         .par_chunks(4096)
         .flat_map_iter(|chunk| {
-            let mut cache = PhoneCache::default();
             chunk
                 .iter()
                 .map(|&row| {
                     let values = identifiers
                         .iter()
                         .map(|id| {
-                            columns.normalised(
-                                *id,
-                                row as usize,
-                                request.platform,
-                                request.region,
-                                this_year,
-                                &mut cache,
-                            )
+                            columns.normalised(*id, row as usize, request.platform, request.region, this_year, &cache)
                         })
                         .collect();
                     MemberRow { row, customer_id: columns.text("customer_id", row as usize), values }
@@ -346,7 +339,7 @@ impl Columns {
         platform: Platform,
         region: PhoneRegion,
         this_year: i32,
-        cache: &mut PhoneCache,
+        cache: &PhoneCache,
     ) -> Option<Normalised> {
         use normalise as n;
         let meta = platform == Platform::Meta;

@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use phonenumber::{Mode, country};
 use sha2::{Digest, Sha256};
@@ -96,22 +97,40 @@ impl PhoneRegion {
 /// Validity of Turkish national numbers by their first six digits and length: every
 /// pattern in the Turkish numbering metadata is such a prefix followed by any
 /// digits, so one check with the phone-number library per prefix decides them all.
-#[derive(Default)]
+/// Clones share one table (workers on several cores fill it together).
+#[derive(Default, Clone)]
 pub struct PhoneCache {
-    turkish: HashMap<(u64, usize), bool>,
+    turkish: Arc<Mutex<HashMap<(u64, usize), bool>>>,
+}
+
+impl PhoneCache {
+    fn known(&self, key: (u64, usize)) -> Option<bool> {
+        self.turkish.lock().unwrap_or_else(PoisonError::into_inner).get(&key).copied()
+    }
+
+    fn learn(&self, key: (u64, usize), valid: bool) {
+        self.turkish.lock().unwrap_or_else(PoisonError::into_inner).insert(key, valid);
+    }
 }
 
 /// E.164 (`+905321234567`), reading national numbers (`0532 123 45 67`,
 /// `532 123 45 67`, `0090 532…`) as from `region`. Parsed and validated with the
 /// phone-number library; common Turkish shapes take a fast path that asks the
 /// library once per number prefix (`cache`).
-pub fn phone_e164(raw: &str, region: PhoneRegion, cache: &mut PhoneCache) -> Option<String> {
+pub fn phone_e164(raw: &str, region: PhoneRegion, cache: &PhoneCache) -> Option<String> {
     if region.0 == country::Id::TR
         && let Some(national) = turkish_national(raw)
     {
         let key = (national[..6].parse::<u64>().ok()?, national.len());
-        let valid =
-            *cache.turkish.entry(key).or_insert_with(|| library_e164(&format!("+90{national}"), region).is_some());
+        let valid = match cache.known(key) {
+            Some(valid) => valid,
+            None => {
+                // Asked outside the lock, so the other workers go on meanwhile.
+                let valid = library_e164(&format!("+90{national}"), region).is_some();
+                cache.learn(key, valid);
+                valid
+            }
+        };
         return valid.then(|| format!("+90{national}"));
     }
     library_e164(raw, region)
@@ -157,7 +176,7 @@ fn turkish_national(raw: &str) -> Option<String> {
 }
 
 /// Meta: the phone's digits with the country code, no `+` and no leading zeros.
-pub fn meta_phone(raw: &str, region: PhoneRegion, cache: &mut PhoneCache) -> Option<String> {
+pub fn meta_phone(raw: &str, region: PhoneRegion, cache: &PhoneCache) -> Option<String> {
     phone_e164(raw, region, cache).map(|p| p.trim_start_matches('+').trim_start_matches('0').to_owned())
 }
 
@@ -262,19 +281,19 @@ mod tests {
 
     #[test]
     fn turkish_phones_in_four_spellings_and_a_us_number() {
-        let mut cache = PhoneCache::default();
+        let cache = PhoneCache::default();
         let tr = PhoneRegion::default();
         for raw in ["0532 123 45 67", "532 123 45 67", "0090 532 123 45 67", "+90 (532) 123-45-67", "05321234567"] {
-            assert_eq!(phone_e164(raw, tr, &mut cache).as_deref(), Some("+905321234567"), "{raw}");
-            assert_eq!(meta_phone(raw, tr, &mut cache).as_deref(), Some("905321234567"), "{raw}");
+            assert_eq!(phone_e164(raw, tr, &cache).as_deref(), Some("+905321234567"), "{raw}");
+            assert_eq!(meta_phone(raw, tr, &cache).as_deref(), Some("905321234567"), "{raw}");
         }
-        assert_eq!(phone_e164("+1 (650) 253-0000", tr, &mut cache).as_deref(), Some("+16502530000"));
-        assert_eq!(phone_e164("0212 444 00 00", tr, &mut cache).as_deref(), Some("+902124440000"), "a landline");
+        assert_eq!(phone_e164("+1 (650) 253-0000", tr, &cache).as_deref(), Some("+16502530000"));
+        assert_eq!(phone_e164("0212 444 00 00", tr, &cache).as_deref(), Some("+902124440000"), "a landline");
         for bad in ["12", "abc", "0532 123", "+90 111 111 11 11"] {
-            assert_eq!(phone_e164(bad, tr, &mut cache), None, "{bad}");
+            assert_eq!(phone_e164(bad, tr, &cache), None, "{bad}");
         }
         let us = PhoneRegion::from_code("US").unwrap();
-        assert_eq!(phone_e164("(800) 555-0100", us, &mut cache).as_deref(), Some("+18005550100"));
+        assert_eq!(phone_e164("(800) 555-0100", us, &cache).as_deref(), Some("+18005550100"));
     }
 
     proptest::proptest! {
@@ -287,13 +306,13 @@ mod tests {
             sep in proptest::sample::select(vec!["", " ", "-", ".", ") "]),
         ) {
             let raw = format!("{prefix}{first}{}{sep}{}{sep}{}", &rest[..2], &rest[2..5], &rest[5..]);
-            let mut cache = PhoneCache::default();
+            let cache = PhoneCache::default();
             let region = PhoneRegion::default();
             let library = phonenumber::parse(Some(region.0), compact(&raw))
                 .ok()
                 .filter(phonenumber::is_valid)
                 .map(|n| n.format().mode(Mode::E164).to_string());
-            proptest::prop_assert_eq!(phone_e164(&raw, region, &mut cache), library, "{}", raw);
+            proptest::prop_assert_eq!(phone_e164(&raw, region, &cache), library, "{}", raw);
         }
     }
 

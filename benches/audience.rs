@@ -4,6 +4,10 @@
 //! Python (`hashlib` + `phonenumbers`), which `benches/python/audience_hash.py`
 //! measures on the same generated members (run `bash benches/audience_vs_python.sh`).
 
+// The app's allocator (src/main.rs): the audience is built inside the app.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use kitle::engine::audience::normalise::PhoneRegion;
 use kitle::engine::audience::{AudienceRequest, Identifier, Platform, audience_rows};

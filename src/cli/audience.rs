@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Result, anyhow, bail};
 use lexopt::prelude::*;
 
+use crate::engine::audience::diff::{Membership, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
 use crate::engine::audience::{AudienceRequest, Consent, Identifier, Platform, audience_rows, files, preview};
 use crate::engine::segment::evaluate::SegmentFrame;
@@ -103,6 +104,17 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
     }
     let out = args.out.as_ref().ok_or_else(|| anyhow!("Give -o FILE."))?;
     let written = files::write_upload_file(&rows, out)?;
+    // A saved segment's audience remembers what it sent, so the next file can say
+    // who entered and who left.
+    let change = if args.name.is_empty() {
+        None
+    } else {
+        let path = membership_path(&args.path, &args.name, args.platform);
+        let sent = Membership::of(&rows);
+        let diff = sent.diff_from(&Membership::load(&path)?);
+        sent.save(&path)?;
+        Some(diff)
+    };
     let mut s = format!(
         "{} of {} segment members written to {} ({} file)\n",
         written,
@@ -118,6 +130,9 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
     let missing = rows.rows.len() - written;
     if missing > 0 {
         s += &format!("{missing} members have no usable identifier and were left out\n");
+    }
+    if let Some(d) = change {
+        s += &format!("since the last file: {} adds, {} removes, {} unchanged\n", d.adds, d.removes, d.unchanged);
     }
     Ok(s)
 }
@@ -145,7 +160,12 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
             serde_json::Value::Object(obj)
         })
         .collect();
+    let diff = (!args.name.is_empty())
+        .then(|| Membership::load(&membership_path(&args.path, &args.name, args.platform)))
+        .transpose()?
+        .map(|before| Membership::of(rows).diff_from(&before));
     let v = serde_json::json!({
+        "diff": diff,
         "platform": args.platform.id(),
         "segment_members": summary.segment_members,
         "members": summary.members,

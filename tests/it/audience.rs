@@ -134,3 +134,40 @@ fn without_a_consent_field_nothing_is_sent_unless_asked() {
     assert!(ok, "{err}");
     assert!(stdout.contains("consent filter off"), "{stdout}");
 }
+
+#[test]
+fn a_second_file_says_who_entered_and_who_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(&dir, "fixtures/audience/customers.csv");
+    let mut workspace = kitle::engine::workspace::Workspace::load(std::path::Path::new(&ws)).unwrap();
+    workspace.segments = vec![kitle::engine::workspace::Segment::new("Big spenders", "", "ltv > 6000")];
+    workspace.save(std::path::Path::new(&ws)).unwrap();
+    let out = dir.path().join("big.csv");
+    let run = |rule: Option<&str>| {
+        if let Some(rule) = rule {
+            let mut w = kitle::engine::workspace::Workspace::load(std::path::Path::new(&ws)).unwrap();
+            w.segments[0].rule = rule.to_owned();
+            w.save(std::path::Path::new(&ws)).unwrap();
+        }
+        let (ok, stdout, err) =
+            kitle(&["audience", &ws, "--segment", "Big spenders", "--platform", "google", "-o", out.to_str().unwrap()]);
+        assert!(ok, "{err}");
+        stdout
+    };
+    // Consenting members over 6000: İsmail (6200), Ayşe (7400) and Zeynep (8000).
+    let first = run(None);
+    assert!(first.contains("since the last file: 3 adds, 0 removes, 0 unchanged"), "{first}");
+    // Over 5000 now: José (5100) and Elif (5600) enter; nobody leaves.
+    let second = run(Some("ltv > 5000"));
+    assert!(second.contains("2 adds, 0 removes, 3 unchanged"), "{second}");
+    let (ok, out_json, _) =
+        kitle(&["audience", &ws, "--segment", "Big spenders", "--platform", "google", "--preview", "--json"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&out_json).unwrap();
+    assert_eq!(v["diff"]["unchanged"], 5, "the preview compares with the last file");
+    // Over 7000: only Ayşe and Zeynep stay.
+    let third = run(Some("ltv > 7000"));
+    assert!(third.contains("0 adds, 3 removes, 2 unchanged"), "{third}");
+    let sidecar = dir.path().join("shop.audiences").join("Big_spenders-google.tsv");
+    assert!(sidecar.exists(), "the membership is kept beside the workspace, not in it");
+}

@@ -5,6 +5,7 @@
 //! writes the platforms' upload files. Nothing here opens a connection: sending
 //! through the platforms' APIs lives in the top-level `connect` module.
 
+pub mod diff;
 pub mod files;
 pub mod normalise;
 

@@ -22,9 +22,10 @@ struct Args {
     json: bool,
     all: bool,
     region: PhoneRegion,
+    as_of: Option<chrono::NaiveDate>,
 }
 
-fn parse(mut p: lexopt::Parser) -> Result<(Args, Option<String>)> {
+fn parse(mut p: lexopt::Parser) -> Result<Args> {
     let (mut path, mut rule, mut segment, mut platform, mut out) = (None, None, None, None, None);
     let (mut preview, mut json, mut all, mut region, mut as_of) = (false, false, false, PhoneRegion::default(), None);
     while let Some(arg) = p.next()? {
@@ -64,14 +65,12 @@ fn parse(mut p: lexopt::Parser) -> Result<(Args, Option<String>)> {
         (None, Some(name)) => (String::new(), name),
         _ => bail!("Give either --segment NAME or --rule \"TEXT\"."),
     };
-    let args = Args { path, rule, name, platform, out, preview, json, all, region };
-    Ok((args, as_of.map(|d: chrono::NaiveDate| d.to_string())))
+    Ok(Args { path, rule, name, platform, out, preview, json, all, region, as_of })
 }
 
 pub fn audience(p: lexopt::Parser) -> Result<String> {
-    let (mut args, as_of) = parse(p)?;
-    let as_of = as_of.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
-    let (ws, data) = super::open(&args.path, as_of)?;
+    let mut args = parse(p)?;
+    let (ws, data) = super::open(&args.path, args.as_of)?;
     if args.rule.is_empty() {
         args.rule = ws
             .segments

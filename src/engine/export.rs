@@ -24,6 +24,15 @@ pub enum ExportError {
     Format,
 }
 
+impl From<CsvError> for ExportError {
+    fn from(e: CsvError) -> Self {
+        match e {
+            CsvError::Data(e) => ExportError::Data(e),
+            CsvError::Write(e) => ExportError::Write(e),
+        }
+    }
+}
+
 impl ExportError {
     /// The error in the user's language.
     pub fn text(&self, lang: crate::format::Lang) -> String {
@@ -44,10 +53,7 @@ pub fn export_members(data: &CustomerData, rows: &[IdxSize], path: &Path, curren
     let df = data.customers.take(&idx)?;
     let money = MoneyColumns::new(&data.fields, currency);
     let bytes = match ext.as_str() {
-        "csv" => csv_bytes(&df, &money, CsvReader::Spreadsheet).map_err(|e| match e {
-            CsvError::Data(e) => ExportError::Data(e),
-            CsvError::Write(e) => ExportError::Write(e),
-        })?,
+        "csv" => csv_bytes(&df, &money, CsvReader::Spreadsheet)?,
         "xlsx" => xlsx_bytes(&df, &money)?,
         _ => return Err(ExportError::Format),
     };

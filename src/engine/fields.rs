@@ -96,24 +96,9 @@ const fn f(id: &'static str, ty: FieldType, aliases: &'static [&'static str]) ->
 
 use FieldType::{Bool, Category, Date, Integer, List, Money, Text};
 
-const CUSTOMER_ID: &[&str] = &[
-    "customer id",
-    "customerid",
-    "musteri no",
-    "musteri id",
-    "musteri numarasi",
-    "musteri kodu",
-    "cari kod",
-    "cari kodu",
-    "cari no",
-    "uye no",
-    "uye id",
-    "user id",
-    "kullanici id",
-    "client id",
-];
-/// In a customers file a bare `id` column is the customer's id (in an orders file
-/// it is the order's).
+/// Customer-id headers. In a customers file a bare `id` column is the customer's
+/// id too (in an orders file it is the order's), so it comes last, where the
+/// orders' list stops.
 const CUSTOMER_ID_IN_CUSTOMERS: &[&str] = &[
     "customer id",
     "customerid",
@@ -131,6 +116,7 @@ const CUSTOMER_ID_IN_CUSTOMERS: &[&str] = &[
     "client id",
     "id",
 ];
+const CUSTOMER_ID: &[&str] = CUSTOMER_ID_IN_CUSTOMERS.split_at(CUSTOMER_ID_IN_CUSTOMERS.len() - 1).0;
 const EMAIL: &[&str] = &[
     "email",
     "e-mail",

@@ -1,18 +1,7 @@
 //! Remarketing audiences end to end through the command line: the consent filter,
 //! each platform's normalisation and hashing, the preview, and the upload files.
 
-use std::process::Command;
-
 use crate::helpers::*;
-
-fn kitle(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn sha(text: &str) -> String {
     kitle::engine::audience::normalise::sha256_hex(text)

@@ -1,17 +1,6 @@
 //! The `kitle` binary end to end: import, summary, customers.
 
-use std::process::Command;
-
 use crate::helpers::*;
-
-fn kitle(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn import_then_summary_and_customers() {

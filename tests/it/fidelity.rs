@@ -2,8 +2,6 @@
 //! guests, free samples, refund columns, totals rows, ids, duplicates, country
 //! codes, numbers and dates that read two ways) and money goes out as money.
 
-use std::process::Command;
-
 use kitle::engine::fields::SourceKind;
 use kitle::engine::import::parse::{DayMonthOrder, DecimalSeparator};
 use kitle::engine::import::{Progress, SourceSpec, load_source};
@@ -173,15 +171,6 @@ fn dates_and_numbers_that_read_two_ways_are_reported_and_can_be_overridden() {
     approx(num(&data, "ltv", one), 1.25);
     assert_eq!(day(&data, "last_order_date", one), Some(date(2026, 5, 4)));
     assert!(says(&data, Lang::En, "read as 1.25"));
-}
-
-fn kitle(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -86,3 +86,13 @@ pub fn approx(a: Option<f64>, b: f64) {
 pub fn has_note(notes: &[kitle::engine::message::Message], needle: &str) -> bool {
     notes.iter().any(|n| n.to_string().contains(needle))
 }
+
+/// Runs the `kitle` binary: (success, stdout, stderr).
+pub fn kitle(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

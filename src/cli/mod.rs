@@ -48,6 +48,10 @@ custom, custom:TYPE (text, category, number, money, integer, date, bool, list) o
 
 /// Runs a subcommand; returns what to print on stdout.
 pub fn run(args: Vec<OsString>) -> Result<String> {
+    // `kitle <command> --help` shows the usage, as `kitle help` does.
+    if args.iter().skip(1).any(|a| a == "--help" || a == "-h") {
+        return Ok(USAGE.to_owned());
+    }
     let mut args = args.into_iter();
     let command = args.next().and_then(|a| a.into_string().ok()).unwrap_or_default();
     let parser = lexopt::Parser::from_args(args);

@@ -160,3 +160,9 @@ fn a_second_file_says_who_entered_and_who_left() {
     let sidecar = dir.path().join("shop.audiences").join("Big_spenders-google.tsv");
     assert!(sidecar.exists(), "the membership is kept beside the workspace, not in it");
 }
+
+#[test]
+fn the_audience_command_explains_itself() {
+    let (ok, out, _) = kitle(&["audience", "--help"]);
+    assert!(ok && out.contains("kitle audience WS.kitle (--segment NAME | --rule"), "{out}");
+}

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod connect;
 pub mod engine;
 pub mod format;
 pub mod i18n;

@@ -245,7 +245,7 @@ impl KitleApp {
         let platform = audience.platforms.first().copied().unwrap_or(crate::engine::audience::Platform::Google);
         let at = crate::engine::workspace::now_text();
         audience.last_sent = Some(crate::engine::audience::Sent { at, platform, members, how: "file".to_owned() });
-        self.edit(Edit::ReplaceAudience { index, audience });
+        self.edit(Edit::ReplaceAudience { index, audience: Box::new(audience) });
     }
 
     /// A load or import finished: the new document replaces the open one.

@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use anyhow::{Result, anyhow, bail};
 use lexopt::prelude::*;
 
-use crate::engine::audience::diff::{Membership, membership_path};
+use crate::engine::audience::diff::{Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
 use crate::engine::audience::{AudienceRequest, Consent, Identifier, Platform, audience_rows, files, preview};
+use crate::engine::data::CustomerData;
 use crate::engine::segment::evaluate::SegmentFrame;
+use polars::prelude::IdxSize;
 
 /// What `kitle audience` was asked.
 struct Args {
@@ -79,13 +81,7 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
             .map(|s| s.rule.clone())
             .ok_or_else(|| anyhow!("No saved segment is named \"{}\"; `kitle segments` lists them.", args.name))?;
     }
-    let group = crate::engine::segment::parse(&args.rule).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
-    let frame = SegmentFrame::new(std::sync::Arc::new(data));
-    let compiled = frame.compile(&group);
-    if let Some(bad) = compiled.invalid.first() {
-        bail!("A condition can't be used: {}.", bad.reason);
-    }
-    let members = frame.members(&compiled)?;
+    let (frame, members) = segment_members(data, &args.rule)?;
     let request = AudienceRequest {
         platform: args.platform,
         identifiers: &Identifier::ALL,
@@ -108,7 +104,7 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
     let change = if args.name.is_empty() {
         None
     } else {
-        let path = membership_path(&args.path, &args.name, args.platform);
+        let path = membership_path(&args.path, &args.name, args.platform, SentBy::File);
         let sent = Membership::of(&rows);
         let diff = sent.diff_from(&Membership::load(&path)?);
         sent.save(&path)?;
@@ -136,6 +132,18 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
     Ok(s)
 }
 
+/// The customer table as a segment frame, and the members of a rule.
+pub(super) fn segment_members(data: CustomerData, rule: &str) -> Result<(SegmentFrame, Vec<IdxSize>)> {
+    let group = crate::engine::segment::parse(rule).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
+    let frame = SegmentFrame::new(std::sync::Arc::new(data));
+    let compiled = frame.compile(&group);
+    if let Some(bad) = compiled.invalid.first() {
+        bail!("A condition can't be used: {}.", bad.reason);
+    }
+    let members = frame.members(&compiled)?;
+    Ok((frame, members))
+}
+
 fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> Result<String> {
     let summary = preview(&args.name, rows);
     if !args.json {
@@ -160,7 +168,7 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
         })
         .collect();
     let diff = (!args.name.is_empty())
-        .then(|| Membership::load(&membership_path(&args.path, &args.name, args.platform)))
+        .then(|| Membership::load(&membership_path(&args.path, &args.name, args.platform, SentBy::File)))
         .transpose()?
         .map(|before| Membership::of(rows).diff_from(&before));
     let v = serde_json::json!({

@@ -4,6 +4,7 @@
 //! so a failure never leaves half an output behind.
 
 mod audience;
+mod push;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -40,7 +41,14 @@ Usage:
   kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed
                  (-o FILE | --preview --json) [--all] [--country TR]
+  kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|meta]
+                 [--account ID] [--list ID] [--login-account ID] [--endpoint URL] [--token T] [--json]
   kitle demo DIR [--customers N] [--seed N]
+
+--push sends what changed since the last push through the platform's API. The token
+comes from --token or KITLE_GOOGLE_TOKEN / KITLE_META_TOKEN and is never saved; the
+endpoint from --endpoint or KITLE_GOOGLE_ENDPOINT / KITLE_META_ENDPOINT. Account and
+list ids are saved in the workspace for the next push.
 
 --map applies to every file given; a field is a canonical id (ltv, email …),
 custom, custom:TYPE (text, category, number, money, integer, date, bool, list) or ignore.
@@ -54,13 +62,15 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
     }
     let mut args = args.into_iter();
     let command = args.next().and_then(|a| a.into_string().ok()).unwrap_or_default();
-    let parser = lexopt::Parser::from_args(args);
+    let rest: Vec<OsString> = args.collect();
+    let parser = lexopt::Parser::from_args(rest.clone());
     match command.as_str() {
         "import" => import(parser),
         "summary" => summary(parser),
         "customers" => customers(parser),
         "segment" => segment(parser),
         "segments" => segments(parser),
+        "audience" if rest.iter().any(|a| a == "--push") => push::push_audience(parser),
         "audience" => audience::audience(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),

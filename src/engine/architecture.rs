@@ -66,6 +66,27 @@ mod tests {
     }
 
     #[test]
+    fn network_code_lives_in_connect_only() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let connect = src.join("connect");
+        assert!(files.iter().any(|f| f.starts_with(&connect)), "the connect module was found");
+        let network = ["ureq", "std::net", "TcpStream", "UdpSocket", "reqwest"];
+        let mut broken = Vec::new();
+        for file in files.iter().filter(|f| !f.starts_with(&connect) && !f.ends_with("architecture.rs")) {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (number, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if let Some(word) = network.iter().find(|w| code.contains(*w)) {
+                    broken.push(format!("{}:{}: `{word}`", file.display(), number + 1));
+                }
+            }
+        }
+        assert!(broken.is_empty(), "network code outside src/connect:\n{}", broken.join("\n"));
+    }
+
+    #[test]
     fn the_check_catches_what_it_should() {
         // What the engine's export once did, and what a UI or network import looks like.
         let bad = "use crate::cli::cell_text;\nfn f(ui: &mut egui::Ui) {}\nlet s = std::net::TcpStream::connect(a);";

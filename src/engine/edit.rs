@@ -21,9 +21,9 @@ pub enum Edit {
     /// The whole list of hand-typed spend.
     SetManualSpend(Vec<ManualSpend>),
     /// Put an audience at this index.
-    InsertAudience { index: usize, audience: Audience },
+    InsertAudience { index: usize, audience: Box<Audience> },
     /// Replace the audience at this index.
-    ReplaceAudience { index: usize, audience: Audience },
+    ReplaceAudience { index: usize, audience: Box<Audience> },
     /// Remove the audience at this index.
     DeleteAudience { index: usize },
 }
@@ -77,19 +77,19 @@ impl Edit {
                 if index > audiences.len() {
                     return Err(missing(index, audiences.len()));
                 }
-                audiences.insert(index, audience);
+                audiences.insert(index, *audience);
                 Edit::DeleteAudience { index }
             }
             Edit::ReplaceAudience { index, audience } => {
                 let len = audiences.len();
                 let slot = audiences.get_mut(index).ok_or_else(|| missing(index, len))?;
-                Edit::ReplaceAudience { index, audience: std::mem::replace(slot, audience) }
+                Edit::ReplaceAudience { index, audience: Box::new(std::mem::replace(slot, *audience)) }
             }
             Edit::DeleteAudience { index } => {
                 if index >= audiences.len() {
                     return Err(missing(index, audiences.len()));
                 }
-                Edit::InsertAudience { index, audience: audiences.remove(index) }
+                Edit::InsertAudience { index, audience: Box::new(audiences.remove(index)) }
             }
             other => other,
         })

@@ -6,11 +6,13 @@
 mod audience;
 mod cli;
 mod dashboard;
+mod fake_api;
 mod fidelity;
 mod folding;
 mod helpers;
 mod import;
 mod malformed;
+mod push;
 mod segments;
 mod ui;
 mod workspace;

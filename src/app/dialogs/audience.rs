@@ -118,6 +118,7 @@ impl AudienceDialog {
             identifiers: self.identifiers.clone(),
             consent_only: self.consent_only,
             last_sent: None,
+            destinations: Default::default(),
         }
     }
 
@@ -240,10 +241,12 @@ impl AudienceDialog {
 fn save_edit(doc: &Document, audience: Audience) -> Edit {
     match doc.workspace.audiences.iter().position(|a| a.name == audience.name) {
         Some(index) => {
-            let last_sent = doc.workspace.audiences[index].last_sent.clone();
-            Edit::ReplaceAudience { index, audience: Audience { last_sent, ..audience } }
+            // What it sent and where it went stay with the audience.
+            let saved = &doc.workspace.audiences[index];
+            let (last_sent, destinations) = (saved.last_sent.clone(), saved.destinations.clone());
+            Edit::ReplaceAudience { index, audience: Box::new(Audience { last_sent, destinations, ..audience }) }
         }
-        None => Edit::InsertAudience { index: doc.workspace.audiences.len(), audience },
+        None => Edit::InsertAudience { index: doc.workspace.audiences.len(), audience: Box::new(audience) },
     }
 }
 

@@ -1,17 +1,24 @@
 //! What an audience sent last time, so the next send can be a diff: who entered
 //! (adds), who left (removes) and who stayed. The membership is kept beside the
-//! workspace, not in it (it can be large), as one line per member: the customer's
-//! key and the identifiers sent (hashes, or the value for what goes in clear). The
-//! file holds personal data and is written readable by the user only.
+//! workspace, not in it (it can be large), as a header naming the identifiers and
+//! one line per member: the customer's key and the identifiers sent (hashes, or
+//! the value for what goes in clear). The file holds personal data and is written
+//! readable by the user only. Files written and API pushes keep separate
+//! memberships: a file written is not proof that anything reached the platform.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::AudienceRows;
+use super::{AudienceRows, Identifier};
 
-/// The members sent: key → what was sent for them.
+/// The first word of a membership file's header line.
+const HEADER: &str = "kitle-membership";
+
+/// The members sent: key → what was sent for them, one value per identifier.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Membership {
+    /// What each member's values are, in order.
+    pub identifiers: Vec<Identifier>,
     pub members: HashMap<String, Vec<String>>,
 }
 
@@ -23,6 +30,32 @@ pub struct Diff {
     /// Members who left, and the old identifiers of members whose identifiers changed.
     pub removes: usize,
     pub unchanged: usize,
+}
+
+/// One member to add or remove: the key and the values sent (or to send).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+/// The members to remove (with the values sent before) and to add (with the
+/// values to send now), each sorted by key so a resumed send goes in the same order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The identifiers of `removes`' values (the membership sent before).
+    pub removed_identifiers: Vec<Identifier>,
+    pub removes: Vec<Change>,
+    /// The identifiers of `adds`' values (the membership now).
+    pub identifiers: Vec<Identifier>,
+    pub adds: Vec<Change>,
+}
+
+/// Whether a membership records files written or pushes a platform accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentBy {
+    File,
+    Api,
 }
 
 impl Membership {
@@ -48,25 +81,85 @@ impl Membership {
                 (key, sent)
             })
             .collect();
-        Self { members }
+        Self { identifiers: rows.identifiers.clone(), members }
     }
 
     /// What sending `self` after `previous` changes.
     pub fn diff_from(&self, previous: &Membership) -> Diff {
-        let mut diff = Diff::default();
-        for (key, sent) in &self.members {
+        let changes = self.changes_from(previous);
+        Diff {
+            adds: changes.adds.len(),
+            removes: changes.removes.len(),
+            unchanged: self.members.len() - changes.adds.len(),
+        }
+    }
+
+    /// The members to remove and add to go from `previous` to `self`. A member
+    /// whose values changed (or whose identifiers differ) is removed with the old
+    /// values and added with the new.
+    pub fn changes_from(&self, previous: &Membership) -> Changes {
+        let same_columns = self.identifiers == previous.identifiers;
+        let mut changes = Changes {
+            removed_identifiers: previous.identifiers.clone(),
+            identifiers: self.identifiers.clone(),
+            ..Changes::default()
+        };
+        for (key, values) in &self.members {
             match previous.members.get(key) {
-                Some(before) if before == sent => diff.unchanged += 1,
-                Some(_) => {
-                    diff.adds += 1;
-                    diff.removes += 1;
+                Some(before) if same_columns && before == values => {}
+                Some(before) => {
+                    changes.removes.push(Change { key: key.clone(), values: before.clone() });
+                    changes.adds.push(Change { key: key.clone(), values: values.clone() });
                 }
-                None => diff.adds += 1,
+                None => changes.adds.push(Change { key: key.clone(), values: values.clone() }),
             }
         }
-        let current: HashSet<&String> = self.members.keys().collect();
-        diff.removes += previous.members.keys().filter(|k| !current.contains(k)).count();
-        diff
+        for (key, before) in &previous.members {
+            if !self.members.contains_key(key) {
+                changes.removes.push(Change { key: key.clone(), values: before.clone() });
+            }
+        }
+        changes.removes.sort_by(|a, b| a.key.cmp(&b.key));
+        changes.adds.sort_by(|a, b| a.key.cmp(&b.key));
+        changes
+    }
+
+    /// Records removes the platform accepted.
+    pub fn record_removed(&mut self, removed: &[Change]) {
+        for change in removed {
+            if self.members.get(&change.key) == Some(&change.values) {
+                self.members.remove(&change.key);
+            }
+        }
+    }
+
+    /// Records adds the platform accepted. A membership of other identifiers is
+    /// emptied first only once every old member has been removed from it.
+    pub fn record_added(&mut self, identifiers: &[Identifier], added: &[Change]) {
+        if self.identifiers != identifiers {
+            if !self.members.is_empty() {
+                // Old-column members still here were not removed; keep them
+                // recorded under the old columns (the next send removes them).
+                return self.record_added_mixed(identifiers, added);
+            }
+            self.identifiers = identifiers.to_vec();
+        }
+        for change in added {
+            self.members.insert(change.key.clone(), change.values.clone());
+        }
+    }
+
+    fn record_added_mixed(&mut self, identifiers: &[Identifier], added: &[Change]) {
+        // Old values are re-expressed in the new columns so one file holds both.
+        let old = std::mem::take(&mut self.identifiers);
+        for values in self.members.values_mut() {
+            *values = identifiers
+                .iter()
+                .map(|id| old.iter().position(|o| o == id).map_or_else(String::new, |i| values[i].clone()))
+                .collect();
+        }
+        self.identifiers = identifiers.to_vec();
+        self.record_added(identifiers, added);
     }
 
     /// Reads a membership file; a missing file is an empty membership.
@@ -76,15 +169,19 @@ impl Membership {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(e) => return Err(e),
         };
-        let members = text
-            .lines()
+        let mut lines = text.lines().peekable();
+        let mut identifiers = Vec::new();
+        if let Some(header) = lines.next_if(|l| l.starts_with(HEADER)) {
+            identifiers = header.split('\t').skip(1).filter_map(Identifier::from_id).collect();
+        }
+        let members = lines
             .filter_map(|line| {
                 let mut fields = line.split('\t');
                 let key = fields.next()?.to_owned();
                 Some((key, fields.map(str::to_owned).collect()))
             })
             .collect();
-        Ok(Self { members })
+        Ok(Self { identifiers, members })
     }
 
     /// Writes the membership file atomically, readable by the user only.
@@ -94,7 +191,12 @@ impl Membership {
         }
         let mut keys: Vec<&String> = self.members.keys().collect();
         keys.sort();
-        let mut text = String::new();
+        let mut text = String::from(HEADER);
+        for id in &self.identifiers {
+            text.push('\t');
+            text.push_str(id.id());
+        }
+        text.push('\n');
         for key in keys {
             text.push_str(&key.replace(['\t', '\n'], " "));
             for sent in &self.members[key] {
@@ -108,14 +210,16 @@ impl Membership {
 }
 
 /// Where an audience's last membership for a platform is kept: a folder beside the
-/// workspace (`shop.kitle` → `shop.audiences/`).
-pub fn membership_path(workspace: &Path, audience: &str, platform: super::Platform) -> PathBuf {
+/// workspace (`shop.kitle` → `shop.audiences/`), one file for files written and
+/// one for what the platform's API accepted.
+pub fn membership_path(workspace: &Path, audience: &str, platform: super::Platform, by: SentBy) -> PathBuf {
     let stem = workspace.file_stem().map_or_else(|| "workspace".into(), |s| s.to_string_lossy().into_owned());
     let safe: String =
         audience.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    crate::engine::workspace::parent_dir(workspace)
-        .join(format!("{stem}.audiences"))
-        .join(format!("{safe}-{}.tsv", platform.id()))
+    crate::engine::workspace::parent_dir(workspace).join(format!("{stem}.audiences")).join(match by {
+        SentBy::File => format!("{safe}-{}.tsv", platform.id()),
+        SentBy::Api => format!("{safe}-{}-api.tsv", platform.id()),
+    })
 }
 
 #[cfg(test)]
@@ -123,7 +227,10 @@ mod tests {
     use super::*;
 
     fn membership(members: &[(&str, &str)]) -> Membership {
-        Membership { members: members.iter().map(|(k, h)| ((*k).to_owned(), vec![(*h).to_owned()])).collect() }
+        Membership {
+            identifiers: vec![Identifier::Email],
+            members: members.iter().map(|(k, h)| ((*k).to_owned(), vec![(*h).to_owned()])).collect(),
+        }
     }
 
     #[test]
@@ -138,7 +245,8 @@ mod tests {
     #[test]
     fn a_membership_file_reads_back_and_is_private() {
         let dir = tempfile::tempdir().unwrap();
-        let path = membership_path(&dir.path().join("shop.kitle"), "VIP / Özel", super::super::Platform::Google);
+        let path =
+            membership_path(&dir.path().join("shop.kitle"), "VIP / Özel", super::super::Platform::Google, SentBy::File);
         assert!(path.ends_with("shop.audiences/VIP___Özel-google.tsv"), "{}", path.display());
         let m = membership(&[("1", "a"), ("2", "b")]);
         m.save(&path).unwrap();
@@ -146,5 +254,35 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(Membership::load(&dir.path().join("none.tsv")).unwrap(), Membership::default());
+    }
+
+    #[test]
+    fn changes_list_what_to_remove_and_add_and_record_only_what_was_accepted() {
+        let before = membership(&[("1", "a"), ("2", "b"), ("3", "c")]);
+        let after = membership(&[("2", "b"), ("3", "c2"), ("4", "d")]);
+        let changes = after.changes_from(&before);
+        let keys = |c: &[Change]| c.iter().map(|c| format!("{}={}", c.key, c.values[0])).collect::<Vec<_>>();
+        assert_eq!(keys(&changes.removes), ["1=a", "3=c"]);
+        assert_eq!(keys(&changes.adds), ["3=c2", "4=d"]);
+
+        // Only the first remove and the first add were accepted.
+        let mut sent = before.clone();
+        sent.record_removed(&changes.removes[..1]);
+        sent.record_added(&changes.identifiers, &changes.adds[..1]);
+        let rest = after.changes_from(&sent);
+        assert_eq!(keys(&rest.removes), Vec::<String>::new(), "3's old value was replaced by the accepted add");
+        assert_eq!(keys(&rest.adds), ["4=d"]);
+        sent.record_added(&rest.identifiers, &rest.adds);
+        assert_eq!(sent, after);
+    }
+
+    #[test]
+    fn a_change_of_identifiers_removes_and_re_adds_everyone() {
+        let before = membership(&[("1", "a")]);
+        let mut after = membership(&[("1", "a")]);
+        after.identifiers = vec![Identifier::Phone];
+        let changes = after.changes_from(&before);
+        assert_eq!((changes.removes.len(), changes.adds.len()), (1, 1));
+        assert_eq!(changes.removed_identifiers, [Identifier::Email]);
     }
 }

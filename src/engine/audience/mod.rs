@@ -110,6 +110,10 @@ impl Identifier {
         }
     }
 
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.id() == id)
+    }
+
     /// The customer-table fields it is read from (any of them).
     fn fields(self) -> &'static [&'static str] {
         match self {
@@ -153,6 +157,58 @@ pub struct Audience {
     /// When it was last written or sent, and how many members it had.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sent: Option<Sent>,
+    /// Where the platforms' APIs put it (account and list ids; never a token).
+    #[serde(default, skip_serializing_if = "Destinations::is_empty")]
+    pub destinations: Destinations,
+}
+
+/// The accounts and lists an audience is pushed to. Ids only: credentials are
+/// never written to the workspace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Destinations {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google: Option<GoogleDestination>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<MetaDestination>,
+}
+
+impl Destinations {
+    pub fn is_empty(&self) -> bool {
+        self.google.is_none() && self.meta.is_none()
+    }
+}
+
+/// A Google Ads customer list, as the Data Manager API names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoogleDestination {
+    /// The Google Ads account (customer id, digits only) that owns the list.
+    pub account_id: String,
+    /// The manager account signed in through, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_account_id: Option<String>,
+    /// The customer list (user list) id.
+    pub user_list_id: String,
+}
+
+/// A Meta custom audience: the ad account, and the audience once created.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaDestination {
+    /// The ad account id, digits only (without `act_`).
+    pub ad_account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience_id: Option<String>,
+}
+
+impl Audience {
+    /// The rule it is built from now: its saved segment's current rule (so the
+    /// audience follows edits to the segment), else the rule it was saved with.
+    pub fn current_rule(&self, segments: &[crate::engine::workspace::Segment]) -> Option<String> {
+        segments
+            .iter()
+            .find(|s| !self.segment.is_empty() && s.name == self.segment)
+            .map(|s| s.rule.clone())
+            .or_else(|| self.rule.clone())
+    }
 }
 
 fn yes() -> bool {

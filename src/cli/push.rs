@@ -1,0 +1,257 @@
+//! `kitle audience WS --name AUDIENCE --push [--dry-run]`: a saved audience's
+//! changes since its last push (who entered, who left) sent through the ad
+//! platform's API. Endpoint and token come from flags or the environment; the
+//! token is never saved. What the platform accepted is recorded even when a batch
+//! fails, so the next push resumes.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow, bail};
+use lexopt::prelude::*;
+
+use crate::connect::credentials::{endpoint_text, find_token, token_variable};
+use crate::connect::google::GoogleSender;
+use crate::connect::http::{Client, Endpoint, Retry, retry_on_busy};
+use crate::connect::meta::{self, MetaSender};
+use crate::connect::push::{PushReport, Target, push, requests_needed, sendable};
+use crate::engine::audience::diff::{Changes, Membership, SentBy, membership_path};
+use crate::engine::audience::normalise::PhoneRegion;
+use crate::engine::audience::{Audience, AudienceRequest, Consent, GoogleDestination, MetaDestination, Platform};
+use crate::engine::audience::{Sent, audience_rows};
+use crate::engine::import::Progress;
+use crate::engine::workspace::{Workspace, now_text};
+
+/// What `kitle audience --push` was asked.
+#[derive(Default)]
+struct Args {
+    path: PathBuf,
+    name: String,
+    platform: Option<Platform>,
+    dry_run: bool,
+    json: bool,
+    token: Option<String>,
+    endpoint: Option<String>,
+    account: Option<String>,
+    login_account: Option<String>,
+    list: Option<String>,
+    region: PhoneRegion,
+}
+
+fn parse(mut p: lexopt::Parser) -> Result<Args> {
+    let mut args = Args::default();
+    let mut path = None;
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("name") => args.name = p.value()?.string()?,
+            Long("push") => {}
+            Long("dry-run") => args.dry_run = true,
+            Long("json") => args.json = true,
+            Long("platform") => {
+                let id = p.value()?.string()?;
+                args.platform = Some(
+                    Platform::from_id(&id)
+                        .filter(|p| matches!(p, Platform::Google | Platform::Meta))
+                        .ok_or_else(|| anyhow!("Pushes go to google or meta, not \"{id}\"."))?,
+                );
+            }
+            Long("token") => args.token = Some(p.value()?.string()?),
+            Long("endpoint") => args.endpoint = Some(p.value()?.string()?),
+            Long("account") => args.account = Some(p.value()?.string()?),
+            Long("login-account") => args.login_account = Some(p.value()?.string()?),
+            Long("list") => args.list = Some(p.value()?.string()?),
+            Long("country") => {
+                let code = p.value()?.string()?;
+                args.region = PhoneRegion::from_code(&code)
+                    .ok_or_else(|| anyhow!("\"{code}\" is not a country code such as TR."))?;
+            }
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    args.path = path.ok_or_else(|| anyhow!("Give the workspace: kitle audience WS.kitle --name AUDIENCE --push"))?;
+    if args.name.is_empty() {
+        bail!("Give the saved audience: --name AUDIENCE.");
+    }
+    Ok(args)
+}
+
+/// One platform's push, as printed.
+#[derive(serde::Serialize)]
+struct Line {
+    platform: &'static str,
+    dry_run: bool,
+    adds: usize,
+    removes: usize,
+    unchanged: usize,
+    requests: usize,
+    left_out: usize,
+    #[serde(flatten)]
+    sent: Option<PushReport>,
+}
+
+pub fn push_audience(p: lexopt::Parser) -> Result<String> {
+    let args = parse(p)?;
+    let (ws, data) = super::open(&args.path, None)?;
+    let audience = ws.audiences.iter().find(|a| a.name == args.name).cloned().ok_or_else(|| {
+        let names: Vec<&str> = ws.audiences.iter().map(|a| a.name.as_str()).collect();
+        anyhow!("No saved audience is named \"{}\" (saved: {}).", args.name, names.join(", "))
+    })?;
+    let platforms: Vec<Platform> = match args.platform {
+        Some(p) => vec![p],
+        None => audience.platforms.iter().copied().filter(|p| matches!(p, Platform::Google | Platform::Meta)).collect(),
+    };
+    if platforms.is_empty() {
+        bail!("\"{}\" is a file audience; pushes go to google or meta (pass --platform).", audience.name);
+    }
+    let rule = audience
+        .current_rule(&ws.segments)
+        .ok_or_else(|| anyhow!("The audience's segment \"{}\" is no longer saved.", audience.segment))?;
+    let (frame, members) = super::audience::segment_members(data, &rule)?;
+    let (mut lines, mut failure) = (Vec::new(), None);
+    for platform in platforms {
+        let request = AudienceRequest {
+            platform,
+            identifiers: &audience.identifiers,
+            consent_only: audience.consent_only,
+            region: args.region,
+        };
+        let rows = audience_rows(frame.data(), &members, &request)?;
+        if rows.consent == Consent::NoField {
+            bail!("The customers have no marketing-consent field (accepts_marketing); the audience sends nobody.");
+        }
+        let (now, left_out) = sendable(platform, Membership::of(&rows));
+        let path = membership_path(&args.path, &audience.name, platform, SentBy::Api);
+        let mut recorded = Membership::load(&path)?;
+        let changes = now.changes_from(&recorded);
+        let mut line = Line {
+            platform: platform.id(),
+            dry_run: args.dry_run,
+            adds: changes.adds.len(),
+            removes: changes.removes.len(),
+            unchanged: now.members.len() - changes.adds.len(),
+            requests: requests_needed(platform, &changes),
+            left_out,
+            sent: None,
+        };
+        if !args.dry_run {
+            let consent = rows.consent == Consent::Applied;
+            let report = send(&args, &audience, platform, &changes, &mut recorded, consent)?;
+            recorded.save(&path)?;
+            record_in_workspace(&args.path, &audience.name, platform, &report.1, recorded.members.len())?;
+            if let Some(e) = &report.0.error {
+                failure = Some(format!("{}: stopped: {e}", platform.id()));
+            }
+            line.sent = Some(report.0);
+        }
+        lines.push(line);
+    }
+    let text = if args.json {
+        serde_json::to_string_pretty(&serde_json::json!({ "pushes": lines }))? + "\n"
+    } else {
+        lines.iter().map(line_text).collect()
+    };
+    match failure {
+        Some(e) => bail!("{text}{e}\nWhat was accepted is recorded; the next push resumes from there."),
+        None => Ok(text),
+    }
+}
+
+fn line_text(line: &Line) -> String {
+    match &line.sent {
+        None => format!(
+            "{} (dry run): would send {} adds and {} removes in {} requests; {} unchanged; {} members have no identifier it takes\n",
+            line.platform, line.adds, line.removes, line.requests, line.unchanged, line.left_out
+        ),
+        Some(r) => {
+            let invalid =
+                if r.invalid > 0 { format!("; the platform called {} rows invalid", r.invalid) } else { String::new() };
+            format!(
+                "{}: {} adds sent, {} removes sent in {} requests; {} unchanged{invalid}\n",
+                line.platform, r.adds_sent, r.removes_sent, r.requests, line.unchanged
+            )
+        }
+    }
+}
+
+/// Where the push went (a Meta audience made on the way is remembered).
+type Pushed = (PushReport, Destination);
+
+enum Destination {
+    Google(GoogleDestination),
+    Meta(MetaDestination),
+}
+
+fn send(
+    args: &Args,
+    audience: &Audience,
+    platform: Platform,
+    changes: &Changes,
+    recorded: &mut Membership,
+    consent_granted: bool,
+) -> Result<Pushed> {
+    let (token, _) = find_token(platform, args.token.as_deref()).ok_or_else(|| {
+        anyhow!(
+            "No {} token: pass --token or set {} (a token is never saved).",
+            platform.id(),
+            token_variable(platform)
+        )
+    })?;
+    let endpoint = Endpoint::parse(&endpoint_text(platform, args.endpoint.as_deref()))?;
+    let progress = Progress::default();
+    if platform == Platform::Google {
+        let saved = audience.destinations.google.clone().unwrap_or_default();
+        let destination = GoogleDestination {
+            account_id: args.account.clone().unwrap_or(saved.account_id),
+            login_account_id: args.login_account.clone().or(saved.login_account_id),
+            user_list_id: args.list.clone().unwrap_or(saved.user_list_id),
+        };
+        if destination.account_id.is_empty() || destination.user_list_id.is_empty() {
+            bail!(
+                "Give the Google Ads account and customer list: --account ID --list ID (they are saved for next time)."
+            );
+        }
+        let client = Client::new(token, Retry::default(), retry_on_busy);
+        let google = GoogleSender { client: &client, endpoint: &endpoint, destination: &destination, consent_granted };
+        let report = push(&Target::Google(google), changes, recorded, &progress);
+        return Ok((report, Destination::Google(destination)));
+    }
+    let saved = audience.destinations.meta.clone().unwrap_or_default();
+    let mut destination = MetaDestination {
+        ad_account_id: args.account.clone().unwrap_or(saved.ad_account_id),
+        audience_id: args.list.clone().or(saved.audience_id),
+    };
+    let client = Client::new(token, Retry::default(), meta::retry_on_busy);
+    let audience_id = match &destination.audience_id {
+        Some(id) => id.clone(),
+        None if destination.ad_account_id.is_empty() => {
+            bail!("Give the Meta ad account (--account ID), or an existing audience (--list ID).")
+        }
+        None => {
+            let id = meta::create_audience(&client, &endpoint, &destination.ad_account_id, &audience.name)?;
+            destination.audience_id = Some(id.clone());
+            id
+        }
+    };
+    let sender = MetaSender { client: &client, endpoint: &endpoint, audience_id: &audience_id };
+    let report = push(&Target::Meta(sender), changes, recorded, &progress);
+    Ok((report, Destination::Meta(destination)))
+}
+
+/// Saves where the audience went and when, in the workspace as it is on disk now.
+fn record_in_workspace(
+    path: &Path,
+    name: &str,
+    platform: Platform,
+    destination: &Destination,
+    members: usize,
+) -> Result<()> {
+    let mut ws = Workspace::load(path)?;
+    let Some(audience) = ws.audiences.iter_mut().find(|a| a.name == name) else { return Ok(()) };
+    match destination {
+        Destination::Google(d) => audience.destinations.google = Some(d.clone()),
+        Destination::Meta(d) => audience.destinations.meta = Some(d.clone()),
+    }
+    audience.last_sent = Some(Sent { at: now_text(), platform, members, how: "api".to_owned() });
+    ws.save(path)?;
+    Ok(())
+}

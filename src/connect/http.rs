@@ -1,0 +1,231 @@
+//! JSON over HTTPS with the rules every platform call shares: an endpoint is
+//! HTTPS, or plain HTTP to this machine only (the tests' fake servers); the token
+//! goes in the `Authorization` header, never in a URL, and never in a message;
+//! 429 and 5xx answers (and dropped connections) are retried with backoff,
+//! honouring `Retry-After`.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// A platform API's base URL, checked: `https://…`, or `http://` to a loopback address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint(String);
+
+impl Endpoint {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let text = text.trim().trim_end_matches('/');
+        let bad = |why: &str| ApiError::new(None, format!("The endpoint \"{text}\" can't be used: {why}."));
+        let (scheme, rest) = text.split_once("://").ok_or_else(|| bad("it is not a URL"))?;
+        let host = rest.split('/').next().unwrap_or("");
+        let host = if host.starts_with('[') {
+            host.split(']').next().map_or("", |h| h.trim_start_matches('['))
+        } else {
+            host.split(':').next().unwrap_or("")
+        };
+        if host.is_empty() {
+            return Err(bad("it names no host"));
+        }
+        match scheme.to_ascii_lowercase().as_str() {
+            "https" => Ok(Self(text.to_owned())),
+            "http" if is_loopback(host) => Ok(Self(text.to_owned())),
+            "http" => Err(bad("plain HTTP is only allowed to this machine (127.0.0.1, localhost); use https")),
+            _ => Err(bad("use https")),
+        }
+    }
+
+    /// The URL of a path under the endpoint (`path` starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An access token. It prints as `Token(…)`, so it can't leak into a log or message.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    pub fn new(text: &str) -> Option<Self> {
+        let text = text.trim();
+        (!text.is_empty()).then(|| Self(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
+/// A call that did not succeed: the HTTP status (none when no answer came) and
+/// what the platform said.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: Option<u16>, message: impl Into<String>) -> Self {
+        Self { status, message: message.into() }
+    }
+}
+
+/// How often and how long to retry.
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    /// Tries in all, the first included.
+    pub attempts: u32,
+    /// The first wait when the platform gives no `Retry-After`; doubled each time.
+    pub base: Duration,
+    /// No wait is longer than this.
+    pub longest: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self { attempts: 5, base: Duration::from_millis(500), longest: Duration::from_secs(60) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Post,
+    Delete,
+}
+
+/// One platform's connection: an agent, the token, and the retry policy.
+pub struct Client {
+    agent: ureq::Agent,
+    token: Token,
+    retry: Retry,
+    /// Whether an error answer (status and body) is worth retrying.
+    retry_on: fn(u16, &str) -> bool,
+}
+
+/// 429 (too many requests) and 5xx (the platform's trouble).
+pub fn retry_on_busy(status: u16, _body: &str) -> bool {
+    status == 429 || status >= 500
+}
+
+impl Client {
+    pub fn new(token: Token, retry: Retry, retry_on: fn(u16, &str) -> bool) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .user_agent(concat!("kitle/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Self { agent, token, retry, retry_on }
+    }
+
+    /// Sends a JSON body and returns the JSON answer, retrying what is worth it.
+    /// The error of the last try is returned when every try failed.
+    pub fn send_json(&self, method: Method, url: &str, body: &Value) -> Result<Value, ApiError> {
+        let text = body.to_string();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (error, wait) = match self.send_once(method, url, &text) {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let Some(wait) = wait.filter(|_| attempt < self.retry.attempts) else {
+                return Err(error);
+            };
+            let backoff = self.retry.base.saturating_mul(1 << (attempt - 1).min(16));
+            std::thread::sleep(wait.unwrap_or(backoff).min(self.retry.longest));
+        }
+    }
+
+    /// One try. On failure: the error, and `Some(wait)` when it is worth retrying
+    /// (`wait` is the platform's `Retry-After`, if it gave one).
+    #[allow(clippy::type_complexity)]
+    fn send_once(&self, method: Method, url: &str, body: &str) -> Result<Value, (ApiError, Option<Option<Duration>>)> {
+        let bearer = format!("Bearer {}", self.token.0);
+        let sent = match method {
+            Method::Post => {
+                self.agent.post(url).header("Authorization", &bearer).content_type("application/json").send(body)
+            }
+            Method::Delete => self
+                .agent
+                .delete(url)
+                .force_send_body()
+                .header("Authorization", &bearer)
+                .content_type("application/json")
+                .send(body),
+        };
+        let mut response = match sent {
+            Ok(response) => response,
+            // No answer (refused, reset, timed out): worth another try.
+            Err(e) => return Err((ApiError::new(None, format!("No answer from {url}: {e}")), Some(None))),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        if (200..300).contains(&status) {
+            return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
+        }
+        let error = ApiError::new(Some(status), format!("HTTP {status}: {}", platform_message(&text)));
+        let again = (self.retry_on)(status, &text).then_some(retry_after);
+        Err((error, again))
+    }
+}
+
+/// The human part of an error answer: Google's and Meta's `error.message`, or the
+/// start of the body.
+fn platform_message(body: &str) -> String {
+    let parsed: Option<Value> = serde_json::from_str(body).ok();
+    let message = parsed.as_ref().and_then(|v| v.pointer("/error/message")).and_then(Value::as_str);
+    match message {
+        Some(m) => m.to_owned(),
+        None => body.chars().take(300).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_https_or_loopback() {
+        assert!(Endpoint::parse("https://datamanager.googleapis.com/").is_ok());
+        assert_eq!(
+            Endpoint::parse("https://graph.facebook.com/v25.0/").unwrap().url("/x"),
+            "https://graph.facebook.com/v25.0/x"
+        );
+        for ok in ["http://127.0.0.1:8080", "http://localhost:9/v1", "http://[::1]:80"] {
+            assert!(Endpoint::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://example.com", "http://10.0.0.1:80", "ftp://127.0.0.1", "example.com", "http://"] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_token_never_prints() {
+        let token = Token::new(" secret-123 ").unwrap();
+        assert_eq!(format!("{token:?}"), "Token(…)");
+        assert!(Token::new("  ").is_none());
+    }
+
+    #[test]
+    fn error_messages_come_from_the_platform() {
+        assert_eq!(platform_message(r#"{"error":{"code":400,"message":"Bad list"}}"#), "Bad list");
+        assert_eq!(platform_message("oops"), "oops");
+    }
+}

@@ -1,0 +1,214 @@
+//! `kitle audience --push` against fake Google and Meta APIs: the first push, a
+//! second push after the segment changed (only who entered and who left), a 429
+//! then success, a 500 mid-way (the next push resumes, nothing is sent twice or
+//! recorded that failed), and 10,001 members in two batches.
+
+use std::path::Path;
+
+use kitle::engine::audience::diff::{Membership, SentBy, membership_path};
+use kitle::engine::audience::{Audience, Identifier, Platform};
+use kitle::engine::workspace::{Segment, Workspace};
+
+use crate::fake_api::{FakeApi, GOOGLE_ACCOUNT, GOOGLE_LIST, META_ACCOUNT, META_AUDIENCE, TOKEN};
+use crate::helpers::kitle;
+
+/// A shop of `n` customers (customer `i` spent `i * 10`), all but every tenth
+/// accepting marketing, with the audience "VIP" on the saved segment "Big".
+fn shop(dir: &Path, n: usize, rule: &str) -> String {
+    let csv = dir.join("customers.csv");
+    let mut text = String::from("Customer ID,First Name,Last Name,Email,Phone,Accepts Marketing,Total Spent\n");
+    for i in 1..=n {
+        let consent = if i % 10 == 0 { "no" } else { "yes" };
+        text += &format!("{i},Ayşe{i},Yılmaz,musteri{i}@example.com,0532 {:07},{consent},{}\n", 1_000_000 + i, i * 10);
+    }
+    std::fs::write(&csv, text).unwrap();
+    let ws = dir.join("shop.kitle");
+    let ws_text = ws.to_str().unwrap().to_owned();
+    let (ok, _, err) =
+        kitle(&["import", "--customers", csv.to_str().unwrap(), "--as-of", "2026-06-01", "-o", &ws_text]);
+    assert!(ok, "{err}");
+    let mut workspace = Workspace::load(&ws).unwrap();
+    workspace.segments.push(Segment::new("Big", "", rule));
+    workspace.audiences.push(Audience {
+        name: "VIP".into(),
+        segment: "Big".into(),
+        rule: None,
+        platforms: vec![Platform::Google, Platform::Meta],
+        identifiers: vec![Identifier::Email, Identifier::Phone, Identifier::FirstName, Identifier::LastName],
+        consent_only: true,
+        last_sent: None,
+        destinations: Default::default(),
+    });
+    workspace.save(&ws).unwrap();
+    ws_text
+}
+
+fn set_rule(ws: &str, rule: &str) {
+    let mut workspace = Workspace::load(Path::new(ws)).unwrap();
+    workspace.segments.iter_mut().find(|s| s.name == "Big").unwrap().rule = rule.into();
+    workspace.save(Path::new(ws)).unwrap();
+}
+
+fn push(ws: &str, fake: &FakeApi, platform: Platform, extra: &[&str]) -> (bool, String, String) {
+    let (account, list) = match platform {
+        Platform::Google => (GOOGLE_ACCOUNT, Some(GOOGLE_LIST)),
+        _ => (META_ACCOUNT, None),
+    };
+    let mut args = vec!["audience", ws, "--name", "VIP", "--push", "--platform", platform.id()];
+    args.extend(["--endpoint", &fake.url, "--token", TOKEN, "--account", account]);
+    if let Some(list) = list {
+        args.extend(["--list", list]);
+    }
+    args.extend(extra);
+    kitle(&args)
+}
+
+/// The fake's members: email hashes, as the fake keys them.
+fn emails(range: impl Iterator<Item = usize>) -> Vec<String> {
+    let mut v: Vec<String> = range
+        .filter(|i| i % 10 != 0)
+        .map(|i| format!("\"{}\"", kitle::engine::audience::normalise::sha256_hex(&format!("musteri{i}@example.com"))))
+        .collect();
+    v.sort();
+    v
+}
+
+fn first_push_then_only_the_changes(platform: Platform) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = shop(dir.path(), 300, "ltv >= 1000");
+    let fake = FakeApi::start();
+
+    let (ok, out, err) = push(&ws, &fake, platform, &["--dry-run"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("would send 180 adds and 0 removes in 1 requests"), "{out}");
+    assert!(fake.member_requests().is_empty(), "a dry run sends nothing");
+
+    let (ok, out, err) = push(&ws, &fake, platform, &[]);
+    assert!(ok, "{err}");
+    assert!(out.contains("180 adds sent, 0 removes sent in 1 requests"), "{out}");
+    assert_eq!(fake.members(), emails(100..=300));
+
+    // The segment changes: 50–249 now. 100–249 stay, 50–99 enter, 250–300 leave.
+    set_rule(&ws, "ltv >= 500 and ltv < 2500");
+    let (ok, out, err) = push(&ws, &fake, platform, &["--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let line = &v["pushes"][0];
+    assert_eq!((line["adds_sent"].as_u64(), line["removes_sent"].as_u64()), (Some(45), Some(45)), "{line}");
+    assert_eq!(line["unchanged"], 135);
+    assert_eq!(line["requests"], 2);
+    assert_eq!(fake.members(), emails(50..=249));
+    let routes: Vec<String> = fake.member_requests().iter().map(|s| format!("{} {}", s.method, s.path)).collect();
+    let expected = match platform {
+        Platform::Google => {
+            ["POST /v1/audienceMembers:ingest", "POST /v1/audienceMembers:remove", "POST /v1/audienceMembers:ingest"]
+        }
+        _ => ["POST /6000/users", "DELETE /6000/users", "POST /6000/users"],
+    };
+    assert_eq!(routes, expected, "removes go first, then adds");
+
+    // Nothing changed: nothing is sent.
+    let before = fake.member_requests().len();
+    let (ok, out, _) = push(&ws, &fake, platform, &[]);
+    assert!(ok && out.contains("0 adds sent, 0 removes sent in 0 requests"), "{out}");
+    assert_eq!(fake.member_requests().len(), before);
+    fake.assert_valid();
+
+    // Where it went is saved; the token is not.
+    let text = std::fs::read_to_string(&ws).unwrap();
+    assert!(!text.contains(TOKEN), "the token never reaches the workspace");
+    let saved = Workspace::load(Path::new(&ws)).unwrap();
+    let vip = &saved.audiences[0];
+    assert_eq!(vip.last_sent.as_ref().map(|s| (s.platform, s.members, s.how.as_str())), Some((platform, 180, "api")));
+    match platform {
+        Platform::Google => assert_eq!(vip.destinations.google.as_ref().unwrap().user_list_id, GOOGLE_LIST),
+        _ => assert_eq!(vip.destinations.meta.as_ref().unwrap().audience_id.as_deref(), Some(META_AUDIENCE)),
+    }
+}
+
+#[test]
+fn google_first_push_then_only_the_changes() {
+    first_push_then_only_the_changes(Platform::Google);
+}
+
+#[test]
+fn meta_first_push_then_only_the_changes() {
+    first_push_then_only_the_changes(Platform::Meta);
+}
+
+fn busy_then_accepted(platform: Platform) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = shop(dir.path(), 150, "ltv >= 0");
+    let fake = FakeApi::start();
+    // Meta's first call creates the audience; let it through.
+    let skip = usize::from(platform == Platform::Meta);
+    fake.fail_next(&[[None].repeat(skip), vec![Some(429), Some(503)]].concat());
+    let (ok, out, err) = push(&ws, &fake, platform, &[]);
+    assert!(ok, "{err}");
+    assert!(out.contains("135 adds sent"), "{out}");
+    let statuses: Vec<u16> = fake.member_requests().iter().map(|s| s.status).collect();
+    assert_eq!(statuses, [429, 503, 200], "retried after 429 and 503");
+    assert_eq!(fake.members(), emails(1..=150));
+    fake.assert_valid();
+}
+
+#[test]
+fn google_retries_after_429() {
+    busy_then_accepted(Platform::Google);
+}
+
+#[test]
+fn meta_retries_after_429() {
+    busy_then_accepted(Platform::Meta);
+}
+
+/// 10,001 members: two batches. The second fails five times (every retry), so the
+/// push stops with 10,000 recorded; the next push sends the one left.
+fn split_and_resumed(platform: Platform) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = shop(dir.path(), 11_112, "ltv >= 10");
+    let fake = FakeApi::start();
+    let skip = 1 + usize::from(platform == Platform::Meta);
+    fake.fail_next(&[[None].repeat(skip), [Some(500)].repeat(5)].concat());
+    let (ok, _, err) = push(&ws, &fake, platform, &[]);
+    assert!(!ok, "a failed batch fails the push");
+    assert!(err.contains("10000 adds sent") && err.contains("HTTP 500") && err.contains("resumes"), "{err}");
+    let path = membership_path(Path::new(&ws), "VIP", platform, SentBy::Api);
+    assert_eq!(Membership::load(&path).unwrap().members.len(), 10_000, "only what was accepted is recorded");
+
+    let (ok, out, err) = push(&ws, &fake, platform, &[]);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 adds sent, 0 removes sent in 1 requests"), "{out}");
+    assert_eq!(fake.members().len(), 10_001);
+    let sizes: Vec<usize> = fake
+        .member_requests()
+        .iter()
+        .filter(|s| s.status == 200)
+        .map(|s| s.body["audienceMembers"].as_array().or(s.body["payload"]["data"].as_array()).unwrap().len())
+        .collect();
+    assert_eq!(sizes, [10_000, 1]);
+    fake.assert_valid_but_unfinished(usize::from(platform == Platform::Meta));
+}
+
+#[test]
+fn google_splits_10001_members_and_resumes_after_a_500() {
+    split_and_resumed(Platform::Google);
+}
+
+#[test]
+fn meta_splits_10001_members_and_resumes_after_a_500() {
+    split_and_resumed(Platform::Meta);
+}
+
+#[test]
+fn a_push_needs_a_token_and_refuses_plain_http_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = shop(dir.path(), 20, "ltv >= 0");
+    let base = ["audience", &ws, "--name", "VIP", "--push", "--platform", "google", "--account", "1", "--list", "2"];
+    let (ok, _, err) = kitle(&[&base[..], &["--endpoint", "http://127.0.0.1:9"]].concat());
+    assert!(!ok && err.contains("KITLE_GOOGLE_TOKEN"), "{err}");
+    let (ok, _, err) = kitle(&[&base[..], &["--endpoint", "http://example.com", "--token", "t"]].concat());
+    assert!(!ok && err.contains("plain HTTP"), "{err}");
+    let (ok, _, err) = kitle(&["audience", &ws, "--name", "Nobody", "--push"]);
+    assert!(!ok && err.contains("VIP"), "the saved audiences are named: {err}");
+}

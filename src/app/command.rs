@@ -77,6 +77,10 @@ pub enum Command {
     },
     /// An audience file was written: audience name, path, members (sent by its job).
     AudienceWritten(Result<(String, PathBuf, usize), String>),
+    /// Push an audience's changes through a platform's API (in the background).
+    PushAudience(Box<crate::app::dialogs::push::PushOrder>),
+    /// A push ended: the audience's name, and what was sent or why nothing was.
+    AudiencePushed(Box<Result<(String, crate::connect::push::Pushed), String>>),
     /// Tell the user something.
     Notify(String),
 }

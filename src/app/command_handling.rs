@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::dialogs::audience::AudienceDialog;
 use super::dialogs::file::{self, DialogOutcome};
 use super::dialogs::import::ImportDialog;
 use super::document::{self, Document, Loaded};
@@ -14,7 +13,6 @@ use super::tabs::segments::SegmentsTab;
 use super::tasks::TaskKind;
 use super::widgets::theme;
 use super::{Command, KitleApp, Notice, PathPurpose, Tab};
-use crate::engine::audience::AudienceRows;
 use crate::engine::edit::Edit;
 use crate::engine::import::SourceSpec;
 use crate::engine::segment::parse;
@@ -94,7 +92,9 @@ impl KitleApp {
             command @ (Command::AudienceDialog { .. }
             | Command::OpenAudience(_)
             | Command::WriteAudience { .. }
-            | Command::AudienceWritten(_)) => self.apply_audience(ctx, command),
+            | Command::AudienceWritten(_)
+            | Command::PushAudience(_)
+            | Command::AudiencePushed(_)) => self.apply_audience(ctx, command),
             Command::Notify(text) => self.notice = Some(Notice::Info(text)),
         }
     }
@@ -125,7 +125,7 @@ impl KitleApp {
     }
 
     /// Applies an edit to the open document (undoable).
-    fn edit(&mut self, edit: Edit) {
+    pub(super) fn edit(&mut self, edit: Edit) {
         let lang = self.lang();
         let Some(doc) = &mut self.doc else { return };
         if self.last_edit.is_none_or(|at| at.elapsed() > TYPING_PAUSE) {
@@ -189,63 +189,6 @@ impl KitleApp {
         if let Err(e) = started {
             self.notice = Some(Notice::Error(e));
         }
-    }
-
-    /// The audience dialog and its upload files.
-    fn apply_audience(&mut self, ctx: &egui::Context, command: Command) {
-        let lang = self.lang();
-        match command {
-            Command::AudienceDialog { segment, rule } => {
-                if let Some(doc) = &self.doc {
-                    self.audience = Some(AudienceDialog::new(segment, rule, doc, lang));
-                }
-            }
-            Command::OpenAudience(index) => {
-                if let Some(doc) = &self.doc
-                    && let Some(saved) = doc.workspace.audiences.get(index)
-                {
-                    self.audience = Some(AudienceDialog::from_saved(saved, doc, lang));
-                }
-            }
-            Command::WriteAudience { name, rows, path } => self.start_audience_file(ctx, name, rows, path),
-            Command::AudienceWritten(result) => self.audience_written(result),
-            _ => {}
-        }
-    }
-
-    fn start_audience_file(&mut self, ctx: &egui::Context, name: String, rows: Arc<AudienceRows>, path: PathBuf) {
-        let lang = self.lang();
-        let started =
-            self.tasks.spawn(TaskKind::Export, ctx, move |_| {
-                let written = crate::engine::audience::files::write_upload_file(&rows, &path);
-                Command::AudienceWritten(written.map(|members| (name, path, members)).map_err(|e| {
-                    crate::engine::message::Message::new("msg.err_export_write", [e.to_string()]).text(lang)
-                }))
-            });
-        if let Err(e) = started {
-            self.notice = Some(Notice::Error(e));
-        }
-    }
-
-    /// An upload file was written: say so, and record it on the audience.
-    fn audience_written(&mut self, result: Result<(String, PathBuf, usize), String>) {
-        let lang = self.lang();
-        let (name, path, members) = match result {
-            Ok(done) => done,
-            Err(e) => {
-                self.notice = Some(Notice::Error(e));
-                return;
-            }
-        };
-        let text = t(lang, "audience.written").replace("{0}", &crate::format::count(members, lang));
-        self.notice = Some(Notice::Info(text.replace("{1}", &path.display().to_string())));
-        let Some(doc) = &self.doc else { return };
-        let Some(index) = doc.workspace.audiences.iter().position(|a| a.name == name) else { return };
-        let mut audience = doc.workspace.audiences[index].clone();
-        let platform = audience.platforms.first().copied().unwrap_or(crate::engine::audience::Platform::Google);
-        let at = crate::engine::workspace::now_text();
-        audience.last_sent = Some(crate::engine::audience::Sent { at, platform, members, how: "file".to_owned() });
-        self.edit(Edit::ReplaceAudience { index, audience: Box::new(audience) });
     }
 
     /// A load or import finished: the new document replaces the open one.

@@ -4,7 +4,8 @@
 //! - [`KitleApp`] (this file): the app's state and the eframe glue.
 //! - [`state`]: UI choices remembered between runs; [`document`]: the open
 //!   workspace, its customers and undo history, load/import/save.
-//! - [`command`]: what widgets ask for; [`command_handling`]: carrying it out.
+//! - [`command`]: what widgets ask for; [`command_handling`]: carrying it out
+//!   (audiences' files and pushes in [`audience_commands`]).
 //! - [`logic`]: per-frame work that is not drawing; [`ui`]: drawing the shell.
 //! - [`jobs`], [`keyed`], [`tasks`]: background work (one thread per job; values
 //!   recomputed when their key changes; long jobs shown in the status bar).
@@ -15,6 +16,7 @@
 //! The engine underneath knows nothing of egui.
 
 pub use crate::i18n;
+mod audience_commands;
 pub mod cache;
 pub mod command;
 mod command_handling;
@@ -56,6 +58,8 @@ pub struct KitleApp {
     pub import: Option<ImportDialog>,
     /// The remarketing-audience dialog.
     pub audience: Option<dialogs::audience::AudienceDialog>,
+    /// Ad platform tokens given this session: in memory only, never saved.
+    pub session_tokens: std::collections::HashMap<crate::engine::audience::Platform, crate::connect::http::Token>,
     /// A command waiting for the answer to "save changes first?".
     pub confirm: Option<Command>,
     /// Asking for a path by typing (no native file dialog on this system).
@@ -108,6 +112,7 @@ impl KitleApp {
             tasks: Tasks::default(),
             import: None,
             audience: None,
+            session_tokens: std::collections::HashMap::new(),
             confirm: None,
             path_prompt: None,
             notice: None,

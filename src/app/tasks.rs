@@ -14,6 +14,7 @@ pub enum TaskKind {
     Load,
     Import,
     Export,
+    Push,
 }
 
 impl TaskKind {
@@ -22,6 +23,7 @@ impl TaskKind {
             TaskKind::Load => "load",
             TaskKind::Import => "import",
             TaskKind::Export => "export",
+            TaskKind::Push => "push",
         }
     }
 
@@ -30,6 +32,7 @@ impl TaskKind {
             TaskKind::Load => "status.loading",
             TaskKind::Import => "status.importing",
             TaskKind::Export => "status.exporting",
+            TaskKind::Push => "status.pushing",
         }
     }
 }

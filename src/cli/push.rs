@@ -10,16 +10,14 @@ use anyhow::{Result, anyhow, bail};
 use lexopt::prelude::*;
 
 use crate::connect::credentials::{endpoint_text, find_token, token_variable};
-use crate::connect::google::GoogleSender;
-use crate::connect::http::{Client, Endpoint, Retry, retry_on_busy};
-use crate::connect::meta::{self, MetaSender};
-use crate::connect::push::{PushReport, Target, push, requests_needed, sendable};
-use crate::engine::audience::diff::{Changes, Membership, SentBy, membership_path};
+use crate::connect::http::{Endpoint, Retry};
+use crate::connect::push::{Destination, Plan, PushJob, PushReport, Pushed, requests_needed, run};
+use crate::engine::audience::audience_rows;
+use crate::engine::audience::diff::{SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
 use crate::engine::audience::{Audience, AudienceRequest, Consent, GoogleDestination, MetaDestination, Platform};
-use crate::engine::audience::{Sent, audience_rows};
 use crate::engine::import::Progress;
-use crate::engine::workspace::{Workspace, now_text};
+use crate::engine::workspace::Workspace;
 
 /// What `kitle audience --push` was asked.
 #[derive(Default)]
@@ -119,29 +117,30 @@ pub fn push_audience(p: lexopt::Parser) -> Result<String> {
         if rows.consent == Consent::NoField {
             bail!("The customers have no marketing-consent field (accepts_marketing); the audience sends nobody.");
         }
-        let (now, left_out) = sendable(platform, Membership::of(&rows));
-        let path = membership_path(&args.path, &audience.name, platform, SentBy::Api);
-        let mut recorded = Membership::load(&path)?;
-        let changes = now.changes_from(&recorded);
+        let membership_path = membership_path(&args.path, &audience.name, platform, SentBy::Api);
+        let job = job(&args, &audience, platform, membership_path.clone());
+        let destination =
+            job.as_ref().map_or_else(|_| destination(&args, &audience, platform), |j| j.destination.clone());
+        let plan = Plan::new(&rows, &membership_path, &destination)?;
+        let diff = plan.diff();
         let mut line = Line {
             platform: platform.id(),
             dry_run: args.dry_run,
-            adds: changes.adds.len(),
-            removes: changes.removes.len(),
-            unchanged: now.members.len() - changes.adds.len(),
-            requests: requests_needed(platform, &changes),
-            left_out,
+            adds: diff.adds,
+            removes: diff.removes,
+            unchanged: diff.unchanged,
+            requests: requests_needed(platform, &plan.changes),
+            left_out: plan.left_out,
             sent: None,
         };
         if !args.dry_run {
-            let consent = rows.consent == Consent::Applied;
-            let report = send(&args, &audience, platform, &changes, &mut recorded, consent)?;
-            recorded.save(&path)?;
-            record_in_workspace(&args.path, &audience.name, platform, &report.1, recorded.members.len())?;
-            if let Some(e) = &report.0.error {
+            let job = job?;
+            let pushed = run(job, plan, &Progress::default()).map_err(|e| anyhow!("{}: {e}", platform.id()))?;
+            record_in_workspace(&args.path, &audience.name, &pushed)?;
+            if let Some(e) = &pushed.report.error {
                 failure = Some(format!("{}: stopped: {e}", platform.id()));
             }
-            line.sent = Some(report.0);
+            line.sent = Some(pushed.report);
         }
         lines.push(line);
     }
@@ -173,22 +172,9 @@ fn line_text(line: &Line) -> String {
     }
 }
 
-/// Where the push went (a Meta audience made on the way is remembered).
-type Pushed = (PushReport, Destination);
-
-enum Destination {
-    Google(GoogleDestination),
-    Meta(MetaDestination),
-}
-
-fn send(
-    args: &Args,
-    audience: &Audience,
-    platform: Platform,
-    changes: &Changes,
-    recorded: &mut Membership,
-    consent_granted: bool,
-) -> Result<Pushed> {
+/// The push for one platform: token and endpoint from flags or the environment,
+/// account and list from flags or what the workspace saved.
+fn job(args: &Args, audience: &Audience, platform: Platform, membership_path: PathBuf) -> Result<PushJob> {
     let (token, _) = find_token(platform, args.token.as_deref()).ok_or_else(|| {
         anyhow!(
             "No {} token: pass --token or set {} (a token is never saved).",
@@ -197,61 +183,36 @@ fn send(
         )
     })?;
     let endpoint = Endpoint::parse(&endpoint_text(platform, args.endpoint.as_deref()))?;
-    let progress = Progress::default();
+    let destination = destination(args, audience, platform);
+    if let Some(missing) = destination.missing() {
+        bail!("{missing} Pass --account ID and --list ID (they are saved for next time).");
+    }
+    Ok(PushJob { name: audience.name.clone(), destination, endpoint, token, retry: Retry::default(), membership_path })
+}
+
+/// Where to push: flags first, then what the workspace saved.
+fn destination(args: &Args, audience: &Audience, platform: Platform) -> Destination {
     if platform == Platform::Google {
         let saved = audience.destinations.google.clone().unwrap_or_default();
-        let destination = GoogleDestination {
+        Destination::Google(GoogleDestination {
             account_id: args.account.clone().unwrap_or(saved.account_id),
             login_account_id: args.login_account.clone().or(saved.login_account_id),
             user_list_id: args.list.clone().unwrap_or(saved.user_list_id),
-        };
-        if destination.account_id.is_empty() || destination.user_list_id.is_empty() {
-            bail!(
-                "Give the Google Ads account and customer list: --account ID --list ID (they are saved for next time)."
-            );
-        }
-        let client = Client::new(token, Retry::default(), retry_on_busy);
-        let google = GoogleSender { client: &client, endpoint: &endpoint, destination: &destination, consent_granted };
-        let report = push(&Target::Google(google), changes, recorded, &progress);
-        return Ok((report, Destination::Google(destination)));
+        })
+    } else {
+        let saved = audience.destinations.meta.clone().unwrap_or_default();
+        Destination::Meta(MetaDestination {
+            ad_account_id: args.account.clone().unwrap_or(saved.ad_account_id),
+            audience_id: args.list.clone().or(saved.audience_id),
+        })
     }
-    let saved = audience.destinations.meta.clone().unwrap_or_default();
-    let mut destination = MetaDestination {
-        ad_account_id: args.account.clone().unwrap_or(saved.ad_account_id),
-        audience_id: args.list.clone().or(saved.audience_id),
-    };
-    let client = Client::new(token, Retry::default(), meta::retry_on_busy);
-    let audience_id = match &destination.audience_id {
-        Some(id) => id.clone(),
-        None if destination.ad_account_id.is_empty() => {
-            bail!("Give the Meta ad account (--account ID), or an existing audience (--list ID).")
-        }
-        None => {
-            let id = meta::create_audience(&client, &endpoint, &destination.ad_account_id, &audience.name)?;
-            destination.audience_id = Some(id.clone());
-            id
-        }
-    };
-    let sender = MetaSender { client: &client, endpoint: &endpoint, audience_id: &audience_id };
-    let report = push(&Target::Meta(sender), changes, recorded, &progress);
-    Ok((report, Destination::Meta(destination)))
 }
 
 /// Saves where the audience went and when, in the workspace as it is on disk now.
-fn record_in_workspace(
-    path: &Path,
-    name: &str,
-    platform: Platform,
-    destination: &Destination,
-    members: usize,
-) -> Result<()> {
+fn record_in_workspace(path: &Path, name: &str, pushed: &Pushed) -> Result<()> {
     let mut ws = Workspace::load(path)?;
     let Some(audience) = ws.audiences.iter_mut().find(|a| a.name == name) else { return Ok(()) };
-    match destination {
-        Destination::Google(d) => audience.destinations.google = Some(d.clone()),
-        Destination::Meta(d) => audience.destinations.meta = Some(d.clone()),
-    }
-    audience.last_sent = Some(Sent { at: now_text(), platform, members, how: "api".to_owned() });
+    pushed.record(audience);
     ws.save(path)?;
     Ok(())
 }

@@ -4,12 +4,163 @@
 //! so the membership only ever holds what the platform accepted and the next push
 //! resumes where this one stopped.
 
+use std::path::PathBuf;
+
 use super::google::{self, GoogleSender};
-use super::http::{ApiError, Method};
+use super::http::{ApiError, Client, Endpoint, Method, Retry, Token};
 use super::meta::{self, MetaSender, Session};
-use crate::engine::audience::Platform;
-use crate::engine::audience::diff::{Change, Changes, Membership};
+use crate::engine::audience::diff::{Change, Changes, Diff, Membership};
+use crate::engine::audience::{AudienceRows, Consent, GoogleDestination, MetaDestination, Platform};
 use crate::engine::import::Progress;
+
+/// Where on a platform an audience goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Google(GoogleDestination),
+    Meta(MetaDestination),
+}
+
+impl Destination {
+    /// The key a membership records it under: another list starts from nobody.
+    pub fn key(&self) -> String {
+        match self {
+            Destination::Google(d) => format!("google:{}/{}", d.account_id.trim(), d.user_list_id.trim()),
+            Destination::Meta(d) => format!("meta:{}", d.audience_id.as_deref().unwrap_or("new")),
+        }
+    }
+
+    pub fn platform(&self) -> Platform {
+        match self {
+            Destination::Google(_) => Platform::Google,
+            Destination::Meta(_) => Platform::Meta,
+        }
+    }
+
+    /// What is still missing before a push can go, as a sentence.
+    pub fn missing(&self) -> Option<&'static str> {
+        match self {
+            Destination::Google(d) if d.account_id.trim().is_empty() || d.user_list_id.trim().is_empty() => {
+                Some("Give the Google Ads account and customer list ids.")
+            }
+            Destination::Meta(d) if d.ad_account_id.trim().is_empty() && d.audience_id.is_none() => {
+                Some("Give the Meta ad account id, or an existing audience id.")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A push, ready to go: where, with what, and where its membership is kept.
+#[derive(Debug)]
+pub struct PushJob {
+    /// The audience's name (a Meta audience created for it takes it).
+    pub name: String,
+    pub destination: Destination,
+    pub endpoint: Endpoint,
+    pub token: Token,
+    pub retry: Retry,
+    pub membership_path: PathBuf,
+}
+
+/// What a push will send: the members now (those the platform can match), the
+/// membership recorded so far, and the changes between them.
+pub struct Plan {
+    pub now: Membership,
+    pub recorded: Membership,
+    pub changes: Changes,
+    /// Members with nothing the platform matches on.
+    pub left_out: usize,
+    /// Consent was granted by every member sent (the consent filter was on).
+    pub consent_granted: bool,
+}
+
+impl Plan {
+    /// Plans the push of `rows` to `destination`, from what was recorded as sent
+    /// there (nothing, when the membership file records another destination).
+    pub fn new(
+        rows: &AudienceRows,
+        membership_path: &std::path::Path,
+        destination: &Destination,
+    ) -> std::io::Result<Self> {
+        let (now, left_out) = sendable(rows.platform, Membership::of(rows));
+        let mut recorded = Membership::load(membership_path)?;
+        if recorded.destination != destination.key() {
+            recorded = Membership { destination: destination.key(), ..Membership::default() };
+        }
+        let changes = now.changes_from(&recorded);
+        Ok(Self { now, recorded, changes, left_out, consent_granted: rows.consent == Consent::Applied })
+    }
+
+    pub fn diff(&self) -> Diff {
+        Diff {
+            adds: self.changes.adds.len(),
+            removes: self.changes.removes.len(),
+            unchanged: self.now.members.len() - self.changes.adds.len(),
+        }
+    }
+}
+
+/// What a push did, and where it went (a Meta audience created on the way included).
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub report: PushReport,
+    pub destination: Destination,
+    /// Members the platform holds now, as recorded.
+    pub members: usize,
+}
+
+impl Pushed {
+    /// Writes where the audience went and when into its saved definition.
+    pub fn record(&self, audience: &mut crate::engine::audience::Audience) {
+        match &self.destination {
+            Destination::Google(d) => audience.destinations.google = Some(d.clone()),
+            Destination::Meta(d) => audience.destinations.meta = Some(d.clone()),
+        }
+        let at = crate::engine::workspace::now_text();
+        let platform = self.destination.platform();
+        audience.last_sent =
+            Some(crate::engine::audience::Sent { at, platform, members: self.members, how: "api".to_owned() });
+    }
+}
+
+/// Runs a push: creates the Meta audience if there is none yet, sends the changes,
+/// and saves the membership the platform accepted (also when a batch failed).
+pub fn run(job: PushJob, mut plan: Plan, progress: &Progress) -> Result<Pushed, ApiError> {
+    if let Some(missing) = job.destination.missing() {
+        return Err(ApiError::new(None, missing));
+    }
+    let mut destination = job.destination;
+    let report = match &mut destination {
+        Destination::Google(d) => {
+            let client = Client::new(job.token, job.retry, super::http::retry_on_busy);
+            let sender = GoogleSender {
+                client: &client,
+                endpoint: &job.endpoint,
+                destination: d,
+                consent_granted: plan.consent_granted,
+            };
+            push(&Target::Google(sender), &plan.changes, &mut plan.recorded, progress)
+        }
+        Destination::Meta(d) => {
+            let client = Client::new(job.token, job.retry, meta::retry_on_busy);
+            let id = match &d.audience_id {
+                Some(id) => id.clone(),
+                None => {
+                    let id = meta::create_audience(&client, &job.endpoint, &d.ad_account_id, &job.name)?;
+                    d.audience_id = Some(id.clone());
+                    id
+                }
+            };
+            plan.recorded.destination = format!("meta:{id}");
+            let sender = MetaSender { client: &client, endpoint: &job.endpoint, audience_id: &id };
+            push(&Target::Meta(sender), &plan.changes, &mut plan.recorded, progress)
+        }
+    };
+    plan.recorded.save(&job.membership_path).map_err(|e| {
+        ApiError::new(None, format!("What was sent could not be recorded in {}: {e}", job.membership_path.display()))
+    })?;
+    Ok(Pushed { report, destination, members: plan.recorded.members.len() })
+}
 
 /// Where a push goes.
 pub enum Target<'a> {

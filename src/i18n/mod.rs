@@ -6,6 +6,7 @@
 //! here, so the engine can use it.
 
 mod app;
+mod audiences;
 mod customers;
 mod dashboard;
 mod fields;
@@ -19,8 +20,16 @@ use std::sync::OnceLock;
 pub use crate::format::Lang;
 
 /// Every area's table.
-const AREAS: [&[(&str, &str, &str)]; 7] =
-    [app::TEXTS, import::TEXTS, customers::TEXTS, dashboard::TEXTS, segments::TEXTS, messages::TEXTS, fields::TEXTS];
+const AREAS: [&[(&str, &str, &str)]; 8] = [
+    app::TEXTS,
+    audiences::TEXTS,
+    import::TEXTS,
+    customers::TEXTS,
+    dashboard::TEXTS,
+    segments::TEXTS,
+    messages::TEXTS,
+    fields::TEXTS,
+];
 
 /// Key → (English, Turkish), built once.
 fn table() -> &'static HashMap<&'static str, (&'static str, &'static str)> {

@@ -114,6 +114,14 @@ fn first_push_then_only_the_changes(platform: Platform) {
     assert_eq!(fake.member_requests().len(), before);
     fake.assert_valid();
 
+    // Another list starts from nobody: what was sent to this one says nothing of it.
+    let other = match platform {
+        Platform::Google => ["--list", "556"],
+        _ => ["--list", "6001"],
+    };
+    let (ok, out, err) = push(&ws, &fake, platform, &[&other[..], &["--dry-run"]].concat());
+    assert!(ok && out.contains("would send 180 adds and 0 removes"), "{out}{err}");
+
     // Where it went is saved; the token is not.
     let text = std::fs::read_to_string(&ws).unwrap();
     assert!(!text.contains(TOKEN), "the token never reaches the workspace");

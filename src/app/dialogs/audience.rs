@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::app::command::{Command, CommandSender};
+use crate::app::dialogs::push::{PushInputs, PushPanel};
 use crate::app::document::Document;
 use crate::app::i18n::{Lang, t};
 use crate::app::keyed::Keyed;
@@ -39,6 +40,8 @@ pub struct AudienceDialog {
     /// Where the upload file goes.
     pub path_text: String,
     built: Keyed<PreviewKey, Built>,
+    /// Sending through the platform's API.
+    pub push: PushPanel,
 }
 
 impl AudienceDialog {
@@ -56,6 +59,7 @@ impl AudienceDialog {
             consent_only: true,
             path_text: dir.join(file).display().to_string(),
             built: Keyed::new("audience-preview"),
+            push: PushPanel::new(None, std::collections::HashMap::new()),
         }
     }
 
@@ -70,6 +74,7 @@ impl AudienceDialog {
         dialog.platform = saved.platforms.first().copied().unwrap_or(Platform::Google);
         dialog.identifiers.clone_from(&saved.identifiers);
         dialog.consent_only = saved.consent_only;
+        dialog.push = PushPanel::new(Some(saved), std::collections::HashMap::new());
         dialog
     }
 
@@ -106,6 +111,10 @@ impl AudienceDialog {
                 Ok(Built { rows: Arc::new(rows), preview })
             }
         });
+        let key = format!("{:?}", self.key(doc.version));
+        let rows = self.built.get(&self.key(doc.version)).map(|b| Arc::clone(&b.rows));
+        let inputs = PushInputs { name: &self.name, platform: self.platform, rows: rows.as_ref(), preview_key: &key };
+        self.push.logic(egui, doc, lang, inputs);
     }
 
     /// The audience as it would be saved.
@@ -118,7 +127,7 @@ impl AudienceDialog {
             identifiers: self.identifiers.clone(),
             consent_only: self.consent_only,
             last_sent: None,
-            destinations: Default::default(),
+            destinations: self.push.destinations(),
         }
     }
 
@@ -129,13 +138,31 @@ impl AudienceDialog {
         egui::Window::new(t(lang, "audience.title"))
             .id(egui::Id::unique("audience-dialog"))
             .open(&mut open)
-            .default_size([760.0, 560.0])
+            .default_size([760.0, 640.0])
+            .vscroll(true)
             .show(egui, |ui| {
                 self.choices_ui(ui, doc, lang);
                 ui.separator();
                 self.preview_ui(ui, doc, lang);
                 ui.separator();
                 done = self.actions_ui(ui, doc, lang, commands);
+                if matches!(self.platform, Platform::Google | Platform::Meta) {
+                    ui.separator();
+                    let key = format!("{:?}", self.key(doc.version));
+                    let rows = self.built(doc.version).map(|b| Arc::clone(&b.rows));
+                    let inputs = PushInputs {
+                        name: &self.name,
+                        platform: self.platform,
+                        rows: rows.as_ref(),
+                        preview_key: &key,
+                    };
+                    if let Some(order) = self.push.ui(ui, doc, lang, inputs) {
+                        // Saved first, so the audience exists when the push ends.
+                        commands.send(Command::Edit(save_edit(doc, self.audience())));
+                        commands.send(Command::PushAudience(Box::new(order)));
+                        done = true;
+                    }
+                }
             });
         open && !done
     }

@@ -1,5 +1,5 @@
 //! Windows over the hub: the import dialog, the import report, the remarketing
-//! audience dialog, "save changes first?", a typed path when the system has no file
+//! audience dialog (with its API push section), "save changes first?", a typed path when the system has no file
 //! dialog, and the native file dialog itself.
 
 pub mod audience;
@@ -7,4 +7,5 @@ pub mod confirm;
 pub mod file;
 pub mod import;
 pub mod path_prompt;
+pub mod push;
 pub mod report;

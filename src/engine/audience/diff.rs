@@ -17,6 +17,9 @@ const HEADER: &str = "kitle-membership";
 /// The members sent: key → what was sent for them, one value per identifier.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Membership {
+    /// Where it was sent (`google:ACCOUNT/LIST`, `meta:AUDIENCE`), empty for files:
+    /// a membership recorded for one list says nothing about another.
+    pub destination: String,
     /// What each member's values are, in order.
     pub identifiers: Vec<Identifier>,
     pub members: HashMap<String, Vec<String>>,
@@ -81,7 +84,7 @@ impl Membership {
                 (key, sent)
             })
             .collect();
-        Self { identifiers: rows.identifiers.clone(), members }
+        Self { destination: String::new(), identifiers: rows.identifiers.clone(), members }
     }
 
     /// What sending `self` after `previous` changes.
@@ -170,9 +173,14 @@ impl Membership {
             Err(e) => return Err(e),
         };
         let mut lines = text.lines().peekable();
-        let mut identifiers = Vec::new();
+        let (mut identifiers, mut destination) = (Vec::new(), String::new());
         if let Some(header) = lines.next_if(|l| l.starts_with(HEADER)) {
-            identifiers = header.split('\t').skip(1).filter_map(Identifier::from_id).collect();
+            for field in header.split('\t').skip(1) {
+                match field.strip_prefix("to=") {
+                    Some(to) => to.clone_into(&mut destination),
+                    None => identifiers.extend(Identifier::from_id(field)),
+                }
+            }
         }
         let members = lines
             .filter_map(|line| {
@@ -181,7 +189,7 @@ impl Membership {
                 Some((key, fields.map(str::to_owned).collect()))
             })
             .collect();
-        Ok(Self { identifiers, members })
+        Ok(Self { destination, identifiers, members })
     }
 
     /// Writes the membership file atomically, readable by the user only.
@@ -192,6 +200,10 @@ impl Membership {
         let mut keys: Vec<&String> = self.members.keys().collect();
         keys.sort();
         let mut text = String::from(HEADER);
+        if !self.destination.is_empty() {
+            text.push_str("\tto=");
+            text.push_str(&self.destination.replace(['\t', '\n'], " "));
+        }
         for id in &self.identifiers {
             text.push('\t');
             text.push_str(id.id());
@@ -228,6 +240,7 @@ mod tests {
 
     fn membership(members: &[(&str, &str)]) -> Membership {
         Membership {
+            destination: "google:1/2".into(),
             identifiers: vec![Identifier::Email],
             members: members.iter().map(|(k, h)| ((*k).to_owned(), vec![(*h).to_owned()])).collect(),
         }

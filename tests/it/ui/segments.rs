@@ -206,3 +206,63 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     click_tab(&mut harness, "Segments");
     harness.get_by_label("Remarketing audiences");
 }
+
+#[test]
+fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing_to_send() {
+    use crate::fake_api::{FakeApi, GOOGLE_ACCOUNT, GOOGLE_LIST, TOKEN};
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeApi::start();
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    // A push records what was sent beside the workspace, so it is saved first.
+    harness.state_mut().send(Command::SaveTo(dir.path().join("shop.kitle")));
+    harness.run_steps(2);
+    click_tab(&mut harness, "Segments");
+    harness.get_by_label("+ New segment").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Value 1", "5000");
+    run_until(&mut harness, "the live results", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    harness.get_by_label("Create remarketing audience from this segment").click();
+    harness.run_steps(2);
+    harness.state_mut().audience.as_mut().unwrap().push.endpoint = Some(fake.url.clone());
+    harness.run_steps(3);
+    harness.get_by_label("Save and push changes");
+    type_into(&mut harness, "Google Ads account id", GOOGLE_ACCOUNT);
+    type_into(&mut harness, "Customer list id", GOOGLE_LIST);
+    type_into(&mut harness, "Access token", TOKEN);
+    run_until(&mut harness, "the planned changes", |app| {
+        app.audience.as_ref().is_some_and(|d| d.built(app.doc.as_ref().unwrap().version).is_some())
+    });
+    harness.run_steps(3);
+    harness.get_by_label_contains("Since the last push:");
+    harness.state_mut().notice = None;
+    harness.get_by_label("Save and push changes").click();
+    run_until(&mut harness, "the push", |app| app.tasks.is_idle() && app.notice.is_some());
+    let notice = format!("{:?}", harness.state().notice);
+    assert!(notice.contains("added and 0 removed in 1 requests"), "{notice}");
+    fake.assert_valid();
+    let sent = fake.members().len();
+    assert!(sent > 0);
+
+    let audience = harness.state().doc.as_ref().unwrap().workspace.audiences[0].clone();
+    let last = audience.last_sent.as_ref().unwrap();
+    assert_eq!((last.how.as_str(), last.members), ("api", sent));
+    assert_eq!(audience.destinations.google.as_ref().unwrap().user_list_id, GOOGLE_LIST);
+
+    // Opened again: the token given earlier is used, and nothing has changed.
+    harness.get_by_label("← Segments").click();
+    harness.run_steps(2);
+    harness.get_by_label(&format!("Open {}", audience.name)).click();
+    harness.run_steps(2);
+    harness.get_by_label("Using the token given earlier in this session (not saved).");
+    run_until(&mut harness, "the planned changes", |app| {
+        app.audience.as_ref().is_some_and(|d| d.built(app.doc.as_ref().unwrap().version).is_some())
+    });
+    harness.run_steps(3);
+    harness.get_by_label_contains(&format!("0 to add, 0 to remove, {sent} unchanged"));
+    let ws_text = std::fs::read_to_string(dir.path().join("shop.kitle")).unwrap();
+    assert!(!ws_text.contains(TOKEN), "the token is never saved");
+}

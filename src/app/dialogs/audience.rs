@@ -292,7 +292,7 @@ fn first_rows_ui(ui: &mut egui::Ui, rows: &AudienceRows, lang: Lang) {
                 for value in &member.values {
                     match value {
                         Some(v) => {
-                            let hash = v.sha256.as_deref().map_or_else(String::new, |h| format!("{}…", &h[..12]));
+                            let hash = v.sha256.map_or_else(String::new, |h| format!("{}…", &h.hex()[..12]));
                             ui.label(format!("{}\n{hash}", v.normalized));
                         }
                         None => {

@@ -74,7 +74,7 @@ impl Membership {
                     .iter()
                     .map(|v| {
                         v.as_ref()
-                            .map_or_else(String::new, |v| v.sha256.clone().unwrap_or_else(|| v.normalized.clone()))
+                            .map_or_else(String::new, |v| v.sha256.map_or_else(|| v.normalized.clone(), |h| h.hex()))
                     })
                     .collect();
                 let key = m

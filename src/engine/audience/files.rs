@@ -50,8 +50,10 @@ pub fn upload_csv(rows: &AudienceRows) -> Result<Vec<u8>, csv::Error> {
         record.clear();
         for id in &columns {
             let value = rows.identifiers.iter().position(|i| i == id).and_then(|i| member.values[i].as_ref());
-            let text = value.map_or("", |v| v.sha256.as_deref().unwrap_or(&v.normalized));
-            record.push(neutralise(text).into_owned());
+            record.push(match value {
+                None => String::new(),
+                Some(v) => v.sha256.map_or_else(|| neutralise(&v.normalized).into_owned(), |h| h.hex()),
+            });
         }
         w.write_record(&record)?;
     }

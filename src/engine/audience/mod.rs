@@ -231,7 +231,7 @@ pub struct Sent {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Normalised {
     pub normalized: String,
-    pub sha256: Option<String>,
+    pub sha256: Option<normalise::Sha256Hash>,
 }
 
 /// One member: the row of the customer table, the customer id, and each chosen
@@ -425,7 +425,7 @@ impl Columns {
                 n::birth_year(date.year(), this_year)
             }
         }?;
-        let sha256 = (!id.in_clear(platform)).then(|| n::sha256_hex(&normalized));
+        let sha256 = (!id.in_clear(platform)).then(|| n::Sha256Hash::of(&normalized));
         Some(Normalised { normalized, sha256 })
     }
 }

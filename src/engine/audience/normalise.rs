@@ -29,6 +29,9 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
 
 /// Lowercase as people mean it: `İ` and `I` are `i` (no combining dot left behind).
 fn lower(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -56,7 +59,10 @@ fn is_email(email: &str) -> bool {
 /// `googlemail.com` only, remove every `.` and anything from `+` in the local part.
 pub fn google_email(raw: &str) -> Option<String> {
     let text = nfc(raw);
-    let email: String = lower(&text).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut email = lower(&text);
+    if email.contains(char::is_whitespace) {
+        email.retain(|c| !c.is_whitespace());
+    }
     if !is_email(&email) {
         return None;
     }
@@ -182,14 +188,16 @@ pub fn meta_phone(raw: &str, region: PhoneRegion, cache: &PhoneCache) -> Option<
 
 /// Google: trim, lowercase, remove whitespace inside.
 pub fn google_name(raw: &str) -> Option<String> {
-    let name: String = lower(&nfc(raw)).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut name = lower(&nfc(raw));
+    name.retain(|c| !c.is_whitespace());
     (!name.is_empty()).then_some(name)
 }
 
 /// Meta (first/last name, city): lowercase letters only — no punctuation, spaces
 /// or digits; letters beyond a–z are kept as UTF-8.
 pub fn meta_letters(raw: &str) -> Option<String> {
-    let text: String = lower(&nfc(raw)).chars().filter(|c| c.is_alphabetic()).collect();
+    let mut text = lower(&nfc(raw));
+    text.retain(char::is_alphabetic);
     (!text.is_empty()).then_some(text)
 }
 
@@ -238,16 +246,44 @@ pub fn birth_year(year: i32, this_year: i32) -> Option<String> {
     (1900..=this_year).contains(&year).then(|| year.to_string())
 }
 
+/// A SHA-256 digest, kept as its 32 bytes (a million members' hashes as hex
+/// strings would be a million more allocations) and written as lowercase hex.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sha256Hash(pub [u8; 32]);
+
+impl Sha256Hash {
+    /// The SHA-256 of the UTF-8 bytes.
+    pub fn of(text: &str) -> Self {
+        Self(Sha256::digest(text.as_bytes()).into())
+    }
+
+    /// Lowercase hex, as every platform wants it.
+    pub fn hex(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for b in self.0 {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for Sha256Hash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+impl serde::Serialize for Sha256Hash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.hex())
+    }
+}
+
 /// SHA-256 of the UTF-8 bytes, as lowercase hex.
 pub fn sha256_hex(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(text.as_bytes());
-    let mut out = [0u8; 64];
-    for (pair, b) in out.chunks_exact_mut(2).zip(digest.iter()) {
-        pair[0] = HEX[usize::from(b >> 4)];
-        pair[1] = HEX[usize::from(b & 15)];
-    }
-    out.iter().map(|&b| char::from(b)).collect()
+    Sha256Hash::of(text).hex()
 }
 
 #[cfg(test)]

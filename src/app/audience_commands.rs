@@ -12,6 +12,7 @@ use super::dialogs::push::PushOrder;
 use super::i18n::t;
 use super::state::Notice;
 use super::tasks::TaskKind;
+use crate::connect::credentials::keychain;
 use crate::connect::push::{Plan, Pushed, run};
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
 use crate::engine::audience::{AudienceRows, Sent};
@@ -94,11 +95,13 @@ impl KitleApp {
 
     /// Starts a push in the background; the token is remembered for this session only.
     fn start_push(&mut self, ctx: &egui::Context, order: PushOrder) {
-        let PushOrder { name, rows, job } = order;
+        let PushOrder { name, rows, job, keep_token } = order;
         self.session_tokens.insert(rows.platform, job.token.clone());
         let started = self.tasks.spawn(TaskKind::Push, ctx, move |progress| {
-            let result = Plan::new(&rows, &job.membership_path, &job.destination)
-                .map_err(|e| e.to_string())
+            let kept = if keep_token { keychain::save(rows.platform, &job.token) } else { Ok(()) };
+            let result = kept
+                .map_err(|e| format!("the token could not be kept in the keychain: {e}"))
+                .and_then(|()| Plan::new(&rows, &job.membership_path, &job.destination).map_err(|e| e.to_string()))
                 .and_then(|plan| run(job, plan, progress).map_err(|e| e.message));
             Command::AudiencePushed(Box::new(result.map(|pushed| (name, pushed))))
         });

@@ -41,11 +41,13 @@ impl KitleApp {
         {
             self.import = Some(dialog);
         }
-        if let (Some(mut dialog), Some(doc)) = (self.audience.take(), &self.doc)
-            && dialog.ui(egui, doc, lang, &self.commands)
-            && self.audience.is_none()
-        {
-            self.audience = Some(dialog);
+        if let (Some(mut dialog), Some(doc)) = (self.audience.take(), &self.doc) {
+            let open = dialog.ui(egui, doc, lang, &self.commands);
+            // A token forgotten in the dialog is forgotten for the session.
+            self.session_tokens.retain(|platform, _| dialog.push.remembered.contains_key(platform));
+            if open && self.audience.is_none() {
+                self.audience = Some(dialog);
+            }
         }
         if self.show_report
             && let Some(doc) = &self.doc

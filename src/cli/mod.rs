@@ -42,11 +42,13 @@ Usage:
   kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed
                  (-o FILE | --preview --json) [--all] [--country TR]
   kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|meta]
-                 [--account ID] [--list ID] [--login-account ID] [--endpoint URL] [--token T] [--json]
+                 [--account ID] [--list ID] [--login-account ID] [--endpoint URL]
+                 [--token T [--remember-token]] [--json]
   kitle demo DIR [--customers N] [--seed N]
 
 --push sends what changed since the last push through the platform's API. The token
-comes from --token or KITLE_GOOGLE_TOKEN / KITLE_META_TOKEN and is never saved; the
+comes from --token, KITLE_GOOGLE_TOKEN / KITLE_META_TOKEN, or the system keychain
+(--remember-token keeps a given one there); it is never saved anywhere else. The
 endpoint from --endpoint or KITLE_GOOGLE_ENDPOINT / KITLE_META_ENDPOINT. Account and
 list ids are saved in the workspace for the next push.
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use lexopt::prelude::*;
 
-use crate::connect::credentials::{endpoint_text, find_token, token_variable};
+use crate::connect::credentials::{TokenSource, endpoint_text, find_token_or_keychain, keychain, token_variable};
 use crate::connect::http::{Endpoint, Retry};
 use crate::connect::push::{Destination, Plan, PushJob, PushReport, Pushed, requests_needed, run};
 use crate::engine::audience::audience_rows;
@@ -28,6 +28,8 @@ struct Args {
     dry_run: bool,
     json: bool,
     token: Option<String>,
+    /// Keep the given token in the OS keychain for later pushes.
+    remember_token: bool,
     endpoint: Option<String>,
     account: Option<String>,
     login_account: Option<String>,
@@ -54,6 +56,7 @@ fn parse(mut p: lexopt::Parser) -> Result<Args> {
                 );
             }
             Long("token") => args.token = Some(p.value()?.string()?),
+            Long("remember-token") => args.remember_token = true,
             Long("endpoint") => args.endpoint = Some(p.value()?.string()?),
             Long("account") => args.account = Some(p.value()?.string()?),
             Long("login-account") => args.login_account = Some(p.value()?.string()?),
@@ -175,13 +178,16 @@ fn line_text(line: &Line) -> String {
 /// The push for one platform: token and endpoint from flags or the environment,
 /// account and list from flags or what the workspace saved.
 fn job(args: &Args, audience: &Audience, platform: Platform, membership_path: PathBuf) -> Result<PushJob> {
-    let (token, _) = find_token(platform, args.token.as_deref()).ok_or_else(|| {
+    let (token, source) = find_token_or_keychain(platform, args.token.as_deref()).ok_or_else(|| {
         anyhow!(
-            "No {} token: pass --token or set {} (a token is never saved).",
+            "No {} token: pass --token, set {}, or keep one in the system keychain with --token T --remember-token.",
             platform.id(),
             token_variable(platform)
         )
     })?;
+    if args.remember_token && source == TokenSource::Given {
+        keychain::save(platform, &token).map_err(|e| anyhow!("The token could not be kept in the keychain: {e}"))?;
+    }
     let endpoint = Endpoint::parse(&endpoint_text(platform, args.endpoint.as_deref()))?;
     let destination = destination(args, audience, platform);
     if let Some(missing) = destination.missing() {

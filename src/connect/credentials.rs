@@ -1,7 +1,8 @@
 //! Where a platform's access token comes from, in order: given this session (a
-//! command-line flag, or typed into the app and held in memory only), or an
-//! environment variable. A token is never written to a workspace, a membership
-//! file or a log, and it prints as `Token(…)`.
+//! command-line flag, or typed into the app and held in memory only), an
+//! environment variable, or the OS keychain (the Secret Service on Linux desktops)
+//! when the user chose to keep it there. A token is never written to a workspace,
+//! a membership file or a log, and it prints as `Token(…)`.
 
 use super::http::Token;
 use crate::engine::audience::Platform;
@@ -13,6 +14,8 @@ pub enum TokenSource {
     Given,
     /// An environment variable (its name).
     Environment(&'static str),
+    /// The OS keychain.
+    Keychain,
 }
 
 /// The environment variable a platform's token is read from.
@@ -32,13 +35,90 @@ pub fn endpoint_variable(platform: Platform) -> &'static str {
     }
 }
 
-/// A platform's token: the one given, else the environment's.
+/// A platform's token: the one given, else the environment's (no keychain: asking
+/// it can wait on the user unlocking it, so callers do that off the UI thread).
 pub fn find_token(platform: Platform, given: Option<&str>) -> Option<(Token, TokenSource)> {
     if let Some(token) = given.and_then(Token::new) {
         return Some((token, TokenSource::Given));
     }
     let name = token_variable(platform);
     std::env::var(name).ok().as_deref().and_then(Token::new).map(|t| (t, TokenSource::Environment(name)))
+}
+
+/// [`find_token`], then the keychain.
+pub fn find_token_or_keychain(platform: Platform, given: Option<&str>) -> Option<(Token, TokenSource)> {
+    find_token(platform, given).or_else(|| keychain::load(platform).map(|t| (t, TokenSource::Keychain)))
+}
+
+/// The OS keychain, where one is running: tokens kept there survive the session.
+pub mod keychain {
+    use super::{Platform, Token};
+
+    /// The keychain entry of a platform's token.
+    fn account(platform: Platform) -> &'static str {
+        match platform {
+            Platform::Meta => "meta-access-token",
+            _ => "google-access-token",
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn entry(platform: Platform) -> Option<keyring_core::Entry> {
+        use std::sync::OnceLock;
+        static STORE: OnceLock<bool> = OnceLock::new();
+        let ready = *STORE.get_or_init(|| match zbus_secret_service_keyring_store::Store::new() {
+            Ok(store) => {
+                keyring_core::set_default_store(store);
+                true
+            }
+            Err(_) => false,
+        });
+        ready.then(|| keyring_core::Entry::new("kitle", account(platform)).ok()).flatten()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn entry(_platform: Platform) -> Option<NoKeychain> {
+        None
+    }
+
+    /// Stands in for an entry where Kitle has no keychain support.
+    #[cfg(not(target_os = "linux"))]
+    struct NoKeychain;
+
+    #[cfg(not(target_os = "linux"))]
+    impl NoKeychain {
+        fn get_password(&self) -> Result<String, String> {
+            Err(String::new())
+        }
+        fn set_password(&self, _: &str) -> Result<(), String> {
+            Err(String::new())
+        }
+        fn delete_credential(&self) -> Result<(), String> {
+            Err(String::new())
+        }
+    }
+
+    /// Whether a keychain answers (asks it; call off the UI thread).
+    pub fn available() -> bool {
+        entry(Platform::Google).is_some()
+    }
+
+    /// The token kept for a platform, if any.
+    pub fn load(platform: Platform) -> Option<Token> {
+        entry(platform)?.get_password().ok().as_deref().and_then(Token::new)
+    }
+
+    /// Keeps a platform's token in the keychain.
+    pub fn save(platform: Platform, token: &Token) -> Result<(), String> {
+        let entry = entry(platform).ok_or_else(|| "No system keychain is running.".to_owned())?;
+        entry.set_password(token.secret()).map_err(|e| e.to_string())
+    }
+
+    /// Removes a platform's token from the keychain.
+    pub fn forget(platform: Platform) -> Result<(), String> {
+        let entry = entry(platform).ok_or_else(|| "No system keychain is running.".to_owned())?;
+        entry.delete_credential().map_err(|e| e.to_string())
+    }
 }
 
 /// A platform's endpoint: the one given, else the environment's, else the platform's own.

@@ -57,6 +57,11 @@ impl Token {
         let text = text.trim();
         (!text.is_empty()).then(|| Self(text.to_owned()))
     }
+
+    /// The secret itself, for the keychain (the only place it is written).
+    pub(super) fn secret(&self) -> &str {
+        &self.0
+    }
 }
 
 impl std::fmt::Debug for Token {

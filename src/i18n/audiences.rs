@@ -22,6 +22,17 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("push.forget", "Forget token", "Anahtarı unut"),
     (
+        "push.token_keychain",
+        "Using the token kept in the system keychain.",
+        "Sistem anahtarlığında saklanan anahtar kullanılıyor.",
+    ),
+    ("push.keep", "Keep it in the system keychain", "Sistem anahtarlığında sakla"),
+    (
+        "push.no_keychain",
+        "No system keychain is running here: the token is kept for this session only.",
+        "Burada çalışan bir sistem anahtarlığı yok: anahtar yalnızca bu oturum için tutulur.",
+    ),
+    (
         "push.changes",
         "Since the last push: {0} to add, {1} to remove, {2} unchanged ({3} requests).",
         "Son gönderimden beri: {0} eklenecek, {1} çıkarılacak, {2} değişmedi ({3} istek).",

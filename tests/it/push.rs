@@ -220,3 +220,32 @@ fn a_push_needs_a_token_and_refuses_plain_http_elsewhere() {
     let (ok, _, err) = kitle(&["audience", &ws, "--name", "Nobody", "--push"]);
     assert!(!ok && err.contains("VIP"), "the saved audiences are named: {err}");
 }
+
+/// With a system keychain (CI runs this under a private D-Bus session with
+/// gnome-keyring), a token kept there serves the next push; without one, asking to
+/// keep it fails clearly and nothing is sent.
+#[test]
+fn keychain_a_token_kept_there_serves_the_next_push() {
+    use kitle::connect::credentials::keychain;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = shop(dir.path(), 20, "ltv >= 0");
+    let fake = FakeApi::start();
+    let (ok, out, err) = push(&ws, &fake, Platform::Google, &["--remember-token"]);
+    let expected = std::env::var_os("KITLE_EXPECT_KEYCHAIN").is_some();
+    assert!(keychain::available() || !expected, "CI's keychain check runs with a Secret Service");
+    if !keychain::available() {
+        assert!(!ok && err.contains("could not be kept in the keychain"), "{out}{err}");
+        assert!(fake.member_requests().is_empty(), "nothing is sent");
+        return;
+    }
+    assert!(ok, "{err}");
+    set_rule(&ws, "ltv >= 100");
+    let (ok, out, err) =
+        kitle(&["audience", &ws, "--name", "VIP", "--push", "--platform", "google", "--endpoint", &fake.url]);
+    assert!(ok, "the kept token is used: {err}");
+    assert!(out.contains("0 adds sent, 9 removes sent"), "{out}");
+    keychain::forget(Platform::Google).unwrap();
+    let (ok, _, err) =
+        kitle(&["audience", &ws, "--name", "VIP", "--push", "--platform", "google", "--endpoint", &fake.url]);
+    assert!(!ok && err.contains("KITLE_GOOGLE_TOKEN"), "forgotten: {err}");
+}

@@ -138,7 +138,8 @@ impl AudienceDialog {
         egui::Window::new(t(lang, "audience.title"))
             .id(egui::Id::unique("audience-dialog"))
             .open(&mut open)
-            .default_size([760.0, 640.0])
+            // As tall as the screen allows, so the push section shows without scrolling.
+            .default_size([780.0, (egui.content_rect().height() - 80.0).clamp(400.0, 900.0)])
             .vscroll(true)
             .show(egui, |ui| {
                 self.choices_ui(ui, doc, lang);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::app::document::Document;
 use crate::app::i18n::{Lang, t};
 use crate::app::keyed::Keyed;
-use crate::connect::credentials::{TokenSource, endpoint_text, find_token, token_variable};
+use crate::connect::credentials::{TokenSource, endpoint_text, find_token, keychain, token_variable};
 use crate::connect::http::{Endpoint, Retry, Token};
 use crate::connect::push::{Destination, Plan, PushJob, requests_needed};
 use crate::engine::audience::diff::{Diff, SentBy, membership_path};
@@ -33,7 +33,19 @@ pub struct PushOrder {
     pub name: String,
     pub rows: Arc<AudienceRows>,
     pub job: PushJob,
+    /// Keep the token in the OS keychain (done by the push's background job).
+    pub keep_token: bool,
 }
+
+/// What the OS keychain holds for a platform (asked in the background).
+pub struct KeychainState {
+    pub available: bool,
+    pub token: Option<Token>,
+}
+
+/// Which platform's keychain entry, how many times it was reloaded, and whether
+/// to forget it first.
+type KeychainKey = (Platform, u32, bool);
 
 pub struct PushPanel {
     pub google: GoogleDestination,
@@ -45,6 +57,11 @@ pub struct PushPanel {
     /// Tokens given earlier this session.
     pub remembered: HashMap<Platform, Token>,
     planned: Keyed<PlanKey, Planned>,
+    keychain: Keyed<KeychainKey, KeychainState>,
+    /// Bumped to ask the keychain again, with the platform whose entry to remove first.
+    keychain_asked: (u32, Option<Platform>),
+    /// Keep a typed token in the keychain.
+    keep_token: bool,
     /// Why the last push could not start.
     error: Option<String>,
     /// The API endpoint, when not the platform's own or the environment's (tests).
@@ -63,6 +80,9 @@ impl PushPanel {
             token_text: HashMap::new(),
             remembered,
             planned: Keyed::new("audience-push-plan"),
+            keychain: Keyed::new("keychain"),
+            keychain_asked: (0, None),
+            keep_token: false,
             error: None,
             endpoint: None,
         }
@@ -101,18 +121,41 @@ impl PushPanel {
         }
     }
 
-    /// The token a push would use, and where it came from.
+    /// The token a push would use, and where it came from: this session's, typed,
+    /// the environment's, then the keychain's.
     fn token(&self, platform: Platform) -> Option<(Token, TokenSource)> {
         if let Some(token) = self.remembered.get(&platform) {
             return Some((token.clone(), TokenSource::Given));
         }
-        find_token(platform, self.token_text.get(&platform).map(String::as_str))
+        let kept = || self.kept(platform).map(|t| (t.clone(), TokenSource::Keychain));
+        find_token(platform, self.token_text.get(&platform).map(String::as_str)).or_else(kept)
+    }
+
+    /// Whether the keychain has answered (the section's layout is settled).
+    pub fn keychain_known(&self) -> bool {
+        self.keychain.latest().is_some() && !self.keychain.busy()
+    }
+
+    fn kept(&self, platform: Platform) -> Option<&Token> {
+        self.keychain.latest().filter(|_| self.keychain.latest_key().is_some_and(|k| k.0 == platform))?.token.as_ref()
     }
 
     /// Starts or collects the planned changes (call once per frame).
     pub fn logic(&mut self, egui: &egui::Context, doc: &Document, lang: Lang, inputs: PushInputs<'_>) {
-        let PushInputs { name, rows, preview_key, .. } = inputs;
+        let PushInputs { name, rows, preview_key, platform } = inputs;
         let _ = self.planned.poll(lang);
+        let _ = self.keychain.poll(lang);
+        if matches!(platform, Platform::Google | Platform::Meta) {
+            let (asked, forget) = self.keychain_asked;
+            self.keychain.ensure(egui, (platform, asked, forget == Some(platform)), |&(platform, _, forget)| {
+                move |_| {
+                    if forget {
+                        keychain::forget(platform)?;
+                    }
+                    Ok(KeychainState { available: keychain::available(), token: keychain::load(platform) })
+                }
+            });
+        }
         let (Some(rows), Some(workspace)) = (rows, doc.path.as_ref()) else { return };
         if !matches!(rows.platform, Platform::Google | Platform::Meta) {
             return;
@@ -179,7 +222,8 @@ impl PushPanel {
             retry: Retry::default(),
             membership_path: membership_path(workspace, order.name.trim(), platform, SentBy::Api),
         };
-        Some(PushOrder { name: order.name.trim().to_owned(), rows: Arc::clone(rows), job })
+        let keep_token = self.keep_token && self.token_text.get(&platform).is_some_and(|t| !t.trim().is_empty());
+        Some(PushOrder { name: order.name.trim().to_owned(), rows: Arc::clone(rows), job, keep_token })
     }
 
     /// Why the push button is off, if it is (a text key).
@@ -227,12 +271,33 @@ impl PushPanel {
             ui.weak(t(lang, "push.token_env").replace("{0}", name));
             return;
         }
+        if self.kept(platform).is_some() {
+            ui.horizontal(|ui| {
+                ui.weak(t(lang, "push.token_keychain"));
+                if ui.small_button(t(lang, "push.forget")).clicked() {
+                    self.keychain_asked = (self.keychain_asked.0 + 1, Some(platform));
+                }
+            });
+            return;
+        }
         ui.horizontal(|ui| {
             let label = ui.label(t(lang, "push.token"));
             let text = self.token_text.entry(platform).or_default();
             ui.add(egui::TextEdit::singleline(text).password(true).desired_width(260.0)).labelled_by(label.id);
         });
         ui.weak(t(lang, "push.token_hint").replace("{0}", variable));
+        if let Some(e) = self.keychain.error() {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        match self.keychain.latest().map(|k| k.available) {
+            Some(true) => {
+                ui.checkbox(&mut self.keep_token, t(lang, "push.keep"));
+            }
+            Some(false) => {
+                ui.weak(t(lang, "push.no_keychain"));
+            }
+            None => {}
+        }
     }
 }
 

@@ -230,8 +230,10 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
     type_into(&mut harness, "Google Ads account id", GOOGLE_ACCOUNT);
     type_into(&mut harness, "Customer list id", GOOGLE_LIST);
     type_into(&mut harness, "Access token", TOKEN);
-    run_until(&mut harness, "the planned changes", |app| {
-        app.audience.as_ref().is_some_and(|d| d.built(app.doc.as_ref().unwrap().version).is_some())
+    run_until(&mut harness, "the planned changes and the keychain", |app| {
+        app.audience
+            .as_ref()
+            .is_some_and(|d| d.built(app.doc.as_ref().unwrap().version).is_some() && d.push.keychain_known())
     });
     harness.run_steps(3);
     harness.get_by_label_contains("Since the last push:");
@@ -262,4 +264,13 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
     harness.get_by_label_contains(&format!("0 to add, 0 to remove, {sent} unchanged"));
     let ws_text = std::fs::read_to_string(dir.path().join("shop.kitle")).unwrap();
     assert!(!ws_text.contains(TOKEN), "the token is never saved");
+
+    // Forgotten: the session no longer holds it, and the dialog asks for one.
+    harness.get_by_label("Forget token").click();
+    harness.run_steps(3);
+    assert!(harness.state().session_tokens.is_empty());
+    harness.get_by_label("Access token");
+    if !kitle::connect::credentials::keychain::available() {
+        harness.get_by_label_contains("No system keychain is running here");
+    }
 }

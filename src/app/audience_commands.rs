@@ -89,7 +89,7 @@ impl KitleApp {
         let mut audience = doc.workspace.audiences[index].clone();
         let platform = audience.platforms.first().copied().unwrap_or(crate::engine::audience::Platform::Google);
         let at = crate::engine::workspace::now_text();
-        audience.last_sent = Some(Sent { at, platform, members, how: "file".to_owned() });
+        audience.last_sent = Some(Sent { at, platform, members, how: "file".to_owned(), stopped: None });
         self.edit(Edit::ReplaceAudience { index, audience: Box::new(audience) });
     }
 

@@ -118,8 +118,13 @@ impl Pushed {
         }
         let at = crate::engine::workspace::now_text();
         let platform = self.destination.platform();
-        audience.last_sent =
-            Some(crate::engine::audience::Sent { at, platform, members: self.members, how: "api".to_owned() });
+        audience.last_sent = Some(crate::engine::audience::Sent {
+            at,
+            platform,
+            members: self.members,
+            how: "api".to_owned(),
+            stopped: self.report.error.clone(),
+        });
     }
 }
 

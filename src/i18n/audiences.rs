@@ -57,5 +57,14 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "{0}: gönderim durdu ({1}). Platformun kabul ettikleri kaydedildi; kaldığı yerden sürdürmek için yeniden gönderin.",
     ),
     ("push.failed", "{0}: nothing was sent ({1}).", "{0}: hiçbir şey gönderilmedi ({1})."),
+    (
+        "audience.file_changes",
+        "Since the last file: {0} entered, {1} left, {2} unchanged.",
+        "Son dosyadan beri: {0} girdi, {1} çıktı, {2} değişmedi.",
+    ),
+    ("audience.how_api", "API", "API"),
+    ("audience.how_file", "upload file", "yükleme dosyası"),
+    ("audience.sent", "sent", "gönderildi"),
+    ("audience.stopped", "stopped: push again to resume", "durdu: sürdürmek için yeniden gönderin"),
     ("status.pushing", "Sending audience…", "Kitle gönderiliyor…"),
 ];

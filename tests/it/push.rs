@@ -183,11 +183,15 @@ fn split_and_resumed(platform: Platform) {
     assert!(err.contains("10000 adds sent") && err.contains("HTTP 500") && err.contains("resumes"), "{err}");
     let path = membership_path(Path::new(&ws), "VIP", platform, SentBy::Api);
     assert_eq!(Membership::load(&path).unwrap().members.len(), 10_000, "only what was accepted is recorded");
+    let stopped = || Workspace::load(Path::new(&ws)).unwrap().audiences[0].last_sent.clone().unwrap();
+    assert_eq!(stopped().members, 10_000);
+    assert!(stopped().stopped.is_some_and(|why| why.contains("500")), "the audience says the push stopped");
 
     let (ok, out, err) = push(&ws, &fake, platform, &[]);
     assert!(ok, "{err}");
     assert!(out.contains("1 adds sent, 0 removes sent in 1 requests"), "{out}");
     assert_eq!(fake.members().len(), 10_001);
+    assert_eq!((stopped().members, stopped().stopped), (10_001, None), "resumed and finished");
     let sizes: Vec<usize> = fake
         .member_requests()
         .iter()

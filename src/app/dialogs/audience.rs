@@ -11,6 +11,7 @@ use crate::app::dialogs::push::{PushInputs, PushPanel};
 use crate::app::document::Document;
 use crate::app::i18n::{Lang, t};
 use crate::app::keyed::Keyed;
+use crate::engine::audience::diff::{Diff, Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
 use crate::engine::audience::{Audience, AudienceRequest, AudienceRows, Identifier, Platform, Preview, Warning};
 use crate::engine::audience::{audience_rows, preview};
@@ -40,6 +41,8 @@ pub struct AudienceDialog {
     /// Where the upload file goes.
     pub path_text: String,
     built: Keyed<PreviewKey, Built>,
+    /// How the upload file would differ from the last one written (`None`: the first).
+    file_diff: Keyed<(String, PathBuf), Option<Diff>>,
     /// Sending through the platform's API.
     pub push: PushPanel,
 }
@@ -59,6 +62,7 @@ impl AudienceDialog {
             consent_only: true,
             path_text: dir.join(file).display().to_string(),
             built: Keyed::new("audience-preview"),
+            file_diff: Keyed::new("audience-file-diff"),
             push: PushPanel::new(None, std::collections::HashMap::new()),
         }
     }
@@ -76,6 +80,12 @@ impl AudienceDialog {
         dialog.consent_only = saved.consent_only;
         dialog.push = PushPanel::new(Some(saved), std::collections::HashMap::new());
         dialog
+    }
+
+    /// How the upload file would differ from the last one written, once computed
+    /// (`Some(None)`: no file was written before).
+    pub fn file_changes(&self) -> Option<Option<Diff>> {
+        self.file_diff.latest().map(|d| d.as_ref().clone())
     }
 
     /// The preview, once computed for the current choices.
@@ -115,6 +125,20 @@ impl AudienceDialog {
         let rows = self.built.get(&self.key(doc.version)).map(|b| Arc::clone(&b.rows));
         let inputs = PushInputs { name: &self.name, platform: self.platform, rows: rows.as_ref(), preview_key: &key };
         self.push.logic(egui, doc, lang, inputs);
+        let _ = self.file_diff.poll(lang);
+        if let (Some(rows), Some(workspace)) = (rows, doc.path.as_ref()) {
+            let path = membership_path(workspace, self.name.trim(), self.platform, SentBy::File);
+            self.file_diff.ensure(egui, (key, path), |(_, path)| {
+                let path = path.clone();
+                move |_| {
+                    if !path.exists() {
+                        return Ok(None);
+                    }
+                    let before = Membership::load(&path).map_err(|e| e.to_string())?;
+                    Ok(Some(Membership::of(&rows).diff_from(&before)))
+                }
+            });
+        }
     }
 
     /// The audience as it would be saved.
@@ -238,6 +262,15 @@ impl AudienceDialog {
     /// Save and write buttons; returns true when the dialog is done.
     fn actions_ui(&mut self, ui: &mut egui::Ui, doc: &Document, lang: Lang, commands: &CommandSender) -> bool {
         let ready = self.built(doc.version).is_some_and(|b| b.preview.with_identifier > 0);
+        if let Some(Some(d)) = self.file_diff.latest().map(|d| d.as_ref()) {
+            let n = |v: usize| format::count(v, lang);
+            ui.label(
+                t(lang, "audience.file_changes")
+                    .replace("{0}", &n(d.adds))
+                    .replace("{1}", &n(d.removes))
+                    .replace("{2}", &n(d.unchanged)),
+            );
+        }
         ui.horizontal(|ui| {
             let label = ui.label(t(lang, "audience.file"));
             ui.add(egui::TextEdit::singleline(&mut self.path_text).desired_width(420.0)).labelled_by(label.id);

@@ -224,6 +224,9 @@ pub struct Sent {
     pub members: usize,
     /// `file` or `api`.
     pub how: String,
+    /// Why a push stopped before everything was sent (the next push resumes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 /// One identifier of one member: the text before hashing, and its hash (`None`

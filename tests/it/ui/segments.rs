@@ -143,6 +143,9 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     let mut harness = app_harness_sized(Lang::En, [1400.0, 1100.0]);
     harness.run_steps(1);
     open_demo(&mut harness);
+    // Saved away from the repository: what a file held is recorded beside the workspace.
+    harness.state_mut().send(Command::SaveTo(dir.path().join("shop.kitle")));
+    harness.run_steps(2);
     click_tab(&mut harness, "Segments");
     harness.get_by_label("+ New segment").click();
     harness.run_steps(2);
@@ -178,12 +181,24 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness.get_by_label("Upload file").type_text(file.to_str().unwrap());
     harness.run_steps(2);
+    harness.state_mut().notice = None;
     harness.get_by_label("Save and write upload file").click();
     run_until(&mut harness, "the file", |app| app.tasks.is_idle() && app.notice.is_some());
     harness.get_by_label_contains("members written to");
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text.lines().next(), Some("Email,Phone,First Name,Last Name,Country,Zip"));
     assert_eq!(text.lines().count() - 1, built.preview.with_identifier);
+
+    // Opened again, the dialog says what a new file would change: nothing.
+    harness.state_mut().send(Command::OpenAudience(0));
+    run_until(&mut harness, "the file changes", |app| {
+        app.audience.as_ref().is_some_and(|d| d.file_changes().is_some_and(|c| c.is_some()))
+    });
+    let changes = harness.state().audience.as_ref().unwrap().file_changes().unwrap().unwrap();
+    assert_eq!((changes.adds, changes.removes, changes.unchanged), (0, 0, built.preview.with_identifier));
+    harness.run_steps(2);
+    harness.get_by_label_contains("Since the last file: 0 entered, 0 left");
+    harness.state_mut().audience = None;
 
     let saved = harness.state().doc.as_ref().unwrap().workspace.audiences.clone();
     assert_eq!(saved.len(), 1);

@@ -135,7 +135,8 @@ impl SegmentsTab {
     }
 }
 
-/// The saved remarketing audiences: name, platform, segment, when last sent.
+/// The saved remarketing audiences: name, platform, segment, when last sent, how
+/// many members, and whether the last push finished.
 fn audiences_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     let lang = ctx.lang;
     let audiences = &ctx.doc.workspace.audiences;
@@ -144,7 +145,7 @@ fn audiences_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     }
     ui.add_space(12.0);
     ui.heading(t(lang, "audience.list"));
-    egui::Grid::new("audiences-grid").striped(true).num_columns(5).show(ui, |ui| {
+    egui::Grid::new("audiences-grid").striped(true).num_columns(6).show(ui, |ui| {
         for (index, audience) in audiences.iter().enumerate() {
             ui.strong(&audience.name);
             let platforms: Vec<&str> = audience.platforms.iter().map(|p| platform_label(lang, *p)).collect();
@@ -154,9 +155,20 @@ fn audiences_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
                 Some(sent) => t(lang, "audience.last_sent")
                     .replace("{0}", &sent.at)
                     .replace("{1}", &format::count(sent.members, lang))
-                    .replace("{2}", &sent.how),
+                    .replace("{2}", t(lang, if sent.how == "api" { "audience.how_api" } else { "audience.how_file" })),
                 None => t(lang, "audience.never").to_owned(),
             });
+            match audience.last_sent.as_ref().and_then(|s| s.stopped.as_ref()) {
+                Some(why) => {
+                    ui.colored_label(ui.visuals().warn_fg_color, t(lang, "audience.stopped")).on_hover_text(why);
+                }
+                None if audience.last_sent.is_some() => {
+                    ui.label(t(lang, "audience.sent"));
+                }
+                None => {
+                    ui.label("—");
+                }
+            }
             ui.horizontal(|ui| {
                 let name = |key: &'static str| format!("{} {}", t(lang, key), audience.name);
                 if ui.small_button(t(lang, "audience.open")).accessible_name(name("audience.open")).clicked() {

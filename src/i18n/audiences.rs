@@ -34,8 +34,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "push.changes",
-        "Since the last push: {0} to add, {1} to remove, {2} unchanged ({3} requests).",
-        "Son gönderimden beri: {0} eklenecek, {1} çıkarılacak, {2} değişmedi ({3} istek).",
+        "Since the last push: {0} to add, {1} to remove, {2} unchanged (requests: {3}).",
+        "Son gönderimden beri: {0} eklenecek, {1} çıkarılacak, {2} değişmedi (istek: {3}).",
     ),
     (
         "push.left_out",

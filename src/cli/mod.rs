@@ -4,6 +4,7 @@
 //! so a failure never leaves half an output behind.
 
 mod audience;
+mod persona;
 mod push;
 
 use std::ffi::OsString;
@@ -24,8 +25,21 @@ use crate::engine::values::{MoneyColumns, minor_units, plain_text, round_money_j
 use crate::engine::workspace::Workspace;
 
 /// Subcommands the CLI knows; anything else starts the desktop app.
-pub const SUBCOMMANDS: &[&str] =
-    &["import", "summary", "customers", "segment", "segments", "audience", "demo", "help", "--help", "-h"];
+pub const SUBCOMMANDS: &[&str] = &[
+    "import",
+    "summary",
+    "customers",
+    "segment",
+    "segments",
+    "audience",
+    "personas",
+    "persona",
+    "fit",
+    "demo",
+    "help",
+    "--help",
+    "-h",
+];
 
 pub const USAGE: &str = "\
 Kitle: customer segments from your spreadsheets.
@@ -44,6 +58,11 @@ Usage:
   kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|meta]
                  [--account ID] [--list ID] [--login-account ID] [--endpoint URL]
                  [--token T [--remember-token]] [--json]
+  kitle personas WS.kitle [--json]
+  kitle fit WS.kitle (--persona NAME | --persona-file P.json) [--segment NAME | --rule \"TEXT\"]
+            [--as-of YYYY-MM-DD] [--json]
+  kitle persona add WS.kitle --file P.json
+  kitle persona draft WS.kitle --segment NAME [--json]
   kitle demo DIR [--customers N] [--seed N]
 
 --push sends what changed since the last push through the platform's API. The token
@@ -74,6 +93,9 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "segments" => segments(parser),
         "audience" if rest.iter().any(|a| a == "--push") => push::push_audience(parser),
         "audience" => audience::audience(parser),
+        "personas" => persona::personas(parser),
+        "persona" => persona::persona(parser),
+        "fit" => persona::fit_command(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }

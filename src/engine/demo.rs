@@ -175,8 +175,47 @@ pub fn write_demo_workspace(dir: &Path, config: &DemoConfig) -> Result<std::path
     for seg in &mut ws.segments {
         seg.edited = Some(format!("{} 09:00", config.end)); // deterministic file
     }
+    if let Some(vip) = ws.segments.first().map(|s| s.name.clone()) {
+        ws.personas = demo_personas(&vip);
+    }
     ws.save(&path)?;
     Ok(path)
+}
+
+/// Two personas for the VIP segment that tell a story: Selin fits (her traits are
+/// what sets VIPs apart), Gökhan is off (VIPs are mostly women, mostly organic).
+fn demo_personas(vip: &str) -> Vec<crate::engine::persona::Persona> {
+    use crate::engine::persona::Persona;
+    let text = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    vec![
+        Persona {
+            name: "Sadık Selin".to_owned(),
+            description: "Mağazayı yıllardır tanıyan, sepeti dolu dönen müşteri.".to_owned(),
+            quote: "Beğendiğim markadan şaşmam.".to_owned(),
+            traits: text(&["orders >= 2", "aov >= 450", "ltv >= 2000"]),
+            goals: text(&["Güvendiği ürünleri hızlıca yeniden almak"]),
+            pain_points: text(&["Stokta olmayan favoriler"]),
+            motivations: text(&["Sadakat ayrıcalıkları"]),
+            objections: text(&["Kargo ücreti"]),
+            segments: vec![vip.to_owned()],
+        },
+        Persona {
+            name: "Girişimci Gökhan".to_owned(),
+            description: "Büyük şehirde, Google'da arayıp bulan, zamanı kısıtlı girişimci.".to_owned(),
+            quote: "Zamanım yok, en iyisini hemen isterim.".to_owned(),
+            traits: text(&[
+                "age between 30 and 45",
+                "gender = \"Erkek\"",
+                "city in (\"İstanbul\", \"Ankara\")",
+                "channel = \"Google Ads\"",
+            ]),
+            goals: text(&["İşine yarayan ürünü tek seferde bulmak"]),
+            pain_points: text(&["Uzun teslimat süreleri"]),
+            motivations: text(&["Zaman kazanmak"]),
+            objections: text(&["Belirsiz iade koşulları"]),
+            segments: vec![vip.to_owned()],
+        },
+    ]
 }
 
 /// The customers CSV (semicolon, Turkish headers, dd.mm.yyyy dates) and the orders

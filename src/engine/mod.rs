@@ -21,6 +21,7 @@ pub mod fields;
 pub mod import;
 pub mod keys;
 pub mod message;
+pub mod persona;
 pub mod segment;
 pub mod text;
 pub mod values;

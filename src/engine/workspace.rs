@@ -104,13 +104,8 @@ pub fn now_text() -> String {
     chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// An ideal customer profile.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Persona {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-}
+/// An ideal customer profile (see [`crate::engine::persona`]).
+pub use crate::engine::persona::Persona;
 
 /// Why a workspace could not be opened or saved.
 #[derive(Debug, thiserror::Error)]

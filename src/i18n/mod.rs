@@ -12,6 +12,7 @@ mod dashboard;
 mod fields;
 mod import;
 mod messages;
+mod persona;
 mod segments;
 
 use std::collections::HashMap;
@@ -20,7 +21,8 @@ use std::sync::OnceLock;
 pub use crate::format::Lang;
 
 /// Every area's table.
-const AREAS: [&[(&str, &str, &str)]; 8] = [
+const AREAS: [&[(&str, &str, &str)]; 9] = [
+    persona::TEXTS,
     app::TEXTS,
     audiences::TEXTS,
     import::TEXTS,

@@ -176,6 +176,21 @@ impl SegmentFrame {
         Ok(parts.concat())
     }
 
+    /// The rule as one bit per customer (set: kept). An empty value is "not kept".
+    pub fn mask(&self, compiled: &Compiled) -> PolarsResult<Bitmap> {
+        let df = self.frame(&compiled.lowered)?;
+        let parts: Vec<Bitmap> = row_slices(df.height())
+            .into_par_iter()
+            .map(|(offset, len)| keep_bits(&df.slice(offset, len), compiled.expr.as_ref()))
+            .collect::<PolarsResult<_>>()?;
+        let mut all = polars_arrow::bitmap::MutableBitmap::with_capacity(df.height());
+        for part in &parts {
+            let (bytes, offset, len) = part.as_slice();
+            all.extend_from_slice(bytes, offset, len);
+        }
+        Ok(all.into())
+    }
+
     /// The evaluation and the members of a rule.
     pub fn result(&self, group: &Group) -> PolarsResult<SegmentResult> {
         let evaluation = self.evaluate(group)?;

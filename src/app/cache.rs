@@ -78,6 +78,11 @@ impl SharedCache {
     }
 
     /// The saved segments' numbers, for the current rules once computed.
+    /// The customer table prepared for rule queries, once the document is loaded.
+    pub fn frame(&self) -> Option<Arc<SegmentFrame>> {
+        self.frame.clone()
+    }
+
     pub fn saved_stats(&self) -> Option<&Arc<SavedStats>> {
         self.saved.latest().filter(|_| self.saved.latest_key().is_some_and(|(v, _)| *v == self.version))
     }

@@ -5,6 +5,7 @@
 //! workspace in place.
 
 use super::audience::Audience;
+use super::persona::Persona;
 use super::workspace::{ManualSpend, Segment, Workspace};
 
 /// One change to a workspace.
@@ -26,6 +27,12 @@ pub enum Edit {
     ReplaceAudience { index: usize, audience: Box<Audience> },
     /// Remove the audience at this index.
     DeleteAudience { index: usize },
+    /// Put a persona at this index.
+    InsertPersona { index: usize, persona: Box<Persona> },
+    /// Replace the persona at this index.
+    ReplacePersona { index: usize, persona: Box<Persona> },
+    /// Remove the persona at this index.
+    DeletePersona { index: usize },
 }
 
 /// Why an edit could not be applied (the workspace changed under it).
@@ -66,6 +73,35 @@ impl Edit {
             Edit::InsertAudience { .. } | Edit::ReplaceAudience { .. } | Edit::DeleteAudience { .. } => {
                 return self.apply_to_audiences(workspace);
             }
+            Edit::InsertPersona { .. } | Edit::ReplacePersona { .. } | Edit::DeletePersona { .. } => {
+                return self.apply_to_personas(workspace);
+            }
+        })
+    }
+
+    fn apply_to_personas(self, workspace: &mut Workspace) -> Result<Edit, EditError> {
+        let personas = &mut workspace.personas;
+        let missing = |index: usize, len: usize| EditError { index, len };
+        Ok(match self {
+            Edit::InsertPersona { index, persona } => {
+                if index > personas.len() {
+                    return Err(missing(index, personas.len()));
+                }
+                personas.insert(index, *persona);
+                Edit::DeletePersona { index }
+            }
+            Edit::ReplacePersona { index, persona } => {
+                let len = personas.len();
+                let slot = personas.get_mut(index).ok_or_else(|| missing(index, len))?;
+                Edit::ReplacePersona { index, persona: Box::new(std::mem::replace(slot, *persona)) }
+            }
+            Edit::DeletePersona { index } => {
+                if index >= personas.len() {
+                    return Err(missing(index, personas.len()));
+                }
+                Edit::InsertPersona { index, persona: Box::new(personas.remove(index)) }
+            }
+            other => other,
         })
     }
 

@@ -66,11 +66,6 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("confirm.discard", "Don't save", "Kaydetme"),
     ("confirm.cancel", "Cancel", "Vazgeç"),
     (
-        "soon.personas",
-        "Personas will live here: ideal customer profiles, checked against the real customers of a segment.",
-        "Personalar burada olacak: ideal müşteri profilleri, bir segmentin gerçek müşterileriyle karşılaştırılarak.",
-    ),
-    (
         "soon.explore",
         "Explore will live here: new audiences discovered in the raw data.",
         "Keşfet burada olacak: ham veride keşfedilen yeni kitleler.",

@@ -12,6 +12,7 @@ mod folding;
 mod helpers;
 mod import;
 mod malformed;
+mod persona;
 mod push;
 mod segments;
 mod ui;

@@ -57,7 +57,7 @@ pub fn registry() -> Vec<Box<dyn TabView>> {
     vec![
         Box::new(dashboard::DashboardTab::default()),
         Box::new(segments::SegmentsTab::default()),
-        Box::new(personas::PersonasTab),
+        Box::new(personas::PersonasTab::default()),
         Box::new(explore::ExploreTab),
         Box::new(customers::CustomersTab::default()),
     ]

@@ -128,27 +128,33 @@ pub fn known_bits(frame: &SegmentFrame, fields: &[String]) -> Bitmap {
 /// Measures every trait of `persona` against the segment `members`, finds what the
 /// persona misses, and suggests edits.
 pub fn fit(frame: &SegmentFrame, persona: &Persona, members: &[IdxSize]) -> PolarsResult<Fit> {
+    let s = member_bits(members, frame.data().customers.height());
+    let mut fit = fit_traits(frame, persona, &s)?;
+    let mentioned: Vec<String> =
+        persona.traits.iter().filter_map(|t| parse(t).ok()).flat_map(|g| fields_of(&g)).collect();
+    fit.missed = distinguishing(frame, &s, &mentioned)?;
+    fit.suggestions = suggestions(frame, &s, persona, &fit)?;
+    Ok(fit)
+}
+
+/// The traits' figures, joint share, coverage and score of a persona against the
+/// segment `s` (members as bits), without the "missed" scan and suggestions.
+pub fn fit_traits(frame: &SegmentFrame, persona: &Persona, s: &Bitmap) -> PolarsResult<Fit> {
     let height = frame.data().customers.height();
-    let s = member_bits(members, height);
     let mut joint = s.clone();
     let mut traits = Vec::new();
-    let mut mentioned = Vec::new();
     for text in &persona.traits {
-        let (fit, matched) = trait_fit(frame, text, &s)?;
+        let (fit, matched) = trait_fit(frame, text, s)?;
         if let Some(matched) = matched {
             joint = &joint & &matched;
-        }
-        if let Ok(group) = parse(text) {
-            mentioned.extend(fields_of(&group));
         }
         traits.push(fit);
     }
     let size = s.set_bits();
-    let joint_share =
-        if traits.iter().any(|t| t.invalid.is_none()) { share(joint.set_bits(), size).unwrap_or(0.0) } else { 0.0 };
+    let checked = traits.iter().any(|t| t.invalid.is_none());
+    let joint_share = if checked { share(joint.set_bits(), size).unwrap_or(0.0) } else { 0.0 };
     let (score, score_parts) = score(&traits, joint_share);
-    let missed = distinguishing(frame, &s, &mentioned)?;
-    let mut fit = Fit {
+    Ok(Fit {
         score,
         score_parts,
         members: size,
@@ -156,11 +162,9 @@ pub fn fit(frame: &SegmentFrame, persona: &Persona, members: &[IdxSize]) -> Pola
         coverage: share(size, height).unwrap_or(0.0),
         joint_share,
         traits,
-        missed,
+        missed: Vec::new(),
         suggestions: Vec::new(),
-    };
-    fit.suggestions = suggestions(frame, &s, persona, &fit)?;
-    Ok(fit)
+    })
 }
 
 /// One trait's figures, and the members (bits) who match it, unless it can't be checked.

@@ -1,0 +1,157 @@
+//! The fit of the editor's persona against its linked segment: the score and its
+//! parts, coverage and joint share; per trait the verdict, the evidence sentence
+//! and two bars (the segment's share beside all customers', with the interval);
+//! what the persona misses; suggestions with one-click apply (undoable); and a
+//! persona drafted from the segment.
+
+use super::PersonasTab;
+use crate::app::command::Command;
+use crate::app::i18n::t;
+use crate::app::tabs::TabContext;
+use crate::app::widgets::theme;
+use crate::engine::edit::Edit;
+use crate::engine::persona::fit::{Fit, TraitFit, Verdict, evidence, missed_sentence};
+use crate::engine::persona::missed::draft;
+use crate::engine::persona::suggest::SuggestionKind;
+use crate::format;
+
+pub fn fit_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    ui.heading(t(lang, "persona.fit_heading"));
+    if tab.segment.is_empty() {
+        ui.weak(t(lang, "persona.no_segment"));
+        return;
+    }
+    if let Some(e) = tab.fit.as_ref().and_then(|k| k.error()) {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    }
+    let Some(fit) = tab.fit().cloned() else {
+        ui.spinner();
+        return;
+    };
+    if tab.fit_busy() {
+        ui.spinner();
+    }
+    summary_ui(ui, ctx, &fit);
+    egui::Grid::new("persona-traits").num_columns(3).striped(true).show(ui, |ui| {
+        for tr in &fit.traits {
+            verdict_ui(ui, ctx, tr.verdict);
+            ui.label(&tr.trait_text);
+            ui.vertical(|ui| {
+                bars_ui(ui, tr);
+                ui.label(evidence(tr, lang));
+            });
+            ui.end_row();
+        }
+    });
+    if !fit.missed.is_empty() {
+        ui.add_space(6.0);
+        ui.strong(t(lang, "persona.missed"));
+        for m in fit.missed.iter().take(6) {
+            ui.label(format!("• {}", missed_sentence(m, lang)));
+        }
+    }
+    suggestions_ui(tab, ui, ctx, &fit);
+    ui.add_space(6.0);
+    if ui.button(t(lang, "persona.draft")).clicked() {
+        draft_from_segment(tab, ctx);
+    }
+}
+
+fn summary_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, fit: &Fit) {
+    let lang = ctx.lang;
+    let score = fit.score.map_or_else(|| "—".to_owned(), |s| s.to_string());
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(format!("{} {score}", t(lang, "persona.fit"))).size(22.0).strong());
+        ui.label(
+            t(lang, "persona.summary")
+                .replace("{0}", &format::count(fit.members, lang))
+                .replace("{1}", &format::percent(fit.coverage, lang))
+                .replace("{2}", &format::percent(fit.joint_share, lang)),
+        );
+    });
+    match fit.score_parts {
+        Some(p) => ui.weak(
+            t(lang, "persona.score_parts")
+                .replace("{0}", &format::percent(p.agreement, lang))
+                .replace("{1}", &format::percent(p.joint, lang))
+                .replace("{2}", &format::percent(p.distinctiveness, lang)),
+        ),
+        None => ui.weak(t(lang, "persona.no_score")),
+    };
+}
+
+fn verdict_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, v: Verdict) {
+    let (key, colour) = match v {
+        Verdict::Confirmed => ("persona.confirmed", theme::GOOD),
+        Verdict::Weak => ("persona.weak", ui.visuals().warn_fg_color),
+        Verdict::Contradicted => ("persona.contradicted", theme::bad(ui.visuals())),
+        Verdict::Unknown => ("persona.unknown", ui.visuals().weak_text_color()),
+    };
+    ui.colored_label(colour, t(ctx.lang, key));
+}
+
+/// The segment's share (with its interval) above all customers' share.
+fn bars_ui(ui: &mut egui::Ui, tr: &TraitFit) {
+    let (Some(p), Some(base)) = (tr.support, tr.base) else { return };
+    let width = 260.0;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    let bar = |row: f32, share: f64, colour| {
+        let top = rect.top() + row * 9.0;
+        #[allow(clippy::cast_possible_truncation)]
+        let w = (share.clamp(0.0, 1.0) as f32) * width;
+        painter.rect_filled(egui::Rect::from_min_size(egui::pos2(rect.left(), top), egui::vec2(w, 7.0)), 1.0, colour);
+    };
+    bar(0.0, p, theme::series_colour(0));
+    bar(1.0, base, ui.visuals().weak_text_color());
+    if let (Some(lo), Some(hi)) = (tr.support_low, tr.support_high) {
+        #[allow(clippy::cast_possible_truncation)]
+        let x = |v: f64| rect.left() + (v.clamp(0.0, 1.0) as f32) * width;
+        painter.line_segment(
+            [egui::pos2(x(lo), rect.top() + 3.5), egui::pos2(x(hi), rect.top() + 3.5)],
+            ui.visuals().widgets.active.fg_stroke,
+        );
+    }
+}
+
+fn suggestions_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>, fit: &Fit) {
+    let lang = ctx.lang;
+    let (Some(index), Some(working)) = (tab.selected, tab.working.as_ref()) else { return };
+    if fit.suggestions.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.strong(t(lang, "persona.suggestions"));
+    for (i, s) in fit.suggestions.iter().enumerate() {
+        ui.horizontal(|ui| {
+            let target = s.index.and_then(|i| working.traits.get(i)).cloned().unwrap_or_default();
+            let text = match s.kind {
+                SuggestionKind::Replace => t(lang, "persona.s_replace").replace("{0}", &target),
+                SuggestionKind::Drop => t(lang, "persona.s_drop").replace("{0}", &target),
+                SuggestionKind::Add => t(lang, "persona.s_add").to_owned(),
+            };
+            ui.label(format!("{text} {}", s.trait_text.as_deref().unwrap_or("")));
+            let name = format!("{} {}", t(lang, "persona.apply"), i + 1);
+            if ui.small_button(t(lang, "persona.apply")).accessible_name(name).clicked() {
+                ctx.send(Command::Edit(Edit::ReplacePersona { index, persona: Box::new(s.apply(working)) }));
+            }
+        });
+    }
+}
+
+/// Adds "Draft — <segment>" from what sets the segment apart (computed here: a
+/// scan is a few milliseconds on a shop's customers).
+fn draft_from_segment(tab: &mut PersonasTab, ctx: &TabContext<'_>) {
+    let Some(frame) = ctx.cache.frame() else { return };
+    let Some(rule) = ctx.doc.workspace.segments.iter().find(|s| s.name == tab.segment).map(|s| s.rule.clone()) else {
+        return;
+    };
+    let Ok(group) = crate::engine::segment::parse(&rule) else { return };
+    let Ok(members) = frame.members(&frame.compile(&group)) else { return };
+    if let Ok(persona) = draft(&frame, &members, &tab.segment) {
+        let index = ctx.doc.workspace.personas.len();
+        tab.selected = Some(index);
+        ctx.send(Command::Edit(Edit::InsertPersona { index, persona: Box::new(persona) }));
+    }
+}

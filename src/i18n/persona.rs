@@ -53,6 +53,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("persona.remove_trait", "Remove trait", "Özelliği kaldır"),
     ("persona.add_trait", "Add a trait:", "Özellik ekle:"),
     ("persona.add", "Add", "Ekle"),
+    ("persona.add_empty", "+ Trait (text form)", "+ Özellik (metin olarak)"),
     ("persona.within_days", "within the last N days:", "son N gün içinde:"),
     ("persona.yes", "is yes", "evet"),
     ("persona.no", "is no", "hayır"),

@@ -131,6 +131,12 @@ impl PushPanel {
         find_token(platform, self.token_text.get(&platform).map(String::as_str)).or_else(kept)
     }
 
+    /// Whether the planned changes and the keychain have answered (the section's
+    /// layout no longer moves).
+    pub fn settled(&self) -> bool {
+        self.planned.latest().is_some() && !self.planned.busy() && self.keychain_known()
+    }
+
     /// Whether the keychain has answered (the section's layout is settled).
     pub fn keychain_known(&self) -> bool {
         self.keychain.latest().is_some() && !self.keychain.busy()

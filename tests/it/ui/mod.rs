@@ -17,6 +17,7 @@ use crate::helpers::*;
 mod customers;
 mod dashboard;
 mod import;
+mod personas;
 mod segments;
 mod shell;
 
@@ -51,7 +52,13 @@ pub fn segments(app: &KitleApp) -> &SegmentsTab {
 pub fn run_until(harness: &mut Harness<'static, KitleApp>, what: &str, done: impl Fn(&KitleApp) -> bool) {
     let start = Instant::now();
     while !done(harness.state()) {
-        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what} (dialog open: {}, notice: {:?}, idle: {})",
+            harness.state().audience.is_some(),
+            harness.state().notice,
+            harness.state().tasks.is_idle()
+        );
         harness.step();
         std::thread::sleep(Duration::from_millis(5));
     }

@@ -110,6 +110,9 @@ fn traits_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, working: &mut Persona) {
     if let Some(i) = remove {
         working.traits.remove(i);
     }
+    if ui.small_button(t(lang, "persona.add_empty")).clicked() {
+        working.traits.push(String::new());
+    }
 }
 
 /// "Add a trait": a field, then a range, a value, yes/no or "within the last N days".

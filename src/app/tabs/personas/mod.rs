@@ -37,6 +37,11 @@ impl PersonasTab {
         self.fit.as_ref()?.latest()
     }
 
+    /// Whether the fit is being computed.
+    pub fn fit_is_busy(&self) -> bool {
+        self.fit_busy()
+    }
+
     fn fit_busy(&self) -> bool {
         self.fit.as_ref().is_some_and(Keyed::busy)
     }

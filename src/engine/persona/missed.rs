@@ -155,7 +155,7 @@ fn numeric_difference(frame: &SegmentFrame, field: &str, ty: FieldType, s: &Bitm
 pub fn range_trait(frame: &SegmentFrame, s: &Bitmap, field: &str) -> PolarsResult<Option<String>> {
     let Some(info) = frame.data().field(field) else { return Ok(None) };
     let ca = numbers(frame, field, info.ty)?;
-    let (_, mut members) = split_values(&ca, s);
+    let mut members = values_of(&ca, s);
     if members.len() < MIN_MEMBERS {
         return Ok(None);
     }
@@ -261,20 +261,68 @@ fn value_differences(frame: &SegmentFrame, field: &str, ty: FieldType, s: &Bitma
     Ok(out)
 }
 
+/// The known values of a numeric field for the rows set in `rows` only.
+fn values_of(ca: &Float64Chunked, rows: &Bitmap) -> Vec<f64> {
+    let mut out = Vec::with_capacity(rows.set_bits());
+    if let Some(arr) = ca.downcast_iter().next() {
+        let values = arr.values().as_slice();
+        let valid = arr.validity();
+        for i in rows.true_idx_iter() {
+            if valid.is_none_or(|b| b.get_bit(i)) && values[i].is_finite() {
+                out.push(values[i]);
+            }
+        }
+    }
+    out
+}
+
+/// The most common text among the rows set in `rows`, and its share of them with a
+/// value. Counted on the arrow views: a text of up to 12 bytes lives inside its
+/// view, so equal short texts have equal views and are counted without hashing
+/// the text (the fit's hot path: categories are short).
+fn most_common(arr: &polars_arrow::array::Utf8ViewArray, rows: &Bitmap) -> Option<Where> {
+    use polars_arrow::array::Array;
+    let views = arr.views();
+    let valid = arr.validity();
+    // key → (count, a row holding it)
+    let mut short: foldhash::HashMap<u128, (usize, usize)> = foldhash::HashMap::default();
+    let mut long: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let mut known = 0;
+    for i in rows.true_idx_iter() {
+        if valid.is_some_and(|b| !b.get_bit(i)) {
+            continue;
+        }
+        known += 1;
+        let view = views[i];
+        if view.length <= 12 {
+            short.entry(view.as_u128()).or_insert((0, i)).0 += 1;
+        } else {
+            *long.entry(arr.value(i)).or_default() += 1;
+        }
+    }
+    let all = short.into_values().map(|(n, i)| (arr.value(i), n)).chain(long);
+    let (value, n) = all.max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+    share(n, known).map(|share| Where::Value { value: value.to_owned(), share })
+}
+
 /// Where most of the members (`members`: the segment's members with a value) are
 /// for one field: its most common value, or the middle half of its numbers.
 pub fn field_summary(frame: &SegmentFrame, field: &str, members: &Bitmap) -> PolarsResult<Option<Where>> {
     let Some(info) = frame.data().field(field) else { return Ok(None) };
     Ok(match info.ty {
         FieldType::Number | FieldType::Money | FieldType::Integer | FieldType::Date => {
-            let ca = numbers(frame, field, info.ty)?;
-            let (_, mut values) = split_values(&ca, members);
+            let mut values = values_of(&numbers(frame, field, info.ty)?, members);
             match (quantile(&mut values, 0.25), quantile(&mut values, 0.75)) {
                 (Some(lo), Some(hi)) => {
                     Some(Where::Range { low: number_text(lo, info.ty), high: number_text(hi, info.ty) })
                 }
                 _ => None,
             }
+        }
+        FieldType::Category | FieldType::Text => {
+            let text = frame.data().customers.column(field)?.cast(&DataType::String)?;
+            let text = text.str()?.rechunk();
+            text.downcast_iter().next().and_then(|arr| most_common(arr, members))
         }
         _ => {
             let (rows, _, s_known) = counts(frame, field, info.ty, members)?;

@@ -554,12 +554,19 @@ impl Compiler<'_> {
         let lowered = self.lowered(&c.field);
         let values: Vec<String> = c.values.iter().map(|v| fold_case(v)).collect();
         let one = || lit(values[0].clone());
-        let list = || lit(Series::new("values".into(), values.clone())).implode(false);
+        // A few values compare with SIMD equality (no hash set per row); many use a set.
+        let any_of = || {
+            if values.len() <= 8 {
+                values.iter().map(|v| lowered.clone().eq(lit(v.clone()))).reduce(Expr::or).unwrap_or_else(|| lit(false))
+            } else {
+                lowered.clone().is_in(lit(Series::new("values".into(), values.clone())).implode(false), false)
+            }
+        };
         match c.op {
             Op::Eq => lowered.eq(one()),
             Op::Ne => lowered.neq(one()),
-            Op::In => lowered.is_in(list(), false),
-            Op::NotIn => lowered.is_in(list(), false).not(),
+            Op::In => any_of(),
+            Op::NotIn => any_of().not(),
             Op::Contains => lowered.str().contains_literal(one()),
             Op::StartsWith => lowered.str().starts_with(one()),
             _ => lowered.str().ends_with(one()),

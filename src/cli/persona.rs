@@ -9,16 +9,17 @@ use lexopt::prelude::*;
 use crate::engine::persona::Persona;
 use crate::engine::persona::fit::{Fit, fit};
 use crate::engine::persona::missed::draft;
+use crate::engine::segment::Group;
 use crate::engine::segment::evaluate::SegmentFrame;
 use crate::engine::workspace::Workspace;
 
-/// The members of a saved segment (by name) or a rule.
+/// The members of a saved segment (by name) or a rule, and the rule.
 fn members(
     frame: &SegmentFrame,
     ws: &Workspace,
     segment: Option<&str>,
     rule: Option<&str>,
-) -> Result<Vec<polars::prelude::IdxSize>> {
+) -> Result<(Vec<polars::prelude::IdxSize>, Group)> {
     let rule = match (segment, rule) {
         (_, Some(rule)) => rule.to_owned(),
         (Some(name), None) => ws
@@ -34,7 +35,7 @@ fn members(
     if let Some(bad) = compiled.invalid.first() {
         bail!("A condition can't be used: {}.", bad.reason);
     }
-    Ok(frame.members(&compiled)?)
+    Ok((frame.members(&compiled)?, group))
 }
 
 fn persona_file(path: &std::path::Path) -> Result<Persona> {
@@ -73,8 +74,8 @@ pub fn fit_command(mut p: lexopt::Parser) -> Result<String> {
     };
     let segment = segment.or_else(|| if rule.is_none() { persona.segments.first().cloned() } else { None });
     let frame = SegmentFrame::new(std::sync::Arc::new(data));
-    let members = members(&frame, &ws, segment.as_deref(), rule.as_deref())?;
-    let result = fit(&frame, &persona, &members)?;
+    let (members, group) = members(&frame, &ws, segment.as_deref(), rule.as_deref())?;
+    let result = fit(&frame, &persona, &members, Some(&group))?;
     if json {
         return Ok(serde_json::to_string_pretty(&result)? + "\n");
     }
@@ -125,7 +126,7 @@ pub fn personas(mut p: lexopt::Parser) -> Result<String> {
         for segment in &persona.segments {
             let score = members(&frame, &ws, Some(segment), None)
                 .ok()
-                .and_then(|m| fit(&frame, persona, &m).ok())
+                .and_then(|(m, g)| fit(&frame, persona, &m, Some(&g)).ok())
                 .and_then(|f| f.score);
             fits.push(serde_json::json!({"segment": segment, "score": score}));
         }
@@ -177,7 +178,7 @@ pub fn persona(mut p: lexopt::Parser) -> Result<String> {
             let segment = segment.ok_or_else(|| anyhow!("Give --segment NAME."))?;
             let (ws, data) = super::open(&path, None)?;
             let frame = SegmentFrame::new(std::sync::Arc::new(data));
-            let members = members(&frame, &ws, Some(&segment), None)?;
+            let (members, _) = members(&frame, &ws, Some(&segment), None)?;
             let persona = draft(&frame, &members, &segment)?;
             let text = serde_json::to_string_pretty(&persona)? + "\n";
             Ok(if json { text } else { format!("{}\n{}", persona.name, persona.traits.join("\n")) + "\n" })

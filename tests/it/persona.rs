@@ -92,9 +92,10 @@ fn data(dir: &std::path::Path, rows: &[Row]) -> CustomerData {
 
 fn fit_of(data: CustomerData, traits: &[&str], rule: &str) -> Fit {
     let frame = SegmentFrame::new(std::sync::Arc::new(data));
-    let members = frame.members(&frame.compile(&kitle::engine::segment::parse(rule).unwrap())).unwrap();
+    let group = kitle::engine::segment::parse(rule).unwrap();
+    let members = frame.members(&frame.compile(&group)).unwrap();
     let persona = Persona { traits: traits.iter().map(|t| (*t).to_owned()).collect(), ..Persona::new("Test") };
-    fit(&frame, &persona, &members).unwrap()
+    fit(&frame, &persona, &members, Some(&group)).unwrap()
 }
 
 /// The 95% Wilson interval, written out independently of the engine.
@@ -180,7 +181,7 @@ fn the_missed_scan_finds_the_planted_trait_and_not_the_noise() {
     assert!(top.lift > 1.4 && top.support > 0.55, "{top:?}");
     let fields: Vec<&str> = f.missed.iter().map(|m| m.field.as_str()).collect();
     assert!(!fields.iter().any(|f| *f == "Color" || *f == "Score"), "noise is not reported: {fields:?}");
-    assert!(!fields.contains(&"ltv"), "fields the persona mentions are not 'missed'");
+    assert!(!fields.contains(&"ltv"), "fields the persona and the segment's rule read are not 'missed'");
     // The strongest suggestion adds it, and applying it adds the trait.
     let add = f.suggestions.iter().find(|s| s.trait_text.as_deref() == Some("channel = \"Instagram\"")).unwrap();
     let persona = Persona { traits: vec!["ltv > 2000".into()], ..Persona::new("T") };

@@ -23,7 +23,7 @@ use super::stats::{share, wilson};
 use super::suggest::{Suggestion, suggestions};
 use super::{Persona, fields_of};
 use crate::engine::segment::evaluate::SegmentFrame;
-use crate::engine::segment::parse;
+use crate::engine::segment::{Group, parse};
 
 /// Members with a value a trait needs before it gets a verdict.
 pub const MIN_KNOWN: usize = 20;
@@ -126,12 +126,14 @@ pub fn known_bits(frame: &SegmentFrame, fields: &[String]) -> Bitmap {
 }
 
 /// Measures every trait of `persona` against the segment `members`, finds what the
-/// persona misses, and suggests edits.
-pub fn fit(frame: &SegmentFrame, persona: &Persona, members: &[IdxSize]) -> PolarsResult<Fit> {
+/// persona misses, and suggests edits. Fields the segment's own `rule` reads are
+/// not "missed": that VIPs spend a lot is what makes them VIPs.
+pub fn fit(frame: &SegmentFrame, persona: &Persona, members: &[IdxSize], rule: Option<&Group>) -> PolarsResult<Fit> {
     let s = member_bits(members, frame.data().customers.height());
     let mut fit = fit_traits(frame, persona, &s)?;
-    let mentioned: Vec<String> =
+    let mut mentioned: Vec<String> =
         persona.traits.iter().filter_map(|t| parse(t).ok()).flat_map(|g| fields_of(&g)).collect();
+    mentioned.extend(rule.map(fields_of).unwrap_or_default());
     fit.missed = distinguishing(frame, &s, &mentioned)?;
     fit.suggestions = suggestions(frame, &s, persona, &fit)?;
     Ok(fit)

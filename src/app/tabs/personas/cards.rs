@@ -47,7 +47,9 @@ fn card_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>, index
     frame.show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
-            let colour = theme::series_colour(persona.name.bytes().map(usize::from).sum());
+            let colour = theme::series_colour(
+                persona.name.bytes().fold(7usize, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b))),
+            );
             let (rect, _) = ui.allocate_exact_size(egui::vec2(36.0, 36.0), egui::Sense::hover());
             ui.painter().circle_filled(rect.center(), 18.0, colour);
             ui.painter().text(

@@ -46,14 +46,17 @@ pub fn editor_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>)
     ui.add_space(6.0);
     ui.strong(t(lang, "persona.narrative"));
     ui.weak(t(lang, "persona.narrative_hint"));
-    for (key, lines) in [
-        ("persona.goals", &mut working.goals),
-        ("persona.pain_points", &mut working.pain_points),
-        ("persona.motivations", &mut working.motivations),
-        ("persona.objections", &mut working.objections),
-    ] {
-        lines_ui(ui, t(lang, key), lines);
-    }
+    egui::Grid::new("persona-narrative").num_columns(2).show(ui, |ui| {
+        for (key, lines) in [
+            ("persona.goals", &mut working.goals),
+            ("persona.pain_points", &mut working.pain_points),
+            ("persona.motivations", &mut working.motivations),
+            ("persona.objections", &mut working.objections),
+        ] {
+            lines_ui(ui, t(lang, key), lines);
+            ui.end_row();
+        }
+    });
     ui.add_space(6.0);
     let changed = tab.loaded.as_ref() != Some(&*working);
     let mut revert = false;
@@ -177,12 +180,9 @@ fn quick_add_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, working: &mut Persona) 
 /// A narrative list as one line per item.
 fn lines_ui(ui: &mut egui::Ui, label: &str, lines: &mut Vec<String>) {
     let mut text = lines.join("\n");
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        if ui.add(egui::TextEdit::multiline(&mut text).desired_rows(2).desired_width(420.0)).labelled_by(l.id).changed()
-        {
-            // Empty lines stay while typing; saving drops them.
-            *lines = if text.is_empty() { Vec::new() } else { text.split('\n').map(str::to_owned).collect() };
-        }
-    });
+    let l = ui.label(label);
+    if ui.add(egui::TextEdit::multiline(&mut text).desired_rows(2).desired_width(420.0)).labelled_by(l.id).changed() {
+        // Empty lines stay while typing; saving drops them.
+        *lines = if text.is_empty() { Vec::new() } else { text.split('\n').map(str::to_owned).collect() };
+    }
 }

@@ -90,7 +90,7 @@ impl TabView for PersonasTab {
             move |_| {
                 let group = parse(&rule).map_err(|e| e.to_string())?;
                 let members = frame.members(&frame.compile(&group)).map_err(|e| e.to_string())?;
-                fit(&frame, &persona, &members).map_err(|e| e.to_string())
+                fit(&frame, &persona, &members, Some(&group)).map_err(|e| e.to_string())
             }
         });
     }

@@ -81,6 +81,11 @@ pub enum Command {
     PushAudience(Box<crate::app::dialogs::push::PushOrder>),
     /// A push ended: the audience's name, and what was sent or why nothing was.
     AudiencePushed(Box<Result<(String, crate::connect::push::Pushed), String>>),
+    /// The AI narrative's endpoint and model (remembered with the preferences).
+    SetAi {
+        endpoint: String,
+        model: String,
+    },
     /// Tell the user something.
     Notify(String),
 }

@@ -59,6 +59,7 @@ impl KitleApp {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             Command::SetLang(l) => self.prefs.lang = Some(l),
+            Command::SetAi { endpoint, model } => (self.prefs.ai_endpoint, self.prefs.ai_model) = (endpoint, model),
             Command::SetTheme(choice) => {
                 self.prefs.theme = choice;
                 theme::apply_theme(ctx, choice);

@@ -60,7 +60,7 @@ impl KitleApp {
             return;
         };
         self.cache.update(doc, egui, lang);
-        let ctx = TabContext { doc, cache: &self.cache, lang, commands: &self.commands, egui };
+        let ctx = TabContext { doc, cache: &self.cache, prefs: &self.prefs, lang, commands: &self.commands, egui };
         let shown = self.prefs.tab;
         if let Some(tab) = self.tabs.iter_mut().find(|t| t.id() == shown) {
             tab.logic(&ctx);

@@ -37,6 +37,10 @@ pub struct Prefs {
     pub theme: ThemeChoice,
     pub recent: Vec<PathBuf>,
     pub tab: Tab,
+    /// The optional AI narrative: an OpenAI-compatible endpoint (empty: off) and
+    /// model. Its key is never stored.
+    pub ai_endpoint: String,
+    pub ai_model: String,
 }
 
 const MAX_RECENT: usize = 8;

@@ -170,7 +170,14 @@ impl KitleApp {
 
     fn tab_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let Some(doc) = &self.doc else { return };
-        let ctx = TabContext { doc, cache: &self.cache, lang, commands: &self.commands, egui: &ui.ctx().clone() };
+        let ctx = TabContext {
+            doc,
+            cache: &self.cache,
+            prefs: &self.prefs,
+            lang,
+            commands: &self.commands,
+            egui: &ui.ctx().clone(),
+        };
         let shown = self.prefs.tab;
         if let Some(tab) = self.tabs.iter_mut().find(|t| t.id() == shown) {
             tab.ui(ui, &ctx);

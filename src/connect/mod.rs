@@ -4,8 +4,10 @@
 //! the hashes the engine made, [`push`] sends an audience's changes in batches and
 //! records only what was accepted, [`http`] holds the rules every call shares
 //! (HTTPS or loopback, the token in a header, retries with backoff) and
-//! [`credentials`] finds tokens without ever writing one to a workspace.
+//! [`credentials`] finds tokens without ever writing one to a workspace; [`ai`] is
+//! the optional narrative of a persona's fit (aggregates only).
 
+pub mod ai;
 pub mod credentials;
 pub mod google;
 pub mod http;

@@ -257,3 +257,87 @@ fn the_command_line_fits_lists_adds_and_drafts_personas() {
     let (ok, _, err) = kitle(&["fit", ws, "--persona-file", "/nonexistent.json", "--rule", "ltv > 0"]);
     assert!(!ok && err.contains("could not be read"), "{err}");
 }
+
+/// A one-request OpenAI-compatible server on a loopback port: returns its URL and
+/// what it received.
+fn fake_chat() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    #[allow(clippy::disallowed_methods)] // a test's server thread
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let mut length = 0;
+        loop {
+            let mut h = String::new();
+            reader.read_line(&mut h).unwrap();
+            if h.trim().is_empty() {
+                break;
+            }
+            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        tx.send((line, String::from_utf8(body).unwrap())).unwrap();
+        let reply = r#"{"choices":[{"message":{"role":"assistant","content":"VIPs are mostly women."}}]}"#;
+        let mut stream = stream;
+        write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}", reply.len()).unwrap();
+    });
+    (url, rx)
+}
+
+#[test]
+fn the_ai_narrative_request_holds_aggregates_only() {
+    use kitle::connect::ai::{ask, request_body};
+    use kitle::connect::http::Endpoint;
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = kitle(&["demo", dir.path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let path = dir.path().join("demo.kitle");
+    let ws = kitle::engine::workspace::Workspace::load(&path).unwrap();
+    let data = ws.load_data(&path, &kitle::engine::import::Progress::default()).unwrap();
+    let emails: Vec<String> =
+        data.customers.column("email").unwrap().str().unwrap().iter().flatten().map(str::to_owned).collect();
+    let ids: Vec<String> = data
+        .customers
+        .column("customer_id")
+        .unwrap()
+        .cast(&polars::prelude::DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    let frame = SegmentFrame::new(std::sync::Arc::new(data));
+    let persona = ws.personas.iter().find(|p| p.name == "Girişimci Gökhan").unwrap().clone();
+    let group = kitle::engine::segment::parse(&ws.segments[0].rule).unwrap();
+    let members = frame.members(&frame.compile(&group)).unwrap();
+    let f = fit(&frame, &persona, &members, Some(&group)).unwrap();
+
+    let (url, received) = fake_chat();
+    let body = request_body("local-model", &persona, &f, "English");
+    let answer = ask(&Endpoint::parse(&url).unwrap(), None, &body).unwrap();
+    assert_eq!(answer, "VIPs are mostly women.");
+    let (request_line, sent) = received.recv().unwrap();
+    assert!(request_line.starts_with("POST /v1/chat/completions"), "{request_line}");
+    let sent: serde_json::Value = serde_json::from_str(&sent).unwrap();
+    assert_eq!(sent, body, "exactly what the app shows is sent");
+    let user: serde_json::Value = serde_json::from_str(sent["messages"][1]["content"].as_str().unwrap()).unwrap();
+    let mut keys: Vec<&str> = user.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["coverage", "joint_share", "missed", "persona", "score", "segment_members", "traits"]);
+    let raw = sent.to_string();
+    assert!(!emails.iter().any(|e| raw.contains(e.as_str())), "no customer's email is sent");
+    assert!(
+        !ids.iter().filter(|id| id.len() >= 5).any(|id| raw.contains(&format!("\"{id}\""))),
+        "no customer id is sent"
+    );
+}

@@ -21,6 +21,8 @@ use super::state::Tab;
 pub struct TabContext<'a> {
     pub doc: &'a Document,
     pub cache: &'a SharedCache,
+    /// The user's preferences (read-only; changed by commands).
+    pub prefs: &'a super::state::Prefs,
     pub lang: Lang,
     pub commands: &'a CommandSender,
     pub egui: &'a egui::Context,

@@ -56,6 +56,10 @@ pub fn fit_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     if ui.button(t(lang, "persona.draft")).clicked() {
         draft_from_segment(tab, ctx);
     }
+    ui.add_space(6.0);
+    if let Some(persona) = tab.working.clone() {
+        tab.ai.ui(ui, ctx, &persona, &fit);
+    }
 }
 
 fn summary_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, fit: &Fit) {

@@ -4,6 +4,7 @@
 //! The editor works on a copy; saving, suggestions, duplicates and deletes are
 //! undoable edits.
 
+mod ai_view;
 mod cards;
 mod editor;
 mod fit_view;
@@ -29,6 +30,8 @@ pub struct PersonasTab {
     /// The linked segment the fit is measured against.
     pub segment: String,
     fit: Option<Keyed<FitKey, Fit>>,
+    /// The optional AI narrative of the fit.
+    ai: ai_view::AiPanel,
 }
 
 impl PersonasTab {

@@ -22,7 +22,7 @@ fn saved_traits(harness: &egui_kittest::Harness<'static, KitleApp>) -> Vec<Strin
 fn a_persona_is_made_checked_against_vip_improved_undone_saved_and_reopened() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("personas.kitle");
-    let mut harness = app_harness_sized(Lang::En, [1400.0, 1200.0]);
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 2000.0]);
     harness.run_steps(1);
     open_demo(&mut harness);
     click_tab(&mut harness, "Personas");
@@ -79,4 +79,17 @@ fn a_persona_is_made_checked_against_vip_improved_undone_saved_and_reopened() {
     assert_eq!(saved_traits(&harness), before, "the persona is in the workspace file");
     click_tab(&mut harness, "Personas");
     harness.get_by_label("Open Kadın Kerime");
+
+    // Every card shows its persona's fit; a persona is drafted from the segment.
+    run_until(&mut harness, "the cards' scores", |app| personas(app).card_score(0).is_some());
+    let selin = personas(harness.state()).card_score(0).unwrap();
+    assert!(selin >= 80, "{selin}");
+    harness.get_by_label_contains(&format!("Fit {selin}"));
+    harness.get_by_label("Open Kadın Kerime").click();
+    run_until(&mut harness, "the reopened fit", |app| personas(app).fit().is_some() && !personas(app).fit_is_busy());
+    let count = harness.state().doc.as_ref().unwrap().workspace.personas.len();
+    harness.get_by_label("Draft a persona from this segment").click();
+    run_until(&mut harness, "the draft", |app| app.doc.as_ref().unwrap().workspace.personas.len() == count + 1);
+    let drafted = harness.state().doc.as_ref().unwrap().workspace.personas.last().unwrap().clone();
+    assert!(drafted.name.starts_with("Draft — ") && !drafted.traits.is_empty(), "{drafted:?}");
 }

@@ -70,11 +70,7 @@ fn card_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>, index
             ui.label(persona.traits.join(" · "));
         }
         if let Some(segment) = persona.segments.first() {
-            let score = if selected {
-                tab.fit().and_then(|f| f.score).map(|s| format!(" — {} {s}", t(lang, "persona.fit")))
-            } else {
-                None
-            };
+            let score = tab.card_score(index).map(|s| format!(" — {} {s}", t(lang, "persona.fit")));
             ui.weak(format!("{} {segment}{}", t(lang, "persona.linked"), score.unwrap_or_default()));
         }
         ui.horizontal(|ui| {

@@ -11,7 +11,6 @@ use crate::app::tabs::TabContext;
 use crate::app::widgets::theme;
 use crate::engine::edit::Edit;
 use crate::engine::persona::fit::{Fit, TraitFit, Verdict, evidence, missed_sentence};
-use crate::engine::persona::missed::draft;
 use crate::engine::persona::suggest::SuggestionKind;
 use crate::format;
 
@@ -144,18 +143,8 @@ fn suggestions_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>
     }
 }
 
-/// Adds "Draft — <segment>" from what sets the segment apart (computed here: a
-/// scan is a few milliseconds on a shop's customers).
-fn draft_from_segment(tab: &mut PersonasTab, ctx: &TabContext<'_>) {
-    let Some(frame) = ctx.cache.frame() else { return };
-    let Some(rule) = ctx.doc.workspace.segments.iter().find(|s| s.name == tab.segment).map(|s| s.rule.clone()) else {
-        return;
-    };
-    let Ok(group) = crate::engine::segment::parse(&rule) else { return };
-    let Ok(members) = frame.members(&frame.compile(&group)) else { return };
-    if let Ok(persona) = draft(&frame, &members, &tab.segment) {
-        let index = ctx.doc.workspace.personas.len();
-        tab.selected = Some(index);
-        ctx.send(Command::Edit(Edit::InsertPersona { index, persona: Box::new(persona) }));
-    }
+/// Drafts "Draft — <segment>" from what sets the segment apart, in the background;
+/// the draft is added (undoably) and opened when it is ready.
+fn draft_from_segment(tab: &mut PersonasTab, _ctx: &TabContext<'_>) {
+    tab.request_draft(tab.segment.clone());
 }

@@ -19,6 +19,8 @@ use crate::engine::segment::parse;
 
 /// What decides a fit: data version, the persona (as JSON) and the segment's rule.
 type FitKey = (u64, String, String);
+/// Data version and the personas and segments (as JSON) → each persona's score.
+type Scores = Keyed<(u64, String), Vec<Option<u32>>>;
 
 #[derive(Default)]
 pub struct PersonasTab {
@@ -32,6 +34,11 @@ pub struct PersonasTab {
     fit: Option<Keyed<FitKey, Fit>>,
     /// The optional AI narrative of the fit.
     ai: ai_view::AiPanel,
+    /// A persona being drafted from a segment (by name), in the background.
+    drafting: Option<String>,
+    draft: Option<Keyed<(u64, String), Persona>>,
+    /// Every persona's score against its first linked segment, for the cards.
+    scores: Option<Scores>,
 }
 
 impl PersonasTab {
@@ -43,6 +50,11 @@ impl PersonasTab {
     /// Whether the fit is being computed.
     pub fn fit_is_busy(&self) -> bool {
         self.fit_busy()
+    }
+
+    /// The score of persona `index` against its first linked segment, once computed.
+    pub fn card_score(&self, index: usize) -> Option<u32> {
+        self.scores.as_ref()?.latest()?.get(index).copied().flatten()
     }
 
     fn fit_busy(&self) -> bool {
@@ -69,6 +81,72 @@ impl PersonasTab {
     }
 }
 
+impl PersonasTab {
+    /// Starts a draft from `segment` (in the background).
+    pub fn request_draft(&mut self, segment: String) {
+        self.drafting = Some(segment);
+    }
+
+    fn draft_logic(&mut self, ctx: &TabContext<'_>) {
+        let keyed = self.draft.get_or_insert_with(|| Keyed::new("persona-draft"));
+        let drafted = match keyed.poll(ctx.lang) {
+            crate::app::keyed::Polled::Value(persona) => Some((**persona).clone()),
+            _ => None,
+        };
+        if let Some(persona) = drafted {
+            let index = ctx.doc.workspace.personas.len();
+            ctx.send(crate::app::command::Command::Edit(crate::engine::edit::Edit::InsertPersona {
+                index,
+                persona: Box::new(persona),
+            }));
+            self.selected = Some(index);
+            self.drafting = None;
+            keyed.clear(); // the same segment can be drafted again
+            return;
+        }
+        let (Some(segment), Some(frame)) = (self.drafting.clone(), ctx.cache.frame()) else { return };
+        let Some(rule) = ctx.doc.workspace.segments.iter().find(|s| s.name == segment).map(|s| s.rule.clone()) else {
+            self.drafting = None;
+            return;
+        };
+        keyed.ensure(ctx.egui, (ctx.doc.version, segment), |(_, segment)| {
+            let segment = segment.clone();
+            move |_| {
+                let group = parse(&rule).map_err(|e| e.to_string())?;
+                let members = frame.members(&frame.compile(&group)).map_err(|e| e.to_string())?;
+                crate::engine::persona::missed::draft(&frame, &members, &segment).map_err(|e| e.to_string())
+            }
+        });
+    }
+
+    fn scores_logic(&mut self, ctx: &TabContext<'_>) {
+        let keyed = self.scores.get_or_insert_with(|| Keyed::new("persona-scores"));
+        let _ = keyed.poll(ctx.lang);
+        let Some(frame) = ctx.cache.frame() else { return };
+        let ws = &ctx.doc.workspace;
+        let jobs: Vec<(Persona, Option<String>)> = ws
+            .personas
+            .iter()
+            .map(|p| {
+                let rule = p.segments.first().and_then(|name| ws.segments.iter().find(|s| &s.name == name));
+                (p.clone(), rule.map(|s| s.rule.clone()))
+            })
+            .collect();
+        let key = (ctx.doc.version, serde_json::to_string(&(&ws.personas, &ws.segments)).unwrap_or_default());
+        keyed.ensure(ctx.egui, key, |_| {
+            move |_| {
+                let score = |persona: &Persona, rule: &str| -> Option<u32> {
+                    let group = parse(rule).ok()?;
+                    let members = frame.members(&frame.compile(&group)).ok()?;
+                    let s = crate::engine::persona::fit::member_bits(&members, frame.data().customers.height());
+                    crate::engine::persona::fit::fit_traits(&frame, persona, &s).ok()?.score
+                };
+                Ok(jobs.iter().map(|(p, rule)| rule.as_deref().and_then(|r| score(p, r))).collect())
+            }
+        });
+    }
+}
+
 impl TabView for PersonasTab {
     fn id(&self) -> Tab {
         Tab::Personas
@@ -80,6 +158,8 @@ impl TabView for PersonasTab {
 
     fn logic(&mut self, ctx: &TabContext<'_>) {
         self.follow_workspace(ctx);
+        self.draft_logic(ctx);
+        self.scores_logic(ctx);
         let keyed = self.fit.get_or_insert_with(|| Keyed::new("persona-fit"));
         let _ = keyed.poll(ctx.lang);
         let (Some(persona), Some(frame)) = (self.working.clone(), ctx.cache.frame()) else { return };

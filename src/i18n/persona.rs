@@ -35,6 +35,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Pick a persona on the left, or make a new one.",
         "Soldan bir persona seçin ya da yenisini oluşturun.",
     ),
+    ("persona.chart_segment", "Segment", "Segment"),
+    ("persona.chart_all", "All customers", "Tüm müşteriler"),
     ("persona.new", "+ New persona", "+ Yeni persona"),
     ("persona.new_name", "New persona", "Yeni persona"),
     ("persona.none", "No personas yet.", "Henüz persona yok."),

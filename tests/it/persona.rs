@@ -172,6 +172,30 @@ fn every_figure_matches_a_plain_count_over_the_rows() {
 }
 
 #[test]
+fn each_trait_has_a_chart_of_the_segment_beside_all_customers() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = rows(3000, 11);
+    let f = fit_of(data(dir.path(), &rows), &["gender = \"Erkek\"", "age between 30 and 45"], "ltv > 3000");
+    let gender = f.charts[0].as_ref().unwrap();
+    let erkek = gender.iter().find(|b| b.label == "Erkek").unwrap();
+    let kadin = gender.iter().find(|b| b.label == "Kadın").unwrap();
+    assert!(erkek.in_trait && !kadin.in_trait, "the trait's value is marked");
+    assert!((erkek.segment - f.traits[0].support.unwrap()).abs() < 1e-12, "the bar is the trait's support");
+    assert!((erkek.all - f.traits[0].base.unwrap()).abs() < 1e-12, "and all customers' bar its base");
+    let age = f.charts[1].as_ref().unwrap();
+    assert_eq!(age.len(), 8);
+    let total = |v: &dyn Fn(&kitle::engine::persona::chart::Bin) -> f64| age.iter().map(v).sum::<f64>();
+    assert!((total(&|b| b.segment) - 1.0).abs() < 1e-9 && (total(&|b| b.all) - 1.0).abs() < 1e-9);
+    for bin in age {
+        let start: f64 = bin.label.split('–').next().unwrap().parse().unwrap();
+        if start >= 46.0 || start + 6.0 <= 30.0 {
+            assert!(!bin.in_trait, "{} is outside 30–45", bin.label);
+        }
+    }
+    assert!(age.iter().any(|b| b.in_trait));
+}
+
+#[test]
 fn the_missed_scan_finds_the_planted_trait_and_not_the_noise() {
     let dir = tempfile::tempdir().unwrap();
     let rows = rows(6000, 42);

@@ -91,6 +91,9 @@ pub struct Fit {
     pub traits: Vec<TraitFit>,
     pub missed: Vec<Missed>,
     pub suggestions: Vec<Suggestion>,
+    /// Per trait, the segment's spread beside all customers' (not in the JSON).
+    #[serde(skip)]
+    pub charts: Vec<Option<Vec<super::chart::Bin>>>,
 }
 
 /// The segment's members as bits over the customer table.
@@ -136,6 +139,7 @@ pub fn fit(frame: &SegmentFrame, persona: &Persona, members: &[IdxSize], rule: O
     mentioned.extend(rule.map(fields_of).unwrap_or_default());
     fit.missed = distinguishing(frame, &s, &mentioned)?;
     fit.suggestions = suggestions(frame, &s, persona, &fit)?;
+    fit.charts = persona.traits.iter().map(|t| super::chart::trait_chart(frame, t, &s)).collect::<PolarsResult<_>>()?;
     Ok(fit)
 }
 
@@ -166,6 +170,7 @@ pub fn fit_traits(frame: &SegmentFrame, persona: &Persona, s: &Bitmap) -> Polars
         traits,
         missed: Vec::new(),
         suggestions: Vec::new(),
+        charts: Vec::new(),
     })
 }
 

@@ -87,14 +87,14 @@ pub fn distinguishing(frame: &SegmentFrame, s: &Bitmap, exclude: &[String]) -> P
 }
 
 /// A field's values as numbers (dates as days), with their validity.
-fn numbers(frame: &SegmentFrame, field: &str, ty: FieldType) -> PolarsResult<Float64Chunked> {
+pub(super) fn numbers(frame: &SegmentFrame, field: &str, ty: FieldType) -> PolarsResult<Float64Chunked> {
     let column = frame.data().customers.column(field)?;
     let column = if ty == FieldType::Date { column.cast(&DataType::Int32)? } else { column.clone() };
     Ok(column.cast(&DataType::Float64)?.f64()?.rechunk().into_owned())
 }
 
 /// A number (or date) as a trait writes it.
-fn number_text(v: f64, ty: FieldType) -> String {
+pub(super) fn number_text(v: f64, ty: FieldType) -> String {
     match ty {
         #[allow(clippy::cast_possible_truncation)]
         FieldType::Date => crate::engine::import::columns::days_to_date(v.round() as i32)
@@ -167,9 +167,9 @@ pub fn range_trait(frame: &SegmentFrame, s: &Bitmap, field: &str) -> PolarsResul
 
 /// Per value: (customers with it, members with it); and how many customers and
 /// members have any value.
-type ValueCounts = (Vec<(String, usize, usize)>, usize, usize);
+pub(super) type ValueCounts = (Vec<(String, usize, usize)>, usize, usize);
 
-fn counts(frame: &SegmentFrame, field: &str, ty: FieldType, s: &Bitmap) -> PolarsResult<ValueCounts> {
+pub(super) fn counts(frame: &SegmentFrame, field: &str, ty: FieldType, s: &Bitmap) -> PolarsResult<ValueCounts> {
     let column = frame.data().customers.column(field)?;
     let known = known_bits(frame, &[field.to_owned()]);
     let mut tally: HashMap<String, (usize, usize)> = HashMap::new();

@@ -6,6 +6,7 @@
 //! segment apart that the persona does not mention, and drafts personas;
 //! [`suggest`] turns both into edits.
 
+pub mod chart;
 pub mod fit;
 pub mod missed;
 pub mod stats;

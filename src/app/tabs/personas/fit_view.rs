@@ -33,12 +33,15 @@ pub fn fit_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     }
     summary_ui(ui, ctx, &fit);
     egui::Grid::new("persona-traits").num_columns(3).striped(true).show(ui, |ui| {
-        for tr in &fit.traits {
+        for (i, tr) in fit.traits.iter().enumerate() {
             verdict_ui(ui, ctx, tr.verdict);
             ui.label(&tr.trait_text);
             ui.vertical(|ui| {
                 bars_ui(ui, tr);
                 ui.label(evidence(tr, lang));
+                if let Some(Some(bins)) = fit.charts.get(i) {
+                    chart_ui(ui, ctx, i, bins);
+                }
             });
             ui.end_row();
         }
@@ -116,6 +119,40 @@ fn bars_ui(ui: &mut egui::Ui, tr: &TraitFit) {
             ui.visuals().widgets.active.fg_stroke,
         );
     }
+}
+
+/// The segment's spread over the trait's field beside all customers'; the bins the
+/// trait covers are outlined.
+fn chart_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, index: usize, bins: &[crate::engine::persona::chart::Bin]) {
+    use egui_plot::{Bar, BarChart};
+    let lang = ctx.lang;
+    let outline = egui::Stroke::new(2.0, theme::GOOD);
+    let bar = |x: f64, share: f64, colour: egui::Color32, covered: bool| {
+        let b = Bar::new(x, share * 100.0).width(0.38).fill(colour);
+        if covered { b.stroke(outline) } else { b }
+    };
+    let segment: Vec<Bar> = bins
+        .iter()
+        .enumerate()
+        .map(|(i, b)| bar(i as f64 - 0.2, b.segment, theme::series_colour(0), b.in_trait))
+        .collect();
+    let all: Vec<Bar> = bins
+        .iter()
+        .enumerate()
+        .map(|(i, b)| bar(i as f64 + 0.2, b.all, ui.visuals().weak_text_color(), b.in_trait))
+        .collect();
+    let labels: Vec<String> = bins.iter().map(|b| b.label.clone()).collect();
+    crate::app::widgets::plots::fixed_plot(&format!("persona-chart-{index}"))
+        .height(120.0)
+        .width(520.0)
+        .show_grid([false, true])
+        .x_axis_formatter(move |mark, _| crate::app::widgets::plots::category_label(&labels, mark.value))
+        .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value))
+        .label_formatter(|_| None)
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new(t(lang, "persona.chart_segment"), segment));
+            plot.bar_chart(BarChart::new(t(lang, "persona.chart_all"), all));
+        });
 }
 
 fn suggestions_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>, fit: &Fit) {

@@ -35,6 +35,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "personas",
     "persona",
     "fit",
+    "rfm",
     "demo",
     "help",
     "--help",
@@ -63,6 +64,7 @@ Usage:
             [--as-of YYYY-MM-DD] [--json]
   kitle persona add WS.kitle --file P.json
   kitle persona draft WS.kitle --segment NAME [--json]
+  kitle rfm WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle demo DIR [--customers N] [--seed N]
 
 --push sends what changed since the last push through the platform's API. The token
@@ -96,6 +98,7 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "personas" => persona::personas(parser),
         "persona" => persona::persona(parser),
         "fit" => persona::fit_command(parser),
+        "rfm" => rfm(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }
@@ -207,6 +210,33 @@ pub(crate) fn open(path: &Path, as_of: Option<NaiveDate>) -> Result<(Workspace, 
     }
     let data = ws.load_data(path, &Progress::default())?;
     Ok((ws, data))
+}
+
+/// `kitle rfm WS [--as-of D] [--json]`: the RFM groups and the R × F grid.
+fn rfm(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut as_of, mut json) = (None, None, false);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle rfm WS.kitle --json"))?;
+    let (_, data) = open(&path, as_of)?;
+    if data.field("rfm_group").is_none() {
+        bail!("RFM needs orders (or an order count and a last order date) for the customers.");
+    }
+    let result = crate::engine::explore::rfm::rfm(&data)?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&result)? + "\n");
+    }
+    let mut s = String::new();
+    for g in &result.groups {
+        s += &format!("{:<20} {:>8} {:>6.1}%\n", g.name, g.figures.count, g.figures.share * 100.0);
+    }
+    Ok(s)
 }
 
 fn summary(mut p: lexopt::Parser) -> Result<String> {

@@ -16,6 +16,7 @@ pub mod dashboard;
 pub mod data;
 pub mod demo;
 pub mod edit;
+pub mod explore;
 pub mod export;
 pub mod fields;
 pub mod import;

@@ -6,6 +6,7 @@
 mod audience;
 mod cli;
 mod dashboard;
+mod explore;
 mod fake_api;
 mod fidelity;
 mod folding;

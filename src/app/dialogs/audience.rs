@@ -256,7 +256,10 @@ impl AudienceDialog {
         for warning in &p.warnings {
             ui.colored_label(ui.visuals().warn_fg_color, warning_text(lang, warning));
         }
-        first_rows_ui(ui, &built.rows, lang);
+        // Scrolled in its own box, so the actions below stay in view.
+        egui::ScrollArea::vertical().id_salt("audience-first-rows").max_height(190.0).show(ui, |ui| {
+            first_rows_ui(ui, &built.rows, lang);
+        });
     }
 
     /// Save and write buttons; returns true when the dialog is done.

@@ -124,6 +124,7 @@ pub fn build(
     }
     let mut df = DataFrame::new(n, columns)?;
     derived::add_derived(&mut df, &mut fields, as_of)?;
+    crate::engine::explore::rfm::add_rfm_fields(&mut df, &mut fields)?;
     let (unknown_countries, examples) = derived::add_country_codes(&mut df, &mut fields)?;
     if unknown_countries > 0 {
         report.notes.push(Message::new("msg.unknown_countries", [unknown_countries.to_string(), examples.join(", ")]));

@@ -333,13 +333,16 @@ pub fn field_summary(frame: &SegmentFrame, field: &str, members: &Bitmap) -> Pol
 }
 
 /// A persona drafted from what sets a segment apart: the strongest difference of
-/// each field, up to six traits, named "Draft — <segment>".
+/// each field that most members share (a range covers 80% of them; a value must be
+/// held by at least half), up to six traits, named "Draft — <segment>".
 pub fn draft(frame: &SegmentFrame, members: &[IdxSize], segment: &str) -> PolarsResult<Persona> {
     let s = super::fit::member_bits(members, frame.data().customers.height());
     let mut traits: Vec<String> = Vec::new();
     let mut fields: Vec<String> = Vec::new();
     for m in distinguishing(frame, &s, &[])? {
-        if fields.contains(&m.field) {
+        // A persona's trait describes most of its people: a value held by a minority
+        // of the members (however over-represented) is not one.
+        if fields.contains(&m.field) || (m.kind == MissedKind::Value && m.support < 0.5) {
             continue;
         }
         fields.push(m.field.clone());

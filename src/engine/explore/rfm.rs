@@ -1,0 +1,220 @@
+//! RFM: recency (days since the last order), frequency (orders) and money (LTV),
+//! each scored 1–5 over the store's own customers with orders. A score is 1 plus
+//! how many of the four quintile boundaries (the values at the 20th, 40th, 60th
+//! and 80th percentile, nearest rank) the customer's value is above, so equal
+//! values always share a score and the most common low value (one order) scores 1;
+//! for recency fewer days is better, so days are negated first. Customers without orders are "prospects". Groups come from one table,
+//! first matching rule wins ([`GROUPS`]); a customer no rule matches is in
+//! "others". `rfm_r`, `rfm_f`, `rfm_m` and `rfm_group` are derived fields, usable
+//! in segments and personas.
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::engine::data::{CustomerData, FieldInfo, FieldOrigin};
+use crate::engine::fields::FieldType;
+use crate::engine::persona::stats::quantile;
+
+/// A named RFM group: its id, and the inclusive score ranges of R, F and M.
+pub struct GroupRule {
+    pub id: &'static str,
+    pub r: (u8, u8),
+    pub f: (u8, u8),
+    pub m: (u8, u8),
+}
+
+/// The groups, in the order they are tried (first match wins).
+pub const GROUPS: &[GroupRule] = &[
+    GroupRule { id: "champions", r: (4, 5), f: (4, 5), m: (4, 5) },
+    GroupRule { id: "loyal", r: (3, 5), f: (3, 5), m: (3, 5) },
+    GroupRule { id: "potential_loyalists", r: (4, 5), f: (2, 3), m: (2, 5) },
+    GroupRule { id: "new", r: (5, 5), f: (1, 1), m: (1, 5) },
+    GroupRule { id: "promising", r: (4, 4), f: (1, 1), m: (1, 5) },
+    GroupRule { id: "needs_attention", r: (3, 3), f: (2, 3), m: (2, 3) },
+    GroupRule { id: "about_to_sleep", r: (3, 3), f: (1, 2), m: (1, 5) },
+    GroupRule { id: "cant_lose_them", r: (1, 2), f: (4, 5), m: (4, 5) },
+    GroupRule { id: "at_risk", r: (1, 2), f: (3, 5), m: (3, 5) },
+    GroupRule { id: "hibernating", r: (2, 2), f: (1, 2), m: (1, 5) },
+    GroupRule { id: "lost", r: (1, 1), f: (1, 2), m: (1, 5) },
+];
+
+/// Customers no rule matches.
+pub const OTHERS: &str = "others";
+/// Customers without orders.
+pub const PROSPECTS: &str = "prospects";
+
+/// The group of a customer's scores.
+pub fn group_of(r: u8, f: u8, m: u8) -> &'static str {
+    let within = |v: u8, (lo, hi): (u8, u8)| (lo..=hi).contains(&v);
+    GROUPS.iter().find(|g| within(r, g.r) && within(f, g.f) && within(m, g.m)).map_or(OTHERS, |g| g.id)
+}
+
+/// 1–5 scores of `values` (`None` stays `None`), by the quintile rule above.
+pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
+    let mut known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    let bounds: Vec<f64> = [0.2, 0.4, 0.6, 0.8].iter().filter_map(|q| quantile(&mut known, *q)).collect();
+    values
+        .iter()
+        .map(|v| {
+            let v = (*v)?;
+            #[allow(clippy::cast_possible_truncation)]
+            Some(1 + bounds.iter().filter(|b| v > **b).count() as u8)
+        })
+        .collect()
+}
+
+/// Every customer's scores and group.
+pub struct Scores {
+    pub r: Vec<Option<u8>>,
+    pub f: Vec<Option<u8>>,
+    pub m: Vec<Option<u8>>,
+    pub group: Vec<&'static str>,
+}
+
+fn column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
+    match df.column(name) {
+        Ok(c) => Ok(c.cast(&DataType::Float64)?.f64()?.iter().collect()),
+        Err(_) => Ok(vec![None; df.height()]),
+    }
+}
+
+/// Scores the customers of a customer table (needs `days_since_last_order`,
+/// `orders` and `ltv`; customers with no order are prospects).
+pub fn score(df: &DataFrame) -> PolarsResult<Scores> {
+    let days = column(df, "days_since_last_order")?;
+    let orders = column(df, "orders")?;
+    let ltv = column(df, "ltv")?;
+    let buyer: Vec<bool> = orders.iter().zip(&days).map(|(o, d)| o.is_some_and(|o| o >= 1.0) && d.is_some()).collect();
+    let only_buyers = |v: &[Option<f64>]| -> Vec<Option<f64>> {
+        v.iter().zip(&buyer).map(|(v, b)| if *b { *v } else { None }).collect()
+    };
+    let r = quintile_scores(&only_buyers(&days.iter().map(|d| d.map(|d| -d)).collect::<Vec<_>>()));
+    let f = quintile_scores(&only_buyers(&orders));
+    let m = quintile_scores(&only_buyers(&ltv));
+    let group = (0..df.height())
+        .map(|i| match (buyer[i], r[i], f[i], m[i]) {
+            (false, ..) => PROSPECTS,
+            (true, Some(r), Some(f), Some(m)) => group_of(r, f, m),
+            _ => OTHERS,
+        })
+        .collect();
+    Ok(Scores { r, f, m, group })
+}
+
+/// Adds `rfm_r`, `rfm_f`, `rfm_m` and `rfm_group` to a customer table that has orders.
+pub fn add_rfm_fields(df: &mut DataFrame, fields: &mut Vec<FieldInfo>) -> PolarsResult<()> {
+    if df.column("orders").is_err() || df.column("days_since_last_order").is_err() {
+        return Ok(());
+    }
+    let s = score(df)?;
+    for (name, values) in [("rfm_r", &s.r), ("rfm_f", &s.f), ("rfm_m", &s.m)] {
+        let ca: Int64Chunked = values.iter().map(|v| v.map(i64::from)).collect();
+        df.with_column(ca.with_name(name.into()).into_column())?;
+        fields.push(FieldInfo { name: name.into(), ty: FieldType::Integer, origin: FieldOrigin::Derived });
+    }
+    let groups = Series::new("rfm_group".into(), s.group);
+    df.with_column(groups.into_column())?;
+    fields.push(FieldInfo { name: "rfm_group".into(), ty: FieldType::Category, origin: FieldOrigin::Derived });
+    Ok(())
+}
+
+/// A group's or a grid cell's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub count: usize,
+    pub share: f64,
+    pub avg_ltv: Option<f64>,
+    pub revenue_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupFigures {
+    pub name: &'static str,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The groups' figures and the 5×5 grid (`grid[r-1][f-1]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rfm {
+    pub groups: Vec<GroupFigures>,
+    pub grid: Vec<Vec<Figures>>,
+}
+
+/// The RFM groups and grid of the customers (needs the derived RFM fields).
+pub fn rfm(data: &CustomerData) -> PolarsResult<Rfm> {
+    let df = &data.customers;
+    let n = df.height();
+    let ltv = column(df, "ltv")?;
+    let col_u8 = |name: &str| -> PolarsResult<Vec<Option<u8>>> {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Ok(column(df, name)?.iter().map(|v| v.map(|v| v as u8)).collect())
+    };
+    let (r, f) = (col_u8("rfm_r")?, col_u8("rfm_f")?);
+    let group: Vec<Option<&str>> = match df.column("rfm_group") {
+        Ok(c) => c.str()?.iter().collect(),
+        Err(_) => vec![None; n],
+    };
+    let revenue: f64 = ltv.iter().flatten().sum();
+    // (count, ltv sum, ltv count)
+    let tally = |rows: &mut dyn Iterator<Item = usize>| -> Figures {
+        let (mut count, mut sum, mut k) = (0, 0.0, 0);
+        for i in rows {
+            count += 1;
+            if let Some(v) = ltv[i] {
+                sum += v;
+                k += 1;
+            }
+        }
+        #[allow(clippy::cast_precision_loss)]
+        Figures {
+            count,
+            share: if n > 0 { count as f64 / n as f64 } else { 0.0 },
+            avg_ltv: (k > 0).then(|| sum / k as f64),
+            revenue_share: if revenue > 0.0 { sum / revenue } else { 0.0 },
+        }
+    };
+    let names = GROUPS.iter().map(|g| g.id).chain([OTHERS, PROSPECTS]);
+    let groups = names
+        .map(|name| GroupFigures { name, figures: tally(&mut (0..n).filter(|&i| group[i] == Some(name))) })
+        .collect();
+    let grid = (1..=5u8)
+        .map(|rs| (1..=5u8).map(|fs| tally(&mut (0..n).filter(|&i| r[i] == Some(rs) && f[i] == Some(fs)))).collect())
+        .collect();
+    Ok(Rfm { groups, grid })
+}
+
+/// The segment rule of a grid cell.
+pub fn cell_rule(r: u8, f: u8) -> String {
+    format!("rfm_r = {r} and rfm_f = {f}")
+}
+
+/// The segment rule of a group.
+pub fn group_rule(id: &str) -> String {
+    format!("rfm_group = \"{id}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_values_share_a_score_and_scores_follow_quintiles() {
+        let v: Vec<Option<f64>> = (1..=10).map(|i| Some(f64::from(i))).chain([None, Some(10.0)]).collect();
+        let s = quintile_scores(&v);
+        // Boundaries 3, 5, 7, 9 (of 11 values: 1..10 and a second 10).
+        assert_eq!(s[..10], [1, 1, 1, 2, 2, 3, 3, 4, 4, 5].map(Some));
+        assert_eq!((s[10], s[11]), (None, Some(5)), "an empty value has no score; a tie shares one");
+        assert_eq!(quintile_scores(&[Some(3.0); 4]), [Some(1); 4], "all equal: above no boundary");
+    }
+
+    #[test]
+    fn first_matching_group_wins() {
+        assert_eq!(group_of(5, 5, 5), "champions");
+        assert_eq!(group_of(1, 5, 5), "cant_lose_them");
+        assert_eq!(group_of(1, 3, 3), "at_risk");
+        assert_eq!(group_of(1, 1, 1), "lost");
+        assert_eq!(group_of(5, 1, 1), "new");
+        assert_eq!(group_of(2, 3, 1), "others");
+    }
+}

@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use crate::engine::data::{CustomerData, FieldInfo, FieldOrigin};
 use crate::engine::fields::FieldType;
-use crate::engine::persona::stats::quantile;
 
 /// A named RFM group: its id, and the inclusive score ranges of R, F and M.
 pub struct GroupRule {
@@ -45,14 +44,32 @@ pub const PROSPECTS: &str = "prospects";
 
 /// The group of a customer's scores.
 pub fn group_of(r: u8, f: u8, m: u8) -> &'static str {
+    group_index(r, f, m).map_or(OTHERS, |i| GROUPS[i].id)
+}
+
+/// The index in [`GROUPS`] of the first rule the scores match.
+pub fn group_index(r: u8, f: u8, m: u8) -> Option<usize> {
     let within = |v: u8, (lo, hi): (u8, u8)| (lo..=hi).contains(&v);
-    GROUPS.iter().find(|g| within(r, g.r) && within(f, g.f) && within(m, g.m)).map_or(OTHERS, |g| g.id)
+    GROUPS.iter().position(|g| within(r, g.r) && within(f, g.f) && within(m, g.m))
+}
+
+/// [`group_index`] of every score triple, looked up instead of tried rule by rule.
+fn group_table() -> [[[Option<usize>; 5]; 5]; 5] {
+    let mut table = [[[None; 5]; 5]; 5];
+    for r in 1..=5u8 {
+        for f in 1..=5u8 {
+            for m in 1..=5u8 {
+                table[usize::from(r - 1)][usize::from(f - 1)][usize::from(m - 1)] = group_index(r, f, m);
+            }
+        }
+    }
+    table
 }
 
 /// 1–5 scores of `values` (`None` stays `None`), by the quintile rule above.
 pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
     let mut known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
-    let bounds: Vec<f64> = [0.2, 0.4, 0.6, 0.8].iter().filter_map(|q| quantile(&mut known, *q)).collect();
+    let bounds = quintile_bounds(&mut known);
     values
         .iter()
         .map(|v| {
@@ -61,6 +78,25 @@ pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
             Some(1 + bounds.iter().filter(|b| v > **b).count() as u8)
         })
         .collect()
+}
+
+/// The values at the 20th, 40th, 60th and 80th percentiles (nearest rank), each
+/// selected within what is right of the previous one.
+fn quintile_bounds(known: &mut [f64]) -> Vec<f64> {
+    let n = known.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut bounds = Vec::with_capacity(4);
+    let mut start = 0;
+    for q in [0.2, 0.4, 0.6, 0.8] {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        let rank = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+        let (_, v, _) = known[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
+        bounds.push(*v);
+        start = rank;
+    }
+    bounds
 }
 
 /// Every customer's scores and group.
@@ -72,10 +108,15 @@ pub struct Scores {
 }
 
 fn column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
-    match df.column(name) {
-        Ok(c) => Ok(c.cast(&DataType::Float64)?.f64()?.iter().collect()),
-        Err(_) => Ok(vec![None; df.height()]),
-    }
+    let Ok(c) = df.column(name) else { return Ok(vec![None; df.height()]) };
+    let ca = c.cast(&DataType::Float64)?;
+    let ca = ca.f64()?.rechunk();
+    let Some(arr) = ca.downcast_iter().next() else { return Ok(Vec::new()) };
+    let values = arr.values().as_slice();
+    Ok(match arr.validity() {
+        None => values.iter().map(|v| Some(*v)).collect(),
+        Some(valid) => values.iter().enumerate().map(|(i, v)| valid.get_bit(i).then_some(*v)).collect(),
+    })
 }
 
 /// Scores the customers of a customer table (needs `days_since_last_order`,
@@ -91,10 +132,14 @@ pub fn score(df: &DataFrame) -> PolarsResult<Scores> {
     let r = quintile_scores(&only_buyers(&days.iter().map(|d| d.map(|d| -d)).collect::<Vec<_>>()));
     let f = quintile_scores(&only_buyers(&orders));
     let m = quintile_scores(&only_buyers(&ltv));
+    let table = group_table();
     let group = (0..df.height())
         .map(|i| match (buyer[i], r[i], f[i], m[i]) {
             (false, ..) => PROSPECTS,
-            (true, Some(r), Some(f), Some(m)) => group_of(r, f, m),
+            (true, Some(r), Some(f), Some(m)) => {
+                let index = table[usize::from(r - 1)][usize::from(f - 1)][usize::from(m - 1)];
+                index.map_or(OTHERS, |i| GROUPS[i].id)
+            }
             _ => OTHERS,
         })
         .collect();
@@ -141,47 +186,72 @@ pub struct Rfm {
     pub grid: Vec<Vec<Figures>>,
 }
 
-/// The RFM groups and grid of the customers (needs the derived RFM fields).
+/// Count, LTV sum and LTV count of one group or cell.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    count: usize,
+    sum: f64,
+    known: usize,
+}
+
+impl Tally {
+    fn add(&mut self, ltv: Option<f64>) {
+        self.count += 1;
+        if let Some(v) = ltv {
+            self.sum += v;
+            self.known += 1;
+        }
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn figures(self, n: usize, revenue: f64) -> Figures {
+        Figures {
+            count: self.count,
+            share: if n > 0 { self.count as f64 / n as f64 } else { 0.0 },
+            avg_ltv: (self.known > 0).then(|| self.sum / self.known as f64),
+            revenue_share: if revenue > 0.0 { self.sum / revenue } else { 0.0 },
+        }
+    }
+}
+
+/// The RFM groups and grid of the customers (needs the derived RFM fields), in
+/// one pass over the customers.
 pub fn rfm(data: &CustomerData) -> PolarsResult<Rfm> {
     let df = &data.customers;
     let n = df.height();
     let ltv = column(df, "ltv")?;
-    let col_u8 = |name: &str| -> PolarsResult<Vec<Option<u8>>> {
+    let score = |name: &str| -> PolarsResult<Vec<Option<u8>>> {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         Ok(column(df, name)?.iter().map(|v| v.map(|v| v as u8)).collect())
     };
-    let (r, f) = (col_u8("rfm_r")?, col_u8("rfm_f")?);
-    let group: Vec<Option<&str>> = match df.column("rfm_group") {
-        Ok(c) => c.str()?.iter().collect(),
-        Err(_) => vec![None; n],
-    };
-    let revenue: f64 = ltv.iter().flatten().sum();
-    // (count, ltv sum, ltv count)
-    let tally = |rows: &mut dyn Iterator<Item = usize>| -> Figures {
-        let (mut count, mut sum, mut k) = (0, 0.0, 0);
-        for i in rows {
-            count += 1;
-            if let Some(v) = ltv[i] {
-                sum += v;
-                k += 1;
+    let (r, f, m) = (score("rfm_r")?, score("rfm_f")?, score("rfm_m")?);
+    let names: Vec<&'static str> = GROUPS.iter().map(|g| g.id).chain([OTHERS, PROSPECTS]).collect();
+    let (others, prospects) = (GROUPS.len(), GROUPS.len() + 1);
+    let table = group_table();
+    let mut groups = vec![Tally::default(); names.len()];
+    let mut grid = [[Tally::default(); 5]; 5];
+    let mut revenue = 0.0;
+    for i in 0..n {
+        revenue += ltv[i].unwrap_or(0.0);
+        let g = match (r[i], f[i], m[i]) {
+            (Some(rs), Some(fs), ms) => {
+                grid[usize::from(rs.clamp(1, 5) - 1)][usize::from(fs.clamp(1, 5) - 1)].add(ltv[i]);
+                let cell = &table[usize::from(rs.clamp(1, 5) - 1)][usize::from(fs.clamp(1, 5) - 1)];
+                ms.and_then(|ms| cell[usize::from(ms.clamp(1, 5) - 1)]).unwrap_or(others)
             }
-        }
-        #[allow(clippy::cast_precision_loss)]
-        Figures {
-            count,
-            share: if n > 0 { count as f64 / n as f64 } else { 0.0 },
-            avg_ltv: (k > 0).then(|| sum / k as f64),
-            revenue_share: if revenue > 0.0 { sum / revenue } else { 0.0 },
-        }
-    };
-    let names = GROUPS.iter().map(|g| g.id).chain([OTHERS, PROSPECTS]);
-    let groups = names
-        .map(|name| GroupFigures { name, figures: tally(&mut (0..n).filter(|&i| group[i] == Some(name))) })
-        .collect();
-    let grid = (1..=5u8)
-        .map(|rs| (1..=5u8).map(|fs| tally(&mut (0..n).filter(|&i| r[i] == Some(rs) && f[i] == Some(fs)))).collect())
-        .collect();
-    Ok(Rfm { groups, grid })
+            (None, ..) if data.field("rfm_group").is_some() && r[i].is_none() && f[i].is_none() => prospects,
+            _ => others,
+        };
+        groups[g].add(ltv[i]);
+    }
+    Ok(Rfm {
+        groups: names
+            .iter()
+            .zip(&groups)
+            .map(|(name, t)| GroupFigures { name, figures: t.figures(n, revenue) })
+            .collect(),
+        grid: grid.iter().map(|row| row.iter().map(|t| t.figures(n, revenue)).collect()).collect(),
+    })
 }
 
 /// The segment rule of a grid cell.

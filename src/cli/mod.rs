@@ -36,6 +36,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "persona",
     "fit",
     "rfm",
+    "crosstab",
     "demo",
     "help",
     "--help",
@@ -65,6 +66,7 @@ Usage:
   kitle persona add WS.kitle --file P.json
   kitle persona draft WS.kitle --segment NAME [--json]
   kitle rfm WS.kitle [--as-of YYYY-MM-DD] [--json]
+  kitle crosstab WS.kitle --rows FIELD --cols FIELD [--measure count|avg_ltv|revenue] [--json]
   kitle demo DIR [--customers N] [--seed N]
 
 --push sends what changed since the last push through the platform's API. The token
@@ -99,6 +101,7 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "persona" => persona::persona(parser),
         "fit" => persona::fit_command(parser),
         "rfm" => rfm(parser),
+        "crosstab" => crosstab(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }
@@ -235,6 +238,43 @@ fn rfm(mut p: lexopt::Parser) -> Result<String> {
     let mut s = String::new();
     for g in &result.groups {
         s += &format!("{:<20} {:>8} {:>6.1}%\n", g.name, g.figures.count, g.figures.share * 100.0);
+    }
+    Ok(s)
+}
+
+/// `kitle crosstab WS --rows F --cols F [--measure count|avg_ltv|revenue] [--json]`.
+fn crosstab(mut p: lexopt::Parser) -> Result<String> {
+    use crate::engine::explore::crosstab::{Measure, crosstab};
+    let (mut path, mut rows, mut cols, mut measure, mut as_of, mut json) =
+        (None, None, None, Measure::Count, None, false);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("rows") => rows = Some(p.value()?.string()?),
+            Long("cols") => cols = Some(p.value()?.string()?),
+            Long("measure") => {
+                let id = p.value()?.string()?;
+                measure = Measure::from_id(&id)
+                    .ok_or_else(|| anyhow!("Unknown measure \"{id}\"; use count, avg_ltv or revenue."))?;
+            }
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle crosstab WS.kitle --rows F --cols F"))?;
+    let (rows, cols) =
+        (rows.ok_or_else(|| anyhow!("Give --rows FIELD."))?, cols.ok_or_else(|| anyhow!("Give --cols FIELD."))?);
+    let (_, data) = open(&path, as_of)?;
+    let table = crosstab(&data, &rows, &cols, measure).map_err(|e| anyhow!("The cross-tab can't be made: {e}."))?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&table)? + "\n");
+    }
+    let mut s = format!("{rows} \\ {cols}\t{}\n", table.cols.join("\t"));
+    for (label, row) in table.rows.iter().zip(&table.cells) {
+        let cells: Vec<String> =
+            row.iter().map(|c| c.value.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"))).collect();
+        s += &format!("{label}\t{}\n", cells.join("\t"));
     }
     Ok(s)
 }

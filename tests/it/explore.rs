@@ -99,3 +99,30 @@ fn rfm_scores_and_groups_match_an_independent_computation() {
     let seg: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(seg["count"], cell["count"], "{seg}");
 }
+
+#[test]
+fn a_crosstab_cell_is_a_segment_with_the_same_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = kitle(&["demo", dir.path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let ws = dir.path().join("demo.kitle");
+    let ws = ws.to_str().unwrap();
+    for (rows, cols) in [("channel", "gender"), ("age", "city"), ("ltv", "last_order_date")] {
+        let (ok, out, err) = kitle(&["crosstab", ws, "--rows", rows, "--cols", cols, "--measure", "avg_ltv", "--json"]);
+        assert!(ok, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let cells: Vec<&serde_json::Value> =
+            v["cells"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap()).collect();
+        assert_eq!(cells.len(), v["rows"].as_array().unwrap().len() * v["cols"].as_array().unwrap().len());
+        // The fullest cell and the first one: their rules find exactly their customers.
+        let fullest = cells.iter().max_by_key(|c| c["count"].as_u64().unwrap()).unwrap();
+        for cell in [fullest, &cells[0]] {
+            let (ok, out, err) = kitle(&["segment", ws, "--rule", cell["rule"].as_str().unwrap(), "--json"]);
+            assert!(ok, "{err}");
+            let seg: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(seg["count"], cell["count"], "{rows} × {cols}: {}", cell["rule"]);
+        }
+    }
+    let (ok, _, err) = kitle(&["crosstab", ws, "--rows", "tags", "--cols", "gender"]);
+    assert!(!ok && err.contains("list"), "{err}");
+}

@@ -1,0 +1,243 @@
+//! Cross-tabs: any two fields against each other, each cell a count, an average
+//! LTV or a share of revenue, and the segment rule that finds its customers.
+//! A category, text or yes/no field shows its twelve most common values, then
+//! "(other)"; a number or date is cut into up to six bins at its sextile
+//! boundaries (`field >= a and field < b`, the last bin closed; dates by whole
+//! days); customers without a value are left out of the table.
+
+use foldhash::HashMap;
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::engine::data::CustomerData;
+use crate::engine::fields::FieldType;
+use crate::engine::segment::rules::quoted;
+
+/// Values shown per category axis, at most.
+const TOP: usize = 12;
+/// Bins per numeric axis, at most.
+const BINS: usize = 6;
+
+/// What a cell holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Count,
+    AvgLtv,
+    Revenue,
+}
+
+impl Measure {
+    pub fn from_id(id: &str) -> Option<Self> {
+        match id {
+            "count" => Some(Measure::Count),
+            "avg_ltv" => Some(Measure::AvgLtv),
+            "revenue" => Some(Measure::Revenue),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub count: usize,
+    /// The measure (the count itself, average LTV, or share of all revenue).
+    pub value: Option<f64>,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Crosstab {
+    pub measure: Measure,
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    pub cells: Vec<Vec<Cell>>,
+}
+
+/// One axis: labels, rules, and each customer's position.
+struct Axis {
+    labels: Vec<String>,
+    rules: Vec<String>,
+    index: Vec<Option<usize>>,
+}
+
+fn axis(data: &CustomerData, field: &str) -> Result<Axis, String> {
+    let info = data.field(field).ok_or_else(|| format!("there is no field \"{field}\""))?;
+    let column = data.customers.column(field).map_err(|e| e.to_string())?;
+    let axis = match info.ty {
+        FieldType::Number | FieldType::Money | FieldType::Integer | FieldType::Date => {
+            numeric_axis(column, field, info.ty)
+        }
+        FieldType::Category | FieldType::Text | FieldType::Bool => category_axis(column, field, info.ty),
+        FieldType::List => return Err(format!("\"{field}\" is a list; pick a field with one value per customer")),
+    };
+    axis.map_err(|e| e.to_string())
+}
+
+fn category_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axis> {
+    use polars_arrow::array::Array;
+    let text = column.cast(&DataType::String)?;
+    let text = text.str()?.rechunk();
+    let n = text.len();
+    // One pass: each distinct value gets a code (short values keyed by their arrow
+    // view, which holds them whole), counted as it goes.
+    let mut short: HashMap<u128, u32> = HashMap::default();
+    let mut long: HashMap<&str, u32> = HashMap::default();
+    let mut names: Vec<&str> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut codes: Vec<Option<u32>> = Vec::with_capacity(n);
+    if let Some(arr) = text.downcast_iter().next() {
+        let views = arr.views();
+        for i in 0..arr.len() {
+            if !arr.is_valid(i) {
+                codes.push(None);
+                continue;
+            }
+            let view = views[i];
+            let mut fresh = || {
+                names.push(arr.value(i));
+                counts.push(0);
+                u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+            };
+            let code = if view.length <= 12 {
+                *short.entry(view.as_u128()).or_insert_with(&mut fresh)
+            } else {
+                *long.entry(arr.value(i)).or_insert_with(fresh)
+            };
+            counts[code as usize] += 1;
+            codes.push(Some(code));
+        }
+    }
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|a, b| counts[*b].cmp(&counts[*a]).then_with(|| names[*a].cmp(names[*b])));
+    let other = order.len() > TOP;
+    order.truncate(TOP);
+    let mut position = vec![TOP; names.len()];
+    for (p, code) in order.iter().enumerate() {
+        position[*code] = p;
+    }
+    let label = |v: &str| match (ty, v) {
+        (FieldType::Bool, "true") => "yes".to_owned(),
+        (FieldType::Bool, _) => "no".to_owned(),
+        _ => v.to_owned(),
+    };
+    let rule = |v: &str| match (ty, v) {
+        (FieldType::Bool, "true") => format!("{field} is yes"),
+        (FieldType::Bool, _) => format!("{field} is no"),
+        _ => format!("{field} = {}", quoted(v)),
+    };
+    let mut labels: Vec<String> = order.iter().map(|c| label(names[*c])).collect();
+    let mut rules: Vec<String> = order.iter().map(|c| rule(names[*c])).collect();
+    if other {
+        labels.push("(other)".to_owned());
+        let list: Vec<String> = order.iter().map(|c| quoted(names[*c])).collect();
+        rules.push(format!("{field} not in ({})", list.join(", ")));
+    }
+    let index = codes.into_iter().map(|c| c.map(|c| position[c as usize])).collect();
+    Ok(Axis { labels, rules, index })
+}
+
+fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axis> {
+    let column = if ty == FieldType::Date { column.cast(&DataType::Int32)? } else { column.clone() };
+    let values: Vec<Option<f64>> = column.cast(&DataType::Float64)?.f64()?.iter().collect();
+    let mut known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    let (min, max) = known.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    if known.is_empty() {
+        return Ok(Axis { labels: Vec::new(), rules: Vec::new(), index: vec![None; values.len()] });
+    }
+    // The sextile values, each selected right of the previous one (no full sort).
+    let mut edges = vec![min];
+    let mut start = 0;
+    for k in 1..BINS {
+        let rank = (k * known.len() / BINS).min(known.len() - 1);
+        let (_, v, _) = known[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
+        let v = *v;
+        start = rank;
+        if v > *edges.last().unwrap_or(&min) && v < max {
+            edges.push(v);
+        }
+    }
+    edges.push(max);
+    if ty != FieldType::Date {
+        // Edges as the rules write them, so a rule finds exactly its bin's customers.
+        for e in &mut edges {
+            *e = (*e * 100.0).round() / 100.0;
+        }
+        edges.dedup();
+    }
+    let text = |v: f64| match ty {
+        #[allow(clippy::cast_possible_truncation)]
+        FieldType::Date => crate::engine::import::columns::days_to_date(v.round() as i32)
+            .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string()),
+        _ => format!("{}", (v * 100.0).round() / 100.0),
+    };
+    let bins = edges.len().saturating_sub(1).max(1);
+    let mut labels = Vec::new();
+    let mut rules = Vec::new();
+    for b in 0..bins {
+        let (lo, hi) = (edges[b], edges[(b + 1).min(edges.len() - 1)]);
+        let last = b + 1 == bins;
+        labels.push(format!("{}–{}", text(lo), text(hi)));
+        rules.push(match (ty, last) {
+            // Dates are whole days: a bin ends the day before the next begins.
+            (FieldType::Date, true) => format!("{field} between {} and {}", text(lo), text(hi)),
+            (FieldType::Date, false) => format!("{field} between {} and {}", text(lo), text(hi - 1.0)),
+            (_, true) => format!("{field} >= {} and {field} <= {}", text(lo), text(hi)),
+            (_, false) => format!("{field} >= {} and {field} < {}", text(lo), text(hi)),
+        });
+    }
+    let index = values
+        .iter()
+        .map(|v| {
+            let v = (*v).filter(|v| v.is_finite())?;
+            Some(edges[1..].iter().position(|e| v < *e).unwrap_or(bins - 1).min(bins - 1))
+        })
+        .collect();
+    Ok(Axis { labels, rules, index })
+}
+
+/// The cross-tab of two fields.
+pub fn crosstab(data: &CustomerData, rows: &str, cols: &str, measure: Measure) -> Result<Crosstab, String> {
+    let (r, c) = (axis(data, rows)?, axis(data, cols)?);
+    let ltv: Vec<Option<f64>> = match data.customers.column("ltv") {
+        Ok(l) => {
+            l.cast(&DataType::Float64).map_err(|e| e.to_string())?.f64().map_err(|e| e.to_string())?.iter().collect()
+        }
+        Err(_) => vec![None; data.customers.height()],
+    };
+    if measure != Measure::Count && data.field("ltv").is_none() {
+        return Err("this measure needs the customers' LTV".to_owned());
+    }
+    let mut tally = vec![vec![(0usize, 0.0f64, 0usize); c.labels.len()]; r.labels.len()];
+    for (i, value) in ltv.iter().enumerate() {
+        if let (Some(ri), Some(ci)) = (r.index[i], c.index[i]) {
+            let t = &mut tally[ri][ci];
+            t.0 += 1;
+            if let Some(v) = value {
+                t.1 += v;
+                t.2 += 1;
+            }
+        }
+    }
+    let revenue: f64 = ltv.iter().flatten().sum();
+    #[allow(clippy::cast_precision_loss)]
+    let cells = tally
+        .iter()
+        .enumerate()
+        .map(|(ri, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(ci, &(count, sum, known))| Cell {
+                    count,
+                    value: match measure {
+                        Measure::Count => Some(count as f64),
+                        Measure::AvgLtv => (known > 0).then(|| sum / known as f64),
+                        Measure::Revenue => (revenue > 0.0).then(|| sum / revenue),
+                    },
+                    rule: format!("({}) and ({})", r.rules[ri], c.rules[ci]),
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Crosstab { measure, rows: r.labels, cols: c.labels, cells })
+}

@@ -126,3 +126,71 @@ fn a_crosstab_cell_is_a_segment_with_the_same_count() {
     let (ok, _, err) = kitle(&["crosstab", ws, "--rows", "tags", "--cols", "gender"]);
     assert!(!ok && err.contains("list"), "{err}");
 }
+
+/// The CDNOW sample: BG/NBD and Gamma-Gamma against Fader, Hardie & Lee's values.
+#[test]
+fn bgnbd_and_gamma_gamma_match_the_published_cdnow_results() {
+    use kitle::engine::explore::bgnbd::{fit_bgnbd, fit_gamma_gamma, group};
+    let text = std::fs::read_to_string(crate::helpers::fixture("fixtures/cdnow/cdnow_summary.csv")).unwrap();
+    let rows: Vec<[f64; 4]> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let v: Vec<f64> = l.split(',').skip(1).map(|c| c.parse().unwrap()).collect();
+            [v[0], v[1], v[2], v[3]]
+        })
+        .collect();
+    assert_eq!(rows.len(), 2357);
+    let histories: Vec<(f64, f64, f64)> = rows.iter().map(|r| (r[0], r[1], r[2])).collect();
+    let grouped = group(&histories);
+    assert!(grouped.len() < rows.len(), "identical histories are grouped");
+    let fit = fit_bgnbd(&grouped).unwrap();
+    let near = |got: f64, want: f64, tol: f64, what: &str| {
+        assert!(((got - want) / want).abs() < tol, "{what}: {got} vs {want}")
+    };
+    near(fit.r, 0.243, 0.01, "r");
+    near(fit.alpha, 4.414, 0.01, "alpha");
+    near(fit.a, 0.793, 0.01, "a");
+    near(fit.b, 2.426, 0.01, "b");
+    assert!((fit.log_likelihood - -9582.4).abs() < 0.5, "{}", fit.log_likelihood);
+    let e = fit.expected_purchases(39.0, 2.0, 30.43, 38.86);
+    assert!((e - 1.226).abs() < 0.005, "E[X(39) | 2, 30.43, 38.86] = {e}");
+
+    let buyers: Vec<(f64, f64)> = rows.iter().filter(|r| r[0] > 0.0).map(|r| (r[0], r[3])).collect();
+    assert_eq!(buyers.len(), 946);
+    let gg = fit_gamma_gamma(&buyers).unwrap();
+    near(gg.p, 6.25, 0.01, "p");
+    near(gg.q, 3.74, 0.01, "q");
+    near(gg.v, 15.44, 0.01, "v");
+}
+
+#[test]
+fn predict_fits_the_demo_orders_and_answers_for_one_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = kitle(&["demo", dir.path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let ws = dir.path().join("demo.kitle");
+    let (ok, out, err) = kitle(&["predict", ws.to_str().unwrap(), "--customer", "10012", "--horizon", "13", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in ["customers", "repeat_customers", "unit", "bgnbd", "gamma_gamma"] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    for key in ["r", "alpha", "a", "b", "log_likelihood"] {
+        assert!(v["bgnbd"][key].as_f64().is_some_and(f64::is_finite), "{key}");
+    }
+    assert!(v["repeat_customers"].as_u64().unwrap() < v["customers"].as_u64().unwrap());
+    let p_alive = v["customer"]["p_alive"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p_alive), "{p_alive}");
+    assert!(v["customer"]["expected_purchases"].as_f64().unwrap() >= 0.0);
+    // Too few orders: a clear message, no numbers.
+    let csv = dir.path().join("few.csv");
+    std::fs::write(&csv, "Order ID,Customer ID,Date,Total\n1,a,2026-01-01,10\n2,a,2026-02-01,20\n3,b,2026-01-05,15\n")
+        .unwrap();
+    let few = dir.path().join("few.kitle");
+    let (ok, _, err) =
+        kitle(&["import", "--orders", csv.to_str().unwrap(), "--as-of", "2026-06-01", "-o", few.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = kitle(&["predict", few.to_str().unwrap(), "--json"]);
+    assert!(!ok && err.contains("needs at least 20"), "{err}");
+}

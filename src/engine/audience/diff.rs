@@ -186,7 +186,12 @@ impl Membership {
             .filter_map(|line| {
                 let mut fields = line.split('\t');
                 let key = fields.next()?.to_owned();
-                Some((key, fields.map(str::to_owned).collect()))
+                let mut values: Vec<String> = fields.map(str::to_owned).collect();
+                // A damaged line still has one value per identifier (empty: not sent).
+                if !identifiers.is_empty() {
+                    values.resize(identifiers.len(), String::new());
+                }
+                Some((key, values))
             })
             .collect();
         Ok(Self { destination, identifiers, members })

@@ -139,20 +139,16 @@ fn category_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Ax
 
 fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axis> {
     let column = if ty == FieldType::Date { column.cast(&DataType::Int32)? } else { column.clone() };
-    let values: Vec<Option<f64>> = column.cast(&DataType::Float64)?.f64()?.iter().collect();
+    let values = super::float_values(&column)?;
     let mut known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
     let (min, max) = known.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
     if known.is_empty() {
         return Ok(Axis { labels: Vec::new(), rules: Vec::new(), index: vec![None; values.len()] });
     }
-    // The sextile values, each selected right of the previous one (no full sort).
+    // The sextile values (no full sort).
+    let ranks: Vec<usize> = (1..BINS).map(|k| (k * known.len() / BINS).min(known.len() - 1)).collect();
     let mut edges = vec![min];
-    let mut start = 0;
-    for k in 1..BINS {
-        let rank = (k * known.len() / BINS).min(known.len() - 1);
-        let (_, v, _) = known[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
-        let v = *v;
-        start = rank;
+    for v in crate::engine::persona::stats::select_ranks(&mut known, &ranks) {
         if v > *edges.last().unwrap_or(&min) && v < max {
             edges.push(v);
         }
@@ -199,10 +195,8 @@ fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axi
 /// The cross-tab of two fields.
 pub fn crosstab(data: &CustomerData, rows: &str, cols: &str, measure: Measure) -> Result<Crosstab, String> {
     let (r, c) = (axis(data, rows)?, axis(data, cols)?);
-    let ltv: Vec<Option<f64>> = match data.customers.column("ltv") {
-        Ok(l) => {
-            l.cast(&DataType::Float64).map_err(|e| e.to_string())?.f64().map_err(|e| e.to_string())?.iter().collect()
-        }
+    let ltv = match data.customers.column("ltv") {
+        Ok(l) => super::float_values(l).map_err(|e| e.to_string())?,
         Err(_) => vec![None; data.customers.height()],
     };
     if measure != Measure::Count && data.field("ltv").is_none() {

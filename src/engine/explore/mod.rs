@@ -5,3 +5,17 @@
 pub mod bgnbd;
 pub mod crosstab;
 pub mod rfm;
+
+use polars::prelude::*;
+
+/// A column's values as numbers (`None` where empty), read straight off its array.
+pub(crate) fn float_values(column: &Column) -> PolarsResult<Vec<Option<f64>>> {
+    let ca = column.cast(&DataType::Float64)?;
+    let ca = ca.f64()?.rechunk();
+    let Some(arr) = ca.downcast_iter().next() else { return Ok(Vec::new()) };
+    let values = arr.values().as_slice();
+    Ok(match arr.validity() {
+        None => values.iter().map(|v| Some(*v)).collect(),
+        Some(valid) => values.iter().enumerate().map(|(i, v)| valid.get_bit(i).then_some(*v)).collect(),
+    })
+}

@@ -84,19 +84,10 @@ pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
 /// selected within what is right of the previous one.
 fn quintile_bounds(known: &mut [f64]) -> Vec<f64> {
     let n = known.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut bounds = Vec::with_capacity(4);
-    let mut start = 0;
-    for q in [0.2, 0.4, 0.6, 0.8] {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-        let rank = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
-        let (_, v, _) = known[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
-        bounds.push(*v);
-        start = rank;
-    }
-    bounds
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    let ranks: Vec<usize> =
+        [0.2, 0.4, 0.6, 0.8].iter().map(|q| ((q * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1).collect();
+    crate::engine::persona::stats::select_ranks(known, &ranks)
 }
 
 /// Every customer's scores and group.
@@ -108,15 +99,10 @@ pub struct Scores {
 }
 
 fn column(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> {
-    let Ok(c) = df.column(name) else { return Ok(vec![None; df.height()]) };
-    let ca = c.cast(&DataType::Float64)?;
-    let ca = ca.f64()?.rechunk();
-    let Some(arr) = ca.downcast_iter().next() else { return Ok(Vec::new()) };
-    let values = arr.values().as_slice();
-    Ok(match arr.validity() {
-        None => values.iter().map(|v| Some(*v)).collect(),
-        Some(valid) => values.iter().enumerate().map(|(i, v)| valid.get_bit(i).then_some(*v)).collect(),
-    })
+    match df.column(name) {
+        Ok(c) => super::float_values(c),
+        Err(_) => Ok(vec![None; df.height()]),
+    }
 }
 
 /// Scores the customers of a customer table (needs `days_since_last_order`,

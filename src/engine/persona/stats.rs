@@ -35,6 +35,22 @@ pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     Some(*v)
 }
 
+/// The values at ascending 0-based `ranks` of `values` (reordering them), each
+/// selected right of the previous one, so several cost little more than one.
+pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(ranks.len());
+    let mut start = 0;
+    for &rank in ranks {
+        if rank >= values.len() || rank < start {
+            break;
+        }
+        let (_, v, _) = values[start..].select_nth_unstable_by(rank - start, f64::total_cmp);
+        out.push(*v);
+        start = rank;
+    }
+    out
+}
+
 /// Share `k / n`, `None` for `n = 0`.
 pub fn share(k: usize, n: usize) -> Option<f64> {
     #[allow(clippy::cast_precision_loss)]

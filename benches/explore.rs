@@ -4,7 +4,8 @@
 //! fields with average LTV per cell (goal ≤ 50 ms); the BG/NBD fit on the CDNOW
 //! sample (compare with `python3 benches/python/bgnbd_cdnow.py
 //! tests/fixtures/cdnow/cdnow_summary.csv`, goal ≥ 20× faster than `lifetimes`;
-//! measured 2026-11-29: 23.4 ms against 57.2 ms, not there yet).
+//! measured 2026-11-29: 23.4 ms against 57.2 ms, not there yet); histories and both
+//! fits from 1,000,000 customers' 5,000,000 orders (goal ≤ 2 s).
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -13,6 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kitle::engine::data::{CustomerData, FieldInfo, FieldOrigin};
 use kitle::engine::explore::bgnbd::{fit_bgnbd, group};
 use kitle::engine::explore::crosstab::{Measure, crosstab};
+use kitle::engine::explore::predict::{UNIT_DAYS, fit, histories};
 use kitle::engine::explore::rfm::{add_rfm_fields, rfm};
 use kitle::engine::fields::FieldType;
 use polars::prelude::*;
@@ -87,7 +89,49 @@ fn predict(c: &mut Criterion) {
     let mut g = c.benchmark_group("predict");
     g.sample_size(10);
     g.bench_function("bgnbd_cdnow", |b| b.iter(|| fit_bgnbd(&cdnow).expect("fit")));
+    let store = with_orders(1_000_000);
+    g.bench_function("histories_bgnbd_gamma_gamma_1m_5m", |b| {
+        b.iter(|| {
+            let h = histories(&store, UNIT_DAYS, None).expect("histories");
+            fit(&h, UNIT_DAYS).expect("fit")
+        });
+    });
     g.finish();
+}
+
+/// `n` customers with 1–9 orders each (5 on average) over two years, as the
+/// customer table's order lines.
+fn with_orders(n: u32) -> CustomerData {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut customer, mut day, mut total) = (Vec::new(), Vec::new(), Vec::new());
+    let start =
+        kitle::engine::import::columns::date_to_days(chrono::NaiveDate::from_ymd_opt(2024, 11, 1).expect("date"));
+    for c in 0..n {
+        let k = 1 + next() % 9;
+        let mut days: Vec<i32> = (0..k).map(|_| start + (next() % 730) as i32).collect();
+        days.sort_unstable();
+        for d in days {
+            customer.push(c);
+            day.push(d);
+            total.push((next() % 2000) as f64 / 2.0 + 50.0);
+        }
+    }
+    let orders = DataFrame::new(
+        customer.len(),
+        vec![
+            Series::new("customer".into(), customer).into_column(),
+            Int32Chunked::from_vec("order_date".into(), day).into_date().into_series().into_column(),
+            Series::new("total".into(), total).into_column(),
+        ],
+    )
+    .expect("orders");
+    CustomerData { orders: Some(orders), ..customers(0) }
 }
 
 criterion_group!(benches, explore, predict);

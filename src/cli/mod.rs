@@ -4,6 +4,7 @@
 //! so a failure never leaves half an output behind.
 
 mod audience;
+mod explore;
 mod persona;
 mod push;
 
@@ -67,8 +68,8 @@ Usage:
   kitle persona add WS.kitle --file P.json
   kitle persona draft WS.kitle --segment NAME [--json]
   kitle rfm WS.kitle [--as-of YYYY-MM-DD] [--json]
-  kitle crosstab WS.kitle --rows FIELD --cols FIELD [--measure count|avg_ltv|revenue] [--json]
-  kitle predict WS.kitle [--as-of YYYY-MM-DD] [--unit days|weeks] [--customer ID --horizon N] [--json]
+  kitle crosstab WS.kitle --rows FIELD --cols FIELD [--measure count|avg_ltv|revenue|avg_p_alive] [--json]
+  kitle predict WS.kitle [--as-of YYYY-MM-DD] [--unit days|weeks] [--customer ID --horizon N] [--holdout] [--json]
   kitle demo DIR [--customers N] [--seed N]
 
 --push sends what changed since the last push through the platform's API. The token
@@ -102,9 +103,9 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "personas" => persona::personas(parser),
         "persona" => persona::persona(parser),
         "fit" => persona::fit_command(parser),
-        "rfm" => rfm(parser),
-        "crosstab" => crosstab(parser),
-        "predict" => predict(parser),
+        "rfm" => explore::rfm(parser),
+        "crosstab" => explore::crosstab(parser),
+        "predict" => explore::predict(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }
@@ -216,138 +217,6 @@ pub(crate) fn open(path: &Path, as_of: Option<NaiveDate>) -> Result<(Workspace, 
     }
     let data = ws.load_data(path, &Progress::default())?;
     Ok((ws, data))
-}
-
-/// `kitle rfm WS [--as-of D] [--json]`: the RFM groups and the R × F grid.
-fn rfm(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut json) = (None, None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle rfm WS.kitle --json"))?;
-    let (_, data) = open(&path, as_of)?;
-    if data.field("rfm_group").is_none() {
-        bail!("RFM needs orders (or an order count and a last order date) for the customers.");
-    }
-    let result = crate::engine::explore::rfm::rfm(&data)?;
-    if json {
-        return Ok(serde_json::to_string_pretty(&result)? + "\n");
-    }
-    let mut s = String::new();
-    for g in &result.groups {
-        s += &format!("{:<20} {:>8} {:>6.1}%\n", g.name, g.figures.count, g.figures.share * 100.0);
-    }
-    Ok(s)
-}
-
-/// `kitle predict WS [--unit days|weeks] [--customer ID --horizon N] [--json]`: the
-/// BG/NBD and Gamma-Gamma fits on the workspace's orders.
-fn predict(mut p: lexopt::Parser) -> Result<String> {
-    use crate::engine::explore::bgnbd::{fit_bgnbd, fit_gamma_gamma, group, purchase_histories};
-    let (mut path, mut as_of, mut unit, mut customer, mut horizon) = (None, None, "weeks".to_owned(), None, None);
-    let mut json = false;
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("unit") => unit = p.value()?.string()?,
-            Long("customer") => customer = Some(p.value()?.string()?),
-            Long("horizon") => {
-                horizon = Some(p.value()?.string()?.parse::<f64>().map_err(|_| anyhow!("--horizon takes a number"))?)
-            }
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let unit_days = match unit.as_str() {
-        "days" => 1.0,
-        "weeks" => 7.0,
-        _ => bail!("--unit is days or weeks"),
-    };
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle predict WS.kitle --json"))?;
-    let (_, data) = open(&path, as_of)?;
-    let histories = purchase_histories(&data, unit_days).map_err(|e| anyhow!("No prediction: {e}."))?;
-    let repeat = histories.iter().filter(|h| h.x > 0.0).count();
-    let grouped = group(&histories.iter().map(|h| (h.x, h.t_x, h.t)).collect::<Vec<_>>());
-    let bgnbd = fit_bgnbd(&grouped).map_err(|e| anyhow!("No prediction: {e}."))?;
-    let buyers: Vec<(f64, f64)> = histories.iter().filter_map(|h| h.spend.map(|m| (h.x, m))).collect();
-    let gamma_gamma = fit_gamma_gamma(&buyers).ok();
-    let mut v = serde_json::json!({
-        "customers": histories.len(),
-        "repeat_customers": repeat,
-        "unit": unit,
-        "bgnbd": bgnbd,
-        "gamma_gamma": gamma_gamma,
-    });
-    if let Some(id) = customer {
-        let ids = data.customers.column("customer_id")?.cast(&DataType::String)?;
-        let row = ids
-            .str()?
-            .iter()
-            .position(|v| v == Some(id.as_str()))
-            .ok_or_else(|| anyhow!("No customer has the id \"{id}\"."))?;
-        let h = histories.iter().find(|h| h.row == row).ok_or_else(|| anyhow!("Customer {id} has no orders."))?;
-        let horizon = horizon.unwrap_or(if unit_days > 1.0 { 13.0 } else { 90.0 });
-        v["customer"] = serde_json::json!({
-            "id": id, "x": h.x, "t_x": h.t_x, "T": h.t, "horizon": horizon,
-            "expected_purchases": bgnbd.expected_purchases(horizon, h.x, h.t_x, h.t),
-            "p_alive": bgnbd.p_alive(h.x, h.t_x, h.t),
-        });
-    }
-    if json {
-        return Ok(serde_json::to_string_pretty(&v)? + "\n");
-    }
-    Ok(format!(
-        "{} buyers, {repeat} repeat; BG/NBD r={:.3} alpha={:.3} a={:.3} b={:.3} (log-likelihood {:.1})\n",
-        histories.len(),
-        bgnbd.r,
-        bgnbd.alpha,
-        bgnbd.a,
-        bgnbd.b,
-        bgnbd.log_likelihood
-    ))
-}
-
-/// `kitle crosstab WS --rows F --cols F [--measure count|avg_ltv|revenue] [--json]`.
-fn crosstab(mut p: lexopt::Parser) -> Result<String> {
-    use crate::engine::explore::crosstab::{Measure, crosstab};
-    let (mut path, mut rows, mut cols, mut measure, mut as_of, mut json) =
-        (None, None, None, Measure::Count, None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("rows") => rows = Some(p.value()?.string()?),
-            Long("cols") => cols = Some(p.value()?.string()?),
-            Long("measure") => {
-                let id = p.value()?.string()?;
-                measure = Measure::from_id(&id)
-                    .ok_or_else(|| anyhow!("Unknown measure \"{id}\"; use count, avg_ltv or revenue."))?;
-            }
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle crosstab WS.kitle --rows F --cols F"))?;
-    let (rows, cols) =
-        (rows.ok_or_else(|| anyhow!("Give --rows FIELD."))?, cols.ok_or_else(|| anyhow!("Give --cols FIELD."))?);
-    let (_, data) = open(&path, as_of)?;
-    let table = crosstab(&data, &rows, &cols, measure).map_err(|e| anyhow!("The cross-tab can't be made: {e}."))?;
-    if json {
-        return Ok(serde_json::to_string_pretty(&table)? + "\n");
-    }
-    let mut s = format!("{rows} \\ {cols}\t{}\n", table.cols.join("\t"));
-    for (label, row) in table.rows.iter().zip(&table.cells) {
-        let cells: Vec<String> =
-            row.iter().map(|c| c.value.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"))).collect();
-        s += &format!("{label}\t{}\n", cells.join("\t"));
-    }
-    Ok(s)
 }
 
 fn summary(mut p: lexopt::Parser) -> Result<String> {

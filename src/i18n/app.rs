@@ -65,12 +65,6 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("confirm.save", "Save", "Kaydet"),
     ("confirm.discard", "Don't save", "Kaydetme"),
     ("confirm.cancel", "Cancel", "Vazgeç"),
-    (
-        "soon.explore",
-        "Explore will live here: new audiences discovered in the raw data.",
-        "Keşfet burada olacak: ham veride keşfedilen yeni kitleler.",
-    ),
-    ("soon.note", "Not built yet.", "Henüz hazır değil."),
     ("yes", "Yes", "Evet"),
     ("no", "No", "Hayır"),
     ("menu.edit", "Edit", "Düzen"),

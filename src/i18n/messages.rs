@@ -227,6 +227,16 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "{0} sipariş satırında müşteri numarası yoktu (misafir alışverişi); fatura e-postasına göre {1} misafir müşteride toplandı.",
     ),
     (
+        "msg.prediction_few_repeat",
+        "Predicted value (P(alive), expected orders, predicted CLV) needs at least 20 customers who bought on two or more days; these orders have {0}.",
+        "Tahmini değer (aktif olma olasılığı, beklenen sipariş, tahmini CLV) en az iki farklı günde alışveriş yapmış 20 müşteri ister; bu siparişlerde {0} var.",
+    ),
+    (
+        "msg.prediction_failed",
+        "Predicted value could not be fitted to these orders ({0}); its fields are left out.",
+        "Tahmini değer modeli bu siparişlere uydurulamadı ({0}); alanları eklenmedi.",
+    ),
+    (
         "msg.unknown_countries",
         "{0} customers' countries are neither a known name nor an ISO code (e.g. {1}); their country code is left empty.",
         "{0} müşterinin ülkesi bilinen bir ad veya ISO kodu değil (örn. {1}); ülke kodları boş bırakıldı.",

@@ -9,6 +9,7 @@ mod app;
 mod audiences;
 mod customers;
 mod dashboard;
+mod explore;
 mod fields;
 mod import;
 mod messages;
@@ -21,7 +22,8 @@ use std::sync::OnceLock;
 pub use crate::format::Lang;
 
 /// Every area's table.
-const AREAS: [&[(&str, &str, &str)]; 9] = [
+const AREAS: [&[(&str, &str, &str)]; 10] = [
+    explore::TEXTS,
     persona::TEXTS,
     app::TEXTS,
     audiences::TEXTS,
@@ -58,6 +60,11 @@ pub fn field_label(lang: Lang, field: &str) -> String {
     table()
         .get(format!("field.{field}").as_str())
         .map_or_else(|| field.to_owned(), |texts| pick(lang, *texts).to_owned())
+}
+
+/// An RFM group's name (the groups' ids are English; the table has both).
+pub fn rfm_group_label(lang: Lang, id: &str) -> String {
+    table().get(format!("rfm.{id}").as_str()).map_or_else(|| id.to_owned(), |texts| pick(lang, *texts).to_owned())
 }
 
 pub fn type_label(lang: Lang, ty: crate::engine::fields::FieldType) -> &'static str {
@@ -167,8 +174,8 @@ mod tests {
         let mut unused: Vec<&'static str> = table()
             .keys()
             .copied()
-            // Field names are looked up by the field's id (field_label).
-            .filter(|k| !k.starts_with("field."))
+            // Field and RFM group names are looked up by id (field_label, rfm_group_label).
+            .filter(|k| !k.starts_with("field.") && !k.starts_with("rfm."))
             .filter(|k| !used.contains(k) && !all_code.contains(&format!("\"{k}\"")))
             .collect();
         unused.sort_unstable();

@@ -130,7 +130,8 @@ fn a_crosstab_cell_is_a_segment_with_the_same_count() {
 /// The CDNOW sample: BG/NBD and Gamma-Gamma against Fader, Hardie & Lee's values.
 #[test]
 fn bgnbd_and_gamma_gamma_match_the_published_cdnow_results() {
-    use kitle::engine::explore::bgnbd::{fit_bgnbd, fit_gamma_gamma, group};
+    use kitle::engine::explore::bgnbd::{fit_bgnbd, group};
+    use kitle::engine::explore::gamma_gamma::fit_gamma_gamma;
     let text = std::fs::read_to_string(crate::helpers::fixture("fixtures/cdnow/cdnow_summary.csv")).unwrap();
     let rows: Vec<[f64; 4]> = text
         .lines()

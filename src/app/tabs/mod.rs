@@ -14,7 +14,7 @@ use std::any::Any;
 use super::cache::SharedCache;
 use super::command::{Command, CommandSender};
 use super::document::Document;
-use super::i18n::{Lang, t};
+use super::i18n::Lang;
 use super::state::Tab;
 
 /// What a tab may read, and how it asks for changes.
@@ -60,19 +60,7 @@ pub fn registry() -> Vec<Box<dyn TabView>> {
         Box::new(dashboard::DashboardTab::default()),
         Box::new(segments::SegmentsTab::default()),
         Box::new(personas::PersonasTab::default()),
-        Box::new(explore::ExploreTab),
+        Box::new(explore::ExploreTab::default()),
         Box::new(customers::CustomersTab::default()),
     ]
-}
-
-/// A tab whose issue is not built yet: says what it will hold, pretends nothing.
-pub fn not_built_ui(ui: &mut egui::Ui, lang: Lang, title_key: &'static str, body_key: &'static str) {
-    ui.add_space(24.0);
-    ui.vertical_centered(|ui| {
-        ui.heading(t(lang, title_key));
-        ui.add_space(8.0);
-        ui.label(t(lang, body_key));
-        ui.add_space(4.0);
-        ui.weak(t(lang, "soon.note"));
-    });
 }

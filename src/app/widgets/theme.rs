@@ -32,6 +32,19 @@ pub const GOOD: Color32 = Color32::from_rgb(44, 160, 44);
 /// The line between pie slices, visible on light and dark backgrounds.
 pub const SLICE_EDGE: Color32 = Color32::from_gray(128);
 
+/// A heat-map cell's fill for `intensity` in 0..=1: from the background to the
+/// palette's first colour.
+pub fn heat_fill(visuals: &egui::Visuals, intensity: f32) -> Color32 {
+    visuals.extreme_bg_color.lerp_to_gamma(PALETTE[0], intensity.clamp(0.0, 1.0))
+}
+
+/// Text that reads on `fill`: white on dark fills, black on light ones.
+pub fn text_on(fill: Color32) -> Color32 {
+    let [r, g, b, _] = fill.to_array();
+    let luma = 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
+    if luma < 140.0 { Color32::WHITE } else { Color32::BLACK }
+}
+
 /// A change for the worse: the theme's error colour.
 pub fn bad(visuals: &egui::Visuals) -> Color32 {
     visuals.error_fg_color

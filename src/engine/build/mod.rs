@@ -148,7 +148,11 @@ pub fn build(
         }
         report.sources.push(source_report);
     }
-    Ok(CustomerData { customers: df, fields, orders: orders_df, spend: spend_entries, as_of, report })
+    let mut data = CustomerData { customers: df, fields, orders: orders_df, spend: spend_entries, as_of, report };
+    if let Some(note) = crate::engine::explore::predict::add_prediction_fields(&mut data)? {
+        data.report.notes.push(note);
+    }
+    Ok(data)
 }
 
 /// The customers file must know at least one field; some file must be given.

@@ -1,13 +1,12 @@
-//! Predicted value: the BG/NBD model (Fader, Hardie & Lee 2005) of how often a
-//! customer buys and whether they are still "alive", and the Gamma-Gamma model
-//! (Fader & Hardie 2013) of how much they spend per order, both fitted by maximum
-//! likelihood (Nelder-Mead on the logarithms of the parameters). Customers with
-//! the same (x, t_x, T) are grouped, so a fit costs the same at any store size.
+//! The BG/NBD model (Fader, Hardie & Lee 2005) of how often a customer buys and
+//! whether they are still "alive", fitted by maximum likelihood. Customers with the
+//! same (x, t_x, T) are grouped, and the Γ terms are summed per distinct x, so a
+//! fit costs little at any store size.
 
-use argmin::core::{CostFunction, Error, Executor, State};
-use argmin::solver::neldermead::NelderMead;
 use libm::lgamma;
 use serde::Serialize;
+
+use super::optimise::{LogLikelihood, digamma, maximise};
 
 /// A purchase history: repeat purchases `x`, the time of the last one `t_x` and
 /// the age `t` (both from the first purchase), and how many customers share it.
@@ -29,15 +28,6 @@ pub struct BgNbd {
     pub log_likelihood: f64,
 }
 
-/// Fitted Gamma-Gamma parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct GammaGamma {
-    pub p: f64,
-    pub q: f64,
-    pub v: f64,
-    pub log_likelihood: f64,
-}
-
 /// Groups identical histories.
 pub fn group(histories: &[(f64, f64, f64)]) -> Vec<History> {
     let mut sorted: Vec<(f64, f64, f64)> = histories.to_vec();
@@ -52,7 +42,8 @@ pub fn group(histories: &[(f64, f64, f64)]) -> Vec<History> {
     out
 }
 
-/// The BG/NBD log-likelihood of one history.
+/// The BG/NBD log-likelihood of one history (the reference form; the fit uses
+/// [`Likelihood`], which shares the terms that depend only on `x`).
 fn bgnbd_ll(r: f64, alpha: f64, a: f64, b: f64, h: &History) -> f64 {
     let (x, t_x, t) = (h.x, h.t_x, h.t);
     let a1 = lgamma(r + x) - lgamma(r) + r * alpha.ln();
@@ -73,42 +64,97 @@ pub fn bgnbd_log_likelihood(p: &BgNbd, data: &[History]) -> f64 {
     data.iter().map(|h| h.count * bgnbd_ll(p.r, p.alpha, p.a, p.b, h)).sum()
 }
 
-struct Negative<F: Fn(&[f64]) -> f64>(F);
+/// The BG/NBD log-likelihood and its gradient in (r, α, a, b). The Γ terms depend
+/// only on `x`, so they are summed once per distinct `x`; each history then costs a
+/// few logarithms.
+struct Likelihood<'a> {
+    histories: &'a [History],
+    /// Distinct repeat counts and how many customers have each.
+    by_x: Vec<(f64, f64)>,
+    customers: f64,
+}
 
-impl<F: Fn(&[f64]) -> f64> CostFunction for Negative<F> {
-    type Param = Vec<f64>;
-    type Output = f64;
-    fn cost(&self, p: &Self::Param) -> Result<f64, Error> {
-        let v = -(self.0)(p);
-        Ok(if v.is_finite() { v } else { f64::MAX })
+impl<'a> Likelihood<'a> {
+    fn new(histories: &'a [History]) -> Self {
+        let mut by_x: Vec<(f64, f64)> = Vec::new();
+        for h in histories {
+            match by_x.iter_mut().find(|(x, _)| *x == h.x) {
+                Some((_, n)) => *n += h.count,
+                None => by_x.push((h.x, h.count)),
+            }
+        }
+        Self { histories, by_x, customers: histories.iter().map(|h| h.count).sum() }
+    }
+
+    /// One chunk of histories' terms: [value, d/dr, d/dα, d/da, d/db].
+    fn histories_part(r: f64, alpha: f64, a: f64, b: f64, histories: &[History]) -> [f64; 5] {
+        let ln_a = a.ln();
+        let mut s = [0.0; 5];
+        for h in histories {
+            let (c, rx) = (h.count, r + h.x);
+            let l3 = (alpha + h.t).ln();
+            let a3 = -rx * l3;
+            if h.x == 0.0 {
+                s[0] += c * a3;
+                s[1] -= c * l3;
+                s[2] -= c * rx / (alpha + h.t);
+                continue;
+            }
+            let l4 = (alpha + h.t_x).ln();
+            let a4 = ln_a - (b + h.x - 1.0).ln() - rx * l4;
+            let m = a3.max(a4);
+            let (e3, e4) = ((a3 - m).exp(), (a4 - m).exp());
+            let sum = e3 + e4;
+            let (w3, w4) = (e3 / sum, e4 / sum);
+            s[0] += c * (m + sum.ln());
+            s[1] -= c * (w3 * l3 + w4 * l4);
+            s[2] -= c * rx * (w3 / (alpha + h.t) + w4 / (alpha + h.t_x));
+            s[3] += c * w4 / a;
+            s[4] -= c * w4 / (b + h.x - 1.0);
+        }
+        s
     }
 }
 
-/// Minimises `cost` over the logarithms of `n` positive parameters, from all ones.
-fn minimise(n: usize, cost: impl Fn(&[f64]) -> f64) -> Result<(Vec<f64>, f64), String> {
-    let mut simplex = vec![vec![0.0; n]];
-    for i in 0..n {
-        let mut p = vec![0.0; n];
-        p[i] = 0.5;
-        simplex.push(p);
+impl LogLikelihood for Likelihood<'_> {
+    fn value_and_gradient(&self, p: &[f64]) -> (f64, Vec<f64>) {
+        use rayon::prelude::*;
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+        let n = self.customers;
+        let mut s = [
+            n * (-lgamma(r) + r * alpha.ln() + lgamma(a + b) - lgamma(b)),
+            n * (-digamma(r) + alpha.ln()),
+            n * r / alpha,
+            n * digamma(a + b),
+            n * (digamma(a + b) - digamma(b)),
+        ];
+        for &(x, k) in &self.by_x {
+            s[0] += k * (lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x));
+            s[1] += k * digamma(r + x);
+            s[3] -= k * digamma(a + b + x);
+            s[4] += k * (digamma(b + x) - digamma(a + b + x));
+        }
+        // Large stores: the histories in parallel chunks.
+        let parts = if self.histories.len() > 50_000 {
+            self.histories
+                .par_chunks(16_384)
+                .map(|c| Self::histories_part(r, alpha, a, b, c))
+                .reduce(|| [0.0; 5], |x, y| std::array::from_fn(|i| x[i] + y[i]))
+        } else {
+            Self::histories_part(r, alpha, a, b, self.histories)
+        };
+        (s[0] + parts[0], (1..5).map(|i| s[i] + parts[i]).collect())
     }
-    let solver = NelderMead::new(simplex).with_sd_tolerance(1e-9).map_err(|e| e.to_string())?;
-    let result = Executor::new(Negative(|lp: &[f64]| cost(&lp.iter().map(|v| v.exp()).collect::<Vec<_>>())), solver)
-        .configure(|s| s.max_iters(4_000))
-        .run()
-        .map_err(|e| e.to_string())?;
-    let state = result.state();
-    let best = state.get_best_param().ok_or("the fit found no parameters")?.iter().map(|v| v.exp()).collect();
-    Ok((best, -state.get_best_cost()))
 }
 
 /// Fits BG/NBD to grouped histories. Fails without enough repeat buyers.
 pub fn fit_bgnbd(data: &[History]) -> Result<BgNbd, String> {
     let repeat: f64 = data.iter().filter(|h| h.x > 0.0).map(|h| h.count).sum();
-    if repeat < 20.0 {
+    #[allow(clippy::cast_precision_loss)]
+    if repeat < super::predict::MIN_REPEAT as f64 {
         return Err(format!("only {repeat} customers bought more than once; the model needs at least 20"));
     }
-    let (p, ll) = minimise(4, |p| data.iter().map(|h| h.count * bgnbd_ll(p[0], p[1], p[2], p[3], h)).sum())?;
+    let (p, ll) = maximise(4, &Likelihood::new(data))?;
     Ok(BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3], log_likelihood: ll })
 }
 
@@ -148,92 +194,37 @@ impl BgNbd {
     }
 }
 
-/// Fits Gamma-Gamma to repeat buyers: (repeat purchases x, their average spend).
-pub fn fit_gamma_gamma(buyers: &[(f64, f64)]) -> Result<GammaGamma, String> {
-    let buyers: Vec<(f64, f64)> = buyers.iter().copied().filter(|(x, m)| *x > 0.0 && *m > 0.0).collect();
-    if buyers.len() < 20 {
-        return Err(format!("only {} repeat buyers with spend; the model needs at least 20", buyers.len()));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<History> {
+        let raw = [
+            (0.0, 0.0, 38.0),
+            (2.0, 30.4, 38.9),
+            (1.0, 2.0, 30.0),
+            (5.0, 20.0, 36.0),
+            (0.0, 0.0, 33.0),
+            (3.0, 11.0, 35.0),
+        ];
+        raw.iter().map(|&(x, t_x, t)| History { x, t_x, t, count: 1.0 + x }).collect()
     }
-    let ll = |p: f64, q: f64, v: f64| -> f64 {
-        buyers
-            .iter()
-            .map(|&(x, m)| {
-                lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * v.ln() + (p * x - 1.0) * m.ln() + (p * x) * x.ln()
-                    - (p * x + q) * (x * m + v).ln()
-            })
-            .sum()
-    };
-    let (p, value) = minimise(3, |p| ll(p[0], p[1], p[2]))?;
-    Ok(GammaGamma { p: p[0], q: p[1], v: p[2], log_likelihood: value })
-}
 
-impl GammaGamma {
-    /// Expected average spend per order of a customer with `x` repeat purchases
-    /// averaging `m`.
-    pub fn expected_spend(&self, x: f64, m: f64) -> f64 {
-        (self.p * (self.v + x * m)) / (self.p * x + self.q - 1.0)
-    }
-}
-
-/// One customer's purchase history for the models.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Purchases {
-    /// The customer's row in the customer table.
-    pub row: usize,
-    /// Repeat purchases: distinct purchase days minus one.
-    pub x: f64,
-    /// From the first purchase to the last, and to the as-of date, in `unit` days.
-    pub t_x: f64,
-    pub t: f64,
-    /// Average spend of the repeat purchase days (`None` without repeats).
-    pub spend: Option<f64>,
-}
-
-/// Every buyer's history from the workspace's orders (orders on the same day are one
-/// purchase), with times in units of `unit_days` (1 for days, 7 for weeks).
-pub fn purchase_histories(data: &crate::engine::data::CustomerData, unit_days: f64) -> Result<Vec<Purchases>, String> {
-    use polars::prelude::DataType;
-    let orders = data.orders.as_ref().ok_or("the model needs the orders (import an orders file)")?;
-    let err = |e: polars::prelude::PolarsError| e.to_string();
-    let customer = orders.column("customer").map_err(err)?.cast(&DataType::UInt32).map_err(err)?;
-    let customer = customer.u32().map_err(err)?;
-    let day = orders.column("order_date").map_err(err)?.cast(&DataType::Int32).map_err(err)?;
-    let day = day.i32().map_err(err)?;
-    let total = orders.column("total").map_err(err)?.cast(&DataType::Float64).map_err(err)?;
-    let total = total.f64().map_err(err)?;
-    let as_of = f64::from(crate::engine::import::columns::date_to_days(data.as_of));
-    let mut out = Vec::new();
-    // Orders come sorted by customer, then date: one customer's days at a time.
-    let mut i = 0;
-    let n = orders.height();
-    while i < n {
-        let Some(who) = customer.get(i) else {
-            i += 1;
-            continue;
+    #[test]
+    fn grouped_likelihood_and_gradient_match_the_formula() {
+        let data = sample();
+        let ll = Likelihood::new(&data);
+        let at = [0.4, 3.0, 0.8, 2.5];
+        let reference = |p: &[f64; 4]| {
+            bgnbd_log_likelihood(&BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3], log_likelihood: 0.0 }, &data)
         };
-        let mut days: Vec<(i32, f64)> = Vec::new();
-        while i < n && customer.get(i) == Some(who) {
-            if let Some(d) = day.get(i) {
-                let amount = total.get(i).unwrap_or(0.0);
-                match days.last_mut() {
-                    Some((last, sum)) if *last == d => *sum += amount,
-                    _ => days.push((d, amount)),
-                }
-            }
-            i += 1;
+        let (value, gradient) = ll.value_and_gradient(&at);
+        assert!((value - reference(&at)).abs() < 1e-9, "{value} vs {}", reference(&at));
+        for i in 0..4 {
+            let mut up = at;
+            up[i] += 1e-6;
+            let numeric = (reference(&up) - reference(&at)) / 1e-6;
+            assert!((numeric - gradient[i]).abs() < 1e-4 * numeric.abs().max(1.0), "{i}: {numeric} vs {}", gradient[i]);
         }
-        let (Some(first), Some(last)) = (days.first(), days.last()) else { continue };
-        let x = days.len() - 1;
-        #[allow(clippy::cast_precision_loss)]
-        let spend = (x > 0).then(|| days[1..].iter().map(|(_, s)| s).sum::<f64>() / x as f64);
-        #[allow(clippy::cast_precision_loss)]
-        out.push(Purchases {
-            row: who as usize,
-            x: x as f64,
-            t_x: f64::from(last.0 - first.0) / unit_days,
-            t: (as_of - f64::from(first.0)) / unit_days,
-            spend,
-        });
     }
-    Ok(out)
 }

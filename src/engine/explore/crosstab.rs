@@ -25,6 +25,8 @@ pub enum Measure {
     Count,
     AvgLtv,
     Revenue,
+    /// Average probability of being alive (the predicted-value field `p_alive`).
+    AvgPAlive,
 }
 
 impl Measure {
@@ -33,6 +35,7 @@ impl Measure {
             "count" => Some(Measure::Count),
             "avg_ltv" => Some(Measure::AvgLtv),
             "revenue" => Some(Measure::Revenue),
+            "avg_p_alive" => Some(Measure::AvgPAlive),
             _ => None,
         }
     }
@@ -195,15 +198,20 @@ fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axi
 /// The cross-tab of two fields.
 pub fn crosstab(data: &CustomerData, rows: &str, cols: &str, measure: Measure) -> Result<Crosstab, String> {
     let (r, c) = (axis(data, rows)?, axis(data, cols)?);
-    let ltv = match data.customers.column("ltv") {
-        Ok(l) => super::float_values(l).map_err(|e| e.to_string())?,
-        Err(_) => vec![None; data.customers.height()],
+    let measured = |field: &str| match data.customers.column(field) {
+        Ok(l) => super::float_values(l).map_err(|e| e.to_string()),
+        Err(_) => Ok(vec![None; data.customers.height()]),
     };
-    if measure != Measure::Count && data.field("ltv").is_none() {
+    let (ltv, p_alive) = (measured("ltv")?, measured("p_alive")?);
+    if matches!(measure, Measure::AvgLtv | Measure::Revenue) && data.field("ltv").is_none() {
         return Err("this measure needs the customers' LTV".to_owned());
     }
+    if measure == Measure::AvgPAlive && data.field("p_alive").is_none() {
+        return Err("this measure needs predicted value (orders with at least 20 repeat buyers)".to_owned());
+    }
+    let summed = if measure == Measure::AvgPAlive { &p_alive } else { &ltv };
     let mut tally = vec![vec![(0usize, 0.0f64, 0usize); c.labels.len()]; r.labels.len()];
-    for (i, value) in ltv.iter().enumerate() {
+    for (i, value) in summed.iter().enumerate() {
         if let (Some(ri), Some(ci)) = (r.index[i], c.index[i]) {
             let t = &mut tally[ri][ci];
             t.0 += 1;
@@ -225,7 +233,7 @@ pub fn crosstab(data: &CustomerData, rows: &str, cols: &str, measure: Measure) -
                     count,
                     value: match measure {
                         Measure::Count => Some(count as f64),
-                        Measure::AvgLtv => (known > 0).then(|| sum / known as f64),
+                        Measure::AvgLtv | Measure::AvgPAlive => (known > 0).then(|| sum / known as f64),
                         Measure::Revenue => (revenue > 0.0).then(|| sum / revenue),
                     },
                     rule: format!("({}) and ({})", r.rules[ri], c.rules[ci]),

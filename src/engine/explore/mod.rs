@@ -1,9 +1,13 @@
 //! Explore: audiences found in the raw data. [`rfm`] scores every customer with
 //! orders on recency, frequency and money and names the usual groups; [`crosstab`]
-//! sets any two fields against each other, each cell a segment rule.
+//! sets any two fields against each other, each cell a segment rule; [`predict`]
+//! fits [`bgnbd`] and [`gamma_gamma`] to the orders for predicted value.
 
 pub mod bgnbd;
 pub mod crosstab;
+pub mod gamma_gamma;
+mod optimise;
+pub mod predict;
 pub mod rfm;
 
 use polars::prelude::*;

@@ -16,6 +16,7 @@ use crate::helpers::*;
 
 mod customers;
 mod dashboard;
+mod explore;
 mod import;
 mod personas;
 mod segments;

@@ -18,7 +18,7 @@ fn start_screen_opens_the_demo_and_every_tab() {
     for (tab, expected) in [
         ("Segments", "+ New segment"),
         ("Personas", "Open Sadık Selin"),
-        ("Explore", "Explore will live here"),
+        ("Explore", "Customers with orders scored 1–5"),
         ("Dashboard", "Total customers"),
     ] {
         click_tab(&mut harness, tab);

@@ -1,0 +1,193 @@
+//! Tab 4, Explore: new audiences found in the raw data. RFM groups and the R × F
+//! grid ([`rfm_view`]), any two fields against each other ([`crosstab_view`]) and
+//! predicted value with its holdout check ([`predict_view`]). Every figure is
+//! computed in the background per data version; every cell or group opens a
+//! segment draft with the rule that finds exactly its customers.
+
+mod crosstab_view;
+mod predict_view;
+mod rfm_view;
+
+use std::sync::Arc;
+
+use super::{Tab, TabContext, TabView};
+use crate::app::i18n::t;
+use crate::app::keyed::Keyed;
+use crate::engine::explore::crosstab::{Crosstab, Measure, crosstab};
+use crate::engine::explore::predict::{Holdout, Prediction};
+use crate::engine::explore::rfm::{Rfm, rfm};
+
+/// The part of Explore on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExploreView {
+    #[default]
+    Rfm,
+    Crosstab,
+    Predict,
+}
+
+/// What colours the R × F grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GridColour {
+    #[default]
+    Count,
+    AvgLtv,
+}
+
+/// What decides a cross-tab: data version, rows, columns, measure.
+type CrosstabKey = (u64, String, String, Measure);
+
+/// Both fits on all orders, and the holdout check.
+pub struct PredictView {
+    pub prediction: Result<Prediction, String>,
+    pub holdout: Option<Result<Holdout, String>>,
+}
+
+pub struct ExploreTab {
+    pub view: ExploreView,
+    pub grid_colour: GridColour,
+    rfm: Keyed<u64, Rfm>,
+    /// The cross-tab's fields and measure, as chosen.
+    pub rows: String,
+    pub cols: String,
+    pub measure: Measure,
+    crosstab: Keyed<CrosstabKey, Crosstab>,
+    predict: Keyed<u64, PredictView>,
+}
+
+impl Default for ExploreTab {
+    fn default() -> Self {
+        Self {
+            view: ExploreView::Rfm,
+            grid_colour: GridColour::Count,
+            rfm: Keyed::new("explore-rfm"),
+            rows: String::new(),
+            cols: String::new(),
+            measure: Measure::Count,
+            crosstab: Keyed::new("explore-crosstab"),
+            predict: Keyed::new("explore-predict"),
+        }
+    }
+}
+
+impl ExploreTab {
+    /// The RFM figures on screen, once computed.
+    pub fn rfm(&self) -> Option<&Arc<Rfm>> {
+        self.rfm.latest()
+    }
+
+    /// The cross-tab on screen, once computed.
+    pub fn crosstab(&self) -> Option<&Arc<Crosstab>> {
+        self.crosstab.latest()
+    }
+
+    /// The predicted-value fits, once computed.
+    pub fn prediction(&self) -> Option<&Arc<PredictView>> {
+        self.predict.latest()
+    }
+
+    fn crosstab_logic(&mut self, ctx: &TabContext<'_>) {
+        let _ = self.crosstab.poll(ctx.lang);
+        let data = &ctx.doc.data;
+        if self.rows.is_empty() || data.field(&self.rows).is_none() {
+            self.rows = ["rfm_group", "channel", "city"]
+                .iter()
+                .find(|f| data.field(f).is_some())
+                .map_or_else(String::new, |f| (*f).to_owned());
+        }
+        if self.cols.is_empty() || data.field(&self.cols).is_none() {
+            self.cols = ["days_since_last_order", "orders", "ltv"]
+                .iter()
+                .find(|f| data.field(f).is_some())
+                .map_or_else(String::new, |f| (*f).to_owned());
+        }
+        if self.rows.is_empty() || self.cols.is_empty() {
+            return;
+        }
+        let key = (ctx.doc.version, self.rows.clone(), self.cols.clone(), self.measure);
+        let data = Arc::clone(data);
+        self.crosstab.ensure(ctx.egui, key, |(_, rows, cols, measure)| {
+            let (rows, cols, measure) = (rows.clone(), cols.clone(), *measure);
+            move |_| crosstab(&data, &rows, &cols, measure)
+        });
+    }
+
+    fn predict_logic(&mut self, ctx: &TabContext<'_>) {
+        use crate::engine::explore::predict::{UNIT_DAYS, fit, histories, holdout_check, holdout_days};
+        let _ = self.predict.poll(ctx.lang);
+        let data = Arc::clone(&ctx.doc.data);
+        self.predict.ensure(ctx.egui, ctx.doc.version, |_| {
+            move |_| {
+                let prediction = histories(&data, UNIT_DAYS, None).and_then(|h| fit(&h, UNIT_DAYS));
+                let holdout = match (&prediction, holdout_days(&data)) {
+                    (Ok(_), Some(days)) => Some(holdout_check(&data, days)),
+                    _ => None,
+                };
+                Ok(PredictView { prediction, holdout })
+            }
+        });
+    }
+}
+
+impl TabView for ExploreTab {
+    fn id(&self) -> Tab {
+        Tab::Explore
+    }
+
+    fn title_key(&self) -> &'static str {
+        "tab.explore"
+    }
+
+    fn logic(&mut self, ctx: &TabContext<'_>) {
+        match self.view {
+            ExploreView::Rfm => {
+                let _ = self.rfm.poll(ctx.lang);
+                if ctx.doc.data.field("rfm_group").is_some() {
+                    let data = Arc::clone(&ctx.doc.data);
+                    self.rfm.ensure(ctx.egui, ctx.doc.version, |_| move |_| rfm(&data).map_err(|e| e.to_string()));
+                }
+            }
+            ExploreView::Crosstab => self.crosstab_logic(ctx),
+            ExploreView::Predict => self.predict_logic(ctx),
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        ui.horizontal(|ui| {
+            ui.heading(t(lang, "tab.explore"));
+            ui.add_space(12.0);
+            for (view, key) in [
+                (ExploreView::Rfm, "explore.rfm"),
+                (ExploreView::Crosstab, "explore.crosstab"),
+                (ExploreView::Predict, "explore.predict"),
+            ] {
+                ui.selectable_value(&mut self.view, view, t(lang, key));
+            }
+        });
+        ui.separator();
+        egui::ScrollArea::vertical().id_salt("explore-scroll").auto_shrink([false, false]).show(ui, |ui| {
+            match self.view {
+                ExploreView::Rfm => rfm_view::rfm_ui(self, ui, ctx),
+                ExploreView::Crosstab => crosstab_view::crosstab_ui(self, ui, ctx),
+                ExploreView::Predict => predict_view::predict_ui(self, ui, ctx),
+            }
+        });
+    }
+}
+
+/// A keyed computation's state as a line: its error, or a spinner while it runs.
+fn status_ui<K, V>(ui: &mut egui::Ui, keyed: &Keyed<K, V>, lang: crate::app::i18n::Lang)
+where
+    K: Clone + PartialEq + Send + 'static,
+    V: Send + Sync + 'static,
+{
+    if let Some(e) = keyed.error() {
+        ui.colored_label(ui.visuals().error_fg_color, e);
+    } else if keyed.busy() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak(t(lang, "explore.computing"));
+        });
+    }
+}

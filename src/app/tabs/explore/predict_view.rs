@@ -1,0 +1,139 @@
+//! Predicted value on screen: what the fits found (customers, repeat buyers, the
+//! fitted parameters and log-likelihoods), the holdout check as a chart of
+//! predicted against actual purchases, and a ready segment of VIPs slipping away.
+//! Too few repeat buyers or a failed fit says so and shows no numbers.
+
+use egui_plot::{Legend, Line, PlotPoints, Points};
+
+use super::{ExploreTab, status_ui};
+use crate::app::command::Command;
+use crate::app::i18n::{Lang, t};
+use crate::app::tabs::TabContext;
+use crate::app::widgets::plots::fixed_plot;
+use crate::app::widgets::theme::series_colour;
+use crate::engine::explore::predict::{Holdout, Prediction};
+use crate::format;
+
+/// The rule of "VIPs slipping away": probably gone, and in the top fifth by money.
+pub const SLIPPING_RULE: &str = "p_alive < 0.3 and rfm_m = 5";
+
+pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    ui.label(t(lang, "explore.predict_intro"));
+    status_ui(ui, &tab.predict, lang);
+    let Some(view) = tab.prediction().cloned() else { return };
+    let prediction = match &view.prediction {
+        Ok(p) => p,
+        Err(why) => {
+            ui.add_space(8.0);
+            ui.colored_label(ui.visuals().warn_fg_color, t(lang, "explore.no_prediction").replace("{0}", why));
+            return;
+        }
+    };
+    ui.add_space(8.0);
+    parameters_ui(ui, prediction, lang);
+    if ctx.doc.data.field("p_alive").is_some() && ctx.doc.data.field("rfm_m").is_some() {
+        ui.add_space(8.0);
+        if ui.button(t(lang, "explore.slipping")).on_hover_text(t(lang, "explore.slipping_hint")).clicked() {
+            ctx.send(Command::SegmentDraft(SLIPPING_RULE.to_owned()));
+        }
+    }
+    match &view.holdout {
+        Some(Ok(holdout)) => {
+            ui.add_space(12.0);
+            holdout_ui(ui, holdout, lang);
+        }
+        Some(Err(why)) => {
+            ui.add_space(12.0);
+            ui.strong(t(lang, "explore.holdout"));
+            ui.weak(t(lang, "explore.no_prediction").replace("{0}", why));
+        }
+        None => {}
+    }
+}
+
+fn parameters_ui(ui: &mut egui::Ui, p: &Prediction, lang: Lang) {
+    let num = |v: f64| format::number(v, 3, lang);
+    egui::Grid::new("predict-params").striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+        ui.label(t(lang, "explore.buyers"));
+        ui.label(format::count(p.customers, lang));
+        ui.end_row();
+        ui.label(t(lang, "explore.repeat_buyers"));
+        ui.label(format::count(p.repeat_customers, lang));
+        ui.end_row();
+        let b = &p.bgnbd;
+        ui.label(t(lang, "explore.bgnbd"));
+        ui.label(format!(
+            "r = {}, α = {}, a = {}, b = {}; {} {}",
+            num(b.r),
+            num(b.alpha),
+            num(b.a),
+            num(b.b),
+            t(lang, "explore.log_likelihood"),
+            format::number(b.log_likelihood, 1, lang)
+        ));
+        ui.end_row();
+        ui.label(t(lang, "explore.gamma_gamma"));
+        match &p.gamma_gamma {
+            Some(g) => ui.label(format!(
+                "p = {}, q = {}, v = {}; {} {}",
+                num(g.p),
+                num(g.q),
+                num(g.v),
+                t(lang, "explore.log_likelihood"),
+                format::number(g.log_likelihood, 1, lang)
+            )),
+            None => ui.weak(t(lang, "explore.no_spend_model")),
+        };
+        ui.end_row();
+    });
+}
+
+/// Average holdout purchases by calibration repeat purchases: actual against
+/// predicted, and the totals in words.
+fn holdout_ui(ui: &mut egui::Ui, h: &Holdout, lang: Lang) {
+    ui.strong(t(lang, "explore.holdout"));
+    let change = if h.actual_total > 0.0 {
+        let diff = (h.predicted_total - h.actual_total) / h.actual_total;
+        format!("{}{}", if diff >= 0.0 { "+" } else { "" }, format::percent(diff, lang))
+    } else {
+        "—".to_owned()
+    };
+    ui.label(
+        t(lang, "explore.holdout_text")
+            .replace("{0}", &format::date(h.calibration_end, lang))
+            .replace("{1}", &h.holdout_days.to_string())
+            .replace("{2}", &format::number(h.actual_total, 0, lang))
+            .replace("{3}", &format::number(h.predicted_total, 0, lang))
+            .replace("{4}", &change),
+    );
+    let at = |f: fn(&crate::engine::explore::predict::HoldoutRow) -> f64| -> Vec<[f64; 2]> {
+        #[allow(clippy::cast_precision_loss)]
+        h.rows.iter().map(|r| [r.x as f64, f(r)]).collect()
+    };
+    let (actual, predicted) = (at(|r| r.actual), at(|r| r.predicted));
+    let last = h.rows.last().map_or(0, |r| r.x);
+    fixed_plot("holdout-plot")
+        .height(220.0)
+        .width(520.0)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .x_axis_label(t(lang, "explore.holdout_x"))
+        .y_axis_label(t(lang, "explore.holdout_y"))
+        .x_axis_formatter(move |mark, _| {
+            let x = mark.value.round();
+            if (mark.value - x).abs() > 1e-6 || x < 0.0 {
+                String::new()
+            } else if x as usize == last && last >= 7 {
+                format!("{x}+")
+            } else {
+                format!("{x}")
+            }
+        })
+        .show(ui, |plot| {
+            let (a, p) = (t(lang, "explore.actual"), t(lang, "explore.predicted"));
+            plot.line(Line::new(a, PlotPoints::from(actual.clone())).color(series_colour(0)).width(2.0));
+            plot.points(Points::new(a, PlotPoints::from(actual)).color(series_colour(0)).radius(3.0));
+            plot.line(Line::new(p, PlotPoints::from(predicted.clone())).color(series_colour(1)).width(2.0));
+            plot.points(Points::new(p, PlotPoints::from(predicted)).color(series_colour(1)).radius(3.0));
+        });
+}

@@ -1,0 +1,245 @@
+//! Predicted value from the workspace's orders: purchase histories (orders on the
+//! same day are one purchase), the BG/NBD and Gamma-Gamma fits over them, the
+//! derived fields `p_alive`, `expected_orders_90d` and `predicted_clv_12m`, and a
+//! holdout check that fits on the earlier orders and compares the predicted repeat
+//! purchases of the later period with what customers really bought.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::bgnbd::{BgNbd, fit_bgnbd, group};
+use super::gamma_gamma::{GammaGamma, fit_gamma_gamma};
+use crate::engine::data::{CustomerData, FieldInfo, FieldOrigin};
+use crate::engine::fields::FieldType;
+use crate::engine::import::columns::{date_to_days, days_to_date};
+use crate::engine::message::Message;
+
+/// The models fit in weeks (as in the literature); horizons are given in days.
+pub const UNIT_DAYS: f64 = 7.0;
+/// The horizon of `expected_orders_90d`, in days.
+pub const ORDERS_HORIZON_DAYS: f64 = 90.0;
+/// The horizon of `predicted_clv_12m`, in days.
+pub const CLV_HORIZON_DAYS: f64 = 365.0;
+/// The derived fields, in the order they are added.
+pub const FIELDS: [&str; 3] = ["p_alive", "expected_orders_90d", "predicted_clv_12m"];
+/// Repeat buyers the model needs.
+pub const MIN_REPEAT: usize = 20;
+
+/// One customer's purchase history for the models.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Purchases {
+    /// The customer's row in the customer table.
+    pub row: usize,
+    /// Repeat purchases: distinct purchase days minus one.
+    pub x: f64,
+    /// From the first purchase to the last, and to the as-of date, in units.
+    pub t_x: f64,
+    pub t: f64,
+    /// Average spend of the repeat purchase days (`None` without repeats).
+    pub spend: Option<f64>,
+    /// Purchase days after the cut-off (the holdout period), when one is given.
+    pub later: usize,
+}
+
+/// Every buyer's history from the orders, with times in units of `unit_days` (1 for
+/// days, 7 for weeks), measured to the as-of date. Purchases after `cutoff` (a
+/// day) are left out of the history and counted in `later`; customers whose first
+/// purchase is after it are left out.
+pub fn histories(data: &CustomerData, unit_days: f64, cutoff: Option<i32>) -> Result<Vec<Purchases>, String> {
+    let orders = data.orders.as_ref().ok_or("the model needs the orders (import an orders file)")?;
+    let err = |e: PolarsError| e.to_string();
+    let column = |name: &str, ty: &DataType| orders.column(name).and_then(|c| c.cast(ty)).map_err(err);
+    let (customer, day, total) = (
+        column("customer", &DataType::UInt32)?,
+        column("order_date", &DataType::Int32)?,
+        column("total", &DataType::Float64)?,
+    );
+    let (customer, day, total) = (customer.u32().map_err(err)?, day.i32().map_err(err)?, total.f64().map_err(err)?);
+    let end = cutoff.unwrap_or_else(|| date_to_days(data.as_of));
+    let mut out = Vec::new();
+    let mut days: Vec<(i32, f64)> = Vec::new();
+    let mut current: Option<u32> = None;
+    let mut later = 0;
+    // Orders come sorted by customer, then date: one customer's days at a time.
+    let rows = customer.iter().zip(day.iter()).zip(total.iter()).map(|((c, d), t)| (c, d, t));
+    for (who, d, amount) in rows.chain(std::iter::once((None, None, None))) {
+        if who != current || who.is_none() {
+            if let Some(c) = current {
+                out.extend(history(c as usize, &days, later, end, unit_days));
+            }
+            (current, later) = (who, 0);
+            days.clear();
+        }
+        let Some(d) = d else { continue };
+        if d > end {
+            if days.last().is_none_or(|(last, _)| *last != d) {
+                later += 1;
+            }
+            days.push((d, 0.0)); // marks the day as counted; not part of the history
+            continue;
+        }
+        match days.last_mut() {
+            Some((last, sum)) if *last == d => *sum += amount.unwrap_or(0.0),
+            _ => days.push((d, amount.unwrap_or(0.0))),
+        }
+    }
+    Ok(out)
+}
+
+/// One customer's history from their purchase days (those after `end` carry no spend
+/// and are not part of it).
+fn history(row: usize, days: &[(i32, f64)], later: usize, end: i32, unit_days: f64) -> Option<Purchases> {
+    // Days are in order: those up to `end` are a prefix.
+    let before = &days[..days.partition_point(|(d, _)| *d <= end)];
+    let (first, last) = (before.first()?, before.last()?);
+    let x = before.len() - 1;
+    #[allow(clippy::cast_precision_loss)]
+    let spend = (x > 0).then(|| before[1..].iter().map(|(_, s)| s).sum::<f64>() / x as f64);
+    #[allow(clippy::cast_precision_loss)]
+    Some(Purchases {
+        row,
+        x: x as f64,
+        t_x: f64::from(last.0 - first.0) / unit_days,
+        t: f64::from(end - first.0) / unit_days,
+        spend,
+        later,
+    })
+}
+
+/// Both fits over a set of histories.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub customers: usize,
+    pub repeat_customers: usize,
+    pub unit_days: f64,
+    pub bgnbd: BgNbd,
+    /// `None` when spend can't be modelled (too few repeat buyers with spend).
+    pub gamma_gamma: Option<GammaGamma>,
+}
+
+/// Fits both models to `histories`.
+pub fn fit(histories: &[Purchases], unit_days: f64) -> Result<Prediction, String> {
+    let grouped = group(&histories.iter().map(|h| (h.x, h.t_x, h.t)).collect::<Vec<_>>());
+    let bgnbd = fit_bgnbd(&grouped)?;
+    let buyers: Vec<(f64, f64)> = histories.iter().filter_map(|h| h.spend.map(|m| (h.x, m))).collect();
+    Ok(Prediction {
+        customers: histories.len(),
+        repeat_customers: histories.iter().filter(|h| h.x > 0.0).count(),
+        unit_days,
+        bgnbd,
+        gamma_gamma: fit_gamma_gamma(&buyers).ok(),
+    })
+}
+
+impl Prediction {
+    /// Expected purchases in the next `days` for a history.
+    pub fn expected_purchases(&self, days: f64, h: &Purchases) -> f64 {
+        self.bgnbd.expected_purchases(days / self.unit_days, h.x, h.t_x, h.t)
+    }
+
+    /// Predicted spend in the next `days` (expected purchases × expected spend per
+    /// purchase, undiscounted); `None` without a spend model.
+    pub fn predicted_value(&self, days: f64, h: &Purchases) -> Option<f64> {
+        let spend = self.gamma_gamma?.expected_spend(h.x, h.spend.unwrap_or(0.0));
+        Some(self.expected_purchases(days, h) * spend)
+    }
+}
+
+/// Adds the prediction fields to a customer table whose orders allow a fit, or
+/// says why they are missing (nothing is said without orders).
+pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Message>> {
+    if data.orders.is_none() {
+        return Ok(None);
+    }
+    let Ok(histories) = histories(data, UNIT_DAYS, None) else { return Ok(None) };
+    let repeat = histories.iter().filter(|h| h.x > 0.0).count();
+    let prediction = match fit(&histories, UNIT_DAYS) {
+        Ok(p) => p,
+        Err(_) if repeat < MIN_REPEAT => return Ok(Some(Message::new("msg.prediction_few_repeat", [repeat]))),
+        Err(why) => return Ok(Some(Message::new("msg.prediction_failed", [why]))),
+    };
+    let n = data.customers.height();
+    let mut columns = [vec![None; n], vec![None; n], vec![None; n]];
+    for h in histories.iter().filter(|h| h.row < n) {
+        columns[0][h.row] = Some(prediction.bgnbd.p_alive(h.x, h.t_x, h.t));
+        columns[1][h.row] = Some(prediction.expected_purchases(ORDERS_HORIZON_DAYS, h));
+        columns[2][h.row] = prediction.predicted_value(CLV_HORIZON_DAYS, h);
+    }
+    let types = [FieldType::Number, FieldType::Number, FieldType::Money];
+    for ((name, values), ty) in FIELDS.iter().zip(columns).zip(types) {
+        let values: Float64Chunked = values.into_iter().collect();
+        data.customers.with_column(values.with_name((*name).into()).into_column())?;
+        data.fields.retain(|f| f.name != *name);
+        data.fields.push(FieldInfo { name: (*name).into(), ty, origin: FieldOrigin::Derived });
+    }
+    Ok(None)
+}
+
+/// One row of the holdout check: customers with `x` repeat purchases in the
+/// calibration period (the last row gathers `x` and more).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HoldoutRow {
+    pub x: usize,
+    pub customers: usize,
+    /// Average repeat purchases in the holdout period, bought and predicted.
+    pub actual: f64,
+    pub predicted: f64,
+}
+
+/// The fit on the calibration period against the holdout period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Holdout {
+    pub calibration_end: NaiveDate,
+    pub holdout_days: i32,
+    pub customers: usize,
+    pub rows: Vec<HoldoutRow>,
+    /// Total repeat purchases in the holdout period, bought and predicted.
+    pub actual_total: f64,
+    pub predicted_total: f64,
+}
+
+/// The holdout period: a quarter of the time since the first order, whole weeks,
+/// between 4 and 26 weeks.
+pub fn holdout_days(data: &CustomerData) -> Option<i32> {
+    let orders = data.orders.as_ref()?;
+    let first = orders.column("order_date").ok()?.cast(&DataType::Int32).ok()?.i32().ok()?.min()?;
+    let span = date_to_days(data.as_of) - first;
+    Some((span / 4 / 7).clamp(4, 26) * 7)
+}
+
+/// Fits on the orders up to `holdout_days` before the as-of date and compares the
+/// predicted repeat purchases after it with the real ones, by calibration `x`.
+pub fn holdout_check(data: &CustomerData, holdout_days: i32) -> Result<Holdout, String> {
+    let cutoff = date_to_days(data.as_of) - holdout_days;
+    let histories = histories(data, UNIT_DAYS, Some(cutoff))?;
+    let prediction = fit(&histories, UNIT_DAYS)?;
+    const LAST: usize = 7;
+    let mut rows: Vec<HoldoutRow> =
+        (0..=LAST).map(|x| HoldoutRow { x, customers: 0, actual: 0.0, predicted: 0.0 }).collect();
+    for h in &histories {
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let row = &mut rows[(h.x as usize).min(LAST)];
+        row.customers += 1;
+        #[allow(clippy::cast_precision_loss)]
+        let actual = h.later as f64;
+        row.actual += actual;
+        row.predicted += prediction.expected_purchases(f64::from(holdout_days), h);
+    }
+    let (actual_total, predicted_total) = (rows.iter().map(|r| r.actual).sum(), rows.iter().map(|r| r.predicted).sum());
+    for row in &mut rows {
+        #[allow(clippy::cast_precision_loss)]
+        let n = row.customers.max(1) as f64;
+        row.actual /= n;
+        row.predicted /= n;
+    }
+    rows.retain(|r| r.customers > 0);
+    Ok(Holdout {
+        calibration_end: days_to_date(cutoff).ok_or("the calibration period has no valid end")?,
+        holdout_days,
+        customers: histories.len(),
+        rows,
+        actual_total,
+        predicted_total,
+    })
+}

@@ -1,0 +1,111 @@
+//! Explore: the R × F grid and the groups open segments with the same count, the
+//! cross-tab's cells too, and predicted value shows the fits and the holdout check.
+
+use egui_kittest::kittest::Queryable;
+use kitle::app::tabs::explore::{ExploreTab, ExploreView};
+use kitle::app::{KitleApp, Tab};
+use kitle::format::Lang;
+
+use super::*;
+
+fn explore(app: &KitleApp) -> &ExploreTab {
+    app.tab::<ExploreTab>().expect("the explore tab")
+}
+
+/// The draft's live count once it settles, and its rule as text.
+fn settled_draft(harness: &mut Harness<'static, KitleApp>) -> (String, usize) {
+    run_until(harness, "the draft's count", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    let editor = segments(harness.state()).editor.as_ref().unwrap();
+    let text = kitle::engine::segment::to_text(&editor.rule);
+    (text, harness.state().cache.segment_result().unwrap().evaluation.stats.count)
+}
+
+/// Clicks the widget named `name` until the app leaves Explore (late layout can
+/// move a cell between the query and the click).
+fn click_until_segments(harness: &mut Harness<'static, KitleApp>, name: &str) {
+    for _ in 0..5 {
+        harness.get_by_label(name).click();
+        harness.run_steps(2);
+        if harness.state().prefs.tab == Tab::Segments {
+            return;
+        }
+    }
+    panic!("clicking {name} did not open a segment draft");
+}
+
+#[test]
+fn rfm_grid_cells_and_groups_open_segments_with_their_counts() {
+    let mut harness = app_harness_sized(Lang::En, [1280.0, 1000.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Explore");
+    run_until(&mut harness, "the RFM figures", |app| explore(app).rfm().is_some());
+    let rfm = explore(harness.state()).rfm().unwrap().clone();
+    let engine = kitle::engine::explore::rfm::rfm(data_of(&harness)).unwrap();
+    assert_eq!(*rfm, engine, "the tab shows the engine's figures");
+    harness.get_by_label("Champions");
+
+    // The busiest cell: its count is on screen, and a click makes its segment.
+    let (r, f, cell) = (1..=5u8)
+        .flat_map(|r| (1..=5u8).map(move |f| (r, f)))
+        .map(|(r, f)| (r, f, rfm.grid[usize::from(r - 1)][usize::from(f - 1)].clone()))
+        .max_by_key(|(.., c)| c.count)
+        .unwrap();
+    assert!(cell.count > 0);
+    click_until_segments(&mut harness, &format!("R {r} · F {f}"));
+    let (rule, count) = settled_draft(&mut harness);
+    assert_eq!(rule, kitle::engine::explore::rfm::cell_rule(r, f));
+    assert_eq!(count, cell.count, "the segment finds exactly the cell's customers");
+
+    // A group: the same.
+    click_tab(&mut harness, "Explore");
+    harness.state_mut().tab_mut::<SegmentsTab>().unwrap().editor = None;
+    let champions = rfm.groups.iter().find(|g| g.name == "champions").unwrap().figures.count;
+    click_until_segments(&mut harness, "Champions");
+    let (rule, count) = settled_draft(&mut harness);
+    assert_eq!(rule, "rfm_group = \"champions\"");
+    assert_eq!(count, champions);
+}
+
+#[test]
+fn crosstab_cells_and_predicted_value_are_shown() {
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1000.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Explore");
+    harness.get_by_label("Cross-tab").click();
+    harness.run_steps(2);
+    assert_eq!(explore(harness.state()).view, ExploreView::Crosstab);
+    run_until(&mut harness, "the cross-tab", |app| explore(app).crosstab().is_some());
+    let tab = explore(harness.state());
+    let table = tab.crosstab().unwrap().clone();
+    let engine =
+        kitle::engine::explore::crosstab::crosstab(data_of(&harness), &tab.rows, &tab.cols, tab.measure).unwrap();
+    assert_eq!(*table, engine);
+    let (ri, ci) = (0, 0);
+    let cell = table.cells[ri][ci].clone();
+    assert_eq!(tab.rows, "rfm_group", "rows start as the RFM groups, shown by name");
+    let row = kitle::i18n::rfm_group_label(Lang::En, &table.rows[ri]);
+    click_until_segments(&mut harness, &format!("{row} × {}", table.cols[ci]));
+    let (rule, count) = settled_draft(&mut harness);
+    assert_eq!(rule, kitle::engine::segment::to_text(&kitle::engine::segment::parse(&cell.rule).unwrap()));
+    assert_eq!(count, cell.count);
+
+    // Predicted value: the fit's numbers and the holdout check, from the engine.
+    click_tab(&mut harness, "Explore");
+    harness.get_by_label("Predicted value").click();
+    harness.run_steps(2);
+    run_until(&mut harness, "the fits", |app| explore(app).prediction().is_some());
+    let view = explore(harness.state()).prediction().unwrap().clone();
+    let prediction = view.prediction.as_ref().expect("the demo's orders fit");
+    harness.get_by_label(&kitle::format::count(prediction.repeat_customers, Lang::En));
+    let holdout = view.holdout.as_ref().unwrap().as_ref().expect("a holdout check");
+    assert!(holdout.actual_total > 0.0 && holdout.predicted_total > 0.0);
+    harness.get_by_label_contains("Fitted on orders up to");
+    // VIPs slipping away: a ready segment on the predicted fields.
+    click_until_segments(&mut harness, "VIPs slipping away");
+    let (rule, _) = settled_draft(&mut harness);
+    assert_eq!(rule, "p_alive < 0.3 and rfm_m = 5");
+}

@@ -1,4 +1,5 @@
-//! The Explore commands: `kitle rfm`, `kitle crosstab`, `kitle predict`.
+//! The Explore commands: `kitle rfm`, `kitle crosstab`, `kitle predict`,
+//! `kitle clusters`, `kitle suggest`.
 
 use std::path::PathBuf;
 
@@ -136,4 +137,70 @@ pub(super) fn predict(mut p: lexopt::Parser) -> Result<String> {
         "{} buyers, {} repeat; BG/NBD r={:.3} alpha={:.3} a={:.3} b={:.3} (log-likelihood {:.1})\n",
         prediction.customers, prediction.repeat_customers, bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b, bgnbd.log_likelihood
     ))
+}
+
+/// `kitle clusters WS [--k N] [--field F ...] [--json]`: k-means clusters of the
+/// customers with orders, each with its rule.
+pub(super) fn clusters(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut as_of, mut k, mut extra, mut json) = (None, None, None, Vec::new(), false);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("k") => {
+                k = Some(p.value()?.string()?.parse::<usize>().map_err(|_| anyhow!("--k takes a whole number"))?)
+            }
+            Long("field") => extra.push(p.value()?.string()?),
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle clusters WS.kitle --json"))?;
+    let (_, data) = open(&path, as_of)?;
+    let result = crate::engine::explore::clusters::clusters(&std::sync::Arc::new(data), k, &extra)
+        .map_err(|e| anyhow!("No clusters: {e}."))?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&result)? + "\n");
+    }
+    let mut s = format!("k = {}\n", result.k);
+    for (i, c) in result.clusters.iter().enumerate() {
+        s += &format!(
+            "{}. {} customers; rule: {} (precision {:.0}%, recall {:.0}%)\n",
+            i + 1,
+            c.count,
+            c.rule,
+            c.precision * 100.0,
+            c.recall * 100.0
+        );
+    }
+    Ok(s)
+}
+
+/// `kitle suggest WS [--min-share S] [--json]`: the most valuable rules of one or
+/// two conditions.
+pub(super) fn suggest(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut as_of, mut min_share, mut json) = (None, None, 0.01, false);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("min-share") => {
+                min_share = p
+                    .value()?
+                    .string()?
+                    .parse::<f64>()
+                    .map_err(|_| anyhow!("--min-share takes a number such as 0.01"))?
+            }
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle suggest WS.kitle --json"))?;
+    let (_, data) = open(&path, as_of)?;
+    let found = crate::engine::explore::audiences::suggested(&std::sync::Arc::new(data), min_share, 10)
+        .map_err(|e| anyhow!("No suggestions: {e}."))?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&serde_json::json!({ "suggestions": found }))? + "\n");
+    }
+    Ok(found.iter().map(|s| format!("{:.2}×  {:>7}  {}\n", s.lift, s.count, s.rule)).collect())
 }

@@ -39,6 +39,8 @@ pub const SUBCOMMANDS: &[&str] = &[
     "rfm",
     "crosstab",
     "predict",
+    "clusters",
+    "suggest",
     "demo",
     "help",
     "--help",
@@ -70,6 +72,8 @@ Usage:
   kitle rfm WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle crosstab WS.kitle --rows FIELD --cols FIELD [--measure count|avg_ltv|revenue|avg_p_alive] [--json]
   kitle predict WS.kitle [--as-of YYYY-MM-DD] [--unit days|weeks] [--customer ID --horizon N] [--holdout] [--json]
+  kitle clusters WS.kitle [--k N] [--field NUMBER_FIELD ...] [--json]
+  kitle suggest WS.kitle [--min-share 0.01] [--json]
   kitle demo DIR [--customers N] [--seed N]
 
 --push sends what changed since the last push through the platform's API. The token
@@ -106,6 +110,8 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "rfm" => explore::rfm(parser),
         "crosstab" => explore::crosstab(parser),
         "predict" => explore::predict(parser),
+        "clusters" => explore::clusters(parser),
+        "suggest" => explore::suggest(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }

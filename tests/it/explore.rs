@@ -195,3 +195,143 @@ fn predict_fits_the_demo_orders_and_answers_for_one_customer() {
     let (ok, _, err) = kitle(&["predict", few.to_str().unwrap(), "--json"]);
     assert!(!ok && err.contains("needs at least 20"), "{err}");
 }
+
+#[test]
+fn predicted_fields_follow_the_model_and_work_in_segments() {
+    use kitle::engine::explore::predict::{CLV_HORIZON_DAYS, ORDERS_HORIZON_DAYS, UNIT_DAYS, fit, histories};
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = kitle(&["demo", dir.path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let ws = dir.path().join("demo.kitle");
+    let workspace = kitle::engine::workspace::Workspace::load(&ws).unwrap();
+    let data = workspace.load_data(&ws, &Default::default()).unwrap();
+    // Each customer's fields are the model's answers for their history.
+    let h = histories(&data, UNIT_DAYS, None).unwrap();
+    let model = fit(&h, UNIT_DAYS).unwrap();
+    let column = |name: &str| data.customers.column(name).unwrap().f64().unwrap().clone();
+    let (p_alive, orders, clv) = (column("p_alive"), column("expected_orders_90d"), column("predicted_clv_12m"));
+    for one in h.iter().step_by(97) {
+        assert!((p_alive.get(one.row).unwrap() - model.bgnbd.p_alive(one.x, one.t_x, one.t)).abs() < 1e-9);
+        assert!((orders.get(one.row).unwrap() - model.expected_purchases(ORDERS_HORIZON_DAYS, one)).abs() < 1e-9);
+        assert!((clv.get(one.row).unwrap() - model.predicted_value(CLV_HORIZON_DAYS, one).unwrap()).abs() < 1e-6);
+    }
+    let buyers: std::collections::HashSet<usize> = h.iter().map(|h| h.row).collect();
+    let prospect = (0..data.customers.height()).find(|r| !buyers.contains(r)).unwrap();
+    assert_eq!(p_alive.get(prospect), None, "no orders, no prediction");
+    // "VIPs slipping away" as a segment: the same customers as counted by hand.
+    let ltv = column("ltv");
+    let by_hand = (0..data.customers.height())
+        .filter(|&r| p_alive.get(r).is_some_and(|p| p < 0.3) && ltv.get(r).is_some_and(|l| l > 2000.0))
+        .count();
+    let (ok, out, err) = kitle(&["segment", ws.to_str().unwrap(), "--rule", "p_alive < 0.3 and ltv > 2000", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["count"].as_u64().unwrap() as usize, by_hand);
+    assert!(by_hand > 0, "the demo has some");
+
+    // The holdout check: the fit on earlier orders against the later ones.
+    let (ok, out, err) = kitle(&["predict", ws.to_str().unwrap(), "--holdout", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let holdout = &v["holdout"];
+    for key in ["calibration_end", "holdout_days", "customers", "rows", "actual_total", "predicted_total"] {
+        assert!(holdout.get(key).is_some(), "{key}");
+    }
+    let (actual, predicted) = (holdout["actual_total"].as_f64().unwrap(), holdout["predicted_total"].as_f64().unwrap());
+    assert!(actual > 0.0 && (predicted / actual - 1.0).abs() < 0.5, "predicted {predicted} vs actual {actual}");
+}
+
+/// A seeded generator for test stores.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn import_customers(dir: &std::path::Path, csv: &str) -> std::path::PathBuf {
+    let file = dir.join("customers.csv");
+    std::fs::write(&file, csv).unwrap();
+    let ws = dir.join("store.kitle");
+    let (ok, _, err) =
+        kitle(&["import", "--customers", file.to_str().unwrap(), "--as-of", "2026-11-01", "-o", ws.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    ws
+}
+
+fn segment_count(ws: &std::path::Path, rule: &str) -> u64 {
+    let (ok, out, err) = kitle(&["segment", ws.to_str().unwrap(), "--rule", rule, "--json"]);
+    assert!(ok, "{rule}: {err}");
+    serde_json::from_str::<serde_json::Value>(&out).unwrap()["count"].as_u64().unwrap()
+}
+
+#[test]
+fn suggested_audiences_find_a_planted_high_value_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(7);
+    let cities = ["İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Bodrum"];
+    let channels = ["Instagram", "Google Ads", "Organik", "TikTok", "E-posta"];
+    let mut csv = String::from("Customer ID,City,Acquisition Channel,Age,Total Orders,Total Spent\n");
+    for id in 0..6000 {
+        let (city, channel) = (cities[rng.below(6) as usize], channels[rng.below(5) as usize]);
+        let orders = 1 + rng.below(4);
+        let mut ltv = orders as f64 * (200.0 + rng.below(600) as f64);
+        // The planted group: Instagram customers in Bodrum spend six times as much.
+        if city == "Bodrum" && channel == "Instagram" {
+            ltv *= 6.0;
+        }
+        csv += &format!("{id},{city},{channel},{},{orders},{ltv:.2}\n", 18 + rng.below(50));
+    }
+    let ws = import_customers(dir.path(), &csv);
+    let (ok, out, err) = kitle(&["suggest", ws.to_str().unwrap(), "--min-share", "0.01", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &v["suggestions"][0];
+    let rule = first["rule"].as_str().unwrap();
+    assert!(rule.contains("city = \"Bodrum\"") && rule.contains("channel = \"Instagram\""), "{v}");
+    assert!(first["lift"].as_f64().unwrap() > 3.0, "{first}");
+    for key in ["count", "share", "avg_ltv", "revenue_share"] {
+        assert!(first.get(key).is_some(), "{key}");
+    }
+    // Saved as a segment, it finds exactly the customers it counted.
+    assert_eq!(segment_count(&ws, rule), first["count"].as_u64().unwrap());
+}
+
+#[test]
+fn clusters_become_rules_that_find_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(11);
+    let mut csv = String::from("Customer ID,Total Orders,Total Spent,Last Order Date\n");
+    // Three kinds of customer: recent regulars, lapsed one-timers, occasional middles.
+    for id in 0..3000 {
+        let (orders, spend, days_ago) = match id % 3 {
+            0 => (8 + rng.below(6), 4000 + rng.below(4000), 3 + rng.below(25)),
+            1 => (1, 80 + rng.below(120), 300 + rng.below(300)),
+            _ => (3 + rng.below(2), 700 + rng.below(500), 80 + rng.below(60)),
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() - chrono::Days::new(days_ago);
+        csv += &format!("{id},{orders},{spend},{date}\n");
+    }
+    let ws = import_customers(dir.path(), &csv);
+    let (ok, out, err) = kitle(&["clusters", ws.to_str().unwrap(), "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["k"], 3, "k chosen by silhouette: {}", v["silhouettes"]);
+    let clusters = v["clusters"].as_array().unwrap();
+    assert_eq!(clusters.iter().map(|c| c["count"].as_u64().unwrap()).sum::<u64>(), 3000);
+    for c in clusters {
+        assert_eq!(c["count"], 1000, "each kind is one cluster: {c}");
+        let rule = c["rule"].as_str().unwrap();
+        assert!(rule.matches(" and ").count() <= 2, "at most three conditions: {rule}");
+        // The rule as a segment: the count the cluster reports, and it finds the cluster.
+        assert_eq!(segment_count(&ws, rule), c["rule_count"].as_u64().unwrap(), "{rule}");
+        assert!(c["precision"].as_f64().unwrap() > 0.95 && c["recall"].as_f64().unwrap() > 0.95, "{c}");
+    }
+    // The same data gives the same clusters.
+    let (_, again, _) = kitle(&["clusters", ws.to_str().unwrap(), "--json"]);
+    assert_eq!(out, again);
+}

@@ -1,14 +1,19 @@
 //! Explore: audiences found in the raw data. [`rfm`] scores every customer with
 //! orders on recency, frequency and money and names the usual groups; [`crosstab`]
 //! sets any two fields against each other, each cell a segment rule; [`predict`]
-//! fits [`bgnbd`] and [`gamma_gamma`] to the orders for predicted value.
+//! fits [`bgnbd`] and [`gamma_gamma`] to the orders for predicted value;
+//! [`clusters`] groups customers and turns each group into a rule; [`audiences`]
+//! suggests the most valuable small rules.
 
+pub mod audiences;
 pub mod bgnbd;
+pub mod clusters;
 pub mod crosstab;
 pub mod gamma_gamma;
 mod optimise;
 pub mod predict;
 pub mod rfm;
+mod tree;
 
 use polars::prelude::*;
 

@@ -82,7 +82,7 @@ pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
 
 /// The values at the 20th, 40th, 60th and 80th percentiles (nearest rank), each
 /// selected within what is right of the previous one.
-fn quintile_bounds(known: &mut [f64]) -> Vec<f64> {
+pub(crate) fn quintile_bounds(known: &mut [f64]) -> Vec<f64> {
     let n = known.len();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let ranks: Vec<usize> =

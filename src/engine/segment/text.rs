@@ -27,7 +27,7 @@ fn is_plain_field(name: &str) -> bool {
         && !KEYWORDS.contains(&name)
 }
 
-fn field_text(name: &str) -> String {
+pub fn field_text(name: &str) -> String {
     if is_plain_field(name) { name.to_owned() } else { format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")) }
 }
 

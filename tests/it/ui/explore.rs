@@ -3,7 +3,7 @@
 
 use egui_kittest::kittest::Queryable;
 use kitle::app::tabs::explore::{ExploreTab, ExploreView};
-use kitle::app::{KitleApp, Tab};
+use kitle::app::{Command, KitleApp, Tab};
 use kitle::format::Lang;
 
 use super::*;
@@ -108,4 +108,51 @@ fn crosstab_cells_and_predicted_value_are_shown() {
     click_until_segments(&mut harness, "VIPs slipping away");
     let (rule, _) = settled_draft(&mut harness);
     assert_eq!(rule, "p_alive < 0.3 and rfm_m = 5");
+}
+
+#[test]
+fn a_cluster_and_a_suggestion_are_saved_as_segments_that_find_them() {
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1000.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Explore");
+    harness.get_by_label("Clusters").click();
+    harness.run_steps(2);
+    run_until(&mut harness, "the clusters", |app| explore(app).clusters().is_some());
+    let found = explore(harness.state()).clusters().unwrap().clone();
+    let first = found.clusters[0].clone();
+    harness.get_by_label("Cluster 1");
+    let before = harness.state().doc.as_ref().unwrap().workspace.segments.len();
+    harness.get_all_by_label("Save as segment").next().unwrap().click();
+    harness.run_steps(3);
+    let saved = harness.state().doc.as_ref().unwrap().workspace.segments.clone();
+    assert_eq!(saved.len(), before + 1);
+    let segment = saved.last().unwrap();
+    assert_eq!(segment.rule, first.rule);
+    assert_eq!(segment.name, format!("Cluster 1 of {}", found.k));
+    // The saved segment finds the customers the cluster's rule counted.
+    let data = std::sync::Arc::clone(&harness.state().doc.as_ref().unwrap().data);
+    let frame = kitle::engine::segment::evaluate::SegmentFrame::new(data);
+    let stats = frame.stats(&frame.compile(&kitle::engine::segment::parse(&segment.rule).unwrap())).unwrap();
+    assert_eq!(stats.count, first.rule_count);
+    // Undo takes it back.
+    harness.state_mut().send(Command::Undo);
+    harness.run_steps(2);
+    assert_eq!(harness.state().doc.as_ref().unwrap().workspace.segments.len(), before);
+
+    // Suggested audiences: the first opens as a draft with its count.
+    harness.get_by_label("Suggested audiences").click();
+    harness.run_steps(2);
+    run_until(&mut harness, "the suggestions", |app| explore(app).suggestions().is_some());
+    let best = explore(harness.state()).suggestions().unwrap()[0].clone();
+    for _ in 0..5 {
+        harness.get_all_by_label("Open as draft").next().unwrap().click();
+        harness.run_steps(2);
+        if harness.state().prefs.tab == Tab::Segments {
+            break;
+        }
+    }
+    let (rule, count) = settled_draft(&mut harness);
+    assert_eq!(rule, kitle::engine::segment::to_text(&kitle::engine::segment::parse(&best.rule).unwrap()));
+    assert_eq!(count, best.count);
 }

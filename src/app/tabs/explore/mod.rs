@@ -1,10 +1,12 @@
 //! Tab 4, Explore: new audiences found in the raw data. RFM groups and the R × F
 //! grid ([`rfm_view`]), any two fields against each other ([`crosstab_view`]) and
-//! predicted value with its holdout check ([`predict_view`]). Every figure is
+//! predicted value with its holdout check ([`predict_view`]), clusters turned into
+//! rules and suggested audiences ([`found_view`]). Every figure is
 //! computed in the background per data version; every cell or group opens a
 //! segment draft with the rule that finds exactly its customers.
 
 mod crosstab_view;
+mod found_view;
 mod predict_view;
 mod rfm_view;
 
@@ -13,6 +15,8 @@ use std::sync::Arc;
 use super::{Tab, TabContext, TabView};
 use crate::app::i18n::t;
 use crate::app::keyed::Keyed;
+use crate::engine::explore::audiences::{Suggestion, suggested};
+use crate::engine::explore::clusters::{Clusters, clusters};
 use crate::engine::explore::crosstab::{Crosstab, Measure, crosstab};
 use crate::engine::explore::predict::{Holdout, Prediction};
 use crate::engine::explore::rfm::{Rfm, rfm};
@@ -24,6 +28,8 @@ pub enum ExploreView {
     Rfm,
     Crosstab,
     Predict,
+    Clusters,
+    Suggested,
 }
 
 /// What colours the R × F grid.
@@ -53,6 +59,10 @@ pub struct ExploreTab {
     pub measure: Measure,
     crosstab: Keyed<CrosstabKey, Crosstab>,
     predict: Keyed<u64, PredictView>,
+    /// Clusters wanted (`None`: chosen by silhouette).
+    pub k: Option<usize>,
+    clusters: Keyed<(u64, Option<usize>), Clusters>,
+    suggestions: Keyed<u64, Vec<Suggestion>>,
 }
 
 impl Default for ExploreTab {
@@ -66,6 +76,9 @@ impl Default for ExploreTab {
             measure: Measure::Count,
             crosstab: Keyed::new("explore-crosstab"),
             predict: Keyed::new("explore-predict"),
+            k: None,
+            clusters: Keyed::new("explore-clusters"),
+            suggestions: Keyed::new("explore-suggest"),
         }
     }
 }
@@ -84,6 +97,30 @@ impl ExploreTab {
     /// The predicted-value fits, once computed.
     pub fn prediction(&self) -> Option<&Arc<PredictView>> {
         self.predict.latest()
+    }
+
+    /// The clusters on screen, once computed.
+    pub fn clusters(&self) -> Option<&Arc<Clusters>> {
+        self.clusters.latest()
+    }
+
+    /// The suggested audiences, once computed.
+    pub fn suggestions(&self) -> Option<&Arc<Vec<Suggestion>>> {
+        self.suggestions.latest()
+    }
+
+    fn found_logic(&mut self, ctx: &TabContext<'_>) {
+        let data = Arc::clone(&ctx.doc.data);
+        if self.view == ExploreView::Clusters {
+            let _ = self.clusters.poll(ctx.lang);
+            self.clusters.ensure(ctx.egui, (ctx.doc.version, self.k), |(_, k)| {
+                let k = *k;
+                move |_| clusters(&data, k, &[])
+            });
+        } else {
+            let _ = self.suggestions.poll(ctx.lang);
+            self.suggestions.ensure(ctx.egui, ctx.doc.version, |_| move |_| suggested(&data, 0.01, 10));
+        }
     }
 
     fn crosstab_logic(&mut self, ctx: &TabContext<'_>) {
@@ -149,6 +186,7 @@ impl TabView for ExploreTab {
             }
             ExploreView::Crosstab => self.crosstab_logic(ctx),
             ExploreView::Predict => self.predict_logic(ctx),
+            ExploreView::Clusters | ExploreView::Suggested => self.found_logic(ctx),
         }
     }
 
@@ -161,6 +199,8 @@ impl TabView for ExploreTab {
                 (ExploreView::Rfm, "explore.rfm"),
                 (ExploreView::Crosstab, "explore.crosstab"),
                 (ExploreView::Predict, "explore.predict"),
+                (ExploreView::Clusters, "explore.clusters"),
+                (ExploreView::Suggested, "explore.suggested"),
             ] {
                 ui.selectable_value(&mut self.view, view, t(lang, key));
             }
@@ -171,6 +211,8 @@ impl TabView for ExploreTab {
                 ExploreView::Rfm => rfm_view::rfm_ui(self, ui, ctx),
                 ExploreView::Crosstab => crosstab_view::crosstab_ui(self, ui, ctx),
                 ExploreView::Predict => predict_view::predict_ui(self, ui, ctx),
+                ExploreView::Clusters => found_view::clusters_ui(self, ui, ctx),
+                ExploreView::Suggested => found_view::suggested_ui(self, ui, ctx),
             }
         });
     }

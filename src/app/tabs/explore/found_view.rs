@@ -1,0 +1,143 @@
+//! Audiences Kitle found on its own: k-means clusters, each described in words
+//! and turned into a rule with its precision and recall, and suggested audiences
+//! (the most valuable rules of one or two conditions). Each can open as a segment
+//! draft or be saved as a segment in one click (an undoable edit).
+
+use super::{ExploreTab, status_ui};
+use crate::app::command::Command;
+use crate::app::i18n::{field_label, t};
+use crate::app::tabs::TabContext;
+use crate::engine::edit::Edit;
+use crate::engine::explore::clusters::Cluster;
+use crate::engine::workspace::Segment;
+use crate::format;
+
+/// `base`, or `base (2)`, `base (3)` … whichever no saved segment has.
+fn free_name(ctx: &TabContext<'_>, base: &str) -> String {
+    let taken = |n: &str| ctx.doc.workspace.segments.iter().any(|s| s.name == n);
+    (1..)
+        .map(|i| if i == 1 { base.to_owned() } else { format!("{base} ({i})") })
+        .find(|n| !taken(n))
+        .unwrap_or_default()
+}
+
+/// "Open as draft" and "Save as segment" for a rule.
+fn rule_buttons_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, rule: &str, name: &str, description: String) {
+    let lang = ctx.lang;
+    if ui.button(t(lang, "explore.open_draft")).clicked() {
+        ctx.send(Command::SegmentDraft(rule.to_owned()));
+    }
+    if ui.button(t(lang, "explore.save_segment")).on_hover_text(rule).clicked() {
+        let name = free_name(ctx, name);
+        let index = ctx.doc.workspace.segments.len();
+        ctx.send(Command::Edit(Edit::InsertSegment {
+            index,
+            segment: Segment::new(name.clone(), description, rule.to_owned()),
+        }));
+        ctx.send(Command::Notify(t(lang, "explore.saved").replace("{0}", &name)));
+    }
+}
+
+pub(super) fn clusters_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    ui.label(t(lang, "explore.clusters_intro"));
+    ui.horizontal(|ui| {
+        ui.label(t(lang, "explore.k"));
+        ui.selectable_value(&mut tab.k, None, t(lang, "explore.k_auto"));
+        for k in 2..=8 {
+            ui.selectable_value(&mut tab.k, Some(k), k.to_string());
+        }
+    });
+    status_ui(ui, &tab.clusters, lang);
+    let Some(found) = tab.clusters().cloned() else { return };
+    if !found.silhouettes.is_empty() {
+        let tries: Vec<String> =
+            found.silhouettes.iter().map(|(k, s)| format!("k={k}: {}", format::number(*s, 2, lang))).collect();
+        ui.weak(t(lang, "explore.silhouettes").replace("{0}", &found.k.to_string()).replace("{1}", &tries.join(", ")));
+    }
+    ui.add_space(6.0);
+    for (i, cluster) in found.clusters.iter().enumerate() {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            cluster_ui(ui, ctx, i + 1, found.k, cluster);
+        });
+        ui.add_space(4.0);
+    }
+}
+
+fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, number: usize, k: usize, c: &Cluster) {
+    let lang = ctx.lang;
+    let money = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang));
+    ui.horizontal(|ui| {
+        ui.strong(t(lang, "explore.cluster_n").replace("{0}", &number.to_string()));
+        ui.label(format!(
+            "{} ({}) · {}: {} · {}: {}",
+            format::count(c.count, lang),
+            format::percent(c.share, lang),
+            t(lang, "explore.avg_ltv"),
+            money(c.avg_ltv),
+            t(lang, "explore.revenue_share"),
+            format::percent(c.revenue_share, lang)
+        ));
+    });
+    let mut words: Vec<String> = c
+        .contrasts
+        .iter()
+        .map(|x| {
+            t(lang, "explore.median_vs")
+                .replace("{0}", &field_label(lang, &x.field))
+                .replace("{1}", &format::number(x.median, 0, lang))
+                .replace("{2}", &format::number(x.all_median, 0, lang))
+        })
+        .collect();
+    words.extend(c.categories.iter().map(|x| {
+        t(lang, "explore.category_lift")
+            .replace("{0}", &format::percent(x.share, lang))
+            .replace("{1}", &x.value)
+            .replace("{2}", &format::number(x.lift, 1, lang))
+    }));
+    ui.label(words.join(" · "));
+    ui.horizontal(|ui| {
+        ui.label(t(lang, "explore.rule"));
+        ui.code(&c.rule);
+        ui.weak(
+            t(lang, "explore.precision_recall")
+                .replace("{0}", &format::percent(c.precision, lang))
+                .replace("{1}", &format::percent(c.recall, lang)),
+        );
+    });
+    ui.horizontal(|ui| {
+        let name = t(lang, "explore.cluster_name").replace("{0}", &number.to_string()).replace("{1}", &k.to_string());
+        rule_buttons_ui(ui, ctx, &c.rule, &name, t(lang, "explore.cluster_description").to_owned());
+    });
+}
+
+pub(super) fn suggested_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    ui.label(t(lang, "explore.suggested_intro"));
+    status_ui(ui, &tab.suggestions, lang);
+    let Some(found) = tab.suggestions().cloned() else { return };
+    if found.is_empty() {
+        ui.weak(t(lang, "explore.none_found"));
+        return;
+    }
+    ui.add_space(6.0);
+    egui::Grid::new("suggested").striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
+        for key in ["explore.rule", "explore.customers", "explore.avg_ltv", "explore.lift", "explore.revenue_share"] {
+            ui.strong(t(lang, key));
+        }
+        ui.end_row();
+        for (i, s) in found.iter().enumerate() {
+            ui.code(&s.rule);
+            ui.label(format!("{} ({})", format::count(s.count, lang), format::percent(s.share, lang)));
+            ui.label(format::money(s.avg_ltv, ctx.currency(), lang));
+            ui.label(format!("{}×", format::number(s.lift, 2, lang)));
+            ui.label(format::percent(s.revenue_share, lang));
+            ui.horizontal(|ui| {
+                let name = t(lang, "explore.suggested_name").replace("{0}", &(i + 1).to_string());
+                rule_buttons_ui(ui, ctx, &s.rule, &name, t(lang, "explore.suggested_description").to_owned());
+            });
+            ui.end_row();
+        }
+    });
+}

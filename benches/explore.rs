@@ -1,7 +1,8 @@
 //! Explore on 1,000,000 customers (5,000,000 orders folded into order counts, last
 //! order dates and LTV): RFM scoring with the groups (the derived fields), and the
 //! groups' and grid's figures (goal ≤ 100 ms on 2 cores); a cross-tab of two
-//! fields with average LTV per cell (goal ≤ 50 ms); the BG/NBD fit on the CDNOW
+//! fields with average LTV per cell (goal ≤ 50 ms); k-means with k chosen by
+//! silhouette and each cluster's rule measured (goal ≤ 3 s); the BG/NBD fit on the CDNOW
 //! sample (compare with `python3 benches/python/bgnbd_cdnow.py
 //! tests/fixtures/cdnow/cdnow_summary.csv`, goal ≥ 20× faster than `lifetimes`;
 //! measured 2026-11-29: 23.4 ms against 57.2 ms, not there yet); histories and both
@@ -76,6 +77,11 @@ fn explore(c: &mut Criterion) {
     add_rfm_fields(&mut scored.customers, &mut scored.fields).expect("scores");
     group.bench_function("crosstab_rfm_group_by_recency_avg_ltv", |b| {
         b.iter(|| crosstab(&scored, "rfm_group", "days_since_last_order", Measure::AvgLtv).expect("crosstab"));
+    });
+    let shared = std::sync::Arc::new(scored);
+    group.sample_size(10);
+    group.bench_function("clusters_k_by_silhouette_with_rules", |b| {
+        b.iter(|| kitle::engine::explore::clusters::clusters(&shared, None, &[]).expect("clusters"));
     });
     group.finish();
 }

@@ -5,8 +5,8 @@
 //! silhouette and each cluster's rule measured (goal ≤ 3 s); the BG/NBD fit on the CDNOW
 //! sample (compare with `python3 benches/python/bgnbd_cdnow.py
 //! tests/fixtures/cdnow/cdnow_summary.csv`, goal ≥ 20× faster than `lifetimes`;
-//! measured 2026-11-29: 23.4 ms against 57.2 ms, not there yet); histories and both
-//! fits from 1,000,000 customers' 5,000,000 orders (goal ≤ 2 s).
+//! measured 2026-12-02: 0.97 ms against 57.2 ms); histories and both fits from
+//! 1,000,000 customers' 5,000,000 orders (goal ≤ 2 s; measured 1.30 s).
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -82,6 +82,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("explore.k", "Number of clusters:", "Küme sayısı:"),
     ("explore.k_auto", "Automatic", "Otomatik"),
+    ("explore.also_use", "Also cluster on:", "Ayrıca şunlara göre:"),
     (
         "explore.silhouettes",
         "k = {0} chosen by silhouette on a sample ({1}).",

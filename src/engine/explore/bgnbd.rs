@@ -134,12 +134,15 @@ impl LogLikelihood for Likelihood<'_> {
             s[3] -= k * digamma(a + b + x);
             s[4] += k * (digamma(b + x) - digamma(a + b + x));
         }
-        // Large stores: the histories in parallel chunks.
+        // Large stores: the histories in parallel chunks, summed in order (the same
+        // answer every time, so the fit takes the same path).
         let parts = if self.histories.len() > 50_000 {
             self.histories
                 .par_chunks(16_384)
                 .map(|c| Self::histories_part(r, alpha, a, b, c))
-                .reduce(|| [0.0; 5], |x, y| std::array::from_fn(|i| x[i] + y[i]))
+                .collect::<Vec<_>>()
+                .iter()
+                .fold([0.0; 5], |acc, part| std::array::from_fn(|i| acc[i] + part[i]))
         } else {
             Self::histories_part(r, alpha, a, b, self.histories)
         };

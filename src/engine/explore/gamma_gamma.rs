@@ -79,7 +79,9 @@ impl LogLikelihood for Likelihood {
             self.buyers
                 .par_chunks(16_384)
                 .map(|c| Self::buyers_part(p, q, v, c))
-                .reduce(|| [0.0; 4], |a, b| std::array::from_fn(|i| a[i] + b[i]))
+                .collect::<Vec<_>>()
+                .iter()
+                .fold([0.0; 4], |acc, part| std::array::from_fn(|i| acc[i] + part[i]))
         } else {
             Self::buyers_part(p, q, v, &self.buyers)
         };

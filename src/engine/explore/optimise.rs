@@ -75,27 +75,30 @@ impl<L: LogLikelihood> Gradient for OverLogs<'_, L> {
 /// Maximises `ll` over `n` positive parameters starting from all ones; returns the
 /// parameters and the log-likelihood there.
 pub(crate) fn maximise<L: LogLikelihood>(n: usize, ll: &L) -> Result<(Vec<f64>, f64), String> {
-    let start = vec![0.0; n];
     let at_start = ll.value_and_gradient(&vec![1.0; n]).0;
     let scale = if at_start.is_finite() { 1.0 / at_start.abs().max(1.0) } else { 1.0 };
-    let problem = OverLogs::new(ll, scale);
-    let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 7)
-        .with_tolerance_grad(1e-7)
-        .and_then(|s| s.with_tolerance_cost(1e-11))
-        .map_err(|e| e.to_string())?;
-    let quasi_newton = Executor::new(problem, lbfgs).configure(|s| s.param(start.clone()).max_iters(300)).run();
-    let from = match quasi_newton {
-        Ok(result) => {
-            let best = result.state().get_best_param().cloned().unwrap_or_else(|| start.clone());
-            // Converged where the gradient vanishes (a failed line search stops anywhere).
-            let (cost, gradient) = OverLogs::new(ll, scale).eval(&best);
-            if cost < f64::MAX && gradient.iter().map(|g| g * g).sum::<f64>().sqrt() < 1e-5 {
-                return Ok((best.iter().map(|v| v.exp()).collect(), -cost / scale));
-            }
-            best
+    let mut from = vec![0.0; n];
+    // A line search can stop short (rounding near the top): start again from the best
+    // point, a few times, before falling back to Nelder-Mead.
+    for _ in 0..4 {
+        let lbfgs = LBFGS::new(MoreThuenteLineSearch::new(), 7)
+            .with_tolerance_grad(1e-7)
+            .and_then(|s| s.with_tolerance_cost(1e-11))
+            .map_err(|e| e.to_string())?;
+        let run =
+            Executor::new(OverLogs::new(ll, scale), lbfgs).configure(|s| s.param(from.clone()).max_iters(300)).run();
+        let Ok(result) = run else { break };
+        let best = result.state().get_best_param().cloned().unwrap_or_else(|| from.clone());
+        // Converged where the gradient (of the cost scaled to about 1) vanishes.
+        let (cost, gradient) = OverLogs::new(ll, scale).eval(&best);
+        if cost < f64::MAX && gradient.iter().map(|g| g * g).sum::<f64>().sqrt() < 1e-4 {
+            return Ok((best.iter().map(|v| v.exp()).collect(), -cost / scale));
         }
-        Err(_) => start,
-    };
+        if best == from {
+            break;
+        }
+        from = best;
+    }
     nelder_mead(from, OverLogs::new(ll, scale))
 }
 
@@ -109,7 +112,7 @@ fn nelder_mead<L: LogLikelihood>(from: Vec<f64>, problem: OverLogs<'_, L>) -> Re
         simplex.push(p);
     }
     let solver = NelderMead::new(simplex).with_sd_tolerance(1e-9).map_err(|e| e.to_string())?;
-    let result = Executor::new(problem, solver).configure(|s| s.max_iters(4_000)).run().map_err(|e| e.to_string())?;
+    let result = Executor::new(problem, solver).configure(|s| s.max_iters(2_000)).run().map_err(|e| e.to_string())?;
     let state = result.state();
     let best = state.get_best_param().ok_or("the fit found no parameters")?.iter().map(|v| v.exp()).collect();
     let cost = state.get_best_cost();

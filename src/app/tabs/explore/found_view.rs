@@ -48,6 +48,7 @@ pub(super) fn clusters_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCont
             ui.selectable_value(&mut tab.k, Some(k), k.to_string());
         }
     });
+    fields_picker_ui(tab, ui, ctx);
     status_ui(ui, &tab.clusters, lang);
     let Some(found) = tab.clusters().cloned() else { return };
     if !found.silhouettes.is_empty() {
@@ -63,6 +64,38 @@ pub(super) fn clusters_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCont
         });
         ui.add_space(4.0);
     }
+}
+
+/// Number fields to cluster on besides recency, frequency and LTV.
+fn fields_picker_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+    use crate::engine::explore::clusters::RFM_FIELDS;
+    use crate::engine::fields::FieldType;
+    let lang = ctx.lang;
+    let numeric: Vec<&str> = ctx
+        .doc
+        .data
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, FieldType::Number | FieldType::Integer | FieldType::Money))
+        .map(|f| f.name.as_str())
+        .filter(|f| !RFM_FIELDS.contains(f))
+        .collect();
+    if numeric.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(t(lang, "explore.also_use"));
+        for field in numeric {
+            let mut on = tab.cluster_fields.iter().any(|f| f == field);
+            if ui.checkbox(&mut on, field_label(lang, field)).changed() {
+                if on {
+                    tab.cluster_fields.push(field.to_owned());
+                } else {
+                    tab.cluster_fields.retain(|f| f != field);
+                }
+            }
+        }
+    });
 }
 
 fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, number: usize, k: usize, c: &Cluster) {

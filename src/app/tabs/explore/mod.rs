@@ -61,7 +61,9 @@ pub struct ExploreTab {
     predict: Keyed<u64, PredictView>,
     /// Clusters wanted (`None`: chosen by silhouette).
     pub k: Option<usize>,
-    clusters: Keyed<(u64, Option<usize>), Clusters>,
+    /// Number fields clustered on besides recency, frequency and LTV.
+    pub cluster_fields: Vec<String>,
+    clusters: Keyed<(u64, Option<usize>, Vec<String>), Clusters>,
     suggestions: Keyed<u64, Vec<Suggestion>>,
 }
 
@@ -77,6 +79,7 @@ impl Default for ExploreTab {
             crosstab: Keyed::new("explore-crosstab"),
             predict: Keyed::new("explore-predict"),
             k: None,
+            cluster_fields: Vec::new(),
             clusters: Keyed::new("explore-clusters"),
             suggestions: Keyed::new("explore-suggest"),
         }
@@ -113,9 +116,10 @@ impl ExploreTab {
         let data = Arc::clone(&ctx.doc.data);
         if self.view == ExploreView::Clusters {
             let _ = self.clusters.poll(ctx.lang);
-            self.clusters.ensure(ctx.egui, (ctx.doc.version, self.k), |(_, k)| {
-                let k = *k;
-                move |_| clusters(&data, k, &[])
+            self.cluster_fields.retain(|f| data.field(f).is_some());
+            self.clusters.ensure(ctx.egui, (ctx.doc.version, self.k, self.cluster_fields.clone()), |(_, k, fields)| {
+                let (k, fields) = (*k, fields.clone());
+                move |_| clusters(&data, k, &fields)
             });
         } else {
             let _ = self.suggestions.poll(ctx.lang);

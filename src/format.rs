@@ -98,6 +98,24 @@ pub fn money(value: f64, currency: &str, lang: Lang) -> String {
     money_with(value, decimals, currency, lang)
 }
 
+/// Money short enough for a dashboard card: from a million up, millions or billions
+/// with two decimals (`1,09 Mr ₺` / `₺1.09B`); smaller amounts as [`money`].
+pub fn money_compact(value: f64, currency: &str, lang: Lang) -> String {
+    let (scale, tr, en) = match value.abs() {
+        v if v >= 1e9 => (1e9, "Mr", "B"),
+        v if v >= 1e6 => (1e6, "Mn", "M"),
+        _ => return money(value, currency, lang),
+    };
+    let amount = number(value.abs() / scale, 2, lang);
+    let sign = if value < 0.0 { "-" } else { "" };
+    let symbol = currency_symbol(currency);
+    match lang {
+        Lang::Tr => format!("{sign}{amount} {tr} {symbol}"),
+        Lang::En if symbol.chars().count() == 1 => format!("{sign}{symbol}{amount}{en}"),
+        Lang::En => format!("{sign}{amount}{en} {symbol}"),
+    }
+}
+
 pub fn money_with(value: f64, decimals: usize, currency: &str, lang: Lang) -> String {
     let symbol = currency_symbol(currency);
     let amount = number(value.abs(), decimals, lang);
@@ -141,6 +159,15 @@ pub fn month(d: NaiveDate, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_money_is_compact_and_small_money_is_not() {
+        assert_eq!(money_compact(1_090_000_000.0, "TRY", Lang::Tr), "1,09 Mr ₺");
+        assert_eq!(money_compact(1_090_000_000.0, "TRY", Lang::En), "₺1.09B");
+        assert_eq!(money_compact(3_328_038.0, "TRY", Lang::En), "₺3.33M");
+        assert_eq!(money_compact(-2_500_000.0, "EUR", Lang::Tr), "-2,50 Mn €");
+        assert_eq!(money_compact(999_999.0, "TRY", Lang::En), money(999_999.0, "TRY", Lang::En));
+    }
 
     #[test]
     fn money_in_both_languages() {

@@ -9,12 +9,20 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    use kitle::cli::launch::{Launch, launch, version};
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    let first = args.first().and_then(|a| a.to_str()).unwrap_or_default();
-    if kitle::cli::SUBCOMMANDS.contains(&first) {
-        return kitle::cli::main_with(args);
-    }
-    let path = args.first().map(std::path::PathBuf::from);
+    let path = match launch(&args) {
+        Launch::Command => return kitle::cli::main_with(args),
+        Launch::Version => {
+            println!("{}", version());
+            return ExitCode::SUCCESS;
+        }
+        Launch::Unknown(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+        Launch::Window(path) => path,
+    };
     match kitle::app::run(path) {
         Ok(()) => ExitCode::from(kitle::app::SMOKE_EXIT_CODE.load(std::sync::atomic::Ordering::Relaxed)),
         Err(e) => {

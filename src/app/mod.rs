@@ -66,6 +66,8 @@ pub struct KitleApp {
     pub path_prompt: Option<(PathPurpose, String)>,
     pub notice: Option<Notice>,
     pub show_report: bool,
+    /// Help → About is open.
+    pub show_about: bool,
     commands: CommandSender,
     receiver: Receiver<Command>,
     /// Commands received while drawing, applied at the start of the next frame.
@@ -117,6 +119,7 @@ impl KitleApp {
             path_prompt: None,
             notice: None,
             show_report: false,
+            show_about: false,
             commands,
             receiver,
             queued: Vec::new(),

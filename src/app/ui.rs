@@ -49,6 +49,9 @@ impl KitleApp {
                 self.audience = Some(dialog);
             }
         }
+        if self.show_about {
+            self.show_about = crate::app::dialogs::about::about_window(egui, lang);
+        }
         if self.show_report
             && let Some(doc) = &self.doc
         {
@@ -100,6 +103,11 @@ impl KitleApp {
                 }
             });
             ui.menu_button(t(lang, "menu.view"), |ui| self.view_menu_ui(ui, lang));
+            ui.menu_button(t(lang, "menu.help"), |ui| {
+                if ui.button(t(lang, "menu.about")).clicked() {
+                    self.show_about = true;
+                }
+            });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let other = if lang == Lang::Tr { Lang::En } else { Lang::Tr };
                 let label = if other == Lang::Tr { "TR" } else { "EN" };

@@ -5,6 +5,7 @@
 
 mod audience;
 mod explore;
+pub mod launch;
 mod persona;
 mod push;
 

@@ -283,16 +283,19 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_whole(path, bytes, false)
 }
 
-/// A temporary file in the same folder, synced, then renamed over `path`.
+/// A temporary file in the same folder, synced, then renamed over `path`. A
+/// document gets the usual permissions (0666 less the umask, as any editor's
+/// save); a private file 0600.
 fn write_whole(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
     use std::io::Write;
     let dir = parent_dir(path);
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+    let mut builder = tempfile::Builder::new();
     #[cfg(unix)]
-    if private {
+    {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        builder.permissions(std::fs::Permissions::from_mode(if private { 0o600 } else { 0o666 }));
     }
+    let mut tmp = builder.tempfile_in(&dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -302,6 +305,22 @@ fn write_whole(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn documents_follow_the_umask_and_private_files_are_the_users_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let (doc, members) = (dir.path().join("shop.kitle"), dir.path().join("members.csv"));
+        write_atomically(&doc, b"x").unwrap();
+        write_private(&members, b"x").unwrap();
+        assert_eq!(mode(&members), 0o600);
+        // A plain file made the ordinary way shows the umask in force.
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"x").unwrap();
+        assert_eq!(mode(&doc), mode(&plain), "a workspace is an ordinary document");
+    }
 
     #[test]
     fn relative_paths() {

@@ -197,3 +197,15 @@ fn segment_and_segments_commands_with_member_exports() {
     let (ok, _, err) = kitle(&["segment", ws, "--name", "Nope"]);
     assert!(!ok && err.contains("No saved segment"), "{err}");
 }
+
+#[test]
+fn a_mistyped_command_says_so_and_the_version_prints() {
+    let (ok, out, err) = kitle(&["audiense", "x.kitle"]);
+    assert!(!ok && out.is_empty(), "no window is tried: {err}");
+    assert!(
+        err.contains("\"audiense\" is neither a command nor a file") && err.contains("Did you mean \"audience\"?"),
+        "{err}"
+    );
+    let (ok, out, _) = kitle(&["--version"]);
+    assert!(ok && out.starts_with(&format!("kitle {}", env!("CARGO_PKG_VERSION"))), "{out}");
+}

@@ -1,7 +1,8 @@
-//! Windows over the hub: the import dialog, the import report, the remarketing
+//! Windows over the hub: About, the import dialog, the import report, the remarketing
 //! audience dialog (with its API push section), "save changes first?", a typed path when the system has no file
 //! dialog, and the native file dialog itself.
 
+pub mod about;
 pub mod audience;
 pub mod confirm;
 pub mod file;

@@ -20,7 +20,9 @@ fn dashboard_cards_match_the_engine_and_charts_start_segments() {
     assert!(spend_period.is_some());
     let engine = kitle::engine::dashboard::dashboard(&data, spend_period, &[1000.0, 5000.0, 10000.0]).unwrap();
     assert_eq!(*d, engine);
-    let money = |v: Option<f64>| kitle::format::money(v.unwrap(), "TRY", Lang::En);
+    // Money cards are compact from a million up ("₺3.33M"), exact on hover.
+    let money = |v: Option<f64>| kitle::format::money_compact(v.unwrap(), "TRY", Lang::En);
+    assert!(money(engine.headline.total_revenue).ends_with('M'), "the demo's revenue is millions");
     harness.get_by_label(&kitle::format::count(engine.headline.customers, Lang::En));
     harness.get_by_label(&money(engine.headline.avg_ltv));
     harness.get_by_label(&money(engine.headline.cac));

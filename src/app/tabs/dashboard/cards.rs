@@ -15,6 +15,8 @@ struct Card {
     up_is_good: bool,
     rising: Option<bool>,
     hint: &'static str,
+    /// The exact figure when `value` is shortened (shown on hover).
+    exact: Option<String>,
 }
 
 impl Card {
@@ -24,7 +26,20 @@ impl Card {
         (change, rising): (Option<String>, Option<bool>),
         hint: &'static str,
     ) -> Self {
-        Self { title, value, change, up_is_good: true, rising, hint }
+        Self { title, value, change, up_is_good: true, rising, hint, exact: None }
+    }
+
+    /// A money card: compact on the card, exact on hover.
+    fn money(
+        title: &'static str,
+        value: Option<f64>,
+        change: (Option<String>, Option<bool>),
+        hint: &'static str,
+        (currency, lang): (&str, Lang),
+    ) -> Self {
+        let shown = value.map_or_else(|| "—".to_owned(), |v| format::money_compact(v, currency, lang));
+        let exact = value.map(|v| format::money(v, currency, lang)).filter(|exact| *exact != shown);
+        Self { exact, ..Self::new(title, shown, change, hint) }
     }
 }
 
@@ -58,14 +73,14 @@ fn points_change(now: Option<f64>, before: Option<f64>, lang: Lang) -> (Option<S
 fn cards(d: &Dashboard, currency: &str, lang: Lang) -> Vec<Card> {
     let h = &d.headline;
     let p: Option<&Headline> = d.previous.as_ref();
-    let money = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::money(v, currency, lang));
+    let money_in = (currency, lang);
     let before = |f: fn(&Headline) -> Option<f64>| p.and_then(f);
     let cac_hint = match (d.has_spend, h.new_customers) {
         (false, _) => "dash.hint_no_spend",
         (true, 0) => "dash.hint_cac_no_new",
         (true, _) => "dash.hint_cac",
     };
-    let mut cac = Card::new("dash.cac", money(h.cac), relative_change(h.cac, before(|p| p.cac), lang), cac_hint);
+    let mut cac = Card::money("dash.cac", h.cac, relative_change(h.cac, before(|p| p.cac), lang), cac_hint, money_in);
     cac.up_is_good = false;
     vec![
         Card::new(
@@ -74,20 +89,22 @@ fn cards(d: &Dashboard, currency: &str, lang: Lang) -> Vec<Card> {
             relative_change(Some(h.customers as f64), p.map(|p| p.customers as f64), lang),
             "dash.hint_customers",
         ),
-        Card::new(
+        Card::money(
             "dash.avg_ltv",
-            money(h.avg_ltv),
+            h.avg_ltv,
             relative_change(h.avg_ltv, before(|p| p.avg_ltv), lang),
             "dash.hint_ltv",
+            money_in,
         ),
         cac,
-        Card::new(
+        Card::money(
             "dash.revenue",
-            money(h.total_revenue),
+            h.total_revenue,
             relative_change(h.total_revenue, before(|p| p.total_revenue), lang),
             "dash.hint_revenue",
+            money_in,
         ),
-        Card::new("dash.aov", money(h.aov), relative_change(h.aov, before(|p| p.aov), lang), "dash.hint_aov"),
+        Card::money("dash.aov", h.aov, relative_change(h.aov, before(|p| p.aov), lang), "dash.hint_aov", money_in),
         Card::new(
             "dash.repeat_rate",
             h.repeat_rate.map_or_else(|| "—".to_owned(), |r| format::percent(r, lang)),
@@ -120,7 +137,8 @@ pub fn cards_ui(ui: &mut egui::Ui, d: &Dashboard, currency: &str, lang: Lang) ->
 fn card_ui(ui: &mut egui::Ui, card: &Card, has_spend: bool, lang: Lang) -> bool {
     let hint = t(lang, card.hint);
     ui.weak(t(lang, card.title));
-    ui.label(egui::RichText::new(&card.value).size(22.0).strong()).on_hover_text(hint);
+    let hover = card.exact.as_ref().map_or_else(|| hint.to_owned(), |exact| format!("{exact}\n{hint}"));
+    ui.label(egui::RichText::new(&card.value).size(22.0).strong()).on_hover_text(hover);
     match (&card.change, card.rising) {
         (Some(text), Some(rising)) => {
             let colour = if rising == card.up_is_good { theme::GOOD } else { theme::bad(ui.visuals()) };

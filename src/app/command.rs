@@ -37,6 +37,9 @@ pub enum Command {
         result: Result<Box<Loaded>, String>,
         cancelled: bool,
     },
+    /// Restore the unsaved changes in a recovery file, or throw them away.
+    Restore(PathBuf),
+    DiscardRecovery(PathBuf),
     /// Stop a long job.
     CancelTask(TaskKind),
     ShowReport,

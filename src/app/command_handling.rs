@@ -52,9 +52,13 @@ impl KitleApp {
             Command::ImportDialog(path) => self.open_import_dialog(ctx, path),
             Command::RunImport(specs) => self.start_import(ctx, specs),
             Command::Loaded { result, cancelled } => self.loaded(result, cancelled),
+            Command::Restore(file) => self.start_restore(ctx, file),
+            Command::DiscardRecovery(file) => self.discard_recovery(&file),
             Command::CancelTask(kind) => self.tasks.cancel(kind),
             Command::ShowReport => self.show_report = true,
             Command::Quit => {
+                // The user decided (saved, or chose not to): nothing left to recover.
+                self.recovery.remove();
                 self.discard_ok = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
@@ -158,6 +162,25 @@ impl KitleApp {
         let lang = self.lang();
         let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| Command::Loaded {
             result: document::load(path, demo, lang, progress).map(Box::new),
+            cancelled: progress.is_cancelled(),
+        });
+        if let Err(e) = started {
+            self.notice = Some(Notice::Error(e));
+        }
+    }
+
+    fn discard_recovery(&mut self, file: &std::path::Path) {
+        self.leftovers.retain(|(f, _)| f != file);
+        if let Err(e) = std::fs::remove_file(file) {
+            self.notice = Some(Notice::Error(format!("{}: {e}", file.display())));
+        }
+    }
+
+    fn start_restore(&mut self, ctx: &egui::Context, file: PathBuf) {
+        self.leftovers.retain(|(f, _)| *f != file);
+        let lang = self.lang();
+        let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| Command::Loaded {
+            result: document::restore(&file, lang, progress).map(Box::new),
             cancelled: progress.is_cancelled(),
         });
         if let Err(e) = started {

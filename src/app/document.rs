@@ -143,6 +143,15 @@ pub fn load(path: PathBuf, demo: bool, lang: Lang, progress: &Progress) -> Resul
     Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false })
 }
 
+/// Restores unsaved changes from a recovery file: the workspace as it was, still
+/// unsaved, where it lived.
+pub fn restore(file: &Path, lang: Lang, progress: &Progress) -> Result<Loaded, String> {
+    let record = super::recovery::read(file)?;
+    let base = record.original.clone().unwrap_or_else(|| file.to_path_buf());
+    let data = record.workspace.load_data(&base, progress).map_err(|e| e.text(lang))?;
+    Ok(Loaded { path: record.original, workspace: record.workspace, data, dirty: true, show_report: false })
+}
+
 /// Imports `specs` into `base` (the open workspace and where it is saved), or into
 /// a new workspace named after the first file, which starts with the starter
 /// segments.

@@ -43,6 +43,12 @@ impl KitleApp {
             dialog.logic(ctx, doc, lang);
         }
         self.tab_logic(ctx);
+        if let Err(e) = self.recovery.follow(self.doc.as_ref(), std::time::Instant::now()) {
+            self.notice = Some(Notice::Error(t(self.lang(), "recovery.failed").replace("{0}", &e)));
+        }
+        if self.doc.as_ref().is_some_and(|d| d.dirty) {
+            ctx.request_repaint_after(super::recovery::EVERY);
+        }
         self.update_title(ctx);
         if !self.tasks.is_idle() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));

@@ -9,7 +9,8 @@
 //! - [`logic`]: per-frame work that is not drawing; [`ui`]: drawing the shell.
 //! - [`jobs`], [`keyed`], [`tasks`]: background work (one thread per job; values
 //!   recomputed when their key changes; long jobs shown in the status bar).
-//! - [`cache`]: derived data several tabs share.
+//! - [`cache`]: derived data several tabs share; [`recovery`]: unsaved changes
+//!   written aside while they last, offered back after a crash.
 //! - [`tabs`]: one file or folder per tab behind one trait; [`dialogs`]: windows;
 //!   [`widgets`]: theme, charts and the customer table.
 //!
@@ -25,6 +26,7 @@ pub mod document;
 pub mod jobs;
 pub mod keyed;
 mod logic;
+pub mod recovery;
 mod start;
 pub mod state;
 pub mod tabs;
@@ -68,6 +70,9 @@ pub struct KitleApp {
     pub show_report: bool,
     /// Help → About is open.
     pub show_about: bool,
+    /// Unsaved changes written while they last, and those an earlier run left.
+    pub recovery: recovery::Recovery,
+    pub leftovers: Vec<(PathBuf, recovery::RecoveryFile)>,
     commands: CommandSender,
     receiver: Receiver<Command>,
     /// Commands received while drawing, applied at the start of the next frame.
@@ -120,6 +125,8 @@ impl KitleApp {
             notice: None,
             show_report: false,
             show_about: false,
+            recovery: recovery::Recovery::default(),
+            leftovers: Vec::new(),
             commands,
             receiver,
             queued: Vec::new(),
@@ -182,7 +189,27 @@ impl eframe::App for KitleApp {
 }
 
 /// Runs the desktop app; `path` is a workspace or spreadsheet from the command line.
+/// Panics are written with their backtrace to the data folder's `logs/` (the
+/// recovery file, written every few seconds, keeps the user's changes).
+fn log_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        default(info);
+        let dir = recovery::data_dir().join("logs");
+        let file = dir.join(format!("panic-{}.log", chrono::Local::now().format("%Y%m%d-%H%M%S")));
+        let text = format!(
+            "Kitle {}\n{info}\n\n{}\n",
+            crate::cli::launch::version(),
+            std::backtrace::Backtrace::force_capture()
+        );
+        if std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, text)).is_ok() {
+            eprintln!("kitle: something went wrong; the details are in {}", file.display());
+        }
+    }));
+}
+
 pub fn run(path: Option<PathBuf>) -> eframe::Result {
+    log_panics();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Kitle")
@@ -198,6 +225,10 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
         options,
         Box::new(move |cc| {
             let mut app = KitleApp::new(cc);
+            if !app.smoke_test {
+                app.recovery = recovery::Recovery::in_dir(recovery::data_dir().join("recovery"));
+                app.leftovers = app.recovery.leftovers();
+            }
             if let Some(path) = path {
                 app.open_path_from_args(path);
             }

@@ -49,6 +49,9 @@ impl KitleApp {
                 self.audience = Some(dialog);
             }
         }
+        if !self.leftovers.is_empty() && self.tasks.is_idle() {
+            crate::app::dialogs::restore::restore_window(egui, &self.leftovers, lang, &self.commands);
+        }
         if self.show_about {
             self.show_about = crate::app::dialogs::about::about_window(egui, lang);
         }

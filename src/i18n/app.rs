@@ -64,6 +64,19 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("confirm.save", "Save", "Kaydet"),
     ("menu.help", "Help", "Yardım"),
+    ("recovery.title", "Unsaved changes found", "Kaydedilmemiş değişiklikler bulundu"),
+    (
+        "recovery.body",
+        "Kitle stopped before these changes were saved. Restore them (they open unsaved, to save when you are ready) or discard them.",
+        "Kitle bu değişiklikler kaydedilmeden kapandı. Geri yükleyin (kaydedilmemiş olarak açılır, hazır olduğunuzda kaydedin) ya da silin.",
+    ),
+    ("recovery.restore", "Restore", "Geri yükle"),
+    ("recovery.discard", "Discard", "Sil"),
+    (
+        "recovery.failed",
+        "Unsaved changes could not be written to the recovery file: {0}",
+        "Kaydedilmemiş değişiklikler kurtarma dosyasına yazılamadı: {0}",
+    ),
     ("menu.about", "About Kitle", "Kitle hakkında"),
     ("about.title", "About Kitle", "Kitle hakkında"),
     (

@@ -1,4 +1,4 @@
-//! Windows over the hub: About, the import dialog, the import report, the remarketing
+//! Windows over the hub: About, restoring unsaved changes after a crash, the import dialog, the import report, the remarketing
 //! audience dialog (with its API push section), "save changes first?", a typed path when the system has no file
 //! dialog, and the native file dialog itself.
 
@@ -10,3 +10,4 @@ pub mod import;
 pub mod path_prompt;
 pub mod push;
 pub mod report;
+pub mod restore;

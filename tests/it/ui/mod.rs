@@ -19,6 +19,7 @@ mod dashboard;
 mod explore;
 mod import;
 mod personas;
+mod recovery;
 mod segments;
 mod shell;
 

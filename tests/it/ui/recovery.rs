@@ -1,0 +1,51 @@
+//! Never lose work: unsaved changes are written aside while they last; after a
+//! crash the next start offers them back, and saving clears them.
+
+use egui_kittest::kittest::Queryable;
+use kitle::app::Command;
+use kitle::app::recovery::Recovery;
+use kitle::engine::edit::Edit;
+use kitle::engine::workspace::Segment;
+use kitle::format::Lang;
+
+use super::*;
+
+#[test]
+fn changes_survive_a_crash_and_saving_clears_the_recovery_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery_dir = dir.path().join("recovery");
+    let files = || std::fs::read_dir(&recovery_dir).map(|d| d.flatten().count()).unwrap_or(0);
+    {
+        let mut harness = app_harness(Lang::En);
+        harness.state_mut().recovery = Recovery::in_dir(recovery_dir.clone());
+        harness.run_steps(1);
+        open_demo(&mut harness);
+        harness.run_steps(2);
+        assert_eq!(files(), 0, "nothing unsaved, nothing written");
+        let index = harness.state().doc.as_ref().unwrap().workspace.segments.len();
+        let segment = Segment::new("Kurtarılacak", "", "ltv > 4242");
+        harness.state_mut().send(Command::Edit(Edit::InsertSegment { index, segment }));
+        harness.run_steps(3);
+        assert_eq!(files(), 1, "the unsaved change is written aside");
+        // The process dies here: no quit, no save, nothing cleaned up.
+    }
+    let mut harness = app_harness(Lang::En);
+    let recovery = Recovery::in_dir(recovery_dir.clone());
+    harness.state_mut().leftovers = recovery.leftovers();
+    harness.state_mut().recovery = recovery;
+    harness.run_steps(2);
+    harness.get_by_label("Unsaved changes found");
+    harness.get_by_label("Restore").click();
+    run_until(&mut harness, "the restored workspace", |app| app.doc.is_some());
+    let doc = harness.state().doc.as_ref().unwrap();
+    assert!(doc.dirty, "restored changes are still unsaved");
+    assert!(doc.workspace.segments.iter().any(|s| s.name == "Kurtarılacak" && s.rule == "ltv > 4242"));
+    assert_eq!(doc.data.len(), 3000, "its data loads as before");
+    assert!(harness.query_by_label("Unsaved changes found").is_none());
+    // Saving (here to a copy) leaves nothing to recover.
+    let saved = dir.path().join("saved.kitle");
+    harness.state_mut().send(Command::SaveTo(saved.clone()));
+    harness.run_steps(3);
+    assert!(saved.exists() && !harness.state().doc.as_ref().unwrap().dirty);
+    assert_eq!(files(), 0, "saved: the recovery file is gone");
+}

@@ -237,6 +237,16 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Tahmini değer modeli bu siparişlere uydurulamadı ({0}); alanları eklenmedi.",
     ),
     (
+        "msg.second_table",
+        "A second table starts at data row {0} (\"{1}\"); its {2} rows were left out.",
+        "{0}. veri satırında ikinci bir tablo başlıyor (\"{1}\"); {2} satırı dışarıda bırakıldı.",
+    ),
+    (
+        "msg.cell_errors",
+        "{0} cells hold spreadsheet errors (e.g. {1}); they were read as empty.",
+        "{0} hücrede tablo hatası var (örn. {1}); boş okundu.",
+    ),
+    (
         "msg.unknown_countries",
         "{0} customers' countries are neither a known name nor an ISO code (e.g. {1}); their country code is left empty.",
         "{0} müşterinin ülkesi bilinen bir ad veya ISO kodu değil (örn. {1}); ülke kodları boş bırakıldı.",

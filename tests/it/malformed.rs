@@ -25,9 +25,9 @@ fn error_of(file: &str, kind: SourceKind) -> String {
 }
 
 #[test]
-fn corpus_has_at_least_twenty_files_and_none_panics() {
+fn corpus_has_at_least_forty_files_and_none_panics() {
     let files = corpus();
-    assert!(files.len() >= 20);
+    assert!(files.len() >= 40);
     for path in files {
         let rel = format!("malformed/{}", path.file_name().unwrap().to_string_lossy());
         for kind in [SourceKind::Customers, SourceKind::Orders] {
@@ -105,4 +105,32 @@ fn damaged_but_readable_files_are_reported() {
     assert_eq!(text(&blank, "Column 2", 0).as_deref(), Some("Ali"));
     let long = import(Some("malformed/22_very_long_line.csv"), None, None, date(2026, 1, 1)).unwrap();
     assert_eq!(text(&long, "Note", 0).map(|s| s.len()), Some(200_000));
+}
+
+#[test]
+fn report_shaped_spreadsheets_keep_only_their_customers() {
+    // A summary table below the customers (after blank rows) is left out, and said.
+    for (file, customers) in [("27_second_table_below.csv", 10), ("28_second_table_below.xlsx", 15)] {
+        let data = import(Some(&format!("malformed/{file}")), None, None, date(2026, 1, 1)).unwrap();
+        assert_eq!(data.len(), customers, "{file}");
+        let notes = &data.report.sources[0].notes;
+        assert!(has_note(notes, "A second table starts at data row"), "{file}: {notes:?}");
+    }
+    // Excel's error values (#DIV/0!, #N/A …) are empty cells, counted in the report.
+    let errors = import(Some("malformed/29_formula_errors.xlsx"), None, None, date(2026, 1, 1)).unwrap();
+    assert!(has_note(&errors.report.sources[0].notes, "4 cells hold spreadsheet errors (e.g. #DIV/0!)"));
+    assert_eq!(errors.customers.column("ltv").unwrap().null_count(), 2);
+    // Merged cells over the header and notes above it: the real header row is found.
+    let merged = import(Some("malformed/26_merged_header_cells.xlsx"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!((merged.len(), merged.field("email").is_some()), (20, true));
+    let notes = import(Some("malformed/36_header_below_notes.xlsx"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!((notes.len(), notes.field("city").is_some()), (10, true));
+    // Dates as text in part of a column and as Excel serial numbers in the rest.
+    let dates = import(Some("malformed/30_dates_text_and_serials.xlsx"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!(dates.customers.column("signup_date").unwrap().null_count(), 0);
+    // Thousands of columns, a UTF-8 mark over Windows-1254 lines.
+    let wide = import(Some("malformed/31_thousands_of_columns.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!((wide.len(), wide.customers.width() > 3000), (5, true));
+    let pasted = import(Some("malformed/45_bom_then_cp1254_bytes.csv"), None, None, date(2026, 1, 1)).unwrap();
+    assert_eq!(text(&pasted, "city", 1).as_deref(), Some("Şanlıurfa"));
 }

@@ -46,7 +46,11 @@ fn decode<'a>(bytes: &'a [u8], label: Option<&str>) -> Result<(Cow<'a, str>, Opt
         let note = had_errors.then(|| Message::new("msg.bad_characters", [encoding.name()]));
         return Ok((text, note));
     }
-    if let Some((encoding, _)) = Encoding::for_bom(bytes) {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        // A UTF-8 mark on a file with Windows-1254 lines pasted in: read line by line.
+        if encoding == UTF_8 && simdutf8::basic::from_utf8(&bytes[bom_len..]).is_err() {
+            return Ok(decode_line_by_line(&bytes[bom_len..]));
+        }
         let (text, _, _) = encoding.decode(bytes);
         let note = (encoding != UTF_8).then(|| Message::new("msg.encoding", [encoding.name()]));
         return Ok((text, note));
@@ -157,7 +161,10 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     let pieces: Vec<PieceRows> = readers
         .into_par_iter()
         .enumerate()
-        .map(|(k, (reader, rows))| rows.read(reader, progress, (k == 0).then(|| piece_end(0))))
+        .map(|(k, (reader, rows))| {
+            let piece = &bytes[cuts.starts.get(k).copied().unwrap_or(0)..piece_end(k)];
+            rows.read(piece, reader, progress, (k == 0).then(|| piece_end(0)))
+        })
         .collect::<Result<_, _>>()?;
     let mut pieces = pieces.into_iter();
     let mut rows = pieces.next().unwrap_or_else(|| PieceRows::new(width, 0));
@@ -172,9 +179,21 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     if cuts.ends_in_quotes {
         table.notes.push(Message::new("msg.unmatched_quote", Vec::<String>::new()));
     }
+    table.rows_after_blank = std::mem::take(&mut rows.after_blank);
     // Each column's text is checked as UTF-8 once, the columns side by side.
     table.columns = rows.columns.into_par_iter().map(|c| RawColumn::Text(c.finish())).collect();
     Ok(table)
+}
+
+/// Whether empty lines lie at byte `start` of `piece` (where the csv reader
+/// resumes after a record: the empty lines it skips come before the next one).
+fn follows_empty_line(piece: &[u8], start: usize) -> bool {
+    let mut rest = piece.get(start..).unwrap_or_default();
+    // After a "\r\n" the reader may stop between the two bytes.
+    if start > 0 && piece.get(start - 1) == Some(&b'\r') {
+        rest = rest.strip_prefix(b"\n").unwrap_or(rest);
+    }
+    rest.starts_with(b"\n") || rest.starts_with(b"\r\n") || rest.starts_with(b"\r")
 }
 
 fn piece_reader(piece: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
@@ -188,11 +207,26 @@ struct PieceRows {
     blank: usize,
     short: usize,
     long: usize,
+    /// Rows that come right after blank rows (where a second table could start).
+    after_blank: Vec<usize>,
+    last_was_blank: bool,
 }
 
 impl PieceRows {
     fn new(width: usize, rows_hint: usize) -> Self {
-        Self { width, columns: text_columns(width, rows_hint), blank: 0, short: 0, long: 0 }
+        Self {
+            width,
+            columns: text_columns(width, rows_hint),
+            blank: 0,
+            short: 0,
+            long: 0,
+            after_blank: Vec::new(),
+            last_was_blank: false,
+        }
+    }
+
+    fn rows(&self) -> usize {
+        self.columns.first().map_or(0, TextColumnBuilder::len)
     }
 
     /// One record; blank rows are counted and left out, ragged rows are padded with
@@ -200,7 +234,11 @@ impl PieceRows {
     fn push<'f>(&mut self, mut fields: impl Iterator<Item = &'f [u8]> + Clone, len: usize) {
         if fields.clone().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             self.blank += 1;
+            self.last_was_blank = true;
             return;
+        }
+        if std::mem::take(&mut self.last_was_blank) {
+            self.after_blank.push(self.rows());
         }
         if len < self.width {
             self.short += 1;
@@ -216,13 +254,20 @@ impl PieceRows {
     /// whose reading stands for the whole file's progress.
     fn read(
         mut self,
+        piece: &[u8],
         mut reader: csv::Reader<&[u8]>,
         progress: &Progress,
         progress_of: Option<usize>,
     ) -> Result<Self, ImportError> {
         let mut record = csv::ByteRecord::new();
         let mut rows_read = 0u64;
+        // The csv reader skips empty lines: an empty line just before a record is
+        // where a second table could start.
         while read_record(&mut reader, &mut record)? {
+            let start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+            if follows_empty_line(piece, start) {
+                self.last_was_blank = true;
+            }
             self.push(record.iter(), record.len());
             rows_read += 1;
             if rows_read.is_multiple_of(65_536) {
@@ -239,6 +284,8 @@ impl PieceRows {
     }
 
     fn append(&mut self, later: PieceRows) {
+        let offset = self.rows();
+        self.after_blank.extend(later.after_blank.iter().map(|r| r + offset));
         for (column, more) in self.columns.iter_mut().zip(later.columns) {
             column.append(more);
         }
@@ -422,5 +469,26 @@ mod tests {
         assert_eq!(decode(&utf16, None).unwrap().0, "Ad,Şehir\n");
         let bom_utf8 = b"\xEF\xBB\xBFAd,Soyad\n";
         assert_eq!(decode(bom_utf8, None).unwrap().0, "Ad,Soyad\n");
+    }
+}
+
+#[cfg(test)]
+mod blank_line_tests {
+    use super::*;
+
+    #[test]
+    fn rows_after_empty_lines_are_marked() {
+        let mut text = String::from("id,email,spent\n");
+        for i in 1..=12 {
+            text += &format!("{i},c{i}@x.com,{i}.5\n");
+        }
+        text += "\n\nKanal,Müşteri,Gelir\nInstagram,4,1200\n";
+        let table = parse(&text, b',', &Progress::default()).unwrap();
+        assert_eq!(table.rows_after_blank, vec![12], "{:?}", table.rows_after_blank);
+        // The same with Windows line ends, and none without empty lines.
+        let crlf = text.replace('\n', "\r\n");
+        assert_eq!(parse(&crlf, b',', &Progress::default()).unwrap().rows_after_blank, vec![12]);
+        let none = text.replace("\n\n\n", "\n");
+        assert_eq!(parse(&none, b',', &Progress::default()).unwrap().rows_after_blank, Vec::<usize>::new());
     }
 }

@@ -94,17 +94,32 @@ fn range_to_table(range: &calamine::Range<Data>) -> Result<RawTable, ImportError
     // Trailing empty header cells beyond the data are not columns.
     let width = header_row.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1);
     let headers = clean_headers(&header_row[..width]);
-    let mut blank_rows = 0usize;
+    let (mut blank_rows, mut last_was_blank, mut after_blank) = (0usize, false, Vec::new());
+    let (mut error_cells, mut error_example) = (0usize, None);
     let mut rows = Vec::with_capacity(range.height());
     for row in range.rows().skip(header_index + 1) {
+        for cell in row.iter().take(width) {
+            if let Data::Error(e) = cell {
+                error_cells += 1;
+                error_example.get_or_insert_with(|| e.to_string());
+            }
+        }
         let cells: Vec<Cell> = row.iter().take(width).map(to_cell).collect();
         if cells.iter().all(|c| matches!(c, Cell::Empty)) {
             blank_rows += 1;
+            last_was_blank = true;
             continue;
+        }
+        if std::mem::take(&mut last_was_blank) {
+            after_blank.push(rows.len());
         }
         rows.push(cells);
     }
     let mut table = RawTable { headers, columns: cells_to_columns(rows, width), ..RawTable::default() };
+    table.rows_after_blank = after_blank;
+    if let Some(example) = error_example {
+        table.notes.push(Message::new("msg.cell_errors", [error_cells.to_string(), example]));
+    }
     if header_index > 0 {
         table.notes.push(Message::new("msg.starts_at_row", [header_index + 1]));
     }

@@ -9,6 +9,7 @@ pub mod excel;
 pub mod mapping;
 pub mod parse;
 pub mod reader;
+pub mod second_table;
 pub mod table;
 pub mod totals;
 
@@ -259,7 +260,8 @@ pub fn guess_kind(headers: &[String]) -> SourceKind {
 }
 
 /// Maps and types a raw table.
-pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) -> Result<LoadedSource, ImportError> {
+pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress) -> Result<LoadedSource, ImportError> {
+    let second = second_table::cut_second_table(&mut raw);
     let targets = auto_map(&raw.headers, spec.kind, &spec.mapping);
     let ctx = parse_context(spec, &raw);
     let mut report = SourceReport {
@@ -269,6 +271,10 @@ pub fn load_raw(spec: &SourceSpec, raw: table::RawTable, progress: &Progress) ->
         notes: raw.notes.clone(),
         ..SourceReport::default()
     };
+    if let Some((row, text, dropped)) = second {
+        report.rows_skipped += dropped;
+        report.notes.push(Message::new("msg.second_table", [(row + 1).to_string(), text, dropped.to_string()]));
+    }
 
     // Decide each kept column's name and type, then parse them in parallel.
     let mut plan: Vec<(usize, ColumnInfo)> = Vec::new();

@@ -107,6 +107,14 @@ impl TextColumnBuilder {
         self.ends.extend(later.ends.iter().map(|&end| end.saturating_add(base)));
     }
 
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     pub fn finish(self) -> TextColumn {
         let bytes = match String::from_utf8(self.bytes) {
             Ok(s) => s,
@@ -125,6 +133,12 @@ impl TextColumn {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Keeps the first `rows` cells.
+    pub fn truncate(&mut self, rows: usize) {
+        self.ends.truncate(rows);
+        self.bytes.truncate(self.ends.last().copied().unwrap_or(0) as usize);
     }
 
     /// How many cells spell "no value"; cells longer than any spelling are skipped
@@ -185,6 +199,14 @@ impl RawColumn {
         }
     }
 
+    /// Keeps the first `rows` cells.
+    pub fn truncate(&mut self, rows: usize) {
+        match self {
+            RawColumn::Text(t) => t.truncate(rows),
+            RawColumn::Cells(c) => c.truncate(rows),
+        }
+    }
+
     /// How many cells spell "no value" (`NA`, `NULL`, `-` …) and were read as empty.
     pub fn missing_spellings(&self) -> usize {
         match self {
@@ -210,6 +232,8 @@ pub struct RawTable {
     pub skipped_rows: Vec<(usize, String)>,
     /// The field delimiter of a text file (for the decimal-separator default).
     pub delimiter: Option<u8>,
+    /// Data rows that come right after blank rows (where a second table could start).
+    pub rows_after_blank: Vec<usize>,
 }
 
 impl RawTable {

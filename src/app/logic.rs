@@ -43,6 +43,7 @@ impl KitleApp {
             dialog.logic(ctx, doc, lang);
         }
         self.tab_logic(ctx);
+        self.drill_step(ctx);
         if let Err(e) = self.recovery.follow(self.doc.as_ref(), std::time::Instant::now()) {
             self.notice = Some(Notice::Error(t(self.lang(), "recovery.failed").replace("{0}", &e)));
         }

@@ -23,6 +23,7 @@ pub mod command;
 mod command_handling;
 pub mod dialogs;
 pub mod document;
+mod drill;
 pub mod jobs;
 pub mod keyed;
 mod logic;
@@ -92,6 +93,8 @@ pub struct KitleApp {
     set_up: bool,
     /// Smoke-test mode (`KITLE_SMOKE=1`): report the first load's outcome and quit.
     smoke_test: bool,
+    /// A crash drill for CI (`KITLE_DRILL`), see [`drill`].
+    drill: Option<drill::Drill>,
 }
 
 /// The smoke test's exit code, read by `main` after the window closed.
@@ -104,6 +107,7 @@ impl KitleApp {
         let mut app = Self::with_prefs(prefs);
         app.native_dialogs = true;
         app.smoke_test = std::env::var_os("KITLE_SMOKE").is_some();
+        app.drill = drill::Drill::from_env();
         app
     }
 
@@ -137,6 +141,7 @@ impl KitleApp {
             demo_path: document::default_demo_path(),
             set_up: false,
             smoke_test: false,
+            drill: None,
         }
     }
 

@@ -237,6 +237,12 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Tahmini değer modeli bu siparişlere uydurulamadı ({0}); alanları eklenmedi.",
     ),
     (
+        "msg.after_as_of",
+        "{0} customers have a {1} after the as-of date {3} (latest {2}); their \"days since\" figures are negative. Check the dates or the as-of date.",
+        "{0} müşterinin {1} değeri referans tarihi {3} sonrasında (en geç {2}); \"geçen gün\" değerleri negatif. Tarihleri ya da referans tarihini kontrol edin.",
+    ),
+    ("msg.negative_orders", "{0} customers have a negative order count.", "{0} müşterinin sipariş sayısı negatif."),
+    (
         "msg.second_table",
         "A second table starts at data row {0} (\"{1}\"); its {2} rows were left out.",
         "{0}. veri satırında ikinci bir tablo başlıyor (\"{1}\"); {2} satırı dışarıda bırakıldı.",

@@ -32,6 +32,35 @@ fn dates_of(df: &DataFrame, name: &str) -> PolarsResult<Option<Vec<Option<i32>>>
     }
 }
 
+/// What the report should say about values that can't be right: dates after the
+/// as-of date (a typo such as 2062 for 2026, or 9999-12-31 as "never") give negative
+/// "days since", and negative order counts.
+pub(super) fn implausible_values(
+    df: &DataFrame,
+    as_of: NaiveDate,
+) -> PolarsResult<Vec<crate::engine::message::Message>> {
+    use crate::engine::message::Message;
+    let as_of_days = date_to_days(as_of);
+    let mut notes = Vec::new();
+    for field in ["last_order_date", "first_order_date", "signup_date"] {
+        let Some(days) = dates_of(df, field)? else { continue };
+        let later: Vec<i32> = days.iter().flatten().copied().filter(|d| *d > as_of_days).collect();
+        if let Some(example) = later.iter().max().and_then(|d| days_to_date(*d)) {
+            notes.push(Message::new(
+                "msg.after_as_of",
+                [later.len().to_string(), field.to_owned(), example.to_string(), as_of.to_string()],
+            ));
+        }
+    }
+    if let Ok(orders) = df.column("orders") {
+        let negative = orders.cast(&DataType::Float64)?.f64()?.iter().flatten().filter(|o| *o < 0.0).count();
+        if negative > 0 {
+            notes.push(Message::new("msg.negative_orders", [negative]));
+        }
+    }
+    Ok(notes)
+}
+
 /// aov, days_since_last_order, tenure_days and age, wherever their inputs exist.
 pub(super) fn add_derived(df: &mut DataFrame, fields: &mut Vec<FieldInfo>, as_of: NaiveDate) -> PolarsResult<()> {
     let as_of_days = date_to_days(as_of);

@@ -123,6 +123,7 @@ pub fn build(
         fields.insert(0, FieldInfo { name: "customer_id".into(), ty: FieldType::Text, origin: FieldOrigin::Canonical });
     }
     let mut df = DataFrame::new(n, columns)?;
+    report.notes.extend(derived::implausible_values(&df, as_of)?);
     derived::add_derived(&mut df, &mut fields, as_of)?;
     crate::engine::explore::rfm::add_rfm_fields(&mut df, &mut fields)?;
     let (unknown_countries, examples) = derived::add_country_codes(&mut df, &mut fields)?;
@@ -148,7 +149,11 @@ pub fn build(
         }
         report.sources.push(source_report);
     }
-    let mut data = CustomerData { customers: df, fields, orders: orders_df, spend: spend_entries, as_of, report };
+    with_predictions(CustomerData { customers: df, fields, orders: orders_df, spend: spend_entries, as_of, report })
+}
+
+/// Adds the predicted-value fields, or the report's note on why there are none.
+fn with_predictions(mut data: CustomerData) -> Result<CustomerData, ImportError> {
     if let Some(note) = crate::engine::explore::predict::add_prediction_fields(&mut data)? {
         data.report.notes.push(note);
     }

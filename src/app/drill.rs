@@ -1,0 +1,94 @@
+//! Crash drills for CI (`KITLE_DRILL`), run in the real window under Xvfb by
+//! `.ci/crash-drill`, which kills the process with SIGKILL at the worst moments:
+//! - `edit`: after the workspace opens, make one change and keep running unsaved
+//!   (the recovery file is written; the script then kills the app);
+//! - `restore`: at start, restore the first leftover recovery file, print what came
+//!   back, and quit;
+//! - `save-loop`: change and save every frame until killed (the workspace file must
+//!   stay whole whenever the kill lands).
+//!
+//! Nothing happens unless the variable is set.
+
+use super::command::Command;
+use super::{KitleApp, SMOKE_EXIT_CODE};
+use crate::engine::edit::Edit;
+use crate::engine::workspace::Segment;
+
+/// The segment a drill adds.
+pub const DRILL_SEGMENT: &str = "Crash drill";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drill {
+    Edit,
+    Restore,
+    SaveLoop,
+}
+
+impl Drill {
+    /// The drill named by `KITLE_DRILL`, if any.
+    pub fn from_env() -> Option<Self> {
+        match std::env::var("KITLE_DRILL").ok()?.as_str() {
+            "edit" => Some(Self::Edit),
+            "restore" => Some(Self::Restore),
+            "save-loop" => Some(Self::SaveLoop),
+            _ => None,
+        }
+    }
+}
+
+impl KitleApp {
+    /// One frame of the drill in progress.
+    pub(super) fn drill_step(&mut self, ctx: &egui::Context) {
+        let Some(drill) = self.drill else { return };
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        match drill {
+            Drill::Edit => {
+                let Some(doc) = &self.doc else { return };
+                if !doc.dirty {
+                    self.add_drill_segment();
+                    println!("kitle drill: edited");
+                }
+            }
+            Drill::Restore => self.drill_restore(ctx),
+            Drill::SaveLoop => {
+                if self.doc.as_ref().is_some_and(|d| d.path.is_some()) && self.tasks.is_idle() {
+                    self.add_drill_segment();
+                    self.send(Command::Save);
+                }
+            }
+        }
+    }
+
+    fn add_drill_segment(&mut self) {
+        let Some(doc) = &self.doc else { return };
+        let index = doc.workspace.segments.len();
+        let name = format!("{DRILL_SEGMENT} {index}");
+        self.send(Command::Edit(Edit::InsertSegment { index, segment: Segment::new(name, "", "ltv > 1") }));
+    }
+
+    fn drill_restore(&mut self, ctx: &egui::Context) {
+        if let Some((file, _)) = self.leftovers.first() {
+            let file = file.clone();
+            self.send(Command::Restore(file));
+            return;
+        }
+        let Some(doc) = &self.doc else {
+            if self.tasks.is_idle() && self.queued.is_empty() {
+                println!("kitle drill: nothing to restore");
+                SMOKE_EXIT_CODE.store(1, std::sync::atomic::Ordering::Relaxed);
+                self.discard_ok = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            return;
+        };
+        let restored = doc.workspace.segments.iter().filter(|s| s.name.starts_with(DRILL_SEGMENT)).count();
+        println!(
+            "kitle drill: restored {} customers, {restored} drill segment(s), unsaved: {}",
+            doc.data.len(),
+            doc.dirty
+        );
+        self.drill = None;
+        self.discard_ok = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}

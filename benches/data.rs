@@ -34,16 +34,21 @@ const FIRST: [&str; 8] = ["Ayşe", "Mehmet", "İsmail", "Zeynep", "Can", "Elif",
 const LAST: [&str; 8] = ["Yılmaz", "Kaya", "Şahin", "Demir", "Öztürk", "Çelik", "Aydın", "Doğan"];
 const DOMAINS: [&str; 4] = ["gmail.com", "hotmail.com", "example.com.tr", "yahoo.com"];
 
-/// Audience members (email, phone, first and last name), the same for Kitle's bench
-/// and the Python script it is compared with (deterministic).
-pub fn audience_members(n: usize) -> Vec<[String; 4]> {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
+/// A seeded xorshift generator: the same numbers on every run, for generated data.
+pub fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         state
-    };
+    }
+}
+
+/// Audience members (email, phone, first and last name), the same for Kitle's bench
+/// and the Python script it is compared with (deterministic).
+pub fn audience_members(n: usize) -> Vec<[String; 4]> {
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15u64);
     (0..n)
         .map(|i| {
             let r = next();

@@ -18,21 +18,16 @@ use kitle::engine::explore::crosstab::{Measure, crosstab};
 use kitle::engine::explore::predict::{UNIT_DAYS, fit, histories};
 use kitle::engine::explore::rfm::{add_rfm_fields, rfm};
 use kitle::engine::fields::FieldType;
+use kitle_benches::xorshift;
 use polars::prelude::*;
 
 fn customers(n: usize) -> CustomerData {
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x2545_F491_4F6C_DD1Du64);
     let (mut days, mut orders, mut ltv) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
     for _ in 0..n {
         let r = next();
         // Five orders per customer on average (5,000,000 orders), a few prospects.
-        let k = if r % 20 == 0 { 0 } else { 1 + (r >> 8) % 9 } as i64;
+        let k = if r.is_multiple_of(20) { 0 } else { 1 + (r >> 8) % 9 } as i64;
         orders.push(k);
         days.push((k > 0).then_some(((r >> 20) % 730) as i64));
         ltv.push((k as f64) * (((r >> 32) % 900) as f64 + 50.0));
@@ -108,13 +103,7 @@ fn predict(c: &mut Criterion) {
 /// `n` customers with 1–9 orders each (5 on average) over two years, as the
 /// customer table's order lines.
 fn with_orders(n: u32) -> CustomerData {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15u64);
     let (mut customer, mut day, mut total) = (Vec::new(), Vec::new(), Vec::new());
     let start =
         kitle::engine::import::columns::date_to_days(chrono::NaiveDate::from_ymd_opt(2024, 11, 1).expect("date"));

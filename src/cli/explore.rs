@@ -10,17 +10,8 @@ use polars::prelude::*;
 use super::{open, parse_date};
 
 /// `kitle rfm WS [--as-of D] [--json]`: the RFM groups and the R × F grid.
-pub(super) fn rfm(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut json) = (None, None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle rfm WS.kitle --json"))?;
+pub(super) fn rfm(p: lexopt::Parser) -> Result<String> {
+    let (path, as_of, json) = super::workspace_args(p, "kitle rfm WS.kitle --json")?;
     let (_, data) = open(&path, as_of)?;
     if data.field("rfm_group").is_none() {
         bail!("RFM needs orders (or an order count and a last order date) for the customers.");

@@ -421,7 +421,9 @@ fn segment_text(
     s
 }
 
-fn segments(mut p: lexopt::Parser) -> Result<String> {
+/// The arguments most read-only commands take: the workspace, `--as-of`, `--json`.
+/// `usage` is how to call the command, for the message when the workspace is missing.
+pub(crate) fn workspace_args(mut p: lexopt::Parser, usage: &str) -> Result<(PathBuf, Option<NaiveDate>, bool)> {
     let (mut path, mut as_of, mut json) = (None, None, false);
     while let Some(arg) = p.next()? {
         match arg {
@@ -431,7 +433,12 @@ fn segments(mut p: lexopt::Parser) -> Result<String> {
             other => return Err(other.unexpected().into()),
         }
     }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle segments WS.kitle"))?;
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: {usage}"))?;
+    Ok((path, as_of, json))
+}
+
+fn segments(p: lexopt::Parser) -> Result<String> {
+    let (path, as_of, json) = workspace_args(p, "kitle segments WS.kitle")?;
     let (ws, data) = open(&path, as_of)?;
     let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
     let mut rows = Vec::new();

@@ -54,7 +54,14 @@ impl KitleApp {
         if !self.tasks.is_idle() {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
-        if self.smoke_test && self.tasks.is_idle() && (self.doc.is_some() || self.notice.is_some()) {
+        if self.smoke_test && self.first_frame_ms.is_none() {
+            self.first_frame_ms = super::STARTED.get().map(|t| t.elapsed().as_millis());
+        }
+        // Ready when the data is shown (on the dashboard: with its numbers computed).
+        let shown = self.doc.is_some()
+            && (self.prefs.tab != super::Tab::Dashboard
+                || self.tab::<super::tabs::dashboard::DashboardTab>().is_some_and(|d| d.current().is_some()));
+        if self.smoke_test && self.tasks.is_idle() && (shown || self.notice.is_some()) {
             self.finish_smoke_test(ctx);
         }
     }
@@ -94,7 +101,12 @@ impl KitleApp {
                 println!("kitle smoke test: error shown: {e}");
                 SMOKE_EXIT_CODE.store(1, Ordering::Relaxed);
             }
-            (Some(doc), _) => println!("kitle smoke test: window shows {} customers", doc.data.len()),
+            (Some(doc), _) => println!(
+                "kitle smoke test: window shows {} customers (first frame after {} ms, dashboard numbers after {} ms)",
+                doc.data.len(),
+                self.first_frame_ms.unwrap_or_default(),
+                super::STARTED.get().map(|t| t.elapsed().as_millis()).unwrap_or_default()
+            ),
             (None, _) => {
                 println!("kitle smoke test: nothing loaded");
                 SMOKE_EXIT_CODE.store(1, Ordering::Relaxed);

@@ -93,6 +93,8 @@ pub struct KitleApp {
     set_up: bool,
     /// Smoke-test mode (`KITLE_SMOKE=1`): report the first load's outcome and quit.
     smoke_test: bool,
+    /// Milliseconds from start to the first frame (smoke test).
+    first_frame_ms: Option<u128>,
     /// A crash drill for CI (`KITLE_DRILL`), see [`drill`].
     drill: Option<drill::Drill>,
 }
@@ -141,6 +143,7 @@ impl KitleApp {
             demo_path: document::default_demo_path(),
             set_up: false,
             smoke_test: false,
+            first_frame_ms: None,
             drill: None,
         }
     }
@@ -213,7 +216,11 @@ fn log_panics() {
     }));
 }
 
+/// When `run` was called: the smoke test reports its first frame and its data from here.
+pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 pub fn run(path: Option<PathBuf>) -> eframe::Result {
+    STARTED.get_or_init(std::time::Instant::now);
     log_panics();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -1,6 +1,6 @@
 //! Suggested audiences: the rules of one or two conditions whose customers are
 //! worth the most compared with everyone (lift of average LTV), at a minimum size.
-//! Conditions come from every category field (its common values) and every
+//! Conditions come from every category field (its twelve most common values) and every
 //! number field (above or below its quintile boundaries); fields that are money
 //! or derived from it (LTV, orders, RFM, predictions) are left out, since "LTV above
 //! X" finding valuable customers says nothing new. Candidates are counted on
@@ -9,15 +9,14 @@
 
 use std::sync::Arc;
 
-use polars::prelude::DataType;
 use serde::Serialize;
 
+use super::crosstab::TOP;
 use super::float_values;
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
 use crate::engine::segment::evaluate::SegmentFrame;
 use crate::engine::segment::parse;
-use crate::engine::segment::rules::quoted;
 use crate::engine::segment::text::field_text;
 
 /// Fields whose conditions would only restate value.
@@ -33,8 +32,6 @@ const RESTATES_VALUE: &[&str] = &[
     "expected_orders_90d",
     "predicted_clv_12m",
 ];
-/// Values per category field, at most.
-const TOP_VALUES: usize = 12;
 /// Single conditions combined into pairs, at most.
 const PAIR_FROM: usize = 40;
 
@@ -90,21 +87,19 @@ fn candidates(data: &CustomerData) -> Vec<Candidate> {
         let Ok(column) = df.column(&field.name) else { continue };
         match field.ty {
             FieldType::Category => {
-                let Ok(text) = column.cast(&DataType::String) else { continue };
-                let Ok(values) = text.str() else { continue };
-                let mut counts: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
-                for v in values.iter().flatten() {
-                    *counts.entry(v).or_default() += 1;
+                // The cross-tab's axis: the common values and who has each, in one pass.
+                let Ok(axis) = super::crosstab::category_axis(column, &field.name, field.ty) else { continue };
+                let mut bits = vec![vec![0u64; n.div_ceil(64)]; axis.rules.len().min(TOP)];
+                for (i, position) in axis.index.iter().enumerate() {
+                    if let Some(b) = position.and_then(|p| bits.get_mut(p)) {
+                        b[i / 64] |= 1 << (i % 64);
+                    }
                 }
-                let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
-                top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-                for (value, _) in top.into_iter().take(TOP_VALUES) {
-                    out.push(Candidate {
-                        text: format!("{} = {}", field_text(&field.name), quoted(value)),
-                        field: field.name.clone(),
-                        bits: bitset(n, |i| values.get(i) == Some(value)),
-                    });
-                }
+                out.extend(bits.into_iter().zip(axis.rules).map(|(bits, text)| Candidate {
+                    text,
+                    field: field.name.clone(),
+                    bits,
+                }));
             }
             FieldType::Number | FieldType::Integer => {
                 let Ok(values) = float_values(column) else { continue };

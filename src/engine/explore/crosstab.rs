@@ -12,9 +12,10 @@ use serde::Serialize;
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
 use crate::engine::segment::rules::quoted;
+use crate::engine::segment::text::field_text;
 
 /// Values shown per category axis, at most.
-const TOP: usize = 12;
+pub(crate) const TOP: usize = 12;
 /// Bins per numeric axis, at most.
 const BINS: usize = 6;
 
@@ -58,10 +59,10 @@ pub struct Crosstab {
 }
 
 /// One axis: labels, rules, and each customer's position.
-struct Axis {
-    labels: Vec<String>,
-    rules: Vec<String>,
-    index: Vec<Option<usize>>,
+pub(crate) struct Axis {
+    pub labels: Vec<String>,
+    pub rules: Vec<String>,
+    pub index: Vec<Option<usize>>,
 }
 
 fn axis(data: &CustomerData, field: &str) -> Result<Axis, String> {
@@ -77,7 +78,9 @@ fn axis(data: &CustomerData, field: &str) -> Result<Axis, String> {
     axis.map_err(|e| e.to_string())
 }
 
-fn category_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axis> {
+/// The `TOP` most common values of a category, text or yes/no column (then
+/// "(other)", at position `TOP`), with their rules and each customer's position.
+pub(crate) fn category_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axis> {
     use polars_arrow::array::Array;
     let text = column.cast(&DataType::String)?;
     let text = text.str()?.rechunk();
@@ -124,23 +127,25 @@ fn category_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Ax
         (FieldType::Bool, _) => "no".to_owned(),
         _ => v.to_owned(),
     };
+    let name = field_text(field);
     let rule = |v: &str| match (ty, v) {
-        (FieldType::Bool, "true") => format!("{field} is yes"),
-        (FieldType::Bool, _) => format!("{field} is no"),
-        _ => format!("{field} = {}", quoted(v)),
+        (FieldType::Bool, "true") => format!("{name} is yes"),
+        (FieldType::Bool, _) => format!("{name} is no"),
+        _ => format!("{name} = {}", quoted(v)),
     };
     let mut labels: Vec<String> = order.iter().map(|c| label(names[*c])).collect();
     let mut rules: Vec<String> = order.iter().map(|c| rule(names[*c])).collect();
     if other {
         labels.push("(other)".to_owned());
         let list: Vec<String> = order.iter().map(|c| quoted(names[*c])).collect();
-        rules.push(format!("{field} not in ({})", list.join(", ")));
+        rules.push(format!("{name} not in ({})", list.join(", ")));
     }
     let index = codes.into_iter().map(|c| c.map(|c| position[c as usize])).collect();
     Ok(Axis { labels, rules, index })
 }
 
 fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axis> {
+    let name = field_text(field);
     let column = if ty == FieldType::Date { column.cast(&DataType::Int32)? } else { column.clone() };
     let values = super::float_values(&column)?;
     let mut known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
@@ -179,10 +184,10 @@ fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axi
         labels.push(format!("{}–{}", text(lo), text(hi)));
         rules.push(match (ty, last) {
             // Dates are whole days: a bin ends the day before the next begins.
-            (FieldType::Date, true) => format!("{field} between {} and {}", text(lo), text(hi)),
-            (FieldType::Date, false) => format!("{field} between {} and {}", text(lo), text(hi - 1.0)),
-            (_, true) => format!("{field} >= {} and {field} <= {}", text(lo), text(hi)),
-            (_, false) => format!("{field} >= {} and {field} < {}", text(lo), text(hi)),
+            (FieldType::Date, true) => format!("{name} between {} and {}", text(lo), text(hi)),
+            (FieldType::Date, false) => format!("{name} between {} and {}", text(lo), text(hi - 1.0)),
+            (_, true) => format!("{name} >= {} and {name} <= {}", text(lo), text(hi)),
+            (_, false) => format!("{name} >= {} and {name} < {}", text(lo), text(hi)),
         });
     }
     let index = values

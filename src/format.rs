@@ -98,6 +98,11 @@ pub fn money(value: f64, currency: &str, lang: Lang) -> String {
     money_with(value, decimals, currency, lang)
 }
 
+/// Money, or "—" when there is no figure.
+pub fn money_or_dash(value: Option<f64>, currency: &str, lang: Lang) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| money(v, currency, lang))
+}
+
 /// Money short enough for a dashboard card: from a million up, millions or billions
 /// with two decimals (`1,09 Mr ₺` / `₺1.09B`); smaller amounts as [`money`].
 pub fn money_compact(value: f64, currency: &str, lang: Lang) -> String {

@@ -195,9 +195,5 @@ pub fn default_demo_path() -> PathBuf {
     if in_repo.exists() {
         return in_repo;
     }
-    let data_home = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(std::env::temp_dir);
-    data_home.join("kitle").join("demo").join("demo.kitle")
+    super::recovery::data_dir().join("demo").join("demo.kitle")
 }

@@ -57,11 +57,7 @@ impl KitleApp {
         if self.smoke_test && self.first_frame_ms.is_none() {
             self.first_frame_ms = super::STARTED.get().map(|t| t.elapsed().as_millis());
         }
-        // Ready when the data is shown (on the dashboard: with its numbers computed).
-        let shown = self.doc.is_some()
-            && (self.prefs.tab != super::Tab::Dashboard
-                || self.tab::<super::tabs::dashboard::DashboardTab>().is_some_and(|d| d.current().is_some()));
-        if self.smoke_test && self.tasks.is_idle() && (shown || self.notice.is_some()) {
+        if self.smoke_test && self.tasks.is_idle() && (self.smoke_data_shown() || self.notice.is_some()) {
             self.finish_smoke_test(ctx);
         }
     }
@@ -93,6 +89,13 @@ impl KitleApp {
     }
 
     /// Prints what the window shows after loading and closes it.
+    /// The smoke test's data is on screen (on the dashboard: with its numbers).
+    fn smoke_data_shown(&self) -> bool {
+        self.doc.is_some()
+            && (self.prefs.tab != super::Tab::Dashboard
+                || self.tab::<super::tabs::dashboard::DashboardTab>().is_some_and(|d| d.current().is_some()))
+    }
+
     fn finish_smoke_test(&mut self, ctx: &egui::Context) {
         use std::sync::atomic::Ordering;
         self.smoke_test = false;

@@ -26,7 +26,8 @@ pub struct RecoveryFile {
     pub workspace: Workspace,
 }
 
-/// The user's data folder for Kitle: `KITLE_DATA_DIR`, else the platform's
+/// The user's data folder for Kitle (recovery files, logs, the demo when not run
+/// from a checkout): `KITLE_DATA_DIR`, else the platform's
 /// (`$XDG_DATA_HOME/kitle`, `~/.local/share/kitle`).
 pub fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("KITLE_DATA_DIR") {

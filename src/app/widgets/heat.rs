@@ -25,8 +25,10 @@ pub fn heat_cell(ui: &mut egui::Ui, size: egui::Vec2, text: &str, intensity: f32
     response.on_hover_cursor(egui::CursorIcon::PointingHand)
 }
 
-/// Where `value` lies between `min` and `max`, for shading (0 when they are equal).
-pub fn intensity(value: f64, min: f64, max: f64) -> f32 {
+/// The shade of each value among `values`: where it lies between their smallest
+/// and largest (0 when they are all equal).
+pub fn shading(values: impl Iterator<Item = f64>) -> impl Fn(f64) -> f32 {
+    let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     #[allow(clippy::cast_possible_truncation)]
-    if max > min { ((value - min) / (max - min)).clamp(0.0, 1.0) as f32 } else { 0.0 }
+    move |value| if max > min { ((value - min) / (max - min)).clamp(0.0, 1.0) as f32 } else { 0.0 }
 }

@@ -298,12 +298,7 @@ pub fn clusters(data: &Arc<CustomerData>, k: Option<usize>, extra: &[String]) ->
 }
 
 fn median(values: &mut [f64]) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    let mid = values.len() / 2;
-    let (_, m, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
-    *m
+    crate::engine::persona::stats::quantile(values, 0.5).unwrap_or(f64::NAN)
 }
 
 fn describe(

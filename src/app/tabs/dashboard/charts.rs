@@ -25,10 +25,6 @@ fn band_label(band: &LtvBand, currency: &str, lang: Lang) -> String {
     }
 }
 
-fn money_or_dash(v: Option<f64>, currency: &str, lang: Lang) -> String {
-    v.map_or_else(|| "—".to_owned(), |v| format::money(v, currency, lang))
-}
-
 fn channel_hover(c: &ChannelStats, currency: &str, lang: Lang) -> String {
     format!(
         "{}\n{}: {}\n{}: {}\n{}: {}\n{}: {}",
@@ -38,9 +34,9 @@ fn channel_hover(c: &ChannelStats, currency: &str, lang: Lang) -> String {
         t(lang, "dash.revenue"),
         format::money(c.revenue, currency, lang),
         t(lang, "dash.avg_ltv"),
-        money_or_dash(c.avg_ltv, currency, lang),
+        format::money_or_dash(c.avg_ltv, currency, lang),
         t(lang, "dash.cac"),
-        money_or_dash(c.cac, currency, lang)
+        format::money_or_dash(c.cac, currency, lang)
     )
 }
 
@@ -65,7 +61,7 @@ pub fn ltv_pie_ui(ui: &mut egui::Ui, bands: &[LtvBand], ctx: &TabContext<'_>) {
                 format::count(band.customers, lang),
                 share(band),
                 t(lang, "dash.avg_ltv"),
-                money_or_dash(band.avg_ltv, currency, lang)
+                format::money_or_dash(band.avg_ltv, currency, lang)
             ));
             if pie.response.clicked() {
                 ctx.send(Command::SegmentDraft(band_rule(band)));
@@ -179,9 +175,9 @@ pub fn channel_table_ui(ui: &mut egui::Ui, channels: &[ChannelStats], ctx: &TabC
             }
             ui.label(format::count(c.customers, lang));
             ui.label(format::count(c.new_customers, lang));
-            ui.label(money_or_dash(c.spend, currency, lang));
-            ui.label(money_or_dash(c.cac, currency, lang));
-            ui.label(money_or_dash(c.avg_ltv, currency, lang));
+            ui.label(format::money_or_dash(c.spend, currency, lang));
+            ui.label(format::money_or_dash(c.cac, currency, lang));
+            ui.label(format::money_or_dash(c.avg_ltv, currency, lang));
             ui.end_row();
         }
     });

@@ -5,7 +5,7 @@ use super::{ExploreTab, status_ui};
 use crate::app::command::Command;
 use crate::app::i18n::{Lang, field_label, rfm_group_label, t};
 use crate::app::tabs::TabContext;
-use crate::app::widgets::heat::{heat_cell, intensity};
+use crate::app::widgets::heat::{heat_cell, shading};
 use crate::engine::data::CustomerData;
 use crate::engine::explore::crosstab::{Cell, Crosstab, Measure};
 use crate::engine::fields::FieldType;
@@ -89,8 +89,7 @@ fn heat_map_ui(ui: &mut egui::Ui, tab: &ExploreTab, table: &Crosstab, ctx: &TabC
     let lang = ctx.lang;
     let rows: Vec<String> = table.rows.iter().map(|v| value_label(&tab.rows, v, lang)).collect();
     let cols: Vec<String> = table.cols.iter().map(|v| value_label(&tab.cols, v, lang)).collect();
-    let values: Vec<f64> = table.cells.iter().flatten().filter_map(|c| c.value).collect();
-    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let shade_of = shading(table.cells.iter().flatten().filter_map(|c| c.value));
     let size = egui::vec2(96.0, 34.0);
     egui::ScrollArea::horizontal().id_salt("crosstab-h").show(ui, |ui| {
         egui::Grid::new("crosstab-grid").spacing([2.0, 2.0]).show(ui, |ui| {
@@ -102,17 +101,18 @@ fn heat_map_ui(ui: &mut egui::Ui, tab: &ExploreTab, table: &Crosstab, ctx: &TabC
             for (label, row) in rows.iter().zip(&table.cells) {
                 ui.add_sized([170.0, size.y], egui::Label::new(egui::RichText::new(label).strong()).truncate());
                 for (col, cell) in cols.iter().zip(row) {
-                    let shade = cell.value.map_or(0.0, |v| intensity(v, min, max));
+                    let shade = cell.value.map_or(0.0, &shade_of);
                     let name = format!("{label} × {col}");
+                    let text = cell_text(cell, table.measure, ctx);
                     let hover = format!(
                         "{name}\n{}: {}\n{}: {}\n{}",
                         t(lang, "explore.customers"),
                         format::count(cell.count, lang),
                         t(lang, measure_key(table.measure)),
-                        cell_text(cell, table.measure, ctx),
+                        text,
                         t(lang, "explore.click_segment")
                     );
-                    let response = heat_cell(ui, size, &cell_text(cell, table.measure, ctx), shade, &name);
+                    let response = heat_cell(ui, size, &text, shade, &name);
                     if response.on_hover_text(hover).clicked() {
                         ctx.send(Command::SegmentDraft(cell.rule.clone()));
                     }

@@ -100,7 +100,7 @@ fn fields_picker_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_
 
 fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, number: usize, k: usize, c: &Cluster) {
     let lang = ctx.lang;
-    let money = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang));
+    let money = |v: Option<f64>| format::money_or_dash(v, ctx.currency(), lang);
     ui.horizontal(|ui| {
         ui.strong(t(lang, "explore.cluster_n").replace("{0}", &number.to_string()));
         ui.label(format!(

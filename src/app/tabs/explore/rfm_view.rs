@@ -6,7 +6,7 @@ use super::{ExploreTab, GridColour, status_ui};
 use crate::app::command::Command;
 use crate::app::i18n::{rfm_group_label, t};
 use crate::app::tabs::TabContext;
-use crate::app::widgets::heat::{heat_cell, intensity};
+use crate::app::widgets::heat::{heat_cell, shading};
 use crate::engine::explore::rfm::{Figures, Rfm, cell_rule, group_rule};
 use crate::format;
 
@@ -42,7 +42,7 @@ pub(super) fn figures_hover(title: &str, f: &Figures, ctx: &TabContext<'_>) -> S
         format::count(f.count, lang),
         format::percent(f.share, lang),
         t(lang, "explore.avg_ltv"),
-        f.avg_ltv.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang)),
+        format::money_or_dash(f.avg_ltv, ctx.currency(), lang),
         t(lang, "explore.revenue_share"),
         format::percent(f.revenue_share, lang),
         t(lang, "explore.click_segment"),
@@ -56,8 +56,7 @@ fn grid_ui(ui: &mut egui::Ui, rfm: &Rfm, colour: GridColour, ctx: &TabContext<'_
         GridColour::Count => Some(f.count as f64),
         GridColour::AvgLtv => f.avg_ltv,
     };
-    let values: Vec<f64> = rfm.grid.iter().flatten().filter_map(value).collect();
-    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let shade_of = shading(rfm.grid.iter().flatten().filter_map(value));
     let cell = egui::vec2(92.0, 46.0);
     ui.label(t(lang, "explore.frequency"));
     egui::Grid::new("rfm-grid").spacing([2.0, 2.0]).show(ui, |ui| {
@@ -76,7 +75,7 @@ fn grid_ui(ui: &mut egui::Ui, rfm: &Rfm, colour: GridColour, ctx: &TabContext<'_
                         .avg_ltv
                         .map_or_else(|| "—".to_owned(), |v| format::money_with(v, 0, ctx.currency(), lang)),
                 };
-                let shade = value(figures).map_or(0.0, |v| intensity(v, min, max));
+                let shade = value(figures).map_or(0.0, &shade_of);
                 let name = format!("R {r} · F {f}");
                 let response = heat_cell(ui, cell, &text, shade, &name);
                 if response.on_hover_text(figures_hover(&name, figures, ctx)).clicked() {
@@ -105,7 +104,7 @@ fn groups_ui(ui: &mut egui::Ui, rfm: &Rfm, ctx: &TabContext<'_>) {
             }
             right_label(ui, format::count(f.count, lang));
             right_label(ui, format::percent(f.share, lang));
-            right_label(ui, f.avg_ltv.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang)));
+            right_label(ui, format::money_or_dash(f.avg_ltv, ctx.currency(), lang));
             right_label(ui, format::percent(f.revenue_share, lang));
             ui.end_row();
         }

@@ -167,7 +167,7 @@ fn results_ui(ui: &mut egui::Ui, result: Option<&SegmentResult>, ctx: &TabContex
         .replace("{}", &format::count(s.count, lang))
         .replace("{%}", &format::percent(s.share, lang));
     ui.label(egui::RichText::new(matching).size(18.0));
-    let money = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang));
+    let money = |v: Option<f64>| format::money_or_dash(v, ctx.currency(), lang);
     ui.label(egui::RichText::new(format!("{}: {}", t(lang, "segments.avg_ltv"), money(s.avg_ltv))).size(18.0).strong());
     ui.label(format!(
         "{}: {} · {}: {}",

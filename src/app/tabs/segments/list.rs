@@ -189,5 +189,5 @@ fn stats_cells_ui(ui: &mut egui::Ui, st: Option<&SegmentStats>, ctx: &TabContext
     ui.label(st.map_or_else(|| "—".to_owned(), |s| format::count(s.count, lang)));
     ui.label(st.map_or_else(|| "—".to_owned(), |s| format::percent(s.share, lang)));
     let avg = st.and_then(|s| s.avg_ltv);
-    ui.label(avg.map_or_else(|| "—".to_owned(), |v| format::money(v, ctx.currency(), lang)));
+    ui.label(format::money_or_dash(avg, ctx.currency(), lang));
 }

@@ -89,6 +89,15 @@ pub enum Command {
         endpoint: String,
         model: String,
     },
+    /// Open the "Connect a store" dialog.
+    ConnectDialog,
+    /// Pull a store (a new connection, or a refresh of the open workspace's store).
+    SyncStore(Box<crate::app::dialogs::connect::StoreOrder>),
+    /// Refresh the open workspace's store (credentials from this session, the
+    /// environment or the keychain; the dialog asks when there are none).
+    RefreshStore,
+    /// A store pull ended (sent by its background job).
+    StoreSynced(Box<Result<crate::app::store_commands::StoreSyncDone, crate::app::store_commands::SyncFailure>>),
     /// Tell the user something.
     Notify(String),
 }

@@ -89,19 +89,27 @@ impl KitleApp {
                 }
             }
             Command::ExportMembersTo { rows, path } => self.start_export(ctx, rows, path),
-            Command::Exported(Ok(path)) => {
-                let text = t(self.lang(), "segments.exported").replace("{}", &path.display().to_string());
-                self.notice = Some(Notice::Info(text));
-            }
-            Command::Exported(Err(e)) => self.notice = Some(Notice::Error(e)),
+            Command::Exported(result) => self.exported(result),
             command @ (Command::AudienceDialog { .. }
             | Command::OpenAudience(_)
             | Command::WriteAudience { .. }
             | Command::AudienceWritten(_)
             | Command::PushAudience(_)
             | Command::AudiencePushed(_)) => self.apply_audience(ctx, command),
+            command @ (Command::ConnectDialog
+            | Command::SyncStore(_)
+            | Command::RefreshStore
+            | Command::StoreSynced(_)) => self.apply_store(ctx, command),
             Command::Notify(text) => self.notice = Some(Notice::Info(text)),
         }
+    }
+
+    /// A member export finished: where it went, or why it did not.
+    fn exported(&mut self, result: Result<PathBuf, String>) {
+        self.notice = Some(match result {
+            Ok(path) => Notice::Info(t(self.lang(), "segments.exported").replace("{}", &path.display().to_string())),
+            Err(e) => Notice::Error(e),
+        });
     }
 
     /// No native dialog: say so and ask for a typed path.
@@ -216,7 +224,7 @@ impl KitleApp {
     }
 
     /// A load or import finished: the new document replaces the open one.
-    fn loaded(&mut self, result: Result<Box<Loaded>, String>, cancelled: bool) {
+    pub(super) fn loaded(&mut self, result: Result<Box<Loaded>, String>, cancelled: bool) {
         match result {
             Ok(loaded) => {
                 if let Some(path) = &loaded.path {

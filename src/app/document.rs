@@ -95,6 +95,23 @@ impl Document {
             .collect()
     }
 
+    /// A store's local copy made before the workspace was first saved (in the app's
+    /// own folder) moves beside the workspace, where it belongs.
+    fn place_store_copy(&mut self, path: &Path, lang: Lang) -> Result<(), String> {
+        let Some(store) = self.workspace.store.as_mut() else { return Ok(()) };
+        if self.path.is_some() || !store.cache.is_absolute() {
+            return Ok(());
+        }
+        let target = crate::engine::store::copy_dir_for(path);
+        let target = std::path::absolute(&target).unwrap_or(target);
+        crate::engine::store::move_copy(&store.cache, &target).map_err(|e| {
+            crate::engine::message::Message::new("msg.err_ws_save", [target.display().to_string(), e.to_string()])
+                .text(lang)
+        })?;
+        store.cache = target;
+        Ok(())
+    }
+
     /// Saves to `path` (adding the extension when missing); the document then
     /// lives there. Returns where it was saved.
     pub fn save_to(&mut self, path: &Path, lang: Lang) -> Result<PathBuf, String> {
@@ -105,10 +122,15 @@ impl Document {
         if self.workspace.name.is_empty() {
             self.workspace.name = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
         }
+        self.place_store_copy(&path, lang)?;
         // Sources are stored relative to the workspace: resolve them against where it
         // was, so that saving somewhere else keeps them pointing at the same files.
         let mut to_save = self.workspace.clone();
         to_save.sources = self.resolved_sources();
+        if let Some(store) = to_save.store.as_mut() {
+            let base = self.path.as_deref().map_or_else(|| PathBuf::from("."), workspace::parent_dir);
+            store.cache = resolve_path(&base, &store.cache);
+        }
         to_save.save(&path).map_err(|e| e.text(lang))?;
         // Reload the stored (relative) form so later saves stay relative.
         if let Ok(saved) = Workspace::load(&path) {
@@ -139,8 +161,26 @@ pub fn load(path: PathBuf, demo: bool, lang: Lang, progress: &Progress) -> Resul
             .map_err(|e| e.text(lang))?;
     }
     let workspace = Workspace::load(&path).map_err(|e| e.text(lang))?;
+    pull_missing_store_copy(&workspace, &path, progress);
     let data = workspace.load_data(&path, progress).map_err(|e| e.text(lang))?;
     Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false })
+}
+
+/// A store's local copy that is gone (deleted, or a workspace from another
+/// machine) is pulled again when credentials are at hand; without them the
+/// load says the copy is missing and how to get it back.
+fn pull_missing_store_copy(workspace: &Workspace, path: &Path, progress: &Progress) {
+    use crate::connect::store::{SyncCounts, SyncOptions, find_credentials_or_keychain, refresh_copy};
+    let Some(store) = &workspace.store else { return };
+    let dir = resolve_path(&workspace::parent_dir(path), &store.cache);
+    if crate::engine::store::copy_exists(&dir) {
+        return;
+    }
+    if let Some((credentials, _)) = find_credentials_or_keychain(store, &[]) {
+        let counts = Arc::new(SyncCounts::default());
+        // A failure leaves the copy missing, and the load below says so.
+        let _ = refresh_copy(store, &dir, &credentials, &counts, progress, SyncOptions::default());
+    }
 }
 
 /// Restores unsaved changes from a recovery file: the workspace as it was, still

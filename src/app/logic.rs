@@ -9,6 +9,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use super::i18n::t;
 use super::tabs::TabContext;
 use super::tasks::TaskEnd;
+use super::tasks::TaskKind;
 use super::widgets::theme;
 use super::{Command, KitleApp, Notice, SMOKE_EXIT_CODE};
 
@@ -153,6 +154,9 @@ impl KitleApp {
             shortcuts.push((KeyboardShortcut::new(command_shift, Key::Z), Command::Redo));
             shortcuts.push((KeyboardShortcut::new(Modifiers::COMMAND, Key::Y), Command::Redo));
             shortcuts.push((KeyboardShortcut::new(Modifiers::COMMAND, Key::Z), Command::Undo));
+        }
+        if self.doc.as_ref().is_some_and(|d| d.workspace.store.is_some()) && !self.tasks.is_running(TaskKind::Sync) {
+            shortcuts.push((KeyboardShortcut::new(Modifiers::NONE, Key::F5), Command::RefreshStore));
         }
         for (shortcut, command) in shortcuts {
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {

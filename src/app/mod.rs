@@ -5,7 +5,8 @@
 //! - [`state`]: UI choices remembered between runs; [`document`]: the open
 //!   workspace, its customers and undo history, load/import/save.
 //! - [`command`]: what widgets ask for; [`command_handling`]: carrying it out
-//!   (audiences' files and pushes in [`audience_commands`]).
+//!   (audiences' files and pushes in [`audience_commands`], store connections
+//!   and refreshes in [`store_commands`]).
 //! - [`logic`]: per-frame work that is not drawing; [`ui`]: drawing the shell.
 //! - [`jobs`], [`keyed`], [`tasks`]: background work (one thread per job; values
 //!   recomputed when their key changes; long jobs shown in the status bar).
@@ -30,6 +31,7 @@ mod logic;
 pub mod recovery;
 mod start;
 pub mod state;
+pub mod store_commands;
 pub mod tabs;
 pub mod tasks;
 mod ui;
@@ -63,6 +65,12 @@ pub struct KitleApp {
     pub audience: Option<dialogs::audience::AudienceDialog>,
     /// Ad platform tokens given this session: in memory only, never saved.
     pub session_tokens: std::collections::HashMap<crate::engine::audience::Platform, crate::connect::http::Token>,
+    /// The "Connect a store" dialog.
+    pub connect: Option<dialogs::connect::ConnectDialog>,
+    /// A store's credentials given this session (store address, credentials): in memory only.
+    pub store_credentials: Option<(String, crate::connect::store::StoreCredentials)>,
+    /// Where the local copies of stores connected before their workspace is saved live.
+    pub stores_dir: PathBuf,
     /// A command waiting for the answer to "save changes first?".
     pub confirm: Option<Command>,
     /// Asking for a path by typing (no native file dialog on this system).
@@ -126,6 +134,9 @@ impl KitleApp {
             import: None,
             audience: None,
             session_tokens: std::collections::HashMap::new(),
+            connect: None,
+            store_credentials: None,
+            stores_dir: recovery::data_dir().join("stores"),
             confirm: None,
             path_prompt: None,
             notice: None,

@@ -20,6 +20,9 @@ pub fn start_ui(app: &mut KitleApp, ui: &mut egui::Ui, lang: Lang) {
         if ui.add_sized(size, egui::Button::new(t(lang, "start.import"))).clicked() {
             app.send(Command::ImportDialog(None));
         }
+        if ui.add_sized(size, egui::Button::new(t(lang, "start.connect"))).clicked() {
+            app.send(Command::ConnectDialog);
+        }
         ui.add_space(8.0);
         ui.weak(t(lang, "start.drop"));
         ui.add_space(24.0);

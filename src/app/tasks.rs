@@ -15,6 +15,7 @@ pub enum TaskKind {
     Import,
     Export,
     Push,
+    Sync,
 }
 
 impl TaskKind {
@@ -24,6 +25,7 @@ impl TaskKind {
             TaskKind::Import => "import",
             TaskKind::Export => "export",
             TaskKind::Push => "push",
+            TaskKind::Sync => "sync",
         }
     }
 
@@ -33,6 +35,7 @@ impl TaskKind {
             TaskKind::Import => "status.importing",
             TaskKind::Export => "status.exporting",
             TaskKind::Push => "status.pushing",
+            TaskKind::Sync => "status.syncing",
         }
     }
 }

@@ -49,6 +49,12 @@ impl KitleApp {
                 self.audience = Some(dialog);
             }
         }
+        if let Some(mut dialog) = self.connect.take()
+            && dialog.ui(egui, lang, &self.commands)
+            && self.connect.is_none()
+        {
+            self.connect = Some(dialog);
+        }
         if !self.leftovers.is_empty() && self.tasks.is_idle() {
             crate::app::dialogs::restore::restore_window(egui, &self.leftovers, lang, &self.commands);
         }
@@ -123,12 +129,16 @@ impl KitleApp {
 
     fn file_menu_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let has_doc = self.doc.is_some();
-        let items: [(&str, Option<&str>, Command, bool); 6] = [
+        let has_store = self.doc.as_ref().is_some_and(|d| d.workspace.store.is_some())
+            && !self.tasks.is_running(super::tasks::TaskKind::Sync);
+        let items: [(&str, Option<&str>, Command, bool); 8] = [
             ("menu.new", Some("Ctrl+N"), Command::NewWorkspace, true),
             ("menu.open", Some("Ctrl+O"), Command::OpenDialog, true),
             ("menu.save", Some("Ctrl+S"), Command::Save, has_doc),
             ("menu.save_as", Some("Ctrl+Shift+S"), Command::SaveAsDialog, has_doc),
             ("menu.import", Some("Ctrl+I"), Command::ImportDialog(None), true),
+            ("start.connect", None, Command::ConnectDialog, true),
+            ("store.refresh", Some("F5"), Command::RefreshStore, has_store),
             ("menu.report", None, Command::ShowReport, has_doc),
         ];
         for (key, shortcut, command, enabled) in items {

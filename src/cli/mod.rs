@@ -4,6 +4,7 @@
 //! so a failure never leaves half an output behind.
 
 mod audience;
+mod connect;
 mod explore;
 pub mod launch;
 mod persona;
@@ -42,6 +43,8 @@ pub const SUBCOMMANDS: &[&str] = &[
     "predict",
     "clusters",
     "suggest",
+    "connect",
+    "refresh",
     "demo",
     "help",
     "--help",
@@ -75,7 +78,16 @@ Usage:
   kitle predict WS.kitle [--as-of YYYY-MM-DD] [--unit days|weeks] [--customer ID --horizon N] [--holdout] [--json]
   kitle clusters WS.kitle [--k N] [--field NUMBER_FIELD ...] [--json]
   kitle suggest WS.kitle [--min-share 0.01] [--json]
+  kitle connect shopify --store DOMAIN_OR_URL [--token-env VAR] [--api-version V] [--json] -o WS.kitle
+  kitle connect woocommerce --store URL [--key-env VAR --secret-env VAR] [--json] -o WS.kitle
+  kitle refresh WS.kitle [--json]
   kitle demo DIR [--customers N] [--seed N]
+
+connect pulls a store's customers and orders into a private local copy beside the
+workspace (WS-store/), so it opens offline; refresh pulls only what changed since.
+Credentials come from KITLE_SHOPIFY_TOKEN (a custom app's Admin API access token) or
+KITLE_WOO_KEY / KITLE_WOO_SECRET (the REST API consumer key and secret), or the
+variables named with --token-env / --key-env / --secret-env, or the system keychain.
 
 --push sends what changed since the last push through the platform's API. The token
 comes from --token, KITLE_GOOGLE_TOKEN / KITLE_META_TOKEN, or the system keychain
@@ -113,6 +125,8 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "predict" => explore::predict(parser),
         "clusters" => explore::clusters(parser),
         "suggest" => explore::suggest(parser),
+        "connect" => connect::connect(parser),
+        "refresh" => connect::refresh(parser),
         "demo" => demo(parser),
         _ => Ok(USAGE.to_owned()),
     }

@@ -64,6 +64,11 @@ pub mod keychain {
 
     #[cfg(target_os = "linux")]
     fn entry(platform: Platform) -> Option<keyring_core::Entry> {
+        entry_for(account(platform))
+    }
+
+    #[cfg(target_os = "linux")]
+    fn entry_for(account: &str) -> Option<keyring_core::Entry> {
         use std::sync::OnceLock;
         static STORE: OnceLock<bool> = OnceLock::new();
         let ready = *STORE.get_or_init(|| match zbus_secret_service_keyring_store::Store::new() {
@@ -73,11 +78,16 @@ pub mod keychain {
             }
             Err(_) => false,
         });
-        ready.then(|| keyring_core::Entry::new("kitle", account(platform)).ok()).flatten()
+        ready.then(|| keyring_core::Entry::new("kitle", account).ok()).flatten()
     }
 
     #[cfg(not(target_os = "linux"))]
     fn entry(_platform: Platform) -> Option<NoKeychain> {
+        None
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn entry_for(_account: &str) -> Option<NoKeychain> {
         None
     }
 
@@ -112,6 +122,23 @@ pub mod keychain {
     pub fn save(platform: Platform, token: &Token) -> Result<(), String> {
         let entry = entry(platform).ok_or_else(|| "No system keychain is running.".to_owned())?;
         entry.set_password(token.secret()).map_err(|e| e.to_string())
+    }
+
+    /// The secret kept under an account name (a store's token or keys), if any.
+    pub fn load_account(account: &str) -> Option<Token> {
+        entry_for(account)?.get_password().ok().as_deref().and_then(Token::new)
+    }
+
+    /// Keeps a secret under an account name.
+    pub fn save_account(account: &str, token: &Token) -> Result<(), String> {
+        let entry = entry_for(account).ok_or_else(|| "No system keychain is running.".to_owned())?;
+        entry.set_password(token.secret()).map_err(|e| e.to_string())
+    }
+
+    /// Removes the secret kept under an account name.
+    pub fn forget_account(account: &str) -> Result<(), String> {
+        let entry = entry_for(account).ok_or_else(|| "No system keychain is running.".to_owned())?;
+        entry.delete_credential().map_err(|e| e.to_string())
     }
 
     /// Removes a platform's token from the keychain.

@@ -1,8 +1,9 @@
 //! JSON over HTTPS with the rules every platform call shares: an endpoint is
 //! HTTPS, or plain HTTP to this machine only (the tests' fake servers); the token
-//! goes in the `Authorization` header, never in a URL, and never in a message;
-//! 429 and 5xx answers (and dropped connections) are retried with backoff,
-//! honouring `Retry-After`.
+//! goes in a header (or, for WooCommerce servers that drop headers, the query
+//! string, which no message ever shows), and never in a message; 429 and 5xx
+//! answers (and dropped connections) are retried with backoff, honouring
+//! `Retry-After`.
 
 use std::time::Duration;
 
@@ -104,14 +105,47 @@ impl Default for Retry {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    Get,
     Post,
     Delete,
 }
 
-/// One platform's connection: an agent, the token, and the retry policy.
+/// How a call proves who it is.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// `Authorization: Bearer …` (Google, Meta, AI endpoints).
+    Bearer(Token),
+    /// The token in a header of its own (Shopify's `X-Shopify-Access-Token`).
+    Header(&'static str, Token),
+    /// HTTP Basic (WooCommerce's consumer key and secret).
+    Basic(Token, Token),
+    /// Nothing in the headers (the URL carries the keys).
+    None,
+}
+
+/// A successful answer: the JSON body and the headers worth reading.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub body: Value,
+    /// Lowercased header names with their values.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A URL as messages may show it: without its query string (which can hold keys).
+pub fn shown_url(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
+/// One platform's connection: an agent, the credentials, and the retry policy.
 pub struct Client {
     agent: ureq::Agent,
-    token: Token,
+    auth: Auth,
     retry: Retry,
     /// Whether an error answer (status and body) is worth retrying.
     retry_on: fn(u16, &str) -> bool,
@@ -124,23 +158,37 @@ pub fn retry_on_busy(status: u16, _body: &str) -> bool {
 
 impl Client {
     pub fn new(token: Token, retry: Retry, retry_on: fn(u16, &str) -> bool) -> Self {
+        Self::with_auth(Auth::Bearer(token), retry, retry_on)
+    }
+
+    pub fn with_auth(auth: Auth, retry: Retry, retry_on: fn(u16, &str) -> bool) -> Self {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
             .user_agent(concat!("kitle/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
-        Self { agent, token, retry, retry_on }
+        Self { agent, auth, retry, retry_on }
     }
 
     /// Sends a JSON body and returns the JSON answer, retrying what is worth it.
     /// The error of the last try is returned when every try failed.
     pub fn send_json(&self, method: Method, url: &str, body: &Value) -> Result<Value, ApiError> {
-        let text = body.to_string();
+        self.request(method, url, Some(body)).map(|a| a.body)
+    }
+
+    /// A GET of a JSON resource, with its headers (pagination totals).
+    pub fn get_json(&self, url: &str) -> Result<Answer, ApiError> {
+        self.request(Method::Get, url, None)
+    }
+
+    /// Sends a request (with a JSON body, or none), retrying what is worth it.
+    pub fn request(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Answer, ApiError> {
+        let text = body.map(Value::to_string);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (error, wait) = match self.send_once(method, url, &text) {
+            let (error, wait) = match self.send_once(method, url, text.as_deref()) {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -155,35 +203,54 @@ impl Client {
     /// One try. On failure: the error, and `Some(wait)` when it is worth retrying
     /// (`wait` is the platform's `Retry-After`, if it gave one).
     #[allow(clippy::type_complexity)]
-    fn send_once(&self, method: Method, url: &str, body: &str) -> Result<Value, (ApiError, Option<Option<Duration>>)> {
-        let bearer = format!("Bearer {}", self.token.0);
-        let sent = match method {
-            Method::Post => {
-                self.agent.post(url).header("Authorization", &bearer).content_type("application/json").send(body)
+    fn send_once(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+    ) -> Result<Answer, (ApiError, Option<Option<Duration>>)> {
+        let (name, value) = match &self.auth {
+            Auth::Bearer(token) => ("Authorization", format!("Bearer {}", token.0)),
+            Auth::Header(name, token) => (*name, token.0.clone()),
+            Auth::Basic(user, password) => ("Authorization", format!("Basic {}", basic(&user.0, &password.0))),
+            Auth::None => ("Accept", "application/json".to_owned()),
+        };
+        let sent = match (method, body) {
+            (Method::Get, _) => self.agent.get(url).header(name, &value).call(),
+            (Method::Post, body) => {
+                self.agent.post(url).header(name, &value).content_type("application/json").send(body.unwrap_or("{}"))
             }
-            Method::Delete => self
+            (Method::Delete, body) => self
                 .agent
                 .delete(url)
                 .force_send_body()
-                .header("Authorization", &bearer)
+                .header(name, &value)
                 .content_type("application/json")
-                .send(body),
+                .send(body.unwrap_or("{}")),
         };
         let mut response = match sent {
             Ok(response) => response,
             // No answer (refused, reset, timed out): worth another try.
-            Err(e) => return Err((ApiError::new(None, format!("No answer from {url}: {e}")), Some(None))),
+            Err(e) => {
+                let error = ApiError::new(None, format!("No answer from {}: {e}", shown_url(url)));
+                return Err((error, Some(None)));
+            }
         };
         let status = response.status().as_u16();
-        let retry_after = response
+        let headers: Vec<(String, String)> = response
             .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let text = response.body_mut().read_to_string().unwrap_or_default();
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_ascii_lowercase(), v.to_str().ok()?.to_owned())))
+            .collect();
+        let retry_after = headers
+            .iter()
+            .find(|(k, _)| k == "retry-after")
+            .and_then(|(_, v)| v.trim().parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(Duration::from_secs_f64);
+        let text = response.body_mut().with_config().limit(1 << 30).read_to_string().unwrap_or_default();
         if (200..300).contains(&status) {
-            return Ok(serde_json::from_str(&text).unwrap_or(Value::Null));
+            return Ok(Answer { body: serde_json::from_str(&text).unwrap_or(Value::Null), headers });
         }
         let error = ApiError::new(Some(status), format!("HTTP {status}: {}", platform_message(&text)));
         let again = (self.retry_on)(status, &text).then_some(retry_after);
@@ -191,11 +258,23 @@ impl Client {
     }
 }
 
+/// Base64 of `user:password`, as HTTP Basic wants it.
+fn basic(user: &str, password: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+}
+
 /// The human part of an error answer: Google's and Meta's `error.message`, or the
 /// start of the body.
 fn platform_message(body: &str) -> String {
     let parsed: Option<Value> = serde_json::from_str(body).ok();
-    let message = parsed.as_ref().and_then(|v| v.pointer("/error/message")).and_then(Value::as_str);
+    // Google and Meta: `error.message`; WooCommerce: `message`; Shopify: `errors`.
+    let message = parsed.as_ref().and_then(|v| {
+        v.pointer("/error/message")
+            .or_else(|| v.get("message"))
+            .or_else(|| v.get("errors").filter(|e| e.is_string()))
+            .and_then(Value::as_str)
+    });
     match message {
         Some(m) => m.to_owned(),
         None => body.chars().take(300).collect(),
@@ -229,7 +308,25 @@ mod tests {
     }
 
     #[test]
+    fn basic_auth_is_base64() {
+        // RFC 7617's example.
+        assert_eq!(basic("Aladdin", "open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(basic("a", "b"), "YTpi");
+        assert_eq!(basic("ab", "c"), "YWI6Yw==");
+    }
+
+    #[test]
+    fn shown_urls_hide_the_query() {
+        assert_eq!(shown_url("https://x/wp-json/wc/v3/orders?consumer_secret=cs_1"), "https://x/wp-json/wc/v3/orders");
+    }
+
+    #[test]
     fn error_messages_come_from_the_platform() {
+        assert_eq!(platform_message(r#"{"code":"woocommerce_rest_cannot_view","message":"Sorry"}"#), "Sorry");
+        assert_eq!(
+            platform_message(r#"{"errors":"[API] Invalid API key or access token"}"#),
+            "[API] Invalid API key or access token"
+        );
         assert_eq!(platform_message(r#"{"error":{"code":400,"message":"Bad list"}}"#), "Bad list");
         assert_eq!(platform_message("oops"), "oops");
     }

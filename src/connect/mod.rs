@@ -5,7 +5,9 @@
 //! records only what was accepted, [`http`] holds the rules every call shares
 //! (HTTPS or loopback, the token in a header, retries with backoff) and
 //! [`credentials`] finds tokens without ever writing one to a workspace; [`ai`] is
-//! the optional narrative of a persona's fit (aggregates only).
+//! the optional narrative of a persona's fit (aggregates only); [`store`] pulls a
+//! Shopify or WooCommerce store's customers and orders when the user connects or
+//! refreshes it.
 
 pub mod ai;
 pub mod credentials;
@@ -13,3 +15,4 @@ pub mod google;
 pub mod http;
 pub mod meta;
 pub mod push;
+pub mod store;

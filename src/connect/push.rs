@@ -270,7 +270,7 @@ fn send_batch(
 ) -> Result<u64, ApiError> {
     match (target, method) {
         (Target::Google(google), Method::Delete) => google.remove(identifiers, batch).map(|()| 0),
-        (Target::Google(google), Method::Post) => google.add(identifiers, batch).map(|()| 0),
+        (Target::Google(google), Method::Post | Method::Get) => google.add(identifiers, batch).map(|()| 0),
         (Target::Meta(meta), method) => meta.send(method, identifiers, batch, session, seq),
     }
 }

@@ -24,6 +24,7 @@ pub mod keys;
 pub mod message;
 pub mod persona;
 pub mod segment;
+pub mod store;
 pub mod text;
 pub mod values;
 pub mod workspace;

@@ -14,6 +14,7 @@ use chrono::Datelike;
 use super::build::{build, split_sources};
 use super::data::{CustomerData, SpendEntry};
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
+use super::store::{StoreSource, add_sync_notes, copy_exists, copy_sources};
 
 /// The format this version writes; files with a higher number are refused.
 pub const FORMAT_VERSION: u32 = 1;
@@ -37,6 +38,10 @@ pub struct Workspace {
     /// Remarketing audiences built from segments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audiences: Vec<super::audience::Audience>,
+    /// A store connected through its API: its customers and orders come from the
+    /// local copy of what was pulled (see [`super::store`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreSource>,
 }
 
 /// Marketing spend for one channel in one month, typed in the dashboard.
@@ -164,6 +169,7 @@ impl Workspace {
             personas: Vec::new(),
             manual_spend: Vec::new(),
             audiences: Vec::new(),
+            store: None,
         }
     }
 
@@ -201,6 +207,9 @@ impl Workspace {
                 source.path = relative_path(&source.path, &abs_dir);
             }
         }
+        if let Some(store) = copy.store.as_mut().filter(|s| s.cache.is_absolute()) {
+            store.cache = relative_path(&store.cache, &abs_dir);
+        }
         let text = copy.to_ron().map_err(|e| save_err(e.to_string()))?;
         write_atomically(path, text.as_bytes()).map_err(|e| save_err(e.to_string()))
     }
@@ -208,7 +217,19 @@ impl Workspace {
     /// Loads every source and builds the customer table.
     pub fn load_data(&self, workspace_path: &Path, progress: &Progress) -> Result<CustomerData, WorkspaceError> {
         let base = parent_dir(workspace_path);
-        for source in &self.sources {
+        let mut sources: Vec<SourceSpec> = self.sources.clone();
+        let store_copy = self.store.as_ref().map(|s| (s, resolve_path(&base, &s.cache)));
+        if let Some((store, dir)) = &store_copy {
+            if !copy_exists(dir) {
+                return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
+                    "msg.err_store_copy_missing",
+                    [store.platform.name().to_owned(), dir.display().to_string()],
+                ))
+                .into());
+            }
+            sources.extend(copy_sources(dir));
+        }
+        for source in &sources {
             let full = resolve_path(&base, &source.path);
             if !full.exists() {
                 return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
@@ -218,8 +239,7 @@ impl Workspace {
                 .into());
             }
         }
-        let loaded: Result<Vec<_>, ImportError> = self
-            .sources
+        let loaded: Result<Vec<_>, ImportError> = sources
             .par_iter()
             .map(|source| {
                 let mut spec = source.clone();
@@ -232,6 +252,9 @@ impl Workspace {
         let (c, o, s) = split_sources(loaded?)?;
         let mut data = build(c, o, s, self.as_of())?;
         self.apply_manual_spend(&mut data);
+        if let Some((store, dir)) = &store_copy {
+            add_sync_notes(dir, store, &mut data);
+        }
         Ok(data)
     }
 

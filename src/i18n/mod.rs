@@ -15,6 +15,7 @@ mod import;
 mod messages;
 mod persona;
 mod segments;
+mod store;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -22,7 +23,8 @@ use std::sync::OnceLock;
 pub use crate::format::Lang;
 
 /// Every area's table.
-const AREAS: [&[(&str, &str, &str)]; 10] = [
+const AREAS: [&[(&str, &str, &str)]; 11] = [
+    store::TEXTS,
     explore::TEXTS,
     persona::TEXTS,
     app::TEXTS,

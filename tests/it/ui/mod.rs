@@ -22,6 +22,7 @@ mod personas;
 mod recovery;
 mod segments;
 mod shell;
+mod store;
 
 pub fn app_harness(lang: Lang) -> Harness<'static, KitleApp> {
     app_harness_sized(lang, [1280.0, 800.0])

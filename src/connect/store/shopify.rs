@@ -1,0 +1,326 @@
+//! Shopify's Admin GraphQL API: customers and orders page by page (cursor
+//! pagination), paced by the query cost the store reports, with throttled
+//! answers waited out rather than failed. Only what changed since the last sync
+//! is asked for (`updated_at:>=…`). Times are written in the shop's own time zone,
+//! as Shopify's CSV exports do.
+
+use serde_json::{Value, json};
+
+use super::{Merge, StoreCredentials, SyncError, SyncOptions};
+use crate::connect::http::{ApiError, Auth, Client, Endpoint, Method, retry_on_busy};
+use crate::engine::store::StoreSource;
+
+/// The API version used unless the workspace names another.
+pub const DEFAULT_API_VERSION: &str = "2026-04";
+/// The first version with `defaultEmailAddress`/`defaultPhoneNumber` (older ones have `email`/`phone`).
+const DEFAULT_CONTACTS_SINCE: &str = "2025-04";
+const CUSTOMERS_PER_PAGE: usize = 100;
+const ORDERS_PER_PAGE: usize = 50;
+const LINES_PER_ORDER: usize = 20;
+
+/// The GraphQL endpoint of a store typed as `acme`, `acme.myshopify.com` or a URL.
+pub fn graphql_url(store: &str, version: &str) -> Result<String, ApiError> {
+    let store = store.trim().trim_end_matches('/');
+    let base = if store.contains("://") {
+        store.to_owned()
+    } else if store.contains('.') {
+        format!("https://{store}")
+    } else {
+        format!("https://{store}.myshopify.com")
+    };
+    Ok(Endpoint::parse(&base)?.url(&format!("/admin/api/{version}/graphql.json")))
+}
+
+fn contact_fields(version: &str) -> &'static str {
+    if version >= DEFAULT_CONTACTS_SINCE {
+        "defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber } statistics { rfmGroup }"
+    } else {
+        "email phone emailMarketingConsent { marketingState }"
+    }
+}
+
+fn customers_query(version: &str) -> String {
+    format!(
+        "query Customers($first: Int!, $after: String, $query: String) {{ customers(first: $first, after: $after, \
+         query: $query, sortKey: UPDATED_AT) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ id firstName lastName \
+         createdAt updatedAt tags numberOfOrders amountSpent {{ amount currencyCode }} {} defaultAddress {{ city \
+         provinceCode countryCodeV2 zip }} }} }} }}",
+        contact_fields(version)
+    )
+}
+
+fn orders_query() -> String {
+    format!(
+        "query Orders($first: Int!, $after: String, $query: String) {{ orders(first: $first, after: $after, \
+         query: $query, sortKey: UPDATED_AT) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ id name createdAt \
+         updatedAt cancelledAt email displayFinancialStatus sourceName customer {{ id }} totalPriceSet {{ shopMoney \
+         {{ amount currencyCode }} }} totalRefundedSet {{ shopMoney {{ amount }} }} lineItems(first: \
+         {LINES_PER_ORDER}) {{ pageInfo {{ hasNextPage }} nodes {{ id title sku quantity }} }} }} }} }}"
+    )
+}
+
+const SHOP_QUERY: &str = "query Shop($customers: String, $orders: String) { shop { name currencyCode \
+     timezoneOffsetMinutes } currentAppInstallation { accessScopes { handle } } customersCount(query: $customers, \
+     limit: null) { count } ordersCount(query: $orders, limit: null) { count } }";
+
+/// One connection to a store's GraphQL endpoint.
+struct Graphql {
+    client: Client,
+    url: String,
+    options: SyncOptions,
+}
+
+impl Graphql {
+    /// Runs a query: throttled answers are waited out, the cost paces the next
+    /// query, and errors become one message.
+    fn run(&self, merge: &Merge<'_>, query: &str, variables: &Value) -> Result<Value, SyncError> {
+        let body = json!({ "query": query, "variables": variables });
+        let mut throttled = 0;
+        loop {
+            merge.check()?;
+            let answer = self.client.send_json(Method::Post, &self.url, &body).map_err(explain)?;
+            let cost = answer.pointer("/extensions/cost");
+            let errors = answer.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty());
+            let is_throttled = errors.is_some_and(|e| {
+                e.iter().any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some("THROTTLED"))
+            });
+            if is_throttled {
+                throttled += 1;
+                if throttled > self.options.throttle_tries {
+                    return Err(
+                        ApiError::new(Some(200), "Shopify kept throttling the requests; try again later.").into()
+                    );
+                }
+                merge.wait(wait_for(cost, true))?;
+                continue;
+            }
+            if let Some(errors) = errors {
+                return Err(graphql_error(errors).into());
+            }
+            merge.wait(wait_for(cost, false))?;
+            return Ok(answer.get("data").cloned().unwrap_or(Value::Null));
+        }
+    }
+
+    /// Every node of a connection, page by page, each handed to `each` as it comes.
+    fn pages(
+        &self,
+        merge: &mut Merge<'_>,
+        query: &str,
+        filter: &Value,
+        connection: &str,
+        per_page: usize,
+        mut each: impl FnMut(&mut Merge<'_>, &Value),
+    ) -> Result<(), SyncError> {
+        let mut after = Value::Null;
+        loop {
+            let mut page = self.run(merge, query, &json!({ "first": per_page, "after": after, "query": filter }))?;
+            let Some(found) = page.get_mut(connection).map(Value::take) else {
+                return Err(ApiError::new(Some(200), format!("Shopify's answer has no {connection}.")).into());
+            };
+            for node in found.get("nodes").and_then(Value::as_array).into_iter().flatten() {
+                each(merge, node);
+            }
+            merge.check()?;
+            let next = found.pointer("/pageInfo/hasNextPage").and_then(Value::as_bool).unwrap_or(false);
+            let cursor = found.pointer("/pageInfo/endCursor").cloned().unwrap_or(Value::Null);
+            if !next || cursor.is_null() {
+                return Ok(());
+            }
+            after = cursor;
+        }
+    }
+}
+
+/// How long to wait before the next query: until the bucket holds this query's
+/// cost again (`throttled`: at least a second when the store gave no figures).
+fn wait_for(cost: Option<&Value>, throttled: bool) -> std::time::Duration {
+    let number = |path: &str| cost.and_then(|c| c.pointer(path)).and_then(Value::as_f64);
+    let needed = number("/requestedQueryCost").unwrap_or(0.0);
+    let available = number("/throttleStatus/currentlyAvailable").unwrap_or(f64::INFINITY);
+    let rate = number("/throttleStatus/restoreRate").filter(|r| *r > 0.0);
+    let seconds = match rate {
+        Some(rate) if available < needed => (needed - available) / rate,
+        None if throttled => 1.0,
+        _ => 0.0,
+    };
+    std::time::Duration::from_secs_f64(seconds.clamp(0.0, 60.0))
+}
+
+/// A rejected token or a missing scope said plainly; the store's words otherwise.
+fn explain(error: ApiError) -> ApiError {
+    match error.status {
+        Some(401) => ApiError::new(
+            error.status,
+            format!(
+                "Shopify refused the access token ({}). Check the Admin API access token of the store's custom app \
+                 (Settings → Apps and sales channels → Develop apps).",
+                error.message
+            ),
+        ),
+        Some(403) => ApiError::new(
+            error.status,
+            format!(
+                "Shopify refused access ({}). The app needs the read_customers and read_orders scopes.",
+                error.message
+            ),
+        ),
+        Some(404) => ApiError::new(
+            error.status,
+            format!(
+                "No Shopify store answered there ({}). Check the store address and the API version.",
+                error.message
+            ),
+        ),
+        _ => error,
+    }
+}
+
+fn graphql_error(errors: &[Value]) -> ApiError {
+    let messages: Vec<&str> = errors.iter().filter_map(|e| e.get("message").and_then(Value::as_str)).collect();
+    let denied = errors.iter().any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some("ACCESS_DENIED"));
+    let hint = if denied { " The app needs the read_customers and read_orders scopes." } else { "" };
+    ApiError::new(Some(200), format!("Shopify answered with an error: {}.{hint}", messages.join("; ")))
+}
+
+/// The numeric id at the end of a global id (`gid://shopify/Customer/42` → `42`).
+fn id_of(value: Option<&Value>) -> String {
+    let text = value.and_then(Value::as_str).unwrap_or("");
+    text.rsplit('/').next().unwrap_or(text).to_owned()
+}
+
+/// A field as text: strings as they are, numbers written out, anything else empty.
+fn text(node: &Value, path: &str) -> String {
+    match node.pointer(path) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A UTC time stamp in the shop's time zone, as the CSV exports write it.
+fn local_time(utc: &str, offset_minutes: i32) -> String {
+    let Ok(time) = chrono::DateTime::parse_from_rfc3339(utc) else { return utc.to_owned() };
+    let zone = chrono::FixedOffset::east_opt(offset_minutes * 60)
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or(*time.offset()));
+    time.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S %z").to_string()
+}
+
+/// Shopify's RFM group as words (`AT_RISK` → `At risk`).
+fn group_words(code: &str) -> String {
+    let lower = code.replace('_', " ").to_lowercase();
+    let mut chars = lower.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// A customer node as a row of the copy's customers table.
+fn customer_row(node: &Value, offset: i32) -> Vec<String> {
+    let first_text = |paths: &[&str]| paths.iter().map(|p| text(node, p)).find(|t| !t.is_empty()).unwrap_or_default();
+    let tags = node
+        .get("tags")
+        .and_then(Value::as_array)
+        .map_or_else(String::new, |tags| tags.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "));
+    let marketing = first_text(&["/defaultEmailAddress/marketingState", "/emailMarketingConsent/marketingState"]);
+    let accepts = match marketing.as_str() {
+        "" => "",
+        "SUBSCRIBED" => "yes",
+        _ => "no",
+    };
+    vec![
+        id_of(node.get("id")),
+        first_text(&["/defaultEmailAddress/emailAddress", "/email"]),
+        first_text(&["/defaultPhoneNumber/phoneNumber", "/phone"]),
+        text(node, "/firstName"),
+        text(node, "/lastName"),
+        local_time(&text(node, "/createdAt"), offset),
+        tags,
+        text(node, "/numberOfOrders"),
+        text(node, "/amountSpent/amount"),
+        text(node, "/defaultAddress/city"),
+        text(node, "/defaultAddress/provinceCode"),
+        text(node, "/defaultAddress/countryCodeV2"),
+        text(node, "/defaultAddress/zip"),
+        accepts.to_owned(),
+        group_words(&text(node, "/statistics/rfmGroup")),
+    ]
+}
+
+/// An order node as a row of the copy's orders table, its lines, and whether
+/// some lines did not fit in the page.
+fn order_row(node: &Value, offset: i32) -> (Vec<String>, Vec<Vec<String>>, bool) {
+    let id = id_of(node.get("id"));
+    let cancelled = text(node, "/cancelledAt");
+    let row = vec![
+        id.clone(),
+        id_of(node.pointer("/customer/id")),
+        text(node, "/email"),
+        local_time(&text(node, "/createdAt"), offset),
+        text(node, "/totalPriceSet/shopMoney/amount"),
+        text(node, "/totalRefundedSet/shopMoney/amount"),
+        if cancelled.is_empty() { cancelled } else { local_time(&cancelled, offset) },
+        text(node, "/displayFinancialStatus").to_lowercase(),
+        text(node, "/sourceName"),
+    ];
+    let lines = node.pointer("/lineItems/nodes").and_then(Value::as_array).map_or_else(Vec::new, |lines| {
+        lines
+            .iter()
+            .map(|l| vec![id_of(l.get("id")), id.clone(), text(l, "/title"), text(l, "/sku"), text(l, "/quantity")])
+            .collect()
+    });
+    let cut = node.pointer("/lineItems/pageInfo/hasNextPage").and_then(Value::as_bool).unwrap_or(false);
+    (row, lines, cut)
+}
+
+/// The search filter for what changed since a time stamp.
+fn since_filter(since: Option<&str>) -> Value {
+    since.map_or(Value::Null, |t| Value::String(format!("updated_at:>='{t}'")))
+}
+
+fn count(data: &Value, path: &str) -> Option<usize> {
+    match data.pointer(path)? {
+        Value::String(s) => s.parse().ok(),
+        v => v.as_u64().and_then(|n| usize::try_from(n).ok()),
+    }
+}
+
+/// Pulls a Shopify store's changes into `merge`; returns the shop's name.
+pub fn pull(
+    source: &StoreSource,
+    credentials: &StoreCredentials,
+    merge: &mut Merge<'_>,
+    options: SyncOptions,
+) -> Result<Option<String>, SyncError> {
+    let StoreCredentials::Token(token) = credentials else {
+        return Err(ApiError::new(None, "Shopify needs an Admin API access token.").into());
+    };
+    let version = source.api_version.clone().unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
+    let client = Client::with_auth(Auth::Header("X-Shopify-Access-Token", token.clone()), options.retry, retry_on_busy);
+    let url = graphql_url(&source.store, &version)?;
+    let customers_since = since_filter(merge.customers_since());
+    let orders_since = since_filter(merge.orders_since());
+
+    let api = Graphql { client, url, options };
+    let shop = api.run(merge, SHOP_QUERY, &json!({ "customers": customers_since, "orders": orders_since }))?;
+    let offset = shop.pointer("/shop/timezoneOffsetMinutes").and_then(Value::as_i64).unwrap_or(0);
+    let offset = i32::try_from(offset).unwrap_or(0);
+    let scopes: Vec<&str> = shop
+        .pointer("/currentAppInstallation/accessScopes")
+        .and_then(Value::as_array)
+        .map_or_else(Vec::new, |s| s.iter().filter_map(|s| s.get("handle").and_then(Value::as_str)).collect());
+    merge.state().orders_limited_to_60_days = !scopes.is_empty() && !scopes.contains(&"read_all_orders");
+    merge.state().currency = Some(text(&shop, "/shop/currencyCode")).filter(|c| !c.is_empty());
+    merge.expect(count(&shop, "/customersCount/count"), count(&shop, "/ordersCount/count"));
+    let name = Some(text(&shop, "/shop/name")).filter(|n| !n.is_empty());
+
+    api.pages(merge, &customers_query(&version), &customers_since, "customers", CUSTOMERS_PER_PAGE, |m, node| {
+        m.customer(customer_row(node, offset), &text(node, "/updatedAt"));
+    })?;
+    let mut cut = 0;
+    api.pages(merge, &orders_query(), &orders_since, "orders", ORDERS_PER_PAGE, |m, node| {
+        let (row, lines, lines_cut) = order_row(node, offset);
+        cut += usize::from(lines_cut);
+        m.order(row, lines, &text(node, "/updatedAt"));
+    })?;
+    merge.state().orders_with_cut_lines = cut;
+    Ok(name)
+}

@@ -1,0 +1,480 @@
+//! A store connected through its API (Shopify, WooCommerce): what the workspace
+//! says about it (never a secret), and the local copy of what was pulled. The copy
+//! is kept as CSV files in a private folder beside the workspace, so the workspace
+//! opens offline and a refresh merges only what changed into it. Its tables have
+//! the columns of the stores' own exports and load through the same reader,
+//! mapping and build as an imported file, with the same report.
+//!
+//! The network side (pulling pages, throttling, credentials) is in
+//! `crate::connect::store`; this module only keeps and reads the copy.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::data::CustomerData;
+use super::fields::SourceKind;
+use super::import::mapping::MappingOverride;
+use super::import::{ReadOptions, SourceSpec};
+use super::message::Message;
+
+/// The version of the local copy's layout; a copy with another is pulled again.
+pub const COPY_FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorePlatform {
+    Shopify,
+    #[serde(rename = "woocommerce")]
+    WooCommerce,
+}
+
+impl StorePlatform {
+    pub fn id(self) -> &'static str {
+        match self {
+            StorePlatform::Shopify => "shopify",
+            StorePlatform::WooCommerce => "woocommerce",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StorePlatform::Shopify => "Shopify",
+            StorePlatform::WooCommerce => "WooCommerce",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        match id.trim().to_ascii_lowercase().as_str() {
+            "shopify" => Some(StorePlatform::Shopify),
+            "woocommerce" | "woo" => Some(StorePlatform::WooCommerce),
+            _ => None,
+        }
+    }
+}
+
+/// A workspace's store: where it is and where its local copy lives. Credentials
+/// are never here: only the names of the environment variables they come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreSource {
+    pub platform: StorePlatform,
+    /// The store as the user typed it (`acme`, `acme.myshopify.com`, `https://shop.example`).
+    pub store: String,
+    /// Shopify's API version; `None` uses Kitle's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Environment variables holding the credentials (names only): Shopify's token,
+    /// or WooCommerce's key and secret.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credential_env: Vec<String>,
+    /// The WooCommerce server drops the `Authorization` header, so the keys go in
+    /// the query string (found out by the first pull).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keys_in_query: bool,
+    /// The local copy's folder, relative to the workspace once saved.
+    pub cache: PathBuf,
+}
+
+impl StoreSource {
+    /// The store's name for titles: the host without `www.` and `.myshopify.com`.
+    pub fn display_name(&self) -> String {
+        let text = self.store.trim();
+        let host = text.split_once("://").map_or(text, |(_, rest)| rest);
+        let host = host.split('/').next().unwrap_or(host);
+        let host = host.trim_start_matches("www.");
+        host.strip_suffix(".myshopify.com").unwrap_or(host).to_owned()
+    }
+}
+
+/// The columns of the copy's customers table: its header and the field it maps to.
+pub const CUSTOMER_COLUMNS: &[(&str, &str)] = &[
+    ("Customer ID", "customer_id"),
+    ("Email", "email"),
+    ("Phone", "phone"),
+    ("First Name", "first_name"),
+    ("Last Name", "last_name"),
+    ("Created At", "signup_date"),
+    ("Tags", "tags"),
+    ("Total Orders", "orders"),
+    ("Total Spent", "ltv"),
+    ("City", "city"),
+    ("Province", "region"),
+    ("Country Code", "country_code"),
+    ("Zip", "zip"),
+    ("Accepts Email Marketing", "accepts_marketing"),
+    ("Shopify RFM Group", "custom:category"),
+];
+
+/// The columns of the copy's orders table (one row per order).
+pub const ORDER_COLUMNS: &[(&str, &str)] = &[
+    ("Order ID", "order_id"),
+    ("Customer ID", "customer_id"),
+    ("Email", "email"),
+    ("Created at", "order_date"),
+    ("Total", "total"),
+    ("Refunded Amount", "refunded"),
+    ("Cancelled at", "cancelled_at"),
+    ("Status", "status"),
+    ("Source", "channel"),
+];
+
+/// The columns of the copy's order lines (kept for order-history conditions).
+pub const LINE_COLUMNS: &[&str] = &["Line ID", "Order ID", "Product", "SKU", "Quantity"];
+
+/// What a merge did to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merged {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// One table of the copy: rows of text keyed by their first column.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoreTable {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    index: HashMap<String, usize>,
+}
+
+impl StoreTable {
+    pub fn new(headers: &[&str]) -> Self {
+        Self { headers: headers.iter().map(|h| (*h).to_owned()).collect(), ..Self::default() }
+    }
+
+    fn from_rows(headers: Vec<String>, rows: Vec<Vec<String>>) -> Self {
+        let index = rows.iter().enumerate().map(|(i, r)| (r[0].clone(), i)).collect();
+        Self { headers, rows, index }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Adds a row, or replaces the row with the same key.
+    pub fn upsert(&mut self, mut row: Vec<String>) -> Merged {
+        row.resize(self.headers.len(), String::new());
+        match self.index.get(&row[0]) {
+            Some(&i) if self.rows[i] == row => Merged::Unchanged,
+            Some(&i) => {
+                self.rows[i] = row;
+                Merged::Updated
+            }
+            None => {
+                self.index.insert(row[0].clone(), self.rows.len());
+                self.rows.push(row);
+                Merged::Added
+            }
+        }
+    }
+
+    /// Drops the rows whose `column` is one of `values` (the lines of orders about
+    /// to be pulled again).
+    pub fn remove_where(&mut self, column: usize, values: &HashSet<String>) {
+        if values.is_empty() {
+            return;
+        }
+        let headers = std::mem::take(&mut self.headers);
+        let rows = std::mem::take(&mut self.rows);
+        let kept = rows.into_iter().filter(|r| !values.contains(&r[column])).collect();
+        *self = Self::from_rows(headers, kept);
+    }
+
+    /// The value of a column in the row with this key.
+    pub fn value(&self, key: &str, column: &str) -> Option<&str> {
+        let c = self.headers.iter().position(|h| h == column)?;
+        self.index.get(key).map(|&i| self.rows[i][c].as_str())
+    }
+
+    fn to_csv(&self) -> Result<Vec<u8>, String> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(&self.headers).map_err(|e| e.to_string())?;
+        for row in &self.rows {
+            writer.write_record(row).map_err(|e| e.to_string())?;
+        }
+        writer.into_inner().map_err(|e| e.to_string())
+    }
+
+    fn read_csv(path: &Path, expected: &[&str]) -> Result<Self, String> {
+        let mut reader = csv::ReaderBuilder::new().from_path(path).map_err(|e| e.to_string())?;
+        let headers: Vec<String> = reader.headers().map_err(|e| e.to_string())?.iter().map(str::to_owned).collect();
+        if headers != expected {
+            return Err(format!("{} has other columns than expected", path.display()));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| e.to_string())?;
+            if record.len() != headers.len() {
+                return Err(format!("{} has a short row", path.display()));
+            }
+            rows.push(record.iter().map(str::to_owned).collect());
+        }
+        Ok(Self::from_rows(headers, rows))
+    }
+}
+
+/// Where a sync left off, kept with the copy (`sync.ron`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncState {
+    pub format: u32,
+    pub platform: Option<StorePlatform>,
+    pub store: String,
+    /// The latest `updated_at` seen among customers and among orders (the store's
+    /// own time stamps): the next refresh asks for what changed since.
+    pub customers_updated_at: Option<String>,
+    pub orders_updated_at: Option<String>,
+    /// When the last sync finished (UTC, RFC 3339).
+    pub synced_at: Option<String>,
+    /// The store's currency (ISO 4217), when it says.
+    pub currency: Option<String>,
+    /// The token may only read the last 60 days of orders (Shopify without `read_all_orders`).
+    pub orders_limited_to_60_days: bool,
+    /// Orders with more lines than one page holds (their extra lines are not kept).
+    pub orders_with_cut_lines: usize,
+}
+
+/// The local copy of a store: customers, orders, order lines and the sync state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreCopy {
+    pub customers: StoreTable,
+    pub orders: StoreTable,
+    pub lines: StoreTable,
+    pub state: SyncState,
+}
+
+const CUSTOMERS_FILE: &str = "store_customers.csv";
+const ORDERS_FILE: &str = "store_orders.csv";
+const LINES_FILE: &str = "store_order_lines.csv";
+const STATE_FILE: &str = "sync.ron";
+
+fn headers(columns: &[(&'static str, &str)]) -> Vec<&'static str> {
+    columns.iter().map(|(h, _)| *h).collect()
+}
+
+impl StoreCopy {
+    /// An empty copy of a store (nothing pulled yet).
+    pub fn empty(source: &StoreSource) -> Self {
+        Self {
+            customers: StoreTable::new(&headers(CUSTOMER_COLUMNS)),
+            orders: StoreTable::new(&headers(ORDER_COLUMNS)),
+            lines: StoreTable::new(LINE_COLUMNS),
+            state: SyncState {
+                format: COPY_FORMAT,
+                platform: Some(source.platform),
+                store: source.store.clone(),
+                ..SyncState::default()
+            },
+        }
+    }
+
+    /// Reads the copy in `dir`. `Ok(None)` when there is none; an error when it is
+    /// damaged, of another format, or of another store (never trusted then).
+    pub fn read(dir: &Path, source: &StoreSource) -> Result<Option<Self>, String> {
+        let state_path = dir.join(STATE_FILE);
+        if !state_path.exists() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&state_path).map_err(|e| e.to_string())?;
+        let state: SyncState = ron::from_str(&text).map_err(|e| format!("{}: {e}", state_path.display()))?;
+        if state.format != COPY_FORMAT {
+            return Err(format!("the local copy has format {} (this Kitle writes {COPY_FORMAT})", state.format));
+        }
+        if state.platform != Some(source.platform) || state.store != source.store {
+            return Err(format!("the local copy in {} belongs to another store ({})", dir.display(), state.store));
+        }
+        Ok(Some(Self {
+            customers: StoreTable::read_csv(&dir.join(CUSTOMERS_FILE), &headers(CUSTOMER_COLUMNS))?,
+            orders: StoreTable::read_csv(&dir.join(ORDERS_FILE), &headers(ORDER_COLUMNS))?,
+            lines: StoreTable::read_csv(&dir.join(LINES_FILE), LINE_COLUMNS)?,
+            state,
+        }))
+    }
+
+    /// Writes the copy into `dir` (made private to the user): the tables first,
+    /// each atomically, and the state last, so a crash leaves a copy the next
+    /// refresh can still merge into.
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        make_private_dir(dir)?;
+        let io = |e: String| std::io::Error::other(e);
+        let write = super::workspace::write_private;
+        write(&dir.join(CUSTOMERS_FILE), &self.customers.to_csv().map_err(io)?)?;
+        write(&dir.join(ORDERS_FILE), &self.orders.to_csv().map_err(io)?)?;
+        write(&dir.join(LINES_FILE), &self.lines.to_csv().map_err(io)?)?;
+        let state = ron::ser::to_string_pretty(&self.state, ron::ser::PrettyConfig::default()).map_err(io_err)?;
+        write(&dir.join(STATE_FILE), state.as_bytes())
+    }
+}
+
+fn io_err(e: impl std::fmt::Display) -> std::io::Error {
+    std::io::Error::other(e.to_string())
+}
+
+/// Creates a folder readable by the user only (it holds personal data).
+pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Moves a local copy to a new folder (when an unsaved workspace is first saved).
+pub fn move_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    if from == to {
+        return Ok(());
+    }
+    if std::fs::rename(from, to).is_ok() {
+        return Ok(());
+    }
+    make_private_dir(to)?;
+    for name in [CUSTOMERS_FILE, ORDERS_FILE, LINES_FILE, STATE_FILE] {
+        let bytes = std::fs::read(from.join(name))?;
+        super::workspace::write_private(&to.join(name), &bytes)?;
+    }
+    std::fs::remove_dir_all(from)
+}
+
+/// What a sync changed, as `kitle refresh --json` prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct SyncChanges {
+    pub customers_added: usize,
+    pub customers_updated: usize,
+    pub orders_added: usize,
+    pub orders_updated: usize,
+}
+
+impl SyncChanges {
+    pub fn count_customer(&mut self, merged: Merged) {
+        match merged {
+            Merged::Added => self.customers_added += 1,
+            Merged::Updated => self.customers_updated += 1,
+            Merged::Unchanged => {}
+        }
+    }
+
+    pub fn count_order(&mut self, merged: Merged) {
+        match merged {
+            Merged::Added => self.orders_added += 1,
+            Merged::Updated => self.orders_updated += 1,
+            Merged::Unchanged => {}
+        }
+    }
+}
+
+fn mapping(columns: &[(&str, &str)], kind: SourceKind) -> Vec<MappingOverride> {
+    columns.iter().filter_map(|(h, f)| MappingOverride::parse(&format!("{h}={f}"), kind).ok()).collect()
+}
+
+/// The copy's tables as import sources (customers and orders), mapped explicitly.
+pub fn copy_sources(dir: &Path) -> Vec<SourceSpec> {
+    let options = ReadOptions { delimiter: Some(','), encoding: Some("utf-8".to_owned()), sheet: None };
+    let spec = |kind, file: &str, columns| SourceSpec {
+        options: options.clone(),
+        mapping: mapping(columns, kind),
+        ..SourceSpec::new(kind, dir.join(file))
+    };
+    vec![
+        spec(SourceKind::Customers, CUSTOMERS_FILE, CUSTOMER_COLUMNS),
+        spec(SourceKind::Orders, ORDERS_FILE, ORDER_COLUMNS),
+    ]
+}
+
+/// Whether a folder holds a local copy.
+pub fn copy_exists(dir: &Path) -> bool {
+    dir.join(STATE_FILE).exists()
+}
+
+/// Adds what the sync learnt about the store to the import report.
+pub fn add_sync_notes(dir: &Path, source: &StoreSource, data: &mut CustomerData) {
+    let Ok(text) = std::fs::read_to_string(dir.join(STATE_FILE)) else { return };
+    let Ok(state) = ron::from_str::<SyncState>(&text) else { return };
+    let when = state.synced_at.as_deref().map_or_else(String::new, |t| t.chars().take(16).collect());
+    data.report
+        .notes
+        .push(Message::new("msg.store_synced", [source.platform.name().to_owned(), source.display_name(), when]));
+    if state.orders_limited_to_60_days {
+        data.report.notes.push(Message::new("msg.store_orders_60_days", Vec::<String>::new()));
+    }
+    if state.orders_with_cut_lines > 0 {
+        data.report.notes.push(Message::new("msg.store_lines_cut", [state.orders_with_cut_lines]));
+    }
+}
+
+/// The copy's folder name for a workspace saved at `workspace` (`acme.kitle` → `acme-store`).
+pub fn copy_dir_for(workspace: &Path) -> PathBuf {
+    let stem = workspace.file_stem().map_or_else(|| "kitle".into(), |s| s.to_string_lossy().into_owned());
+    super::workspace::parent_dir(workspace).join(format!("{stem}-store"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> StoreSource {
+        StoreSource {
+            platform: StorePlatform::Shopify,
+            store: "acme.myshopify.com".into(),
+            api_version: None,
+            credential_env: vec![],
+            keys_in_query: false,
+            cache: "acme-store".into(),
+        }
+    }
+
+    #[test]
+    fn upserts_count_what_changed() {
+        let mut t = StoreTable::new(&["id", "name"]);
+        assert_eq!(t.upsert(vec!["1".into(), "a".into()]), Merged::Added);
+        assert_eq!(t.upsert(vec!["1".into(), "a".into()]), Merged::Unchanged);
+        assert_eq!(t.upsert(vec!["1".into(), "b".into()]), Merged::Updated);
+        assert_eq!(t.upsert(vec!["2".into()]), Merged::Added);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.value("2", "name"), Some(""));
+        t.remove_where(0, &HashSet::from(["1".to_owned()]));
+        assert_eq!(t.rows, vec![vec!["2".to_owned(), String::new()]]);
+        assert_eq!(t.upsert(vec!["2".into(), "c".into()]), Merged::Updated);
+    }
+
+    #[test]
+    fn a_copy_round_trips_and_a_foreign_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut copy = StoreCopy::empty(&source());
+        copy.customers.upsert(vec!["7".into(), "a@example.com".into(), "".into(), "Ayşe, \"A\"".into()]);
+        copy.state.customers_updated_at = Some("2026-11-01T10:00:00Z".into());
+        copy.write(dir.path()).unwrap();
+        assert_eq!(StoreCopy::read(dir.path(), &source()).unwrap(), Some(copy));
+        let other = StoreSource { store: "other.myshopify.com".into(), ..source() };
+        assert!(StoreCopy::read(dir.path(), &other).unwrap_err().contains("another store"));
+        std::fs::write(dir.path().join(ORDERS_FILE), "Order ID\n1\n").unwrap();
+        assert!(StoreCopy::read(dir.path(), &source()).is_err());
+        assert_eq!(StoreCopy::read(&dir.path().join("none"), &source()).unwrap(), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(CUSTOMERS_FILE)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "the copy is private");
+        }
+    }
+
+    #[test]
+    fn every_column_maps_to_its_field() {
+        assert_eq!(mapping(CUSTOMER_COLUMNS, SourceKind::Customers).len(), CUSTOMER_COLUMNS.len());
+        assert_eq!(mapping(ORDER_COLUMNS, SourceKind::Orders).len(), ORDER_COLUMNS.len());
+    }
+
+    #[test]
+    fn store_names_for_titles() {
+        let mut s = source();
+        assert_eq!(s.display_name(), "acme");
+        s.store = "https://www.kahve.example/shop".into();
+        assert_eq!(s.display_name(), "kahve.example");
+    }
+}

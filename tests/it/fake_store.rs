@@ -1,0 +1,612 @@
+//! A fake Shopify (Admin GraphQL) and WooCommerce (REST v3) store on a loopback
+//! port, serving one generated store: cursor and page pagination, query costs and
+//! throttling, scripted failures (a status, or Shopify's 200 THROTTLED answer),
+//! token and key checks, a server that drops the Authorization header, guest
+//! orders and refunds, and "changed since" filters. It can also write the store
+//! as Shopify's CSV exports, so a pull can be compared with an import of them.
+//! Self-contained (serde_json only), so the benchmarks can use it too.
+
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+
+pub const SHOPIFY_TOKEN: &str = "shpat_test_123";
+pub const WOO_KEY: &str = "ck_test_key";
+pub const WOO_SECRET: &str = "cs_test_secret";
+/// The shop's time zone: Istanbul, UTC+3.
+pub const OFFSET_MINUTES: i64 = 180;
+
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub id: u64,
+    pub first: String,
+    pub last: String,
+    pub email: String,
+    pub phone: String,
+    /// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub created: String,
+    pub updated: String,
+    pub tags: Vec<String>,
+    pub city: String,
+    pub province_code: String,
+    pub country: String,
+    pub zip: String,
+    pub subscribed: bool,
+    pub rfm: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: u64,
+    pub title: String,
+    pub sku: String,
+    pub quantity: u32,
+    pub price: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub id: u64,
+    pub number: u64,
+    /// `None` for a guest checkout.
+    pub customer: Option<u64>,
+    pub email: String,
+    pub created: String,
+    pub updated: String,
+    pub total: f64,
+    pub refunds: Vec<f64>,
+    pub cancelled: Option<String>,
+    /// Shopify's financial status (`PAID`, `REFUNDED`, `PARTIALLY_REFUNDED`, `VOIDED`).
+    pub status: String,
+    pub source: String,
+    pub lines: Vec<Line>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    pub customers: Vec<Customer>,
+    pub orders: Vec<Order>,
+}
+
+const FIRST: &[&str] = &["Ayşe", "Mehmet", "Elif", "Can", "Zeynep", "Burak", "Deniz", "Ece", "Hans", "Selin"];
+const LAST: &[&str] = &["Yılmaz", "Kaya", "Şahin", "Çelik", "Demir", "Öztürk", "Aydın", "Müller", "Arslan", "Koç"];
+const CITIES: &[(&str, &str, &str, &str)] = &[
+    ("İstanbul", "34", "TR", "34740"),
+    ("Ankara", "06", "TR", "06100"),
+    ("İzmir", "35", "TR", "35210"),
+    ("Antalya", "07", "TR", "07100"),
+    ("Berlin", "BE", "DE", "10115"),
+];
+const PRODUCTS: &[(&str, &str, f64)] = &[
+    ("Kahve Makinesi", "KM-1", 2450.0),
+    ("Türk Kahvesi 250 g", "TK-250", 120.0),
+    ("Fincan Takımı", "FT-6", 480.0),
+    ("Demlik", "DM-1", 650.0),
+];
+const RFM: &[&str] = &["CHAMPIONS", "LOYAL", "AT_RISK", "NEW", "DORMANT"];
+
+/// A small deterministic generator (no dependencies).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for a number of minutes after 2024-01-01T00:00Z.
+pub fn utc(minutes: u64) -> String {
+    let days = minutes / 1440;
+    let (y, m, d) = civil(days + 19_723); // 2024-01-01 is day 19,723 of the epoch
+    let rest = minutes % 1440;
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z", rest / 60, rest % 60)
+}
+
+/// Days since 1970-01-01 as a calendar date (Howard Hinnant's algorithm).
+fn civil(days: u64) -> (i64, u64, u64) {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u64;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// A UTC time stamp in the shop's zone: `YYYY-MM-DD HH:MM:SS +0300` (Shopify's export)
+/// or `YYYY-MM-DDTHH:MM:SS` (WooCommerce's `date_created`).
+pub fn local(utc_text: &str, export: bool) -> String {
+    let minutes = minutes_of(utc_text) + OFFSET_MINUTES as u64;
+    let t = utc(minutes);
+    if export { format!("{} {} +0300", &t[..10], &t[11..19]) } else { t[..19].to_owned() }
+}
+
+fn minutes_of(utc_text: &str) -> u64 {
+    let y: i64 = utc_text[..4].parse().unwrap();
+    let m: i64 = utc_text[5..7].parse().unwrap();
+    let d: i64 = utc_text[8..10].parse().unwrap();
+    let (hh, mm): (u64, u64) = (utc_text[11..13].parse().unwrap(), utc_text[14..16].parse().unwrap());
+    // Days since 1970-01-01 (Howard Hinnant's days_from_civil), then since 2024-01-01.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe - 719_468 - 19_723) as u64;
+    days * 1440 + hh * 60 + mm
+}
+
+impl Store {
+    /// A store of `customers` customers and about `orders` orders, with guests,
+    /// refunds and cancellations, dated over 2024–2026.
+    pub fn generate(customers: usize, orders: usize, seed: u64) -> Self {
+        let mut r = Lcg(seed);
+        let mut store = Store::default();
+        for i in 0..customers {
+            let (city, code, country, zip) = CITIES[r.below(CITIES.len() as u64) as usize];
+            let created = r.below(600 * 1440);
+            let first = FIRST[r.below(FIRST.len() as u64) as usize];
+            let last = LAST[r.below(LAST.len() as u64) as usize];
+            store.customers.push(Customer {
+                id: 7_000_000_000 + i as u64,
+                first: first.to_owned(),
+                last: last.to_owned(),
+                email: format!("musteri{i}@example.com"),
+                phone: if i % 3 == 0 { String::new() } else { format!("+90532{:07}", i) },
+                created: utc(created),
+                updated: utc(created + r.below(1440)),
+                tags: match i % 4 {
+                    0 => vec!["VIP".to_owned(), "newsletter".to_owned()],
+                    1 => vec!["wholesale".to_owned()],
+                    _ => vec![],
+                },
+                city: city.to_owned(),
+                province_code: code.to_owned(),
+                country: country.to_owned(),
+                zip: zip.to_owned(),
+                subscribed: i % 2 == 0,
+                rfm: (i % 5 != 4).then(|| RFM[i % RFM.len()].to_owned()),
+            });
+        }
+        for n in 0..orders {
+            let guest = n % 17 == 5 || customers == 0;
+            let customer = (!guest).then(|| r.below(customers.max(1) as u64) as usize);
+            let created = 620 * 1440 + r.below(300 * 1440);
+            let lines: Vec<Line> = (0..=r.below(2))
+                .map(|k| {
+                    let (title, sku, price) = PRODUCTS[r.below(PRODUCTS.len() as u64) as usize];
+                    Line {
+                        id: 90_000_000 + (n as u64) * 4 + k,
+                        title: title.to_owned(),
+                        sku: sku.to_owned(),
+                        quantity: 1 + r.below(2) as u32,
+                        price,
+                    }
+                })
+                .collect();
+            let total: f64 = lines.iter().map(|l| l.price * f64::from(l.quantity)).sum();
+            let (status, refunds, cancelled) = match n % 23 {
+                3 => ("PARTIALLY_REFUNDED", vec![(total / 4.0).round()], None),
+                7 => ("REFUNDED", vec![total], None),
+                11 => ("VOIDED", vec![], Some(utc(created + 60))),
+                _ => ("PAID", vec![], None),
+            };
+            store.orders.push(Order {
+                id: 5_000_000_000 + n as u64,
+                number: 1001 + n as u64,
+                customer: customer.map(|c| store.customers[c].id),
+                email: customer.map_or_else(|| format!("misafir{n}@example.com"), |c| store.customers[c].email.clone()),
+                created: utc(created),
+                updated: utc(created + 30),
+                total,
+                refunds,
+                cancelled,
+                status: status.to_owned(),
+                source: if n % 4 == 0 { "pos" } else { "web" }.to_owned(),
+                lines,
+            });
+        }
+        store
+    }
+
+    fn counted(&self, customer: u64) -> impl Iterator<Item = &Order> {
+        self.orders.iter().filter(move |o| o.customer == Some(customer) && o.cancelled.is_none())
+    }
+
+    /// Shopify's `numberOfOrders` and `amountSpent` of a customer.
+    fn totals(&self, customer: u64) -> (usize, f64) {
+        let orders: Vec<&Order> = self.counted(customer).collect();
+        (orders.len(), orders.iter().map(|o| o.total - o.refunds.iter().sum::<f64>()).sum())
+    }
+
+    /// The store as Shopify's customer and order CSV exports.
+    pub fn write_shopify_exports(&self, dir: &Path) {
+        let mut c = String::from(
+            "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address City,Default Address Province Code,Default Address Country Code,Default Address Zip,Phone,Total Spent,Total Orders,Tags\n",
+        );
+        for x in &self.customers {
+            let (n, spent) = self.totals(x.id);
+            c += &format!(
+                "'{},{},{},{},{},{},{},{},{},{},{spent:.2},{n},\"{}\"\n",
+                x.id,
+                x.first,
+                x.last,
+                x.email,
+                if x.subscribed { "yes" } else { "no" },
+                x.city,
+                x.province_code,
+                x.country,
+                x.zip,
+                x.phone,
+                x.tags.join(", ")
+            );
+        }
+        std::fs::write(dir.join("customers_export.csv"), c).unwrap();
+        let mut o = String::from(
+            "Name,Email,Financial Status,Created at,Total,Refunded Amount,Cancelled at,Source,Lineitem quantity,Lineitem name,Lineitem sku,Id\n",
+        );
+        for x in &self.orders {
+            for (k, l) in x.lines.iter().enumerate() {
+                if k == 0 {
+                    o += &format!(
+                        "#{},{},{},{},{:.2},{},{},{},{},{},{},{}\n",
+                        x.number,
+                        x.email,
+                        x.status.to_lowercase(),
+                        local(&x.created, true),
+                        x.total,
+                        if x.refunds.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{:.2}", x.refunds.iter().sum::<f64>())
+                        },
+                        x.cancelled.as_deref().map(|c| local(c, true)).unwrap_or_default(),
+                        x.source,
+                        l.quantity,
+                        l.title,
+                        l.sku,
+                        x.id
+                    );
+                } else {
+                    o += &format!(
+                        "#{},{},,{},,,,,{},{},{},\n",
+                        x.number,
+                        x.email,
+                        local(&x.created, true),
+                        l.quantity,
+                        l.title,
+                        l.sku
+                    );
+                }
+            }
+        }
+        std::fs::write(dir.join("orders_export.csv"), o).unwrap();
+    }
+}
+
+/// A failure to answer a request with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Status(u16),
+    /// Shopify's throttled answer: HTTP 200 with a THROTTLED error.
+    Throttled,
+}
+
+pub struct State {
+    pub store: Store,
+    pub script: VecDeque<Fault>,
+    /// Requests as received: method and path (with query).
+    pub seen: Vec<(String, String)>,
+    /// Shopify access scopes granted to the token.
+    pub scopes: Vec<String>,
+    /// The WooCommerce server drops the Authorization header.
+    pub strips_authorization: bool,
+    /// Shopify's bucket: points available now (spent by each query, refilled by
+    /// `restore_rate` per second).
+    pub available: f64,
+    pub restore_rate: f64,
+    pub last_refill: std::time::Instant,
+    /// Time each answer takes (to watch progress).
+    pub delay: std::time::Duration,
+}
+
+pub struct FakeStore {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+}
+
+impl FakeStore {
+    pub fn start(store: Store) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            store,
+            script: VecDeque::new(),
+            seen: Vec::new(),
+            scopes: vec!["read_customers".into(), "read_orders".into(), "read_all_orders".into()],
+            strips_authorization: false,
+            available: 1000.0,
+            restore_rate: 100_000.0,
+            last_refill: std::time::Instant::now(),
+            delay: std::time::Duration::ZERO,
+        }));
+        let shared = Arc::clone(&state);
+        #[allow(clippy::disallowed_methods)] // a test's server thread, not the app's work
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let shared = Arc::clone(&shared);
+                #[allow(clippy::disallowed_methods)]
+                std::thread::spawn(move || serve(stream, &shared));
+            }
+        });
+        Self { url, state }
+    }
+
+    pub fn fail_next(&self, faults: &[Fault]) {
+        self.state.lock().unwrap().script.extend(faults.iter().copied());
+    }
+
+    pub fn seen(&self) -> Vec<(String, String)> {
+        self.state.lock().unwrap().seen.clone()
+    }
+
+    pub fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.state.lock().unwrap())
+    }
+}
+
+fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+        }
+    }
+    let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let delay = state.lock().unwrap().delay;
+    std::thread::sleep(delay);
+    let (status, extra, reply) = answer(state, &method, &path, &headers, &body);
+    let text = reply.to_string();
+    let mut stream = stream;
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Retry-After: 0\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    );
+}
+
+fn answer(
+    state: &Arc<Mutex<State>>,
+    method: &str,
+    path: &str,
+    headers: &HashMap<String, String>,
+    body: &Value,
+) -> (u16, String, Value) {
+    let mut s = state.lock().unwrap();
+    s.seen.push((method.to_owned(), path.to_owned()));
+    let fault = s.script.pop_front();
+    if path.contains("/graphql.json") {
+        if let Some(Fault::Status(code)) = fault {
+            return (code, String::new(), json!({"errors": "scripted failure"}));
+        }
+        if headers.get("x-shopify-access-token").map(String::as_str) != Some(SHOPIFY_TOKEN) {
+            return (
+                401,
+                String::new(),
+                json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}),
+            );
+        }
+        let (cost_left, rate) = refill(&mut s);
+        if fault == Some(Fault::Throttled) {
+            let throttle = json!({"maximumAvailable": 1000.0, "currentlyAvailable": cost_left, "restoreRate": rate});
+            return (
+                200,
+                String::new(),
+                json!({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
+                "extensions": {"cost": {"requestedQueryCost": 500, "actualQueryCost": null, "throttleStatus": throttle}}}),
+            );
+        }
+        return (200, String::new(), shopify(&mut s, body));
+    }
+    if let Some(Fault::Status(code)) = fault {
+        return (
+            code,
+            String::new(),
+            json!({"code": "internal_server_error", "message": "scripted failure", "data": {"status": code}}),
+        );
+    }
+    woo(&mut s, path, headers)
+}
+
+fn refill(s: &mut State) -> (f64, f64) {
+    let now = std::time::Instant::now();
+    let gained = now.duration_since(s.last_refill).as_secs_f64() * s.restore_rate;
+    s.available = (s.available + gained).min(1000.0);
+    s.last_refill = now;
+    (s.available, s.restore_rate)
+}
+
+/// `updated_at:>='T'` → T
+fn since(filter: &Value) -> Option<String> {
+    let f = filter.as_str()?;
+    Some(f.split('\'').nth(1)?.to_owned())
+}
+
+fn shopify(s: &mut State, body: &Value) -> Value {
+    let query = body["query"].as_str().unwrap_or("");
+    let vars = &body["variables"];
+    let first = vars["first"].as_u64().unwrap_or(10) as usize;
+    let after: usize = vars["after"].as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let filter = since(&vars["query"]);
+    let new_email = query.contains("defaultEmailAddress");
+    let (data, cost) = if query.contains("shop {") {
+        let customers = since(&vars["customers"]);
+        let orders = since(&vars["orders"]);
+        let nc = s.store.customers.iter().filter(|c| customers.as_ref().is_none_or(|t| &c.updated >= t)).count();
+        let no = s.store.orders.iter().filter(|o| orders.as_ref().is_none_or(|t| &o.updated >= t)).count();
+        let scopes: Vec<Value> = s.scopes.iter().map(|h| json!({"handle": h})).collect();
+        (
+            json!({"shop": {"name": "Kahve Dünyası", "currencyCode": "TRY", "timezoneOffsetMinutes": OFFSET_MINUTES},
+            "currentAppInstallation": {"accessScopes": scopes},
+            "customersCount": {"count": nc}, "ordersCount": {"count": no}}),
+            3.0,
+        )
+    } else if query.contains("customers(") {
+        let mut list: Vec<&Customer> =
+            s.store.customers.iter().filter(|c| filter.as_ref().is_none_or(|t| &c.updated >= t)).collect();
+        list.sort_by(|a, b| a.updated.cmp(&b.updated).then(a.id.cmp(&b.id)));
+        let page: Vec<Value> =
+            list.iter().skip(after).take(first).map(|c| customer_node(&s.store, c, new_email)).collect();
+        let next = after + page.len() < list.len();
+        (
+            json!({"customers": {"pageInfo": {"hasNextPage": next, "endCursor": (after + page.len()).to_string()}, "nodes": page}}),
+            2.0 + first as f64 * 2.0,
+        )
+    } else if query.contains("orders(") {
+        let mut list: Vec<&Order> =
+            s.store.orders.iter().filter(|o| filter.as_ref().is_none_or(|t| &o.updated >= t)).collect();
+        list.sort_by(|a, b| a.updated.cmp(&b.updated).then(a.id.cmp(&b.id)));
+        let page: Vec<Value> = list.iter().skip(after).take(first).map(|o| order_node(o)).collect();
+        let next = after + page.len() < list.len();
+        (
+            json!({"orders": {"pageInfo": {"hasNextPage": next, "endCursor": (after + page.len()).to_string()}, "nodes": page}}),
+            2.0 + first as f64 * 8.0,
+        )
+    } else {
+        return json!({"errors": [{"message": "unknown query"}]});
+    };
+    s.available = (s.available - cost).max(0.0);
+    json!({"data": data, "extensions": {"cost": {"requestedQueryCost": cost, "actualQueryCost": cost,
+        "throttleStatus": {"maximumAvailable": 1000.0, "currentlyAvailable": s.available, "restoreRate": s.restore_rate}}}})
+}
+
+fn gid(kind: &str, id: u64) -> String {
+    format!("gid://shopify/{kind}/{id}")
+}
+
+fn customer_node(store: &Store, c: &Customer, new_email: bool) -> Value {
+    let (n, spent) = store.totals(c.id);
+    let state = if c.subscribed { "SUBSCRIBED" } else { "NOT_SUBSCRIBED" };
+    let mut node = json!({"id": gid("Customer", c.id), "firstName": c.first, "lastName": c.last,
+        "createdAt": c.created, "updatedAt": c.updated, "tags": c.tags, "numberOfOrders": n.to_string(),
+        "amountSpent": {"amount": format!("{spent:.2}"), "currencyCode": "TRY"},
+        "defaultAddress": {"city": c.city, "provinceCode": c.province_code, "countryCodeV2": c.country, "zip": c.zip}});
+    if new_email {
+        node["defaultEmailAddress"] = json!({"emailAddress": c.email, "marketingState": state});
+        node["defaultPhoneNumber"] = if c.phone.is_empty() { Value::Null } else { json!({"phoneNumber": c.phone}) };
+        node["statistics"] = json!({"rfmGroup": c.rfm});
+    } else {
+        node["email"] = json!(c.email);
+        node["phone"] = if c.phone.is_empty() { Value::Null } else { json!(c.phone) };
+        node["emailMarketingConsent"] = json!({"marketingState": state});
+    }
+    node
+}
+
+fn order_node(o: &Order) -> Value {
+    let lines: Vec<Value> = o
+        .lines
+        .iter()
+        .map(|l| json!({"id": gid("LineItem", l.id), "title": l.title, "sku": l.sku, "quantity": l.quantity}))
+        .collect();
+    json!({"id": gid("Order", o.id), "name": format!("#{}", o.number), "createdAt": o.created, "updatedAt": o.updated,
+        "cancelledAt": o.cancelled, "email": o.email, "displayFinancialStatus": o.status, "sourceName": o.source,
+        "customer": o.customer.map(|c| json!({"id": gid("Customer", c)})),
+        "totalPriceSet": {"shopMoney": {"amount": format!("{:.2}", o.total), "currencyCode": "TRY"}},
+        "totalRefundedSet": {"shopMoney": {"amount": format!("{:.2}", o.refunds.iter().sum::<f64>())}},
+        "lineItems": {"pageInfo": {"hasNextPage": false}, "nodes": lines}})
+}
+
+fn query_params(path: &str) -> HashMap<String, String> {
+    path.split_once('?').map_or_else(HashMap::new, |(_, q)| {
+        q.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+    })
+}
+
+fn woo(s: &mut State, path: &str, headers: &HashMap<String, String>) -> (u16, String, Value) {
+    let params = query_params(path);
+    // "ck_test_key:cs_test_secret" in Base64.
+    let basic = "Basic Y2tfdGVzdF9rZXk6Y3NfdGVzdF9zZWNyZXQ=";
+    let by_header = !s.strips_authorization && headers.get("authorization").map(String::as_str) == Some(basic);
+    let by_query = params.get("consumer_key").map(String::as_str) == Some(WOO_KEY)
+        && params.get("consumer_secret").map(String::as_str) == Some(WOO_SECRET);
+    if !by_header && !by_query {
+        return (
+            401,
+            String::new(),
+            json!({"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.", "data": {"status": 401}}),
+        );
+    }
+    let per_page: usize = params.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(10).clamp(1, 100);
+    let page: usize = params.get("page").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
+    let route = path.split('?').next().unwrap_or("");
+    let items: Vec<Value> = if route.ends_with("/wp-json/wc/v3/customers") {
+        s.store.customers.iter().map(woo_customer).collect()
+    } else if route.ends_with("/wp-json/wc/v3/orders") {
+        let after = params.get("modified_after").cloned();
+        let mut list: Vec<&Order> =
+            s.store.orders.iter().filter(|o| after.as_ref().is_none_or(|t| &o.updated[..19] > t.as_str())).collect();
+        list.sort_by(|a, b| a.updated.cmp(&b.updated).then(a.id.cmp(&b.id)));
+        list.into_iter().map(woo_order).collect()
+    } else {
+        return (
+            404,
+            String::new(),
+            json!({"code": "rest_no_route", "message": "No route was found matching the URL and request method.", "data": {"status": 404}}),
+        );
+    };
+    let total = items.len();
+    let pages = total.div_ceil(per_page);
+    let page_items: Vec<Value> = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    (200, format!("X-WP-Total: {total}\r\nX-WP-TotalPages: {pages}\r\n"), Value::Array(page_items))
+}
+
+fn woo_customer(c: &Customer) -> Value {
+    json!({"id": c.id, "email": c.email, "first_name": c.first, "last_name": c.last, "role": "customer",
+        "date_created": local(&c.created, false), "date_modified_gmt": &c.updated[..19],
+        "billing": {"phone": c.phone, "city": c.city, "state": c.province_code, "country": c.country, "postcode": c.zip, "email": c.email}})
+}
+
+fn woo_order(o: &Order) -> Value {
+    let status = match o.status.as_str() {
+        "REFUNDED" => "refunded",
+        "VOIDED" => "cancelled",
+        _ => "completed",
+    };
+    let refunds: Vec<Value> =
+        o.refunds.iter().enumerate().map(|(i, r)| json!({"id": i + 1, "total": format!("-{r:.2}")})).collect();
+    let lines: Vec<Value> =
+        o.lines.iter().map(|l| json!({"id": l.id, "name": l.title, "sku": l.sku, "quantity": l.quantity})).collect();
+    json!({"id": o.id, "number": o.number.to_string(), "status": status, "currency": "TRY",
+        "customer_id": o.customer.unwrap_or(0), "billing": {"email": o.email},
+        "date_created": local(&o.created, false), "date_modified_gmt": &o.updated[..19],
+        "total": format!("{:.2}", o.total), "created_via": if o.source == "pos" { "admin" } else { "checkout" },
+        "refunds": refunds, "line_items": lines})
+}

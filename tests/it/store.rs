@@ -1,0 +1,320 @@
+//! Store connectors against the fake Shopify and WooCommerce servers: pagination,
+//! throttling, failures, rejected credentials, guests and refunds, incremental
+//! refreshes, and a pulled store equal to an import of its own CSV export.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use kitle::connect::http::{Retry, Token};
+use kitle::connect::store::{StoreCredentials, SyncCounts, SyncError, SyncOptions, Synced, refresh_copy};
+use kitle::engine::data::CustomerData;
+use kitle::engine::fields::SourceKind;
+use kitle::engine::import::{Progress, SourceSpec};
+use kitle::engine::store::{StoreCopy, StorePlatform, StoreSource};
+use kitle::engine::workspace::Workspace;
+use polars::prelude::*;
+
+use crate::fake_store::{FakeStore, Fault, SHOPIFY_TOKEN, Store, WOO_KEY, WOO_SECRET, utc};
+use crate::helpers::{date, has_note, num, row_where, text};
+
+fn quick() -> SyncOptions {
+    SyncOptions {
+        retry: Retry { attempts: 3, base: Duration::from_millis(5), longest: Duration::from_millis(20) },
+        throttle_tries: 5,
+    }
+}
+
+fn source(platform: StorePlatform, url: &str, dir: &Path) -> StoreSource {
+    StoreSource {
+        platform,
+        store: url.to_owned(),
+        api_version: None,
+        credential_env: vec![],
+        keys_in_query: false,
+        cache: dir.join("ws-store"),
+    }
+}
+
+fn shopify_token() -> StoreCredentials {
+    StoreCredentials::Token(Token::new(SHOPIFY_TOKEN).unwrap())
+}
+
+fn woo_keys() -> StoreCredentials {
+    StoreCredentials::Keys { key: Token::new(WOO_KEY).unwrap(), secret: Token::new(WOO_SECRET).unwrap() }
+}
+
+fn pull(source: &StoreSource, credentials: &StoreCredentials) -> Result<Synced, SyncError> {
+    let counts = Arc::new(SyncCounts::default());
+    refresh_copy(source, &source.cache, credentials, &counts, &Progress::default(), quick()).map(|(s, _)| s)
+}
+
+/// The workspace of a connected store, saved in `dir`, and its customers.
+fn open(source: &StoreSource, dir: &Path) -> (PathBuf, CustomerData) {
+    let mut ws = Workspace::new("Store");
+    ws.settings.as_of = Some(date(2026, 11, 1));
+    ws.store = Some(source.clone());
+    let path = dir.join("ws.kitle");
+    ws.save(&path).unwrap();
+    let ws = Workspace::load(&path).unwrap();
+    assert_eq!(ws.store.as_ref().unwrap().cache, PathBuf::from("ws-store"), "the copy is saved relative");
+    let data = ws.load_data(&path, &Progress::default()).unwrap();
+    (path, data)
+}
+
+/// Every column both tables have, row by row (rows ordered by email).
+fn assert_same_customers(a: &CustomerData, b: &CustomerData) {
+    assert_eq!(a.customers.height(), b.customers.height(), "as many customers");
+    let sort = |df: &DataFrame| df.sort(["email"], SortMultipleOptions::default()).unwrap();
+    let (a, b) = (sort(&a.customers), sort(&b.customers));
+    let mut compared = 0;
+    for column in a.columns() {
+        let name = column.name();
+        // Tenure counts from the sign-up date, which only the API gives (the export
+        // lacks it, so its tenure starts at the first order).
+        let Ok(other) = b.column(name) else { continue };
+        if ["tenure_days", "signup_date"].contains(&name.as_str()) {
+            continue;
+        }
+        for i in 0..a.height() {
+            let (p, q) = (column.get(i).unwrap(), other.get(i).unwrap());
+            // Model outputs (P(alive), predicted value) are fitted on the same histories
+            // in another row order: equal up to rounding.
+            if let (AnyValue::Float64(x), AnyValue::Float64(y)) = (&p, &q) {
+                assert!((x - y).abs() <= 1e-4 * x.abs().max(1.0), "column {name}, row {i}: {x} vs {y}");
+                continue;
+            }
+            let (p, q) = (format!("{p:?}"), format!("{q:?}"));
+            assert_eq!(p, q, "column {name}, row {i} ({:?})", a.column("email").unwrap().get(i));
+        }
+        compared += 1;
+    }
+    assert!(compared >= 15, "only {compared} columns in common");
+}
+
+#[test]
+fn a_shopify_pull_equals_an_import_of_the_stores_csv_export() {
+    let store = Store::generate(260, 1100, 7);
+    let dir = tempfile::tempdir().unwrap();
+    store.write_shopify_exports(dir.path());
+    let fake = FakeStore::start(store);
+    // A 500, then a throttled answer, then a 429: each waited out.
+    fake.fail_next(&[Fault::Status(500), Fault::Throttled, Fault::Status(429)]);
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    let synced = pull(&src, &shopify_token()).unwrap();
+    assert_eq!(synced.shop_name.as_deref(), Some("Kahve Dünyası"));
+    assert_eq!(synced.changes.customers_added, 260);
+    assert_eq!(synced.changes.orders_added, 1100);
+    let seen = fake.seen();
+    assert!(seen.len() >= 1 + 3 + 22 + 3, "customers in 3 pages, orders in 22, and 3 retries: {}", seen.len());
+    assert!(synced.copy.lines.len() > 1100, "order lines kept");
+    let (_, pulled) = open(&src, dir.path());
+
+    let mut ws = Workspace::new("Export");
+    ws.settings.as_of = Some(date(2026, 11, 1));
+    ws.sources = vec![
+        SourceSpec::new(SourceKind::Customers, dir.path().join("customers_export.csv")),
+        SourceSpec::new(SourceKind::Orders, dir.path().join("orders_export.csv")),
+    ];
+    let imported = ws.load_data(&dir.path().join("export.kitle"), &Progress::default()).unwrap();
+    assert_same_customers(&pulled, &imported);
+    assert!(pulled.customers.column("signup_date").is_ok(), "the API adds the sign-up date the export lacks");
+    assert!(has_note(&pulled.report.notes, "Kahve") || has_note(&pulled.report.notes, "last synced"));
+    assert_eq!(pulled.report.orders_counted, imported.report.orders_counted);
+}
+
+#[test]
+fn a_rejected_token_says_so_and_nothing_is_written() {
+    let fake = FakeStore::start(Store::generate(5, 5, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    let wrong = StoreCredentials::Token(Token::new("shpat_wrong").unwrap());
+    let error = pull(&src, &wrong).unwrap_err().to_string();
+    assert!(error.contains("refused the access token") && error.contains("401"), "{error}");
+    assert!(!error.contains("shpat_wrong"), "the token never appears in a message");
+    assert!(!src.cache.exists());
+}
+
+#[test]
+fn a_refresh_pulls_only_what_changed() {
+    let fake = FakeStore::start(Store::generate(120, 400, 3));
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    pull(&src, &shopify_token()).unwrap();
+    let (_, before) = open(&src, dir.path());
+    let moved = fake.with(|s| {
+        let later = utc(1100 * 1440);
+        let c = &mut s.store.customers[10];
+        c.city = "Bursa".into();
+        c.updated = later.clone();
+        let mut order = s.store.orders[0].clone();
+        order.id = 6_000_000_001;
+        order.number = 9999;
+        order.customer = Some(s.store.customers[20].id);
+        order.email = s.store.customers[20].email.clone();
+        order.created = later.clone();
+        order.updated = later;
+        order.cancelled = None;
+        order.status = "PAID".into();
+        order.refunds.clear();
+        s.store.orders.push(order);
+        (s.store.customers[10].email.clone(), s.store.customers[20].email.clone())
+    });
+    let requests_before = fake.seen().len();
+    let synced = pull(&src, &shopify_token()).unwrap();
+    let c = synced.changes;
+    assert_eq!((c.customers_added, c.customers_updated, c.orders_added, c.orders_updated), (0, 1, 1, 0));
+    let refresh_requests = &fake.seen()[requests_before..];
+    assert!(refresh_requests.len() <= 4, "one shop query and a page of each: {}", refresh_requests.len());
+    let (_, after) = open(&src, dir.path());
+    assert_eq!(text(&after, "city", row_where(&after, "email", &moved.0)).as_deref(), Some("Bursa"));
+    let buyer_before = num(&before, "orders", row_where(&before, "email", &moved.1)).unwrap_or(0.0);
+    assert_eq!(num(&after, "orders", row_where(&after, "email", &moved.1)), Some(buyer_before + 1.0));
+    assert_eq!(after.customers.height(), before.customers.height());
+}
+
+#[test]
+fn a_failed_or_cancelled_refresh_keeps_the_last_good_copy() {
+    let fake = FakeStore::start(Store::generate(30, 60, 5));
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    pull(&src, &shopify_token()).unwrap();
+    let good = StoreCopy::read(&src.cache, &src).unwrap().unwrap();
+    fake.with(|s| s.store.customers[0].city = "Changed".into());
+    fake.with(|s| s.store.customers[0].updated = utc(1200 * 1440));
+    fake.fail_next(&[Fault::Status(503); 3]);
+    let error = pull(&src, &shopify_token()).unwrap_err();
+    assert!(error.to_string().contains("503"), "{error}");
+    assert_eq!(StoreCopy::read(&src.cache, &src).unwrap().unwrap(), good);
+
+    let progress = Progress::default();
+    progress.cancel();
+    let counts = Arc::new(SyncCounts::default());
+    let cancelled = refresh_copy(&src, &src.cache, &shopify_token(), &counts, &progress, quick());
+    assert!(matches!(cancelled, Err(SyncError::Cancelled)));
+    assert_eq!(StoreCopy::read(&src.cache, &src).unwrap().unwrap(), good);
+}
+
+#[test]
+fn without_read_all_orders_the_report_says_what_to_ask_for() {
+    let fake = FakeStore::start(Store::generate(10, 20, 9));
+    fake.with(|s| s.scopes = vec!["read_customers".into(), "read_orders".into()]);
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    let synced = pull(&src, &shopify_token()).unwrap();
+    assert!(synced.copy.state.orders_limited_to_60_days);
+    let (_, data) = open(&src, dir.path());
+    assert!(has_note(&data.report.notes, "read_all_orders"));
+}
+
+#[test]
+fn an_older_api_version_reads_email_and_phone_fields() {
+    let fake = FakeStore::start(Store::generate(12, 10, 4));
+    let dir = tempfile::tempdir().unwrap();
+    let src =
+        StoreSource { api_version: Some("2024-10".into()), ..source(StorePlatform::Shopify, &fake.url, dir.path()) };
+    let synced = pull(&src, &shopify_token()).unwrap();
+    assert!(fake.seen().iter().any(|(_, p)| p.contains("/admin/api/2024-10/graphql.json")));
+    assert_eq!(synced.copy.customers.value("7000000001", "Email"), Some("musteri1@example.com"));
+    assert_eq!(synced.copy.customers.value("7000000001", "Phone"), Some("+905320000001"));
+}
+
+#[test]
+fn woocommerce_guests_refunds_and_a_server_that_drops_the_authorization_header() {
+    let store = Store::generate(80, 300, 11);
+    let guests: usize = store.orders.iter().filter(|o| o.customer.is_none()).count();
+    assert!(guests > 0);
+    let fake = FakeStore::start(store.clone());
+    fake.with(|s| s.strips_authorization = true);
+    fake.fail_next(&[Fault::Status(500)]);
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::WooCommerce, &fake.url, dir.path());
+    let synced = pull(&src, &woo_keys()).unwrap();
+    assert!(synced.keys_in_query, "the keys went in the query string");
+    assert_eq!(synced.changes.customers_added, 80);
+    assert_eq!(synced.changes.orders_added, 300);
+    let (_, woo) = open(&StoreSource { keys_in_query: true, ..src.clone() }, dir.path());
+    assert_eq!(woo.customers.height(), 80 + guests, "each guest email is a customer");
+
+    // The same store through Shopify: the same orders and money per customer.
+    let shop_dir = tempfile::tempdir().unwrap();
+    let shop_fake = FakeStore::start(store);
+    let shop_src = source(StorePlatform::Shopify, &shop_fake.url, shop_dir.path());
+    pull(&shop_src, &shopify_token()).unwrap();
+    let (_, shop) = open(&shop_src, shop_dir.path());
+    for email in ["musteri3@example.com", "musteri40@example.com", "misafir5@example.com"] {
+        let (w, s) = (row_where(&woo, "email", email), row_where(&shop, "email", email));
+        for column in ["orders", "ltv", "last_order_date"] {
+            assert_eq!(text(&woo, column, w), text(&shop, column, s), "{email} {column}");
+        }
+    }
+
+    // A refresh asks only for orders modified since the last one.
+    fake.with(|s| {
+        let mut order = s.store.orders[1].clone();
+        order.id = 6_000_000_002;
+        order.updated = utc(1100 * 1440);
+        s.store.orders.push(order);
+    });
+    let before = fake.seen().len();
+    let src = StoreSource { keys_in_query: true, ..src };
+    let synced = pull(&src, &woo_keys()).unwrap();
+    assert_eq!(synced.changes.orders_added, 1);
+    assert_eq!(synced.changes.customers_added + synced.changes.customers_updated, 0);
+    assert!(fake.seen()[before..].iter().any(|(_, p)| p.contains("modified_after=")));
+    assert!(fake.seen()[before..].iter().all(|(_, p)| !p.contains("authorization")));
+}
+
+#[test]
+fn rejected_woocommerce_keys_say_where_to_make_them() {
+    let fake = FakeStore::start(Store::generate(3, 3, 2));
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::WooCommerce, &fake.url, dir.path());
+    let wrong = StoreCredentials::Keys { key: Token::new("ck_x").unwrap(), secret: Token::new("cs_secret_x").unwrap() };
+    let error = pull(&src, &wrong).unwrap_err().to_string();
+    assert!(error.contains("REST API") && error.contains("401"), "{error}");
+    assert!(!error.contains("cs_secret_x"));
+}
+
+#[test]
+fn the_command_line_connects_and_refreshes() {
+    let fake = FakeStore::start(Store::generate(40, 90, 8));
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("kahve.kitle");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
+            .args(args)
+            .env("KITLE_TEST_SHOP_TOKEN", SHOPIFY_TOKEN)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let ws_text = ws.to_str().unwrap();
+    let connected = run(&[
+        "connect",
+        "shopify",
+        "--store",
+        &fake.url,
+        "--token-env",
+        "KITLE_TEST_SHOP_TOKEN",
+        "--json",
+        "-o",
+        ws_text,
+    ]);
+    assert_eq!(connected["customers_added"], 40);
+    assert_eq!(connected["platform"], "shopify");
+    let saved = std::fs::read_to_string(&ws).unwrap();
+    assert!(!saved.contains(SHOPIFY_TOKEN), "no secret in the workspace");
+    assert!(saved.contains("KITLE_TEST_SHOP_TOKEN") && saved.contains("kahve-store"));
+    assert!(dir.path().join("kahve-store/store_customers.csv").exists());
+    fake.with(|s| {
+        let c = &mut s.store.customers[3];
+        c.first = "Yeni".into();
+        c.updated = utc(1150 * 1440);
+    });
+    let refreshed = run(&["refresh", ws_text, "--json"]);
+    assert_eq!(refreshed["customers_updated"], 1);
+    assert_eq!(refreshed["orders_added"], 0);
+    assert_eq!(refreshed["customers"], 40 + connected["customers"].as_u64().unwrap() - 40);
+}

@@ -182,6 +182,32 @@ impl Client {
         self.request(Method::Get, url, None)
     }
 
+    /// A GET of a large text file (a bulk export's JSON lines), read as it arrives.
+    /// Starting the download is retried like any call; the file itself is not.
+    pub fn get_reader(&self, url: &str) -> Result<Box<dyn std::io::BufRead + Send>, ApiError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let failure = match self.agent.get(url).call() {
+                Ok(response) if response.status().is_success() => {
+                    let reader = response.into_body().into_with_config().limit(u64::MAX).reader();
+                    return Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, reader)));
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let error = ApiError::new(Some(status), format!("HTTP {status} from {}", shown_url(url)));
+                    (error, (self.retry_on)(status, ""))
+                }
+                Err(e) => (ApiError::new(None, format!("No answer from {}: {e}", shown_url(url))), true),
+            };
+            if !failure.1 || attempt >= self.retry.attempts {
+                return Err(failure.0);
+            }
+            let backoff = self.retry.base.saturating_mul(1 << (attempt - 1).min(16));
+            std::thread::sleep(backoff.min(self.retry.longest));
+        }
+    }
+
     /// Sends a request (with a JSON body, or none), retrying what is worth it.
     pub fn request(&self, method: Method, url: &str, body: Option<&Value>) -> Result<Answer, ApiError> {
         let text = body.map(Value::to_string);

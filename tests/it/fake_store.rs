@@ -222,14 +222,18 @@ impl Store {
         store
     }
 
-    fn counted(&self, customer: u64) -> impl Iterator<Item = &Order> {
-        self.orders.iter().filter(move |o| o.customer == Some(customer) && o.cancelled.is_none())
-    }
-
-    /// Shopify's `numberOfOrders` and `amountSpent` of a customer.
-    fn totals(&self, customer: u64) -> (usize, f64) {
-        let orders: Vec<&Order> = self.counted(customer).collect();
-        (orders.len(), orders.iter().map(|o| o.total - o.refunds.iter().sum::<f64>()).sum())
+    /// Shopify's `numberOfOrders` and `amountSpent` of every customer with orders
+    /// (cancelled orders left out, refunds taken off).
+    pub fn totals(&self) -> HashMap<u64, (usize, f64)> {
+        let mut totals: HashMap<u64, (usize, f64)> = HashMap::new();
+        for o in self.orders.iter().filter(|o| o.cancelled.is_none()) {
+            if let Some(c) = o.customer {
+                let t = totals.entry(c).or_default();
+                t.0 += 1;
+                t.1 += o.total - o.refunds.iter().sum::<f64>();
+            }
+        }
+        totals
     }
 
     /// The store as Shopify's customer and order CSV exports.
@@ -237,8 +241,9 @@ impl Store {
         let mut c = String::from(
             "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address City,Default Address Province Code,Default Address Country Code,Default Address Zip,Phone,Total Spent,Total Orders,Tags\n",
         );
+        let totals = self.totals();
         for x in &self.customers {
-            let (n, spent) = self.totals(x.id);
+            let (n, spent) = totals.get(&x.id).copied().unwrap_or_default();
             c += &format!(
                 "'{},{},{},{},{},{},{},{},{},{},{spent:.2},{n},\"{}\"\n",
                 x.id,
@@ -321,6 +326,15 @@ pub struct State {
     pub last_refill: std::time::Instant,
     /// Time each answer takes (to watch progress).
     pub delay: std::time::Duration,
+    /// Customers and orders in update order (indices) and each customer's totals,
+    /// made on first use and dropped whenever the store is changed through [`FakeStore::with`].
+    #[allow(clippy::type_complexity)]
+    pub sorted: Option<(Vec<usize>, Vec<usize>, HashMap<u64, (usize, f64)>)>,
+    /// The server's own address (for bulk export URLs).
+    pub base_url: String,
+    /// The bulk export last started: its number, its query, and how often it was polled.
+    pub bulk: Option<(u32, String, u32)>,
+    pub bulk_runs: u32,
 }
 
 pub struct FakeStore {
@@ -342,6 +356,10 @@ impl FakeStore {
             restore_rate: 100_000.0,
             last_refill: std::time::Instant::now(),
             delay: std::time::Duration::ZERO,
+            sorted: None,
+            base_url: url.clone(),
+            bulk: None,
+            bulk_runs: 0,
         }));
         let shared = Arc::clone(&state);
         #[allow(clippy::disallowed_methods)] // a test's server thread, not the app's work
@@ -364,7 +382,9 @@ impl FakeStore {
     }
 
     pub fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut self.state.lock().unwrap())
+        let mut state = self.state.lock().unwrap();
+        state.sorted = None;
+        f(&mut state)
     }
 }
 
@@ -392,8 +412,14 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) {
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let delay = state.lock().unwrap().delay;
     std::thread::sleep(delay);
-    let (status, extra, reply) = answer(state, &method, &path, &headers, &body);
-    let text = reply.to_string();
+    let (status, extra, text) = if path.starts_with("/bulk/") {
+        let mut s = state.lock().unwrap();
+        s.seen.push((method.clone(), path.clone()));
+        (200, String::new(), bulk_file(&mut s))
+    } else {
+        let (status, extra, reply) = answer(state, &method, &path, &headers, &body);
+        (status, extra, reply.to_string())
+    };
     let mut stream = stream;
     let _ = write!(
         stream,
@@ -466,7 +492,22 @@ fn shopify(s: &mut State, body: &Value) -> Value {
     let after: usize = vars["after"].as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
     let filter = since(&vars["query"]);
     let new_email = query.contains("defaultEmailAddress");
-    let (data, cost) = if query.contains("shop {") {
+    let (data, cost) = if query.contains("bulkOperationRunQuery") {
+        s.bulk_runs += 1;
+        s.bulk = Some((s.bulk_runs, vars["query"].as_str().unwrap_or("").to_owned(), 0));
+        let id = gid("BulkOperation", u64::from(s.bulk_runs));
+        (json!({"bulkOperationRunQuery": {"bulkOperation": {"id": id, "status": "CREATED"}, "userErrors": []}}), 10.0)
+    } else if query.contains("currentBulkOperation") {
+        let base = s.base_url.clone();
+        let Some((n, _, polls)) = s.bulk.as_mut() else {
+            return json!({"data": {"currentBulkOperation": null}});
+        };
+        *polls += 1;
+        let (status, url) =
+            if *polls < 2 { ("RUNNING", Value::Null) } else { ("COMPLETED", json!(format!("{base}/bulk/{n}.jsonl"))) };
+        let op = json!({"id": gid("BulkOperation", u64::from(*n)), "status": status, "errorCode": null, "objectCount": "0", "url": url});
+        (json!({"currentBulkOperation": op}), 1.0)
+    } else if query.contains("shop {") {
         let customers = since(&vars["customers"]);
         let orders = since(&vars["orders"]);
         let nc = s.store.customers.iter().filter(|c| customers.as_ref().is_none_or(|t| &c.updated >= t)).count();
@@ -479,24 +520,37 @@ fn shopify(s: &mut State, body: &Value) -> Value {
             3.0,
         )
     } else if query.contains("customers(") {
-        let mut list: Vec<&Customer> =
-            s.store.customers.iter().filter(|c| filter.as_ref().is_none_or(|t| &c.updated >= t)).collect();
-        list.sort_by(|a, b| a.updated.cmp(&b.updated).then(a.id.cmp(&b.id)));
-        let page: Vec<Value> =
-            list.iter().skip(after).take(first).map(|c| customer_node(&s.store, c, new_email)).collect();
+        sorted(s);
+        let (order, _, totals) = s.sorted.as_ref().unwrap();
+        let list: Vec<&Customer> = order
+            .iter()
+            .map(|&i| &s.store.customers[i])
+            .filter(|c| filter.as_ref().is_none_or(|t| &c.updated >= t))
+            .collect();
+        let page: Vec<Value> = list
+            .iter()
+            .skip(after)
+            .take(first)
+            .map(|c| customer_node(c, totals.get(&c.id).copied().unwrap_or_default(), new_email))
+            .collect();
         let next = after + page.len() < list.len();
         (
             json!({"customers": {"pageInfo": {"hasNextPage": next, "endCursor": (after + page.len()).to_string()}, "nodes": page}}),
             2.0 + first as f64 * 2.0,
         )
     } else if query.contains("orders(") {
-        let mut list: Vec<&Order> =
-            s.store.orders.iter().filter(|o| filter.as_ref().is_none_or(|t| &o.updated >= t)).collect();
-        list.sort_by(|a, b| a.updated.cmp(&b.updated).then(a.id.cmp(&b.id)));
-        let page: Vec<Value> = list.iter().skip(after).take(first).map(|o| order_node(o)).collect();
-        let next = after + page.len() < list.len();
+        sorted(s);
+        let order = &s.sorted.as_ref().unwrap().1;
+        // Without a filter the pages are slices of the sorted orders (no need to look at every order).
+        let (list, skip, base): (Vec<&Order>, usize, usize) = match &filter {
+            None => (order.iter().skip(after).take(first + 1).map(|&i| &s.store.orders[i]).collect(), 0, after),
+            Some(t) => (order.iter().map(|&i| &s.store.orders[i]).filter(|o| &o.updated >= t).collect(), after, 0),
+        };
+        let page: Vec<Value> = list.iter().skip(skip).take(first).map(|o| order_node(o)).collect();
+        let next = skip + page.len() < list.len();
+        let end = base + skip + page.len();
         (
-            json!({"orders": {"pageInfo": {"hasNextPage": next, "endCursor": (after + page.len()).to_string()}, "nodes": page}}),
+            json!({"orders": {"pageInfo": {"hasNextPage": next, "endCursor": end.to_string()}, "nodes": page}}),
             2.0 + first as f64 * 8.0,
         )
     } else {
@@ -507,12 +561,60 @@ fn shopify(s: &mut State, body: &Value) -> Value {
         "throttleStatus": {"maximumAvailable": 1000.0, "currentlyAvailable": s.available, "restoreRate": s.restore_rate}}}})
 }
 
+/// The JSON Lines of the last bulk export: customers, or orders each followed by
+/// its lines (with `__parentId`).
+fn bulk_file(s: &mut State) -> String {
+    let Some((_, query, _)) = s.bulk.clone() else { return String::new() };
+    let filter = query.split("updated_at:>='").nth(1).and_then(|rest| rest.split('\'').next()).map(str::to_owned);
+    let new_email = query.contains("defaultEmailAddress");
+    sorted(s);
+    let (corder, oorder, totals) = s.sorted.as_ref().unwrap();
+    let mut out = String::new();
+    if query.contains("customers") {
+        for c in
+            corder.iter().map(|&i| &s.store.customers[i]).filter(|c| filter.as_ref().is_none_or(|t| &c.updated >= t))
+        {
+            out += &customer_node(c, totals.get(&c.id).copied().unwrap_or_default(), new_email).to_string();
+            out.push('\n');
+        }
+    } else {
+        for o in oorder.iter().map(|&i| &s.store.orders[i]).filter(|o| filter.as_ref().is_none_or(|t| &o.updated >= t))
+        {
+            let mut node = order_node(o);
+            let lines = node.as_object_mut().unwrap().remove("lineItems");
+            out += &node.to_string();
+            out.push('\n');
+            for mut line in
+                lines.and_then(|l| l.get("nodes").cloned()).and_then(|n| n.as_array().cloned()).unwrap_or_default()
+            {
+                line["__parentId"] = json!(gid("Order", o.id));
+                out += &line.to_string();
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Customers and orders in the order Shopify's `sortKey: UPDATED_AT` gives them,
+/// and each customer's order count and amount spent.
+fn sorted(s: &mut State) {
+    if s.sorted.is_none() {
+        let mut c: Vec<usize> = (0..s.store.customers.len()).collect();
+        let cs = &s.store.customers;
+        c.sort_by(|&a, &b| cs[a].updated.cmp(&cs[b].updated).then(cs[a].id.cmp(&cs[b].id)));
+        let mut o: Vec<usize> = (0..s.store.orders.len()).collect();
+        let os = &s.store.orders;
+        o.sort_by(|&a, &b| os[a].updated.cmp(&os[b].updated).then(os[a].id.cmp(&os[b].id)));
+        s.sorted = Some((c, o, s.store.totals()));
+    }
+}
+
 fn gid(kind: &str, id: u64) -> String {
     format!("gid://shopify/{kind}/{id}")
 }
 
-fn customer_node(store: &Store, c: &Customer, new_email: bool) -> Value {
-    let (n, spent) = store.totals(c.id);
+fn customer_node(c: &Customer, (n, spent): (usize, f64), new_email: bool) -> Value {
     let state = if c.subscribed { "SUBSCRIBED" } else { "NOT_SUBSCRIBED" };
     let mut node = json!({"id": gid("Customer", c.id), "firstName": c.first, "lastName": c.last,
         "createdAt": c.created, "updatedAt": c.updated, "tags": c.tags, "numberOfOrders": n.to_string(),
@@ -567,14 +669,20 @@ fn woo(s: &mut State, path: &str, headers: &HashMap<String, String>) -> (u16, St
     let per_page: usize = params.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(10).clamp(1, 100);
     let page: usize = params.get("page").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
     let route = path.split('?').next().unwrap_or("");
-    let items: Vec<Value> = if route.ends_with("/wp-json/wc/v3/customers") {
-        s.store.customers.iter().map(woo_customer).collect()
+    let skip = (page - 1) * per_page;
+    let (total, page_items): (usize, Vec<Value>) = if route.ends_with("/wp-json/wc/v3/customers") {
+        let all = &s.store.customers;
+        (all.len(), all.iter().skip(skip).take(per_page).map(woo_customer).collect())
     } else if route.ends_with("/wp-json/wc/v3/orders") {
         let after = params.get("modified_after").cloned();
-        let mut list: Vec<&Order> =
-            s.store.orders.iter().filter(|o| after.as_ref().is_none_or(|t| &o.updated[..19] > t.as_str())).collect();
-        list.sort_by(|a, b| a.updated.cmp(&b.updated).then(a.id.cmp(&b.id)));
-        list.into_iter().map(woo_order).collect()
+        sorted(s);
+        let order = &s.sorted.as_ref().unwrap().1;
+        let list: Vec<&Order> = order
+            .iter()
+            .map(|&i| &s.store.orders[i])
+            .filter(|o| after.as_ref().is_none_or(|t| &o.updated[..19] > t.as_str()))
+            .collect();
+        (list.len(), list.into_iter().skip(skip).take(per_page).map(woo_order).collect())
     } else {
         return (
             404,
@@ -582,9 +690,7 @@ fn woo(s: &mut State, path: &str, headers: &HashMap<String, String>) -> (u16, St
             json!({"code": "rest_no_route", "message": "No route was found matching the URL and request method.", "data": {"status": 404}}),
         );
     };
-    let total = items.len();
     let pages = total.div_ceil(per_page);
-    let page_items: Vec<Value> = items.into_iter().skip((page - 1) * per_page).take(per_page).collect();
     (200, format!("X-WP-Total: {total}\r\nX-WP-TotalPages: {pages}\r\n"), Value::Array(page_items))
 }
 

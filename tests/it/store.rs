@@ -22,7 +22,14 @@ fn quick() -> SyncOptions {
     SyncOptions {
         retry: Retry { attempts: 3, base: Duration::from_millis(5), longest: Duration::from_millis(20) },
         throttle_tries: 5,
+        bulk_from: usize::MAX,
+        bulk_poll: Duration::from_millis(5),
     }
+}
+
+fn pull_with(source: &StoreSource, credentials: &StoreCredentials, options: SyncOptions) -> Result<Synced, SyncError> {
+    let counts = Arc::new(SyncCounts::default());
+    refresh_copy(source, &source.cache, credentials, &counts, &Progress::default(), options).map(|(s, _)| s)
 }
 
 fn source(platform: StorePlatform, url: &str, dir: &Path) -> StoreSource {
@@ -45,8 +52,7 @@ fn woo_keys() -> StoreCredentials {
 }
 
 fn pull(source: &StoreSource, credentials: &StoreCredentials) -> Result<Synced, SyncError> {
-    let counts = Arc::new(SyncCounts::default());
-    refresh_copy(source, &source.cache, credentials, &counts, &Progress::default(), quick()).map(|(s, _)| s)
+    pull_with(source, credentials, quick())
 }
 
 /// The workspace of a connected store, saved in `dir`, and its customers.
@@ -317,4 +323,35 @@ fn the_command_line_connects_and_refreshes() {
     assert_eq!(refreshed["customers_updated"], 1);
     assert_eq!(refreshed["orders_added"], 0);
     assert_eq!(refreshed["customers"], 40 + connected["customers"].as_u64().unwrap() - 40);
+}
+
+#[test]
+fn a_large_shopify_pull_goes_through_bulk_exports_and_gets_the_same_copy() {
+    let store = Store::generate(90, 300, 13);
+    let paged_fake = FakeStore::start(store.clone());
+    let bulk_fake = FakeStore::start(store);
+    let (paged_dir, bulk_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let paged_src = source(StorePlatform::Shopify, &paged_fake.url, paged_dir.path());
+    let bulk_src = source(StorePlatform::Shopify, &bulk_fake.url, bulk_dir.path());
+    let paged = pull(&paged_src, &shopify_token()).unwrap().copy;
+    let bulk_options = SyncOptions { bulk_from: 50, ..quick() };
+    // A throttled answer while the export runs is waited out too.
+    bulk_fake.fail_next(&[Fault::Throttled]);
+    let bulk = pull_with(&bulk_src, &shopify_token(), bulk_options).unwrap().copy;
+    let graphql: Vec<String> = bulk_fake.seen().into_iter().map(|(_, p)| p).collect();
+    assert!(graphql.iter().any(|p| p.starts_with("/bulk/")), "the export file was downloaded");
+    assert!(graphql.len() < 15, "a handful of requests, not pages: {}", graphql.len());
+    assert_eq!(bulk.customers, paged.customers);
+    assert_eq!(bulk.orders, paged.orders);
+    assert_eq!(bulk.lines, paged.lines);
+
+    // A refresh through bulk exports only brings the change.
+    bulk_fake.with(|s| {
+        let o = &mut s.store.orders[5];
+        o.total += 10.0;
+        o.updated = utc(1100 * 1440);
+    });
+    let synced = pull_with(&bulk_src, &shopify_token(), bulk_options).unwrap();
+    let c = synced.changes;
+    assert_eq!((c.customers_added, c.customers_updated, c.orders_added, c.orders_updated), (0, 0, 0, 1));
 }

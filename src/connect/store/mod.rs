@@ -7,6 +7,7 @@
 //! variable or the OS keychain, never from a file.
 
 pub mod shopify;
+mod shopify_bulk;
 pub mod woocommerce;
 
 use std::collections::HashSet;
@@ -142,11 +143,15 @@ pub struct SyncOptions {
     pub retry: Retry,
     /// A throttled request is tried again at most this many times.
     pub throttle_tries: u32,
+    /// Shopify pulls of at least this many customers (or orders) use a bulk export.
+    pub bulk_from: usize,
+    /// How often a running bulk export is asked how far it is.
+    pub bulk_poll: Duration,
 }
 
 impl Default for SyncOptions {
     fn default() -> Self {
-        Self { retry: Retry::default(), throttle_tries: 20 }
+        Self { retry: Retry::default(), throttle_tries: 20, bulk_from: 5_000, bulk_poll: Duration::from_secs(2) }
     }
 }
 

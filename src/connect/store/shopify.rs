@@ -39,23 +39,36 @@ fn contact_fields(version: &str) -> &'static str {
     }
 }
 
+/// A customer's fields (the same in pages and bulk exports).
+pub(super) fn customer_fields(version: &str) -> String {
+    format!(
+        "id firstName lastName createdAt updatedAt tags numberOfOrders amountSpent {{ amount currencyCode }} {} \
+         defaultAddress {{ city provinceCode countryCodeV2 zip }}",
+        contact_fields(version)
+    )
+}
+
+/// An order's own fields (its lines are asked for apart).
+pub(super) const ORDER_FIELDS: &str = "id name createdAt updatedAt cancelledAt email displayFinancialStatus \
+     sourceName customer { id } totalPriceSet { shopMoney { amount currencyCode } } totalRefundedSet { shopMoney { \
+     amount } }";
+
+/// A line's fields.
+pub(super) const LINE_FIELDS: &str = "id title sku quantity";
+
 fn customers_query(version: &str) -> String {
     format!(
         "query Customers($first: Int!, $after: String, $query: String) {{ customers(first: $first, after: $after, \
-         query: $query, sortKey: UPDATED_AT) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ id firstName lastName \
-         createdAt updatedAt tags numberOfOrders amountSpent {{ amount currencyCode }} {} defaultAddress {{ city \
-         provinceCode countryCodeV2 zip }} }} }} }}",
-        contact_fields(version)
+         query: $query, sortKey: UPDATED_AT) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {} }} }} }}",
+        customer_fields(version)
     )
 }
 
 fn orders_query() -> String {
     format!(
         "query Orders($first: Int!, $after: String, $query: String) {{ orders(first: $first, after: $after, \
-         query: $query, sortKey: UPDATED_AT) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ id name createdAt \
-         updatedAt cancelledAt email displayFinancialStatus sourceName customer {{ id }} totalPriceSet {{ shopMoney \
-         {{ amount currencyCode }} }} totalRefundedSet {{ shopMoney {{ amount }} }} lineItems(first: \
-         {LINES_PER_ORDER}) {{ pageInfo {{ hasNextPage }} nodes {{ id title sku quantity }} }} }} }} }}"
+         query: $query, sortKey: UPDATED_AT) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {ORDER_FIELDS} \
+         lineItems(first: {LINES_PER_ORDER}) {{ pageInfo {{ hasNextPage }} nodes {{ {LINE_FIELDS} }} }} }} }} }}"
     )
 }
 
@@ -64,16 +77,16 @@ const SHOP_QUERY: &str = "query Shop($customers: String, $orders: String) { shop
      limit: null) { count } ordersCount(query: $orders, limit: null) { count } }";
 
 /// One connection to a store's GraphQL endpoint.
-struct Graphql {
-    client: Client,
+pub(super) struct Graphql {
+    pub(super) client: Client,
     url: String,
-    options: SyncOptions,
+    pub(super) options: SyncOptions,
 }
 
 impl Graphql {
     /// Runs a query: throttled answers are waited out, the cost paces the next
     /// query, and errors become one message.
-    fn run(&self, merge: &Merge<'_>, query: &str, variables: &Value) -> Result<Value, SyncError> {
+    pub(super) fn run(&self, merge: &Merge<'_>, query: &str, variables: &Value) -> Result<Value, SyncError> {
         let body = json!({ "query": query, "variables": variables });
         let mut throttled = 0;
         loop {
@@ -184,13 +197,13 @@ fn graphql_error(errors: &[Value]) -> ApiError {
 }
 
 /// The numeric id at the end of a global id (`gid://shopify/Customer/42` → `42`).
-fn id_of(value: Option<&Value>) -> String {
+pub(super) fn id_of(value: Option<&Value>) -> String {
     let text = value.and_then(Value::as_str).unwrap_or("");
     text.rsplit('/').next().unwrap_or(text).to_owned()
 }
 
 /// A field as text: strings as they are, numbers written out, anything else empty.
-fn text(node: &Value, path: &str) -> String {
+pub(super) fn text(node: &Value, path: &str) -> String {
     match node.pointer(path) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -214,7 +227,7 @@ fn group_words(code: &str) -> String {
 }
 
 /// A customer node as a row of the copy's customers table.
-fn customer_row(node: &Value, offset: i32) -> Vec<String> {
+pub(super) fn customer_row(node: &Value, offset: i32) -> Vec<String> {
     let first_text = |paths: &[&str]| paths.iter().map(|p| text(node, p)).find(|t| !t.is_empty()).unwrap_or_default();
     let tags = node
         .get("tags")
@@ -247,7 +260,7 @@ fn customer_row(node: &Value, offset: i32) -> Vec<String> {
 
 /// An order node as a row of the copy's orders table, its lines, and whether
 /// some lines did not fit in the page.
-fn order_row(node: &Value, offset: i32) -> (Vec<String>, Vec<Vec<String>>, bool) {
+pub(super) fn order_row(node: &Value, offset: i32) -> (Vec<String>, Vec<Vec<String>>, bool) {
     let id = id_of(node.get("id"));
     let cancelled = text(node, "/cancelledAt");
     let row = vec![
@@ -312,15 +325,26 @@ pub fn pull(
     merge.expect(count(&shop, "/customersCount/count"), count(&shop, "/ordersCount/count"));
     let name = Some(text(&shop, "/shop/name")).filter(|n| !n.is_empty());
 
-    api.pages(merge, &customers_query(&version), &customers_since, "customers", CUSTOMERS_PER_PAGE, |m, node| {
-        m.customer(customer_row(node, offset), &text(node, "/updatedAt"));
-    })?;
-    let mut cut = 0;
-    api.pages(merge, &orders_query(), &orders_since, "orders", ORDERS_PER_PAGE, |m, node| {
-        let (row, lines, lines_cut) = order_row(node, offset);
-        cut += usize::from(lines_cut);
-        m.order(row, lines, &text(node, "/updatedAt"));
-    })?;
-    merge.state().orders_with_cut_lines = cut;
+    let (customers, orders) = (count(&shop, "/customersCount/count"), count(&shop, "/ordersCount/count"));
+    // Large pulls go through bulk exports: one query each, no page costs.
+    if customers.unwrap_or(0) >= options.bulk_from {
+        super::shopify_bulk::customers(&api, merge, &customer_fields(&version), &customers_since, offset)?;
+    } else {
+        api.pages(merge, &customers_query(&version), &customers_since, "customers", CUSTOMERS_PER_PAGE, |m, node| {
+            m.customer(customer_row(node, offset), &text(node, "/updatedAt"));
+        })?;
+    }
+    if orders.unwrap_or(0) >= options.bulk_from {
+        super::shopify_bulk::orders(&api, merge, &orders_since, offset)?;
+        merge.state().orders_with_cut_lines = 0;
+    } else {
+        let mut cut = 0;
+        api.pages(merge, &orders_query(), &orders_since, "orders", ORDERS_PER_PAGE, |m, node| {
+            let (row, lines, lines_cut) = order_row(node, offset);
+            cut += usize::from(lines_cut);
+            m.order(row, lines, &text(node, "/updatedAt"));
+        })?;
+        merge.state().orders_with_cut_lines = cut;
+    }
     Ok(name)
 }

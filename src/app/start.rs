@@ -27,15 +27,14 @@ pub fn start_ui(app: &mut KitleApp, ui: &mut egui::Ui, lang: Lang) {
         ui.weak(t(lang, "start.drop"));
         ui.add_space(24.0);
         ui.heading(t(lang, "start.recent"));
-        if app.prefs.recent.is_empty() {
+        let recent = app.prefs.recent_names();
+        if recent.is_empty() {
             ui.weak(t(lang, "start.no_recent"));
         }
         let mut open = None;
-        for path in &app.prefs.recent {
-            let name =
-                path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
+        for (path, name) in recent {
             if ui.link(name).on_hover_text(path.display().to_string()).clicked() {
-                open = Some(path.clone());
+                open = Some(path);
             }
         }
         if let Some(path) = open {

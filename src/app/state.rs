@@ -51,6 +51,24 @@ impl Prefs {
         self.lang.unwrap_or_else(Lang::from_system)
     }
 
+    /// The recent workspaces that still exist, each with the name to show: the file's
+    /// name, with its folder when another recent one has the same name.
+    pub fn recent_names(&self) -> Vec<(PathBuf, String)> {
+        let stem = |p: &std::path::Path| {
+            p.file_stem().map_or_else(|| p.display().to_string(), |s| s.to_string_lossy().into_owned())
+        };
+        let alive: Vec<&PathBuf> = self.recent.iter().filter(|p| p.exists()).collect();
+        alive
+            .iter()
+            .map(|p| {
+                let name = stem(p);
+                let shared = alive.iter().filter(|q| stem(q) == name).count() > 1;
+                let folder = p.parent().map(|d| d.display().to_string()).unwrap_or_default();
+                ((*p).clone(), if shared { format!("{name} — {folder}") } else { name })
+            })
+            .collect()
+    }
+
     /// Puts `path` first in the recent list.
     pub fn remember_recent(&mut self, path: &std::path::Path) {
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -65,4 +83,26 @@ impl Prefs {
 pub enum Notice {
     Info(String),
     Error(String),
+}
+
+#[cfg(test)]
+mod recent_tests {
+    use super::*;
+
+    #[test]
+    fn recent_workspaces_that_share_a_name_show_their_folder_and_gone_ones_are_hidden() {
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (first, second, other) =
+            (a.path().join("demo.kitle"), b.path().join("demo.kitle"), a.path().join("shop.kitle"));
+        for p in [&first, &second, &other] {
+            std::fs::write(p, "").unwrap();
+        }
+        let prefs =
+            Prefs { recent: vec![first.clone(), a.path().join("gone.kitle"), second, other], ..Prefs::default() };
+        let names: Vec<String> = prefs.recent_names().into_iter().map(|(_, n)| n).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+        assert_eq!(names[0], format!("demo — {}", a.path().display()));
+        assert!(names[1].starts_with("demo — "));
+        assert_eq!(names[2], "shop");
+    }
 }

@@ -37,6 +37,12 @@ pub enum Command {
         result: Result<Box<Loaded>, String>,
         cancelled: bool,
     },
+    /// Fresh data for the workspace at this path, imported again because its
+    /// sources changed since the cache shown was made (sent by its background job).
+    Reimported {
+        path: PathBuf,
+        result: Result<Box<crate::engine::data::CustomerData>, String>,
+    },
     /// Restore the unsaved changes in a recovery file, or throw them away.
     Restore(PathBuf),
     DiscardRecovery(PathBuf),

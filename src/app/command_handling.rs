@@ -51,7 +51,8 @@ impl KitleApp {
             Command::SaveTo(path) => self.save_to(&path),
             Command::ImportDialog(path) => self.open_import_dialog(ctx, path),
             Command::RunImport(specs) => self.start_import(ctx, specs),
-            Command::Loaded { result, cancelled } => self.loaded(result, cancelled),
+            Command::Loaded { result, cancelled } => self.loaded(ctx, result, cancelled),
+            Command::Reimported { path, result } => self.reimported(&path, result),
             Command::Restore(file) => self.start_restore(ctx, file),
             Command::DiscardRecovery(file) => self.discard_recovery(&file),
             Command::CancelTask(kind) => self.tasks.cancel(kind),
@@ -224,11 +225,14 @@ impl KitleApp {
     }
 
     /// A load or import finished: the new document replaces the open one.
-    pub(super) fn loaded(&mut self, result: Result<Box<Loaded>, String>, cancelled: bool) {
+    pub(super) fn loaded(&mut self, ctx: &egui::Context, result: Result<Box<Loaded>, String>, cancelled: bool) {
         match result {
             Ok(loaded) => {
                 if let Some(path) = &loaded.path {
                     self.prefs.remember_recent(path);
+                    if loaded.stale {
+                        self.start_reimport(ctx, path.clone(), loaded.workspace.clone());
+                    }
                 }
                 self.show_report = loaded.show_report;
                 self.doc = Some(Document::new(*loaded));
@@ -237,6 +241,34 @@ impl KitleApp {
             }
             Err(_) if cancelled => self.notice = Some(Notice::Info(t(self.lang(), "status.cancelled").to_owned())),
             Err(message) => self.notice = Some(Notice::Error(message)),
+        }
+    }
+
+    /// The cache shown is older than the sources: import them again meanwhile.
+    fn start_reimport(&mut self, ctx: &egui::Context, path: PathBuf, workspace: crate::engine::workspace::Workspace) {
+        let lang = self.lang();
+        let started = self.tasks.spawn(TaskKind::Reimport, ctx, move |progress| {
+            let result = workspace.open_data(&path, progress, false).map(|(data, _)| Box::new(data));
+            Command::Reimported { path, result: result.map_err(|e| e.text(lang)) }
+        });
+        if let Err(e) = started {
+            self.notice = Some(Notice::Error(e));
+        }
+    }
+
+    /// Fresh data from changed sources replaces what the cache showed.
+    fn reimported(&mut self, path: &std::path::Path, result: Result<Box<crate::engine::data::CustomerData>, String>) {
+        let lang = self.lang();
+        let Some(doc) = self.doc.as_mut().filter(|d| d.path.as_deref() == Some(path)) else { return };
+        match result {
+            Ok(data) => {
+                let mut data = *data;
+                doc.workspace.apply_manual_spend(&mut data);
+                doc.data = Arc::new(data);
+                doc.version = document::next_version();
+                self.notice = Some(Notice::Info(t(lang, "status.reimported").to_owned()));
+            }
+            Err(e) => self.notice = Some(Notice::Error(e)),
         }
     }
 

@@ -151,6 +151,9 @@ pub struct Loaded {
     pub data: CustomerData,
     pub dirty: bool,
     pub show_report: bool,
+    /// The data came from a cache older than the sources: import again in the
+    /// background and replace it.
+    pub stale: bool,
 }
 
 /// Loads a workspace file (writing the demo first when `demo` and it is missing).
@@ -162,8 +165,9 @@ pub fn load(path: PathBuf, demo: bool, lang: Lang, progress: &Progress) -> Resul
     }
     let workspace = Workspace::load(&path).map_err(|e| e.text(lang))?;
     pull_missing_store_copy(&workspace, &path, progress);
-    let data = workspace.load_data(&path, progress).map_err(|e| e.text(lang))?;
-    Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false })
+    let (data, opened) = workspace.open_data(&path, progress, true).map_err(|e| e.text(lang))?;
+    let stale = opened == crate::engine::workspace::Opened::Stale;
+    Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false, stale })
 }
 
 /// A store's local copy that is gone (deleted, or a workspace from another
@@ -189,7 +193,14 @@ pub fn restore(file: &Path, lang: Lang, progress: &Progress) -> Result<Loaded, S
     let record = super::recovery::read(file)?;
     let base = record.original.clone().unwrap_or_else(|| file.to_path_buf());
     let data = record.workspace.load_data(&base, progress).map_err(|e| e.text(lang))?;
-    Ok(Loaded { path: record.original, workspace: record.workspace, data, dirty: true, show_report: false })
+    Ok(Loaded {
+        path: record.original,
+        workspace: record.workspace,
+        data,
+        dirty: true,
+        show_report: false,
+        stale: false,
+    })
 }
 
 /// Imports `specs` into `base` (the open workspace and where it is saved), or into
@@ -222,7 +233,7 @@ pub fn import(
     if is_new {
         workspace.segments = starter_segments(&data, lang);
     }
-    Ok(Loaded { path, workspace, data, dirty: true, show_report: true })
+    Ok(Loaded { path, workspace, data, dirty: true, show_report: true, stale: false })
 }
 
 pub fn is_workspace_file(path: &Path) -> bool {

@@ -52,7 +52,7 @@ impl KitleApp {
                 };
                 self.start_sync(ctx, order);
             }
-            Command::StoreSynced(result) => self.synced(*result),
+            Command::StoreSynced(result) => self.synced(ctx, *result),
             _ => {}
         }
     }
@@ -77,12 +77,12 @@ impl KitleApp {
         }
     }
 
-    fn synced(&mut self, result: Result<StoreSyncDone, SyncFailure>) {
+    fn synced(&mut self, ctx: &egui::Context, result: Result<StoreSyncDone, SyncFailure>) {
         let lang = self.lang();
         match result {
             Ok(StoreSyncDone::Connected { loaded, keychain_error }) => {
                 self.connect = None;
-                self.loaded(Ok(loaded), false);
+                self.loaded(ctx, Ok(loaded), false);
                 if let Some(e) = keychain_error {
                     self.notice = Some(Notice::Error(t(lang, "store.keychain_failed").replace("{0}", &e)));
                 }
@@ -186,7 +186,7 @@ fn pull(
             workspace.store = Some(source);
             let data = workspace.load_data(&anchor, progress).map_err(failed)?;
             workspace.segments = crate::engine::segment::templates::starter_segments(&data, lang);
-            let loaded = Loaded { path: None, workspace, data, dirty: true, show_report: false };
+            let loaded = Loaded { path: None, workspace, data, dirty: true, show_report: false, stale: false };
             Ok(StoreSyncDone::Connected { loaded: Box::new(loaded), keychain_error })
         }
     }

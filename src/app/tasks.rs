@@ -16,6 +16,7 @@ pub enum TaskKind {
     Export,
     Push,
     Sync,
+    Reimport,
 }
 
 impl TaskKind {
@@ -26,6 +27,7 @@ impl TaskKind {
             TaskKind::Export => "export",
             TaskKind::Push => "push",
             TaskKind::Sync => "sync",
+            TaskKind::Reimport => "reimport",
         }
     }
 
@@ -36,6 +38,7 @@ impl TaskKind {
             TaskKind::Export => "status.exporting",
             TaskKind::Push => "status.pushing",
             TaskKind::Sync => "status.syncing",
+            TaskKind::Reimport => "status.reimporting",
         }
     }
 }

@@ -175,6 +175,10 @@ fn import(mut p: lexopt::Parser) -> Result<String> {
     let data = ws.load_data(&out, &Progress::default())?;
     ws.segments = crate::engine::segment::templates::starter_segments(&data, crate::format::Lang::from_system());
     ws.save(&out)?;
+    // The next opening reads the cache instead of importing again.
+    if let Err(e) = ws.write_cache(&out, &data) {
+        eprintln!("{}", crate::engine::message::Message::new("msg.cache_not_written", [e]));
+    }
     if json { Ok(serde_json::to_string_pretty(&data.report)? + "\n") } else { Ok(report_text(&data, &out)) }
 }
 

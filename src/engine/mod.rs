@@ -11,6 +11,7 @@ pub mod architecture;
 pub mod audience;
 pub mod browse;
 pub mod build;
+pub mod cache;
 pub mod countries;
 pub mod dashboard;
 pub mod data;

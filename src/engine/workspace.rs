@@ -12,9 +12,21 @@ use serde::{Deserialize, Serialize};
 use chrono::Datelike;
 
 use super::build::{build, split_sources};
+use super::cache::{self, CacheKey, Cached, cache_dir_for};
 use super::data::{CustomerData, SpendEntry};
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
 use super::store::{StoreSource, add_sync_notes, copy_exists, copy_sources};
+
+/// Where an opened customer table came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// The cache, built from these very sources.
+    FromCache,
+    /// The cache, built before the sources changed (import again and replace it).
+    Stale,
+    /// Built from the sources now.
+    Built,
+}
 
 /// The format this version writes; files with a higher number are refused.
 pub const FORMAT_VERSION: u32 = 1;
@@ -78,11 +90,25 @@ pub struct Settings {
     pub as_of: Option<NaiveDate>,
     /// Upper bounds of the LTV bands (the last band is open-ended).
     pub ltv_bands: Vec<f64>,
+    /// Keep a local cache of the built customer table beside the workspace (see
+    /// [`super::cache`]), so it opens without importing again.
+    #[serde(skip_serializing_if = "is_true")]
+    pub cache: bool,
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { currency: "TRY".to_owned(), locale: None, as_of: None, ltv_bands: vec![1_000.0, 5_000.0, 10_000.0] }
+        Self {
+            currency: "TRY".to_owned(),
+            locale: None,
+            as_of: None,
+            ltv_bands: vec![1_000.0, 5_000.0, 10_000.0],
+            cache: true,
+        }
     }
 }
 
@@ -214,46 +240,124 @@ impl Workspace {
         write_atomically(path, text.as_bytes()).map_err(|e| save_err(e.to_string()))
     }
 
-    /// Loads every source and builds the customer table.
+    /// Loads every source and builds the customer table (from the cache when
+    /// nothing changed).
     pub fn load_data(&self, workspace_path: &Path, progress: &Progress) -> Result<CustomerData, WorkspaceError> {
+        self.open_data(workspace_path, progress, false).map(|(data, _)| data)
+    }
+
+    /// Every source with its path resolved (the store's local copy included),
+    /// checked to exist.
+    fn resolved_sources(&self, workspace_path: &Path) -> Result<Vec<SourceSpec>, WorkspaceError> {
         let base = parent_dir(workspace_path);
-        let mut sources: Vec<SourceSpec> = self.sources.clone();
-        let store_copy = self.store.as_ref().map(|s| (s, resolve_path(&base, &s.cache)));
-        if let Some((store, dir)) = &store_copy {
-            if !copy_exists(dir) {
+        let mut sources: Vec<SourceSpec> =
+            self.sources.iter().map(|s| SourceSpec { path: resolve_path(&base, &s.path), ..s.clone() }).collect();
+        if let Some(store) = &self.store {
+            let dir = resolve_path(&base, &store.cache);
+            if !copy_exists(&dir) {
                 return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
                     "msg.err_store_copy_missing",
                     [store.platform.name().to_owned(), dir.display().to_string()],
                 ))
                 .into());
             }
-            sources.extend(copy_sources(dir));
+            sources.extend(copy_sources(&dir));
         }
-        for source in &sources {
-            let full = resolve_path(&base, &source.path);
-            if !full.exists() {
+        for (source, written) in
+            sources.iter().zip(self.sources.iter().map(|s| s.path.clone()).chain(std::iter::repeat(PathBuf::new())))
+        {
+            if !source.path.exists() {
+                let shown = if written.as_os_str().is_empty() { source.path.clone() } else { written };
                 return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
                     "msg.err_source_missing",
-                    [source.kind.id().to_owned(), source.path.display().to_string(), full.display().to_string()],
+                    [source.kind.id().to_owned(), shown.display().to_string(), source.path.display().to_string()],
                 ))
                 .into());
             }
         }
+        Ok(sources)
+    }
+
+    /// The cache folder, when this workspace keeps one (saved, and not turned off).
+    pub fn cache_dir(&self, workspace_path: &Path) -> Option<PathBuf> {
+        (self.settings.cache && workspace_path.is_file()).then(|| cache_dir_for(workspace_path))
+    }
+
+    /// Loads the customer table: from the cache when its key matches (or, with
+    /// `accept_stale`, when only the sources changed: the caller shows it while
+    /// importing again), else built from the sources and cached.
+    pub fn open_data(
+        &self,
+        workspace_path: &Path,
+        progress: &Progress,
+        accept_stale: bool,
+    ) -> Result<(CustomerData, Opened), WorkspaceError> {
+        let sources = self.resolved_sources(workspace_path)?;
+        let cache_dir = self.cache_dir(workspace_path);
+        let key = cache_dir.as_ref().and_then(|_| CacheKey::of(&sources, self.as_of()).ok());
+        let mut ignored = None;
+        if let (Some(dir), Some(key)) = (&cache_dir, &key) {
+            match cache::read(dir, key) {
+                Cached::Fresh(mut data) => {
+                    self.apply_manual_spend(&mut data);
+                    return Ok((*data, Opened::FromCache));
+                }
+                Cached::Stale(mut data) if accept_stale => {
+                    self.apply_manual_spend(&mut data);
+                    return Ok((*data, Opened::Stale));
+                }
+                Cached::Stale(_) | Cached::Missing => {}
+                Cached::Ignored(why) => ignored = Some(why),
+            }
+        }
+        let mut data = self.build_data(workspace_path, &sources, progress)?;
+        if let (Some(dir), Some(key)) = (&cache_dir, &key)
+            && let Err(e) = cache::write(dir, key, &data)
+        {
+            data.report.notes.push(crate::engine::message::Message::new("msg.cache_not_written", [e]));
+        }
+        if let Some(why) = ignored {
+            data.report.notes.push(crate::engine::message::Message::new("msg.cache_ignored", [why]));
+        }
+        Ok((data, Opened::Built))
+    }
+
+    /// Writes the cache of freshly built data (after an import saved the workspace).
+    pub fn write_cache(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
+        let Some(dir) = self.cache_dir(workspace_path) else { return Ok(()) };
+        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
+        cache::write(&dir, &CacheKey::of(&sources, self.as_of())?, data)
+    }
+
+    fn build_data(
+        &self,
+        workspace_path: &Path,
+        sources: &[SourceSpec],
+        progress: &Progress,
+    ) -> Result<CustomerData, WorkspaceError> {
         let loaded: Result<Vec<_>, ImportError> = sources
             .par_iter()
-            .map(|source| {
-                let mut spec = source.clone();
-                spec.path = resolve_path(&base, &source.path);
-                let mut loaded = load_source(&spec, progress)?;
-                loaded.report.path = source.path.display().to_string();
+            .zip(
+                self.sources
+                    .iter()
+                    .map(|s| Some(s.path.clone()))
+                    .chain(std::iter::repeat(None))
+                    .take(sources.len())
+                    .collect::<Vec<_>>(),
+            )
+            .map(|(spec, written)| {
+                let mut loaded = load_source(spec, progress)?;
+                if let Some(written) = written {
+                    loaded.report.path = written.display().to_string();
+                }
                 Ok(loaded)
             })
             .collect();
         let (c, o, s) = split_sources(loaded?)?;
         let mut data = build(c, o, s, self.as_of())?;
         self.apply_manual_spend(&mut data);
-        if let Some((store, dir)) = &store_copy {
-            add_sync_notes(dir, store, &mut data);
+        if let Some(store) = &self.store {
+            add_sync_notes(&resolve_path(&parent_dir(workspace_path), &store.cache), store, &mut data);
         }
         Ok(data)
     }

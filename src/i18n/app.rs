@@ -41,6 +41,12 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Ya da bu pencereye bir .kitle, .csv, .xlsx, .xls veya .ods dosyası bırakın.",
     ),
     ("status.loading", "Loading customers…", "Müşteriler yükleniyor…"),
+    (
+        "status.reimporting",
+        "The files changed since the last opening: importing them again…",
+        "Dosyalar son açılıştan beri değişti: yeniden içe aktarılıyor…",
+    ),
+    ("status.reimported", "Updated from the changed files.", "Değişen dosyalardan güncellendi."),
     ("status.importing", "Importing…", "İçe aktarılıyor…"),
     ("status.cancel", "Cancel", "İptal"),
     ("status.customers", "customers", "müşteri"),

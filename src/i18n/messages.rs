@@ -267,4 +267,14 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "{0} customers listed more than once had different values in: {1}; the first row's values were kept (its empty cells filled from the later rows).",
         "Birden çok kez listelenen {0} müşterinin şu alanlardaki değerleri farklıydı: {1}; ilk satırın değerleri tutuldu (boş hücreleri sonraki satırlardan dolduruldu).",
     ),
+    (
+        "msg.cache_ignored",
+        "The local cache could not be used ({0}); the data was imported again.",
+        "Yerel önbellek kullanılamadı ({0}); veriler yeniden içe aktarıldı.",
+    ),
+    (
+        "msg.cache_not_written",
+        "The local cache could not be written ({0}); the next opening imports the files again.",
+        "Yerel önbellek yazılamadı ({0}); bir sonraki açılışta dosyalar yeniden içe aktarılacak.",
+    ),
 ];

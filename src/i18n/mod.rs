@@ -56,6 +56,11 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
     table().get(key).map_or(key, |texts| pick(lang, *texts))
 }
 
+/// The table's own copy of a key (for messages read back from a file).
+pub fn static_key(key: &str) -> Option<&'static str> {
+    table().get_key_value(key).map(|(k, _)| *k)
+}
+
 /// A field's user-facing name: canonical and derived fields are translated, custom
 /// fields keep their header.
 pub fn field_label(lang: Lang, field: &str) -> String {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod audience;
+mod cache;
 mod cli;
 mod dashboard;
 mod explore;

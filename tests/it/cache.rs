@@ -1,0 +1,181 @@
+//! The local cache of built customer tables: used when nothing changed, rebuilt when
+//! a source, the mapping or the options change, ignored (with a note) when damaged
+//! or from another build, and equal to a fresh import.
+
+use std::path::{Path, PathBuf};
+
+use kitle::engine::cache::cache_dir_for;
+use kitle::engine::data::CustomerData;
+use kitle::engine::fields::SourceKind;
+use kitle::engine::import::mapping::MappingOverride;
+use kitle::engine::import::{Progress, SourceSpec};
+use kitle::engine::workspace::{Opened, Workspace};
+
+use crate::helpers::{date, fixture, has_note};
+
+/// The Shopify fixtures copied into a folder with a saved workspace over them.
+fn workspace_in(dir: &Path) -> (PathBuf, Workspace) {
+    for name in ["customers_export.csv", "orders_export.csv"] {
+        std::fs::copy(fixture(&format!("fixtures/shopify/{name}")), dir.join(name)).unwrap();
+    }
+    let mut ws = Workspace::new("Shop");
+    ws.settings.as_of = Some(date(2026, 1, 1));
+    ws.sources = vec![
+        SourceSpec::new(SourceKind::Customers, dir.join("customers_export.csv")),
+        SourceSpec::new(SourceKind::Orders, dir.join("orders_export.csv")),
+    ];
+    let path = dir.join("shop.kitle");
+    ws.save(&path).unwrap();
+    (path.clone(), Workspace::load(&path).unwrap())
+}
+
+fn open(ws: &Workspace, path: &Path, accept_stale: bool) -> (CustomerData, Opened) {
+    ws.open_data(path, &Progress::default(), accept_stale).unwrap()
+}
+
+fn assert_same(a: &CustomerData, b: &CustomerData) {
+    assert!(a.customers.equals_missing(&b.customers), "customers differ:\n{}\n{}", a.customers, b.customers);
+    match (&a.orders, &b.orders) {
+        (Some(x), Some(y)) => assert!(x.equals_missing(y), "orders differ"),
+        (None, None) => {}
+        _ => panic!("orders present in one only"),
+    }
+    assert_eq!(a.fields, b.fields);
+    assert_eq!(a.spend, b.spend);
+    assert_eq!(a.as_of, b.as_of);
+    assert_eq!(a.report, b.report);
+}
+
+#[test]
+fn an_unchanged_workspace_opens_from_the_cache_with_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ws) = workspace_in(dir.path());
+    let (built, how) = open(&ws, &path, false);
+    assert_eq!(how, Opened::Built);
+    assert!(cache_dir_for(&path).join("cache.ron").exists());
+    let (cached, how) = open(&ws, &path, false);
+    assert_eq!(how, Opened::FromCache);
+    assert_same(&cached, &built);
+    let fresh = Workspace {
+        settings: kitle::engine::workspace::Settings { cache: false, ..ws.settings.clone() },
+        ..ws.clone()
+    };
+    let (fresh_data, how) = open(&fresh, &path, false);
+    assert_eq!(how, Opened::Built);
+    assert_same(&cached, &fresh_data);
+    // Messages come back as messages: the report reads in Turkish too.
+    let note = |d: &CustomerData| {
+        d.report.sources[1].notes.iter().map(|m| m.text(kitle::format::Lang::Tr)).collect::<Vec<_>>()
+    };
+    assert_eq!(note(&cached), note(&built));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let cache = cache_dir_for(&path);
+        assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o077, 0, "the folder is private");
+        for file in std::fs::read_dir(&cache).unwrap() {
+            let mode = file.unwrap().metadata().unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "cache files are private");
+        }
+    }
+}
+
+#[test]
+fn a_changed_source_mapping_or_option_rebuilds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ws) = workspace_in(dir.path());
+    let (before, _) = open(&ws, &path, false);
+
+    // A changed orders file: the old cache may be shown meanwhile, then it is rebuilt.
+    let orders = dir.path().join("orders_export.csv");
+    let mut text = std::fs::read_to_string(&orders).unwrap();
+    text = text.replacen("1200.00", "1300.00", 1);
+    std::fs::write(&orders, text).unwrap();
+    let (stale, how) = open(&ws, &path, true);
+    assert_eq!(how, Opened::Stale);
+    assert_same(&stale, &before);
+    let (after, how) = open(&ws, &path, false);
+    assert_eq!(how, Opened::Built);
+    assert!(!after.customers.equals_missing(&before.customers), "the new total is in");
+    assert_eq!(open(&ws, &path, false).1, Opened::FromCache);
+
+    // A mapping override.
+    let mut mapped = ws.clone();
+    mapped.sources[0].mapping.push(MappingOverride::parse("Tags=ignore", SourceKind::Customers).unwrap());
+    assert_eq!(open(&mapped, &path, false).1, Opened::Built);
+    assert!(open(&mapped, &path, false).0.customers.column("tags").is_err());
+    // Another as-of date.
+    let mut later = mapped.clone();
+    later.settings.as_of = Some(date(2026, 6, 1));
+    assert_eq!(open(&later, &path, false).1, Opened::Built);
+    assert_eq!(open(&later, &path, false).1, Opened::FromCache);
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ws) = workspace_in(dir.path());
+    let (built, _) = open(&ws, &path, false);
+    let cache = cache_dir_for(&path);
+
+    // Truncated.
+    let arrow = cache.join("customer_table.arrow");
+    let bytes = std::fs::read(&arrow).unwrap();
+    std::fs::write(&arrow, &bytes[..bytes.len() / 2]).unwrap();
+    let (data, how) = open(&ws, &path, true);
+    assert_eq!(how, Opened::Built, "never trusted");
+    assert!(has_note(&data.report.notes, "damaged"), "{:?}", data.report.notes);
+    assert!(data.customers.equals_missing(&built.customers));
+    assert_eq!(open(&ws, &path, false).1, Opened::FromCache, "written again");
+
+    // From another build of Kitle.
+    let meta = cache.join("cache.ron");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let build = text.split("build:\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    std::fs::write(&meta, text.replace(&build, "0.0.1 elsewhere 1:2")).unwrap();
+    let (data, how) = open(&ws, &path, true);
+    assert_eq!(how, Opened::Built);
+    assert!(has_note(&data.report.notes, "another version"), "{:?}", data.report.notes);
+
+    // Garbage.
+    std::fs::write(&meta, "not ron at all").unwrap();
+    let (data, how) = open(&ws, &path, true);
+    assert_eq!(how, Opened::Built);
+    assert!(has_note(&data.report.notes, "could not be used"));
+}
+
+#[test]
+fn a_workspace_can_do_without_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut ws) = workspace_in(dir.path());
+    ws.settings.cache = false;
+    ws.save(&path).unwrap();
+    assert!(std::fs::read_to_string(&path).unwrap().contains("cache: false"));
+    let ws = Workspace::load(&path).unwrap();
+    assert_eq!(open(&ws, &path, false).1, Opened::Built);
+    assert_eq!(open(&ws, &path, false).1, Opened::Built);
+    assert!(!cache_dir_for(&path).exists());
+}
+
+#[test]
+fn kitle_import_writes_the_cache_the_next_command_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("imported.kitle");
+    let (ok, _, err) = crate::helpers::kitle(&[
+        "import",
+        "--customers",
+        fixture("fixtures/shopify/customers_export.csv").to_str().unwrap(),
+        "--orders",
+        fixture("fixtures/shopify/orders_export.csv").to_str().unwrap(),
+        "--as-of",
+        "2026-01-01",
+        "-o",
+        ws.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(cache_dir_for(&ws).join("customer_table.arrow").exists());
+    let workspace = Workspace::load(&ws).unwrap();
+    // The test binary is another build than the CLI's: its cache is not trusted here.
+    let (_, how) = workspace.open_data(&ws, &Progress::default(), true).unwrap();
+    assert_eq!(how, Opened::Built);
+}

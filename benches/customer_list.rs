@@ -29,6 +29,7 @@ fn app_with_million_customers() -> KitleApp {
         data,
         dirty: false,
         show_report: false,
+        stale: false,
     }));
     app
 }

@@ -73,3 +73,42 @@ pub fn audience_members(n: usize) -> Vec<[String; 4]> {
         })
         .collect()
 }
+
+const CITIES: [&str; 8] = ["İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Konya", "Adana", "Gaziantep"];
+const CHANNELS: [&str; 6] = ["Google Ads", "Meta", "Organik", "E-posta", "Referans", "TikTok"];
+
+/// A wide store's customers file: `customers` rows of six columns (id, email,
+/// city, channel, sign-up date, LTV), about 42 bytes a row, as a large Shopify or
+/// ERP export looks. Made once per size and kept.
+pub fn customers_csv(customers: usize) -> PathBuf {
+    let dir = data_dir().join("wide");
+    let path = dir.join(format!("customers-{customers}.csv"));
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(&dir).expect("bench data folder");
+    let mut next = xorshift(0xD1B5_4A32_D192_ED03u64);
+    let mut out = String::with_capacity(customers * 48 + 64);
+    out.push_str("customer_id,email,city,channel,signup_date,ltv\n");
+    for i in 0..customers {
+        let r = next();
+        let day = 1 + (r % 28);
+        let month = 1 + ((r >> 5) % 12);
+        let year = 2020 + ((r >> 9) % 6);
+        let ltv = (r >> 20) % 2_000_000;
+        out.push_str(&format!(
+            "{},u{}@{},{},{},{year}-{month:02}-{day:02},{}.{:02}\n",
+            100_000 + i,
+            i,
+            DOMAINS[((r >> 12) % 4) as usize],
+            CITIES[((r >> 14) % 8) as usize],
+            CHANNELS[((r >> 17) % 6) as usize],
+            ltv / 100,
+            ltv % 100
+        ));
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, out).expect("write customers");
+    std::fs::rename(&tmp, &path).expect("finish customers");
+    path
+}

@@ -315,8 +315,10 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
         let path = staging.path().join(file);
         let mut out = private_file(&path)?;
         let mut df = df.clone();
-        IpcWriter::new(&mut out).finish(&mut df).map_err(std::io::Error::other)?;
-        out.sync_all()?;
+        // Not synced to disk: a cache cut short by a crash fails its check and is rebuilt.
+        IpcWriter::new(std::io::BufWriter::with_capacity(1 << 20, &mut out))
+            .finish(&mut df)
+            .map_err(std::io::Error::other)?;
         let (length, hash) = file_check(&path)?;
         files.push((file.to_owned(), length, hash));
         Ok(())

@@ -15,6 +15,7 @@ use super::i18n::Lang;
 use super::keyed::Keyed;
 use crate::engine::import::ImportError;
 use crate::engine::segment::evaluate::{SegmentFrame, SegmentResult, SegmentStats};
+use crate::engine::segment::overlap::{Overlap, overlap};
 use crate::engine::segment::values::value_counts;
 use crate::engine::segment::{Group, parse, to_text};
 
@@ -35,6 +36,8 @@ pub struct SharedCache {
     pub current: RefCell<Keyed<RuleKey, SegmentResult>>,
     /// Every saved segment's numbers.
     pub saved: Keyed<SavedKey, SavedStats>,
+    /// How the saved segments overlap.
+    pub overlap: Keyed<SavedKey, Overlap>,
     values: RefCell<HashMap<String, ValueCounts>>,
 }
 
@@ -45,6 +48,7 @@ impl Default for SharedCache {
             frame: None,
             current: RefCell::new(Keyed::new("segment")),
             saved: Keyed::new("segment-list"),
+            overlap: Keyed::new("segment-overlap"),
             values: RefCell::default(),
         }
     }
@@ -62,13 +66,21 @@ impl SharedCache {
         }
         let _ = self.current.get_mut().poll(lang);
         let _ = self.saved.poll(lang);
+        let _ = self.overlap.poll(lang);
         let rules: Vec<String> = doc.workspace.segments.iter().map(|s| s.rule.clone()).collect();
         let Some(frame) = self.frame.clone() else { return };
-        self.saved.ensure(egui, (doc.version, rules), |(_, rules)| {
+        let stats_frame = Arc::clone(&frame);
+        self.saved.ensure(egui, (doc.version, rules.clone()), |(_, rules)| {
             let rules = rules.clone();
+            let frame = stats_frame;
             move |_| {
                 Ok(rules.iter().map(|r| parse(r).ok().and_then(|g| frame.stats(&frame.compile(&g)).ok())).collect())
             }
+        });
+        let named: Vec<(String, String)> =
+            doc.workspace.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
+        self.overlap.ensure(egui, (doc.version, rules), move |_| {
+            move |_| overlap(&frame, &named).map_err(|e| ImportError::from(e).text(lang))
         });
     }
 
@@ -81,6 +93,11 @@ impl SharedCache {
     /// The customer table prepared for rule queries, once the document is loaded.
     pub fn frame(&self) -> Option<Arc<SegmentFrame>> {
         self.frame.clone()
+    }
+
+    /// How the saved segments overlap, for the current rules once computed.
+    pub fn saved_overlap(&self) -> Option<&Arc<Overlap>> {
+        self.overlap.latest().filter(|_| self.overlap.latest_key().is_some_and(|(v, _)| *v == self.version))
     }
 
     pub fn saved_stats(&self) -> Option<&Arc<SavedStats>> {

@@ -34,6 +34,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "customers",
     "segment",
     "segments",
+    "overlap",
     "audience",
     "personas",
     "persona",
@@ -63,6 +64,7 @@ Usage:
   kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") [--as-of YYYY-MM-DD] [--json]
                 [--members out.csv|out.xlsx] [--repeat N]
   kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
+  kitle overlap WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed
                  (-o FILE | --preview --json) [--all] [--country TR]
   kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|meta]
@@ -115,6 +117,7 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "customers" => customers(parser),
         "segment" => segment(parser),
         "segments" => segments(parser),
+        "overlap" => overlap(parser),
         "audience" if rest.iter().any(|a| a == "--push") => push::push_audience(parser),
         "audience" => audience::audience(parser),
         "personas" => persona::personas(parser),
@@ -453,6 +456,34 @@ pub(crate) fn workspace_args(mut p: lexopt::Parser, usage: &str) -> Result<(Path
     }
     let path = path.ok_or_else(|| anyhow!("Give the workspace: {usage}"))?;
     Ok((path, as_of, json))
+}
+
+/// `kitle overlap WS [--json]`: customers in both of every pair of saved segments.
+fn overlap(p: lexopt::Parser) -> Result<String> {
+    let (path, as_of, json) = workspace_args(p, "kitle overlap WS.kitle [--json]")?;
+    let (ws, data) = open(&path, as_of)?;
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let named: Vec<(String, String)> = ws.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
+    let o = crate::engine::segment::overlap::overlap(&frame, &named)?;
+    if json {
+        let n = o.names.len();
+        let shares: Vec<Vec<Option<f64>>> = (0..n).map(|i| (0..n).map(|j| o.share(i, j)).collect()).collect();
+        let v = serde_json::json!({ "names": o.names, "sizes": o.sizes, "counts": o.counts, "shares": shares });
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
+    }
+    let lang = crate::format::Lang::En;
+    let mut s = String::from("Customers in both (share of the row's segment):\n");
+    for (i, name) in o.names.iter().enumerate() {
+        let cells: Vec<String> = (0..o.names.len())
+            .map(|j| match (o.counts[i][j], o.share(i, j)) {
+                (Some(c), Some(sh)) => format!("{}: {} ({})", o.names[j], c, crate::format::percent(sh, lang)),
+                (Some(c), None) => format!("{}: {c}", o.names[j]),
+                _ => format!("{}: —", o.names[j]),
+            })
+            .collect();
+        s += &format!("{name}\n  {}\n", cells.join("\n  "));
+    }
+    Ok(s)
 }
 
 fn segments(p: lexopt::Parser) -> Result<String> {

@@ -187,4 +187,15 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("audience.last_sent", "{0}: {1} members ({2})", "{0}: {1} üye ({2})"),
     ("audience.open", "Open", "Aç"),
     ("audience.delete", "Delete", "Sil"),
+    ("segments.overlap", "Overlap between saved segments", "Kayıtlı segmentlerin kesişimi"),
+    (
+        "segments.overlap_help",
+        "Each cell: the customers in both segments, and the share of the row's segment they make up. Click a cell to open them as a new segment.",
+        "Her hücre: iki segmentte de olan müşteriler ve satırdaki segmentin ne kadarını oluşturdukları. Yeni segment olarak açmak için bir hücreye tıklayın.",
+    ),
+    (
+        "segments.overlap_cell",
+        "In both {0} and {1}: open as a new segment",
+        "Hem {0} hem {1} segmentinde: yeni segment olarak aç",
+    ),
 ];

@@ -366,6 +366,57 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The overlap matrix against a plain count: for every pair of random rules,
+    /// the rows both keep, row by row; and each cell's intersection rule finds them.
+    #[test]
+    fn overlap_counts_match_a_plain_count(
+        rows in proptest::collection::vec(row_strategy(), 0..40),
+        rules in proptest::collection::vec(group_strategy().prop_map(normalise), 1..4),
+    ) {
+        use kitle::engine::segment::overlap::{intersection_rule, overlap};
+        let frame = SegmentFrame::new(Arc::new(table(&rows)));
+        let named: Vec<(String, String)> =
+            rules.iter().enumerate().map(|(i, r)| (format!("S{i}"), to_text(r))).collect();
+        let o = overlap(&frame, &named).unwrap();
+        for (i, a) in rules.iter().enumerate() {
+            for (j, b) in rules.iter().enumerate() {
+                let both = rows.iter().filter(|r| oracle_group(r, a) && oracle_group(r, b)).count();
+                prop_assert_eq!(o.counts[i][j], Some(both), "{} ∩ {}", named[i].1, named[j].1);
+                let rule = parse(&intersection_rule(&named[i].1, &named[j].1).unwrap()).unwrap();
+                prop_assert_eq!(frame.stats(&frame.compile(&rule)).unwrap().count, both);
+            }
+            let size = rows.iter().filter(|r| oracle_group(r, a)).count();
+            prop_assert_eq!(o.sizes[i], Some(size));
+        }
+    }
+}
+
+#[test]
+fn overlap_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("demo.kitle");
+    let (ok, _, err) = kitle(&["demo", dir.path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = kitle(&["overlap", ws.to_str().unwrap(), "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names = v["names"].as_array().unwrap();
+    assert!(names.len() >= 2);
+    let n = names.len();
+    for i in 0..n {
+        assert_eq!(v["counts"][i][i], v["sizes"][i], "the diagonal is the size");
+        for j in 0..n {
+            assert_eq!(v["counts"][i][j], v["counts"][j][i], "symmetric");
+            assert!(v["counts"][i][j].as_u64() <= v["sizes"][i].as_u64());
+        }
+    }
+    let (ok, text, _) = kitle(&["overlap", ws.to_str().unwrap()]);
+    assert!(ok && text.contains("Customers in both"));
+}
+
 /// Big tables are evaluated in slices of rows side by side; the sums and members
 /// must not depend on where the cuts fall (odd sizes, cuts inside 64-bit words).
 #[test]

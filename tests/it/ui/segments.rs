@@ -301,3 +301,30 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
         harness.get_by_label_contains("No system keychain is running here");
     }
 }
+
+#[test]
+fn the_overlap_matrix_opens_a_segment_of_the_customers_in_both() {
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Segments");
+    run_until(&mut harness, "the overlap", |app| {
+        app.cache.saved_overlap().is_some_and(|o| o.names.len() == app.doc.as_ref().unwrap().workspace.segments.len())
+    });
+    harness.get_by_label("Overlap between saved segments").click();
+    harness.run_steps(3);
+    let o = harness.state().cache.saved_overlap().unwrap().clone();
+    assert!(o.names.len() >= 2);
+    let both = o.counts[0][1].unwrap();
+    let label = format!(
+        "{} · {}",
+        kitle::format::count(both, Lang::En),
+        kitle::format::percent(o.share(0, 1).unwrap(), Lang::En)
+    );
+    harness.get_all_by_label(&label).next().expect("the cell of the first two segments").click();
+    run_until(&mut harness, "the intersection's numbers", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    let shown = harness.state().cache.segment_result().unwrap().evaluation.stats.count;
+    assert_eq!(shown, both, "the new segment holds the customers in both");
+}

@@ -9,6 +9,7 @@ use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
 use crate::engine::segment::Group;
 use crate::engine::segment::evaluate::SegmentStats;
+use crate::engine::segment::overlap::intersection_rule;
 use crate::engine::segment::templates::gallery;
 use crate::engine::workspace::now_text;
 use crate::format;
@@ -47,6 +48,7 @@ impl SegmentsTab {
         }
         egui::ScrollArea::vertical().id_salt("segment-list").show(ui, |ui| {
             egui::Grid::new("segments-grid").striped(true).num_columns(7).show(ui, |ui| self.grid_ui(ui, ctx));
+            overlap_ui(ui, ctx);
             audiences_ui(ui, ctx);
         });
     }
@@ -190,4 +192,50 @@ fn stats_cells_ui(ui: &mut egui::Ui, st: Option<&SegmentStats>, ctx: &TabContext
     ui.label(st.map_or_else(|| "—".to_owned(), |s| format::percent(s.share, lang)));
     let avg = st.and_then(|s| s.avg_ltv);
     ui.label(format::money_or_dash(avg, ctx.currency(), lang));
+}
+
+/// The overlap matrix of the saved segments (the first 12): customers in both and
+/// the share of the row's segment; a click opens a segment of them.
+fn overlap_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+    let lang = ctx.lang;
+    let segments = &ctx.doc.workspace.segments;
+    if segments.len() < 2 {
+        return;
+    }
+    ui.add_space(12.0);
+    egui::CollapsingHeader::new(t(lang, "segments.overlap")).id_salt("segment-overlap").show(ui, |ui| {
+        ui.weak(t(lang, "segments.overlap_help"));
+        let current = ctx.cache.saved_overlap().filter(|o| o.names.len() == segments.len()).cloned();
+        let Some(o) = current else {
+            ui.spinner();
+            return;
+        };
+        let shown = o.names.len().min(12);
+        egui::Grid::new("overlap-grid").striped(true).show(ui, |ui| {
+            ui.label("");
+            for name in &o.names[..shown] {
+                ui.strong(name);
+            }
+            ui.end_row();
+            for i in 0..shown {
+                ui.strong(&o.names[i]);
+                for j in 0..shown {
+                    let Some(both) = o.counts[i][j] else {
+                        ui.label("—");
+                        continue;
+                    };
+                    let share = o.share(i, j).map_or_else(|| "—".to_owned(), |s| format::percent(s, lang));
+                    let hover =
+                        t(lang, "segments.overlap_cell").replace("{0}", &o.names[i]).replace("{1}", &o.names[j]);
+                    let cell = ui.button(format!("{} · {share}", format::count(both, lang))).on_hover_text(hover);
+                    if cell.clicked()
+                        && let Some(rule) = intersection_rule(&segments[i].rule, &segments[j].rule)
+                    {
+                        ctx.send(Command::SegmentDraft(rule));
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    });
 }

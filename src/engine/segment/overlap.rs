@@ -1,0 +1,98 @@
+//! How saved segments overlap: for every pair, the customers in both, taken from
+//! each rule's mask (one bit per customer) with a bitwise AND and a count. A cell's
+//! share is read along its row: the part of the row segment that is also in the
+//! column segment. The customers of a cell are found again by the rule
+//! [`intersection_rule`] writes.
+
+use polars::prelude::PolarsResult;
+use polars_arrow::bitmap::Bitmap;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::evaluate::SegmentFrame;
+use super::{Group, Item, Join, Node, parse, to_text};
+
+/// The overlap of saved segments.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overlap {
+    pub names: Vec<String>,
+    /// Members of each segment (`None` where its rule can't be read).
+    pub sizes: Vec<Option<usize>>,
+    /// `counts[i][j]`: customers in both segment i and segment j (the diagonal is the size).
+    pub counts: Vec<Vec<Option<usize>>>,
+}
+
+impl Overlap {
+    /// The part of segment `row` that is also in segment `col` (0–1).
+    pub fn share(&self, row: usize, col: usize) -> Option<f64> {
+        let size = self.sizes.get(row).copied().flatten()?;
+        let both = self.counts.get(row)?.get(col).copied().flatten()?;
+        #[allow(clippy::cast_precision_loss)]
+        (size > 0).then(|| both as f64 / size as f64)
+    }
+}
+
+/// The overlap of `segments` (name, rule text) on the frame's customers.
+pub fn overlap(frame: &SegmentFrame, segments: &[(String, String)]) -> PolarsResult<Overlap> {
+    let masks: Vec<Option<Bitmap>> = segments
+        .par_iter()
+        .map(|(_, rule)| match parse(rule) {
+            Ok(group) => frame.mask(&frame.compile(&group)).map(Some),
+            Err(_) => Ok(None),
+        })
+        .collect::<PolarsResult<_>>()?;
+    let n = masks.len();
+    let mut counts = vec![vec![None; n]; n];
+    let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i..n).map(move |j| (i, j))).collect();
+    let found: Vec<((usize, usize), Option<usize>)> = pairs
+        .into_par_iter()
+        .map(|(i, j)| {
+            let both = match (&masks[i], &masks[j]) {
+                (Some(a), Some(_)) if i == j => Some(a.set_bits()),
+                (Some(a), Some(b)) => Some((a & b).set_bits()),
+                _ => None,
+            };
+            ((i, j), both)
+        })
+        .collect();
+    for ((i, j), both) in found {
+        counts[i][j] = both;
+        counts[j][i] = both;
+    }
+    Ok(Overlap {
+        names: segments.iter().map(|(name, _)| name.clone()).collect(),
+        sizes: (0..n).map(|i| counts[i][i]).collect(),
+        counts,
+    })
+}
+
+/// The rule of the customers in both segments: `(A) and (B)`; `None` when either
+/// rule can't be read.
+pub fn intersection_rule(a: &str, b: &str) -> Option<String> {
+    let item = |join, group: Group| Item { join, negate: false, node: Node::Group(group) };
+    let (a, b) = (parse(a).ok()?, parse(b).ok()?);
+    // An empty rule is every customer: the other rule alone.
+    if a == b || b.items.is_empty() {
+        return Some(to_text(&a));
+    }
+    if a.items.is_empty() {
+        return Some(to_text(&b));
+    }
+    Some(to_text(&Group { items: vec![item(Join::And, a), item(Join::And, b)] }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_intersection_keeps_each_rule_whole() {
+        let rule = intersection_rule("ltv > 5000 or orders >= 3", "channel = \"Meta\"").unwrap();
+        assert_eq!(rule, "(ltv > 5000 or orders >= 3) and (channel = \"Meta\")");
+        assert_eq!(parse(&rule).unwrap().items.len(), 2);
+        assert_eq!(intersection_rule("ltv > 1", "ltv > 1").unwrap(), "ltv > 1");
+        assert!(intersection_rule("ltv >", "ltv > 1").is_none());
+        assert_eq!(intersection_rule("", "ltv > 1").unwrap(), "ltv > 1");
+        assert_eq!(intersection_rule("ltv > 1", "").unwrap(), "ltv > 1");
+    }
+}

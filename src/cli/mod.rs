@@ -35,6 +35,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "segment",
     "segments",
     "overlap",
+    "why",
     "audience",
     "personas",
     "persona",
@@ -65,6 +66,7 @@ Usage:
                 [--members out.csv|out.xlsx] [--repeat N]
   kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle overlap WS.kitle [--as-of YYYY-MM-DD] [--json]
+  kitle why WS.kitle (--segment NAME | --rule \"TEXT\") --customer ID_OR_EMAIL [--json]
   kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed
                  (-o FILE | --preview --json) [--all] [--country TR]
   kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|meta]
@@ -118,6 +120,7 @@ pub fn run(args: Vec<OsString>) -> Result<String> {
         "segment" => segment(parser),
         "segments" => segments(parser),
         "overlap" => overlap(parser),
+        "why" => why(parser),
         "audience" if rest.iter().any(|a| a == "--push") => push::push_audience(parser),
         "audience" => audience::audience(parser),
         "personas" => persona::personas(parser),
@@ -456,6 +459,75 @@ pub(crate) fn workspace_args(mut p: lexopt::Parser, usage: &str) -> Result<(Path
     }
     let path = path.ok_or_else(|| anyhow!("Give the workspace: {usage}"))?;
     Ok((path, as_of, json))
+}
+
+/// `kitle why WS (--segment NAME | --rule TEXT) --customer ID [--json]`: the rule's
+/// conditions marked for one customer (found by customer id, else by email).
+fn why(mut p: lexopt::Parser) -> Result<String> {
+    let (mut path, mut segment, mut rule, mut customer, mut json, mut as_of) = (None, None, None, None, false, None);
+    while let Some(arg) = p.next()? {
+        match arg {
+            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
+            Long("segment") => segment = Some(p.value()?.string()?),
+            Long("rule") => rule = Some(p.value()?.string()?),
+            Long("customer") => customer = Some(p.value()?.string()?),
+            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
+            Long("json") => json = true,
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let usage = "kitle why WS.kitle (--segment NAME | --rule TEXT) --customer ID [--json]";
+    let path = path.ok_or_else(|| anyhow!("Give the workspace: {usage}"))?;
+    let customer = customer.ok_or_else(|| anyhow!("Say which customer with --customer ID (or email): {usage}"))?;
+    let (ws, data) = open(&path, as_of)?;
+    let (name, text) = match (segment, rule) {
+        (Some(name), None) => {
+            let seg = ws.segments.iter().find(|s| s.name.eq_ignore_ascii_case(name.trim()));
+            let seg = seg.ok_or_else(|| anyhow!("There is no saved segment named \"{name}\"."))?;
+            (seg.name.clone(), seg.rule.clone())
+        }
+        (None, Some(rule)) => (String::new(), rule),
+        _ => bail!("Give --segment NAME or --rule TEXT: {usage}"),
+    };
+    let group = crate::engine::segment::parse(&text).map_err(|e| anyhow!("The rule can't be read: {e}"))?;
+    let row = customer_row(&data, customer.trim())
+        .ok_or_else(|| anyhow!("No customer has the id or email \"{customer}\"."))?;
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let why = crate::engine::segment::why::why(&frame, &group, row)?;
+    if json {
+        let v = serde_json::json!({ "segment": name, "rule": text, "customer": customer, "member": why.member, "items": why.items });
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
+    }
+    let mut s = format!("{} {} in the segment.\n", customer, if why.member { "is" } else { "is not" });
+    why_lines(&why.items, 1, &mut s);
+    Ok(s)
+}
+
+fn why_lines(items: &[crate::engine::segment::why::WhyItem], depth: usize, out: &mut String) {
+    for item in items {
+        let mark = match item.result {
+            crate::engine::segment::why::Outcome::True => "true ",
+            crate::engine::segment::why::Outcome::False => "false",
+            crate::engine::segment::why::Outcome::Empty => "empty",
+            crate::engine::segment::why::Outcome::Invalid => "n/a  ",
+        };
+        let join = item.join.map_or(String::new(), |j| format!("{j} "));
+        let not = if item.negate { "not " } else { "" };
+        let value = item.value.as_ref().map_or(String::new(), |v| format!("   (value: {v})"));
+        let text = if item.items.is_empty() { item.text.clone() } else { "(…)".to_owned() };
+        *out += &format!("{}[{mark}] {join}{not}{text}{value}\n", "  ".repeat(depth));
+        why_lines(&item.items, depth + 1, out);
+    }
+}
+
+/// The row of the customer with this id, else this email.
+fn customer_row(data: &CustomerData, key: &str) -> Option<usize> {
+    let find = |column: &str, wanted: &str| -> Option<usize> {
+        let c = data.customers.column(column).ok()?.cast(&DataType::String).ok()?;
+        let ca = c.str().ok()?.clone();
+        ca.iter().position(|v| v.is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted)))
+    };
+    find("customer_id", key).or_else(|| find("email", key))
 }
 
 /// `kitle overlap WS [--json]`: customers in both of every pair of saved segments.

@@ -394,6 +394,76 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// "Why" agrees with the segment for every customer, and marks a condition
+    /// empty exactly when it fails on a customer without a value there.
+    #[test]
+    fn why_agrees_with_the_row_by_row_evaluator(
+        rows in proptest::collection::vec(row_strategy(), 1..12),
+        rule in group_strategy().prop_map(normalise),
+    ) {
+        use kitle::engine::segment::why::{Outcome, why};
+        let frame = SegmentFrame::new(Arc::new(table(&rows)));
+        for (i, row) in rows.iter().enumerate() {
+            let answer = why(&frame, &rule, i).unwrap();
+            prop_assert_eq!(answer.member, oracle_group(row, &rule), "row {}: {}", i, to_text(&rule));
+            for (item, original) in answer.items.iter().zip(&rule.items) {
+                if let Node::Condition(c) = &original.node {
+                    let holds = oracle_condition(row, c);
+                    prop_assert_eq!(item.result == Outcome::True, holds, "{}", item.text);
+                    if item.result == Outcome::Empty {
+                        prop_assert_eq!(item.value.as_deref(), Some(""));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn why_marks_empty_values_and_shows_each_value() {
+    use kitle::engine::segment::why::{Outcome, why};
+    let row =
+        Row {
+            ltv: None, orders: Some(4), city: Some("İzmir".into()), signup: None, marketing: Some(true), tags: None
+        };
+    let frame = SegmentFrame::new(Arc::new(table(&[row])));
+    let rule = parse("ltv > 100 or (city = \"İzmir\" and not orders > 2) or signup_date is empty").unwrap();
+    let answer = why(&frame, &rule, 0).unwrap();
+    assert!(answer.member, "signup_date is empty holds");
+    let results: Vec<Outcome> = answer.items.iter().map(|i| i.result).collect();
+    assert_eq!(results, [Outcome::Empty, Outcome::False, Outcome::True]);
+    assert_eq!(answer.items[0].value.as_deref(), Some(""));
+    let inner: Vec<(Outcome, Option<&str>)> =
+        answer.items[1].items.iter().map(|i| (i.result, i.value.as_deref())).collect();
+    assert_eq!(inner, [(Outcome::True, Some("İzmir")), (Outcome::True, Some("4"))]);
+    assert!(answer.items[1].items[1].negate, "the not is kept beside its condition");
+    let unknown = parse("nothing_here > 1").unwrap();
+    assert_eq!(why(&frame, &unknown, 0).unwrap().items[0].result, Outcome::Invalid);
+    assert!(why(&frame, &rule, 5).is_err(), "a row that does not exist is an error, not a panic");
+}
+
+#[test]
+fn why_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("demo.kitle");
+    assert!(kitle(&["demo", dir.path().to_str().unwrap()]).0);
+    let ws = ws.to_str().unwrap();
+    let (ok, out, err) =
+        kitle(&["why", ws, "--rule", "ltv > 5000 and city = \"Ankara\"", "--customer", "10000", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["member"], false);
+    assert_eq!(v["items"][0]["text"], "ltv > 5000");
+    assert!(["true", "false", "empty"].contains(&v["items"][1]["result"].as_str().unwrap()));
+    let (ok, _, err) = kitle(&["why", ws, "--segment", "No such segment", "--customer", "10000"]);
+    assert!(!ok && err.contains("no saved segment"), "{err}");
+    let (ok, _, err) = kitle(&["why", ws, "--rule", "ltv > 1", "--customer", "nobody@example.com"]);
+    assert!(!ok && err.contains("No customer"), "{err}");
+}
+
 #[test]
 fn overlap_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();

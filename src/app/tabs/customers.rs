@@ -11,11 +11,17 @@ use super::{Tab, TabContext, TabView};
 use crate::app::i18n::{Lang, field_label, t};
 use crate::app::keyed::Keyed;
 use crate::app::widgets::customer_table::{CustomerTable, display_order};
+use crate::app::widgets::why::why_ui as why_widget;
 use crate::engine::browse::{SortBy, customer_orders, row_order};
 use crate::engine::data::CustomerData;
 use crate::engine::import::ImportError;
+use crate::engine::segment::parse;
+use crate::engine::segment::why::{Why, why};
 use crate::engine::values::display_text;
 use crate::format;
+
+/// What an explanation explains: data version, customer row, rule text.
+type WhyKey = (u64, usize, String);
 
 /// What decides the row order: data version, search text, sort.
 type ViewKey = (u64, String, Option<SortBy>);
@@ -28,6 +34,10 @@ pub struct CustomersTab {
     pub selected: Option<usize>,
     /// Rows shown, in order; `None` shows all rows in file order.
     order: Keyed<ViewKey, Option<Vec<IdxSize>>>,
+    /// The saved segment the details panel explains for the selected customer.
+    pub why_segment: Option<usize>,
+    /// The explanation shown, with what it explains: data version, row, rule.
+    pub why: Option<(WhyKey, Result<Why, String>)>,
 }
 
 impl Default for CustomersTab {
@@ -38,6 +48,8 @@ impl Default for CustomersTab {
             hidden: BTreeSet::new(),
             selected: None,
             order: Keyed::new("customer-view"),
+            why_segment: None,
+            why: None,
         }
     }
 }
@@ -113,7 +125,7 @@ impl TabView for CustomersTab {
         self.toolbar_ui(ui, data, ctx.lang);
         if self.selected.is_some() {
             egui::Panel::right("customer-details").default_size(340.0).resizable(true).show(ui, |ui| {
-                self.details_ui(ui, data, ctx.currency(), ctx.lang);
+                self.details_ui(ui, ctx);
             });
         }
         if self.shown(data) == 0 {
@@ -190,7 +202,8 @@ impl CustomersTab {
         ui.separator();
     }
 
-    fn details_ui(&mut self, ui: &mut egui::Ui, data: &CustomerData, currency: &str, lang: Lang) {
+    fn details_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let (data, currency, lang) = (&*ctx.doc.data, ctx.currency(), ctx.lang);
         let Some(row) = self.selected else { return };
         ui.horizontal(|ui| {
             ui.heading(t(lang, "customers.details"));
@@ -207,6 +220,8 @@ impl CustomersTab {
                     ui.end_row();
                 }
             });
+            ui.add_space(12.0);
+            self.why_ui(ui, ctx, row);
             ui.add_space(12.0);
             ui.heading(t(lang, "customers.orders"));
             let orders = customer_orders(data, row);
@@ -227,5 +242,44 @@ impl CustomersTab {
                 }
             });
         });
+    }
+
+    /// "Why is this customer in the segment?": pick a saved segment, see its rule
+    /// marked for this customer (one customer's evaluation: instant).
+    fn why_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, row: usize) {
+        let lang = ctx.lang;
+        let segments = &ctx.doc.workspace.segments;
+        if segments.is_empty() {
+            return;
+        }
+        ui.heading(t(lang, "why.title"));
+        let chosen = self.why_segment.filter(|&i| i < segments.len());
+        let shown = chosen.map_or_else(|| t(lang, "why.pick").to_owned(), |i| segments[i].name.clone());
+        egui::ComboBox::from_id_salt("why-segment")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                for (i, seg) in segments.iter().enumerate() {
+                    ui.selectable_value(&mut self.why_segment, Some(i), &seg.name);
+                }
+            })
+            .response
+            .accessible_name(t(lang, "why.segment"));
+        let Some(index) = self.why_segment.filter(|&i| i < segments.len()) else { return };
+        let key = (ctx.doc.version, row, segments[index].rule.clone());
+        if self.why.as_ref().is_none_or(|(k, _)| *k != key) {
+            let answer = match (parse(&key.2), ctx.cache.frame()) {
+                (Ok(group), Some(frame)) => why(&frame, &group, row).map_err(|e| e.to_string()),
+                (Err(e), _) => Err(e.to_string()),
+                (_, None) => return,
+            };
+            self.why = Some((key, answer));
+        }
+        match self.why.as_ref().map(|(_, a)| a) {
+            Some(Ok(answer)) => why_widget(ui, answer, lang),
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            None => {}
+        }
     }
 }

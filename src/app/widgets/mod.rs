@@ -6,3 +6,4 @@ pub mod customer_table;
 pub mod heat;
 pub mod plots;
 pub mod theme;
+pub mod why;

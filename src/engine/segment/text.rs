@@ -52,7 +52,7 @@ fn value_text(v: &str) -> String {
     }
 }
 
-fn condition_text(c: &Condition) -> String {
+pub(crate) fn condition_text(c: &Condition) -> String {
     let f = field_text(&c.field);
     let v = |i: usize| c.values.get(i).map_or_else(|| "\"\"".to_owned(), |s| value_text(s));
     let list = || format!("({})", c.values.iter().map(|s| value_text(s)).collect::<Vec<_>>().join(", "));

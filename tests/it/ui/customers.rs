@@ -46,3 +46,28 @@ fn customer_list_sorts_and_searches() {
     harness.get_by_label("Customer details");
     harness.get_by_label("Net total");
 }
+
+#[test]
+fn the_details_panel_says_why_a_customer_is_in_a_segment() {
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1000.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Customers");
+    run_until(&mut harness, "the table", |app| customers(app).row_at(0).is_some());
+    let first = customers(harness.state()).row_at(0).unwrap();
+    let id = text(data_of(&harness), "customer_id", first).unwrap();
+    harness.get_by_label(&id).click();
+    harness.run_steps(3);
+    harness.get_by_label("Why in a segment?");
+    let segment = harness.state().doc.as_ref().unwrap().workspace.segments[0].clone();
+    choose(&mut harness, "Segment to explain", &segment.name);
+    harness.run_steps(2);
+    // The answer agrees with the segment's members.
+    let data = std::sync::Arc::new(data_of(&harness).clone());
+    let frame = kitle::engine::segment::evaluate::SegmentFrame::new(data);
+    let members = frame.members(&frame.compile(&kitle::engine::segment::parse(&segment.rule).unwrap())).unwrap();
+    let member = members.contains(&(first as polars::prelude::IdxSize));
+    let verdict = if member { "This customer is in the segment." } else { "This customer is not in the segment." };
+    harness.get_by_label(verdict);
+    harness.get_all_by_label_contains(if member { "[true]" } else { "[false]" }).next().expect("a marked condition");
+}

@@ -25,7 +25,7 @@ pub type RuleKey = (u64, String);
 pub type SavedStats = Vec<Option<SegmentStats>>;
 /// Values of a field with their counts, most common first.
 pub type ValueCounts = Arc<Vec<(String, usize)>>;
-/// Data version and the saved rules, in order.
+/// Data version and the saved segments (name and rule), in order.
 pub type SavedKey = (u64, Vec<String>);
 
 /// Shared derived data of the open document.
@@ -39,6 +39,8 @@ pub struct SharedCache {
     /// How the saved segments overlap.
     pub overlap: Keyed<SavedKey, Overlap>,
     values: RefCell<HashMap<String, ValueCounts>>,
+    /// The saved segments' names and rules as one text (for keys of rules that refer to them).
+    saved_rules: String,
 }
 
 impl Default for SharedCache {
@@ -50,6 +52,7 @@ impl Default for SharedCache {
             saved: Keyed::new("segment-list"),
             overlap: Keyed::new("segment-overlap"),
             values: RefCell::default(),
+            saved_rules: String::new(),
         }
     }
 }
@@ -69,17 +72,20 @@ impl SharedCache {
         let _ = self.overlap.poll(lang);
         let rules: Vec<String> = doc.workspace.segments.iter().map(|s| s.rule.clone()).collect();
         let Some(frame) = self.frame.clone() else { return };
+        let named: Vec<(String, String)> =
+            doc.workspace.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
+        frame.set_saved_segments(named.clone());
+        // Names are part of the key: a reference follows its segment's name.
+        let keyed: Vec<String> = named.iter().map(|(n, r)| format!("{n}\u{1}{r}")).collect();
+        self.saved_rules = keyed.join("\u{2}");
         let stats_frame = Arc::clone(&frame);
-        self.saved.ensure(egui, (doc.version, rules.clone()), |(_, rules)| {
-            let rules = rules.clone();
+        self.saved.ensure(egui, (doc.version, keyed.clone()), move |_| {
             let frame = stats_frame;
             move |_| {
                 Ok(rules.iter().map(|r| parse(r).ok().and_then(|g| frame.stats(&frame.compile(&g)).ok())).collect())
             }
         });
-        let named: Vec<(String, String)> =
-            doc.workspace.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
-        self.overlap.ensure(egui, (doc.version, rules), move |_| {
+        self.overlap.ensure(egui, (doc.version, keyed), move |_| {
             move |_| overlap(&frame, &named).map_err(|e| ImportError::from(e).text(lang))
         });
     }
@@ -107,11 +113,22 @@ impl SharedCache {
     /// Asks for the evaluation of `rule` (started in the background when new).
     pub fn request_segment(&self, egui: &egui::Context, rule: &Group, lang: Lang) {
         let Some(frame) = self.frame.clone() else { return };
-        let key = (self.version, to_text(rule));
+        let key = (self.version, self.rule_key(rule));
         let mut current = self.current.borrow_mut();
         let _ = current.poll(lang);
         let rule = rule.clone();
         current.ensure(egui, key, move |_| move |_| frame.result(&rule).map_err(|e| ImportError::from(e).text(lang)));
+    }
+
+    /// A rule's cache key: its text, and the saved segments' names and rules when
+    /// it refers to any (a change there changes its members).
+    fn rule_key(&self, rule: &Group) -> String {
+        let text = to_text(rule);
+        if crate::engine::segment::referenced_segments(rule).is_empty() {
+            text
+        } else {
+            format!("{text}\u{3}{}", self.saved_rules)
+        }
     }
 
     /// The latest evaluation of the segment being built (perhaps of an older rule).
@@ -121,7 +138,7 @@ impl SharedCache {
 
     /// True when the evaluation shown is that of `rule` on the current data.
     pub fn segment_settled(&self, rule: &Group) -> bool {
-        self.current.borrow().is_current(&(self.version, to_text(rule)))
+        self.current.borrow().is_current(&(self.version, self.rule_key(rule)))
     }
 
     pub fn segment_busy(&self) -> bool {

@@ -81,7 +81,7 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
             .map(|s| s.rule.clone())
             .ok_or_else(|| anyhow!("No saved segment is named \"{}\"; `kitle segments` lists them.", args.name))?;
     }
-    let (frame, members) = segment_members(data, &args.rule)?;
+    let (frame, members) = segment_members(data, &args.rule, &ws.segments)?;
     let request = AudienceRequest {
         platform: args.platform,
         identifiers: &Identifier::ALL,
@@ -133,9 +133,13 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
 }
 
 /// The customer table as a segment frame, and the members of a rule.
-pub(super) fn segment_members(data: CustomerData, rule: &str) -> Result<(SegmentFrame, Vec<IdxSize>)> {
+pub(super) fn segment_members(
+    data: CustomerData,
+    rule: &str,
+    saved: &[crate::engine::workspace::Segment],
+) -> Result<(SegmentFrame, Vec<IdxSize>)> {
     let group = crate::engine::segment::parse(rule).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
-    let frame = SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = SegmentFrame::new(std::sync::Arc::new(data)).with_saved_segments(saved);
     let compiled = frame.compile(&group);
     if let Some(bad) = compiled.invalid.first() {
         bail!("A condition can't be used: {}.", bad.reason);

@@ -41,7 +41,8 @@ pub(super) fn why(mut p: lexopt::Parser) -> Result<String> {
     let group = crate::engine::segment::parse(&text).map_err(|e| anyhow!("The rule can't be read: {e}"))?;
     let row = customer_row(&data, customer.trim())
         .ok_or_else(|| anyhow!("No customer has the id or email \"{customer}\"."))?;
-    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
+        .with_saved_segments(&ws.segments);
     let why = crate::engine::segment::why::why(&frame, &group, row)?;
     if json {
         let v = serde_json::json!({ "segment": name, "rule": text, "customer": customer, "member": why.member, "items": why.items });
@@ -83,7 +84,8 @@ fn customer_row(data: &CustomerData, key: &str) -> Option<usize> {
 pub(super) fn overlap(p: lexopt::Parser) -> Result<String> {
     let (path, as_of, json) = workspace_args(p, "kitle overlap WS.kitle [--json]")?;
     let (ws, data) = open(&path, as_of)?;
-    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
+        .with_saved_segments(&ws.segments);
     let named: Vec<(String, String)> = ws.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
     let o = crate::engine::segment::overlap::overlap(&frame, &named)?;
     if json {

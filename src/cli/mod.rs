@@ -382,7 +382,8 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
         _ => bail!("Give either --rule \"TEXT\" or --name \"Saved name\"."),
     };
     let group = crate::engine::segment::parse(&text).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
-    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
+        .with_saved_segments(&ws.segments);
     let compiled = frame.compile(&group);
     if let Some(bad) = compiled.invalid.first() {
         bail!(
@@ -465,7 +466,8 @@ pub(crate) fn workspace_args(mut p: lexopt::Parser, usage: &str) -> Result<(Path
 fn segments(p: lexopt::Parser) -> Result<String> {
     let (path, as_of, json) = workspace_args(p, "kitle segments WS.kitle")?;
     let (ws, data) = open(&path, as_of)?;
-    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
+        .with_saved_segments(&ws.segments);
     let mut rows = Vec::new();
     for seg in &ws.segments {
         let stats = match crate::engine::segment::parse(&seg.rule) {

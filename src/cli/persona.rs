@@ -73,7 +73,7 @@ pub fn fit_command(mut p: lexopt::Parser) -> Result<String> {
         (None, None) => bail!("Give --persona NAME or --persona-file P.json."),
     };
     let segment = segment.or_else(|| if rule.is_none() { persona.segments.first().cloned() } else { None });
-    let frame = SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = SegmentFrame::new(std::sync::Arc::new(data)).with_saved_segments(&ws.segments);
     let (members, group) = members(&frame, &ws, segment.as_deref(), rule.as_deref())?;
     let result = fit(&frame, &persona, &members, Some(&group))?;
     if json {
@@ -119,7 +119,7 @@ pub fn personas(mut p: lexopt::Parser) -> Result<String> {
     }
     let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle personas WS.kitle"))?;
     let (ws, data) = super::open(&path, as_of)?;
-    let frame = SegmentFrame::new(std::sync::Arc::new(data));
+    let frame = SegmentFrame::new(std::sync::Arc::new(data)).with_saved_segments(&ws.segments);
     let mut rows = Vec::new();
     for persona in &ws.personas {
         let mut fits = Vec::new();
@@ -177,7 +177,7 @@ pub fn persona(mut p: lexopt::Parser) -> Result<String> {
         "draft" => {
             let segment = segment.ok_or_else(|| anyhow!("Give --segment NAME."))?;
             let (ws, data) = super::open(&path, None)?;
-            let frame = SegmentFrame::new(std::sync::Arc::new(data));
+            let frame = SegmentFrame::new(std::sync::Arc::new(data)).with_saved_segments(&ws.segments);
             let (members, _) = members(&frame, &ws, Some(&segment), None)?;
             let persona = draft(&frame, &members, &segment)?;
             let text = serde_json::to_string_pretty(&persona)? + "\n";

@@ -107,7 +107,7 @@ pub fn push_audience(p: lexopt::Parser) -> Result<String> {
     let rule = audience
         .current_rule(&ws.segments)
         .ok_or_else(|| anyhow!("The audience's segment \"{}\" is no longer saved.", audience.segment))?;
-    let (frame, members) = super::audience::segment_members(data, &rule)?;
+    let (frame, members) = super::audience::segment_members(data, &rule, &ws.segments)?;
     let (mut lines, mut failure) = (Vec::new(), None);
     for platform in platforms {
         let request = AudienceRequest {

@@ -43,6 +43,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("segments.wrap", "Wrap in a group", "Gruba al"),
     ("segments.remove", "Remove", "Kaldır"),
     ("segments.add_condition", "+ Add condition", "+ Koşul Ekle"),
+    ("segments.add_segment", "+ In a saved segment", "+ Kayıtlı segmentte"),
     ("segments.add_group", "+ Add group", "+ Grup Ekle"),
     ("segments.field", "Field", "Alan"),
     ("segments.operator", "Operator", "Koşul"),
@@ -211,4 +212,13 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("why.or", "or", "veya"),
     ("why.not", "not", "değil"),
     ("why.no_value", "(no value)", "(değer yok)"),
+    ("segments.in_segment", "In a saved segment", "Kayıtlı bir segmentte"),
+    ("segments.segment", "Segment", "Segment"),
+    ("op.in_segment", "in segment", "segmentinde"),
+    (
+        "invalid.segment",
+        "the saved segment it names is missing or can't be evaluated",
+        "adını verdiği kayıtlı segment yok ya da değerlendirilemiyor",
+    ),
+    ("invalid.cycle", "segments refer to each other in a circle", "segmentler birbirine döngüsel olarak başvuruyor"),
 ];

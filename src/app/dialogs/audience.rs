@@ -101,6 +101,7 @@ impl AudienceDialog {
     pub fn logic(&mut self, egui: &egui::Context, doc: &Document, lang: Lang) {
         let _ = self.built.poll(lang);
         let data = Arc::clone(&doc.data);
+        let saved = doc.workspace.segments.clone();
         let name = self.name.clone();
         self.built.ensure(egui, self.key(doc.version), |(_, rule, platform, identifiers, consent_only)| {
             let (rule, platform, identifiers, consent_only) =
@@ -108,7 +109,7 @@ impl AudienceDialog {
             move |_| {
                 let err = |e: polars::prelude::PolarsError| ImportError::from(e).text(lang);
                 let group = parse(&rule).map_err(|e| e.to_string())?;
-                let frame = SegmentFrame::new(data);
+                let frame = SegmentFrame::new(data).with_saved_segments(&saved);
                 let members = frame.members(&frame.compile(&group)).map_err(err)?;
                 let request = AudienceRequest {
                     platform,

@@ -34,6 +34,10 @@ pub enum InvalidKind {
     NotANumber,
     NotADate,
     NotAWholeNumber,
+    /// `in segment "X"` where no saved segment is called X, or X's rule can't be evaluated.
+    UnknownSegment,
+    /// Segments that refer to each other in a circle.
+    SegmentCycle,
 }
 
 /// A condition that was left out, and why. `path` indexes items through groups.
@@ -84,6 +88,8 @@ pub struct SegmentResult {
 pub struct SegmentFrame {
     data: Arc<CustomerData>,
     lowered: Mutex<HashMap<String, Column>>,
+    /// The saved segments (name, rule) that `in segment "…"` conditions refer to.
+    saved: Mutex<Arc<Vec<(String, String)>>>,
 }
 
 fn lower_name(field: &str) -> String {
@@ -92,7 +98,26 @@ fn lower_name(field: &str) -> String {
 
 impl SegmentFrame {
     pub fn new(data: Arc<CustomerData>) -> Self {
-        Self { data, lowered: Mutex::new(HashMap::new()) }
+        Self { data, lowered: Mutex::new(HashMap::new()), saved: Mutex::default() }
+    }
+
+    /// The saved segments (name, rule) that `in segment "…"` conditions refer to.
+    pub fn set_saved_segments(&self, segments: Vec<(String, String)>) {
+        if let Ok(mut saved) = self.saved.lock()
+            && **saved != segments
+        {
+            *saved = Arc::new(segments);
+        }
+    }
+
+    /// The frame, with the saved segments its rules may refer to.
+    pub fn with_saved_segments(self, segments: &[crate::engine::workspace::Segment]) -> Self {
+        self.set_saved_segments(segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect());
+        self
+    }
+
+    fn saved(&self) -> Arc<Vec<(String, String)>> {
+        self.saved.lock().map(|s| Arc::clone(&s)).unwrap_or_default()
     }
 
     pub fn data(&self) -> &CustomerData {
@@ -122,7 +147,8 @@ impl SegmentFrame {
 
     /// Compiles a rule; `None` expression means "all customers".
     pub fn compile(&self, group: &Group) -> Compiled {
-        let mut c = Compiler { frame: self, invalid: Vec::new(), lowered: Vec::new() };
+        let mut c =
+            Compiler { frame: self, invalid: Vec::new(), lowered: Vec::new(), saved: self.saved(), stack: Vec::new() };
         let expr = c.group(group, &mut Vec::new());
         Compiled { expr, invalid: c.invalid, lowered: c.lowered }
     }
@@ -366,6 +392,9 @@ struct Compiler<'a> {
     frame: &'a SegmentFrame,
     invalid: Vec<InvalidRow>,
     lowered: Vec<String>,
+    saved: Arc<Vec<(String, String)>>,
+    /// The segments being expanded, outermost first (to find cycles).
+    stack: Vec<String>,
 }
 
 impl Compiler<'_> {
@@ -412,7 +441,58 @@ impl Compiler<'_> {
         col(lower_name(field))
     }
 
+    /// `in segment "X"`: X's rule, compiled in place (empty values count as false).
+    fn in_segment(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
+        let name = c.values.first().map_or("", |v| v.trim());
+        let found = self.saved.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned();
+        let Some((name, rule)) = found else {
+            return self.fail(path, InvalidKind::UnknownSegment, format!("there is no saved segment \"{name}\""));
+        };
+        if self.stack.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            let mut circle = self.stack.clone();
+            circle.push(name);
+            return self.fail(
+                path,
+                InvalidKind::SegmentCycle,
+                format!("segments refer to each other: {}", circle.join(" → ")),
+            );
+        }
+        let Ok(group) = super::parse(&rule) else {
+            return self.fail(
+                path,
+                InvalidKind::UnknownSegment,
+                format!("the rule of segment \"{name}\" can't be read"),
+            );
+        };
+        let mut inner = Compiler {
+            frame: self.frame,
+            invalid: Vec::new(),
+            lowered: Vec::new(),
+            saved: Arc::clone(&self.saved),
+            stack: self.stack.iter().cloned().chain([name.clone()]).collect(),
+        };
+        let expr = inner.group(&group, &mut Vec::new());
+        if let Some(first) = inner.invalid.first() {
+            let kind = if first.kind == InvalidKind::SegmentCycle {
+                InvalidKind::SegmentCycle
+            } else {
+                InvalidKind::UnknownSegment
+            };
+            let reason = format!("segment \"{name}\": {}", first.reason);
+            return self.fail(path, kind, reason);
+        }
+        for field in inner.lowered {
+            if !self.lowered.contains(&field) {
+                self.lowered.push(field);
+            }
+        }
+        Some(expr.map_or_else(|| lit(true), |e| e.fill_null(lit(false))))
+    }
+
     fn condition(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
+        if c.op == Op::InSegment {
+            return self.in_segment(c, path);
+        }
         let Some(ty) = self.frame.field_type(&c.field) else {
             return self.fail(path, InvalidKind::UnknownField, format!("there is no field \"{}\"", c.field));
         };

@@ -79,6 +79,8 @@ pub enum Op {
     ContainsAny,
     IsYes,
     IsNo,
+    /// The customer is in the saved segment the value names (the condition has no field).
+    InSegment,
 }
 
 impl Op {
@@ -145,6 +147,7 @@ impl Op {
             Op::ContainsAny => "contains any of".into(),
             Op::IsYes => "is yes".into(),
             Op::IsNo => "is no".into(),
+            Op::InSegment => "in segment".into(),
         }
     }
 }
@@ -200,4 +203,45 @@ impl Group {
         }
         chains
     }
+}
+
+/// A segment reference: `in segment "NAME"`.
+pub fn segment_reference(name: &str) -> Condition {
+    Condition { field: String::new(), op: Op::InSegment, values: vec![name.to_owned()], include_empty: false }
+}
+
+/// The saved segments a rule refers to (`in segment "…"`), in order of appearance.
+pub fn referenced_segments(group: &Group) -> Vec<String> {
+    let mut found = Vec::new();
+    for item in &group.items {
+        match &item.node {
+            Node::Condition(c) if c.op == Op::InSegment => found.extend(c.values.first().cloned()),
+            Node::Condition(_) => {}
+            Node::Group(g) => found.extend(referenced_segments(g)),
+        }
+    }
+    found
+}
+
+/// A rule with its references to the segment `old` renamed to `new`; `None` when
+/// it has none (or can't be read).
+pub fn rename_references(rule: &str, old: &str, new: &str) -> Option<String> {
+    fn walk(group: &mut Group, old: &str, new: &str) -> bool {
+        let mut changed = false;
+        for item in &mut group.items {
+            match &mut item.node {
+                Node::Condition(c) if c.op == Op::InSegment => {
+                    if let Some(v) = c.values.first_mut().filter(|v| v.trim().eq_ignore_ascii_case(old.trim())) {
+                        new.clone_into(v);
+                        changed = true;
+                    }
+                }
+                Node::Condition(_) => {}
+                Node::Group(g) => changed |= walk(g, old, new),
+            }
+        }
+        changed
+    }
+    let mut group = parse(rule).ok()?;
+    walk(&mut group, old, new).then(|| to_text(&group))
 }

@@ -6,7 +6,8 @@
 //! expr      := and_expr ("or" and_expr)*
 //! and_expr  := unary ("and" unary)*
 //! unary     := "not" unary | "(" expr ")" | condition
-//! condition := field op value | field "between" value "and" value
+//! condition := "in" "segment" value              (a saved segment, by name)
+//!            | field op value | field "between" value "and" value
 //!            | field ("in" | "not in" | "contains any of") "(" value ("," value)* ")"
 //!            | field ("contains" | "does not contain" | "starts with" | "ends with") string
 //!            | field "more than" int ("days"|"weeks"|"months") "ago"
@@ -53,6 +54,10 @@ fn value_text(v: &str) -> String {
 }
 
 pub(crate) fn condition_text(c: &Condition) -> String {
+    if c.op == Op::InSegment {
+        let name = c.values.first().map_or("", String::as_str);
+        return format!("in segment \"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+    }
     let f = field_text(&c.field);
     let v = |i: usize| c.values.get(i).map_or_else(|| "\"\"".to_owned(), |s| value_text(s));
     let list = || format!("({})", c.values.iter().map(|s| value_text(s)).collect::<Vec<_>>().join(", "));
@@ -343,6 +348,11 @@ impl Parser {
     }
 
     fn condition(&mut self) -> Result<Condition, ParseError> {
+        if self.is_word(0, "in") && self.is_word(1, "segment") {
+            self.pos += 2;
+            let name = self.value()?;
+            return Ok(super::segment_reference(&name));
+        }
         let field = match self.peek().cloned() {
             Some(Tok::Field(f)) => f,
             // Bare names are canonical ids, which are lowercase: `LTV` means `ltv`.

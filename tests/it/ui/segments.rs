@@ -328,3 +328,28 @@ fn the_overlap_matrix_opens_a_segment_of_the_customers_in_both() {
     let shown = harness.state().cache.segment_result().unwrap().evaluation.stats.count;
     assert_eq!(shown, both, "the new segment holds the customers in both");
 }
+
+#[test]
+fn a_segment_of_a_saved_segment_is_built_by_clicking() {
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Segments");
+    let vip = harness.state().doc.as_ref().unwrap().workspace.segments[0].clone();
+    harness.get_by_label("+ New segment").click();
+    harness.run_steps(2);
+    // The new segment's first row is a condition: remove it, add a segment row.
+    harness.get_by_label("+ In a saved segment").click();
+    harness.run_steps(2);
+    harness.get_by_label("Remove 1").click();
+    harness.run_steps(2);
+    choose(&mut harness, "Segment 1", &vip.name);
+    run_until(&mut harness, "the live count", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    let editor_text = kitle::engine::segment::to_text(&segments(harness.state()).editor.as_ref().unwrap().rule);
+    assert_eq!(editor_text, format!("in segment \"{}\"", vip.name));
+    let count = harness.state().cache.segment_result().unwrap().evaluation.stats.count;
+    let vip_count = harness.state().cache.saved_stats().unwrap()[0].as_ref().unwrap().count;
+    assert_eq!(count, vip_count, "the same customers as the saved segment");
+}

@@ -223,7 +223,8 @@ fn a_lost_background_worker_is_an_error_not_a_spinner() {
     click_tab(&mut harness, "Segments");
     // The saved segments' numbers are computed by a worker that dies.
     let doc = harness.state().doc.as_ref().unwrap();
-    let key = (doc.version, doc.workspace.segments.iter().map(|s| s.rule.clone()).collect::<Vec<_>>());
+    let key =
+        (doc.version, doc.workspace.segments.iter().map(|s| format!("{}\u{1}{}", s.name, s.rule)).collect::<Vec<_>>());
     let ctx = harness.ctx.clone();
     let cache = &mut harness.state_mut().cache;
     cache.saved.clear();

@@ -12,7 +12,7 @@ use crate::app::tabs::TabContext;
 use crate::app::widgets::customer_table::{CustomerTable, display_order};
 use crate::engine::edit::Edit;
 use crate::engine::segment::evaluate::{InvalidKind, SegmentResult};
-use crate::engine::segment::{Group, ParseError, parse, to_text};
+use crate::engine::segment::{Group, ParseError, parse, rename_references, to_text};
 use crate::engine::workspace::Segment;
 use crate::format;
 
@@ -126,7 +126,19 @@ impl Editor {
                     Segment::new(self.name.trim().to_owned(), self.description.trim().to_owned(), to_text(&self.rule));
                 let segments = &ctx.doc.workspace.segments;
                 let edit = match self.index.filter(|i| *i < segments.len()) {
-                    Some(index) => Edit::ReplaceSegment { index, segment },
+                    Some(index) => {
+                        // A renamed segment: rules that refer to it follow (one undo step).
+                        let old = &segments[index].name;
+                        if *old != segment.name {
+                            for (i, other) in segments.iter().enumerate().filter(|(i, _)| *i != index) {
+                                if let Some(rule) = rename_references(&other.rule, old, &segment.name) {
+                                    let renamed = Segment { rule, ..other.clone() };
+                                    ctx.send(Command::Edit(Edit::ReplaceSegment { index: i, segment: renamed }));
+                                }
+                            }
+                        }
+                        Edit::ReplaceSegment { index, segment }
+                    }
                     None => Edit::InsertSegment { index: segments.len(), segment },
                 };
                 ctx.send(Command::Edit(edit));
@@ -223,6 +235,8 @@ fn invalid_text(lang: Lang, kind: &InvalidKind) -> &'static str {
             InvalidKind::NotANumber => "invalid.number",
             InvalidKind::NotADate => "invalid.date",
             InvalidKind::NotAWholeNumber => "invalid.whole",
+            InvalidKind::UnknownSegment => "invalid.segment",
+            InvalidKind::SegmentCycle => "invalid.cycle",
         },
     )
 }

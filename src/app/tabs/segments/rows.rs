@@ -12,7 +12,7 @@ use crate::engine::data::FieldInfo;
 use crate::engine::fields::FieldType;
 use crate::engine::import::parse::{DecimalSeparator, parse_number};
 use crate::engine::import::table::format_plain_number;
-use crate::engine::segment::{Condition, DateUnit, Group, Item, Join, Node, Op};
+use crate::engine::segment::{Condition, DateUnit, Group, Item, Join, Node, Op, segment_reference};
 use crate::format;
 
 /// What the rows read while drawing.
@@ -33,6 +33,8 @@ enum RowAction {
     ToggleJoin(usize),
     AddCondition,
     AddGroup,
+    /// A row `in segment "…"` (the first saved segment, to change in its picker).
+    AddSegment(String),
 }
 
 /// "1.2"-style label of a row path.
@@ -73,7 +75,8 @@ pub fn group_ui(ui: &mut egui::Ui, group: &mut Group, ctx: &mut RowCtx<'_>, path
             }
         });
     }
-    add_buttons_ui(ui, lang, path, &mut action);
+    let first_saved = ctx.doc.workspace.segments.first().map(|s| s.name.clone());
+    add_buttons_ui(ui, lang, path, first_saved, &mut action);
     if let Some(action) = action {
         apply(&mut group.items, action);
         changed = true;
@@ -137,12 +140,21 @@ fn row_ui(
     changed
 }
 
-fn add_buttons_ui(ui: &mut egui::Ui, lang: Lang, path: &[usize], action: &mut Option<RowAction>) {
+fn add_buttons_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    path: &[usize],
+    first_saved: Option<String>,
+    action: &mut Option<RowAction>,
+) {
     ui.horizontal(|ui| {
         let suffix = if path.is_empty() { String::new() } else { format!(" {}", path_label(path)) };
-        for (key, chosen) in
-            [("segments.add_condition", RowAction::AddCondition), ("segments.add_group", RowAction::AddGroup)]
-        {
+        let mut buttons =
+            vec![("segments.add_condition", RowAction::AddCondition), ("segments.add_group", RowAction::AddGroup)];
+        if let Some(name) = first_saved {
+            buttons.push(("segments.add_segment", RowAction::AddSegment(name)));
+        }
+        for (key, chosen) in buttons {
             if ui.button(t(lang, key)).accessible_name(format!("{}{suffix}", t(lang, key))).clicked() {
                 *action = Some(chosen);
             }
@@ -174,6 +186,9 @@ fn apply(items: &mut Vec<Item>, action: RowAction) {
             items[i].join = if items[i].join == Join::And { Join::Or } else { Join::And };
         }
         RowAction::AddCondition => items.push(new_condition_item()),
+        RowAction::AddSegment(name) => {
+            items.push(Item { join: Join::And, negate: false, node: Node::Condition(segment_reference(&name)) });
+        }
         RowAction::AddGroup => {
             items.push(Item {
                 join: Join::And,
@@ -224,6 +239,7 @@ fn op_label(lang: Lang, op: Op) -> &'static str {
         Op::ContainsAny => "op.contains_any",
         Op::IsYes => "op.is_yes",
         Op::IsNo => "op.is_no",
+        Op::InSegment => "op.in_segment",
     };
     t(lang, key)
 }
@@ -233,6 +249,9 @@ fn condition_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &mut RowCtx<'_>, l
     let lang = ctx.lang;
     let data = &ctx.doc.data;
     let mut changed = field_combo_ui(ui, cond, ctx, label);
+    if cond.op == Op::InSegment {
+        return segment_combo_ui(ui, cond, ctx, label) || changed;
+    }
     let Some(ty) = data.field(&cond.field).map(|f| f.ty) else { return changed };
     let mut op = cond.op;
     egui::ComboBox::from_id_salt(("op", label.to_owned()))
@@ -277,16 +296,42 @@ fn condition_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &mut RowCtx<'_>, l
     changed
 }
 
+/// The saved segment an `in segment` condition names.
+fn segment_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, label: &str) -> bool {
+    let mut name = cond.values.first().cloned().unwrap_or_default();
+    let before = name.clone();
+    egui::ComboBox::from_id_salt(("segment", label.to_owned()))
+        .selected_text(name.clone())
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            for seg in &ctx.doc.workspace.segments {
+                ui.selectable_value(&mut name, seg.name.clone(), &seg.name);
+            }
+        })
+        .response
+        .accessible_name(format!("{} {label}", t(ctx.lang, "segments.segment")));
+    if name == before {
+        return false;
+    }
+    cond.values = vec![name];
+    true
+}
+
 /// The field picker; a new field resets the operator and values when they don't fit.
 fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, label: &str) -> bool {
     let lang = ctx.lang;
     let data = &ctx.doc.data;
     let fields: Vec<&FieldInfo> = display_order(&data.fields);
     let field_text = match data.field(&cond.field).map(|f| f.ty) {
+        _ if cond.op == Op::InSegment => t(lang, "segments.in_segment").to_owned(),
         Some(ty) => field_label(lang, &cond.field) + " · " + type_label(lang, ty),
         None => format!("{} (?)", cond.field),
     };
-    let mut chosen_field = cond.field.clone();
+    // A saved segment stands where a field would (`in segment "…"`).
+    const SEGMENT: &str = "\u{1}segment";
+    let saved = &ctx.doc.workspace.segments;
+    let mut chosen_field = if cond.op == Op::InSegment { SEGMENT.to_owned() } else { cond.field.clone() };
+    let before = chosen_field.clone();
     egui::ComboBox::from_id_salt(("field", label.to_owned()))
         .selected_text(field_text)
         .width(220.0)
@@ -295,11 +340,19 @@ fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
                 let text = format!("{} · {}", field_label(lang, &f.name), type_label(lang, f.ty));
                 ui.selectable_value(&mut chosen_field, f.name.clone(), text);
             }
+            if !saved.is_empty() {
+                ui.separator();
+                ui.selectable_value(&mut chosen_field, SEGMENT.to_owned(), t(lang, "segments.in_segment"));
+            }
         })
         .response
         .accessible_name(format!("{} {label}", t(lang, "segments.field")));
-    if chosen_field == cond.field {
+    if chosen_field == before {
         return false;
+    }
+    if chosen_field == SEGMENT {
+        *cond = segment_reference(saved.first().map_or("", |s| s.name.as_str()));
+        return true;
     }
     let new_ty = data.field(&chosen_field).map_or(FieldType::Text, |f| f.ty);
     cond.field = chosen_field;

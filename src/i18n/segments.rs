@@ -221,4 +221,20 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "adını verdiği kayıtlı segment yok ya da değerlendirilemiyor",
     ),
     ("invalid.cycle", "segments refer to each other in a circle", "segmentler birbirine döngüsel olarak başvuruyor"),
+    ("op.in_split", "in split group", "bölme grubunda"),
+    ("segments.split", "Split…", "Böl…"),
+    ("split.title", "Split {0}", "{0} segmentini böl"),
+    (
+        "split.intro",
+        "Cut the segment into groups by percentage: a 90/10 holdout, or 50/50 for an A/B test. Each customer is placed by their id, so they stay in their group when the data is refreshed.",
+        "Segmenti yüzdelere göre gruplara bölün: 90/10 kontrol grubu ya da A/B testi için 50/50. Her müşteri kimliğine göre yerleşir, veriler yenilendiğinde grubunda kalır.",
+    ),
+    ("split.shares", "Percentages", "Yüzdeler"),
+    (
+        "split.bad_shares",
+        "Whole percentages that add up to 100, e.g. 90/10.",
+        "Toplamı 100 olan tam yüzdeler, örn. 90/10.",
+    ),
+    ("split.create", "Create the groups", "Grupları oluştur"),
+    ("split.description", "A split group of {0}", "{0} segmentinin bir bölme grubu"),
 ];

@@ -730,3 +730,67 @@ fn a_customers_orders_and_a_fields_values_come_from_the_engine() {
     assert!(tags.contains(&("VIP".to_owned(), 1)) && tags.contains(&("wholesale".to_owned(), 1)), "{tags:?}");
     assert!(value_counts(&data, "no_such_field").is_empty());
 }
+
+/// A table of customers with ids and LTVs.
+fn with_ids(ids: &[u32]) -> CustomerData {
+    let customers = DataFrame::new(
+        ids.len(),
+        vec![
+            Series::new("customer_id".into(), ids.iter().map(|i| format!("C{i}")).collect::<Vec<_>>()).into_column(),
+            Series::new("ltv".into(), ids.iter().map(|i| f64::from(i % 1000)).collect::<Vec<_>>()).into_column(),
+        ],
+    )
+    .unwrap();
+    let field = |name: &str, ty| FieldInfo { name: name.into(), ty, origin: FieldOrigin::Canonical };
+    CustomerData {
+        customers,
+        fields: vec![field("customer_id", FieldType::Text), field("ltv", FieldType::Money)],
+        orders: None,
+        spend: Vec::new(),
+        as_of: as_of(),
+        report: Default::default(),
+    }
+}
+
+#[test]
+fn split_groups_keep_their_customers_across_a_refresh() {
+    use kitle::engine::segment::split::split_segments;
+    let groups = split_segments("VIP", &[90, 10], "c0ffee");
+    let saved = vec![("VIP".to_owned(), "ltv >= 500".to_owned())];
+    let members_by_id = |data: CustomerData| -> Vec<Vec<String>> {
+        let ids = data.customers.column("customer_id").unwrap().str().unwrap().clone();
+        let frame = SegmentFrame::new(Arc::new(data));
+        frame.set_saved_segments(saved.clone());
+        groups
+            .iter()
+            .map(|(_, rule)| {
+                let compiled = frame.compile(&parse(rule).unwrap());
+                assert!(compiled.invalid.is_empty(), "{:?}", compiled.invalid);
+                let mut found: Vec<String> = frame
+                    .members(&compiled)
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| ids.get(r as usize).unwrap().to_owned())
+                    .collect();
+                found.sort();
+                found
+            })
+            .collect()
+    };
+    let first: Vec<u32> = (1..=4000).collect();
+    let before = members_by_id(with_ids(&first));
+    let vip = first.iter().filter(|i| *i % 1000 >= 500).count();
+    assert_eq!(before[0].len() + before[1].len(), vip, "the groups cover the segment");
+    assert!(before[0].iter().all(|id| !before[1].contains(id)), "and do not overlap");
+    let share = before[1].len() as f64 / vip as f64;
+    assert!((0.07..0.13).contains(&share), "about 10% held out: {share}");
+    // Refreshed: another row order and new customers; everyone stays in their group.
+    let mut refreshed: Vec<u32> = first.iter().rev().copied().collect();
+    refreshed.extend(4001..=4600);
+    let after = members_by_id(with_ids(&refreshed));
+    for (group_before, group_after) in before.iter().zip(&after) {
+        for id in group_before {
+            assert!(group_after.contains(id), "{id} moved group");
+        }
+    }
+}

@@ -92,6 +92,9 @@ pub struct SegmentFrame {
     saved: Mutex<Arc<Vec<(String, String)>>>,
 }
 
+/// Marks a split's bucket column among the columns a rule needs made.
+const SPLIT_PREFIX: &str = "\u{1}split:";
+
 fn lower_name(field: &str) -> String {
     format!("__lower__{field}")
 }
@@ -134,9 +137,16 @@ impl SegmentFrame {
         let mut cache = self.lowered.lock().map_err(|_| PolarsError::ComputeError("segment cache poisoned".into()))?;
         for field in fields {
             if !cache.contains_key(field) {
-                let column = self.data.customers.column(field)?.as_materialized_series().clone();
-                let lowered = lower_column(&column)?.with_name(lower_name(field).into());
-                cache.insert(field.clone(), lowered.into_column());
+                let made = match field.strip_prefix(SPLIT_PREFIX) {
+                    // A split's buckets, made like the lowered copies: once, on demand.
+                    Some(seed) => super::split::split_buckets(&self.data, seed)?
+                        .with_name(super::split::bucket_column(seed).into()),
+                    None => {
+                        let column = self.data.customers.column(field)?.as_materialized_series().clone();
+                        lower_column(&column)?.with_name(lower_name(field).into())
+                    }
+                };
+                cache.insert(field.clone(), made.into_column());
             }
             if let Some(c) = cache.get(field) {
                 df.with_column(c.clone())?;
@@ -489,9 +499,38 @@ impl Compiler<'_> {
         Some(expr.map_or_else(|| lit(true), |e| e.fill_null(lit(false))))
     }
 
+    /// `in split "SEED" FROM to TO`: the customer's bucket under the seed is in `[from, to)`.
+    fn in_split(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
+        let [seed, from, to] = c.values.as_slice() else {
+            return self.fail(path, InvalidKind::WrongValueCount, "a split needs a seed and two bounds".to_owned());
+        };
+        let (Ok(from), Ok(to)) = (from.trim().parse::<u32>(), to.trim().parse::<u32>()) else {
+            return self.fail(path, InvalidKind::NotAWholeNumber, "a split's bounds are whole numbers".to_owned());
+        };
+        if seed.trim().is_empty() || from >= to || to > 100 {
+            return self.fail(
+                path,
+                InvalidKind::MissingValue,
+                "a split needs a seed and 0 ≤ from < to ≤ 100".to_owned(),
+            );
+        }
+        if self.frame.field_type("customer_id").is_none() && self.frame.field_type("email").is_none() {
+            return self.fail(path, InvalidKind::UnknownField, "a split needs customer ids or emails".to_owned());
+        }
+        let needed = format!("{SPLIT_PREFIX}{seed}");
+        if !self.lowered.contains(&needed) {
+            self.lowered.push(needed);
+        }
+        let bucket = col(super::split::bucket_column(seed));
+        Some(bucket.clone().gt_eq(lit(from)).and(bucket.lt(lit(to))))
+    }
+
     fn condition(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
         if c.op == Op::InSegment {
             return self.in_segment(c, path);
+        }
+        if c.op == Op::InSplit {
+            return self.in_split(c, path);
         }
         let Some(ty) = self.frame.field_type(&c.field) else {
             return self.fail(path, InvalidKind::UnknownField, format!("there is no field \"{}\"", c.field));

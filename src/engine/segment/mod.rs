@@ -11,6 +11,7 @@
 pub mod evaluate;
 pub mod overlap;
 pub mod rules;
+pub mod split;
 pub mod templates;
 pub mod text;
 pub mod values;
@@ -81,6 +82,9 @@ pub enum Op {
     IsNo,
     /// The customer is in the saved segment the value names (the condition has no field).
     InSegment,
+    /// The customer's split bucket (0–99, from the customer key and a seed) is in
+    /// `[from, to)`: values `[seed, from, to]` (see [`split`]).
+    InSplit,
 }
 
 impl Op {
@@ -111,6 +115,7 @@ impl Op {
         match self {
             Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
             Op::Between => Some(2),
+            Op::InSplit => Some(3),
             Op::In | Op::NotIn | Op::ContainsAny => None,
             _ => Some(1),
         }
@@ -148,6 +153,7 @@ impl Op {
             Op::IsYes => "is yes".into(),
             Op::IsNo => "is no".into(),
             Op::InSegment => "in segment".into(),
+            Op::InSplit => "in split".into(),
         }
     }
 }

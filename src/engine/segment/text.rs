@@ -7,6 +7,7 @@
 //! and_expr  := unary ("and" unary)*
 //! unary     := "not" unary | "(" expr ")" | condition
 //! condition := "in" "segment" value              (a saved segment, by name)
+//!            | "in" "split" string int "to" int   (a split group: buckets from–to of 100)
 //!            | field op value | field "between" value "and" value
 //!            | field ("in" | "not in" | "contains any of") "(" value ("," value)* ")"
 //!            | field ("contains" | "does not contain" | "starts with" | "ends with") string
@@ -57,6 +58,10 @@ pub(crate) fn condition_text(c: &Condition) -> String {
     if c.op == Op::InSegment {
         let name = c.values.first().map_or("", String::as_str);
         return format!("in segment \"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+    }
+    if c.op == Op::InSplit {
+        let at = |i: usize| c.values.get(i).map_or("", String::as_str);
+        return format!("in split {} {} to {}", value_text(at(0)), at(1), at(2));
     }
     let f = field_text(&c.field);
     let v = |i: usize| c.values.get(i).map_or_else(|| "\"\"".to_owned(), |s| value_text(s));
@@ -352,6 +357,19 @@ impl Parser {
             self.pos += 2;
             let name = self.value()?;
             return Ok(super::segment_reference(&name));
+        }
+        if self.is_word(0, "in") && self.is_word(1, "split") {
+            self.pos += 2;
+            let seed = self.value()?;
+            let from = self.int()?;
+            self.expect_word("to")?;
+            let to = self.int()?;
+            return Ok(Condition {
+                field: String::new(),
+                op: Op::InSplit,
+                values: vec![seed, from, to],
+                include_empty: false,
+            });
         }
         let field = match self.peek().cloned() {
             Some(Tok::Field(f)) => f,

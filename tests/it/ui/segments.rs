@@ -353,3 +353,27 @@ fn a_segment_of_a_saved_segment_is_built_by_clicking() {
     let vip_count = harness.state().cache.saved_stats().unwrap()[0].as_ref().unwrap().count;
     assert_eq!(count, vip_count, "the same customers as the saved segment");
 }
+
+#[test]
+fn a_saved_segment_is_split_into_a_holdout_and_the_groups_add_up() {
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Segments");
+    let before = harness.state().doc.as_ref().unwrap().workspace.segments.clone();
+    harness.get_by_label(&format!("Split… {}", before[0].name)).click();
+    harness.run_steps(3);
+    harness.get_by_label("Create the groups").click();
+    run_until(&mut harness, "the groups' numbers", |app| {
+        let doc = app.doc.as_ref().unwrap();
+        doc.workspace.segments.len() == before.len() + 2
+            && app.cache.saved_stats().is_some_and(|s| s.len() == doc.workspace.segments.len())
+    });
+    let app = harness.state();
+    let segments = &app.doc.as_ref().unwrap().workspace.segments;
+    assert_eq!(segments[before.len()].name, format!("{} · A (90%)", before[0].name));
+    let stats = app.cache.saved_stats().unwrap();
+    let count = |i: usize| stats[i].as_ref().unwrap().count;
+    assert_eq!(count(before.len()) + count(before.len() + 1), count(0), "the groups cover the segment");
+    assert!(count(before.len() + 1) < count(before.len()), "the holdout is the small group");
+}

@@ -99,6 +99,9 @@ impl SegmentsTab {
             copy.edited = Some(now_text());
             ctx.send(Command::Edit(Edit::InsertSegment { index: i + 1, segment: copy }));
         }
+        if button(ui, "segments.split") {
+            self.start_split(i);
+        }
         if button(ui, "segments.audience") {
             ctx.send(Command::AudienceDialog { segment: seg.name.clone(), rule: seg.rule.clone() });
         }

@@ -1,10 +1,12 @@
 //! Tab 2, Segments: the list of saved segments ([`list`]) and the Smart Segment
-//! Builder ([`builder`], with its condition rows in [`rows`]). The builder's live
+//! Builder ([`builder`], with its condition rows in [`rows`]), and splitting a
+//! saved segment into holdout or A/B groups ([`split`]). The builder's live
 //! numbers and members come from the shared cache, computed in the background.
 
 mod builder;
 mod list;
 mod rows;
+mod split;
 
 pub use builder::Editor;
 
@@ -19,6 +21,8 @@ pub struct SegmentsTab {
     /// The name of the segment just deleted, for the "Undo" line.
     pub deleted: Option<String>,
     pub gallery_open: bool,
+    /// A split being made: the saved segment's index and the percentages typed.
+    pub splitting: Option<(usize, String)>,
 }
 
 impl SegmentsTab {
@@ -71,6 +75,7 @@ impl TabView for SegmentsTab {
             self.list_ui(ui, ctx);
         }
         self.gallery_ui(ui.ctx(), ctx);
+        self.split_ui(ui.ctx(), ctx);
     }
 }
 

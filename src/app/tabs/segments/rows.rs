@@ -240,6 +240,7 @@ fn op_label(lang: Lang, op: Op) -> &'static str {
         Op::IsYes => "op.is_yes",
         Op::IsNo => "op.is_no",
         Op::InSegment => "op.in_segment",
+        Op::InSplit => "op.in_split",
     };
     t(lang, key)
 }
@@ -248,6 +249,11 @@ fn op_label(lang: Lang, op: Op) -> &'static str {
 fn condition_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &mut RowCtx<'_>, label: &str) -> bool {
     let lang = ctx.lang;
     let data = &ctx.doc.data;
+    if cond.op == Op::InSplit {
+        // A split group's row is made by "Split…" and shown as it reads.
+        ui.label(crate::engine::segment::text::condition_text(cond));
+        return false;
+    }
     let mut changed = field_combo_ui(ui, cond, ctx, label);
     if cond.op == Op::InSegment {
         return segment_combo_ui(ui, cond, ctx, label) || changed;

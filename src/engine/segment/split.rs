@@ -1,0 +1,127 @@
+//! Splits and holdouts: a segment cut into groups by percentage (90/10, 50/50 …),
+//! each customer placed by a hash of their key (customer id, else normalised
+//! email) and the split's seed into one of 100 buckets. The same customer lands in
+//! the same bucket on every import and refresh, whatever the row order or who else
+//! is in the data, so a holdout stays a holdout. A group is an ordinary saved
+//! segment: `in segment "VIP" and in split "7f3a" 0 to 90`.
+
+use polars::prelude::*;
+
+use super::text::field_text;
+use crate::engine::data::CustomerData;
+use crate::engine::text::normalise_email;
+
+/// The bucket (0–99) of a customer key under a seed: FNV-1a over the seed, a
+/// separator and the key (a fixed algorithm, so buckets never move between versions).
+pub fn split_bucket(seed: &str, key: &str) -> u8 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in seed.bytes().chain([0x1f]).chain(key.trim().bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    u8::try_from(hash % 100).unwrap_or(0)
+}
+
+/// Every customer's bucket under `seed` (empty where a customer has no key).
+pub fn split_buckets(data: &CustomerData, seed: &str) -> PolarsResult<Series> {
+    let (column, is_email) = if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
+    let keys = data.customers.column(column)?.cast(&DataType::String)?;
+    // u32, not u8: polars here is built without the small integer types.
+    let buckets: UInt32Chunked = keys
+        .str()?
+        .iter()
+        .map(|k| {
+            let k = k?.trim();
+            if k.is_empty() {
+                return None;
+            }
+            Some(u32::from(if is_email { split_bucket(seed, &normalise_email(k)) } else { split_bucket(seed, k) }))
+        })
+        .collect();
+    Ok(buckets.into_series())
+}
+
+/// Percentages as typed (`90/10`, `50 50`, `34,33,33`): whole numbers adding up to 100.
+pub fn parse_shares(text: &str) -> Option<Vec<u32>> {
+    let shares: Vec<u32> = text
+        .split(|c: char| c == '/' || c == ',' || c.is_whitespace() || c == '%')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    (shares.len() >= 2 && shares.iter().all(|s| *s > 0) && shares.iter().sum::<u32>() == 100).then_some(shares)
+}
+
+/// The saved segments of a split of `segment`: a name and a rule per group
+/// (A, B, C …), buckets given out in order.
+pub fn split_segments(segment: &str, shares: &[u32], seed: &str) -> Vec<(String, String)> {
+    let mut from = 0;
+    shares
+        .iter()
+        .enumerate()
+        .map(|(i, share)| {
+            let to = from + share;
+            let letter = char::from(b'A' + u8::try_from(i % 26).unwrap_or(0));
+            let name = format!("{segment} · {letter} ({share}%)");
+            let reference = super::text::condition_text(&super::segment_reference(segment));
+            let rule = format!("{reference} and in split \"{seed}\" {from} to {to}");
+            from = to;
+            (name, rule)
+        })
+        .collect()
+}
+
+/// A new split's seed: short and different each time (from the clock).
+pub fn new_seed() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{:06x}", split_bucket_hash(&nanos.to_string()) & 0xff_ffff)
+}
+
+fn split_bucket_hash(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The name of the split column a seed needs (kept beside the lowered text columns).
+pub(crate) fn bucket_column(seed: &str) -> String {
+    format!("__split__{}", field_text(seed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_fixed_and_spread() {
+        // Fixed values: buckets must never move between versions of Kitle.
+        assert_eq!(split_bucket("7f3a", "10042"), split_bucket("7f3a", " 10042 "));
+        let mut counts = [0usize; 100];
+        for i in 0..100_000 {
+            counts[usize::from(split_bucket("seed", &i.to_string()))] += 1;
+        }
+        assert!(counts.iter().all(|c| (800..1200).contains(c)), "{counts:?}");
+        // Another seed places customers anew: about 1 in 100 keep their bucket.
+        let same =
+            (0..10_000).filter(|i| split_bucket("a", &i.to_string()) == split_bucket("b", &i.to_string())).count();
+        assert!(same < 300, "{same}");
+    }
+
+    #[test]
+    fn shares_and_rules() {
+        assert_eq!(parse_shares("90/10"), Some(vec![90, 10]));
+        assert_eq!(parse_shares("34, 33, 33"), Some(vec![34, 33, 33]));
+        assert_eq!(parse_shares("50%/50%"), Some(vec![50, 50]));
+        for bad in ["100", "60/30", "0/100", "a/b", ""] {
+            assert_eq!(parse_shares(bad), None, "{bad}");
+        }
+        let groups = split_segments("VIP", &[90, 10], "7f3a");
+        assert_eq!(groups[0], ("VIP · A (90%)".into(), "in segment \"VIP\" and in split \"7f3a\" 0 to 90".into()));
+        assert_eq!(groups[1].1, "in segment \"VIP\" and in split \"7f3a\" 90 to 100");
+        for (_, rule) in groups {
+            assert_eq!(super::super::to_text(&super::super::parse(&rule).unwrap()), rule);
+        }
+    }
+}

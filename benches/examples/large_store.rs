@@ -3,7 +3,8 @@
 //! built, cached), then the workspace opened again from its cache to computed
 //! dashboard numbers. Prints each time, the table's Arrow size and this process's
 //! peak memory; `benches/large_store.sh` runs it beside DuckDB's `read_csv`.
-//! `cargo run --release -p kitle-benches --example large_store -- [ROWS]`
+//! `cargo run --release -p kitle-benches --example large_store -- [ROWS]`, or
+//! `-- store [CUSTOMERS]` for the demo store's customers and orders files.
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -26,21 +27,32 @@ fn peak_rss_mb() -> f64 {
 }
 
 fn main() {
-    let rows: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000_000);
-    let csv = kitle_benches::customers_csv(rows);
-    let size = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
-    println!("{} ({:.0} MB, {rows} rows)", csv.display(), size as f64 / 1e6);
+    // `store N`: the demo store's customers and orders files (N customers, ~5 orders
+    // each) instead of the wide customers file.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let store = args.first().is_some_and(|a| a == "store");
+    let rows: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(if store { 1_000_000 } else { 10_000_000 });
+    let sources = if store {
+        let (customers, orders) = kitle_benches::store_files(rows);
+        vec![SourceSpec::new(SourceKind::Customers, customers), SourceSpec::new(SourceKind::Orders, orders)]
+    } else {
+        vec![SourceSpec::new(SourceKind::Customers, kitle_benches::customers_csv(rows))]
+    };
+    for s in &sources {
+        let size = std::fs::metadata(&s.path).map(|m| m.len()).unwrap_or(0);
+        println!("{} ({:.0} MB)", s.path.display(), size as f64 / 1e6);
+    }
     let dir = std::env::temp_dir().join(format!("kitle-large-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("folder");
     let path = dir.join("large.kitle");
     let mut ws = Workspace::new("Large");
     ws.settings.as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 1);
-    ws.sources = vec![SourceSpec::new(SourceKind::Customers, &csv)];
+    ws.sources = sources;
     ws.save(&path).expect("save");
     let baseline = peak_rss_mb();
 
     // Twice: the first run also pays for the file's first read and the allocator's first pages.
-    for _ in 0..2 {
+    for _ in 0..if store { 0 } else { 2 } {
         let t = Instant::now();
         let loaded = kitle::engine::import::load_source(&ws.sources[0], &Progress::default()).expect("load");
         let t1 = t.elapsed();

@@ -275,7 +275,14 @@ impl CustomersTab {
             self.why = Some((key, answer));
         }
         match self.why.as_ref().map(|(_, a)| a) {
-            Some(Ok(answer)) => why_widget(ui, answer, lang),
+            Some(Ok(answer)) => {
+                let data = &ctx.doc.data;
+                let shown = |field: &str| {
+                    let ty = data.field(field)?.ty;
+                    Some(display_text(data.customers.column(field).ok()?, row, ty, ctx.currency(), lang))
+                };
+                why_widget(ui, answer, lang, &shown);
+            }
             Some(Err(e)) => {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }

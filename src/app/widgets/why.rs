@@ -18,13 +18,14 @@ pub fn outcome_text(outcome: Outcome, lang: Lang) -> &'static str {
     )
 }
 
-/// Draws the answer: in or out, then every row of the rule.
-pub fn why_ui(ui: &mut egui::Ui, why: &Why, lang: Lang) {
+/// Draws the answer: in or out, then every row of the rule. `shown` writes a
+/// field's value for the reader (money, dates in the language's style).
+pub fn why_ui(ui: &mut egui::Ui, why: &Why, lang: Lang, shown: &dyn Fn(&str) -> Option<String>) {
     ui.strong(t(lang, if why.member { "why.member" } else { "why.not_member" }));
-    items_ui(ui, &why.items, lang, 0);
+    items_ui(ui, &why.items, lang, 0, shown);
 }
 
-fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize) {
+fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize, shown: &dyn Fn(&str) -> Option<String>) {
     for item in items {
         ui.horizontal_wrapped(|ui| {
             ui.add_space(16.0 * depth as f32);
@@ -42,10 +43,14 @@ fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize) {
             let text = if item.items.is_empty() { item.text.clone() } else { "( … )".to_owned() };
             ui.label(format!("{join}{not}{text}"));
             if let (Some(field), Some(value)) = (&item.field, &item.value) {
-                let value = if value.is_empty() { t(lang, "why.no_value").to_owned() } else { value.clone() };
+                let value = if value.is_empty() {
+                    t(lang, "why.no_value").to_owned()
+                } else {
+                    shown(field).unwrap_or_else(|| value.clone())
+                };
                 ui.weak(format!("{}: {value}", field_label(lang, field)));
             }
         });
-        items_ui(ui, &item.items, lang, depth + 1);
+        items_ui(ui, &item.items, lang, depth + 1, shown);
     }
 }

@@ -65,6 +65,7 @@ Usage:
   kitle customers WS.kitle [--format csv|json] [--limit N] [--as-of YYYY-MM-DD]
   kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") [--as-of YYYY-MM-DD] [--json]
                 [--members out.csv|out.xlsx] [--repeat N]
+  kitle segment WS.kitle --name \"Saved name\" --changes [--json]
   kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle overlap WS.kitle [--as-of YYYY-MM-DD] [--json]
   kitle why WS.kitle (--segment NAME | --rule \"TEXT\") --customer ID_OR_EMAIL [--json]
@@ -186,6 +187,7 @@ fn import(mut p: lexopt::Parser) -> Result<String> {
     if let Err(e) = ws.write_cache(&out, &data) {
         eprintln!("{}", crate::engine::message::Message::new("msg.cache_not_written", [e]));
     }
+    let _ = ws.record_members(&out, &data);
     if json { Ok(serde_json::to_string_pretty(&data.report)? + "\n") } else { Ok(report_text(&data, &out)) }
 }
 
@@ -357,6 +359,7 @@ fn customers_json(df: &DataFrame, money: &MoneyColumns) -> Result<String> {
 fn segment(mut p: lexopt::Parser) -> Result<String> {
     let (mut path, mut as_of, mut json, mut rule, mut name, mut members, mut repeat) =
         (None, None, false, None, None, None, None);
+    let mut changes = false;
     while let Some(arg) = p.next()? {
         match arg {
             Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
@@ -366,10 +369,15 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
             Long("name") => name = Some(p.value()?.string()?),
             Long("members") => members = Some(PathBuf::from(p.value()?)),
             Long("repeat") => repeat = Some(p.value()?.parse::<usize>()?),
+            Long("changes") => changes = true,
             other => return Err(other.unexpected().into()),
         }
     }
     let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle segment WS.kitle --rule \"...\""))?;
+    if changes {
+        let name = name.ok_or_else(|| anyhow!("--changes needs --name \"Saved name\"."))?;
+        return segment_changes(&path, as_of, &name, json);
+    }
     let (ws, data) = open(&path, as_of)?;
     let text = match (rule, name) {
         (Some(rule), None) => rule,
@@ -417,6 +425,28 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
 }
 
 /// The median time of `n` runs of `work`, in milliseconds.
+/// `kitle segment WS --name N --changes [--json]`: who entered and left the saved
+/// segment at the last import, and its size at each import.
+fn segment_changes(path: &Path, as_of: Option<NaiveDate>, name: &str, json: bool) -> Result<String> {
+    use crate::engine::segment::membership::{changes, members_dir_for};
+    // Opening records the members when the data was imported again since.
+    let (ws, _) = open(path, as_of)?;
+    let segment = ws.segments.iter().find(|s| s.name == name);
+    let segment =
+        segment.ok_or_else(|| anyhow!("No saved segment is named \"{name}\"; `kitle segments` lists them."))?;
+    let c = changes(&members_dir_for(path), &segment.name);
+    if json {
+        let v = serde_json::json!({ "name": segment.name, "history": c.history, "entered": c.entered, "left": c.left });
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
+    }
+    let mut s =
+        format!("{}: {} entered and {} left at the last import.\n", segment.name, c.entered.len(), c.left.len());
+    for h in &c.history {
+        s += &format!("  {}  {} members (+{} −{})\n", h.at, h.size, h.entered, h.left);
+    }
+    Ok(s)
+}
+
 fn median_ms(n: usize, work: impl Fn() -> PolarsResult<()>) -> f64 {
     let mut times: Vec<f64> = (0..n)
         .map(|_| {

@@ -319,7 +319,26 @@ impl Workspace {
         if let Some(why) = ignored {
             data.report.notes.push(crate::engine::message::Message::new("msg.cache_ignored", [why]));
         }
+        // Freshly imported data: the saved segments' members are recorded (once per data).
+        let _ = self.record_members(workspace_path, &data);
         Ok((data, Opened::Built))
+    }
+
+    /// Records the saved segments' members for this data (see
+    /// [`crate::engine::segment::membership`]); nothing for an unsaved workspace.
+    pub fn record_members(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
+        if !workspace_path.is_file() || self.segments.is_empty() {
+            return Ok(());
+        }
+        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let key = CacheKey::of(&sources, self.as_of())?;
+        let stamp = format!(
+            "{:016x}",
+            crate::engine::segment::split::split_bucket_hash(&ron::to_string(&key.sources).unwrap_or_default())
+        );
+        let dir = crate::engine::segment::membership::members_dir_for(workspace_path);
+        crate::engine::segment::membership::record(&dir, &self.segments, std::sync::Arc::new(data.clone()), &stamp)
+            .map(drop)
     }
 
     /// Writes the cache of freshly built data (after an import saved the workspace).

@@ -237,4 +237,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("split.create", "Create the groups", "Grupları oluştur"),
     ("split.description", "A split group of {0}", "{0} segmentinin bir bölme grubu"),
+    ("segments.changes", "Entered / left", "Giren / çıkan"),
+    (
+        "segments.changes_help",
+        "Customers who entered and left the segment when the data was last imported again (kitle segment --changes lists them).",
+        "Veriler son kez yeniden içe aktarıldığında segmente giren ve çıkan müşteriler (kitle segment --changes listeler).",
+    ),
+    ("segments.changes_at", "Recorded {0}", "Kayıt: {0}"),
 ];

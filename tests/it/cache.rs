@@ -179,3 +179,56 @@ fn kitle_import_writes_the_cache_the_next_command_reads() {
     let (_, how) = workspace.open_data(&ws, &Progress::default(), true).unwrap();
     assert_eq!(how, Opened::Built);
 }
+
+#[test]
+fn saved_segments_record_who_entered_and_left_at_each_import() {
+    use kitle::engine::segment::membership::{changes, members_dir_for};
+    use kitle::engine::workspace::Segment;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("customers.csv");
+    std::fs::write(&csv, "customer_id,ltv\n1,500\n2,1500\n3,2000\n4,800\n5,3000\n").unwrap();
+    let mut ws = Workspace::new("Shop");
+    ws.settings.as_of = Some(date(2026, 1, 1));
+    ws.sources = vec![SourceSpec::new(SourceKind::Customers, &csv)];
+    ws.segments = vec![Segment::new("Big", "", "ltv > 1000")];
+    let path = dir.path().join("shop.kitle");
+    ws.save(&path).unwrap();
+    let ws = Workspace::load(&path).unwrap();
+    assert_eq!(open(&ws, &path, false).1, Opened::Built);
+    let first = changes(&members_dir_for(&path), "Big");
+    assert_eq!((first.history.len(), first.history[0].size), (1, 3));
+    assert!(first.entered.is_empty() && first.left.is_empty(), "nothing to compare with yet");
+
+    // The next export: customer 1 grew, 2 shrank, 6 is new.
+    std::fs::write(&csv, "customer_id,ltv\n1,1500\n2,500\n3,2000\n4,800\n5,3000\n6,1200\n").unwrap();
+    assert_eq!(open(&ws, &path, false).1, Opened::Built);
+    let second = changes(&members_dir_for(&path), "Big");
+    assert_eq!(second.entered, ["1", "6"]);
+    assert_eq!(second.left, ["2"]);
+    let last = second.history.last().unwrap();
+    assert_eq!((second.history.len(), last.size, last.entered, last.left), (2, 4, 2, 1));
+
+    // Opening the same data again records nothing new (from the cache, or built again).
+    assert_eq!(open(&ws, &path, false).1, Opened::FromCache);
+    let uncached = Workspace {
+        settings: kitle::engine::workspace::Settings { cache: false, ..ws.settings.clone() },
+        ..ws.clone()
+    };
+    open(&uncached, &path, false);
+    assert_eq!(changes(&members_dir_for(&path), "Big").history.len(), 2);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for file in std::fs::read_dir(members_dir_for(&path)).unwrap() {
+            assert_eq!(file.unwrap().metadata().unwrap().permissions().mode() & 0o077, 0, "member lists are private");
+        }
+    }
+
+    let (ok, out, err) =
+        crate::helpers::kitle(&["segment", path.to_str().unwrap(), "--name", "Big", "--changes", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["entered"], serde_json::json!(["1", "6"]));
+    assert_eq!(v["left"], serde_json::json!(["2"]));
+    assert_eq!(v["history"].as_array().unwrap().len(), 2);
+}

@@ -9,6 +9,7 @@
 //! reshaping the tree, so builder → text → builder is lossless.
 
 pub mod evaluate;
+pub mod membership;
 pub mod overlap;
 pub mod rules;
 pub mod split;

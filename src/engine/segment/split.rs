@@ -76,7 +76,7 @@ pub fn new_seed() -> String {
     format!("{:06x}", split_bucket_hash(&nanos.to_string()) & 0xff_ffff)
 }
 
-fn split_bucket_hash(text: &str) -> u64 {
+pub(crate) fn split_bucket_hash(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in text.bytes() {
         hash ^= u64::from(byte);

@@ -9,6 +9,7 @@ use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
 use crate::engine::segment::Group;
 use crate::engine::segment::evaluate::SegmentStats;
+use crate::engine::segment::membership::{Snapshot, latest, members_dir_for};
 use crate::engine::segment::overlap::intersection_rule;
 use crate::engine::segment::templates::gallery;
 use crate::engine::workspace::now_text;
@@ -47,7 +48,7 @@ impl SegmentsTab {
             return;
         }
         egui::ScrollArea::vertical().id_salt("segment-list").show(ui, |ui| {
-            egui::Grid::new("segments-grid").striped(true).num_columns(7).show(ui, |ui| self.grid_ui(ui, ctx));
+            egui::Grid::new("segments-grid").striped(true).num_columns(8).show(ui, |ui| self.grid_ui(ui, ctx));
             overlap_ui(ui, ctx);
             audiences_ui(ui, ctx);
         });
@@ -59,6 +60,8 @@ impl SegmentsTab {
             ui.strong(t(lang, key));
         }
         ui.strong(t(lang, "segments.edited"));
+        ui.strong(t(lang, "segments.changes")).on_hover_text(t(lang, "segments.changes_help"));
+        let changes = self.latest_changes(ctx);
         ui.label("");
         ui.end_row();
         let stats = ctx.cache.saved_stats().cloned();
@@ -78,9 +81,28 @@ impl SegmentsTab {
                 }
             }
             ui.label(seg.edited.clone().unwrap_or_default());
+            match changes.iter().find(|c| c.segment == seg.name) {
+                Some(c) => {
+                    ui.label(format!("+{} / −{}", format::count(c.entered, lang), format::count(c.left, lang)))
+                        .on_hover_text(t(lang, "segments.changes_at").replace("{0}", &c.at));
+                }
+                None => {
+                    ui.weak("—");
+                }
+            }
             ui.horizontal(|ui| self.actions_ui(ui, i, ctx));
             ui.end_row();
         }
+    }
+
+    /// Each saved segment's latest membership record (read once per data version).
+    fn latest_changes(&mut self, ctx: &TabContext<'_>) -> Vec<Snapshot> {
+        let version = ctx.doc.version;
+        if self.membership.as_ref().is_none_or(|(v, _)| *v != version) {
+            let latest = ctx.doc.path.as_deref().map(|p| latest(&members_dir_for(p))).unwrap_or_default();
+            self.membership = Some((version, latest));
+        }
+        self.membership.as_ref().map(|(_, l)| l.clone()).unwrap_or_default()
     }
 
     fn actions_ui(&mut self, ui: &mut egui::Ui, i: usize, ctx: &TabContext<'_>) {

@@ -23,6 +23,8 @@ pub struct SegmentsTab {
     pub gallery_open: bool,
     /// A split being made: the saved segment's index and the percentages typed.
     pub splitting: Option<(usize, String)>,
+    /// The saved segments' latest membership records, for a data version.
+    membership: Option<(u64, Vec<crate::engine::segment::membership::Snapshot>)>,
 }
 
 impl SegmentsTab {

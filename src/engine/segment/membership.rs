@@ -1,0 +1,146 @@
+//! Membership over time: each time a workspace's data is imported again (or its
+//! store refreshed), every saved segment's members (customer keys: id, else
+//! normalised email) are recorded in a private sidecar folder beside the workspace
+//! (`NAME-members/`), never in the workspace document. From the last two records
+//! come who entered and who left; `history.ron` keeps each segment's size over time.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::evaluate::SegmentFrame;
+use super::parse;
+use crate::engine::data::CustomerData;
+use crate::engine::text::normalise_email;
+use crate::engine::workspace::{Segment, parent_dir, write_private};
+
+const HISTORY_FILE: &str = "history.ron";
+
+/// One segment's record at one import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub segment: String,
+    /// When it was recorded (local time, `YYYY-MM-DD HH:MM`).
+    pub at: String,
+    /// Which data it was recorded for (the sources' stamp): one record per import.
+    pub stamp: String,
+    pub size: usize,
+    pub entered: usize,
+    pub left: usize,
+}
+
+/// A segment's changes: its history, and who entered and left at the last import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub history: Vec<Snapshot>,
+    pub entered: Vec<String>,
+    pub left: Vec<String>,
+}
+
+/// The sidecar folder of a workspace saved at `workspace` (`shop.kitle` → `shop-members`).
+pub fn members_dir_for(workspace: &Path) -> PathBuf {
+    let stem = workspace.file_stem().map_or_else(|| "kitle".into(), |s| s.to_string_lossy().into_owned());
+    parent_dir(workspace).join(format!("{stem}-members"))
+}
+
+/// A segment's files, named by a hash of its name (names may hold any character).
+fn keys_file(dir: &Path, segment: &str, previous: bool) -> PathBuf {
+    let id = super::split::split_bucket_hash(&segment.trim().to_lowercase());
+    dir.join(format!("{id:016x}{}.keys", if previous { ".prev" } else { "" }))
+}
+
+fn read_keys(path: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(path).map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default()
+}
+
+fn read_history(dir: &Path) -> Vec<Snapshot> {
+    std::fs::read_to_string(dir.join(HISTORY_FILE)).ok().and_then(|t| ron::from_str(&t).ok()).unwrap_or_default()
+}
+
+/// Every customer's key (customer id, else normalised email; `None` without either).
+fn customer_keys(data: &CustomerData) -> Vec<Option<String>> {
+    let (column, is_email) = if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
+    let Ok(keys) = data.customers.column(column).and_then(|c| c.cast(&polars::prelude::DataType::String)) else {
+        return vec![None; data.customers.height()];
+    };
+    let Ok(keys) = keys.str().cloned() else { return vec![None; data.customers.height()] };
+    keys.iter()
+        .map(|k| {
+            let k = k?.trim();
+            (!k.is_empty()).then(|| if is_email { normalise_email(k) } else { k.to_owned() })
+        })
+        .collect()
+}
+
+/// Records every saved segment's members for the data with this `stamp` (nothing
+/// when this data was recorded already). Returns the new records.
+pub fn record(
+    dir: &Path,
+    segments: &[Segment],
+    data: std::sync::Arc<CustomerData>,
+    stamp: &str,
+) -> std::io::Result<Vec<Snapshot>> {
+    let mut history = read_history(dir);
+    let keys = customer_keys(&data);
+    let frame = SegmentFrame::new(data).with_saved_segments(segments);
+    let at = crate::engine::workspace::now_text();
+    let mut added = Vec::new();
+    for segment in segments {
+        let already = history.iter().rev().find(|s| s.segment == segment.name).is_some_and(|s| s.stamp == stamp);
+        let Ok(group) = parse(&segment.rule) else { continue };
+        if already {
+            continue;
+        }
+        let compiled = frame.compile(&group);
+        let Ok(rows) = frame.members(&compiled) else { continue };
+        let now: BTreeSet<String> = rows.iter().filter_map(|&r| keys.get(r as usize).cloned().flatten()).collect();
+        let current = keys_file(dir, &segment.name, false);
+        let first = !current.exists();
+        let before = read_keys(&current);
+        crate::engine::store::make_private_dir(dir)?;
+        let text = |set: &BTreeSet<String>| set.iter().map(String::as_str).collect::<Vec<_>>().join("\n");
+        write_private(&keys_file(dir, &segment.name, true), text(&before).as_bytes())?;
+        write_private(&current, text(&now).as_bytes())?;
+        let snapshot = Snapshot {
+            segment: segment.name.clone(),
+            at: at.clone(),
+            stamp: stamp.to_owned(),
+            size: now.len(),
+            entered: if first { 0 } else { now.difference(&before).count() },
+            left: if first { 0 } else { before.difference(&now).count() },
+        };
+        history.push(snapshot.clone());
+        added.push(snapshot);
+    }
+    if !added.is_empty() {
+        let text =
+            ron::ser::to_string_pretty(&history, ron::ser::PrettyConfig::default()).map_err(std::io::Error::other)?;
+        write_private(&dir.join(HISTORY_FILE), text.as_bytes())?;
+    }
+    Ok(added)
+}
+
+/// A segment's history, and who entered and left at its last record.
+pub fn changes(dir: &Path, segment: &str) -> Changes {
+    let history: Vec<Snapshot> = read_history(dir).into_iter().filter(|s| s.segment == segment).collect();
+    let (now, before) = (read_keys(&keys_file(dir, segment, false)), read_keys(&keys_file(dir, segment, true)));
+    let first = history.len() < 2;
+    Changes {
+        entered: if first { Vec::new() } else { now.difference(&before).cloned().collect() },
+        left: if first { Vec::new() } else { before.difference(&now).cloned().collect() },
+        history,
+    }
+}
+
+/// The latest record of every segment (for the saved list).
+pub fn latest(dir: &Path) -> Vec<Snapshot> {
+    let mut latest: Vec<Snapshot> = Vec::new();
+    for s in read_history(dir) {
+        match latest.iter_mut().find(|l| l.segment == s.segment) {
+            Some(l) => *l = s,
+            None => latest.push(s),
+        }
+    }
+    latest
+}

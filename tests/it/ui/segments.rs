@@ -258,6 +258,15 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
     // trying for a while (the push must start; the run_until below says if it never did).
     let tries = std::time::Instant::now();
     while tries.elapsed() < std::time::Duration::from_secs(20) {
+        // The audience's rows follow the data: if it changed meanwhile, wait for them again.
+        run_until(&mut harness, "the audience's rows for the current data", |app| {
+            app.audience
+                .as_ref()
+                .is_none_or(|d| d.built(app.doc.as_ref().unwrap().version).is_some() && d.push.settled())
+        });
+        if harness.state().audience.is_none() {
+            break;
+        }
         harness.get_by_label("Save and push changes").click();
         harness.run_steps(3);
         if harness.state().audience.is_none() {

@@ -87,8 +87,11 @@ fn stamp(spec: &SourceSpec) -> std::io::Result<SourceStamp> {
         let n = file.read(&mut buffer)?;
         hasher.write(&buffer[..n]);
     }
+    // The same file reached by another path (relative, `..`, a link) is the same source.
+    let canonical =
+        SourceSpec { path: std::fs::canonicalize(&spec.path).unwrap_or_else(|_| spec.path.clone()), ..spec.clone() };
     Ok(SourceStamp {
-        spec: ron::to_string(spec).unwrap_or_default(),
+        spec: ron::to_string(&canonical).unwrap_or_default(),
         size,
         modified: modified_nanos(&meta),
         sample: hasher.finish(),

@@ -42,6 +42,8 @@ pub fn display_text(column: &Column, row: usize, ty: FieldType, currency: &str, 
         (AnyValue::Int64(v), _) => format::number(*v as f64, 0, lang),
         (AnyValue::Date(d), _) => days_to_date(*d).map_or_else(String::new, |d| format::date(d, lang)),
         (AnyValue::Boolean(b), _) => t(lang, if *b { "yes" } else { "no" }).to_owned(),
+        // RFM groups are kept by id (`loyal`); the reader sees their name.
+        _ if column.name().as_str() == "rfm_group" => crate::i18n::rfm_group_label(lang, &plain_text(&value)),
         _ => plain_text(&value),
     }
 }
@@ -252,6 +254,15 @@ mod tests {
         assert_eq!(minor_units("jpy"), 0);
         assert_eq!(minor_units("KWD"), 3);
         assert_eq!(round_money(1234.5678, 0), 1235.0);
+    }
+
+    #[test]
+    fn rfm_groups_are_shown_by_name() {
+        let column = Series::new("rfm_group".into(), ["loyal", "champions"]).into_column();
+        assert_eq!(display_text(&column, 0, FieldType::Category, "TRY", Lang::Tr), "Sadık müşteriler");
+        assert_eq!(display_text(&column, 0, FieldType::Category, "TRY", Lang::En), "Loyal");
+        let other = Series::new("city".into(), ["loyal"]).into_column();
+        assert_eq!(display_text(&other, 0, FieldType::Category, "TRY", Lang::En), "loyal", "only RFM groups");
     }
 
     #[test]

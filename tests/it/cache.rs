@@ -232,3 +232,16 @@ fn saved_segments_record_who_entered_and_left_at_each_import() {
     assert_eq!(v["left"], serde_json::json!(["2"]));
     assert_eq!(v["history"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn the_same_files_reached_by_another_path_share_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ws) = workspace_in(dir.path());
+    assert_eq!(open(&ws, &path, false).1, Opened::Built);
+    // The workspace opened through a path with `..` in it: the same sources, the same cache.
+    let sub = dir.path().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let roundabout = sub.join("..").join("shop.kitle");
+    let again = Workspace::load(&roundabout).unwrap();
+    assert_eq!(open(&again, &roundabout, true).1, Opened::FromCache);
+}

@@ -146,6 +146,7 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     // Saved away from the repository: what a file held is recorded beside the workspace.
     harness.state_mut().send(Command::SaveTo(dir.path().join("shop.kitle")));
     harness.run_steps(2);
+    assert!(harness.state().doc.as_ref().unwrap().path.is_some(), "saved: {:?}", harness.state().notice);
     click_tab(&mut harness, "Segments");
     harness.get_by_label("+ New segment").click();
     harness.run_steps(2);
@@ -230,6 +231,7 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
     // A push records what was sent beside the workspace, so it is saved first.
     harness.state_mut().send(Command::SaveTo(dir.path().join("shop.kitle")));
     harness.run_steps(2);
+    assert!(harness.state().doc.as_ref().unwrap().path.is_some(), "saved: {:?}", harness.state().notice);
     click_tab(&mut harness, "Segments");
     harness.get_by_label("+ New segment").click();
     harness.run_steps(2);
@@ -274,6 +276,17 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
         harness.run_steps(2);
+    }
+    if let Some(dialog) = harness.state().audience.as_ref() {
+        let doc = harness.state().doc.as_ref().unwrap();
+        panic!(
+            "the push did not start: path {:?}, version {}, rows {}, settled {}, ids {:?}",
+            doc.path,
+            doc.version,
+            dialog.built(doc.version).is_some(),
+            dialog.push.settled(),
+            dialog.push.google
+        );
     }
     run_until(&mut harness, "the push", |app| app.tasks.is_idle() && app.notice.is_some());
     let notice = format!("{:?}", harness.state().notice);

@@ -41,6 +41,8 @@ pub struct SharedCache {
     values: RefCell<HashMap<String, ValueCounts>>,
     /// The saved segments' names and rules as one text (for keys of rules that refer to them).
     saved_rules: String,
+    /// The data version and saved segments (name, rule) the saved jobs were asked for.
+    named: (u64, Vec<(String, String)>),
 }
 
 impl Default for SharedCache {
@@ -53,6 +55,7 @@ impl Default for SharedCache {
             overlap: Keyed::new("segment-overlap"),
             values: RefCell::default(),
             saved_rules: String::new(),
+            named: (0, Vec::new()),
         }
     }
 }
@@ -70,10 +73,18 @@ impl SharedCache {
         let _ = self.current.get_mut().poll(lang);
         let _ = self.saved.poll(lang);
         let _ = self.overlap.poll(lang);
-        let rules: Vec<String> = doc.workspace.segments.iter().map(|s| s.rule.clone()).collect();
         let Some(frame) = self.frame.clone() else { return };
-        let named: Vec<(String, String)> =
-            doc.workspace.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
+        // The saved segments' jobs change only with the data or the segments.
+        let segments = &doc.workspace.segments;
+        let seen = self.named.0 == doc.version
+            && self.named.1.len() == segments.len()
+            && self.named.1.iter().zip(segments).all(|((n, r), s)| *n == s.name && *r == s.rule);
+        if seen {
+            return;
+        }
+        let rules: Vec<String> = segments.iter().map(|s| s.rule.clone()).collect();
+        let named: Vec<(String, String)> = segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
+        self.named = (doc.version, named.clone());
         frame.set_saved_segments(named.clone());
         // Names are part of the key: a reference follows its segment's name.
         let keyed: Vec<String> = named.iter().map(|(n, r)| format!("{n}\u{1}{r}")).collect();

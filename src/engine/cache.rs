@@ -75,8 +75,9 @@ fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
         .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
 }
 
-fn stamp(spec: &SourceSpec) -> std::io::Result<SourceStamp> {
-    let mut file = std::fs::File::open(&spec.path)?;
+/// A file's metadata, and a hash of its size and its first, middle and last 64 KiB.
+fn sampled(path: &Path) -> std::io::Result<(std::fs::Metadata, u64)> {
+    let mut file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
     let size = meta.len();
     let mut hasher = foldhash::fast::FixedState::with_seed(7).build_hasher();
@@ -87,25 +88,30 @@ fn stamp(spec: &SourceSpec) -> std::io::Result<SourceStamp> {
         let n = file.read(&mut buffer)?;
         hasher.write(&buffer[..n]);
     }
+    Ok((meta, hasher.finish()))
+}
+
+fn stamp(spec: &SourceSpec) -> std::io::Result<SourceStamp> {
+    let (meta, sample) = sampled(&spec.path)?;
     // The same file reached by another path (relative, `..`, a link) is the same source.
     let canonical =
         SourceSpec { path: std::fs::canonicalize(&spec.path).unwrap_or_else(|_| spec.path.clone()), ..spec.clone() };
     Ok(SourceStamp {
         spec: ron::to_string(&canonical).unwrap_or_default(),
-        size,
+        size: meta.len(),
         modified: modified_nanos(&meta),
-        sample: hasher.finish(),
+        sample,
     })
 }
 
 impl CacheKey {
     /// The key of building `sources` (paths resolved) as of `as_of`.
-    pub fn of(sources: &[SourceSpec], as_of: NaiveDate) -> std::io::Result<Self> {
+    pub fn of<'a>(sources: impl IntoIterator<Item = &'a SourceSpec>, as_of: NaiveDate) -> std::io::Result<Self> {
         Ok(Self {
             format: CACHE_FORMAT,
             build: build_stamp(),
             as_of,
-            sources: sources.iter().map(stamp).collect::<std::io::Result<_>>()?,
+            sources: sources.into_iter().map(stamp).collect::<std::io::Result<_>>()?,
         })
     }
 }
@@ -176,7 +182,7 @@ struct StoredSource {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Meta {
     key: CacheKey,
-    /// (file, length, hash of its first and last 64 KiB).
+    /// (file, length, sample hash: see [`file_check`]).
     files: Vec<(String, u64, u64)>,
     fields: Vec<FieldInfo>,
     spend: Vec<SpendEntry>,
@@ -250,11 +256,9 @@ pub enum Cached {
     Ignored(String),
 }
 
-/// A hash of a file's length and its first and last 64 KiB (catches truncation
-/// and a file swapped for another).
+/// A file's length and sample hash (catches truncation and a file swapped for another).
 fn file_check(path: &Path) -> std::io::Result<(u64, u64)> {
-    let stamp = stamp(&SourceSpec::new(SourceKind::Customers, path))?;
-    Ok((stamp.size, stamp.sample))
+    sampled(path).map(|(meta, sample)| (meta.len(), sample))
 }
 
 /// Reads the cache in `dir` and compares it with `key`.

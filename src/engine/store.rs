@@ -79,12 +79,17 @@ pub struct StoreSource {
 impl StoreSource {
     /// The store's name for titles: the host without `www.` and `.myshopify.com`.
     pub fn display_name(&self) -> String {
-        let text = self.store.trim();
-        let host = text.split_once("://").map_or(text, |(_, rest)| rest);
-        let host = host.split('/').next().unwrap_or(host);
-        let host = host.trim_start_matches("www.");
-        host.strip_suffix(".myshopify.com").unwrap_or(host).to_owned()
+        store_name(&self.store)
     }
+}
+
+/// A store address as a name for titles: the host without `www.` and `.myshopify.com`.
+pub fn store_name(address: &str) -> String {
+    let text = address.trim();
+    let host = text.split_once("://").map_or(text, |(_, rest)| rest);
+    let host = host.split('/').next().unwrap_or(host);
+    let host = host.trim_start_matches("www.");
+    host.strip_suffix(".myshopify.com").unwrap_or(host).to_owned()
 }
 
 /// The columns of the copy's customers table: its header and the field it maps to.

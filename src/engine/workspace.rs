@@ -247,11 +247,14 @@ impl Workspace {
     }
 
     /// Every source with its path resolved (the store's local copy included),
-    /// checked to exist.
-    fn resolved_sources(&self, workspace_path: &Path) -> Result<Vec<SourceSpec>, WorkspaceError> {
+    /// checked to exist, beside the path as the workspace writes it (for messages).
+    fn resolved_sources(&self, workspace_path: &Path) -> Result<Vec<(SourceSpec, PathBuf)>, WorkspaceError> {
         let base = parent_dir(workspace_path);
-        let mut sources: Vec<SourceSpec> =
-            self.sources.iter().map(|s| SourceSpec { path: resolve_path(&base, &s.path), ..s.clone() }).collect();
+        let mut sources: Vec<(SourceSpec, PathBuf)> = self
+            .sources
+            .iter()
+            .map(|s| (SourceSpec { path: resolve_path(&base, &s.path), ..s.clone() }, s.path.clone()))
+            .collect();
         if let Some(store) = &self.store {
             let dir = resolve_path(&base, &store.cache);
             if !copy_exists(&dir) {
@@ -261,21 +264,25 @@ impl Workspace {
                 ))
                 .into());
             }
-            sources.extend(copy_sources(&dir));
+            sources.extend(copy_sources(&dir).into_iter().map(|spec| {
+                let written = spec.path.clone();
+                (spec, written)
+            }));
         }
-        for (source, written) in
-            sources.iter().zip(self.sources.iter().map(|s| s.path.clone()).chain(std::iter::repeat(PathBuf::new())))
-        {
-            if !source.path.exists() {
-                let shown = if written.as_os_str().is_empty() { source.path.clone() } else { written };
-                return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
-                    "msg.err_source_missing",
-                    [source.kind.id().to_owned(), shown.display().to_string(), source.path.display().to_string()],
-                ))
-                .into());
-            }
+        if let Some((source, written)) = sources.iter().find(|(s, _)| !s.path.exists()) {
+            return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
+                "msg.err_source_missing",
+                [source.kind.id().to_owned(), written.display().to_string(), source.path.display().to_string()],
+            ))
+            .into());
         }
         Ok(sources)
+    }
+
+    /// The key of this workspace's data as it stands (its sources' stamps), for the
+    /// cache and the membership records; `None` for an unsaved workspace.
+    fn data_key(&self, workspace_path: &Path, sources: &[(SourceSpec, PathBuf)]) -> Option<CacheKey> {
+        workspace_path.is_file().then(|| CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of()).ok()).flatten()
     }
 
     /// The cache folder, when this workspace keeps one (saved, and not turned off).
@@ -293,8 +300,8 @@ impl Workspace {
         accept_stale: bool,
     ) -> Result<(CustomerData, Opened), WorkspaceError> {
         let sources = self.resolved_sources(workspace_path)?;
+        let key = self.data_key(workspace_path, &sources);
         let cache_dir = self.cache_dir(workspace_path);
-        let key = cache_dir.as_ref().and_then(|_| CacheKey::of(&sources, self.as_of()).ok());
         let mut ignored = None;
         if let (Some(dir), Some(key)) = (&cache_dir, &key) {
             match cache::read(dir, key) {
@@ -320,55 +327,51 @@ impl Workspace {
             data.report.notes.push(crate::engine::message::Message::new("msg.cache_ignored", [why]));
         }
         // Freshly imported data: the saved segments' members are recorded (once per data).
-        let _ = self.record_members(workspace_path, &data);
+        if let Some(key) = &key {
+            let _ = self.record_members_under(workspace_path, &data, key);
+        }
         Ok((data, Opened::Built))
     }
 
     /// Records the saved segments' members for this data (see
     /// [`crate::engine::segment::membership`]); nothing for an unsaved workspace.
     pub fn record_members(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
-        if !workspace_path.is_file() || self.segments.is_empty() {
+        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
+        match self.data_key(workspace_path, &sources) {
+            Some(key) => self.record_members_under(workspace_path, data, &key),
+            None => Ok(()),
+        }
+    }
+
+    fn record_members_under(&self, workspace_path: &Path, data: &CustomerData, key: &CacheKey) -> std::io::Result<()> {
+        if self.segments.is_empty() {
             return Ok(());
         }
-        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let key = CacheKey::of(&sources, self.as_of())?;
-        let stamp = format!(
-            "{:016x}",
-            crate::engine::segment::split::split_bucket_hash(&ron::to_string(&key.sources).unwrap_or_default())
-        );
+        // One record per data: the sources' stamps say which data this is.
+        let stamp = crate::engine::segment::split::fnv1a(ron::to_string(&key.sources).unwrap_or_default().into_bytes());
         let dir = crate::engine::segment::membership::members_dir_for(workspace_path);
-        crate::engine::segment::membership::record(&dir, &self.segments, std::sync::Arc::new(data.clone()), &stamp)
-            .map(drop)
+        let data = std::sync::Arc::new(data.clone());
+        crate::engine::segment::membership::record(&dir, &self.segments, data, &format!("{stamp:016x}")).map(drop)
     }
 
     /// Writes the cache of freshly built data (after an import saved the workspace).
     pub fn write_cache(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
         let Some(dir) = self.cache_dir(workspace_path) else { return Ok(()) };
         let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
-        cache::write(&dir, &CacheKey::of(&sources, self.as_of())?, data)
+        cache::write(&dir, &CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of())?, data)
     }
 
     fn build_data(
         &self,
         workspace_path: &Path,
-        sources: &[SourceSpec],
+        sources: &[(SourceSpec, PathBuf)],
         progress: &Progress,
     ) -> Result<CustomerData, WorkspaceError> {
         let loaded: Result<Vec<_>, ImportError> = sources
             .par_iter()
-            .zip(
-                self.sources
-                    .iter()
-                    .map(|s| Some(s.path.clone()))
-                    .chain(std::iter::repeat(None))
-                    .take(sources.len())
-                    .collect::<Vec<_>>(),
-            )
             .map(|(spec, written)| {
                 let mut loaded = load_source(spec, progress)?;
-                if let Some(written) = written {
-                    loaded.report.path = written.display().to_string();
-                }
+                loaded.report.path = written.display().to_string();
                 Ok(loaded)
             })
             .collect();

@@ -388,11 +388,13 @@ impl FakeStore {
     }
 }
 
-fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
+/// One HTTP request as a fake server reads it: method, path, lowercased headers and
+/// the body as JSON (`Null` when it is not JSON); `None` for a closed connection.
+pub fn read_request(stream: &TcpStream) -> Option<(String, String, HashMap<String, String>, Value)> {
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
+        return None;
     }
     let mut parts = line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
@@ -408,8 +410,12 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) {
     }
     let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    reader.read_exact(&mut body).ok()?;
+    Some((method, path, headers, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+}
+
+fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) {
+    let Some((method, path, headers, body)) = read_request(&stream) else { return };
     let delay = state.lock().unwrap().delay;
     std::thread::sleep(delay);
     let (status, extra, text) = if path.starts_with("/bulk/") {

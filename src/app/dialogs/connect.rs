@@ -11,7 +11,7 @@ use crate::app::tasks::TaskKind;
 use crate::connect::http::Token;
 use crate::connect::store::shopify::DEFAULT_API_VERSION;
 use crate::connect::store::{StoreCredentials, SyncCounts, default_env};
-use crate::engine::store::{StorePlatform, StoreSource};
+use crate::engine::store::{StorePlatform, StoreSource, store_name};
 
 /// What the dialog asks the shell to pull.
 #[derive(Debug, Clone)]
@@ -124,7 +124,7 @@ impl ConnectDialog {
 
     fn progress_ui(&self, ui: &mut egui::Ui, lang: Lang, counts: &SyncCounts, commands: &CommandSender) {
         let (customers, orders) = counts.pulled();
-        let name = StoreSource { store: self.store.clone(), ..placeholder(self.platform) }.display_name();
+        let name = store_name(&self.store);
         let text = t(lang, "store.pulling")
             .replace("{0}", &name)
             .replace("{1}", &crate::format::count(customers, lang))
@@ -215,17 +215,5 @@ impl ConnectDialog {
 impl Default for ConnectDialog {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// A source with only its platform set (for naming a store while typing).
-fn placeholder(platform: StorePlatform) -> StoreSource {
-    StoreSource {
-        platform,
-        store: String::new(),
-        api_version: None,
-        credential_env: Vec::new(),
-        keys_in_query: false,
-        cache: std::path::PathBuf::new(),
     }
 }

@@ -252,6 +252,16 @@ impl Merge<'_> {
     }
 }
 
+/// A field of an API answer as text: strings as they are, numbers written out,
+/// anything else empty (both stores write money as strings, ids as numbers).
+pub(super) fn text(node: &serde_json::Value, path: &str) -> String {
+    match node.pointer(path) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// Keeps the latest of two time stamps of the same format.
 fn latest(slot: &mut Option<String>, candidate: &str) {
     if !candidate.is_empty() && slot.as_deref().is_none_or(|s| candidate > s) {

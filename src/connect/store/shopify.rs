@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Merge, StoreCredentials, SyncError, SyncOptions};
+use super::{Merge, StoreCredentials, SyncError, SyncOptions, text};
 use crate::connect::http::{ApiError, Auth, Client, Endpoint, Method, retry_on_busy};
 use crate::engine::store::StoreSource;
 
@@ -202,15 +202,6 @@ pub(super) fn id_of(value: Option<&Value>) -> String {
     text.rsplit('/').next().unwrap_or(text).to_owned()
 }
 
-/// A field as text: strings as they are, numbers written out, anything else empty.
-pub(super) fn text(node: &Value, path: &str) -> String {
-    match node.pointer(path) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 /// A UTC time stamp in the shop's time zone, as the CSV exports write it.
 fn local_time(utc: &str, offset_minutes: i32) -> String {
     let Ok(time) = chrono::DateTime::parse_from_rfc3339(utc) else { return utc.to_owned() };
@@ -322,10 +313,10 @@ pub fn pull(
         .map_or_else(Vec::new, |s| s.iter().filter_map(|s| s.get("handle").and_then(Value::as_str)).collect());
     merge.state().orders_limited_to_60_days = !scopes.is_empty() && !scopes.contains(&"read_all_orders");
     merge.state().currency = Some(text(&shop, "/shop/currencyCode")).filter(|c| !c.is_empty());
-    merge.expect(count(&shop, "/customersCount/count"), count(&shop, "/ordersCount/count"));
+    let (customers, orders) = (count(&shop, "/customersCount/count"), count(&shop, "/ordersCount/count"));
+    merge.expect(customers, orders);
     let name = Some(text(&shop, "/shop/name")).filter(|n| !n.is_empty());
 
-    let (customers, orders) = (count(&shop, "/customersCount/count"), count(&shop, "/ordersCount/count"));
     // Large pulls go through bulk exports: one query each, no page costs.
     if customers.unwrap_or(0) >= options.bulk_from {
         super::shopify_bulk::customers(&api, merge, &customer_fields(&version), &customers_since, offset)?;

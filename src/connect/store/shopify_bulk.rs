@@ -9,8 +9,8 @@ use std::io::BufRead;
 
 use serde_json::{Value, json};
 
-use super::shopify::{Graphql, LINE_FIELDS, ORDER_FIELDS, customer_row, id_of, order_row, text};
-use super::{Merge, SyncError};
+use super::shopify::{Graphql, LINE_FIELDS, ORDER_FIELDS, customer_row, id_of, order_row};
+use super::{Merge, SyncError, text};
 use crate::connect::http::{ApiError, Auth, Client, retry_on_busy};
 
 const RUN: &str = "mutation Run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id \

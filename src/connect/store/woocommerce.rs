@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::{Merge, StoreCredentials, SyncError, SyncOptions};
+use super::{Merge, StoreCredentials, SyncError, SyncOptions, text};
 use crate::connect::http::{ApiError, Auth, Client, Endpoint, retry_on_busy};
 use crate::engine::store::StoreSource;
 
@@ -53,14 +53,6 @@ fn explain(error: ApiError) -> ApiError {
             ),
         ),
         _ => error,
-    }
-}
-
-fn text(node: &Value, path: &str) -> String {
-    match node.pointer(path) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
     }
 }
 

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::evaluate::SegmentFrame;
 use super::parse;
+use super::split::with_customer_keys;
 use crate::engine::data::CustomerData;
-use crate::engine::text::normalise_email;
 use crate::engine::workspace::{Segment, parent_dir, write_private};
 
 const HISTORY_FILE: &str = "history.ron";
@@ -46,7 +46,7 @@ pub fn members_dir_for(workspace: &Path) -> PathBuf {
 
 /// A segment's files, named by a hash of its name (names may hold any character).
 fn keys_file(dir: &Path, segment: &str, previous: bool) -> PathBuf {
-    let id = super::split::split_bucket_hash(&segment.trim().to_lowercase());
+    let id = super::split::fnv1a(segment.trim().to_lowercase().bytes());
     dir.join(format!("{id:016x}{}.keys", if previous { ".prev" } else { "" }))
 }
 
@@ -58,21 +58,6 @@ fn read_history(dir: &Path) -> Vec<Snapshot> {
     std::fs::read_to_string(dir.join(HISTORY_FILE)).ok().and_then(|t| ron::from_str(&t).ok()).unwrap_or_default()
 }
 
-/// Every customer's key (customer id, else normalised email; `None` without either).
-fn customer_keys(data: &CustomerData) -> Vec<Option<String>> {
-    let (column, is_email) = if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
-    let Ok(keys) = data.customers.column(column).and_then(|c| c.cast(&polars::prelude::DataType::String)) else {
-        return vec![None; data.customers.height()];
-    };
-    let Ok(keys) = keys.str().cloned() else { return vec![None; data.customers.height()] };
-    keys.iter()
-        .map(|k| {
-            let k = k?.trim();
-            (!k.is_empty()).then(|| if is_email { normalise_email(k) } else { k.to_owned() })
-        })
-        .collect()
-}
-
 /// Records every saved segment's members for the data with this `stamp` (nothing
 /// when this data was recorded already). Returns the new records.
 pub fn record(
@@ -82,7 +67,7 @@ pub fn record(
     stamp: &str,
 ) -> std::io::Result<Vec<Snapshot>> {
     let mut history = read_history(dir);
-    let keys = customer_keys(&data);
+    let keys = with_customer_keys(&data, |k| k.map(str::to_owned)).map_err(std::io::Error::other)?;
     let frame = SegmentFrame::new(data).with_saved_segments(segments);
     let at = crate::engine::workspace::now_text();
     let mut added = Vec::new();

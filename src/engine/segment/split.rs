@@ -14,30 +14,38 @@ use crate::engine::text::normalise_email;
 /// The bucket (0–99) of a customer key under a seed: FNV-1a over the seed, a
 /// separator and the key (a fixed algorithm, so buckets never move between versions).
 pub fn split_bucket(seed: &str, key: &str) -> u8 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in seed.bytes().chain([0x1f]).chain(key.trim().bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    u8::try_from(hash % 100).unwrap_or(0)
+    u8::try_from(fnv1a(seed.bytes().chain([0x1f]).chain(key.trim().bytes())) % 100).unwrap_or(0)
+}
+
+/// 64-bit FNV-1a: a small hash whose values never change between versions.
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// Every customer's stable key handed to `each`, row by row: the customer id, else
+/// the normalised email (`None` without either). Splits and membership records
+/// follow customers by it.
+pub(crate) fn with_customer_keys<T>(
+    data: &CustomerData,
+    mut each: impl FnMut(Option<&str>) -> T,
+) -> PolarsResult<Vec<T>> {
+    let (column, is_email) = if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
+    let keys = data.customers.column(column)?.cast(&DataType::String)?;
+    Ok(keys
+        .str()?
+        .iter()
+        .map(|k| match k.map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) if is_email => each(Some(&normalise_email(k))),
+            k => each(k),
+        })
+        .collect())
 }
 
 /// Every customer's bucket under `seed` (empty where a customer has no key).
 pub fn split_buckets(data: &CustomerData, seed: &str) -> PolarsResult<Series> {
-    let (column, is_email) = if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
-    let keys = data.customers.column(column)?.cast(&DataType::String)?;
     // u32, not u8: polars here is built without the small integer types.
-    let buckets: UInt32Chunked = keys
-        .str()?
-        .iter()
-        .map(|k| {
-            let k = k?.trim();
-            if k.is_empty() {
-                return None;
-            }
-            Some(u32::from(if is_email { split_bucket(seed, &normalise_email(k)) } else { split_bucket(seed, k) }))
-        })
-        .collect();
+    let buckets: UInt32Chunked =
+        with_customer_keys(data, |k| k.map(|k| u32::from(split_bucket(seed, k))))?.into_iter().collect();
     Ok(buckets.into_series())
 }
 
@@ -73,16 +81,7 @@ pub fn split_segments(segment: &str, shares: &[u32], seed: &str) -> Vec<(String,
 /// A new split's seed: short and different each time (from the clock).
 pub fn new_seed() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{:06x}", split_bucket_hash(&nanos.to_string()) & 0xff_ffff)
-}
-
-pub(crate) fn split_bucket_hash(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+    format!("{:06x}", fnv1a(nanos.to_string().bytes()) & 0xff_ffff)
 }
 
 /// The name of the split column a seed needs (kept beside the lowered text columns).

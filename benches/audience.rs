@@ -38,6 +38,7 @@ fn table(rows: &[[String; 4]]) -> CustomerData {
             field("accepts_marketing", FieldType::Bool),
         ],
         orders: None,
+        order_lines: None,
         spend: Vec::new(),
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
         report: Default::default(),

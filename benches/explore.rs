@@ -50,6 +50,7 @@ fn customers(n: usize) -> CustomerData {
             field("ltv", FieldType::Money),
         ],
         orders: None,
+        order_lines: None,
         spend: Vec::new(),
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
         report: Default::default(),

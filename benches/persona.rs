@@ -87,6 +87,7 @@ fn customers(n: usize) -> CustomerData {
             field("tags", FieldType::List),
         ],
         orders: None,
+        order_lines: None,
         spend: Vec::new(),
         as_of: as_of(),
         report: Default::default(),

@@ -65,6 +65,7 @@ fn customers(n: usize) -> CustomerData {
             field("orders", FieldType::Integer),
         ],
         orders: None,
+        order_lines: None,
         spend: Vec::new(),
         as_of: as_of(),
         report: Default::default(),

@@ -1,6 +1,6 @@
 //! The local cache of a built customer table, so a workspace whose sources did not
 //! change opens without importing them again. It sits beside the workspace
-//! (`NAME-cache/`): the customer table and the counted orders as Arrow IPC files,
+//! (`NAME-cache/`): the customer table, the counted orders and their lines as Arrow IPC files,
 //! and `cache.ron` with everything else the build made (the
 //! fields, spend, the import report) and the key it was built under.
 //!
@@ -26,10 +26,11 @@ use super::import::{ColumnInfo, SourceReport, SourceSpec, UnparsedCells};
 use super::message::{Arg, Message};
 
 /// The layout of this cache; any other is stale.
-pub const CACHE_FORMAT: u32 = 1;
+pub const CACHE_FORMAT: u32 = 2;
 const META_FILE: &str = "cache.ron";
 const CUSTOMERS_FILE: &str = "customer_table.arrow";
 const ORDERS_FILE: &str = "order_table.arrow";
+const LINES_FILE: &str = "order_line_table.arrow";
 /// Bytes hashed at the start, middle and end of a source file.
 const SAMPLE: u64 = 64 * 1024;
 
@@ -296,6 +297,8 @@ fn read_meta(dir: &Path, text: &str) -> Result<(Meta, Box<CustomerData>), String
     let customers = read_frame(CUSTOMERS_FILE)?;
     let has_orders = meta.files.iter().any(|(n, _, _)| n == ORDERS_FILE);
     let orders = if has_orders { Some(read_frame(ORDERS_FILE)?) } else { None };
+    let has_lines = meta.files.iter().any(|(n, _, _)| n == LINES_FILE);
+    let order_lines = if has_lines { Some(read_frame(LINES_FILE)?) } else { None };
     if customers.height() != meta.customers {
         return Err("its customer table is incomplete".to_owned());
     }
@@ -303,6 +306,7 @@ fn read_meta(dir: &Path, text: &str) -> Result<(Meta, Box<CustomerData>), String
         customers,
         fields: meta.fields.clone(),
         orders,
+        order_lines,
         spend: meta.spend.clone(),
         as_of: meta.as_of,
         report: meta.report()?,
@@ -333,6 +337,9 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
     write_frame(CUSTOMERS_FILE, &data.customers)?;
     if let Some(orders) = &data.orders {
         write_frame(ORDERS_FILE, orders)?;
+    }
+    if let Some(lines) = &data.order_lines {
+        write_frame(LINES_FILE, lines)?;
     }
     let meta = Meta {
         key: key.clone(),

@@ -58,8 +58,13 @@ pub struct CustomerData {
     pub customers: DataFrame,
     pub fields: Vec<FieldInfo>,
     /// One row per counted order: `customer` (row of `customers`), `order_id`,
-    /// `order_date`, `total` (net). Present when orders were imported.
+    /// `order_date`, `total` (net), and `channel` when orders carry one; grouped by
+    /// customer, oldest first. Present when orders were imported.
     pub orders: Option<DataFrame>,
+    /// One row per line of a counted order that names what was bought: `order`
+    /// (row of `orders`) and those of `product`, `sku`, `category` and `quantity`
+    /// the orders carry. Present when they carry any of the first three.
+    pub order_lines: Option<DataFrame>,
     pub spend: Vec<SpendEntry>,
     pub as_of: NaiveDate,
     pub report: ImportReport,
@@ -76,5 +81,48 @@ impl CustomerData {
 
     pub fn field(&self, name: &str) -> Option<&FieldInfo> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The data of one customer (row `row`): their row of the table, their orders
+    /// and order lines, renumbered to row 0.
+    pub fn one_customer(&self, row: usize) -> PolarsResult<CustomerData> {
+        let offset = i64::try_from(row).unwrap_or(i64::MAX);
+        let (orders, order_lines) = match &self.orders {
+            Some(orders) => {
+                let customer = orders.column("customer")?.u32()?;
+                let row = u32::try_from(row).unwrap_or(u32::MAX);
+                let theirs: Vec<usize> =
+                    customer.iter().enumerate().filter(|(_, c)| *c == Some(row)).map(|(i, _)| i).collect();
+                let (start, len) = (theirs.first().copied().unwrap_or(0), theirs.len());
+                // Orders are grouped by customer: one customer's are one run of rows.
+                let mut mine = orders.slice(i64::try_from(start).unwrap_or(0), len);
+                mine.with_column(Column::new("customer".into(), vec![0u32; len]))?;
+                let lines = match &self.order_lines {
+                    Some(lines) => {
+                        let order = lines.column("order")?.u32()?;
+                        let range = u32::try_from(start).unwrap_or(u32::MAX)..u32::try_from(start + len).unwrap_or(0);
+                        let keep: BooleanChunked =
+                            order.iter().map(|o| o.is_some_and(|o| range.contains(&o))).collect();
+                        let mut kept = lines.filter(&keep)?;
+                        let renumbered: Vec<u32> =
+                            kept.column("order")?.u32()?.iter().map(|o| o.unwrap_or(0) - range.start).collect();
+                        kept.with_column(Column::new("order".into(), renumbered))?;
+                        Some(kept)
+                    }
+                    None => None,
+                };
+                (Some(mine), lines)
+            }
+            None => (None, None),
+        };
+        Ok(CustomerData {
+            customers: self.customers.slice(offset, 1),
+            fields: self.fields.clone(),
+            orders,
+            order_lines,
+            spend: Vec::new(),
+            as_of: self.as_of,
+            report: ImportReport::default(),
+        })
     }
 }

@@ -126,6 +126,20 @@ const CHANNELS: &[(&str, f64, f64, f64, f64)] = &[
     ("Organik", 24.0, 1.00, 1.2, 0.0),
 ];
 const TAGS: &[&str] = &["bülten", "indirim-sever", "kampanya", "mobil", "hediye", "kurumsal"];
+/// Product, category, SKU and how often it is bought.
+const PRODUCTS: &[((&str, &str, &str), f64)] = &[
+    (("Filtre Kahve 250 g", "Kahve", "KH-250"), 20.0),
+    (("Türk Kahvesi 100 g", "Kahve", "TK-100"), 18.0),
+    (("Espresso Çekirdek 1 kg", "Kahve", "ES-1000"), 10.0),
+    (("Kahve Makinesi", "Kahve Ekipmanı", "KM-01"), 4.0),
+    (("French Press", "Kahve Ekipmanı", "FP-350"), 6.0),
+    (("Kahve Değirmeni", "Kahve Ekipmanı", "KD-02"), 4.0),
+    (("Porselen Fincan Seti", "Sofra", "PF-6"), 8.0),
+    (("Çay Bardağı Seti", "Sofra", "CB-6"), 9.0),
+    (("Demlik", "Sofra", "DM-01"), 6.0),
+    (("Termos", "Aksesuar", "TR-500"), 7.0),
+    (("Kupa", "Aksesuar", "KP-01"), 8.0),
+];
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -219,7 +233,8 @@ fn demo_personas(vip: &str) -> Vec<crate::engine::persona::Persona> {
 }
 
 /// The customers CSV (semicolon, Turkish headers, dd.mm.yyyy dates) and the orders
-/// CSV (comma, ISO date-times, amounts with a decimal point), as bytes.
+/// CSV (comma, ISO date-times, amounts with a decimal point, one row per order
+/// line), as bytes.
 pub fn generate(config: &DemoConfig) -> (Vec<u8>, Vec<u8>) {
     let mut rng = Rng::new(config.seed);
     let mut customers = Vec::with_capacity(config.customers * 160);
@@ -228,7 +243,12 @@ pub fn generate(config: &DemoConfig) -> (Vec<u8>, Vec<u8>) {
         "Müşteri No;Ad Soyad;E-posta;Telefon;Şehir;Cinsiyet;Doğum Tarihi;Kayıt Tarihi;Geldiği Kanal;Etiketler;Pazarlama İzni;Sadakat Puanı\n"
             .as_bytes(),
     );
-    orders.extend_from_slice(b"Siparis No,Musteri No,Siparis Tarihi,Tutar,Durum\n");
+    // One row per order line, the order's total repeated on each (as many exports do).
+    orders.extend_from_slice(
+        "Siparis No,Musteri No,Siparis Tarihi,Tutar,Durum,Ürün,Kategori,Stok Kodu,Adet\n".as_bytes(),
+    );
+    // Products come from their own stream, so customers and orders don't depend on them.
+    let mut basket_rng = Rng::new(config.seed ^ 0xBA5_CE7);
     let span_days = (config.end - config.start).num_days().max(1);
     let channel_weights: Vec<(usize, f64)> = CHANNELS.iter().enumerate().map(|(i, c)| (i, c.1)).collect();
     let mut order_no = 100_000u64;
@@ -274,34 +294,60 @@ pub fn generate(config: &DemoConfig) -> (Vec<u8>, Vec<u8>) {
             tags.join(", ")
         );
 
-        // Orders: a first order near signup, then repeat purchases until the customer lapses.
-        let vip = rng.unit() < 0.08;
-        let basket = 420.0 * value_factor * if vip { 3.2 } else { 1.0 };
-        let mut day = signup + Duration::days(rng.below(10) as i64);
-        let mut repeat_chance = (0.55 * loyalty + if vip { 0.3 } else { 0.0 }).min(0.93);
-        while day <= config.end {
-            order_no += 1;
-            let amount = (basket * (0.45 * rng.normal()).exp() * 100.0).round() / 100.0;
-            let status = match rng.unit() {
-                x if x < 0.04 => "İptal Edildi",
-                x if x < 0.07 => "İade Edildi",
-                _ => "Tamamlandı",
-            };
-            let _ = writeln!(
-                orders,
-                "{order_no},{id},{} {:02}:{:02}:00,{amount:.2},{status}",
-                day.format("%Y-%m-%d"),
-                9 + rng.below(14),
-                rng.below(60)
-            );
-            if rng.unit() > repeat_chance {
-                break;
-            }
-            repeat_chance *= 0.97;
-            day += Duration::days(12 + (rng.unit() * rng.unit() * 150.0) as i64);
-        }
+        let shopper = Shopper { id, value_factor, loyalty, signup };
+        write_orders(&mut orders, &shopper, config.end, &mut order_no, &mut rng, &mut basket_rng);
     }
     (customers, orders)
+}
+
+/// What a customer's orders depend on.
+struct Shopper {
+    id: usize,
+    value_factor: f64,
+    loyalty: f64,
+    signup: NaiveDate,
+}
+
+/// A first order near signup, then repeat purchases until the customer lapses;
+/// each order's lines (products) from `basket_rng`.
+fn write_orders(
+    orders: &mut Vec<u8>,
+    shopper: &Shopper,
+    end: NaiveDate,
+    order_no: &mut u64,
+    rng: &mut Rng,
+    basket_rng: &mut Rng,
+) {
+    let id = shopper.id;
+    let vip = rng.unit() < 0.08;
+    let basket = 420.0 * shopper.value_factor * if vip { 3.2 } else { 1.0 };
+    let mut day = shopper.signup + Duration::days(rng.below(10) as i64);
+    let mut repeat_chance = (0.55 * shopper.loyalty + if vip { 0.3 } else { 0.0 }).min(0.93);
+    while day <= end {
+        *order_no += 1;
+        let order_no = *order_no;
+        let amount = (basket * (0.45 * rng.normal()).exp() * 100.0).round() / 100.0;
+        let status = match rng.unit() {
+            x if x < 0.04 => "İptal Edildi",
+            x if x < 0.07 => "İade Edildi",
+            _ => "Tamamlandı",
+        };
+        let when = format!("{} {:02}:{:02}:00", day.format("%Y-%m-%d"), 9 + rng.below(14), rng.below(60));
+        let lines = 1 + [0.6, 0.3, 0.1].iter().filter(|p| basket_rng.unit() < **p).count();
+        for _ in 0..lines {
+            let (product, category, sku) = basket_rng.weighted(PRODUCTS);
+            let quantity = 1 + usize::from(basket_rng.unit() < 0.2);
+            let _ =
+                writeln!(orders, "{order_no},{id},{when},{amount:.2},{status},{product},{category},{sku},{quantity}");
+        }
+        if rng.unit() > repeat_chance {
+            break;
+        }
+        repeat_chance *= 0.97;
+        #[allow(clippy::cast_possible_truncation)]
+        let gap = (rng.unit() * rng.unit() * 150.0) as i64;
+        day += Duration::days(12 + gap);
+    }
 }
 
 /// Monthly spend per paid channel, semicolon-separated with decimal commas.

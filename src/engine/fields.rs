@@ -426,6 +426,41 @@ const ORDER_FIELDS: &[CanonicalField] = &[
     ),
     f("cancelled_at", Date, &["cancelled at", "canceled at", "iptal tarihi"]),
     f("channel", Category, CHANNEL),
+    // What an order line bought (kept for order-history conditions).
+    f(
+        "product",
+        Text,
+        &[
+            "lineitem name",
+            "line item name",
+            "product name",
+            "product title",
+            "product",
+            "item name",
+            "urun adi",
+            "urun ismi",
+            "urun",
+            "description",
+        ],
+    ),
+    f(
+        "sku",
+        Text,
+        &["lineitem sku", "sku", "stock code", "stockcode", "stok kodu", "urun kodu", "product code", "item sku"],
+    ),
+    f(
+        "category",
+        Category,
+        &[
+            "product type",
+            "product category",
+            "lineitem category",
+            "category",
+            "kategori",
+            "urun kategorisi",
+            "urun grubu",
+        ],
+    ),
     // Customer details that order exports carry, used when orders create the customers.
     f("name", Text, &["billing name", "customer", "customer name", "musteri", "musteri adi", "ad soyad", "adi soyadi"]),
     f("first_name", Text, FIRST_NAME),

@@ -11,6 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::data::CustomerData;
@@ -411,6 +412,38 @@ pub fn add_sync_notes(dir: &Path, source: &StoreSource, data: &mut CustomerData)
     if state.orders_with_cut_lines > 0 {
         data.report.notes.push(Message::new("msg.store_lines_cut", [state.orders_with_cut_lines]));
     }
+}
+
+/// Adds the copy's order lines to `data`: each line of a counted order (found by
+/// its order id) with its product, SKU and quantity. Lines of orders that don't
+/// count (cancelled, refunded) are left out with their orders.
+pub fn add_order_lines(dir: &Path, data: &mut CustomerData) -> PolarsResult<()> {
+    let Some(orders) = &data.orders else { return Ok(()) };
+    let Ok(lines) = StoreTable::read_csv(&dir.join(LINES_FILE), LINE_COLUMNS) else { return Ok(()) };
+    let ids = orders.column("order_id")?.str()?;
+    let row_of: HashMap<&str, u32> =
+        ids.iter().enumerate().filter_map(|(i, id)| Some((id?, u32::try_from(i).ok()?))).collect();
+    let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let (mut order, mut product, mut sku, mut quantity) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for row in &lines.rows {
+        let [_, order_id, name, code, qty] = row.as_slice() else { continue };
+        let Some(&o) = row_of.get(order_id.as_str()) else { continue };
+        order.push(o);
+        product.push(text(name));
+        sku.push(text(code));
+        quantity.push(qty.trim().parse::<f64>().ok());
+    }
+    let n = order.len();
+    data.order_lines = Some(DataFrame::new(
+        n,
+        vec![
+            Column::new("order".into(), order),
+            Column::new("product".into(), product),
+            Column::new("sku".into(), sku),
+            Column::new("quantity".into(), quantity),
+        ],
+    )?);
+    Ok(())
 }
 
 /// The copy's folder name for a workspace saved at `workspace` (`acme.kitle` → `acme-store`).

@@ -15,7 +15,7 @@ use super::build::{build, split_sources};
 use super::cache::{self, CacheKey, Cached, cache_dir_for};
 use super::data::{CustomerData, SpendEntry};
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
-use super::store::{StoreSource, add_sync_notes, copy_exists, copy_sources};
+use super::store::{StoreSource, add_order_lines, add_sync_notes, copy_exists, copy_sources};
 
 /// Where an opened customer table came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -379,7 +379,9 @@ impl Workspace {
         let mut data = build(c, o, s, self.as_of())?;
         self.apply_manual_spend(&mut data);
         if let Some(store) = &self.store {
-            add_sync_notes(&resolve_path(&parent_dir(workspace_path), &store.cache), store, &mut data);
+            let copy = resolve_path(&parent_dir(workspace_path), &store.cache);
+            add_sync_notes(&copy, store, &mut data);
+            add_order_lines(&copy, &mut data).map_err(ImportError::from)?;
         }
         Ok(data)
     }

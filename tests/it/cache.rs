@@ -40,6 +40,10 @@ fn assert_same(a: &CustomerData, b: &CustomerData) {
         (None, None) => {}
         _ => panic!("orders present in one only"),
     }
+    match (&a.order_lines, &b.order_lines) {
+        (Some(x), Some(y)) => assert!(x.equals_missing(y), "order lines differ"),
+        _ => panic!("the Shopify export's order lines must be kept"),
+    }
     assert_eq!(a.fields, b.fields);
     assert_eq!(a.spend, b.spend);
     assert_eq!(a.as_of, b.as_of);

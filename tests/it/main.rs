@@ -13,6 +13,7 @@ mod fake_store;
 mod fidelity;
 mod folding;
 mod helpers;
+mod history;
 mod import;
 mod malformed;
 mod persona;

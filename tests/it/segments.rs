@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use kitle::engine::data::{CustomerData, FieldInfo, FieldOrigin};
 use kitle::engine::fields::FieldType;
 use kitle::engine::segment::evaluate::SegmentFrame;
+use kitle::engine::segment::history::Window;
 use kitle::engine::segment::{Condition, DateUnit, Group, Item, Join, Node, Op, parse, to_text};
 use polars::prelude::*;
 use proptest::prelude::*;
@@ -24,6 +25,15 @@ struct Row {
     signup: Option<NaiveDate>,
     marketing: Option<bool>,
     tags: Option<Vec<String>>,
+    /// Counted orders, in no particular order.
+    history: Vec<OrderRow>,
+}
+
+#[derive(Debug, Clone)]
+struct OrderRow {
+    date: Option<NaiveDate>,
+    total: f64,
+    products: Vec<String>,
 }
 
 const AS_OF: (i32, u32, u32) = (2026, 6, 15);
@@ -46,7 +56,50 @@ fn months_back(d: NaiveDate, n: u32) -> NaiveDate {
     d.checked_sub_months(chrono::Months::new(n)).unwrap()
 }
 
+fn back(n: u32, unit: DateUnit) -> NaiveDate {
+    let today = as_of();
+    match unit {
+        DateUnit::Days => today - chrono::Duration::days(i64::from(n)),
+        DateUnit::Weeks => today - chrono::Duration::days(7 * i64::from(n)),
+        DateUnit::Months => months_back(today, n),
+    }
+}
+
+fn in_window(date: Option<NaiveDate>, window: Option<&Window>) -> bool {
+    let day = |v: &str| NaiveDate::parse_from_str(v, "%Y-%m-%d").unwrap();
+    match window {
+        None => true,
+        Some(Window::Last(n, unit)) => date.is_some_and(|d| d >= back(n.parse().unwrap(), *unit) && d <= as_of()),
+        Some(Window::Dates(from, to)) => date.is_some_and(|d| d >= day(from) && d <= day(to)),
+    }
+}
+
+/// Order-history conditions, straight from the customer's list of orders.
+fn oracle_history(row: &Row, c: &Condition) -> bool {
+    let orders: Vec<&OrderRow> = row.history.iter().filter(|o| in_window(o.date, c.window.as_ref())).collect();
+    if matches!(c.op, Op::Bought | Op::NotBought) {
+        let wanted: Vec<String> = c.values.iter().map(|v| lower(v)).collect();
+        let bought = orders.iter().any(|o| o.products.iter().any(|p| wanted.contains(&lower(p))));
+        return bought == (c.op == Op::Bought);
+    }
+    let v = if c.field == "@order_count" { orders.len() as f64 } else { orders.iter().map(|o| o.total).sum() };
+    let num = |i: usize| c.values[i].parse::<f64>().unwrap();
+    match c.op {
+        Op::Eq => v == num(0),
+        Op::Ne => v != num(0),
+        Op::Gt => v > num(0),
+        Op::Ge => v >= num(0),
+        Op::Lt => v < num(0),
+        Op::Le => v <= num(0),
+        Op::Between => v >= num(0) && v <= num(1),
+        _ => unreachable!(),
+    }
+}
+
 fn oracle_condition(row: &Row, c: &Condition) -> bool {
+    if c.field.starts_with('@') {
+        return oracle_history(row, c);
+    }
     let num = |i: usize| c.values[i].parse::<f64>().unwrap();
     let day = |i: usize| NaiveDate::parse_from_str(&c.values[i], "%Y-%m-%d").unwrap();
     let is_empty = match c.field.as_str() {
@@ -93,11 +146,6 @@ fn oracle_condition(row: &Row, c: &Condition) -> bool {
         }),
         "signup_date" => row.signup.map(|d| {
             let today = as_of();
-            let back = |n: u32, u: DateUnit| match u {
-                DateUnit::Days => today - chrono::Duration::days(i64::from(n)),
-                DateUnit::Weeks => today - chrono::Duration::days(7 * i64::from(n)),
-                DateUnit::Months => months_back(today, n),
-            };
             match c.op {
                 Op::Before => d < day(0),
                 Op::After => d > day(0),
@@ -156,25 +204,58 @@ fn oracle_group(row: &Row, g: &Group) -> bool {
 const CITIES: [&str; 6] = ["İzmir", "izmir", "ISPARTA", "Iğdır", "Ankara", "Kırıkkale"];
 const TAGS: [&str; 4] = ["VIP", "vip", "bülten", "İndirim"];
 
+/// Product names that differ only in case (Turkish i's included) are one product.
+const PRODUCTS: [&str; 5] = ["Kahve Makinesi", "kahve makinesi", "Filtre Kahve", "İNCE BELLİ", "ince belli"];
+
+fn day_strategy() -> impl Strategy<Value = NaiveDate> {
+    (0i64..420).prop_map(|d| as_of() - chrono::Duration::days(d - 20))
+}
+
+fn order_strategy() -> impl Strategy<Value = OrderRow> {
+    (
+        proptest::option::weighted(0.9, day_strategy()),
+        // Whole and half amounts: sums are exact whichever order they are added in.
+        (0u32..4000).prop_map(|v| f64::from(v) / 2.0),
+        proptest::collection::vec(proptest::sample::select(PRODUCTS.to_vec()).prop_map(str::to_owned), 0..3),
+    )
+        .prop_map(|(date, total, products)| OrderRow { date, total, products })
+}
+
+fn window_strategy() -> impl Strategy<Value = Option<Window>> {
+    let units = proptest::sample::select(vec![DateUnit::Days, DateUnit::Weeks, DateUnit::Months]);
+    prop_oneof![
+        Just(None),
+        (0u32..400, units).prop_map(|(n, u)| Some(Window::Last(n.to_string(), u))),
+        (day_strategy(), day_strategy()).prop_map(|(a, b)| {
+            let (from, to) = if a <= b { (a, b) } else { (b, a) };
+            Some(Window::Dates(from.to_string(), to.to_string()))
+        }),
+    ]
+}
+
 fn row_strategy() -> impl Strategy<Value = Row> {
     (
-        proptest::option::of(prop_oneof![Just(0.0), Just(1000.0), Just(5000.0), -10.0..20000.0f64]),
-        proptest::option::of(0i64..8),
-        proptest::option::of(proptest::sample::select(CITIES.to_vec()).prop_map(str::to_owned)),
-        proptest::option::of((0i64..900).prop_map(|d| as_of() - chrono::Duration::days(d - 30))),
-        proptest::option::of(any::<bool>()),
-        proptest::option::of(proptest::collection::vec(
-            proptest::sample::select(TAGS.to_vec()).prop_map(str::to_owned),
-            0..3,
-        )),
+        proptest::collection::vec(order_strategy(), 0..4),
+        (
+            proptest::option::of(prop_oneof![Just(0.0), Just(1000.0), Just(5000.0), -10.0..20000.0f64]),
+            proptest::option::of(0i64..8),
+            proptest::option::of(proptest::sample::select(CITIES.to_vec()).prop_map(str::to_owned)),
+            proptest::option::of((0i64..900).prop_map(|d| as_of() - chrono::Duration::days(d - 30))),
+            proptest::option::of(any::<bool>()),
+            proptest::option::of(proptest::collection::vec(
+                proptest::sample::select(TAGS.to_vec()).prop_map(str::to_owned),
+                0..3,
+            )),
+        ),
     )
-        .prop_map(|(ltv, orders, city, signup, marketing, tags)| Row {
+        .prop_map(|(history, (ltv, orders, city, signup, marketing, tags))| Row {
             ltv,
             orders,
             city,
             signup,
             marketing,
             tags,
+            history,
         })
 }
 
@@ -196,6 +277,12 @@ fn value_for(field: &str) -> BoxedStrategy<String> {
         ]
         .boxed(),
         "signup_date" => (0i64..900).prop_map(|d| (as_of() - chrono::Duration::days(d - 30)).to_string()).boxed(),
+        "@order_count" => (0u32..5).prop_map(|v| v.to_string()).boxed(),
+        "@spent" => (0u32..6000).prop_map(|v| (f64::from(v) / 2.0).to_string()).boxed(),
+        "@product" => {
+            prop_oneof![proptest::sample::select(PRODUCTS.to_vec()).prop_map(str::to_owned), Just("Kahve".to_owned()),]
+                .boxed()
+        }
         _ => proptest::sample::select(TAGS.to_vec()).prop_map(str::to_owned).boxed(),
     }
 }
@@ -228,22 +315,27 @@ fn value_count(op: Op) -> Option<usize> {
     match op {
         Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
         Op::Between => Some(2),
-        Op::In | Op::NotIn | Op::ContainsAny => None,
+        Op::In | Op::NotIn | Op::ContainsAny | Op::Bought | Op::NotBought => None,
         _ => Some(1),
     }
 }
 
 fn condition_strategy() -> impl Strategy<Value = Condition> {
+    use Op::*;
+    let history_ops = vec![Eq, Ne, Gt, Ge, Lt, Le, Between];
     let fields = vec![
-        ("ltv", FieldType::Money),
-        ("orders", FieldType::Integer),
-        ("city", FieldType::Category),
-        ("signup_date", FieldType::Date),
-        ("accepts_marketing", FieldType::Bool),
-        ("tags", FieldType::List),
+        ("ltv", operators(FieldType::Money)),
+        ("orders", operators(FieldType::Integer)),
+        ("city", operators(FieldType::Category)),
+        ("signup_date", operators(FieldType::Date)),
+        ("accepts_marketing", operators(FieldType::Bool)),
+        ("tags", operators(FieldType::List)),
+        ("@order_count", history_ops.clone()),
+        ("@spent", history_ops),
+        ("@product", vec![Bought, NotBought]),
     ];
     proptest::sample::select(fields)
-        .prop_flat_map(|(field, ty)| (Just(field), proptest::sample::select(operators(ty)), any::<bool>()))
+        .prop_flat_map(|(field, ops)| (Just(field), proptest::sample::select(ops), any::<bool>()))
         .prop_flat_map(|(field, op, include_empty)| {
             let values = match (op, value_count(op)) {
                 (Op::MoreThanAgo(_) | Op::WithinLast(_), _) => (0u32..40).prop_map(|n| vec![n.to_string()]).boxed(),
@@ -251,10 +343,11 @@ fn condition_strategy() -> impl Strategy<Value = Condition> {
                 (_, Some(k)) => proptest::collection::vec(value_for(field), k..=k).boxed(),
                 (_, None) => proptest::collection::vec(value_for(field), 1..=3).boxed(),
             };
-            let negative = matches!(op, Op::Ne | Op::NotIn | Op::NotContains);
-            (Just(field), Just(op), values, Just(include_empty && negative))
+            let negative = matches!(op, Op::Ne | Op::NotIn | Op::NotContains) && !field.starts_with('@');
+            let window = if field.starts_with('@') { window_strategy().boxed() } else { Just(None).boxed() };
+            (Just(field), Just(op), values, Just(include_empty && negative), window)
         })
-        .prop_map(|(field, op, mut values, include_empty)| {
+        .prop_map(|(field, op, mut values, include_empty, window)| {
             if let Op::Between = op {
                 // Ordered bounds: numbers by value, ISO dates as text (which orders them).
                 values.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
@@ -262,7 +355,7 @@ fn condition_strategy() -> impl Strategy<Value = Condition> {
                     _ => a.cmp(b),
                 });
             }
-            Condition { field: field.to_owned(), op, values, include_empty }
+            Condition { field: field.to_owned(), op, values, include_empty, window }
         })
 }
 
@@ -299,6 +392,48 @@ fn normalise(mut g: Group) -> Group {
     g
 }
 
+/// The rows' orders as the import lays them out: grouped by customer, oldest
+/// first, and one line per product.
+fn order_tables(rows: &[Row]) -> (DataFrame, DataFrame) {
+    let (mut customer, mut dates, mut totals) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut line_order, mut products) = (Vec::new(), Vec::new());
+    for (i, row) in rows.iter().enumerate() {
+        let mut mine = row.history.clone();
+        mine.sort_by_key(|o| o.date);
+        for o in mine {
+            let order = customer.len() as u32;
+            customer.push(i as u32);
+            dates.push(o.date.map(kitle::engine::import::columns::date_to_days));
+            totals.push(o.total);
+            for p in o.products {
+                line_order.push(order);
+                products.push(p);
+            }
+        }
+    }
+    let n = customer.len();
+    let dates: Int32Chunked = dates.into_iter().collect();
+    let orders = DataFrame::new(
+        n,
+        vec![
+            Series::new("customer".into(), customer).into_column(),
+            Series::full_null("order_id".into(), n, &DataType::String).into_column(),
+            dates.with_name("order_date".into()).into_date().into_series().into_column(),
+            Series::new("total".into(), totals).into_column(),
+        ],
+    )
+    .unwrap();
+    let lines = DataFrame::new(
+        line_order.len(),
+        vec![
+            Series::new("order".into(), line_order).into_column(),
+            Series::new("product".into(), products).into_column(),
+        ],
+    )
+    .unwrap();
+    (orders, lines)
+}
+
 fn table(rows: &[Row]) -> CustomerData {
     let tags: ListChunked = rows.iter().map(|r| r.tags.as_ref().map(|t| Series::new("".into(), t.clone()))).collect();
     let signup: Int32Chunked =
@@ -315,6 +450,7 @@ fn table(rows: &[Row]) -> CustomerData {
         ],
     )
     .unwrap();
+    let (orders, order_lines) = order_tables(rows);
     let field = |name: &str, ty| FieldInfo { name: name.into(), ty, origin: FieldOrigin::Canonical };
     CustomerData {
         customers,
@@ -326,7 +462,8 @@ fn table(rows: &[Row]) -> CustomerData {
             field("accepts_marketing", FieldType::Bool),
             field("tags", FieldType::List),
         ],
-        orders: None,
+        orders: Some(orders),
+        order_lines: Some(order_lines),
         spend: Vec::new(),
         as_of: as_of(),
         report: Default::default(),
@@ -474,7 +611,15 @@ proptest! {
 fn segment_reference_cycles_and_unknown_names_are_reported() {
     use kitle::engine::segment::evaluate::InvalidKind;
     use kitle::engine::segment::{referenced_segments, rename_references};
-    let row = Row { ltv: Some(10.0), orders: Some(1), city: None, signup: None, marketing: None, tags: None };
+    let row = Row {
+        ltv: Some(10.0),
+        orders: Some(1),
+        city: None,
+        signup: None,
+        marketing: None,
+        tags: None,
+        history: vec![],
+    };
     let frame = SegmentFrame::new(Arc::new(table(&[row])));
     frame.set_saved_segments(vec![
         ("A".into(), "in segment \"B\" and ltv > 1".into()),
@@ -499,10 +644,15 @@ fn segment_reference_cycles_and_unknown_names_are_reported() {
 #[test]
 fn why_marks_empty_values_and_shows_each_value() {
     use kitle::engine::segment::why::{Outcome, why};
-    let row =
-        Row {
-            ltv: None, orders: Some(4), city: Some("İzmir".into()), signup: None, marketing: Some(true), tags: None
-        };
+    let row = Row {
+        ltv: None,
+        orders: Some(4),
+        city: Some("İzmir".into()),
+        signup: None,
+        marketing: Some(true),
+        tags: None,
+        history: vec![],
+    };
     let frame = SegmentFrame::new(Arc::new(table(&[row])));
     let rule = parse("ltv > 100 or (city = \"İzmir\" and not orders > 2) or signup_date is empty").unwrap();
     let answer = why(&frame, &rule, 0).unwrap();
@@ -574,10 +724,22 @@ fn big_tables_give_the_same_answer_as_a_row_by_row_count() {
             signup: (i % 3 != 0).then(|| as_of() - chrono::Duration::days((i % 900) as i64)),
             marketing: Some(i % 2 == 0),
             tags: None,
+            history: (0..i % 3)
+                .map(|k| OrderRow {
+                    date: Some(as_of() - chrono::Duration::days(((i + k) % 200) as i64)),
+                    total: (i % 300) as f64,
+                    products: vec![PRODUCTS[(i + k) % PRODUCTS.len()].to_owned()],
+                })
+                .collect(),
         })
         .collect();
     let frame = SegmentFrame::new(Arc::new(table(&rows)));
-    let rule = parse(&format!("ltv > 5000 and signup_date more than 30 days ago or city = \"{}\"", CITIES[1])).unwrap();
+    let rule = parse(&format!(
+        "ltv > 5000 and signup_date more than 30 days ago or city = \"{}\" \
+         or bought product \"Filtre Kahve\" in last 30 days and order count in last 8 weeks >= 2",
+        CITIES[1]
+    ))
+    .unwrap();
     let compiled = frame.compile(&rule);
     let want: Vec<usize> = (0..n).filter(|&i| oracle_group(&rows[i], &rule)).collect();
     let got: Vec<usize> = frame.members(&compiled).unwrap().into_iter().map(|i| i as usize).collect();
@@ -746,6 +908,7 @@ fn with_ids(ids: &[u32]) -> CustomerData {
         customers,
         fields: vec![field("customer_id", FieldType::Text), field("ltv", FieldType::Money)],
         orders: None,
+        order_lines: None,
         spend: Vec::new(),
         as_of: as_of(),
         report: Default::default(),

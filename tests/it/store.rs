@@ -127,6 +127,30 @@ fn a_shopify_pull_equals_an_import_of_the_stores_csv_export() {
     assert!(pulled.customers.column("signup_date").is_ok(), "the API adds the sign-up date the export lacks");
     assert!(has_note(&pulled.report.notes, "Kahve") || has_note(&pulled.report.notes, "last synced"));
     assert_eq!(pulled.report.orders_counted, imported.report.orders_counted);
+    // The copy's order lines answer order-history rules as the export's lines do.
+    let lines = |d: &CustomerData| d.order_lines.as_ref().map_or(0, DataFrame::height);
+    assert!(lines(&pulled) > 1000, "{} lines", lines(&pulled));
+    assert_eq!(lines(&pulled), lines(&imported));
+    let members = |d: &CustomerData, rule: &str| -> Vec<String> {
+        let frame = kitle::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(d.clone()));
+        let compiled = frame.compile(&kitle::engine::segment::parse(rule).unwrap());
+        assert!(compiled.invalid.is_empty(), "{rule}: {:?}", compiled.invalid);
+        let email = d.customers.column("email").unwrap().str().unwrap().clone();
+        let mut found: Vec<String> =
+            frame.members(&compiled).unwrap().iter().map(|&i| email.get(i as usize).unwrap_or("").to_owned()).collect();
+        found.sort();
+        found
+    };
+    let product =
+        pulled.order_lines.as_ref().unwrap().column("product").unwrap().str().unwrap().get(0).unwrap().to_owned();
+    for rule in [
+        format!("bought product \"{product}\" in last 6 months"),
+        format!("has not bought product \"{product}\" and order count in last 6 months >= 1"),
+    ] {
+        let found = members(&pulled, &rule);
+        assert!(!found.is_empty(), "{rule}");
+        assert_eq!(found, members(&imported, &rule), "{rule}");
+    }
 }
 
 #[test]

@@ -162,6 +162,31 @@ pub fn full_years(birth: NaiveDate, on: NaiveDate) -> i64 {
     years
 }
 
+/// `last_order_channel`: the channel of each customer's latest counted order that
+/// names one (the `channel` field is their first order's), when orders carry channels.
+pub(super) fn add_last_order_channel(
+    df: &mut DataFrame,
+    fields: &mut Vec<FieldInfo>,
+    orders: &DataFrame,
+) -> PolarsResult<()> {
+    let Ok(channel) = orders.column("channel") else { return Ok(()) };
+    let channel = channel.str()?;
+    let customer = orders.column("customer")?.u32()?;
+    // Orders are oldest first within a customer: the last one seen wins.
+    let mut last: Vec<Option<&str>> = vec![None; df.height()];
+    for (c, ch) in customer.iter().zip(channel.iter()) {
+        if let (Some(c), Some(ch)) = (c, ch.map(str::trim).filter(|v| !v.is_empty()))
+            && let Some(slot) = last.get_mut(c as usize)
+        {
+            *slot = Some(ch);
+        }
+    }
+    let column: StringChunked = last.into_iter().collect();
+    df.with_column(column.with_name("last_order_channel".into()).into_column())?;
+    fields.push(FieldInfo { name: "last_order_channel".into(), ty: FieldType::Category, origin: FieldOrigin::Derived });
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,6 +53,8 @@ struct Folded<'a> {
     order_key_row: Vec<u32>,
     counted: CountedOrders,
     rows_skipped: usize,
+    /// Each orders-file line's order code (see [`fold_orders`]).
+    order_slots: Vec<u32>,
 }
 
 /// Where the customer table's columns are read from.
@@ -105,6 +107,7 @@ pub fn build(
             order_key_row: vec![NO_ROW; from_file],
             counted: CountedOrders::default(),
             rows_skipped: 0,
+            order_slots: Vec::new(),
         },
     };
     let n = folded.per_customer.len();
@@ -123,18 +126,9 @@ pub fn build(
         fields.insert(0, FieldInfo { name: "customer_id".into(), ty: FieldType::Text, origin: FieldOrigin::Canonical });
     }
     let mut df = DataFrame::new(n, columns)?;
-    report.notes.extend(derived::implausible_values(&df, as_of)?);
-    derived::add_derived(&mut df, &mut fields, as_of)?;
-    crate::engine::explore::rfm::add_rfm_fields(&mut df, &mut fields)?;
-    let (unknown_countries, examples) = derived::add_country_codes(&mut df, &mut fields)?;
-    if unknown_countries > 0 {
-        report.notes.push(Message::new("msg.unknown_countries", [unknown_countries.to_string(), examples.join(", ")]));
-    }
+    add_computed_columns(&mut df, &mut fields, as_of, &mut report)?;
     add_custom_columns(&sources, &mut df, &mut fields)?;
-    let orders_df = match &orders {
-        Some(o) => Some(orders_frame(o, &folded.counted, n)?),
-        None => None,
-    };
+    let (orders_df, order_lines) = order_tables(orders.as_ref(), &folded, &mut df, &mut fields)?;
     let spend_entries = match &spend {
         Some(s) => spend::spend_entries(s, &mut report)?,
         None => Vec::new(),
@@ -149,7 +143,45 @@ pub fn build(
         }
         report.sources.push(source_report);
     }
-    with_predictions(CustomerData { customers: df, fields, orders: orders_df, spend: spend_entries, as_of, report })
+    with_predictions(CustomerData {
+        customers: df,
+        fields,
+        orders: orders_df,
+        order_lines,
+        spend: spend_entries,
+        as_of,
+        report,
+    })
+}
+
+/// The fields Kitle computes (aov, RFM, country codes …), with notes on implausible values.
+fn add_computed_columns(
+    df: &mut DataFrame,
+    fields: &mut Vec<FieldInfo>,
+    as_of: NaiveDate,
+    report: &mut ImportReport,
+) -> PolarsResult<()> {
+    report.notes.extend(derived::implausible_values(df, as_of)?);
+    derived::add_derived(df, fields, as_of)?;
+    crate::engine::explore::rfm::add_rfm_fields(df, fields)?;
+    let (unknown_countries, examples) = derived::add_country_codes(df, fields)?;
+    if unknown_countries > 0 {
+        report.notes.push(Message::new("msg.unknown_countries", [unknown_countries.to_string(), examples.join(", ")]));
+    }
+    Ok(())
+}
+
+/// The counted orders and their lines, and the customers' last-order channel.
+fn order_tables(
+    orders: Option<&LoadedSource>,
+    folded: &Folded,
+    df: &mut DataFrame,
+    fields: &mut Vec<FieldInfo>,
+) -> PolarsResult<(Option<DataFrame>, Option<DataFrame>)> {
+    let Some(o) = orders else { return Ok((None, None)) };
+    let (frame, lines) = orders_frame(o, &folded.counted, &folded.order_slots, df.height())?;
+    derived::add_last_order_channel(df, fields, &frame)?;
+    Ok((Some(frame), lines))
 }
 
 /// Adds the predicted-value fields, or the report's note on why there are none.
@@ -219,7 +251,7 @@ fn fold_into_customers<'a>(
     let mut per_customer: Vec<CustomerOrders> = vec![CustomerOrders::default(); from_file];
     let mut order_key_row: Vec<u32> = vec![NO_ROW; from_file];
     let mut counted = CountedOrders::default();
-    let rows_skipped = fold_orders(o, order_codes, join, report, |order| {
+    let (rows_skipped, order_slots) = fold_orders(o, order_codes, join, report, |order| {
         let code = order.customer as usize;
         let idx = match customer_of_code[code] {
             NO_ROW => {
@@ -244,7 +276,7 @@ fn fold_into_customers<'a>(
         }
     })?;
     report.orders_counted = counted.len();
-    Ok(Folded { per_customer, order_key_row, counted, rows_skipped })
+    Ok(Folded { per_customer, order_key_row, counted, rows_skipped, order_slots })
 }
 
 impl ColumnSources<'_> {

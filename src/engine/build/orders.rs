@@ -305,14 +305,15 @@ impl<'a> OrderLines<'a> {
 }
 
 /// Folds order lines into orders and hands each order with a customer to `emit`,
-/// in order of first appearance; returns the number of rows skipped.
+/// in order of first appearance; returns the number of rows skipped and each
+/// line's order code (lines of one order share a code).
 pub(super) fn fold_orders<'a>(
     o: &'a LoadedSource,
     customer_codes: &'a [u32],
     join: JoinKey,
     report: &mut ImportReport,
     mut emit: impl FnMut(FoldedOrder<'a>),
-) -> Result<usize, ImportError> {
+) -> Result<(usize, Vec<u32>), ImportError> {
     if !o.has("total") && !o.has("unit_price") {
         return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_amount", Vec::<String>::new())));
     }
@@ -320,7 +321,8 @@ pub(super) fn fold_orders<'a>(
     let lines = OrderLines::read(o, customer_codes)?;
     // Lines of one order share a code; a line without an order id is an order.
     let slots = keys::encode(&[&lines.ids], true);
-    let slot = slots.columns.first().map_or(&[][..], Vec::as_slice);
+    let slot_codes = slots.columns.into_iter().next().unwrap_or_default();
+    let slot = slot_codes.as_slice();
     let (mut no_customer, mut skipped_rows, mut no_amount, mut cancelled, mut returns) = (0, 0, 0, 0, 0);
     let mut take = |fold: OrderFold<'a>| {
         no_amount += usize::from(!fold.first_line_has_amount);
@@ -364,7 +366,7 @@ pub(super) fn fold_orders<'a>(
     if returns > 0 {
         report.notes.push(Message::new("msg.returns", [returns]));
     }
-    Ok(skipped_rows)
+    Ok((skipped_rows, slot_codes))
 }
 
 /// Rows ordered by their code (file order within a code), and where each code's
@@ -387,8 +389,18 @@ fn group_by_code(codes: &[u32], distinct: usize) -> (Vec<u32>, Vec<u32>) {
     (order, starts)
 }
 
-/// The counted orders, grouped by customer and oldest first within a customer.
-pub(super) fn orders_frame(o: &LoadedSource, counted: &CountedOrders, customers: usize) -> PolarsResult<DataFrame> {
+/// The columns of an orders file that name what a line bought.
+const LINE_COLUMNS: [&str; 3] = ["product", "sku", "category"];
+
+/// The counted orders, grouped by customer and oldest first within a customer,
+/// and the lines of those orders that name what was bought (see
+/// [`CustomerData::order_lines`](crate::engine::data::CustomerData)).
+pub(super) fn orders_frame(
+    o: &LoadedSource,
+    counted: &CountedOrders,
+    slots: &[u32],
+    customers: usize,
+) -> PolarsResult<(DataFrame, Option<DataFrame>)> {
     let (mut order, starts) = group_by_code(&counted.customer, customers);
     for w in starts.windows(2) {
         order[w[0] as usize..w[1] as usize].sort_by_key(|&i| counted.date[i as usize]);
@@ -402,13 +414,56 @@ pub(super) fn orders_frame(o: &LoadedSource, counted: &CountedOrders, customers:
     };
     let dates: Int32Chunked = order.iter().map(|i| counted.date[pick(i)]).collect();
     let totals: Vec<f64> = order.iter().map(|i| counted.net[pick(i)]).collect();
-    DataFrame::new(
-        order.len(),
-        vec![
-            Series::new("customer".into(), customer).into_column(),
-            ids.with_name("order_id".into()).into_column(),
-            dates.with_name("order_date".into()).into_date().into_series().into_column(),
-            Series::new("total".into(), totals).into_column(),
-        ],
-    )
+    let mut columns = vec![
+        Series::new("customer".into(), customer).into_column(),
+        ids.with_name("order_id".into()).into_column(),
+        dates.with_name("order_date".into()).into_date().into_series().into_column(),
+        Series::new("total".into(), totals).into_column(),
+    ];
+    if let Some(channels) = str_col(o, "channel")? {
+        columns.push(channels.take(&rows)?.with_name("channel".into()).into_series().into_column());
+    }
+    let orders = DataFrame::new(order.len(), columns)?;
+    let lines = order_lines(o, slots, &rows)?;
+    Ok((orders, lines))
+}
+
+/// The lines of the counted orders (`first_rows[i]` is the first line of order
+/// `i`) that name a product, SKU or category, in file order.
+fn order_lines(o: &LoadedSource, slots: &[u32], first_rows: &IdxCa) -> PolarsResult<Option<DataFrame>> {
+    let named: Vec<&StringChunked> = LINE_COLUMNS.iter().filter_map(|c| str_col(o, c).ok().flatten()).collect();
+    if named.is_empty() || slots.is_empty() {
+        return Ok(None);
+    }
+    let distinct = slots.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut order_of_slot = vec![NO_ROW; distinct];
+    for (i, first) in first_rows.iter().enumerate() {
+        if let Some(&slot) = first.and_then(|r| slots.get(r as usize)) {
+            order_of_slot[slot as usize] = u32::try_from(i).unwrap_or(NO_ROW);
+        }
+    }
+    let mut line_rows: Vec<IdxSize> = Vec::new();
+    let mut line_order: Vec<u32> = Vec::new();
+    let has_text = |row: usize| named.iter().any(|c| c.get(row).is_some_and(|v| !v.trim().is_empty()));
+    for (row, &slot) in slots.iter().enumerate() {
+        let order = order_of_slot[slot as usize];
+        if order != NO_ROW && has_text(row) {
+            line_rows.push(row as IdxSize);
+            line_order.push(order);
+        }
+    }
+    let rows: IdxCa = IdxCa::from_vec("rows".into(), line_rows);
+    let mut columns = vec![Series::new("order".into(), line_order).into_column()];
+    for name in LINE_COLUMNS {
+        if let Some(c) = str_col(o, name)? {
+            let trimmed: StringChunked =
+                c.take(&rows)?.iter().map(|v| v.map(str::trim).filter(|v| !v.is_empty())).collect();
+            columns.push(trimmed.with_name(name.into()).into_series().into_column());
+        }
+    }
+    if o.has("quantity") {
+        let q = o.df.column("quantity")?.cast(&DataType::Float64)?;
+        columns.push(q.take(&rows)?.with_name("quantity".into()).into_column());
+    }
+    Ok(Some(DataFrame::new(rows.len(), columns)?))
 }

@@ -17,6 +17,7 @@ use polars_arrow::bitmap::Bitmap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::history::{HistorySpec, Measure, OrderIndex, WindowError};
 use super::{Condition, DateUnit, Group, Node, Op};
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
@@ -90,10 +91,16 @@ pub struct SegmentFrame {
     lowered: Mutex<HashMap<String, Column>>,
     /// The saved segments (name, rule) that `in segment "…"` conditions refer to.
     saved: Mutex<Arc<Vec<(String, String)>>>,
+    /// The orders as plain arrays, made on the first order-history condition.
+    orders: std::sync::OnceLock<Option<OrderIndex>>,
 }
 
 /// Marks a split's bucket column among the columns a rule needs made.
 const SPLIT_PREFIX: &str = "\u{1}split:";
+/// Starts the names of order-history columns (see [`HistorySpec::column_name`]).
+const HISTORY_PREFIX: &str = "\u{1}history:";
+/// Order-history columns kept beyond those the current rule needs.
+const MAX_HISTORY_COLUMNS: usize = 16;
 
 fn lower_name(field: &str) -> String {
     format!("__lower__{field}")
@@ -101,7 +108,7 @@ fn lower_name(field: &str) -> String {
 
 impl SegmentFrame {
     pub fn new(data: Arc<CustomerData>) -> Self {
-        Self { data, lowered: Mutex::new(HashMap::new()), saved: Mutex::default() }
+        Self { data, lowered: Mutex::new(HashMap::new()), saved: Mutex::default(), orders: std::sync::OnceLock::new() }
     }
 
     /// The saved segments (name, rule) that `in segment "…"` conditions refer to.
@@ -119,6 +126,11 @@ impl SegmentFrame {
         self
     }
 
+    /// The saved segments (name, rule) its rules may refer to.
+    pub fn saved_segments(&self) -> Arc<Vec<(String, String)>> {
+        self.saved()
+    }
+
     fn saved(&self) -> Arc<Vec<(String, String)>> {
         self.saved.lock().map(|s| Arc::clone(&s)).unwrap_or_default()
     }
@@ -131,10 +143,37 @@ impl SegmentFrame {
         self.data.field(field).map(|f| f.ty)
     }
 
-    /// The customer table plus the lowercased columns `fields` need.
-    fn frame(&self, fields: &[String]) -> PolarsResult<DataFrame> {
+    fn order_index(&self) -> Option<&OrderIndex> {
+        self.orders.get_or_init(|| OrderIndex::new(&self.data).ok()).as_ref()
+    }
+
+    /// The customer table plus the columns a compiled rule needs made: lowercased
+    /// text, split buckets and order-history values.
+    fn frame(&self, compiled: &Compiled) -> PolarsResult<DataFrame> {
+        let fields = &compiled.lowered;
         let mut df = self.data.customers.clone();
         let mut cache = self.lowered.lock().map_err(|_| PolarsError::ComputeError("segment cache poisoned".into()))?;
+        // Order-history values depend on the values typed: keep a few, not every one.
+        let made: Vec<String> = cache.keys().filter(|k| k.starts_with(HISTORY_PREFIX)).cloned().collect();
+        if made.len() > MAX_HISTORY_COLUMNS {
+            for key in made {
+                if !compiled.history.iter().any(|h| h.column_name() == key) {
+                    cache.remove(&key);
+                }
+            }
+        }
+        for spec in &compiled.history {
+            let name = spec.column_name();
+            if !cache.contains_key(&name) {
+                let Some(index) = self.order_index() else {
+                    return Err(PolarsError::ComputeError("the orders can't be read".into()));
+                };
+                cache.insert(name.clone(), spec.column(&self.data, index)?);
+            }
+            if let Some(c) = cache.get(&name) {
+                df.with_column(c.clone())?;
+            }
+        }
         for field in fields {
             if !cache.contains_key(field) {
                 let made = match field.strip_prefix(SPLIT_PREFIX) {
@@ -157,10 +196,16 @@ impl SegmentFrame {
 
     /// Compiles a rule; `None` expression means "all customers".
     pub fn compile(&self, group: &Group) -> Compiled {
-        let mut c =
-            Compiler { frame: self, invalid: Vec::new(), lowered: Vec::new(), saved: self.saved(), stack: Vec::new() };
+        let mut c = Compiler {
+            frame: self,
+            invalid: Vec::new(),
+            lowered: Vec::new(),
+            history: Vec::new(),
+            saved: self.saved(),
+            stack: Vec::new(),
+        };
         let expr = c.group(group, &mut Vec::new());
-        Compiled { expr, invalid: c.invalid, lowered: c.lowered }
+        Compiled { expr, invalid: c.invalid, lowered: c.lowered, history: c.history }
     }
 
     /// Count, share, LTV and order numbers of the compiled rule.
@@ -170,7 +215,7 @@ impl SegmentFrame {
     /// slice of rows per core.
     pub fn stats(&self, compiled: &Compiled) -> PolarsResult<SegmentStats> {
         let total = self.data.customers.height();
-        let df = self.frame(&compiled.lowered)?;
+        let df = self.frame(compiled)?;
         let has_ltv = self.data.field("ltv").is_some();
         let has_orders = self.data.field("orders").is_some();
         let tally = |slice: &DataFrame| -> PolarsResult<Tally> {
@@ -200,7 +245,7 @@ impl SegmentFrame {
 
     /// Which customers (rows of the customer table) the rule keeps.
     pub fn members(&self, compiled: &Compiled) -> PolarsResult<Vec<IdxSize>> {
-        let df = self.frame(&compiled.lowered)?;
+        let df = self.frame(compiled)?;
         let parts: Vec<Vec<IdxSize>> = row_slices(df.height())
             .into_par_iter()
             .map(|(offset, len)| -> PolarsResult<Vec<IdxSize>> {
@@ -214,7 +259,7 @@ impl SegmentFrame {
 
     /// The rule as one bit per customer (set: kept). An empty value is "not kept".
     pub fn mask(&self, compiled: &Compiled) -> PolarsResult<Bitmap> {
-        let df = self.frame(&compiled.lowered)?;
+        let df = self.frame(compiled)?;
         let parts: Vec<Bitmap> = row_slices(df.height())
             .into_par_iter()
             .map(|(offset, len)| keep_bits(&df.slice(offset, len), compiled.expr.as_ref()))
@@ -232,6 +277,25 @@ impl SegmentFrame {
         let evaluation = self.evaluate(group)?;
         let members = self.members(&self.compile(group))?;
         Ok(SegmentResult { evaluation, members })
+    }
+
+    /// What an order-history condition reads for the customer in `row`, as text:
+    /// their count or amount in the window, or what they bought there (for
+    /// `bought …`, the values their lines name, newest first). `None` for other
+    /// conditions and invalid ones.
+    pub fn history_value(&self, c: &Condition, row: usize) -> Option<String> {
+        let measure = Measure::of_field(&c.field)?;
+        let item = super::Item { join: super::Join::And, negate: false, node: Node::Condition(c.clone()) };
+        let compiled = self.compile(&Group { items: vec![item] });
+        let spec = compiled.history.first()?;
+        if let Measure::Bought(attr) = measure {
+            let customer = u32::try_from(row).ok()?;
+            let found = super::history::bought_values(&self.data, attr, spec.window, customer);
+            return Some(found.into_iter().take(5).collect::<Vec<_>>().join(", "));
+        }
+        let df = self.frame(&compiled).ok()?;
+        let value = df.column(&spec.column_name()).ok()?.get(row).ok()?;
+        Some(crate::engine::values::plain_text(&value))
     }
 
     /// Stats, the per-row funnel and invalid rows for a rule.
@@ -396,12 +460,14 @@ pub struct Compiled {
     pub expr: Option<Expr>,
     pub invalid: Vec<InvalidRow>,
     lowered: Vec<String>,
+    history: Vec<HistorySpec>,
 }
 
 struct Compiler<'a> {
     frame: &'a SegmentFrame,
     invalid: Vec<InvalidRow>,
     lowered: Vec<String>,
+    history: Vec<HistorySpec>,
     saved: Arc<Vec<(String, String)>>,
     /// The segments being expanded, outermost first (to find cycles).
     stack: Vec<String>,
@@ -478,6 +544,7 @@ impl Compiler<'_> {
             frame: self.frame,
             invalid: Vec::new(),
             lowered: Vec::new(),
+            history: Vec::new(),
             saved: Arc::clone(&self.saved),
             stack: self.stack.iter().cloned().chain([name.clone()]).collect(),
         };
@@ -494,6 +561,11 @@ impl Compiler<'_> {
         for field in inner.lowered {
             if !self.lowered.contains(&field) {
                 self.lowered.push(field);
+            }
+        }
+        for spec in inner.history {
+            if !self.history.contains(&spec) {
+                self.history.push(spec);
             }
         }
         Some(expr.map_or_else(|| lit(true), |e| e.fill_null(lit(false))))
@@ -531,6 +603,9 @@ impl Compiler<'_> {
         }
         if c.op == Op::InSplit {
             return self.in_split(c, path);
+        }
+        if let Some(measure) = Measure::of_field(&c.field) {
+            return self.history(c, measure, path);
         }
         let Some(ty) = self.frame.field_type(&c.field) else {
             return self.fail(path, InvalidKind::UnknownField, format!("there is no field \"{}\"", c.field));
@@ -580,6 +655,65 @@ impl Compiler<'_> {
         // Empty values leave the condition null, which counts as false; "include
         // empty" lets them in.
         Some(if c.op.is_negative() && c.include_empty { core.or(empty) } else { core })
+    }
+
+    /// An order-history condition: its per-customer value, made beside the table, compared.
+    fn history(&mut self, c: &Condition, measure: Measure, path: &[usize]) -> Option<Expr> {
+        if !measure.available(&self.frame.data) {
+            let reason = match measure {
+                Measure::OrderCount | Measure::Spent => "there are no orders in this workspace".to_owned(),
+                Measure::Bought(attr) => format!("the orders don't name a {}", attr.word()),
+            };
+            return self.fail(path, InvalidKind::UnknownField, reason);
+        }
+        if !measure.ops().contains(&c.op) {
+            return self.fail(
+                path,
+                InvalidKind::OperatorDoesNotFit,
+                format!("\"{}\" does not apply to order history", c.op.text()),
+            );
+        }
+        match c.op.arity() {
+            Some(n) if c.values.len() != n => {
+                return self.fail(
+                    path,
+                    InvalidKind::WrongValueCount,
+                    format!("\"{}\" needs {n} value(s)", c.op.text()),
+                );
+            }
+            _ if c.values.is_empty() || c.values.iter().any(|v| v.trim().is_empty()) => {
+                return self.fail(path, InvalidKind::MissingValue, "a value is missing".to_owned());
+            }
+            _ => {}
+        }
+        let window = match c.window.as_ref().map(|w| w.days(self.frame.data.as_of)) {
+            None => None,
+            Some(Ok(days)) => Some(days),
+            Some(Err(e)) => {
+                let (kind, reason) = match e {
+                    WindowError::NotAWholeNumber => {
+                        (InvalidKind::NotAWholeNumber, "give a whole number of days, weeks or months")
+                    }
+                    WindowError::NotADate => (InvalidKind::NotADate, "the period's dates are YYYY-MM-DD"),
+                    WindowError::Backwards => (InvalidKind::NotADate, "the period ends before it starts"),
+                };
+                return self.fail(path, kind, reason.to_owned());
+            }
+        };
+        let values = match measure {
+            Measure::Bought(_) => c.values.iter().map(|v| fold_case(v.trim())).collect(),
+            _ => Vec::new(),
+        };
+        let spec = HistorySpec { measure, window, values };
+        let column = col(spec.column_name());
+        if !self.history.contains(&spec) {
+            self.history.push(spec);
+        }
+        match c.op {
+            Op::Bought => Some(column),
+            Op::NotBought => Some(column.not()),
+            _ => self.numeric(c, measure.ty(), column, path),
+        }
     }
 
     fn numeric(&mut self, c: &Condition, ty: FieldType, field: Expr, path: &[usize]) -> Option<Expr> {

@@ -1,6 +1,6 @@
 //! Segments: rules over customer fields, in the shape the Smart Segment Builder
 //! shows them ([`Group`]), their text form ([`text`]), their evaluation on the
-//! customer table ([`evaluate`]), how saved segments overlap ([`overlap`]), why a customer is in one ([`why`]), ready-made rules that charts and the gallery
+//! customer table ([`evaluate`]), conditions on order history ([`history`]), how saved segments overlap ([`overlap`]), why a customer is in one ([`why`]), ready-made rules that charts and the gallery
 //! build ([`rules`], [`templates`]) and the values a field holds ([`values`]).
 //!
 //! A rule is a [`Group`]: items (conditions or sub-groups, each optionally negated)
@@ -9,6 +9,7 @@
 //! reshaping the tree, so builder → text → builder is lossless.
 
 pub mod evaluate;
+pub mod history;
 pub mod membership;
 pub mod overlap;
 pub mod rules;
@@ -86,6 +87,10 @@ pub enum Op {
     /// The customer's split bucket (0–99, from the customer key and a seed) is in
     /// `[from, to)`: values `[seed, from, to]` (see [`split`]).
     InSplit,
+    /// An order line within the condition's window names any of the values (see [`history`]).
+    Bought,
+    /// No order line within the window names any of the values.
+    NotBought,
 }
 
 impl Op {
@@ -117,7 +122,7 @@ impl Op {
             Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
             Op::Between => Some(2),
             Op::InSplit => Some(3),
-            Op::In | Op::NotIn | Op::ContainsAny => None,
+            Op::In | Op::NotIn | Op::ContainsAny | Op::Bought | Op::NotBought => None,
             _ => Some(1),
         }
     }
@@ -155,6 +160,8 @@ impl Op {
             Op::IsNo => "is no".into(),
             Op::InSegment => "in segment".into(),
             Op::InSplit => "in split".into(),
+            Op::Bought => "bought".into(),
+            Op::NotBought => "has not bought".into(),
         }
     }
 }
@@ -171,6 +178,33 @@ pub struct Condition {
     /// For `!=`, `not in`, `does not contain`: empty values match too.
     #[serde(default)]
     pub include_empty: bool,
+    /// For order-history fields: the dates looked at (`None`: all orders).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<history::Window>,
+}
+
+impl Condition {
+    /// `field op values`, without a window or "include empty".
+    pub fn new(field: &str, op: Op, values: Vec<String>) -> Self {
+        Self { field: field.to_owned(), op, values, include_empty: false, window: None }
+    }
+}
+
+/// The type of a rule's field: a column of the customer table, or what an
+/// order-history field gives per customer.
+pub fn field_type(data: &crate::engine::data::CustomerData, field: &str) -> Option<FieldType> {
+    match history::Measure::of_field(field) {
+        Some(m) => m.available(data).then(|| m.ty()),
+        None => data.field(field).map(|f| f.ty),
+    }
+}
+
+/// The operators a rule's field takes, in the order the builder offers them.
+pub fn ops_for(data: &crate::engine::data::CustomerData, field: &str) -> Vec<Op> {
+    match history::Measure::of_field(field) {
+        Some(m) => m.ops(),
+        None => data.field(field).map_or_else(Vec::new, |f| Op::for_type(f.ty)),
+    }
 }
 
 /// A condition or a parenthesised group.
@@ -214,7 +248,7 @@ impl Group {
 
 /// A segment reference: `in segment "NAME"`.
 pub fn segment_reference(name: &str) -> Condition {
-    Condition { field: String::new(), op: Op::InSegment, values: vec![name.to_owned()], include_empty: false }
+    Condition::new("", Op::InSegment, vec![name.to_owned()])
 }
 
 /// The saved segments a rule refers to (`in segment "…"`), in order of appearance.

@@ -15,11 +15,16 @@
 //!            | field "within last" int ("days"|"weeks"|"months")
 //!            | field ("before" | "after" | "on") date
 //!            | field "is" ["not"] "empty" | field "is" ("yes" | "no")
+//!            | ("order count" | "amount spent") [window] (op value | "between" value "and" value)
+//!            | ["has not"] "bought" ("product" | "sku" | "category")
+//!                  (string | "any of" "(" string ("," string)* ")") [window]
+//! window    := "in last" int ("days"|"weeks"|"months") | "from" date "to" date
 //! ```
 //! A negative condition (`!=`, `not in`, `does not contain`) whose "include empty"
 //! box is ticked is written with `or empty` after it: `channel != "TikTok" or empty`.
 //! (`empty` is a keyword, so this cannot be read as another condition.)
 
+use super::history::{LineAttr, Measure, Window};
 use super::{Condition, DateUnit, Group, Item, Join, Node, Op};
 
 fn is_plain_field(name: &str) -> bool {
@@ -63,6 +68,9 @@ pub(crate) fn condition_text(c: &Condition) -> String {
         let at = |i: usize| c.values.get(i).map_or("", String::as_str);
         return format!("in split {} {} to {}", value_text(at(0)), at(1), at(2));
     }
+    if let Some(measure) = Measure::of_field(&c.field) {
+        return history_text(c, measure);
+    }
     let f = field_text(&c.field);
     let v = |i: usize| c.values.get(i).map_or_else(|| "\"\"".to_owned(), |s| value_text(s));
     let list = || format!("({})", c.values.iter().map(|s| value_text(s)).collect::<Vec<_>>().join(", "));
@@ -77,6 +85,37 @@ pub(crate) fn condition_text(c: &Condition) -> String {
         op => format!("{f} {} {}", op.text(), v(0)),
     };
     if c.include_empty { format!("{body} or empty") } else { body }
+}
+
+fn window_text(window: Option<&Window>) -> String {
+    match window {
+        None => String::new(),
+        Some(Window::Last(n, unit)) => format!(" in last {n} {}", unit.word()),
+        Some(Window::Dates(from, to)) => format!(" from {} to {}", value_text(from), value_text(to)),
+    }
+}
+
+fn history_text(c: &Condition, measure: Measure) -> String {
+    let window = window_text(c.window.as_ref());
+    let v = |i: usize| c.values.get(i).map_or_else(|| "\"\"".to_owned(), |s| value_text(s));
+    match measure {
+        Measure::Bought(attr) => {
+            let verb = if c.op == Op::NotBought { "has not bought" } else { "bought" };
+            let values = if c.values.len() > 1 {
+                format!("any of ({})", c.values.iter().map(|s| value_text(s)).collect::<Vec<_>>().join(", "))
+            } else {
+                v(0)
+            };
+            format!("{verb} {} {values}{window}", attr.word())
+        }
+        Measure::OrderCount | Measure::Spent => {
+            let what = if measure == Measure::OrderCount { "order count" } else { "amount spent" };
+            match c.op {
+                Op::Between => format!("{what}{window} between {} and {}", v(0), v(1)),
+                op => format!("{what}{window} {} {}", op.text(), v(0)),
+            }
+        }
+    }
 }
 
 /// The rule's text form.
@@ -364,12 +403,10 @@ impl Parser {
             let from = self.int()?;
             self.expect_word("to")?;
             let to = self.int()?;
-            return Ok(Condition {
-                field: String::new(),
-                op: Op::InSplit,
-                values: vec![seed, from, to],
-                include_empty: false,
-            });
+            return Ok(Condition::new("", Op::InSplit, vec![seed, from, to]));
+        }
+        if let Some(found) = self.history()? {
+            return Ok(found);
         }
         let field = match self.peek().cloned() {
             Some(Tok::Field(f)) => f,
@@ -390,7 +427,62 @@ impl Parser {
             None if self.eat_word("is") => (self.is_what()?, Vec::new()),
             None => return self.fail(format!("expected an operator after \"{field}\"")),
         };
-        Ok(Condition { field, op, values, include_empty: false })
+        Ok(Condition::new(&field, op, values))
+    }
+
+    /// An order-history condition: `order count [window] op value`, `amount spent
+    /// [window] op value`, `[has not] bought product|sku|category values [window]`.
+    fn history(&mut self) -> Result<Option<Condition>, ParseError> {
+        let measure = if self.is_word(0, "order") && self.is_word(1, "count") {
+            self.pos += 2;
+            Measure::OrderCount
+        } else if self.is_word(0, "amount") && self.is_word(1, "spent") {
+            self.pos += 2;
+            Measure::Spent
+        } else {
+            let negative = self.is_word(0, "has") && self.is_word(1, "not") && self.is_word(2, "bought");
+            let attr = LineAttr::ALL.into_iter().find(|a| self.is_word(usize::from(negative) * 2 + 1, a.word()));
+            let Some(attr) = attr.filter(|_| negative || self.is_word(0, "bought")) else { return Ok(None) };
+            self.pos += if negative { 4 } else { 2 };
+            let values = if self.is_word(0, "any") && self.is_word(1, "of") {
+                self.pos += 2;
+                self.values_list()?
+            } else {
+                vec![self.value()?]
+            };
+            let op = if negative { Op::NotBought } else { Op::Bought };
+            let mut condition = Condition::new(Measure::Bought(attr).field(), op, values);
+            condition.window = self.window()?;
+            return Ok(Some(condition));
+        };
+        let window = self.window()?;
+        let (op, values) = match self.comparison()? {
+            Some(found) => found,
+            None if self.eat_word("between") => {
+                let a = self.value()?;
+                self.expect_word("and")?;
+                (Op::Between, vec![a, self.value()?])
+            }
+            None => return self.fail("expected a comparison (>=, >, <=, <, =, !=) or \"between\""),
+        };
+        let mut condition = Condition::new(measure.field(), op, values);
+        condition.window = window;
+        Ok(Some(condition))
+    }
+
+    /// `in last N days|weeks|months` or `from DATE to DATE`, if there.
+    fn window(&mut self) -> Result<Option<Window>, ParseError> {
+        if self.is_word(0, "in") && self.is_word(1, "last") {
+            self.pos += 2;
+            let n = self.int()?;
+            return Ok(Some(Window::Last(n, self.unit()?)));
+        }
+        if self.eat_word("from") {
+            let from = self.value()?;
+            self.expect_word("to")?;
+            return Ok(Some(Window::Dates(from, self.value()?)));
+        }
+        Ok(None)
     }
 
     /// `= != > >= < <=` and a value.
@@ -527,6 +619,10 @@ mod tests {
             "channel != \"Instagram\" or empty and ((a = 1 or b = 2) and c = 3)",
             "(channel != \"Instagram\" or channel is empty) or tags does not contain \"x\" or empty",
             "channel not in (\"TikTok\") and first_order_date more than 2 weeks ago",
+            "order count in last 90 days >= 2 and amount spent from 2026-01-01 to 2026-03-31 > 1000",
+            "bought product \"Kahve Makinesi\" in last 90 days and not in segment \"VIP\"",
+            "has not bought sku any of (\"KM-1\", \"KM-2\") or bought category \"Kahve\" from 2026-01-01 to 2026-02-01",
+            "order count between 1 and 3 and amount spent in last 2 months != 0",
         ] {
             let g = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(to_text(&g), text);

@@ -13,8 +13,12 @@ const MAX_DISTINCT: usize = 5_000;
 const MAX_RETURNED: usize = 200;
 
 /// Distinct values of a text, category or list field with their counts, most
-/// common first (ties alphabetically). Empty for unknown fields.
+/// common first (ties alphabetically); for `bought product|sku|category`, the
+/// values order lines name with the number of lines. Empty for unknown fields.
 pub fn value_counts(data: &CustomerData, field: &str) -> Vec<(String, usize)> {
+    if let Some(super::history::Measure::Bought(attr)) = super::history::Measure::of_field(field) {
+        return super::history::line_value_counts(data, attr, MAX_RETURNED);
+    }
     let mut counts: HashMap<String, usize> = HashMap::default();
     if let Ok(column) = data.customers.column(field) {
         if let Ok(list) = column.list() {

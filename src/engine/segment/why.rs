@@ -12,7 +12,6 @@ use serde::Serialize;
 use super::evaluate::SegmentFrame;
 use super::text::condition_text;
 use super::{Group, Item, Join, Node};
-use crate::engine::data::CustomerData;
 use crate::engine::values::plain_text;
 
 /// A condition's or group's result for the customer.
@@ -57,14 +56,8 @@ pub fn why(frame: &SegmentFrame, group: &Group, row: usize) -> PolarsResult<Why>
     if row >= data.customers.height() {
         return Err(PolarsError::OutOfBounds(format!("there is no customer row {row}").into()));
     }
-    let one = SegmentFrame::new(Arc::new(CustomerData {
-        customers: data.customers.slice(i64::try_from(row).unwrap_or(i64::MAX), 1),
-        fields: data.fields.clone(),
-        orders: None,
-        spend: Vec::new(),
-        as_of: data.as_of,
-        report: Default::default(),
-    }));
+    let one = SegmentFrame::new(Arc::new(data.one_customer(row)?));
+    one.set_saved_segments(frame.saved_segments().to_vec());
     let member = holds(&one, group)? == Some(true);
     Ok(Why { member, items: items(&one, group)? })
 }
@@ -89,12 +82,13 @@ fn items(one: &SegmentFrame, group: &Group) -> PolarsResult<Vec<WhyItem>> {
             let result = holds(one, &alone)?;
             Ok(match &item.node {
                 Node::Condition(c) => {
-                    let value = one
-                        .data()
-                        .customers
-                        .column(&c.field)
-                        .ok()
-                        .and_then(|col| col.get(0).ok().map(|v| plain_text(&v)));
+                    let value = one.history_value(c, 0).or_else(|| {
+                        one.data()
+                            .customers
+                            .column(&c.field)
+                            .ok()
+                            .and_then(|col| col.get(0).ok().map(|v| plain_text(&v)))
+                    });
                     let result = match (result, value.as_deref()) {
                         (None, _) => Outcome::Invalid,
                         (Some(true), _) => Outcome::True,

@@ -82,5 +82,5 @@ impl TabView for SegmentsTab {
 }
 
 fn default_condition() -> Condition {
-    Condition { field: "ltv".to_owned(), op: Op::Gt, values: vec![String::new()], include_empty: false }
+    Condition::new("ltv", Op::Gt, vec![String::new()])
 }

@@ -12,7 +12,8 @@ use crate::engine::data::FieldInfo;
 use crate::engine::fields::FieldType;
 use crate::engine::import::parse::{DecimalSeparator, parse_number};
 use crate::engine::import::table::format_plain_number;
-use crate::engine::segment::{Condition, DateUnit, Group, Item, Join, Node, Op, segment_reference};
+use crate::engine::segment::history::{Measure, Window};
+use crate::engine::segment::{self, Condition, DateUnit, Group, Item, Join, Node, Op, segment_reference};
 use crate::format;
 
 /// What the rows read while drawing.
@@ -241,6 +242,8 @@ fn op_label(lang: Lang, op: Op) -> &'static str {
         Op::IsNo => "op.is_no",
         Op::InSegment => "op.in_segment",
         Op::InSplit => "op.in_split",
+        Op::Bought => "op.bought",
+        Op::NotBought => "op.not_bought",
     };
     t(lang, key)
 }
@@ -258,13 +261,13 @@ fn condition_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &mut RowCtx<'_>, l
     if cond.op == Op::InSegment {
         return segment_combo_ui(ui, cond, ctx, label) || changed;
     }
-    let Some(ty) = data.field(&cond.field).map(|f| f.ty) else { return changed };
+    let Some(ty) = segment::field_type(data, &cond.field) else { return changed };
     let mut op = cond.op;
     egui::ComboBox::from_id_salt(("op", label.to_owned()))
         .selected_text(op_label(lang, op))
         .width(170.0)
         .show_ui(ui, |ui| {
-            for candidate in Op::for_type(ty) {
+            for candidate in segment::ops_for(data, &cond.field) {
                 ui.selectable_value(&mut op, candidate, op_label(lang, candidate));
             }
         })
@@ -290,6 +293,9 @@ fn condition_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &mut RowCtx<'_>, l
             }
         }
         None => changed |= multi_value_ui(ui, cond, ctx, label),
+    }
+    if Measure::of_field(&cond.field).is_some() {
+        changed |= window_ui(ui, cond, lang, label);
     }
     if cond.op.is_negative() {
         let mut include = cond.include_empty;
@@ -323,13 +329,98 @@ fn segment_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, l
     true
 }
 
+/// Which dates an order-history condition looks at: any time, the last N
+/// days/weeks/months, or between two dates.
+fn window_ui(ui: &mut egui::Ui, cond: &mut Condition, lang: Lang, label: &str) -> bool {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Kind {
+        Ever,
+        Last,
+        Dates,
+    }
+    let kind = match &cond.window {
+        None => Kind::Ever,
+        Some(Window::Last(..)) => Kind::Last,
+        Some(Window::Dates(..)) => Kind::Dates,
+    };
+    let text = |k: Kind| {
+        t(
+            lang,
+            match k {
+                Kind::Ever => "segments.window_ever",
+                Kind::Last => "segments.window_last",
+                Kind::Dates => "segments.window_dates",
+            },
+        )
+    };
+    let mut chosen = kind;
+    egui::ComboBox::from_id_salt(("window", label.to_owned()))
+        .selected_text(text(kind))
+        .width(130.0)
+        .show_ui(ui, |ui| {
+            for k in [Kind::Ever, Kind::Last, Kind::Dates] {
+                ui.selectable_value(&mut chosen, k, text(k));
+            }
+        })
+        .response
+        .accessible_name(format!("{} {label}", t(lang, "segments.window")));
+    let mut changed = chosen != kind;
+    if changed {
+        cond.window = match chosen {
+            Kind::Ever => None,
+            Kind::Last => Some(Window::Last("90".to_owned(), DateUnit::Days)),
+            Kind::Dates => Some(Window::Dates(String::new(), String::new())),
+        };
+    }
+    let edit = |ui: &mut egui::Ui, value: &mut String, hint: &str, name: String| {
+        ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(84.0)).accessible_name(name).changed()
+    };
+    match &mut cond.window {
+        None => {}
+        Some(Window::Last(n, unit)) => {
+            changed |= edit(ui, n, "90", format!("{} {label}", t(lang, "segments.window_count")));
+            let mut chosen_unit = *unit;
+            egui::ComboBox::from_id_salt(("window-unit", label.to_owned()))
+                .selected_text(t(lang, unit_key(*unit)))
+                .width(70.0)
+                .show_ui(ui, |ui| {
+                    for u in DateUnit::ALL {
+                        ui.selectable_value(&mut chosen_unit, u, t(lang, unit_key(u)));
+                    }
+                })
+                .response
+                .accessible_name(format!("{} {label}", t(lang, "segments.window_unit")));
+            if chosen_unit != *unit {
+                *unit = chosen_unit;
+                changed = true;
+            }
+        }
+        Some(Window::Dates(from, to)) => {
+            changed |= edit(ui, from, "2026-01-01", format!("{} {label}", t(lang, "segments.window_from")));
+            ui.label(t(lang, "segments.and_between"));
+            changed |= edit(ui, to, "2026-03-31", format!("{} {label}", t(lang, "segments.window_to")));
+        }
+    }
+    changed
+}
+
+fn unit_key(unit: DateUnit) -> &'static str {
+    match unit {
+        DateUnit::Days => "segments.unit_days",
+        DateUnit::Weeks => "segments.unit_weeks",
+        DateUnit::Months => "segments.unit_months",
+    }
+}
+
 /// The field picker; a new field resets the operator and values when they don't fit.
 fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, label: &str) -> bool {
     let lang = ctx.lang;
     let data = &ctx.doc.data;
     let fields: Vec<&FieldInfo> = display_order(&data.fields);
-    let field_text = match data.field(&cond.field).map(|f| f.ty) {
+    let history = segment::history::available_fields(data);
+    let field_text = match segment::field_type(data, &cond.field) {
         _ if cond.op == Op::InSegment => t(lang, "segments.in_segment").to_owned(),
+        _ if history.contains(&cond.field.as_str()) => field_label(lang, &cond.field),
         Some(ty) => field_label(lang, &cond.field) + " · " + type_label(lang, ty),
         None => format!("{} (?)", cond.field),
     };
@@ -346,6 +437,13 @@ fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
                 let text = format!("{} · {}", field_label(lang, &f.name), type_label(lang, f.ty));
                 ui.selectable_value(&mut chosen_field, f.name.clone(), text);
             }
+            if !history.is_empty() {
+                ui.separator();
+                ui.weak(t(lang, "segments.order_history"));
+                for f in &history {
+                    ui.selectable_value(&mut chosen_field, (*f).to_owned(), field_label(lang, f));
+                }
+            }
             if !saved.is_empty() {
                 ui.separator();
                 ui.selectable_value(&mut chosen_field, SEGMENT.to_owned(), t(lang, "segments.in_segment"));
@@ -360,12 +458,20 @@ fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
         *cond = segment_reference(saved.first().map_or("", |s| s.name.as_str()));
         return true;
     }
-    let new_ty = data.field(&chosen_field).map_or(FieldType::Text, |f| f.ty);
-    cond.field = chosen_field;
-    if !Op::for_type(new_ty).contains(&cond.op) {
-        cond.op = Op::for_type(new_ty)[0];
+    let ops = segment::ops_for(data, &chosen_field);
+    if !ops.contains(&cond.op) {
+        cond.op = ops.first().copied().unwrap_or(Op::Eq);
     }
+    // Order-history conditions look at the last 90 days unless told otherwise.
+    cond.window = match Measure::of_field(&chosen_field) {
+        Some(_) => cond.window.take().or_else(|| Some(Window::Last("90".to_owned(), DateUnit::Days))),
+        None => None,
+    };
     cond.values = vec![String::new(); cond.op.arity().unwrap_or(1)];
+    if Measure::of_field(&chosen_field) == Some(Measure::OrderCount) {
+        cond.values = vec!["1".to_owned(); cond.values.len()];
+    }
+    cond.field = chosen_field;
     true
 }
 
@@ -472,12 +578,32 @@ fn multi_value_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
         cond.values.remove(i);
         changed = true;
     }
+    // A value can be typed (Enter adds it); the list below offers those that match.
+    let typed_id = ui.make_persistent_id(("typed-value", label));
+    let mut typed: String = ui.data(|d| d.get_temp(typed_id)).unwrap_or_default();
+    let response = ui
+        .add(egui::TextEdit::singleline(&mut typed).hint_text(t(lang, "segments.type_value")).desired_width(110.0))
+        .accessible_name(format!("{} {label}", t(lang, "segments.type_value")));
+    if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) && !typed.trim().is_empty() {
+        let value = typed.trim().to_owned();
+        if !cond.values.contains(&value) {
+            cond.values.retain(|x| !x.is_empty());
+            cond.values.push(value);
+            changed = true;
+        }
+        typed.clear();
+    }
+    ui.data_mut(|d| d.insert_temp(typed_id, typed.clone()));
+    let wanted = crate::engine::text::fold_case(typed.trim());
     let choices = ctx.cache.values(ctx.doc, &cond.field);
     egui::ComboBox::from_id_salt(("add-value", label.to_owned()))
         .selected_text(t(lang, "segments.add_value"))
         .width(140.0)
         .show_ui(ui, |ui| {
-            for (v, n) in choices.iter().take(100) {
+            let matching = choices
+                .iter()
+                .filter(|(v, _)| wanted.is_empty() || crate::engine::text::fold_case(v).contains(&wanted));
+            for (v, n) in matching.take(100) {
                 if ui.selectable_label(cond.values.contains(v), format!("{v} ({})", format::count(*n, lang))).clicked()
                     && !cond.values.contains(v)
                 {

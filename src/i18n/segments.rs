@@ -212,6 +212,12 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("why.or", "or", "veya"),
     ("why.not", "not", "değil"),
     ("why.no_value", "(no value)", "(değer yok)"),
+    (
+        "why.click_member",
+        "Click a member below to see why they are in the segment.",
+        "Neden segmentte olduğunu görmek için aşağıdan bir üyeye tıklayın.",
+    ),
+    ("why.close", "Close the explanation", "Açıklamayı kapat"),
     ("segments.in_segment", "In a saved segment", "Kayıtlı bir segmentte"),
     ("segments.segment", "Segment", "Segment"),
     ("op.in_segment", "in segment", "segmentinde"),

@@ -11,17 +11,12 @@ use super::{Tab, TabContext, TabView};
 use crate::app::i18n::{Lang, field_label, t};
 use crate::app::keyed::Keyed;
 use crate::app::widgets::customer_table::{CustomerTable, display_order};
-use crate::app::widgets::why::why_ui as why_widget;
+use crate::app::widgets::why::WhyPanel;
 use crate::engine::browse::{SortBy, customer_orders, row_order};
 use crate::engine::data::CustomerData;
 use crate::engine::import::ImportError;
-use crate::engine::segment::parse;
-use crate::engine::segment::why::{Why, why};
 use crate::engine::values::display_text;
 use crate::format;
-
-/// What an explanation explains: data version, customer row, rule text.
-type WhyKey = (u64, usize, String);
 
 /// What decides the row order: data version, search text, sort.
 type ViewKey = (u64, String, Option<SortBy>);
@@ -36,8 +31,8 @@ pub struct CustomersTab {
     order: Keyed<ViewKey, Option<Vec<IdxSize>>>,
     /// The saved segment the details panel explains for the selected customer.
     pub why_segment: Option<usize>,
-    /// The explanation shown, with what it explains: data version, row, rule.
-    pub why: Option<(WhyKey, Result<Why, String>)>,
+    /// The explanation shown for the selected customer.
+    why: WhyPanel,
 }
 
 impl Default for CustomersTab {
@@ -49,7 +44,7 @@ impl Default for CustomersTab {
             selected: None,
             order: Keyed::new("customer-view"),
             why_segment: None,
-            why: None,
+            why: WhyPanel::default(),
         }
     }
 }
@@ -265,28 +260,6 @@ impl CustomersTab {
             .response
             .accessible_name(t(lang, "why.segment"));
         let Some(index) = self.why_segment.filter(|&i| i < segments.len()) else { return };
-        let key = (ctx.doc.version, row, segments[index].rule.clone());
-        if self.why.as_ref().is_none_or(|(k, _)| *k != key) {
-            let answer = match (parse(&key.2), ctx.cache.frame()) {
-                (Ok(group), Some(frame)) => why(&frame, &group, row).map_err(|e| e.to_string()),
-                (Err(e), _) => Err(e.to_string()),
-                (_, None) => return,
-            };
-            self.why = Some((key, answer));
-        }
-        match self.why.as_ref().map(|(_, a)| a) {
-            Some(Ok(answer)) => {
-                let data = &ctx.doc.data;
-                let shown = |field: &str| {
-                    let ty = data.field(field)?.ty;
-                    Some(display_text(data.customers.column(field).ok()?, row, ty, ctx.currency(), lang))
-                };
-                why_widget(ui, answer, lang, &shown);
-            }
-            Some(Err(e)) => {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-            }
-            None => {}
-        }
+        self.why.ui(ui, ctx, row, &segments[index].rule);
     }
 }

@@ -1,9 +1,14 @@
 //! "Why is this customer here?": a saved segment's rule drawn as a tree for one
 //! customer, each condition marked true, false or empty with the customer's value
-//! beside it (the customer details panel shows it).
+//! beside it (the customer details panel and the builder's members table show it).
 
 use crate::app::i18n::{Lang, field_label, t};
-use crate::engine::segment::why::{Outcome, Why, WhyItem};
+use crate::app::tabs::TabContext;
+use crate::engine::segment::history::Measure;
+use crate::engine::segment::parse;
+use crate::engine::segment::why::{Outcome, Why, WhyItem, why};
+use crate::engine::values::display_text;
+use crate::format;
 
 /// The mark of a result, in words (screen readers and tests read them too).
 pub fn outcome_text(outcome: Outcome, lang: Lang) -> &'static str {
@@ -18,14 +23,63 @@ pub fn outcome_text(outcome: Outcome, lang: Lang) -> &'static str {
     )
 }
 
+/// One customer's answer for one rule, kept while the data, the customer and the
+/// rule stay the same (one customer's evaluation: instant, so made in the frame).
+#[derive(Default)]
+pub struct WhyPanel {
+    answer: Option<(WhyKey, Result<Why, String>)>,
+}
+
+/// What an answer explains: data version, customer row, rule text.
+type WhyKey = (u64, usize, String);
+
+impl WhyPanel {
+    /// Draws why the customer in `row` is (or is not) kept by `rule`.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, row: usize, rule: &str) {
+        let key = (ctx.doc.version, row, rule.to_owned());
+        if self.answer.as_ref().is_none_or(|(k, _)| *k != key) {
+            let answer = match (parse(rule), ctx.cache.frame()) {
+                (Ok(group), Some(frame)) => why(&frame, &group, row).map_err(|e| e.to_string()),
+                (Err(e), _) => Err(e.to_string()),
+                (_, None) => return,
+            };
+            self.answer = Some((key, answer));
+        }
+        match self.answer.as_ref().map(|(_, a)| a) {
+            Some(Ok(answer)) => {
+                let data = &ctx.doc.data;
+                let (currency, lang) = (ctx.currency(), ctx.lang);
+                let shown = |field: &str, value: &str| {
+                    if Measure::of_field(field) == Some(Measure::Spent) {
+                        return value.parse::<f64>().ok().map(|v| format::money(v, currency, lang));
+                    }
+                    let ty = data.field(field)?.ty;
+                    Some(display_text(data.customers.column(field).ok()?, row, ty, currency, lang))
+                };
+                why_ui(ui, answer, lang, &shown);
+            }
+            Some(Err(e)) => {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            None => {}
+        }
+    }
+}
+
 /// Draws the answer: in or out, then every row of the rule. `shown` writes a
 /// field's value for the reader (money, dates in the language's style).
-pub fn why_ui(ui: &mut egui::Ui, why: &Why, lang: Lang, shown: &dyn Fn(&str) -> Option<String>) {
+pub fn why_ui(ui: &mut egui::Ui, why: &Why, lang: Lang, shown: &dyn Fn(&str, &str) -> Option<String>) {
     ui.strong(t(lang, if why.member { "why.member" } else { "why.not_member" }));
     items_ui(ui, &why.items, lang, 0, shown);
 }
 
-fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize, shown: &dyn Fn(&str) -> Option<String>) {
+fn items_ui(
+    ui: &mut egui::Ui,
+    items: &[WhyItem],
+    lang: Lang,
+    depth: usize,
+    shown: &dyn Fn(&str, &str) -> Option<String>,
+) {
     for item in items {
         ui.horizontal_wrapped(|ui| {
             ui.add_space(16.0 * depth as f32);
@@ -46,7 +100,7 @@ fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize, show
                 let value = if value.is_empty() {
                     t(lang, "why.no_value").to_owned()
                 } else {
-                    shown(field).unwrap_or_else(|| value.clone())
+                    shown(field, value).unwrap_or_else(|| value.clone())
                 };
                 ui.weak(format!("{}: {value}", field_label(lang, field)));
             }

@@ -92,6 +92,8 @@ fn items(one: &SegmentFrame, group: &Group) -> PolarsResult<Vec<WhyItem>> {
                     let result = match (result, value.as_deref()) {
                         (None, _) => Outcome::Invalid,
                         (Some(true), _) => Outcome::True,
+                        // A segment or split reference reads no field: false is false.
+                        (Some(false), _) if c.field.is_empty() => Outcome::False,
                         (Some(false), Some("") | None) => Outcome::Empty,
                         (Some(false), _) => Outcome::False,
                     };
@@ -100,7 +102,7 @@ fn items(one: &SegmentFrame, group: &Group) -> PolarsResult<Vec<WhyItem>> {
                         negate: item.negate,
                         text: condition_text(c),
                         result,
-                        field: Some(c.field.clone()),
+                        field: (!c.field.is_empty()).then(|| c.field.clone()),
                         value,
                         items: Vec::new(),
                     }

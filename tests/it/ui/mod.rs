@@ -87,7 +87,11 @@ pub fn data_of<'a>(harness: &'a Harness<'static, KitleApp>) -> &'a kitle::engine
 pub fn choose(harness: &mut Harness<'static, KitleApp>, combo: &str, option: &str) {
     harness.get_by_label(combo).click();
     harness.run_steps(2);
-    harness.get_by_label(option).click();
+    // By accessibility action: in a long list the option may be scrolled out of view.
+    // That leaves the list open; Escape closes it (the app gives Escape no other use).
+    harness.get_by_label(option).click_accesskit();
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Escape);
     harness.run_steps(2);
 }
 

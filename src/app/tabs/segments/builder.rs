@@ -5,11 +5,14 @@
 
 use std::sync::Arc;
 
+use polars::prelude::IdxSize;
+
 use super::rows::{RowCtx, group_ui};
 use crate::app::command::Command;
 use crate::app::i18n::{Lang, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::customer_table::{CustomerTable, display_order};
+use crate::app::widgets::why::WhyPanel;
 use crate::engine::edit::Edit;
 use crate::engine::segment::evaluate::{InvalidKind, SegmentResult};
 use crate::engine::segment::{Group, ParseError, parse, rename_references, to_text};
@@ -26,12 +29,16 @@ pub struct Editor {
     /// The text form as the user is typing it.
     pub text: String,
     pub text_error: Option<ParseError>,
+    /// The member clicked in the members table (a row of the customer table).
+    pub selected_member: Option<usize>,
+    /// Why the selected member is in the segment.
+    why: WhyPanel,
 }
 
 impl Editor {
     pub fn new(index: Option<usize>, name: String, description: String, rule: Group) -> Self {
         let text = to_text(&rule);
-        Self { index, name, description, rule, text, text_error: None }
+        Self { index, name, description, rule, text, text_error: None, selected_member: None, why: WhyPanel::default() }
     }
 
     fn rule_changed(&mut self) {
@@ -68,9 +75,10 @@ impl Editor {
             open = false;
         }
         if let Some(result) = result {
+            self.member_why_ui(ui, ctx, &result);
             egui::ScrollArea::horizontal().id_salt("members-hscroll").show(ui, |ui| {
                 let fields = display_order(&ctx.doc.data.fields).into_iter().take(8).collect();
-                CustomerTable {
+                let clicks = CustomerTable {
                     id: "segment-members",
                     data: &ctx.doc.data,
                     fields,
@@ -78,12 +86,34 @@ impl Editor {
                     currency: ctx.currency(),
                     lang,
                     sort: None,
-                    selection: None,
+                    selection: Some(self.selected_member),
                 }
                 .ui(ui);
+                if let Some(row) = clicks.row {
+                    self.selected_member = if self.selected_member == Some(row) { None } else { Some(row) };
+                }
             });
         }
         open
+    }
+
+    /// Why the clicked member is here: the rule marked for them (or a hint to click one).
+    fn member_why_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, result: &SegmentResult) {
+        let lang = ctx.lang;
+        let member = self.selected_member.filter(|r| result.members.binary_search(&(*r as IdxSize)).is_ok());
+        let Some(row) = member else {
+            ui.weak(t(lang, "why.click_member"));
+            return;
+        };
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong(t(lang, "why.title"));
+                if ui.small_button("✕").accessible_name(t(lang, "why.close")).clicked() {
+                    self.selected_member = None;
+                }
+            });
+            self.why.ui(ui, ctx, row, &to_text(&self.rule));
+        });
     }
 
     /// The rows and the text form below them.

@@ -520,17 +520,10 @@ fn an_order_history_segment_is_built_explained_and_overlapped() {
     harness.get_all_by_label_contains("Kahve Makinesi").nth(1).expect("what they bought, beside the row");
 
     // Saved, it joins the overlap matrix: none of its customers is a VIP.
-    let name = || egui::accesskit::Role::TextInput;
-    harness.get_by_role_and_label(name(), "Name").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_role_and_label(name(), "Name").type_text("Coffee machine, not VIP");
-    harness.run_steps(2);
-    let saved_before = harness.state().doc.as_ref().unwrap().workspace.segments.len();
-    harness.get_by_label("Save segment").click();
+    save_as(&mut harness, "Coffee machine, not VIP");
     run_until(&mut harness, "the overlap with the new segment", |app| {
         let n = app.doc.as_ref().unwrap().workspace.segments.len();
-        n == saved_before + 1 && app.cache.saved_overlap().is_some_and(|o| o.names.len() == n)
+        app.cache.saved_overlap().is_some_and(|o| o.names.len() == n)
     });
     harness.get_by_label("Overlap between saved segments").click();
     harness.run_steps(3);
@@ -539,4 +532,17 @@ fn an_order_history_segment_is_built_explained_and_overlapped() {
     let vip_at = o.names.iter().position(|n| *n == vip.name).unwrap();
     assert_eq!(o.sizes[new], Some(expected.count));
     assert_eq!(o.counts[new][vip_at], Some(0), "not in VIP means no VIP");
+}
+
+/// Names the segment being built and saves it; waits until it is in the list.
+fn save_as(harness: &mut egui_kittest::Harness<'static, KitleApp>, name: &str) {
+    let input = || egui::accesskit::Role::TextInput;
+    harness.get_by_role_and_label(input(), "Name").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_role_and_label(input(), "Name").type_text(name);
+    harness.run_steps(2);
+    let before = harness.state().doc.as_ref().unwrap().workspace.segments.len();
+    harness.get_by_label("Save segment").click();
+    run_until(harness, "the saved segment", |app| app.doc.as_ref().unwrap().workspace.segments.len() == before + 1);
 }

@@ -218,6 +218,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Neden segmentte olduğunu görmek için aşağıdan bir üyeye tıklayın.",
     ),
     ("why.close", "Close the explanation", "Açıklamayı kapat"),
+    ("why.member_title", "Why is this customer here?", "Bu müşteri neden burada?"),
     ("segments.in_segment", "In a saved segment", "Kayıtlı bir segmentte"),
     ("segments.segment", "Segment", "Segment"),
     ("op.in_segment", "in segment", "segmentinde"),

@@ -107,7 +107,7 @@ impl Editor {
         };
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.strong(t(lang, "why.title"));
+                ui.strong(t(lang, "why.member_title"));
                 if ui.small_button("✕").accessible_name(t(lang, "why.close")).clicked() {
                     self.selected_member = None;
                 }

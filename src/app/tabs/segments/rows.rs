@@ -99,7 +99,8 @@ fn row_ui(
     let label = path_label(path);
     let is_invalid = ctx.invalid.iter().any(|p| p == path);
     let mut changed = false;
-    ui.horizontal(|ui| {
+    // Wrapped: an order-history row (values, period) can be wider than the window.
+    ui.horizontal_wrapped(|ui| {
         ui.weak(format!("{label}."));
         let not = egui::Button::new(t(lang, "segments.not")).small().selected(item.negate);
         if ui.add(not).accessible_name(format!("{} {label}", t(lang, "segments.not"))).clicked() {

@@ -64,6 +64,7 @@ Usage:
   kitle summary WS.kitle [--as-of YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]
   kitle customers WS.kitle [--format csv|json] [--limit N] [--as-of YYYY-MM-DD]
   kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") [--as-of YYYY-MM-DD] [--json]
+                [--sql duckdb|postgres|bigquery|snowflake]
                 [--members out.csv|out.xlsx] [--repeat N]
   kitle segment WS.kitle --name \"Saved name\" --changes [--json]
   kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
@@ -359,12 +360,19 @@ fn customers_json(df: &DataFrame, money: &MoneyColumns) -> Result<String> {
 fn segment(mut p: lexopt::Parser) -> Result<String> {
     let (mut path, mut as_of, mut json, mut rule, mut name, mut members, mut repeat) =
         (None, None, false, None, None, None, None);
-    let mut changes = false;
+    let (mut changes, mut sql) = (false, None);
     while let Some(arg) = p.next()? {
         match arg {
             Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
             Long("as-of") => as_of = Some(parse_date(p.value()?)?),
             Long("json") => json = true,
+            Long("sql") => {
+                let name = p.value()?.string()?;
+                sql =
+                    Some(crate::engine::segment::sql::Dialect::parse(&name).ok_or_else(|| {
+                        anyhow!("--sql takes duckdb, postgres, bigquery or snowflake (not \"{name}\").")
+                    })?);
+            }
             Long("rule") => rule = Some(p.value()?.string()?),
             Long("name") => name = Some(p.value()?.string()?),
             Long("members") => members = Some(PathBuf::from(p.value()?)),
@@ -399,6 +407,12 @@ fn segment(mut p: lexopt::Parser) -> Result<String> {
             bad.path.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join("."),
             bad.reason
         );
+    }
+    if let Some(dialect) = sql {
+        let saved: Vec<(String, String)> = ws.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
+        let query = crate::engine::segment::sql::segment_sql(frame.data(), &saved, &group, dialect)
+            .map_err(|e| anyhow!("This rule can't be written as SQL: {e}."))?;
+        return Ok(format!("{query}\n"));
     }
     let stats = frame.stats(&compiled)?;
     let eval_ms = repeat.filter(|n| *n > 0).map(|n| median_ms(n, || frame.stats(&compiled).map(|_| ())));

@@ -21,4 +21,5 @@ mod push;
 mod segments;
 mod store;
 mod ui;
+mod warehouse;
 mod workspace;

@@ -18,7 +18,7 @@ use crate::helpers::*;
 // ---------------------------------------------------------------- the oracle
 
 #[derive(Debug, Clone)]
-struct Row {
+pub(crate) struct Row {
     ltv: Option<f64>,
     orders: Option<i64>,
     city: Option<String>,
@@ -157,7 +157,7 @@ fn oracle_condition(row: &Row, c: &Condition) -> bool {
             }
         }),
         "accepts_marketing" => row.marketing.map(|b| if c.op == Op::IsYes { b } else { !b }),
-        "tags" => row.tags.as_ref().map(|tags| {
+        "tags" => row.tags.as_ref().filter(|t| !t.is_empty()).map(|tags| {
             let tags: Vec<String> = tags.iter().map(|t| lower(t)).collect();
             let has = |v: &str| tags.contains(&lower(v));
             match c.op {
@@ -233,7 +233,7 @@ fn window_strategy() -> impl Strategy<Value = Option<Window>> {
     ]
 }
 
-fn row_strategy() -> impl Strategy<Value = Row> {
+pub(crate) fn row_strategy() -> impl Strategy<Value = Row> {
     (
         proptest::collection::vec(order_strategy(), 0..4),
         (
@@ -320,7 +320,7 @@ fn value_count(op: Op) -> Option<usize> {
     }
 }
 
-fn condition_strategy() -> impl Strategy<Value = Condition> {
+pub(crate) fn condition_strategy() -> impl Strategy<Value = Condition> {
     use Op::*;
     let history_ops = vec![Eq, Ne, Gt, Ge, Lt, Le, Between];
     let fields = vec![
@@ -359,7 +359,7 @@ fn condition_strategy() -> impl Strategy<Value = Condition> {
         })
 }
 
-fn group_strategy() -> impl Strategy<Value = Group> {
+pub(crate) fn group_strategy() -> impl Strategy<Value = Group> {
     let leaf = condition_strategy().prop_map(Node::Condition);
     let node = leaf.prop_recursive(3, 24, 4, |inner| {
         proptest::collection::vec((any::<bool>(), any::<bool>(), inner), 1..4).prop_map(|items| {
@@ -380,7 +380,7 @@ fn group_strategy() -> impl Strategy<Value = Group> {
 }
 
 /// The first row of a group has no join to show: the builder keeps it as AND.
-fn normalise(mut g: Group) -> Group {
+pub(crate) fn normalise(mut g: Group) -> Group {
     for (i, item) in g.items.iter_mut().enumerate() {
         if i == 0 {
             item.join = Join::And;
@@ -434,13 +434,15 @@ fn order_tables(rows: &[Row]) -> (DataFrame, DataFrame) {
     (orders, lines)
 }
 
-fn table(rows: &[Row]) -> CustomerData {
+pub(crate) fn table(rows: &[Row]) -> CustomerData {
     let tags: ListChunked = rows.iter().map(|r| r.tags.as_ref().map(|t| Series::new("".into(), t.clone()))).collect();
     let signup: Int32Chunked =
         rows.iter().map(|r| r.signup.map(kitle::engine::import::columns::date_to_days)).collect();
     let customers = DataFrame::new(
         rows.len(),
         vec![
+            Series::new("customer_id".into(), (0..rows.len()).map(|i| format!("C{i}")).collect::<Vec<_>>())
+                .into_column(),
             Series::new("ltv".into(), rows.iter().map(|r| r.ltv).collect::<Vec<_>>()).into_column(),
             Series::new("orders".into(), rows.iter().map(|r| r.orders).collect::<Vec<_>>()).into_column(),
             Series::new("city".into(), rows.iter().map(|r| r.city.clone()).collect::<Vec<_>>()).into_column(),
@@ -455,6 +457,7 @@ fn table(rows: &[Row]) -> CustomerData {
     CustomerData {
         customers,
         fields: vec![
+            field("customer_id", FieldType::Text),
             field("ltv", FieldType::Money),
             field("orders", FieldType::Integer),
             field("city", FieldType::Category),

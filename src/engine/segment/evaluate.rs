@@ -645,7 +645,8 @@ impl Compiler<'_> {
                 FieldType::Number | FieldType::Money | FieldType::Integer => self.numeric(c, ty, field, path)?,
                 FieldType::Date => self.date(c, field, path)?,
                 FieldType::Text | FieldType::Category => self.text(c),
-                FieldType::List => self.list(c),
+                // An empty list is an empty value, for every operator.
+                FieldType::List => empty.clone().not().and(self.list(c)),
                 FieldType::Bool => match c.op {
                     Op::IsYes => field.eq(lit(true)),
                     _ => field.eq(lit(false)),

@@ -1,6 +1,6 @@
 //! Segments: rules over customer fields, in the shape the Smart Segment Builder
 //! shows them ([`Group`]), their text form ([`text`]), their evaluation on the
-//! customer table ([`evaluate`]), conditions on order history ([`history`]), how saved segments overlap ([`overlap`]), why a customer is in one ([`why`]), ready-made rules that charts and the gallery
+//! customer table ([`evaluate`]), conditions on order history ([`history`]), how saved segments overlap ([`overlap`]), why a customer is in one ([`why`]), the same rule as warehouse SQL ([`sql`]), ready-made rules that charts and the gallery
 //! build ([`rules`], [`templates`]) and the values a field holds ([`values`]).
 //!
 //! A rule is a [`Group`]: items (conditions or sub-groups, each optionally negated)
@@ -14,6 +14,7 @@ pub mod membership;
 pub mod overlap;
 pub mod rules;
 pub mod split;
+pub mod sql;
 pub mod templates;
 pub mod text;
 pub mod values;

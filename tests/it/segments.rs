@@ -531,6 +531,26 @@ proptest! {
             let size = rows.iter().filter(|r| oracle_group(r, a)).count();
             prop_assert_eq!(o.sizes[i], Some(size));
         }
+        // Venn regions: customers in exactly the segments a region is inside; the
+        // region's rule (by reference to the saved segments) finds them again.
+        if rules.len() >= 2 {
+            use kitle::engine::segment::overlap::region_rule;
+            frame.set_saved_segments(named.clone());
+            let picks: Vec<usize> = (0..rules.len().min(3)).collect();
+            let venn = o.venn(&picks).unwrap();
+            prop_assert_eq!(venn.regions.len(), (1 << picks.len()) - 1);
+            let names: Vec<&str> = picks.iter().map(|&i| named[i].0.as_str()).collect();
+            for &(inside, count) in &venn.regions {
+                let want = rows
+                    .iter()
+                    .filter(|r| picks.iter().enumerate().all(|(k, &i)| oracle_group(r, &rules[i]) == (inside >> k & 1 == 1)))
+                    .count();
+                prop_assert_eq!(count, want, "region {:b}", inside);
+                let rule = parse(&region_rule(&names, inside)).unwrap();
+                prop_assert_eq!(frame.stats(&frame.compile(&rule)).unwrap().count, want);
+            }
+            prop_assert!(o.venn(&[0, 0]).is_none());
+        }
     }
 }
 

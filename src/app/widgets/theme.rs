@@ -26,6 +26,11 @@ pub fn series_colour(i: usize) -> Color32 {
     PALETTE[i % PALETTE.len()]
 }
 
+/// A Venn circle's see-through fill for segment `i` (overlaps show darker).
+pub fn venn_fill(i: usize) -> Color32 {
+    series_colour(i).gamma_multiply(0.25)
+}
+
 /// A change for the better (a rising card where up is good).
 pub const GOOD: Color32 = Color32::from_rgb(44, 160, 44);
 

@@ -2,7 +2,8 @@
 //! each rule's mask (one bit per customer) with a bitwise AND and a count. A cell's
 //! share is read along its row: the part of the row segment that is also in the
 //! column segment. The customers of a cell are found again by the rule
-//! [`intersection_rule`] writes.
+//! [`intersection_rule`] writes. Two or three segments also make a Venn diagram
+//! ([`Overlap::venn`]), whose regions are found again by [`region_rule`].
 
 use polars::prelude::PolarsResult;
 use polars_arrow::bitmap::Bitmap;
@@ -20,6 +21,26 @@ pub struct Overlap {
     pub sizes: Vec<Option<usize>>,
     /// `counts[i][j]`: customers in both segment i and segment j (the diagonal is the size).
     pub counts: Vec<Vec<Option<usize>>>,
+    /// Each segment's members, one bit per customer (for Venn regions).
+    #[serde(skip)]
+    pub masks: Vec<Option<Bitmap>>,
+}
+
+/// A Venn diagram of two or three saved segments: the customers of each region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Venn {
+    /// The segments, as indexes into [`Overlap::names`].
+    pub segments: Vec<usize>,
+    /// Per region: which segments it is inside (bit k: `segments[k]`) and how
+    /// many customers are in exactly those. Regions inside none are left out.
+    pub regions: Vec<(u8, usize)>,
+}
+
+impl Venn {
+    /// The customers of a region.
+    pub fn count(&self, inside: u8) -> usize {
+        self.regions.iter().find(|(r, _)| *r == inside).map_or(0, |(_, n)| *n)
+    }
 }
 
 impl Overlap {
@@ -63,7 +84,44 @@ pub fn overlap(frame: &SegmentFrame, segments: &[(String, String)]) -> PolarsRes
         names: segments.iter().map(|(name, _)| name.clone()).collect(),
         sizes: (0..n).map(|i| counts[i][i]).collect(),
         counts,
+        masks,
     })
+}
+
+impl Overlap {
+    /// The Venn regions of two or three of the segments (indexes); `None` for
+    /// another number of segments, a repeated one, or one whose rule can't be read.
+    pub fn venn(&self, segments: &[usize]) -> Option<Venn> {
+        if !(2..=3).contains(&segments.len()) || (1..segments.len()).any(|i| segments[..i].contains(&segments[i])) {
+            return None;
+        }
+        let masks: Vec<&Bitmap> = segments.iter().map(|&i| self.masks.get(i)?.as_ref()).collect::<Option<_>>()?;
+        let regions = (1u8..1 << masks.len())
+            .map(|inside| {
+                let mut region = Bitmap::new_with_value(true, masks[0].len());
+                for (k, mask) in masks.iter().enumerate() {
+                    region = if inside >> k & 1 == 1 { &region & *mask } else { &region & &!*mask };
+                }
+                (inside, region.set_bits())
+            })
+            .collect();
+        Some(Venn { segments: segments.to_vec(), regions })
+    }
+}
+
+/// The rule of a Venn region: in the segments it is inside, not in the others
+/// (by reference, so it follows the saved segments).
+pub fn region_rule(names: &[&str], inside: u8) -> String {
+    let items = names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| Item {
+            join: Join::And,
+            negate: inside >> k & 1 == 0,
+            node: Node::Condition(super::segment_reference(name)),
+        })
+        .collect();
+    to_text(&Group { items })
 }
 
 /// The rule of the customers in both segments: `(A) and (B)`; `None` when either
@@ -84,6 +142,15 @@ pub fn intersection_rule(a: &str, b: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_rules_name_the_segments_inside_and_outside() {
+        assert_eq!(region_rule(&["A", "B"], 0b01), "in segment \"A\" and not in segment \"B\"");
+        assert_eq!(
+            region_rule(&["A", "B", "C"], 0b110),
+            "not in segment \"A\" and in segment \"B\" and in segment \"C\""
+        );
+    }
 
     #[test]
     fn an_intersection_keeps_each_rule_whole() {

@@ -546,3 +546,41 @@ fn save_as(harness: &mut egui_kittest::Harness<'static, KitleApp>, name: &str) {
     harness.get_by_label("Save segment").click();
     run_until(harness, "the saved segment", |app| app.doc.as_ref().unwrap().workspace.segments.len() == before + 1);
 }
+
+/// The Venn diagram of the first three saved segments: a region's button opens
+/// the customers in exactly those segments, as many as the region says.
+#[test]
+fn a_venn_region_opens_the_customers_in_exactly_those_segments() {
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    click_tab(&mut harness, "Segments");
+    run_until(&mut harness, "the overlap", |app| {
+        app.cache.saved_overlap().is_some_and(|o| o.names.len() == app.doc.as_ref().unwrap().workspace.segments.len())
+    });
+    harness.run_steps(2);
+    let o = harness.state().cache.saved_overlap().unwrap().clone();
+    let venn = o.venn(&[0, 1, 2]).unwrap();
+    let names: Vec<&str> = o.names[..3].iter().map(String::as_str).collect();
+    // In the first and third, not the second.
+    let rule = kitle::engine::segment::overlap::region_rule(&names, 0b101);
+    harness.get_by_label("Overlap between saved segments").click();
+    harness.run_steps(3);
+    harness.get_by_label("Venn diagram");
+    harness.get_by_label(&format!("Venn region {rule}")).click();
+    run_until(&mut harness, "the region's numbers", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    let editor = segments(harness.state()).editor.as_ref().unwrap();
+    assert_eq!(kitle::engine::segment::to_text(&editor.rule), rule);
+    let shown = harness.state().cache.segment_result().unwrap().evaluation.stats.count;
+    assert_eq!(shown, venn.count(0b101));
+    assert_eq!(venn.regions.iter().map(|r| r.1).sum::<usize>(), {
+        // Every customer in any of the three is in exactly one region.
+        let frame =
+            kitle::engine::segment::evaluate::SegmentFrame::new(harness.state().doc.as_ref().unwrap().data.clone())
+                .with_saved_segments(&harness.state().doc.as_ref().unwrap().workspace.segments);
+        let any = format!("in segment \"{}\" or in segment \"{}\" or in segment \"{}\"", names[0], names[1], names[2]);
+        frame.stats(&frame.compile(&kitle::engine::segment::parse(&any).unwrap())).unwrap().count
+    });
+}

@@ -6,11 +6,12 @@ use crate::app::command::Command;
 use crate::app::dialogs::audience::platform_label;
 use crate::app::i18n::t;
 use crate::app::tabs::TabContext;
+use crate::app::widgets::venn::venn_ui as venn_widget;
 use crate::engine::edit::Edit;
 use crate::engine::segment::Group;
 use crate::engine::segment::evaluate::SegmentStats;
 use crate::engine::segment::membership::{Snapshot, latest, members_dir_for};
-use crate::engine::segment::overlap::intersection_rule;
+use crate::engine::segment::overlap::{Overlap, intersection_rule};
 use crate::engine::segment::templates::gallery;
 use crate::engine::workspace::now_text;
 use crate::format;
@@ -49,7 +50,7 @@ impl SegmentsTab {
         }
         egui::ScrollArea::vertical().id_salt("segment-list").show(ui, |ui| {
             egui::Grid::new("segments-grid").striped(true).num_columns(8).show(ui, |ui| self.grid_ui(ui, ctx));
-            overlap_ui(ui, ctx);
+            self.overlap_ui(ui, ctx);
             audiences_ui(ui, ctx);
         });
     }
@@ -219,48 +220,95 @@ fn stats_cells_ui(ui: &mut egui::Ui, st: Option<&SegmentStats>, ctx: &TabContext
     ui.label(format::money_or_dash(avg, ctx.currency(), lang));
 }
 
-/// The overlap matrix of the saved segments (the first 12): customers in both and
-/// the share of the row's segment; a click opens a segment of them.
-fn overlap_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
-    let lang = ctx.lang;
-    let segments = &ctx.doc.workspace.segments;
-    if segments.len() < 2 {
-        return;
-    }
-    ui.add_space(12.0);
-    egui::CollapsingHeader::new(t(lang, "segments.overlap")).id_salt("segment-overlap").show(ui, |ui| {
-        ui.weak(t(lang, "segments.overlap_help"));
-        let current = ctx.cache.saved_overlap().filter(|o| o.names.len() == segments.len()).cloned();
-        let Some(o) = current else {
-            ui.spinner();
+impl SegmentsTab {
+    /// The overlap matrix of the saved segments (the first 12): customers in both
+    /// and the share of the row's segment; a click opens a segment of them. Below
+    /// it, a Venn diagram of two or three of them.
+    fn overlap_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
+        let lang = ctx.lang;
+        let segments = &ctx.doc.workspace.segments;
+        if segments.len() < 2 {
             return;
-        };
-        let shown = o.names.len().min(12);
-        egui::Grid::new("overlap-grid").striped(true).show(ui, |ui| {
-            ui.label("");
-            for name in &o.names[..shown] {
-                ui.strong(name);
-            }
-            ui.end_row();
-            for i in 0..shown {
-                ui.strong(&o.names[i]);
-                for j in 0..shown {
-                    let Some(both) = o.counts[i][j] else {
-                        ui.label("—");
-                        continue;
-                    };
-                    let share = o.share(i, j).map_or_else(|| "—".to_owned(), |s| format::percent(s, lang));
-                    let hover =
-                        t(lang, "segments.overlap_cell").replace("{0}", &o.names[i]).replace("{1}", &o.names[j]);
-                    let cell = ui.button(format!("{} · {share}", format::count(both, lang))).on_hover_text(hover);
-                    if cell.clicked()
-                        && let Some(rule) = intersection_rule(&segments[i].rule, &segments[j].rule)
-                    {
-                        ctx.send(Command::SegmentDraft(rule));
-                    }
-                }
-                ui.end_row();
+        }
+        ui.add_space(12.0);
+        egui::CollapsingHeader::new(t(lang, "segments.overlap")).id_salt("segment-overlap").show(ui, |ui| {
+            ui.weak(t(lang, "segments.overlap_help"));
+            let current = ctx.cache.saved_overlap().filter(|o| o.names.len() == segments.len()).cloned();
+            let Some(o) = current else {
+                ui.spinner();
+                return;
+            };
+            matrix_ui(ui, ctx, &o);
+            ui.add_space(8.0);
+            self.venn_ui(ui, ctx, &o);
+        });
+    }
+
+    /// Two or three segments picked, and their diagram.
+    fn venn_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, o: &Overlap) {
+        let lang = ctx.lang;
+        let n = o.names.len();
+        if self.venn[0].is_none_or(|i| i >= n) {
+            self.venn = [Some(0), Some(1), (n > 2).then_some(2)];
+        }
+        ui.strong(t(lang, "venn.title"));
+        ui.horizontal(|ui| {
+            for (k, pick) in self.venn.iter_mut().enumerate() {
+                let shown = pick.and_then(|i| o.names.get(i)).map_or_else(|| "—".to_owned(), Clone::clone);
+                egui::ComboBox::from_id_salt(("venn", k))
+                    .selected_text(shown)
+                    .width(200.0)
+                    .show_ui(ui, |ui| {
+                        if k == 2 {
+                            ui.selectable_value(pick, None, "—");
+                        }
+                        for (i, name) in o.names.iter().enumerate() {
+                            ui.selectable_value(pick, Some(i), name);
+                        }
+                    })
+                    .response
+                    .accessible_name(format!("{} {}", t(lang, "venn.segment"), k + 1));
             }
         });
+        let picks: Vec<usize> = self.venn.iter().flatten().copied().filter(|&i| i < n).collect();
+        let Some(venn) = o.venn(&picks) else {
+            ui.weak(t(lang, "venn.pick"));
+            return;
+        };
+        let names: Vec<&str> = picks.iter().map(|&i| o.names[i].as_str()).collect();
+        if let Some(rule) = venn_widget(ui, &venn, &names, lang) {
+            ctx.send(Command::SegmentDraft(rule));
+        }
+    }
+}
+
+fn matrix_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, o: &Overlap) {
+    let lang = ctx.lang;
+    let segments = &ctx.doc.workspace.segments;
+    let shown = o.names.len().min(12);
+    egui::Grid::new("overlap-grid").striped(true).show(ui, |ui| {
+        ui.label("");
+        for name in &o.names[..shown] {
+            ui.strong(name);
+        }
+        ui.end_row();
+        for i in 0..shown {
+            ui.strong(&o.names[i]);
+            for j in 0..shown {
+                let Some(both) = o.counts[i][j] else {
+                    ui.label("—");
+                    continue;
+                };
+                let share = o.share(i, j).map_or_else(|| "—".to_owned(), |s| format::percent(s, lang));
+                let hover = t(lang, "segments.overlap_cell").replace("{0}", &o.names[i]).replace("{1}", &o.names[j]);
+                let cell = ui.button(format!("{} · {share}", format::count(both, lang))).on_hover_text(hover);
+                if cell.clicked()
+                    && let Some(rule) = intersection_rule(&segments[i].rule, &segments[j].rule)
+                {
+                    ctx.send(Command::SegmentDraft(rule));
+                }
+            }
+            ui.end_row();
+        }
     });
 }

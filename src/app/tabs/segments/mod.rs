@@ -25,6 +25,9 @@ pub struct SegmentsTab {
     pub splitting: Option<(usize, String)>,
     /// The saved segments' latest membership records, for a data version.
     membership: Option<(u64, Vec<crate::engine::segment::membership::Snapshot>)>,
+    /// The segments of the Venn diagram (indexes into the saved list; the third
+    /// may be left out).
+    venn: [Option<usize>; 3],
 }
 
 impl SegmentsTab {

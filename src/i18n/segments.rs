@@ -275,4 +275,31 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Veriler son kez yeniden içe aktarıldığında segmente giren ve çıkan müşteriler (kitle segment --changes listeler).",
     ),
     ("segments.changes_at", "Recorded {0}", "Kayıt: {0}"),
+    (
+        "changes.open",
+        "Click for the size over time and who entered or left.",
+        "Zaman içindeki büyüklük ve giren/çıkanlar için tıklayın.",
+    ),
+    ("changes.title", "{0}: membership over time", "{0}: zaman içinde üyelik"),
+    (
+        "changes.unsaved",
+        "Save the workspace: members are recorded at each import of a saved workspace.",
+        "Çalışma alanını kaydedin: üyeler, kayıtlı bir çalışma alanının her içe aktarımında kaydedilir.",
+    ),
+    ("changes.size", "Members at each import", "Her içe aktarımda üye sayısı"),
+    (
+        "changes.first",
+        "Recorded once so far: the next import of new data shows who entered and who left.",
+        "Şimdilik bir kez kaydedildi: yeni verilerin bir sonraki içe aktarımı giren ve çıkanları gösterir.",
+    ),
+    (
+        "changes.since",
+        "Since the import before {0}: {1} entered, {2} left.",
+        "{0} öncesindeki içe aktarımdan beri: {1} girdi, {2} çıktı.",
+    ),
+    ("changes.entered", "Entered ({})", "Girenler ({})"),
+    ("changes.left", "Left ({})", "Çıkanlar ({})"),
+    ("changes.export_entered", "Export entered (CSV)", "Girenleri dışa aktar (CSV)"),
+    ("changes.export_left", "Export left (CSV)", "Çıkanları dışa aktar (CSV)"),
+    ("changes.gone", "{} of them are no longer in the data.", "Bunlardan {} tanesi artık verilerde yok."),
 ];

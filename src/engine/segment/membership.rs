@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use polars::prelude::{IdxSize, PolarsResult};
 use serde::{Deserialize, Serialize};
 
 use super::evaluate::SegmentFrame;
@@ -116,6 +117,36 @@ pub fn changes(dir: &Path, segment: &str) -> Changes {
         left: if first { Vec::new() } else { before.difference(&now).cloned().collect() },
         history,
     }
+}
+
+/// A segment's changes, with the customers of the current data they name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberChanges {
+    pub changes: Changes,
+    /// Rows of the customer table of those who entered at the last import.
+    pub entered_rows: Vec<IdxSize>,
+    /// Rows of those who left and are still customers (the others are gone from the data).
+    pub left_rows: Vec<IdxSize>,
+}
+
+/// A segment's changes, and where its entered and left customers are in `data`.
+pub fn member_changes(dir: &Path, segment: &str, data: &CustomerData) -> PolarsResult<MemberChanges> {
+    let changes = changes(dir, segment);
+    let entered: BTreeSet<&str> = changes.entered.iter().map(String::as_str).collect();
+    let left: BTreeSet<&str> = changes.left.iter().map(String::as_str).collect();
+    let (mut entered_rows, mut left_rows) = (Vec::new(), Vec::new());
+    let mut row: IdxSize = 0;
+    with_customer_keys(data, |key| {
+        if let Some(key) = key {
+            if entered.contains(key) {
+                entered_rows.push(row);
+            } else if left.contains(key) {
+                left_rows.push(row);
+            }
+        }
+        row += 1;
+    })?;
+    Ok(MemberChanges { changes, entered_rows, left_rows })
 }
 
 /// The latest record of every segment (for the saved list).

@@ -584,3 +584,54 @@ fn a_venn_region_opens_the_customers_in_exactly_those_segments() {
         frame.stats(&frame.compile(&kitle::engine::segment::parse(&any).unwrap())).unwrap().count
     });
 }
+
+/// Membership over time: after two imports of a saved workspace, the Segments
+/// list's "+2 / −1" opens the segment's size over time and who entered and left,
+/// and the entered customers export to a file.
+#[test]
+fn entered_and_left_customers_are_listed_and_exported() {
+    use kitle::engine::fields::SourceKind;
+    use kitle::engine::import::SourceSpec;
+    use kitle::engine::workspace::{Segment, Workspace};
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("customers.csv");
+    std::fs::write(&csv, "customer_id,ltv\n1,500\n2,1500\n3,2000\n4,800\n5,3000\n").unwrap();
+    let mut ws = Workspace::new("Shop");
+    ws.settings.as_of = Some(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    ws.sources = vec![SourceSpec::new(SourceKind::Customers, &csv)];
+    ws.segments = vec![Segment::new("Big", "", "ltv > 1000")];
+    let path = dir.path().join("shop.kitle");
+    ws.save(&path).unwrap();
+    ws.load_data(&path, &Default::default()).unwrap();
+    std::fs::write(&csv, "customer_id,ltv\n1,1500\n2,500\n3,2000\n4,800\n5,3000\n6,1200\n").unwrap();
+
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    harness.state_mut().send(Command::Open(path.clone()));
+    run_until(&mut harness, "the workspace", |app| app.doc.as_ref().is_some_and(|d| d.data.len() == 6));
+    click_tab(&mut harness, "Segments");
+    run_until(&mut harness, "the list", |app| app.cache.saved_stats().is_some());
+    harness.run_steps(2);
+    harness.get_by_label("Entered / left Big").click();
+    run_until(&mut harness, "the changes", |app| {
+        segments(app).changes.as_ref().is_some_and(|w| w.view.latest().is_some())
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Big: membership over time");
+    harness.get_by_label("Entered (2)");
+    harness.get_by_label("Left (1)");
+    let view = segments(harness.state()).changes.as_ref().unwrap().view.latest().unwrap().clone();
+    assert_eq!(view.changes.history.iter().map(|s| s.size).collect::<Vec<_>>(), [3, 4]);
+    let data = data_of(&harness);
+    let ids = |rows: &[polars::prelude::IdxSize]| -> Vec<String> {
+        rows.iter().map(|&r| text(data, "customer_id", r as usize).unwrap()).collect()
+    };
+    assert_eq!(ids(&view.entered_rows), ["1", "6"]);
+    assert_eq!(ids(&view.left_rows), ["2"]);
+    // The export button hands the entered customers to the member export.
+    let out = dir.path().join("entered.csv");
+    harness.state_mut().send(Command::ExportMembersTo { rows: Arc::new(view.entered_rows.clone()), path: out.clone() });
+    run_until(&mut harness, "the export", |app| app.tasks.is_idle() && out.exists());
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 3, "{written}");
+}

@@ -84,8 +84,16 @@ impl SegmentsTab {
             ui.label(seg.edited.clone().unwrap_or_default());
             match changes.iter().find(|c| c.segment == seg.name) {
                 Some(c) => {
-                    ui.label(format!("+{} / −{}", format::count(c.entered, lang), format::count(c.left, lang)))
-                        .on_hover_text(t(lang, "segments.changes_at").replace("{0}", &c.at));
+                    let text = format!("+{} / −{}", format::count(c.entered, lang), format::count(c.left, lang));
+                    let hover = format!(
+                        "{}\n{}",
+                        t(lang, "segments.changes_at").replace("{0}", &c.at),
+                        t(lang, "changes.open")
+                    );
+                    let name = format!("{} {}", t(lang, "segments.changes"), seg.name);
+                    if ui.link(text).on_hover_text(hover).accessible_name(name).clicked() {
+                        self.changes = Some(super::changes::ChangesWindow::new(seg.name.clone()));
+                    }
                 }
                 None => {
                     ui.weak("—");

@@ -1,9 +1,11 @@
 //! Tab 2, Segments: the list of saved segments ([`list`]) and the Smart Segment
 //! Builder ([`builder`], with its condition rows in [`rows`]), and splitting a
-//! saved segment into holdout or A/B groups ([`split`]). The builder's live
+//! saved segment into holdout or A/B groups ([`split`]), and a segment's
+//! membership over time ([`changes`]). The builder's live
 //! numbers and members come from the shared cache, computed in the background.
 
 mod builder;
+mod changes;
 mod list;
 mod rows;
 mod split;
@@ -28,6 +30,8 @@ pub struct SegmentsTab {
     /// The segments of the Venn diagram (indexes into the saved list; the third
     /// may be left out).
     venn: [Option<usize>; 3],
+    /// The membership-over-time window of a saved segment.
+    pub changes: Option<changes::ChangesWindow>,
 }
 
 impl SegmentsTab {
@@ -81,6 +85,7 @@ impl TabView for SegmentsTab {
         }
         self.gallery_ui(ui.ctx(), ctx);
         self.split_ui(ui.ctx(), ctx);
+        self.changes_ui(ui.ctx(), ctx);
     }
 }
 

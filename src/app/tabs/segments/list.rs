@@ -1,6 +1,8 @@
 //! The saved segments: name, description, live count, share and average LTV, with
 //! edit, duplicate and delete (undoable), and the template gallery.
 
+use std::sync::Arc;
+
 use super::SegmentsTab;
 use crate::app::command::Command;
 use crate::app::dialogs::audience::platform_label;
@@ -253,7 +255,7 @@ impl SegmentsTab {
     }
 
     /// Two or three segments picked, and their diagram.
-    fn venn_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, o: &Overlap) {
+    fn venn_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, o: &Arc<Overlap>) {
         let lang = ctx.lang;
         let n = o.names.len();
         if self.venn[0].is_none_or(|i| i >= n) {
@@ -279,7 +281,12 @@ impl SegmentsTab {
             }
         });
         let picks: Vec<usize> = self.venn.iter().flatten().copied().filter(|&i| i < n).collect();
-        let Some(venn) = o.venn(&picks) else {
+        // Regions are recounted only when the overlap or the picks change (not every frame).
+        let fresh = self.venn_regions.as_ref().is_some_and(|(of, p, _)| Arc::ptr_eq(of, o) && *p == picks);
+        if !fresh {
+            self.venn_regions = Some((Arc::clone(o), picks.clone(), o.venn(&picks)));
+        }
+        let Some(venn) = self.venn_regions.as_ref().and_then(|(_, _, v)| v.clone()) else {
             ui.weak(t(lang, "venn.pick"));
             return;
         };

@@ -17,6 +17,13 @@ use crate::app::i18n::{Lang, t};
 use crate::engine::segment::{Condition, Group, Item, Join, Node, Op, parse};
 use crate::engine::workspace::Segment;
 
+/// A Venn diagram's regions: the overlap and picks they were counted for.
+type VennRegions = (
+    std::sync::Arc<crate::engine::segment::overlap::Overlap>,
+    Vec<usize>,
+    Option<crate::engine::segment::overlap::Venn>,
+);
+
 #[derive(Default)]
 pub struct SegmentsTab {
     pub editor: Option<Editor>,
@@ -30,6 +37,8 @@ pub struct SegmentsTab {
     /// The segments of the Venn diagram (indexes into the saved list; the third
     /// may be left out).
     venn: [Option<usize>; 3],
+    /// The regions of the picked segments, for the overlap they were counted on.
+    venn_regions: Option<VennRegions>,
     /// The membership-over-time window of a saved segment.
     pub changes: Option<changes::ChangesWindow>,
 }

@@ -5,7 +5,9 @@
 //! - `restore`: at start, restore the first leftover recovery file, print what came
 //!   back, and quit;
 //! - `save-loop`: change and save every frame until killed (the workspace file must
-//!   stay whole whenever the kill lands).
+//!   stay whole whenever the kill lands);
+//! - `panic`: once the workspace is open, make one change, then panic on the UI
+//!   thread (the window must show the crash screen and keep the change).
 //!
 //! Nothing happens unless the variable is set.
 
@@ -22,6 +24,7 @@ pub enum Drill {
     Edit,
     Restore,
     SaveLoop,
+    Panic,
 }
 
 impl Drill {
@@ -31,6 +34,7 @@ impl Drill {
             "edit" => Some(Self::Edit),
             "restore" => Some(Self::Restore),
             "save-loop" => Some(Self::SaveLoop),
+            "panic" => Some(Self::Panic),
             _ => None,
         }
     }
@@ -50,6 +54,15 @@ impl KitleApp {
                 }
             }
             Drill::Restore => self.drill_restore(ctx),
+            Drill::Panic => {
+                let Some(doc) = &self.doc else { return };
+                if doc.dirty {
+                    self.drill = None;
+                    println!("kitle drill: panicking");
+                    panic!("crash drill: a deliberate panic");
+                }
+                self.add_drill_segment();
+            }
             Drill::SaveLoop => {
                 if self.doc.as_ref().is_some_and(|d| d.path.is_some()) && self.tasks.is_idle() {
                     self.add_drill_segment();

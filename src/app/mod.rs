@@ -22,9 +22,10 @@ mod audience_commands;
 pub mod cache;
 pub mod command;
 mod command_handling;
+pub mod crash;
 pub mod dialogs;
 pub mod document;
-mod drill;
+pub mod drill;
 pub mod jobs;
 pub mod keyed;
 mod logic;
@@ -104,7 +105,11 @@ pub struct KitleApp {
     /// Milliseconds from start to the first frame (smoke test).
     first_frame_ms: Option<u128>,
     /// A crash drill for CI (`KITLE_DRILL`), see [`drill`].
-    drill: Option<drill::Drill>,
+    /// A crash drill in progress (CI's `KITLE_DRILL`, and the panic test).
+    #[doc(hidden)]
+    pub drill: Option<drill::Drill>,
+    /// A panic caught on the UI thread: the window shows it instead of the app.
+    pub crash: Option<crash::Crash>,
 }
 
 /// The smoke test's exit code, read by `main` after the window closed.
@@ -156,6 +161,7 @@ impl KitleApp {
             smoke_test: false,
             first_frame_ms: None,
             drill: None,
+            crash: None,
         }
     }
 
@@ -195,11 +201,17 @@ impl KitleApp {
 
 impl eframe::App for KitleApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        KitleApp::logic(self, ctx);
+        if self.crash.is_none() {
+            self.guarded(|app| KitleApp::logic(app, ctx));
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        KitleApp::ui(self, ui);
+        if self.crash.is_some() {
+            self.crash_ui(ui);
+        } else {
+            self.guarded(|app| KitleApp::ui(app, ui));
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -223,6 +235,9 @@ fn log_panics() {
         );
         if std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, text)).is_ok() {
             eprintln!("kitle: something went wrong; the details are in {}", file.display());
+            if let Ok(mut last) = crash::LAST_PANIC_LOG.lock() {
+                *last = Some(file);
+            }
         }
     }));
 }

@@ -108,6 +108,15 @@ impl Recovery {
         Ok(())
     }
 
+    /// Writes the document's unsaved changes now (after a crash), whenever the last write was.
+    pub fn write_now(&mut self, doc: Option<&Document>) -> Result<(), String> {
+        if doc.is_none_or(|d| !d.dirty) {
+            return Ok(());
+        }
+        self.last_check = None;
+        self.follow(doc, Instant::now())
+    }
+
     /// Removes the file written for the current document (its changes were saved,
     /// or the user chose not to keep them).
     pub fn remove(&mut self) {

@@ -2,6 +2,17 @@
 
 /// (key, English, Turkish)
 pub const TEXTS: &[(&str, &str, &str)] = &[
+    ("crash.title", "Something went wrong", "Bir şeyler ters gitti"),
+    ("crash.what", "Kitle stopped what it was doing: {0}", "Kitle yaptığı işi durdurdu: {0}"),
+    ("crash.log", "The details are in {0}.", "Ayrıntılar {0} dosyasında."),
+    (
+        "crash.kept",
+        "Your unsaved changes were written to the recovery file; the next start offers to restore them.",
+        "Kaydedilmemiş değişiklikleriniz kurtarma dosyasına yazıldı; bir sonraki açılışta geri yükleme önerilir.",
+    ),
+    ("crash.nothing_unsaved", "There were no unsaved changes.", "Kaydedilmemiş değişiklik yoktu."),
+    ("crash.continue", "Try to continue", "Devam etmeyi dene"),
+    ("crash.quit", "Quit", "Çık"),
     ("app.hub", "Audiences & Customers", "Kitleler & Müşteriler"),
     ("tab.dashboard", "Dashboard", "Gösterge Paneli"),
     ("tab.segments", "Segments", "Segmentler"),

@@ -54,3 +54,37 @@ fn changes_survive_a_crash_and_saving_clears_the_recovery_file() {
     assert!(saved.exists() && !harness.state().doc.as_ref().unwrap().dirty);
     assert_eq!(files(), 0, "saved: the recovery file is gone");
 }
+
+/// A panic on the UI thread shows the crash screen instead of ending the app, and
+/// the unsaved change is in the recovery file at once; "Try to continue" goes back
+/// to the workspace with the change still there.
+#[test]
+fn a_panic_shows_a_message_and_keeps_the_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery_dir = dir.path().join("recovery");
+    // Driven as the window drives it: each frame guarded.
+    let prefs = kitle::app::state::Prefs { lang: Some(Lang::En), ..Default::default() };
+    let mut harness = egui_kittest::Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
+        |ui, app: &mut kitle::app::KitleApp| app.guarded_frame(ui),
+        kitle::app::KitleApp::with_prefs(prefs),
+    );
+    harness.state_mut().recovery = Recovery::in_dir(recovery_dir.clone());
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    harness.state_mut().drill = Some(kitle::app::drill::Drill::Panic);
+    run_until(&mut harness, "the crash screen", |app| app.crash.is_some());
+    harness.run_steps(1);
+    harness.get_by_label("Something went wrong");
+    harness.get_by_label("Kitle stopped what it was doing: crash drill: a deliberate panic");
+    harness.get_by_label_contains("Your unsaved changes were written to the recovery file");
+    let files: Vec<_> = std::fs::read_dir(&recovery_dir).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "the change is kept at once, not at the next timed write");
+    let kept = kitle::app::recovery::read(&files[0].path()).unwrap();
+    assert!(kept.workspace.segments.iter().any(|s| s.name.starts_with(kitle::app::drill::DRILL_SEGMENT)));
+    harness.get_by_label("Try to continue").click();
+    run_until(&mut harness, "the workspace again", |app| app.crash.is_none());
+    harness.run_steps(2);
+    assert!(harness.state().doc.as_ref().unwrap().dirty, "the change is still there, unsaved");
+    assert!(harness.query_by_label("Something went wrong").is_none());
+    harness.get_by_label("Segments");
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every fuzz target RUNS times (default 1,000,000 executions each), seeded
+# with the test suite's files: fixtures and the malformed corpus for the readers,
+# the rules and workspaces the tests use for the parsers. Crashes land in
+# artifacts/TARGET/; each one found becomes a regression test in tests/.
+#   bash fuzz/run.sh [RUNS] [TARGET ...]
+set -euo pipefail
+cd "$(dirname "$0")"
+runs="${1:-1000000}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(segment_text values workspace_file csv_import excel_import)
+
+seed() { # seed TARGET FILE...
+  local dir="corpus/$1"; shift
+  mkdir -p "$dir"
+  for f in "$@"; do
+    [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 262144 ] && cp "$f" "$dir/$(sha1sum <"$f" | cut -c1-16)"
+  done
+  return 0
+}
+mapfile -t texts < <(find ../tests/fixtures ../tests/malformed -type f \( -iname '*.csv' -o -iname '*.tsv' -o -iname '*.txt' \))
+mapfile -t books < <(find ../tests/fixtures ../tests/malformed -type f \( -iname '*.xlsx' -o -iname '*.xls' -o -iname '*.ods' \))
+seed csv_import "${texts[@]}"
+seed excel_import "${books[@]}"
+seed workspace_file ../workspaces/*.kitle
+mkdir -p corpus/values corpus/segment_text
+i=0
+for v in "1.234,56" "1,234.56" "₺1.250,00" "-0,5" "1e309" "31.12.2025" "12/31/2025" "2025-12-31T10:00:00+03:00" \
+         "45678" "20251231" "Evet" "hayır" "vip, b2b;bülten" "'9013808660771"; do
+  printf '%s' "$v" >"corpus/values/v$((i++))"
+done
+grep -ohE '"[a-z_`(][^"]*(>|<|=|between|contains|within|more than|in segment|bought|order count|amount spent)[^"]*"' \
+  ../tests/it/*.rs ../src/engine/segment/*.rs 2>/dev/null | sed 's/^"//; s/"$//; s/\\"/"/g' | sort -u | head -400 |
+  while IFS= read -r rule; do printf '%s' "$rule" >"corpus/segment_text/$(printf '%s' "$rule" | sha1sum | cut -c1-16)"; done
+
+for target in "${targets[@]}"; do
+  case "$target" in csv_import | excel_import) max=65536 ;; *) max=4096 ;; esac
+  echo "== $target: $runs runs"
+  cargo +nightly fuzz run -s none -O "$target" "corpus/$target" -- \
+    -runs="$runs" -max_len="$max" -rss_limit_mb=3072 -print_final_stats=1 2>&1 | tail -n 12
+done

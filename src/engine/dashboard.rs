@@ -382,9 +382,7 @@ fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, ba
 /// Customers per LTV band over the base; the first band starts at 0, the last is open.
 fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
     let Some(ltv) = &cols.ltv else { return Vec::new() };
-    let mut bounds: Vec<f64> = band_bounds.iter().copied().filter(|b| b.is_finite() && *b > 0.0).collect();
-    bounds.sort_by(f64::total_cmp);
-    bounds.dedup();
+    let bounds = crate::engine::workspace::band_limits(band_bounds);
     let mut edges = vec![0.0];
     edges.extend(bounds);
     let mut counts = vec![(0usize, Sum::default()); edges.len()];

@@ -213,7 +213,11 @@ impl Workspace {
         if probe.format_version > FORMAT_VERSION {
             return Err(WorkspaceError::TooNew { path: path.to_path_buf(), found: probe.format_version });
         }
-        ron::from_str(text).map_err(broken)
+        let mut workspace: Self = ron::from_str(text).map_err(broken)?;
+        // A hand-edited or damaged file may hold band limits that can't be (NaN,
+        // infinite, zero or below, out of order): kept as the dashboard reads them.
+        workspace.settings.ltv_bands = band_limits(&workspace.settings.ltv_bands);
+        Ok(workspace)
     }
 
     pub fn to_ron(&self) -> Result<String, ron::Error> {
@@ -453,6 +457,14 @@ fn write_whole(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> 
     Ok(())
 }
 
+/// LTV band limits as they can be used: finite, above 0, ascending, no repeats.
+pub fn band_limits(limits: &[f64]) -> Vec<f64> {
+    let mut kept: Vec<f64> = limits.iter().copied().filter(|b| b.is_finite() && *b > 0.0).collect();
+    kept.sort_by(f64::total_cmp);
+    kept.dedup();
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,5 +504,15 @@ mod tests {
         let ws = Workspace::new("Mağaza");
         let back = Workspace::from_ron(&ws.to_ron().unwrap(), Path::new("w.kitle")).unwrap();
         assert_eq!(back, ws);
+        // Found by fuzzing: band limits that can't be (NaN, infinite, negative, out of
+        // order, repeated) are cleaned on load, so the file writes back as it reads.
+        let written = ws.to_ron().unwrap();
+        let bands = written.find("ltv_bands: [").unwrap();
+        let end = bands + written[bands..].find(']').unwrap() + 1;
+        let odd =
+            format!("{}ltv_bands: [10000.0, NaN, inf, -5.0, 1000.0, 1000.0]{}", &written[..bands], &written[end..]);
+        let cleaned = Workspace::from_ron(&odd, Path::new("w.kitle")).unwrap();
+        assert_eq!(cleaned.settings.ltv_bands, [1000.0, 10000.0]);
+        assert_eq!(Workspace::from_ron(&cleaned.to_ron().unwrap(), Path::new("w.kitle")).unwrap(), cleaned);
     }
 }

@@ -26,7 +26,7 @@ use super::import::{ColumnInfo, SourceReport, SourceSpec, UnparsedCells};
 use super::message::{Arg, Message};
 
 /// The layout of this cache; any other is stale.
-pub const CACHE_FORMAT: u32 = 2;
+pub const CACHE_FORMAT: u32 = 3;
 const META_FILE: &str = "cache.ron";
 const CUSTOMERS_FILE: &str = "customer_table.arrow";
 const ORDERS_FILE: &str = "order_table.arrow";

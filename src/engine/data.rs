@@ -62,12 +62,20 @@ pub struct CustomerData {
     /// customer, oldest first. Present when orders were imported.
     pub orders: Option<DataFrame>,
     /// One row per line of a counted order that names what was bought: `order`
-    /// (row of `orders`) and those of `product`, `sku`, `category` and `quantity`
-    /// the orders carry. Present when they carry any of the first three.
+    /// (row of `orders`) and those of `product`, `sku`, `category` (as
+    /// [`line_text_type`]) and `quantity` the orders carry. Present when they
+    /// carry any of the first three.
     pub order_lines: Option<DataFrame>,
     pub spend: Vec<SpendEntry>,
     pub as_of: NaiveDate,
     pub report: ImportReport,
+}
+
+/// The type of the order lines' text columns (product, SKU, category): categories,
+/// since a store sells far fewer products than it has order lines (4 bytes a line
+/// instead of the text).
+pub fn line_text_type() -> DataType {
+    DataType::from_categories(Categories::global())
 }
 
 impl CustomerData {

@@ -434,12 +434,14 @@ pub fn add_order_lines(dir: &Path, data: &mut CustomerData) -> PolarsResult<()> 
         quantity.push(qty.trim().parse::<f64>().ok());
     }
     let n = order.len();
+    let text =
+        |name: &str, values: Vec<Option<String>>| Column::new(name.into(), values).cast(&super::data::line_text_type());
     data.order_lines = Some(DataFrame::new(
         n,
         vec![
             Column::new("order".into(), order),
-            Column::new("product".into(), product),
-            Column::new("sku".into(), sku),
+            text("product", product)?,
+            text("sku", sku)?,
             Column::new("quantity".into(), quantity),
         ],
     )?);

@@ -33,7 +33,8 @@ fn shopify() -> SegmentFrame {
 fn shopify_order_lines_are_kept_for_counted_orders_only() {
     let data: CustomerData = shopify_store();
     let lines = data.order_lines.as_ref().expect("the export names products");
-    let products: Vec<&str> = lines.column("product").unwrap().str().unwrap().iter().flatten().collect();
+    let product = lines.column("product").unwrap().cast(&polars::prelude::DataType::String).unwrap();
+    let products: Vec<&str> = product.str().unwrap().iter().flatten().collect();
     // #1004 (voided: Kemer) and #1005 (refunded: Şapka) don't count.
     let mut sorted = products.clone();
     sorted.sort_unstable();

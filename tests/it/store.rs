@@ -141,8 +141,8 @@ fn a_shopify_pull_equals_an_import_of_the_stores_csv_export() {
         found.sort();
         found
     };
-    let product =
-        pulled.order_lines.as_ref().unwrap().column("product").unwrap().str().unwrap().get(0).unwrap().to_owned();
+    let product = pulled.order_lines.as_ref().unwrap().column("product").unwrap().cast(&DataType::String).unwrap();
+    let product = product.str().unwrap().get(0).unwrap().to_owned();
     for rule in [
         format!("bought product \"{product}\" in last 6 months"),
         format!("has not bought product \"{product}\" and order count in last 6 months >= 1"),

@@ -95,7 +95,10 @@ fn warehouse(data: &CustomerData) -> rusqlite::Connection {
         .map(|i| {
             let order = lines.column("order").unwrap().get(i).unwrap().extract::<i64>().unwrap();
             let mut row = vec![Value::Integer(order)];
-            row.extend(attrs.map(|a| lines.column(a).map_or(Value::Null, |c| cell(c, i, FieldType::Text))));
+            row.extend(attrs.map(|a| {
+                let text = lines.column(a).and_then(|c| c.cast(&DataType::String));
+                text.map_or(Value::Null, |c| cell(&c, i, FieldType::Text))
+            }));
             row
         })
         .collect();

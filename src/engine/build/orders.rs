@@ -458,7 +458,8 @@ fn order_lines(o: &LoadedSource, slots: &[u32], first_rows: &IdxCa) -> PolarsRes
         if let Some(c) = str_col(o, name)? {
             let trimmed: StringChunked =
                 c.take(&rows)?.iter().map(|v| v.map(str::trim).filter(|v| !v.is_empty())).collect();
-            columns.push(trimmed.with_name(name.into()).into_series().into_column());
+            let text = trimmed.with_name(name.into()).into_series();
+            columns.push(text.cast(&crate::engine::data::line_text_type())?.into_column());
         }
     }
     if o.has("quantity") {

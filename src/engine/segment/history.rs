@@ -320,7 +320,7 @@ impl OrderIndex {
             return Ok(done.as_ref());
         }
         let made = match data.order_lines.as_ref().map(|l| l.column(attr.column())) {
-            Some(Ok(column)) => Some(CodedLines::new(column.str()?)),
+            Some(Ok(column)) => Some(CodedLines::new(column.cast(&DataType::String)?.str()?)),
             _ => None,
         };
         Ok(slot.get_or_init(|| made).as_ref())
@@ -335,7 +335,7 @@ pub fn bought_values(data: &CustomerData, attr: LineAttr, window: Option<(i32, i
         orders.column("customer").and_then(|c| c.u32().cloned()),
         orders.column("order_date").and_then(|c| c.cast(&DataType::Int32)).and_then(|c| c.i32().cloned()),
         lines.column("order").and_then(|c| c.u32().cloned()),
-        lines.column(attr.column()).and_then(|c| c.str().cloned()),
+        lines.column(attr.column()).and_then(|c| c.cast(&DataType::String)).and_then(|c| c.str().cloned()),
     ) else {
         return Vec::new();
     };
@@ -362,6 +362,7 @@ pub fn bought_values(data: &CustomerData, attr: LineAttr, window: Option<(i32, i
 /// first: what the builder offers for `bought product …`.
 pub fn line_value_counts(data: &CustomerData, attr: LineAttr, max: usize) -> Vec<(String, usize)> {
     let Some(Ok(column)) = data.order_lines.as_ref().map(|l| l.column(attr.column())) else { return Vec::new() };
+    let Ok(column) = column.cast(&DataType::String) else { return Vec::new() };
     let Ok(values) = column.str() else { return Vec::new() };
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for v in values.iter().flatten() {

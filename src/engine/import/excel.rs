@@ -16,6 +16,7 @@ pub struct ExcelReader;
 
 impl TableReader for ExcelReader {
     fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
+        check_xls_container(bytes)?;
         let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
             .map_err(|e| ImportError::NotATable(Message::new("msg.err_workbook", [e])))?;
         let names = workbook.sheet_names();
@@ -67,9 +68,33 @@ impl TableReader for ExcelReader {
     }
 }
 
+/// Refuses a damaged .xls before calamine opens it: its lenient reader can follow
+/// a broken container's sector chains into gigabytes (a few kilobytes did, found by
+/// fuzzing). A container that the strict `cfb` reader can't read, or whose
+/// workbook stream is missing or cut short, is reported as damaged instead.
+fn check_xls_container(bytes: &[u8]) -> Result<(), ImportError> {
+    use std::io::Read;
+    const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if !bytes.starts_with(&CFB_MAGIC) {
+        return Ok(());
+    }
+    let damaged = |e: String| ImportError::NotATable(Message::new("msg.err_workbook", [e]));
+    let mut container = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;
+    let mut stream = ["/Workbook", "/Book"]
+        .iter()
+        .find_map(|p| container.open_stream(p).ok())
+        .ok_or_else(|| damaged("no workbook stream".to_owned()))?;
+    let mut sink = std::io::sink();
+    std::io::copy(&mut stream.by_ref().take(bytes.len() as u64 * 2), &mut sink).map_err(|e| damaged(e.to_string()))?;
+    Ok(())
+}
+
 /// The sheet names of a workbook; empty when the bytes are not one.
 pub fn sheet_names(bytes: &[u8]) -> Vec<String> {
     if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])) {
+        return Vec::new();
+    }
+    if check_xls_container(bytes).is_err() {
         return Vec::new();
     }
     open_workbook_auto_from_rs(Cursor::new(bytes)).map(|wb| wb.sheet_names()).unwrap_or_default()

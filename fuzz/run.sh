@@ -37,6 +37,8 @@ grep -ohE '"[a-z_`(][^"]*(>|<|=|between|contains|within|more than|in segment|bou
 for target in "${targets[@]}"; do
   case "$target" in csv_import | excel_import) max=65536 ;; *) max=4096 ;; esac
   echo "== $target: $runs runs"
+  # The whole log is kept in fuzz-TARGET.log; the summary (runs, speed, findings) is printed.
   cargo +nightly fuzz run -s none -O "$target" "corpus/$target" -- \
-    -runs="$runs" -max_len="$max" -rss_limit_mb=3072 -print_final_stats=1 2>&1 | tail -n 12
+    -runs="$runs" -max_len="$max" -rss_limit_mb=3072 -print_final_stats=1 >"fuzz-$target.log" 2>&1 || true
+  grep -E "^Done|stat::number_of_executed_units|stat::average_exec_per_sec|panicked|ERROR|Test unit written" "fuzz-$target.log" || true
 done

@@ -2,6 +2,8 @@
 //! app's whole UI pass (layout of the visible rows, menus, panels), driven by
 //! egui_kittest (which also builds the AccessKit tree every frame), and as the
 //! window runs it (one egui pass and its tessellation). Goal: ≤ 8 ms per frame.
+//! Measured 2026-12-02: 4.43 ms per scrolling frame as the window runs it (the
+//! harness, with AccessKit, 11.8–12.4 ms).
 
 use std::time::Duration;
 

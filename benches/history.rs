@@ -5,6 +5,7 @@
 //! frame whose order index is already built, as it is after the first
 //! order-history condition on a workspace); the first condition on a workspace
 //! (index and product codes built too) is measured separately. Goal: ≤ 50 ms.
+//! Measured 2026-12-02: 10.8 ms, 23.2 ms, and 123 ms for the first condition.
 
 use std::sync::Arc;
 

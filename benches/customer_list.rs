@@ -37,6 +37,17 @@ fn app_with_million_customers() -> KitleApp {
     app
 }
 
+/// A page of mouse-wheel scrolling, down or up.
+fn wheel(down: bool) -> egui::Event {
+    egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Page,
+        delta: egui::vec2(0.0, if down { -3.0 } else { 3.0 }),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    }
+}
+
 fn scroll_frames(c: &mut Criterion) {
     let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
         |ui, app: &mut KitleApp| {
@@ -46,13 +57,6 @@ fn scroll_frames(c: &mut Criterion) {
         app_with_million_customers(),
     );
     harness.run_steps(3);
-    let wheel = |down: bool| egui::Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Page,
-        delta: egui::vec2(0.0, if down { -3.0 } else { 3.0 }),
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Unknown,
-        modifiers: egui::Modifiers::NONE,
-    };
     let mut group = c.benchmark_group("customer_list_1m");
     group.measurement_time(Duration::from_secs(8));
     group.bench_function("frame_while_scrolling", |b| {
@@ -89,13 +93,6 @@ fn scroll_frames_as_the_window_runs_them(c: &mut Criterion) {
     for _ in 0..5 {
         frame(Vec::new(), &mut app);
     }
-    let wheel = |down: bool| egui::Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Page,
-        delta: egui::vec2(0.0, if down { -3.0 } else { 3.0 }),
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Unknown,
-        modifiers: egui::Modifiers::NONE,
-    };
     let mut group = c.benchmark_group("customer_list_1m_window");
     group.measurement_time(Duration::from_secs(8));
     let mut n = 0u64;

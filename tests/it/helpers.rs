@@ -87,6 +87,27 @@ pub fn has_note(notes: &[kitle::engine::message::Message], needle: &str) -> bool
     notes.iter().any(|n| n.to_string().contains(needle))
 }
 
+/// `kitle import` of the Shopify export pair (as of 2026-01-01) into `dir/shop.kitle`;
+/// returns the workspace's path.
+pub fn import_shopify_workspace(dir: &std::path::Path) -> String {
+    let ws = dir.join("shop.kitle").to_string_lossy().into_owned();
+    let customers = fixture("fixtures/shopify/customers_export.csv");
+    let orders = fixture("fixtures/shopify/orders_export.csv");
+    let (ok, _, err) = kitle(&[
+        "import",
+        "--customers",
+        customers.to_str().unwrap(),
+        "--orders",
+        orders.to_str().unwrap(),
+        "--as-of",
+        "2026-01-01",
+        "-o",
+        &ws,
+    ]);
+    assert!(ok, "{err}");
+    ws
+}
+
 /// Runs the `kitle` binary: (success, stdout, stderr).
 pub fn kitle(args: &[&str]) -> (bool, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).output().unwrap();

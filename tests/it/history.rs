@@ -142,22 +142,8 @@ fn product_values_are_offered_with_their_counts() {
 #[test]
 fn order_history_rules_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("shop.kitle");
-    let ws = ws.to_str().unwrap();
-    let customers = fixture("fixtures/shopify/customers_export.csv");
-    let orders = fixture("fixtures/shopify/orders_export.csv");
-    let (ok, _, err) = kitle(&[
-        "import",
-        "--customers",
-        customers.to_str().unwrap(),
-        "--orders",
-        orders.to_str().unwrap(),
-        "--as-of",
-        "2026-01-01",
-        "-o",
-        ws,
-    ]);
-    assert!(ok, "{err}");
+    let ws = import_shopify_workspace(dir.path());
+    let ws = ws.as_str();
     let rule = "bought product \"Eşarp\" in last 6 months or order count in last 2 months >= 1";
     let (ok, out, err) = kitle(&["segment", ws, "--rule", rule, "--as-of", "2026-01-01", "--json"]);
     assert!(ok, "{err}");

@@ -183,22 +183,8 @@ fn demo_data() -> CustomerData {
 #[test]
 fn the_command_line_prints_the_query_and_refuses_what_sql_cannot_say() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("shop.kitle");
-    let ws = ws.to_str().unwrap();
-    let customers = crate::helpers::fixture("fixtures/shopify/customers_export.csv");
-    let orders = crate::helpers::fixture("fixtures/shopify/orders_export.csv");
-    let (ok, _, err) = crate::helpers::kitle(&[
-        "import",
-        "--customers",
-        customers.to_str().unwrap(),
-        "--orders",
-        orders.to_str().unwrap(),
-        "--as-of",
-        "2026-01-01",
-        "-o",
-        ws,
-    ]);
-    assert!(ok, "{err}");
+    let ws = crate::helpers::import_shopify_workspace(dir.path());
+    let ws = ws.as_str();
     let rule = "bought product \"Eşarp\" in last 6 months and city = \"İstanbul\"";
     let (ok, out, err) =
         crate::helpers::kitle(&["segment", ws, "--rule", rule, "--sql", "bigquery", "--as-of", "2026-01-01"]);

@@ -128,10 +128,6 @@ impl SegmentFrame {
 
     /// The saved segments (name, rule) its rules may refer to.
     pub fn saved_segments(&self) -> Arc<Vec<(String, String)>> {
-        self.saved()
-    }
-
-    fn saved(&self) -> Arc<Vec<(String, String)>> {
         self.saved.lock().map(|s| Arc::clone(&s)).unwrap_or_default()
     }
 
@@ -201,7 +197,7 @@ impl SegmentFrame {
             invalid: Vec::new(),
             lowered: Vec::new(),
             history: Vec::new(),
-            saved: self.saved(),
+            saved: self.saved_segments(),
             stack: Vec::new(),
         };
         let expr = c.group(group, &mut Vec::new());
@@ -617,21 +613,8 @@ impl Compiler<'_> {
                 format!("\"{}\" does not apply to {} fields", c.op.text(), ty.id()),
             );
         }
-        match c.op.arity() {
-            Some(n) if c.values.len() != n => {
-                return self.fail(
-                    path,
-                    InvalidKind::WrongValueCount,
-                    format!("\"{}\" needs {n} value(s)", c.op.text()),
-                );
-            }
-            None if c.values.is_empty() => {
-                return self.fail(path, InvalidKind::MissingValue, "add at least one value".to_owned());
-            }
-            _ => {}
-        }
-        if c.values.iter().any(|v| v.trim().is_empty()) {
-            return self.fail(path, InvalidKind::MissingValue, "a value is missing".to_owned());
+        if self.values_missing(c, path) {
+            return None;
         }
         let field = col(c.field.as_str());
         let empty = match ty {
@@ -658,12 +641,29 @@ impl Compiler<'_> {
         Some(if c.op.is_negative() && c.include_empty { core.or(empty) } else { core })
     }
 
+    /// Reports a condition whose values don't fit its operator: too many or too
+    /// few, or one left blank. True when it was reported (and is left out).
+    fn values_missing(&mut self, c: &Condition, path: &[usize]) -> bool {
+        let (kind, reason) = match c.op.arity() {
+            Some(n) if c.values.len() != n => {
+                (InvalidKind::WrongValueCount, format!("\"{}\" needs {n} value(s)", c.op.text()))
+            }
+            None if c.values.is_empty() => (InvalidKind::MissingValue, "add at least one value".to_owned()),
+            _ if c.values.iter().any(|v| v.trim().is_empty()) => {
+                (InvalidKind::MissingValue, "a value is missing".to_owned())
+            }
+            _ => return false,
+        };
+        self.fail(path, kind, reason);
+        true
+    }
+
     /// An order-history condition: its per-customer value, made beside the table, compared.
     fn history(&mut self, c: &Condition, measure: Measure, path: &[usize]) -> Option<Expr> {
         if !measure.available(&self.frame.data) {
             let reason = match measure {
                 Measure::OrderCount | Measure::Spent => "there are no orders in this workspace".to_owned(),
-                Measure::Bought(attr) => format!("the orders don't name a {}", attr.word()),
+                Measure::Bought(attr) => format!("the orders don't name a {}", attr.column()),
             };
             return self.fail(path, InvalidKind::UnknownField, reason);
         }
@@ -674,18 +674,8 @@ impl Compiler<'_> {
                 format!("\"{}\" does not apply to order history", c.op.text()),
             );
         }
-        match c.op.arity() {
-            Some(n) if c.values.len() != n => {
-                return self.fail(
-                    path,
-                    InvalidKind::WrongValueCount,
-                    format!("\"{}\" needs {n} value(s)", c.op.text()),
-                );
-            }
-            _ if c.values.is_empty() || c.values.iter().any(|v| v.trim().is_empty()) => {
-                return self.fail(path, InvalidKind::MissingValue, "a value is missing".to_owned());
-            }
-            _ => {}
+        if self.values_missing(c, path) {
+            return None;
         }
         let window = match c.window.as_ref().map(|w| w.days(self.frame.data.as_of)) {
             None => None,

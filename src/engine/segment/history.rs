@@ -41,18 +41,13 @@ pub enum LineAttr {
 impl LineAttr {
     pub const ALL: [LineAttr; 3] = [LineAttr::Product, LineAttr::Sku, LineAttr::Category];
 
-    /// The column of the order lines.
+    /// The column of the order lines, and the word in the text form (`bought product "…"`).
     pub fn column(self) -> &'static str {
         match self {
             LineAttr::Product => "product",
             LineAttr::Sku => "sku",
             LineAttr::Category => "category",
         }
-    }
-
-    /// The word in the text form (`bought product "…"`).
-    pub(crate) fn word(self) -> &'static str {
-        self.column()
     }
 
     fn index(self) -> usize {

@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 
 use super::evaluate::shift_back;
 use super::history::{Measure, Window};
-use super::{Condition, Group, Join, Node, Op};
+use super::{Condition, Group, Node, Op};
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
 use crate::engine::text::fold_case;
@@ -161,7 +161,6 @@ impl Writer<'_> {
             }
             ors.push(ands.join(" AND "));
         }
-        debug_assert!(group.items.iter().skip(1).all(|i| matches!(i.join, Join::And | Join::Or)));
         Ok(if ors.len() == 1 {
             ors.remove(0)
         } else {

@@ -106,7 +106,7 @@ fn history_text(c: &Condition, measure: Measure) -> String {
             } else {
                 v(0)
             };
-            format!("{verb} {} {values}{window}", attr.word())
+            format!("{verb} {} {values}{window}", attr.column())
         }
         Measure::OrderCount | Measure::Spent => {
             let what = if measure == Measure::OrderCount { "order count" } else { "amount spent" };
@@ -441,7 +441,7 @@ impl Parser {
             Measure::Spent
         } else {
             let negative = self.is_word(0, "has") && self.is_word(1, "not") && self.is_word(2, "bought");
-            let attr = LineAttr::ALL.into_iter().find(|a| self.is_word(usize::from(negative) * 2 + 1, a.word()));
+            let attr = LineAttr::ALL.into_iter().find(|a| self.is_word(usize::from(negative) * 2 + 1, a.column()));
             let Some(attr) = attr.filter(|_| negative || self.is_word(0, "bought")) else { return Ok(None) };
             self.pos += if negative { 4 } else { 2 };
             let values = if self.is_word(0, "any") && self.is_word(1, "of") {

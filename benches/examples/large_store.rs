@@ -71,9 +71,10 @@ fn main() {
     let (data, how) = ws.open_data(&path, &Progress::default(), false).expect("import");
     let import = t.elapsed();
     assert_eq!(how, Opened::Built);
-    let arrow_mb = data.customers.estimated_size() as f64 / 1e6;
+    let arrow_mb = kitle::engine::data::table_bytes(&data.customers) as f64 / 1e6;
+    let estimated_mb = data.customers.estimated_size() as f64 / 1e6;
     println!(
-        "import (read, type, build, write the cache): {import:?}; {} customers; table {arrow_mb:.0} MB as Arrow; peak memory {:.0} MB ({:.0} MB before)",
+        "import (read, type, build, write the cache): {import:?}; {} customers; table {arrow_mb:.0} MB of Arrow buffers (polars estimates {estimated_mb:.0} MB: text without its views); peak memory {:.0} MB ({:.0} MB before)",
         data.customers.height(),
         peak_rss_mb(),
         baseline

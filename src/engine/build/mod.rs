@@ -102,15 +102,17 @@ pub fn build(
             }
             folded
         }
+        // Without orders nothing is folded: no per-customer slots (56 bytes a
+        // customer, half a gigabyte at 10 million).
         _ => Folded {
-            per_customer: vec![CustomerOrders::default(); from_file],
-            order_key_row: vec![NO_ROW; from_file],
+            per_customer: Vec::new(),
+            order_key_row: Vec::new(),
             counted: CountedOrders::default(),
             rows_skipped: 0,
             order_slots: Vec::new(),
         },
     };
-    let n = folded.per_customer.len();
+    let n = folded.per_customer.len().max(from_file);
     report.customers = n;
     let file_order = rows.duplicates.is_empty() && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
     let sources = ColumnSources {

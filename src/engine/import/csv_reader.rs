@@ -24,10 +24,7 @@ impl TableReader for CsvReader {
         if text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
             return Err(ImportError::NotATable(Message::new("msg.err_file_empty", Vec::<String>::new())));
         }
-        let delimiter = match options.delimiter {
-            Some(c) if c.is_ascii() => c as u8,
-            _ => sniff_delimiter(&text),
-        };
+        let delimiter = delimiter_of(&text, options);
         let mut table = parse(&text, delimiter, progress)?;
         table.delimiter = Some(delimiter);
         if let Some(note) = encoding_note {
@@ -85,6 +82,14 @@ fn decode_line_by_line(bytes: &[u8]) -> (Cow<'_, str>, Option<Message>) {
     (Cow::Owned(text), Some(Message::new(id, Vec::<String>::new())))
 }
 
+/// The delimiter given, else the sniffed one.
+pub(super) fn delimiter_of(text: &str, options: &ReadOptions) -> u8 {
+    match options.delimiter {
+        Some(c) if c.is_ascii() => c as u8,
+        _ => sniff_delimiter(text),
+    }
+}
+
 /// Picks the delimiter (`,` `;` tab `|`) that splits the first lines into the same,
 /// largest number of fields. Quotes are respected.
 pub fn sniff_delimiter(text: &str) -> u8 {
@@ -128,35 +133,16 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     let pieces = (bytes.len() / PIECE_MIN_BYTES).clamp(1, rayon::current_num_threads().max(1));
     let cuts = record_cuts(bytes, delimiter, pieces);
     let piece_end = |k: usize| cuts.starts.get(k + 1).copied().unwrap_or(bytes.len());
-    let mut reader = piece_reader(&bytes[..piece_end(0)], delimiter);
-
-    // The header may sit below a title: look at the first rows before choosing it.
-    let mut record = csv::ByteRecord::new();
-    let mut first_rows: Vec<Vec<String>> = Vec::new();
-    while first_rows.len() < 10 && read_record(&mut reader, &mut record)? {
-        first_rows.push(record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
-    }
-    let header_index = find_header_row(&first_rows).ok_or_else(no_header_error)?;
-    let Some(header_row) = first_rows.get(header_index) else {
-        return Err(no_header_error());
+    let piece_hint = |width: usize| {
+        usize::try_from(bytes.len() as u64 / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000) / cuts.starts.len()
     };
-    let headers = clean_headers(header_row);
-    let width = headers.len();
-    let mut table = RawTable { headers, ..RawTable::default() };
-    if header_index > 0 {
-        table.notes.push(Message::new("msg.starts_at_line", [header_index + 1]));
-    }
-
-    let rows_hint = usize::try_from(bytes.len() as u64 / (width as u64 * 8 + 1)).unwrap_or(0).min(50_000_000);
-    let piece_hint = rows_hint / cuts.starts.len();
-    let mut first = PieceRows::new(width, piece_hint);
-    for row in first_rows.iter().skip(header_index + 1) {
-        first.push(row.iter().map(String::as_bytes), row.len());
-    }
+    let start = TableStart::read(&bytes[..piece_end(0)], delimiter, piece_hint)?;
+    let (table, reader, first) = (start.table, start.reader, start.rows);
+    let width = table.headers.len();
     // Every piece is read by its own parser on its own thread, then joined in order.
     let mut readers = vec![(reader, first)];
     for (k, &start) in cuts.starts.iter().enumerate().skip(1) {
-        readers.push((piece_reader(&bytes[start..piece_end(k)], delimiter), PieceRows::new(width, piece_hint)));
+        readers.push((piece_reader(&bytes[start..piece_end(k)], delimiter), PieceRows::new(width, piece_hint(width))));
     }
     let pieces: Vec<PieceRows> = readers
         .into_par_iter()
@@ -171,37 +157,85 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     for later in pieces {
         rows.append(later);
     }
+    Ok(finish_table(table, rows, cuts.ends_in_quotes))
+}
+
+/// The start of a text table: its header (which may sit below a title) and the
+/// parser left on the first piece, past the rows looked at to find the header.
+pub(super) struct TableStart<'a> {
+    /// Headers and notes; no columns yet.
+    pub table: RawTable,
+    pub reader: csv::Reader<&'a [u8]>,
+    /// The data rows among those looked at.
+    pub rows: PieceRows,
+}
+
+impl<'a> TableStart<'a> {
+    /// `rows_hint(width)`: how many rows to make room for.
+    pub fn read(first_piece: &'a [u8], delimiter: u8, rows_hint: impl Fn(usize) -> usize) -> Result<Self, ImportError> {
+        let mut reader = piece_reader(first_piece, delimiter);
+        let mut record = csv::ByteRecord::new();
+        let mut first_rows: Vec<Vec<String>> = Vec::new();
+        let mut after_empty_line: Vec<bool> = Vec::new();
+        while first_rows.len() < 10 && read_record(&mut reader, &mut record)? {
+            first_rows.push(record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect());
+            let start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+            after_empty_line.push(follows_empty_line(first_piece, start, b'\n'));
+        }
+        let header_index = find_header_row(&first_rows).ok_or_else(no_header_error)?;
+        let Some(header_row) = first_rows.get(header_index) else {
+            return Err(no_header_error());
+        };
+        let headers = clean_headers(header_row);
+        let width = headers.len();
+        let mut table = RawTable { headers, ..RawTable::default() };
+        if header_index > 0 {
+            table.notes.push(Message::new("msg.starts_at_line", [header_index + 1]));
+        }
+        let mut rows = PieceRows::new(width, rows_hint(width));
+        for (row, after_empty) in first_rows.iter().zip(after_empty_line).skip(header_index + 1) {
+            rows.last_was_blank |= after_empty;
+            rows.push(row.iter().map(String::as_bytes), row.len());
+        }
+        Ok(Self { table, reader, rows })
+    }
+}
+
+/// The table from its start and all its rows: notes on odd rows, then the columns.
+pub(super) fn finish_table(mut table: RawTable, mut rows: PieceRows, ends_in_quotes: bool) -> RawTable {
     for (count, id) in [(rows.blank, "msg.blank_rows"), (rows.short, "msg.short_rows"), (rows.long, "msg.long_rows")] {
         if count > 0 {
             table.notes.push(Message::new(id, [count]));
         }
     }
-    if cuts.ends_in_quotes {
+    if ends_in_quotes {
         table.notes.push(Message::new("msg.unmatched_quote", Vec::<String>::new()));
     }
     table.rows_after_blank = std::mem::take(&mut rows.after_blank);
     // Each column's text is checked as UTF-8 once, the columns side by side.
     table.columns = rows.columns.into_par_iter().map(|c| RawColumn::Text(c.finish())).collect();
-    Ok(table)
+    table
 }
 
 /// Whether empty lines lie at byte `start` of `piece` (where the csv reader
 /// resumes after a record: the empty lines it skips come before the next one).
-fn follows_empty_line(piece: &[u8], start: usize) -> bool {
+/// `before`: the byte before the piece (a line end).
+fn follows_empty_line(piece: &[u8], start: usize, before: u8) -> bool {
     let mut rest = piece.get(start..).unwrap_or_default();
     // After a "\r\n" the reader may stop between the two bytes.
-    if start > 0 && piece.get(start - 1) == Some(&b'\r') {
+    let previous = if start > 0 { piece.get(start - 1).copied() } else { Some(before) };
+    if previous == Some(b'\r') {
         rest = rest.strip_prefix(b"\n").unwrap_or(rest);
     }
     rest.starts_with(b"\n") || rest.starts_with(b"\r\n") || rest.starts_with(b"\r")
 }
 
-fn piece_reader(piece: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+pub(super) fn piece_reader(piece: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(piece)
 }
 
 /// The rows of one piece of the file, column by column, and what was odd about them.
-struct PieceRows {
+pub(super) struct PieceRows {
     width: usize,
     columns: Vec<TextColumnBuilder>,
     blank: usize,
@@ -210,10 +244,12 @@ struct PieceRows {
     /// Rows that come right after blank rows (where a second table could start).
     after_blank: Vec<usize>,
     last_was_blank: bool,
+    /// The byte before the piece: a line end, or the `\r` of a `\r\n` cut in two.
+    pub before: u8,
 }
 
 impl PieceRows {
-    fn new(width: usize, rows_hint: usize) -> Self {
+    pub fn new(width: usize, rows_hint: usize) -> Self {
         Self {
             width,
             columns: text_columns(width, rows_hint),
@@ -222,11 +258,24 @@ impl PieceRows {
             long: 0,
             after_blank: Vec::new(),
             last_was_blank: false,
+            before: b'\n',
         }
     }
 
-    fn rows(&self) -> usize {
+    /// Room for `rows` rows and, per column, the bytes of text given.
+    pub fn with_room(rows: usize, bytes: &[usize]) -> Self {
+        let mut piece = Self::new(bytes.len(), 0);
+        piece.columns = bytes.iter().map(|&b| TextColumnBuilder::with_room(rows, b)).collect();
+        piece
+    }
+
+    pub fn rows(&self) -> usize {
         self.columns.first().map_or(0, TextColumnBuilder::len)
+    }
+
+    /// Bytes of text held per column.
+    pub fn text_lens(&self) -> Vec<usize> {
+        self.columns.iter().map(TextColumnBuilder::text_len).collect()
     }
 
     /// One record; blank rows are counted and left out, ragged rows are padded with
@@ -250,9 +299,44 @@ impl PieceRows {
         }
     }
 
+    /// Reads a piece without a quote character, as the csv reader would but faster:
+    /// records are its lines (ended by `\n`, `\r\n` or `\r`; empty ones skipped),
+    /// fields what the delimiter separates.
+    pub fn read_unquoted(mut self, piece: &[u8], delimiter: u8, progress: &Progress) -> Result<Self, ImportError> {
+        let mut at = 0;
+        // A piece cut after the `\r` of a `\r\n` starts with the rest of that line end.
+        if self.before == b'\r' && piece.first() == Some(&b'\n') {
+            at = 1;
+        }
+        let mut rows_read = 0u64;
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(self.width + 1);
+        while at < piece.len() {
+            let end = memchr::memchr2(b'\n', b'\r', &piece[at..]).map_or(piece.len(), |i| at + i);
+            let line = &piece[at..end];
+            at = end + if piece[end..].starts_with(b"\r\n") { 2 } else { 1 };
+            if line.is_empty() {
+                self.last_was_blank = true;
+                continue;
+            }
+            fields.clear();
+            let mut start = 0;
+            for cut in memchr::memchr_iter(delimiter, line) {
+                fields.push(&line[start..cut]);
+                start = cut + 1;
+            }
+            fields.push(&line[start..]);
+            self.push(fields.iter().copied(), fields.len());
+            rows_read += 1;
+            if rows_read.is_multiple_of(65_536) && progress.is_cancelled() {
+                return Err(ImportError::Cancelled);
+            }
+        }
+        Ok(self)
+    }
+
     /// Reads the rest of a piece. `progress_of`: the piece's length, for the piece
     /// whose reading stands for the whole file's progress.
-    fn read(
+    pub fn read(
         mut self,
         piece: &[u8],
         mut reader: csv::Reader<&[u8]>,
@@ -265,7 +349,7 @@ impl PieceRows {
         // where a second table could start.
         while read_record(&mut reader, &mut record)? {
             let start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
-            if follows_empty_line(piece, start) {
+            if follows_empty_line(piece, start, self.before) {
                 self.last_was_blank = true;
             }
             self.push(record.iter(), record.len());
@@ -283,8 +367,13 @@ impl PieceRows {
         Ok(self)
     }
 
-    fn append(&mut self, later: PieceRows) {
+    pub fn append(&mut self, later: PieceRows) {
         let offset = self.rows();
+        // Blank rows at the end of this piece come before the later piece's first row.
+        if self.last_was_blank && later.rows() > 0 && later.after_blank.first() != Some(&0) {
+            self.after_blank.push(offset);
+        }
+        self.last_was_blank = later.last_was_blank || (self.last_was_blank && later.rows() == 0);
         self.after_blank.extend(later.after_blank.iter().map(|r| r + offset));
         for (column, more) in self.columns.iter_mut().zip(later.columns) {
             column.append(more);
@@ -309,8 +398,7 @@ struct RecordCuts {
 /// parser reads them: a quote opens a field only at the field's start, `""` inside
 /// a quoted field is a quote character, and any other quote is a literal.
 fn record_cuts(text: &[u8], delimiter: u8, pieces: usize) -> RecordCuts {
-    let mut quotes = QuoteState { text, delimiter, quotes: memchr::memchr_iter(b'"', text), next: None, open: false };
-    quotes.next = quotes.quotes.next();
+    let mut quotes = QuoteState::new(text, delimiter);
     let mut starts = vec![0];
     // Lines before this have been looked at (the quote state is past them).
     let mut looked_at = 0;
@@ -333,18 +421,25 @@ fn record_cuts(text: &[u8], delimiter: u8, pieces: usize) -> RecordCuts {
 }
 
 /// The csv parser's quoting state, followed from quote to quote.
-struct QuoteState<'a> {
+pub(super) struct QuoteState<'a> {
     text: &'a [u8],
     delimiter: u8,
     quotes: memchr::Memchr<'a>,
     next: Option<usize>,
     /// Inside a quoted field.
-    open: bool,
+    pub open: bool,
 }
 
-impl QuoteState<'_> {
+impl<'a> QuoteState<'a> {
+    /// The state at the start of `text`, which is the start of a record.
+    pub fn new(text: &'a [u8], delimiter: u8) -> Self {
+        let mut quotes = memchr::memchr_iter(b'"', text);
+        let next = quotes.next();
+        Self { text, delimiter, quotes, next, open: false }
+    }
+
     /// Follows every quote before `end`.
-    fn advance_to(&mut self, end: usize) {
+    pub fn advance_to(&mut self, end: usize) {
         while let Some(q) = self.next.filter(|&q| q < end) {
             self.next = self.quotes.next();
             if self.open {
@@ -362,7 +457,7 @@ impl QuoteState<'_> {
     }
 }
 
-fn read_record(reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord) -> Result<bool, ImportError> {
+pub(super) fn read_record(reader: &mut csv::Reader<&[u8]>, record: &mut csv::ByteRecord) -> Result<bool, ImportError> {
     reader.read_byte_record(record).map_err(|e| ImportError::NotATable(Message::new("msg.err_not_table", [e])))
 }
 

@@ -5,6 +5,7 @@
 
 pub mod columns;
 pub mod csv_reader;
+mod csv_stream;
 pub mod excel;
 pub mod mapping;
 pub mod parse;
@@ -296,12 +297,18 @@ pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress
     if progress.is_cancelled() {
         return Err(ImportError::Cancelled);
     }
-    let parsed: Vec<_> = plan
-        .par_iter()
-        .map(|(i, info)| {
-            let column = &raw.columns[*i];
-            (parse_column(&info.name, column, info.ty, ctx), column.missing_spellings())
-        })
+    // Each raw column is dropped as soon as it is typed: a big file's text and its
+    // typed columns are never all in memory together.
+    let height = raw.height();
+    plan.retain(|(i, _)| *i < raw.columns.len());
+    let mut raw_columns: Vec<Option<table::RawColumn>> =
+        std::mem::take(&mut raw.columns).into_iter().map(Some).collect();
+    let work: Vec<(&ColumnInfo, table::RawColumn)> =
+        plan.iter().filter_map(|(i, info)| Some((info, raw_columns.get_mut(*i)?.take()?))).collect();
+    drop(raw_columns);
+    let parsed: Vec<_> = work
+        .into_par_iter()
+        .map(|(info, column)| (parse_column(&info.name, &column, info.ty, ctx), column.missing_spellings()))
         .collect();
     let mut columns = Vec::with_capacity(parsed.len());
     for ((_, info), (p, missing)) in plan.iter().zip(parsed) {
@@ -332,7 +339,7 @@ pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress
         columns.push(p.series.into_column());
         report.columns.push(info.clone());
     }
-    let mut df = DataFrame::new(raw.height(), columns)?;
+    let mut df = DataFrame::new(height, columns)?;
     if let Some(word) = totals::totals_row(&df) {
         df = df.slice(0, df.height() - 1);
         report.rows_skipped += 1;

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use super::csv_stream::BLOCK_BYTES;
 use super::table::{Cell, RawColumn, RawTable, TextColumnBuilder};
 use super::{ImportError, Progress};
 use crate::engine::message::Message;
@@ -27,13 +28,44 @@ pub trait TableReader {
     fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError>;
 }
 
+/// Text files from this size on are read as a stream of blocks ([`super::csv_stream`]).
+const STREAM_MIN_BYTES: u64 = 64 << 20;
+
 /// Reads any supported file into a raw table.
 pub fn read_table(path: &Path, options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ImportError::Io { path: path.to_path_buf(), message: e.to_string() })?;
-    if bytes.len() > u32::MAX as usize {
+    read_table_streaming(path, options, progress, STREAM_MIN_BYTES, BLOCK_BYTES)
+}
+
+/// [`read_table`], streaming text files from `stream_min` bytes on in blocks of `block`.
+fn read_table_streaming(
+    path: &Path,
+    options: &ReadOptions,
+    progress: &Progress,
+    stream_min: u64,
+    block: usize,
+) -> Result<RawTable, ImportError> {
+    use std::io::{Read, Seek};
+    let io_error = |e: std::io::Error| ImportError::Io { path: path.to_path_buf(), message: e.to_string() };
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let len = file.metadata().map_err(io_error)?.len();
+    if len > u64::from(u32::MAX) {
         return Err(ImportError::NotATable(Message::new("msg.err_too_large", [path.display()])));
     }
+    if len >= stream_min && options.encoding.is_none() {
+        let mut head = Vec::new();
+        (&file).take(1 << 16).read_to_end(&mut head).map_err(io_error)?;
+        if streamable(&head, path) {
+            let name = file_name(path);
+            let streamed = super::csv_stream::read_stream(head.chain(&file), len, options, progress, block)
+                .map_err(|e| named(e, &name))?;
+            if let super::csv_stream::Streamed::Table(table) = streamed {
+                return checked(table, &name);
+            }
+        }
+        file.rewind().map_err(io_error)?;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(io_error)?;
     read_table_bytes(&bytes, path, options, progress)
 }
 
@@ -44,26 +76,68 @@ pub fn read_table_bytes(
     options: &ReadOptions,
     progress: &Progress,
 ) -> Result<RawTable, ImportError> {
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = file_name(path);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::NotATable(Message::new("msg.err_empty", [&name])));
     }
-    let named = |e: ImportError| match e {
-        ImportError::NotATable(msg) => ImportError::NotATable(msg.about(name.clone())),
-        other => other,
-    };
     let table = match sniff_format(bytes, path) {
-        Format::Workbook => super::excel::ExcelReader.read(bytes, options, progress).map_err(named)?,
-        Format::Text => super::csv_reader::CsvReader.read(bytes, options, progress).map_err(named)?,
+        Format::Workbook => super::excel::ExcelReader.read(bytes, options, progress).map_err(|e| named(e, &name))?,
+        Format::Text => super::csv_reader::CsvReader.read(bytes, options, progress).map_err(|e| named(e, &name))?,
         Format::Unsupported(kind) => {
             return Err(ImportError::NotATable(Message::new("msg.err_not_spreadsheet", [&name]).with_key(kind)));
         }
     };
+    checked(table, &name)
+}
+
+/// Whether a file starting with `head` is a text file the stream can read (UTF-16
+/// is decoded whole).
+fn streamable(head: &[u8], path: &Path) -> bool {
+    let utf16 = head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || looks_like_bomless_utf16(&head[..head.len().min(4096)]);
+    !utf16 && matches!(sniff_format(head, path), Format::Text)
+}
+
+/// Reads `bytes` as a big text file is read: streamed in blocks of `block` bytes.
+/// `None` when the stream hands the file to the whole-file reader. For the fuzzer,
+/// which checks it against [`read_table_bytes`].
+#[doc(hidden)]
+pub fn stream_text_bytes(
+    bytes: &[u8],
+    options: &ReadOptions,
+    progress: &Progress,
+    block: usize,
+) -> Option<Result<RawTable, ImportError>> {
+    if !streamable(&bytes[..bytes.len().min(1 << 16)], Path::new("stream.csv")) {
+        return None;
+    }
+    match super::csv_stream::read_stream(bytes, bytes.len() as u64, options, progress, block) {
+        Ok(super::csv_stream::Streamed::Table(table)) => Some(checked(table, "")),
+        Ok(super::csv_stream::Streamed::Fallback) => None,
+        Err(e) => Some(Err(e)),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A reader's refusal, saying which file it is about.
+fn named(e: ImportError, name: &str) -> ImportError {
+    match e {
+        ImportError::NotATable(msg) => ImportError::NotATable(msg.about(name.to_owned())),
+        other => other,
+    }
+}
+
+/// A table with a header and rows, or the message saying which is missing.
+fn checked(table: RawTable, name: &str) -> Result<RawTable, ImportError> {
     if table.headers.is_empty() {
-        return Err(ImportError::NotATable(Message::new("msg.err_no_header_row", [&name])));
+        return Err(ImportError::NotATable(Message::new("msg.err_no_header_row", [name])));
     }
     if table.height() == 0 {
-        return Err(ImportError::NotATable(Message::new("msg.err_no_data_rows", [&name])));
+        return Err(ImportError::NotATable(Message::new("msg.err_no_data_rows", [name])));
     }
     Ok(table)
 }
@@ -198,4 +272,55 @@ pub(super) fn cells_to_columns(rows: Vec<Vec<Cell>>, width: usize) -> Vec<RawCol
 /// An empty text column per header, for the text reader to fill.
 pub(super) fn text_columns(width: usize, rows_hint: usize) -> Vec<TextColumnBuilder> {
     (0..width).map(|_| TextColumnBuilder::with_capacity(rows_hint)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(table: &RawTable) -> Vec<Vec<String>> {
+        let text = |c: &RawColumn, i| c.get(i).as_text().map(|t| t.into_owned()).unwrap_or_default();
+        table.columns.iter().map(|c| (0..c.len()).map(|i| text(c, i)).collect()).collect()
+    }
+
+    /// A file big enough to stream in many blocks reads as it does whole; one that
+    /// turns out not to be UTF-8 half-way, and a UTF-16 one, are read whole.
+    #[test]
+    fn streamed_files_read_like_whole_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("\u{feff}Rapor: müşteriler\r\n\r\nid;ad;şehir;not;tutar\r\n");
+        for i in 0..20_000 {
+            let note = if i % 7 == 0 { format!("\"çok;satırlı\r\n\"\"not\"\" {i}\"") } else { String::new() };
+            let row =
+                if i % 1000 == 999 { String::from(";;;;") } else { format!("{i};Ayşe {i};İzmir;{note};{i},50") };
+            text.push_str(&row);
+            text.push_str(if i % 5000 == 4999 { "\r\n\r\n" } else { "\r\n" });
+        }
+        let utf8 = dir.path().join("musteriler.csv");
+        std::fs::write(&utf8, &text).unwrap();
+        let mut mixed = text.clone().into_bytes();
+        mixed.extend_from_slice(b"20000;\xDEule;Mu\xF0la;;1\r\n"); // Windows-1254 at the end
+        let mixed_path = dir.path().join("karisik.csv");
+        std::fs::write(&mixed_path, &mixed).unwrap();
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.trim_start_matches('\u{feff}').encode_utf16().flat_map(u16::to_le_bytes));
+        let utf16_path = dir.path().join("utf16.csv");
+        std::fs::write(&utf16_path, &utf16).unwrap();
+
+        let (options, progress) = (ReadOptions::default(), Progress::default());
+        for path in [&utf8, &mixed_path, &utf16_path] {
+            let whole = read_table_bytes(&std::fs::read(path).unwrap(), path, &options, &progress).unwrap();
+            let streamed = read_table_streaming(path, &options, &progress, 0, 8192).unwrap();
+            assert_eq!(whole.headers, streamed.headers, "{}", path.display());
+            assert_eq!(cells(&whole), cells(&streamed), "{}", path.display());
+            assert_eq!(whole.rows_after_blank, streamed.rows_after_blank);
+            let notes = |t: &RawTable| t.notes.iter().map(ToString::to_string).collect::<Vec<_>>();
+            assert_eq!(notes(&whole), notes(&streamed));
+            assert_eq!(whole.delimiter, Some(b';'));
+        }
+        let streamed = read_table_streaming(&utf8, &options, &progress, 0, 8192).unwrap();
+        assert_eq!(streamed.height(), 20_000 - 20, "blank rows are left out");
+        // After each blank row but the last (the empty lines follow blank rows too).
+        assert_eq!(streamed.rows_after_blank.len(), 19);
+    }
 }

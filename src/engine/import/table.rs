@@ -92,7 +92,16 @@ pub struct TextColumnBuilder {
 
 impl TextColumnBuilder {
     pub fn with_capacity(rows: usize) -> Self {
-        Self { bytes: Vec::with_capacity(rows * 8), ends: Vec::with_capacity(rows) }
+        Self::with_room(rows, rows * 8)
+    }
+
+    pub fn with_room(rows: usize, bytes: usize) -> Self {
+        Self { bytes: Vec::with_capacity(bytes), ends: Vec::with_capacity(rows) }
+    }
+
+    /// Bytes of text held.
+    pub fn text_len(&self) -> usize {
+        self.bytes.len()
     }
 
     pub fn push(&mut self, value: &[u8]) {

@@ -15,7 +15,7 @@ use super::table::RawTable;
 use super::{ImportError, Progress};
 
 /// Bytes read per block.
-pub(super) const BLOCK_BYTES: usize = 16 << 20;
+pub(super) const BLOCK_BYTES: usize = 8 << 20;
 
 /// What streaming a file gave.
 pub(super) enum Streamed {
@@ -58,32 +58,7 @@ fn stream(
     block: usize,
 ) -> Result<RawTable, Failed> {
     let mut blocks = Blocks { file, carry: Vec::new(), delimiter: b',', block, eof: false, ends_in_quotes: false };
-    // The first block, before its delimiter is known: cut at a line end for now.
-    // The delimiter is sniffed from the first lines, as for a whole file.
-    let mut first = Vec::new();
-    blocks.fill(&mut first, block.max(1 << 20)).map_err(io_error)?;
-    let first = first.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(first);
-    let line_end = match memchr::memrchr(b'\n', &first) {
-        Some(i) if !blocks.eof => i + 1,
-        _ => first.len(),
-    };
-    let head = simdutf8::basic::from_utf8(&first[..line_end]).map_err(|_| Failed::Fallback)?;
-    if head.trim().is_empty() {
-        return Err(Failed::Fallback);
-    }
-    blocks.delimiter = delimiter_of(head, options);
-    blocks.carry = first;
-    // The header is looked for among the first ten records: the first block holds
-    // them all (or the whole file).
-    let mut want = block;
-    let first = loop {
-        let first = blocks.next_sized(want).map_err(io_error)?.ok_or(Failed::Fallback)?;
-        if blocks.eof || records_at_least(&first, blocks.delimiter, 11) {
-            break first;
-        }
-        want = first.len() * 2;
-        blocks.carry = [first, std::mem::take(&mut blocks.carry)].concat();
-    };
+    let first = blocks.first(options)?;
     check_utf8(&first)?;
 
     let start = TableStart::read(&first, blocks.delimiter, |_| 0)?;
@@ -103,15 +78,18 @@ fn stream(
     rows.append(first_rows);
     drop(first);
 
-    let threads = rayon::current_num_threads().max(1);
-    let mut batch = blocks.batch(threads).map_err(io_error)?;
+    // A few blocks per core and batch, so that a slow block rarely leaves a core idle.
+    let batch_len = 2 * rayon::current_num_threads().max(1);
+    let mut batch = blocks.batch(batch_len).map_err(io_error)?;
+    let mut parsed: Vec<PieceRows> = Vec::new();
     while !batch.is_empty() {
         if progress.is_cancelled() {
             return Err(ImportError::Cancelled.into());
         }
         let delimiter = blocks.delimiter;
-        // Parse this batch on every core while the next one is read.
-        let (parsed, next) = rayon::join(
+        // Parse this batch on every core while the last one's rows are copied into
+        // the columns and the next one is read.
+        let (now_parsed, next) = rayon::join(
             || {
                 let befores = std::iter::once(before).chain(batch.iter().map(|b| b.last().copied().unwrap_or(b'\n')));
                 batch
@@ -129,15 +107,21 @@ fn stream(
                     })
                     .collect::<Result<Vec<PieceRows>, Failed>>()
             },
-            || blocks.batch(threads),
+            || {
+                for piece in parsed.drain(..) {
+                    rows.append(piece);
+                }
+                blocks.batch(batch_len)
+            },
         );
-        for piece in parsed? {
-            rows.append(piece);
-        }
+        parsed = now_parsed?;
         consumed += batch.iter().map(Vec::len).sum::<usize>();
         before = batch.last().and_then(|b| b.last().copied()).unwrap_or(before);
         progress.set_fraction(consumed as f64 / len.max(1) as f64);
         batch = next.map_err(io_error)?;
+    }
+    for piece in parsed {
+        rows.append(piece);
     }
     table.delimiter = Some(blocks.delimiter);
     Ok(finish_table(table, rows, blocks.ends_in_quotes))
@@ -171,6 +155,35 @@ struct Blocks<R> {
 }
 
 impl<R: Read> Blocks<R> {
+    /// The first block, holding the first ten records (among which the header is
+    /// looked for) or the whole file; the delimiter is sniffed from the first lines,
+    /// as for a whole file.
+    fn first(&mut self, options: &ReadOptions) -> Result<Vec<u8>, Failed> {
+        let mut head = Vec::new();
+        self.fill(&mut head, self.block.max(1 << 20)).map_err(io_error)?;
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(head);
+        let line_end = match memchr::memrchr(b'\n', &head) {
+            Some(i) if !self.eof => i + 1,
+            _ => head.len(),
+        };
+        let text = simdutf8::basic::from_utf8(&head[..line_end]).map_err(|_| Failed::Fallback)?;
+        if text.trim().is_empty() {
+            return Err(Failed::Fallback);
+        }
+        self.delimiter = delimiter_of(text, options);
+        self.carry = head;
+        let mut want = self.block;
+        loop {
+            let first = self.next_sized(want).map_err(io_error)?.ok_or(Failed::Fallback)?;
+            let last = self.eof && self.carry.is_empty();
+            if last || records_at_least(&first, self.delimiter, 11) {
+                return Ok(first);
+            }
+            want = want.max(first.len()) * 2;
+            self.carry = [first, std::mem::take(&mut self.carry)].concat();
+        }
+    }
+
     /// Reads until `buf` holds `want` bytes or the file ends.
     fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> std::io::Result<()> {
         while buf.len() < want && !self.eof {
@@ -357,6 +370,19 @@ mod tests {
         bytes.extend_from_slice(b"2000,\xDEule\n"); // Windows-1254 "Şule"
         let read = read_stream(&bytes[..], bytes.len() as u64, &ReadOptions::default(), &Progress::default(), 256);
         assert!(matches!(read, Ok(Streamed::Fallback)));
+    }
+
+    /// Found by the csv_stream fuzz target: a small file read whole at once still
+    /// came in blocks, and the header was looked for in the first block only.
+    #[test]
+    fn the_header_is_looked_for_in_the_first_ten_records_of_a_small_file() {
+        let text = "Email,,TEmail,NameSpen+\na\nexample.com,Alk,1mple.com,Ali,10\n\t\t\t\t\t\t\t\t\tlt Address \
+                    Address1,Default Address Addre0.00,2,,no,,yes,Demir \0\0Name,Total Spent*a@example.com,esal\"e\n\
+                    Ali,1\n0b@example.com,Boral,s\n\n";
+        let (a, b) = (whole(text), streamed(text, 161));
+        assert_eq!(a.headers, ["example.com", "Alk", "1mple.com", "Ali", "10"]);
+        assert_eq!(a.headers, b.headers);
+        assert_eq!(cells(&a), cells(&b));
     }
 
     #[test]

@@ -17,55 +17,69 @@ pub struct ExcelReader;
 impl TableReader for ExcelReader {
     fn read(&self, bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
         check_xls_container(bytes)?;
-        let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
-            .map_err(|e| ImportError::NotATable(Message::new("msg.err_workbook", [e])))?;
-        let names = workbook.sheet_names();
-        if names.is_empty() {
-            return Err(ImportError::NotATable(Message::new("msg.err_no_sheets", Vec::<String>::new())));
-        }
-        let chosen = match &options.sheet {
-            Some(wanted) => {
-                let found = names.iter().find(|n| n.eq_ignore_ascii_case(wanted) || *n == wanted).cloned();
-                let Some(found) = found else {
-                    return Err(ImportError::NotATable(Message::new(
-                        "msg.err_no_such_sheet",
-                        [wanted.clone(), names.join(", ")],
-                    )));
-                };
-                let range = workbook.worksheet_range(&found).map_err(|e| {
-                    ImportError::NotATable(Message::new("msg.err_sheet_read", [found.clone(), e.to_string()]))
-                })?;
-                (found, range)
-            }
-            None => {
-                let mut best: Option<(String, calamine::Range<Data>, usize)> = None;
-                for name in &names {
-                    let Ok(range) = workbook.worksheet_range(name) else { continue };
-                    let score = table_score(&range);
-                    if best.as_ref().is_none_or(|(_, _, s)| score > *s) {
-                        best = Some((name.clone(), range, score));
-                    }
-                    if progress.is_cancelled() {
-                        return Err(ImportError::Cancelled);
-                    }
-                }
-                let Some((name, range, _)) = best else {
-                    return Err(ImportError::NotATable(Message::new(
-                        "msg.err_no_sheet_readable",
-                        Vec::<String>::new(),
-                    )));
-                };
-                (name, range)
-            }
-        };
-        let (sheet_name, range) = chosen;
-        progress.set_fraction(0.5);
-        let mut table = range_to_table(&range)?;
-        if names.len() > 1 {
-            table.notes.insert(0, Message::new("msg.read_sheet", [sheet_name.clone(), names.len().to_string()]));
-        }
-        Ok(table)
+        contain_panics(|| read_workbook(bytes, options, progress))?
     }
+}
+
+/// calamine reads damaged files leniently and can still panic on one (a cut-short
+/// record in an .xls, found by fuzzing): a panic inside it is a damaged file.
+fn contain_panics<T>(read: impl FnOnce() -> T) -> Result<T, ImportError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        ImportError::NotATable(Message::new("msg.err_workbook", [why]))
+    })
+}
+
+fn read_workbook(bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| ImportError::NotATable(Message::new("msg.err_workbook", [e])))?;
+    let names = workbook.sheet_names();
+    if names.is_empty() {
+        return Err(ImportError::NotATable(Message::new("msg.err_no_sheets", Vec::<String>::new())));
+    }
+    let chosen = match &options.sheet {
+        Some(wanted) => {
+            let found = names.iter().find(|n| n.eq_ignore_ascii_case(wanted) || *n == wanted).cloned();
+            let Some(found) = found else {
+                return Err(ImportError::NotATable(Message::new(
+                    "msg.err_no_such_sheet",
+                    [wanted.clone(), names.join(", ")],
+                )));
+            };
+            let range = workbook.worksheet_range(&found).map_err(|e| {
+                ImportError::NotATable(Message::new("msg.err_sheet_read", [found.clone(), e.to_string()]))
+            })?;
+            (found, range)
+        }
+        None => {
+            let mut best: Option<(String, calamine::Range<Data>, usize)> = None;
+            for name in &names {
+                let Ok(range) = workbook.worksheet_range(name) else { continue };
+                let score = table_score(&range);
+                if best.as_ref().is_none_or(|(_, _, s)| score > *s) {
+                    best = Some((name.clone(), range, score));
+                }
+                if progress.is_cancelled() {
+                    return Err(ImportError::Cancelled);
+                }
+            }
+            let Some((name, range, _)) = best else {
+                return Err(ImportError::NotATable(Message::new("msg.err_no_sheet_readable", Vec::<String>::new())));
+            };
+            (name, range)
+        }
+    };
+    let (sheet_name, range) = chosen;
+    progress.set_fraction(0.5);
+    let mut table = range_to_table(&range)?;
+    if names.len() > 1 {
+        table.notes.insert(0, Message::new("msg.read_sheet", [sheet_name.clone(), names.len().to_string()]));
+    }
+    Ok(table)
 }
 
 /// Refuses a damaged .xls before calamine opens it: its lenient reader can follow
@@ -97,7 +111,8 @@ pub fn sheet_names(bytes: &[u8]) -> Vec<String> {
     if check_xls_container(bytes).is_err() {
         return Vec::new();
     }
-    open_workbook_auto_from_rs(Cursor::new(bytes)).map(|wb| wb.sheet_names()).unwrap_or_default()
+    contain_panics(|| open_workbook_auto_from_rs(Cursor::new(bytes)).map(|wb| wb.sheet_names()).unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// Filled cells in rows that are at least two cells wide: a table scores high, a

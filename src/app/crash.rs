@@ -22,11 +22,7 @@ pub struct Crash {
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown error".to_owned())
+    crate::engine::message::panic_message(payload).unwrap_or_else(|| "unknown error".to_owned())
 }
 
 impl KitleApp {

@@ -5,22 +5,8 @@ use crate::helpers::*;
 #[test]
 fn import_then_summary_and_customers() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("shop.kitle");
-    let ws = ws.to_str().unwrap();
-    let customers = fixture("fixtures/shopify/customers_export.csv");
-    let orders = fixture("fixtures/shopify/orders_export.csv");
-    let (ok, out, err) = kitle(&[
-        "import",
-        "--customers",
-        customers.to_str().unwrap(),
-        "--orders",
-        orders.to_str().unwrap(),
-        "--as-of",
-        "2026-01-01",
-        "-o",
-        ws,
-    ]);
-    assert!(ok, "{err}");
+    let (ws, out) = import_shopify_workspace_saying(dir.path());
+    let ws = ws.as_str();
     assert!(out.contains("with 4 customers and 4 orders"), "{out}");
     assert!(out.contains("Total Spent → ltv"), "{out}");
 

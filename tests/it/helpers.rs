@@ -90,10 +90,15 @@ pub fn has_note(notes: &[kitle::engine::message::Message], needle: &str) -> bool
 /// `kitle import` of the Shopify export pair (as of 2026-01-01) into `dir/shop.kitle`;
 /// returns the workspace's path.
 pub fn import_shopify_workspace(dir: &std::path::Path) -> String {
+    import_shopify_workspace_saying(dir).0
+}
+
+/// [`import_shopify_workspace`], with what the import printed.
+pub fn import_shopify_workspace_saying(dir: &std::path::Path) -> (String, String) {
     let ws = dir.join("shop.kitle").to_string_lossy().into_owned();
     let customers = fixture("fixtures/shopify/customers_export.csv");
     let orders = fixture("fixtures/shopify/orders_export.csv");
-    let (ok, _, err) = kitle(&[
+    let (ok, out, err) = kitle(&[
         "import",
         "--customers",
         customers.to_str().unwrap(),
@@ -105,7 +110,7 @@ pub fn import_shopify_workspace(dir: &std::path::Path) -> String {
         &ws,
     ]);
     assert!(ok, "{err}");
-    ws
+    (ws, out)
 }
 
 /// Runs the `kitle` binary: (success, stdout, stderr).

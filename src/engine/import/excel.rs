@@ -25,11 +25,7 @@ impl TableReader for ExcelReader {
 /// record in an .xls, found by fuzzing): a panic inside it is a damaged file.
 fn contain_panics<T>(read: impl FnOnce() -> T) -> Result<T, ImportError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
-        let why = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let why = crate::engine::message::panic_message(payload.as_ref()).unwrap_or_default();
         ImportError::NotATable(Message::new("msg.err_workbook", [why]))
     })
 }

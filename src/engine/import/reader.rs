@@ -31,6 +31,9 @@ pub trait TableReader {
 /// Text files from this size on are read as a stream of blocks ([`super::csv_stream`]).
 const STREAM_MIN_BYTES: u64 = 64 << 20;
 
+/// The start of a file looked at to tell whether it can be streamed.
+const HEAD_BYTES: usize = 1 << 16;
+
 /// Reads any supported file into a raw table.
 pub fn read_table(path: &Path, options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
     read_table_streaming(path, options, progress, STREAM_MIN_BYTES, BLOCK_BYTES)
@@ -53,7 +56,7 @@ fn read_table_streaming(
     }
     if len >= stream_min && options.encoding.is_none() {
         let mut head = Vec::new();
-        (&file).take(1 << 16).read_to_end(&mut head).map_err(io_error)?;
+        (&file).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(io_error)?;
         if streamable(&head, path) {
             let name = file_name(path);
             let streamed = super::csv_stream::read_stream(head.chain(&file), len, options, progress, block)
@@ -109,7 +112,7 @@ pub fn stream_text_bytes(
     progress: &Progress,
     block: usize,
 ) -> Option<Result<RawTable, ImportError>> {
-    if !streamable(&bytes[..bytes.len().min(1 << 16)], Path::new("stream.csv")) {
+    if !streamable(&bytes[..bytes.len().min(HEAD_BYTES)], Path::new("stream.csv")) {
         return None;
     }
     match super::csv_stream::read_stream(bytes, bytes.len() as u64, options, progress, block) {

@@ -41,8 +41,11 @@ pub enum Command {
     /// sources changed since the cache shown was made (sent by its background job).
     Reimported {
         path: PathBuf,
-        result: Result<Box<crate::engine::data::CustomerData>, String>,
+        result:
+            Result<(Box<crate::engine::data::CustomerData>, Option<crate::engine::workspace::CacheToWrite>), String>,
     },
+    /// The local cache was written, or why not (sent by its background job).
+    CacheWritten(Result<(), String>),
     /// Restore the unsaved changes in a recovery file, or throw them away.
     Restore(PathBuf),
     DiscardRecovery(PathBuf),

@@ -16,6 +16,7 @@ use super::{Command, KitleApp, Notice, PathPurpose, Tab};
 use crate::engine::edit::Edit;
 use crate::engine::import::SourceSpec;
 use crate::engine::segment::parse;
+use crate::engine::workspace::CacheToWrite;
 
 /// Edits closer together than this are one undo step (typing into a table).
 const TYPING_PAUSE: Duration = Duration::from_millis(1500);
@@ -52,7 +53,8 @@ impl KitleApp {
             Command::ImportDialog(path) => self.open_import_dialog(ctx, path),
             Command::RunImport(specs) => self.start_import(ctx, specs),
             Command::Loaded { result, cancelled } => self.loaded(ctx, result, cancelled),
-            Command::Reimported { path, result } => self.reimported(&path, result),
+            Command::Reimported { path, result } => self.reimported(ctx, &path, result),
+            Command::CacheWritten(result) => self.cache_written(result),
             Command::Restore(file) => self.start_restore(ctx, file),
             Command::DiscardRecovery(file) => self.discard_recovery(&file),
             Command::CancelTask(kind) => self.tasks.cancel(kind),
@@ -235,9 +237,12 @@ impl KitleApp {
                     }
                 }
                 self.show_report = loaded.show_report;
+                let mut loaded = loaded;
+                let to_cache = loaded.to_cache.take();
                 self.doc = Some(Document::new(*loaded));
                 self.tabs = super::tabs::registry();
                 self.notice = None;
+                self.start_cache_write(ctx, to_cache);
             }
             Err(_) if cancelled => self.notice = Some(Notice::Info(t(self.lang(), "status.cancelled").to_owned())),
             Err(message) => self.notice = Some(Notice::Error(message)),
@@ -248,7 +253,9 @@ impl KitleApp {
     fn start_reimport(&mut self, ctx: &egui::Context, path: PathBuf, workspace: crate::engine::workspace::Workspace) {
         let lang = self.lang();
         let started = self.tasks.spawn(TaskKind::Reimport, ctx, move |progress| {
-            let result = workspace.open_data(&path, progress, false).map(|(data, _)| Box::new(data));
+            let result = workspace
+                .open_data_cache_later(&path, progress, false)
+                .map(|(data, _, to_cache)| (Box::new(data), to_cache));
             Command::Reimported { path, result: result.map_err(|e| e.text(lang)) }
         });
         if let Err(e) = started {
@@ -257,18 +264,45 @@ impl KitleApp {
     }
 
     /// Fresh data from changed sources replaces what the cache showed.
-    fn reimported(&mut self, path: &std::path::Path, result: Result<Box<crate::engine::data::CustomerData>, String>) {
+    fn reimported(
+        &mut self,
+        ctx: &egui::Context,
+        path: &std::path::Path,
+        result: Result<(Box<crate::engine::data::CustomerData>, Option<CacheToWrite>), String>,
+    ) {
         let lang = self.lang();
         let Some(doc) = self.doc.as_mut().filter(|d| d.path.as_deref() == Some(path)) else { return };
         match result {
-            Ok(data) => {
+            Ok((data, to_cache)) => {
                 let mut data = *data;
                 doc.workspace.apply_manual_spend(&mut data);
                 doc.data = Arc::new(data);
                 doc.version = document::next_version();
                 self.notice = Some(Notice::Info(t(lang, "status.reimported").to_owned()));
+                self.start_cache_write(ctx, to_cache);
             }
             Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+
+    /// Writes the cache of the data just shown, in the background: it only spares
+    /// the next opening an import, so the window doesn't wait for it.
+    fn start_cache_write(&mut self, ctx: &egui::Context, to_cache: Option<CacheToWrite>) {
+        let (Some(to_cache), Some(doc)) = (to_cache, &self.doc) else { return };
+        let data = Arc::clone(&doc.data);
+        let started = self.tasks.spawn(TaskKind::Cache, ctx, move |_| {
+            Command::CacheWritten(to_cache.write(&data).map_err(|e| e.to_string()))
+        });
+        if let Err(e) = started {
+            self.notice = Some(Notice::Error(e));
+        }
+    }
+
+    /// A cache that could not be written only costs the next opening time: said, not an error.
+    fn cache_written(&mut self, result: Result<(), String>) {
+        if let Err(e) = result {
+            let note = crate::engine::message::Message::new("msg.cache_not_written", [e]);
+            self.notice = Some(Notice::Info(note.text(self.lang())));
         }
     }
 

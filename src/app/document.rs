@@ -154,6 +154,8 @@ pub struct Loaded {
     /// The data came from a cache older than the sources: import again in the
     /// background and replace it.
     pub stale: bool,
+    /// The data was just built: its cache is written in the background once shown.
+    pub to_cache: Option<crate::engine::workspace::CacheToWrite>,
 }
 
 /// Loads a workspace file (writing the demo first when `demo` and it is missing).
@@ -165,9 +167,9 @@ pub fn load(path: PathBuf, demo: bool, lang: Lang, progress: &Progress) -> Resul
     }
     let workspace = Workspace::load(&path).map_err(|e| e.text(lang))?;
     pull_missing_store_copy(&workspace, &path, progress);
-    let (data, opened) = workspace.open_data(&path, progress, true).map_err(|e| e.text(lang))?;
+    let (data, opened, to_cache) = workspace.open_data_cache_later(&path, progress, true).map_err(|e| e.text(lang))?;
     let stale = opened == crate::engine::workspace::Opened::Stale;
-    Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false, stale })
+    Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false, stale, to_cache })
 }
 
 /// A store's local copy that is gone (deleted, or a workspace from another
@@ -200,6 +202,7 @@ pub fn restore(file: &Path, lang: Lang, progress: &Progress) -> Result<Loaded, S
         dirty: true,
         show_report: false,
         stale: false,
+        to_cache: None,
     })
 }
 
@@ -233,7 +236,7 @@ pub fn import(
     if is_new {
         workspace.segments = starter_segments(&data, lang);
     }
-    Ok(Loaded { path, workspace, data, dirty: true, show_report: true, stale: false })
+    Ok(Loaded { path, workspace, data, dirty: true, show_report: true, stale: false, to_cache: None })
 }
 
 pub fn is_workspace_file(path: &Path) -> bool {

@@ -186,7 +186,8 @@ fn pull(
             workspace.store = Some(source);
             let data = workspace.load_data(&anchor, progress).map_err(failed)?;
             workspace.segments = crate::engine::segment::templates::starter_segments(&data, lang);
-            let loaded = Loaded { path: None, workspace, data, dirty: true, show_report: false, stale: false };
+            let loaded =
+                Loaded { path: None, workspace, data, dirty: true, show_report: false, stale: false, to_cache: None };
             Ok(StoreSyncDone::Connected { loaded: Box::new(loaded), keychain_error })
         }
     }

@@ -17,6 +17,8 @@ pub enum TaskKind {
     Push,
     Sync,
     Reimport,
+    /// Writing the local cache of data just imported (after it is shown).
+    Cache,
 }
 
 impl TaskKind {
@@ -28,6 +30,7 @@ impl TaskKind {
             TaskKind::Push => "push",
             TaskKind::Sync => "sync",
             TaskKind::Reimport => "reimport",
+            TaskKind::Cache => "cache",
         }
     }
 
@@ -39,6 +42,7 @@ impl TaskKind {
             TaskKind::Push => "status.pushing",
             TaskKind::Sync => "status.syncing",
             TaskKind::Reimport => "status.reimporting",
+            TaskKind::Cache => "status.caching",
         }
     }
 }
@@ -107,9 +111,12 @@ impl Tasks {
         for (kind, job) in &self.running {
             ui.spinner();
             ui.label(t(lang, kind.label_key()));
-            ui.add(egui::ProgressBar::new(job.progress.fraction()).desired_width(160.0).show_percentage());
-            if ui.button(t(lang, "status.cancel")).clicked() {
-                commands.send(Command::CancelTask(*kind));
+            // The cache is written in one go (and stopping it would only cost time later).
+            if *kind != TaskKind::Cache {
+                ui.add(egui::ProgressBar::new(job.progress.fraction()).desired_width(160.0).show_percentage());
+                if ui.button(t(lang, "status.cancel")).clicked() {
+                    commands.send(Command::CancelTask(*kind));
+                }
             }
             ui.separator();
         }

@@ -1,7 +1,7 @@
 //! The local cache of a built customer table, so a workspace whose sources did not
 //! change opens without importing them again. It sits beside the workspace
-//! (`NAME-cache/`): the customer table, the counted orders and their lines as Arrow IPC files,
-//! and `cache.ron` with everything else the build made (the
+//! (`NAME-cache/`): the customer table, the counted orders and their lines as Arrow IPC
+//! files, one a column, and `cache.ron` with everything else the build made (the
 //! fields, spend, the import report) and the key it was built under.
 //!
 //! The key is each source's file stamp (size, modification time, and a hash of
@@ -26,11 +26,12 @@ use super::import::{ColumnInfo, SourceReport, SourceSpec, UnparsedCells};
 use super::message::{Arg, Message};
 
 /// The layout of this cache; any other is stale.
-pub const CACHE_FORMAT: u32 = 3;
+pub const CACHE_FORMAT: u32 = 4;
 const META_FILE: &str = "cache.ron";
-const CUSTOMERS_FILE: &str = "customer_table.arrow";
-const ORDERS_FILE: &str = "order_table.arrow";
-const LINES_FILE: &str = "order_line_table.arrow";
+/// Each table is one Arrow IPC file per column: `customer_table.0.arrow`, `.1`, …
+const CUSTOMERS: &str = "customer_table";
+const ORDERS: &str = "order_table";
+const LINES: &str = "order_line_table";
 /// Bytes hashed at the start, middle and end of a source file.
 const SAMPLE: u64 = 64 * 1024;
 
@@ -285,20 +286,9 @@ fn read_meta(dir: &Path, text: &str) -> Result<(Meta, Box<CustomerData>), String
             return Err(format!("{name} is damaged or was changed"));
         }
     }
-    let read_frame = |name: &str| -> Result<DataFrame, String> {
-        let path = dir.join(name);
-        let file = std::fs::File::open(&path).map_err(|e| format!("{name}: {e}"))?;
-        // Read, not memory-mapped: a mapped file cut short by another program would
-        // crash the app (and mapping needs `unsafe`, which Kitle forbids).
-        IpcReader::new(std::io::BufReader::with_capacity(1 << 20, file))
-            .finish()
-            .map_err(|e| format!("{name} is damaged ({e})"))
-    };
-    let customers = read_frame(CUSTOMERS_FILE)?;
-    let has_orders = meta.files.iter().any(|(n, _, _)| n == ORDERS_FILE);
-    let orders = if has_orders { Some(read_frame(ORDERS_FILE)?) } else { None };
-    let has_lines = meta.files.iter().any(|(n, _, _)| n == LINES_FILE);
-    let order_lines = if has_lines { Some(read_frame(LINES_FILE)?) } else { None };
+    let customers = read_table(dir, &meta, CUSTOMERS)?.ok_or("its customer table is missing")?;
+    let orders = read_table(dir, &meta, ORDERS)?;
+    let order_lines = read_table(dir, &meta, LINES)?;
     if customers.height() != meta.customers {
         return Err("its customer table is incomplete".to_owned());
     }
@@ -319,27 +309,16 @@ fn read_meta(dir: &Path, text: &str) -> Result<(Meta, Box<CustomerData>), String
 pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result<()> {
     let parent = super::workspace::parent_dir(dir);
     let name = dir.file_name().map_or_else(|| "cache".into(), |n| n.to_string_lossy().into_owned());
+    remove_abandoned(&parent, &name);
     let staging = tempfile::Builder::new().prefix(&format!(".{name}-")).tempdir_in(&parent)?;
     super::store::make_private_dir(staging.path())?;
     let mut files = Vec::new();
-    let mut write_frame = |file: &str, df: &DataFrame| -> std::io::Result<()> {
-        let path = staging.path().join(file);
-        let mut out = private_file(&path)?;
-        let mut df = df.clone();
-        // Not synced to disk: a cache cut short by a crash fails its check and is rebuilt.
-        IpcWriter::new(std::io::BufWriter::with_capacity(1 << 20, &mut out))
-            .finish(&mut df)
-            .map_err(std::io::Error::other)?;
-        let (length, hash) = file_check(&path)?;
-        files.push((file.to_owned(), length, hash));
-        Ok(())
-    };
-    write_frame(CUSTOMERS_FILE, &data.customers)?;
+    write_table(staging.path(), CUSTOMERS, &data.customers, &mut files)?;
     if let Some(orders) = &data.orders {
-        write_frame(ORDERS_FILE, orders)?;
+        write_table(staging.path(), ORDERS, orders, &mut files)?;
     }
     if let Some(lines) = &data.order_lines {
-        write_frame(LINES_FILE, lines)?;
+        write_table(staging.path(), LINES, lines, &mut files)?;
     }
     let meta = Meta {
         key: key.clone(),
@@ -370,6 +349,88 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
     Ok(())
 }
 
+/// Writes each column of `table` to its own IPC file in `dir` and records them in
+/// `files`. One column at a time, because polars' writer encodes a whole record batch
+/// in memory before writing it: the 10M-row customer table in one batch would be a
+/// second copy of it (1 GB more at the peak). Record batches would do too, but reading
+/// them back means joining the chunks, which costs another copy then.
+fn write_table(dir: &Path, table: &str, df: &DataFrame, files: &mut Vec<(String, u64, u64)>) -> std::io::Result<()> {
+    for (i, column) in df.columns().iter().enumerate() {
+        let file = format!("{table}.{i}.arrow");
+        let path = dir.join(&file);
+        let mut out = private_file(&path)?;
+        let mut one = DataFrame::new(df.height(), vec![column.clone()]).map_err(std::io::Error::other)?;
+        // Not synced to disk: a cache cut short by a crash fails its check and is rebuilt.
+        IpcWriter::new(std::io::BufWriter::with_capacity(1 << 20, &mut out))
+            .with_parallel(false)
+            .finish(&mut one)
+            .map_err(std::io::Error::other)?;
+        let (length, hash) = file_check(&path)?;
+        files.push((file, length, hash));
+    }
+    Ok(())
+}
+
+/// The table `table` from its column files (read on all cores), or `None` when the
+/// cache has none.
+fn read_table(dir: &Path, meta: &Meta, table: &str) -> Result<Option<DataFrame>, String> {
+    use rayon::prelude::*;
+    let mut names: Vec<(usize, &str)> = meta
+        .files
+        .iter()
+        .filter_map(|(name, _, _)| {
+            let index = name.strip_prefix(table)?.strip_prefix('.')?.strip_suffix(".arrow")?;
+            Some((index.parse().ok()?, name.as_str()))
+        })
+        .collect();
+    if names.is_empty() {
+        return Ok(None);
+    }
+    names.sort_unstable();
+    if names.iter().enumerate().any(|(i, (index, _))| i != *index) {
+        return Err(format!("{table} is missing a column"));
+    }
+    let columns = names
+        .par_iter()
+        .map(|(_, name)| {
+            let file = std::fs::File::open(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
+            // Read, not memory-mapped: a mapped file cut short by another program would
+            // crash the app (and mapping needs `unsafe`, which Kitle forbids).
+            let one = IpcReader::new(std::io::BufReader::with_capacity(1 << 20, file))
+                .finish()
+                .map_err(|e| format!("{name} is damaged ({e})"))?;
+            match one.columns() {
+                [column] => Ok(column.clone()),
+                _ => Err(format!("{name} is damaged (not one column)")),
+            }
+        })
+        .collect::<Result<Vec<Column>, String>>()?;
+    let height = columns.first().map_or(0, Column::len);
+    DataFrame::new(height, columns).map(Some).map_err(|e| format!("{table} is damaged ({e})"))
+}
+
+/// Staging folders older than this were left by a write that never finished (the app
+/// quit or was killed while writing); a write in progress is minutes old at most.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the staging folders of cache writes that never finished, beside `parent/name`.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let prefix = format!(".{name}-");
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let abandoned = entry.file_name().to_string_lossy().starts_with(&prefix)
+            && entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > ABANDONED_AFTER);
+        if abandoned && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -379,4 +440,80 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
         options.mode(0o600);
     }
     options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_is_written_a_column_a_file_and_reads_back_the_same() {
+        let long = |i: usize| format!("customer-{i:04}@a-rather-long-domain.example");
+        let df = df!(
+            "email" => (0..1000).map(|i| (i % 4 != 1).then(|| long(i))).collect::<Vec<_>>(),
+            "city" => (0..1000).map(|i| ["İstanbul", "Ankara"][i % 2]).collect::<Vec<_>>(),
+            "ltv" => (0..1000).map(|i| (i % 3 != 0).then_some(i as f64 * 1.5)).collect::<Vec<_>>(),
+        )
+        .expect("frame");
+        let lines = df!("order" => [0u32, 0, 1], "product" => ["Mug", "Tea", "Mug"]).expect("frame");
+        let lines = lines.lazy().with_column(col("product").cast(crate::engine::data::line_text_type())).collect();
+        let lines = lines.expect("categories");
+        let dir = tempfile::tempdir().expect("dir");
+        let mut files = Vec::new();
+        write_table(dir.path(), CUSTOMERS, &df, &mut files).expect("write");
+        write_table(dir.path(), LINES, &lines, &mut files).expect("write");
+        let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "customer_table.0.arrow",
+                "customer_table.1.arrow",
+                "customer_table.2.arrow",
+                "order_line_table.0.arrow",
+                "order_line_table.1.arrow"
+            ]
+        );
+        let meta = |files: Vec<(String, u64, u64)>| Meta {
+            key: CacheKey { format: CACHE_FORMAT, build: String::new(), as_of: NaiveDate::MIN, sources: Vec::new() },
+            files,
+            fields: Vec::new(),
+            spend: Vec::new(),
+            as_of: NaiveDate::MIN,
+            customers: 0,
+            orders_counted: 0,
+            duplicate_customers_merged: 0,
+            notes: Vec::new(),
+            sources: Vec::new(),
+        };
+        let found = meta(files.clone());
+        let back = read_table(dir.path(), &found, CUSTOMERS).expect("read").expect("a table");
+        assert!(back.equals_missing(&df));
+        assert_eq!(back.first_col_n_chunks(), 1, "one chunk, as built");
+        assert!(read_table(dir.path(), &found, LINES).expect("read").expect("lines").equals_missing(&lines));
+        assert!(read_table(dir.path(), &found, ORDERS).expect("read").is_none());
+
+        let without_city = meta(files.iter().filter(|f| f.0 != "customer_table.1.arrow").cloned().collect());
+        let why = read_table(dir.path(), &without_city, CUSTOMERS).expect_err("a column short");
+        assert!(why.contains("missing a column"), "{why}");
+    }
+
+    #[test]
+    fn staging_folders_of_writes_that_never_finished_are_removed() {
+        let parent = tempfile::tempdir().expect("dir");
+        let make = |name: &str, age: u64| {
+            let dir = parent.path().join(name);
+            std::fs::create_dir(&dir).expect("staging");
+            std::fs::write(dir.join("customer_table.0.arrow"), b"half").expect("file");
+            let then = std::time::SystemTime::now() - std::time::Duration::from_secs(age);
+            std::fs::File::open(&dir).and_then(|f| f.set_modified(then)).expect("dated");
+            dir
+        };
+        let abandoned = make(".shop-cache-a1b2", 2 * 3600);
+        let in_progress = make(".shop-cache-c3d4", 60);
+        let another_workspace = make(".other-cache-e5f6", 2 * 3600);
+        remove_abandoned(parent.path(), "shop-cache");
+        assert!(!abandoned.exists());
+        assert!(in_progress.exists(), "another writer may still be at it");
+        assert!(another_workspace.exists());
+    }
 }

@@ -28,6 +28,20 @@ pub enum Opened {
     Built,
 }
 
+/// The cache of data just built from its sources, to write when convenient (under the
+/// key taken before the sources were read, so a change meanwhile makes it stale).
+#[derive(Debug)]
+pub struct CacheToWrite {
+    dir: PathBuf,
+    key: CacheKey,
+}
+
+impl CacheToWrite {
+    pub fn write(&self, data: &CustomerData) -> std::io::Result<()> {
+        cache::write(&self.dir, &self.key, data)
+    }
+}
+
 /// The format this version writes; files with a higher number are refused.
 pub const FORMAT_VERSION: u32 = 1;
 pub const EXTENSION: &str = "kitle";
@@ -303,6 +317,23 @@ impl Workspace {
         progress: &Progress,
         accept_stale: bool,
     ) -> Result<(CustomerData, Opened), WorkspaceError> {
+        let (mut data, opened, to_cache) = self.open_data_cache_later(workspace_path, progress, accept_stale)?;
+        if let Some(to_cache) = to_cache
+            && let Err(e) = to_cache.write(&data)
+        {
+            data.report.notes.push(crate::engine::message::Message::new("msg.cache_not_written", [e]));
+        }
+        Ok((data, opened))
+    }
+
+    /// [`Self::open_data`], leaving the cache of freshly built data to the caller
+    /// (the app shows the data first: at 10M customers the write takes seconds).
+    pub fn open_data_cache_later(
+        &self,
+        workspace_path: &Path,
+        progress: &Progress,
+        accept_stale: bool,
+    ) -> Result<(CustomerData, Opened, Option<CacheToWrite>), WorkspaceError> {
         let sources = self.resolved_sources(workspace_path)?;
         let key = self.data_key(workspace_path, &sources);
         let cache_dir = self.cache_dir(workspace_path);
@@ -311,22 +342,17 @@ impl Workspace {
             match cache::read(dir, key) {
                 Cached::Fresh(mut data) => {
                     self.apply_manual_spend(&mut data);
-                    return Ok((*data, Opened::FromCache));
+                    return Ok((*data, Opened::FromCache, None));
                 }
                 Cached::Stale(mut data) if accept_stale => {
                     self.apply_manual_spend(&mut data);
-                    return Ok((*data, Opened::Stale));
+                    return Ok((*data, Opened::Stale, None));
                 }
                 Cached::Stale(_) | Cached::Missing => {}
                 Cached::Ignored(why) => ignored = Some(why),
             }
         }
         let mut data = self.build_data(workspace_path, &sources, progress)?;
-        if let (Some(dir), Some(key)) = (&cache_dir, &key)
-            && let Err(e) = cache::write(dir, key, &data)
-        {
-            data.report.notes.push(crate::engine::message::Message::new("msg.cache_not_written", [e]));
-        }
         if let Some(why) = ignored {
             data.report.notes.push(crate::engine::message::Message::new("msg.cache_ignored", [why]));
         }
@@ -334,7 +360,8 @@ impl Workspace {
         if let Some(key) = &key {
             let _ = self.record_members_under(workspace_path, &data, key);
         }
-        Ok((data, Opened::Built))
+        let to_cache = cache_dir.zip(key).map(|(dir, key)| CacheToWrite { dir, key });
+        Ok((data, Opened::Built, to_cache))
     }
 
     /// Records the saved segments' members for this data (see

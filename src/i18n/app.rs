@@ -57,6 +57,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "The files changed since the last opening: importing them again…",
         "Dosyalar son açılıştan beri değişti: yeniden içe aktarılıyor…",
     ),
+    (
+        "status.caching",
+        "Keeping a local copy so the next opening is quick…",
+        "Bir sonraki açılış hızlı olsun diye yerel kopya hazırlanıyor…",
+    ),
     ("status.reimported", "Updated from the changed files.", "Değişen dosyalardan güncellendi."),
     ("status.importing", "Importing…", "İçe aktarılıyor…"),
     ("status.cancel", "Cancel", "İptal"),

@@ -14,7 +14,7 @@ use kitle::engine::workspace::{Opened, Workspace};
 use crate::helpers::{date, fixture, has_note};
 
 /// The Shopify fixtures copied into a folder with a saved workspace over them.
-fn workspace_in(dir: &Path) -> (PathBuf, Workspace) {
+pub fn workspace_in(dir: &Path) -> (PathBuf, Workspace) {
     for name in ["customers_export.csv", "orders_export.csv"] {
         std::fs::copy(fixture(&format!("fixtures/shopify/{name}")), dir.join(name)).unwrap();
     }
@@ -123,7 +123,7 @@ fn a_damaged_or_foreign_cache_is_ignored_with_a_note() {
     let cache = cache_dir_for(&path);
 
     // Truncated.
-    let arrow = cache.join("customer_table.arrow");
+    let arrow = cache.join("customer_table.0.arrow");
     let bytes = std::fs::read(&arrow).unwrap();
     std::fs::write(&arrow, &bytes[..bytes.len() / 2]).unwrap();
     let (data, how) = open(&ws, &path, true);
@@ -177,7 +177,7 @@ fn kitle_import_writes_the_cache_the_next_command_reads() {
         ws.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
-    assert!(cache_dir_for(&ws).join("customer_table.arrow").exists());
+    assert!(cache_dir_for(&ws).join("customer_table.0.arrow").exists());
     let workspace = Workspace::load(&ws).unwrap();
     // The test binary is another build than the CLI's: its cache is not trusted here.
     let (_, how) = workspace.open_data(&ws, &Progress::default(), true).unwrap();

@@ -235,3 +235,23 @@ fn a_lost_background_worker_is_an_error_not_a_spinner() {
     assert!(harness.state().cache.saved_stats().is_none());
     assert!(harness.query_all_by_label("—").count() >= 3, "the rows say the numbers are missing");
 }
+
+#[test]
+fn a_workspace_just_imported_is_shown_then_cached_in_the_background() {
+    use kitle::engine::import::Progress;
+    use kitle::engine::workspace::Opened;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, ws) = crate::cache::workspace_in(dir.path());
+    let cache = kitle::engine::cache::cache_dir_for(&path);
+    assert!(!cache.exists());
+    let mut harness = app_harness(Lang::En);
+    harness.run_steps(1);
+    harness.state_mut().send(Command::Open(path.clone()));
+    run_until(&mut harness, "the workspace", |app| app.doc.is_some());
+    run_until(&mut harness, "the cache to be written", |app| app.tasks.is_idle());
+    assert!(harness.state().notice.is_none(), "{:?}", harness.state().notice);
+    // What the window wrote is what the next opening reads.
+    let (data, how) = ws.open_data(&path, &Progress::default(), false).unwrap();
+    assert_eq!(how, Opened::FromCache);
+    assert!(data.customers.equals_missing(&harness.state().doc.as_ref().unwrap().data.customers));
+}

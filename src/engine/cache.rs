@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use polars_io::ipc::{IpcReader, IpcWriter};
-use polars_io::{SerReader, SerWriter};
+use polars_io::SerReader;
+use polars_io::ipc::IpcReader;
 use serde::{Deserialize, Serialize};
 
 use super::data::{CustomerData, FieldInfo, ImportReport, SpendEntry};
@@ -350,25 +350,63 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
 }
 
 /// Writes each column of `table` to its own IPC file in `dir` and records them in
-/// `files`. One column at a time, because polars' writer encodes a whole record batch
-/// in memory before writing it: the 10M-row customer table in one batch would be a
-/// second copy of it (1 GB more at the peak). Record batches would do too, but reading
-/// them back means joining the chunks, which costs another copy then.
+/// `files`. Polars' writer encodes a whole record batch in memory before writing it,
+/// so the 10M-row customer table in one batch would be a second copy of it (1 GB more
+/// at the peak). Written a column at a time, in batches of [`BATCH_BYTES`], it costs
+/// one batch; read back on all cores, joining a column's batches costs one column.
 fn write_table(dir: &Path, table: &str, df: &DataFrame, files: &mut Vec<(String, u64, u64)>) -> std::io::Result<()> {
     for (i, column) in df.columns().iter().enumerate() {
         let file = format!("{table}.{i}.arrow");
         let path = dir.join(&file);
         let mut out = private_file(&path)?;
-        let mut one = DataFrame::new(df.height(), vec![column.clone()]).map_err(std::io::Error::other)?;
+        let one = DataFrame::new(df.height(), vec![column.clone()]).map_err(std::io::Error::other)?;
         // Not synced to disk: a cache cut short by a crash fails its check and is rebuilt.
-        IpcWriter::new(std::io::BufWriter::with_capacity(1 << 20, &mut out))
-            .with_parallel(false)
-            .finish(&mut one)
+        write_ipc(std::io::BufWriter::with_capacity(1 << 20, &mut out), &one, rows_per_batch(&one))
             .map_err(std::io::Error::other)?;
         let (length, hash) = file_check(&path)?;
         files.push((file, length, hash));
     }
     Ok(())
+}
+
+/// Bytes of Arrow data encoded at a time.
+const BATCH_BYTES: usize = 64 << 20;
+
+/// Rows to write at a time for about [`BATCH_BYTES`] a batch. Categories are written
+/// whole: every batch of a file must carry the same dictionary, and the global
+/// categories may grow meanwhile.
+fn rows_per_batch(df: &DataFrame) -> usize {
+    let has_categories =
+        df.columns().iter().any(|c| matches!(c.dtype(), DataType::Categorical(..) | DataType::Enum(..)));
+    if has_categories || df.height() == 0 {
+        return df.height().max(1);
+    }
+    let per_row = super::data::table_bytes(df).div_ceil(df.height()).max(1);
+    (BATCH_BYTES / per_row).max(1024)
+}
+
+/// Writes `df` as an Arrow IPC file, `rows` at a time. A sliced text column is
+/// written compacted (polars copies the slice's strings), and the encoding buffer is
+/// reused from batch to batch.
+fn write_ipc(out: impl std::io::Write, df: &DataFrame, rows: usize) -> PolarsResult<()> {
+    use polars_arrow::io::ipc::write::{FileWriter, WriteOptions};
+    let level = CompatLevel::newest();
+    let schema = Arc::new(df.schema().to_arrow(level));
+    let mut writer = FileWriter::try_new(out, schema, None, WriteOptions { compression: None })?;
+    let rows = rows.max(1);
+    let mut start = 0;
+    loop {
+        let mut part = df.slice(i64::try_from(start).unwrap_or(i64::MAX), rows);
+        part.align_chunks();
+        for batch in part.iter_chunks(level, true) {
+            writer.write(&batch, None)?;
+        }
+        start += rows;
+        if start >= df.height() {
+            break;
+        }
+    }
+    writer.finish()
 }
 
 /// The table `table` from its column files (read on all cores), or `None` when the
@@ -491,6 +529,20 @@ mod tests {
         assert_eq!(back.first_col_n_chunks(), 1, "one chunk, as built");
         assert!(read_table(dir.path(), &found, LINES).expect("read").expect("lines").equals_missing(&lines));
         assert!(read_table(dir.path(), &found, ORDERS).expect("read").is_none());
+
+        // A big column is written a few rows at a time; it reads back whole, in one
+        // chunk, and each batch held only its own rows' text.
+        let email = df.select(["email"]).expect("email");
+        let (mut whole, mut batched) = (Vec::new(), Vec::new());
+        write_ipc(&mut whole, &email, email.height()).expect("write whole");
+        write_ipc(&mut batched, &email, 300).expect("write in batches");
+        let read = |bytes: Vec<u8>| IpcReader::new(std::io::Cursor::new(bytes)).finish().expect("read");
+        let back = read(batched.clone());
+        assert!(back.equals_missing(&email));
+        assert_eq!(back.first_col_n_chunks(), 1);
+        let chunks = IpcReader::new(std::io::Cursor::new(batched.clone())).set_rechunk(false).finish().expect("read");
+        assert_eq!(chunks.first_col_n_chunks(), 4, "1000 rows, 300 at a time");
+        assert!(batched.len() < whole.len() * 11 / 10, "{} bytes batched, {} whole", batched.len(), whole.len());
 
         let without_city = meta(files.iter().filter(|f| f.0 != "customer_table.1.arrow").cloned().collect());
         let why = read_table(dir.path(), &without_city, CUSTOMERS).expect_err("a column short");

@@ -64,9 +64,10 @@ pub fn row_order(
             let column = df.column(&sort.column)?.as_materialized_series();
             let column = if matches!(column.dtype(), DataType::List(_)) {
                 column.list()?.lst_lengths().into_series()
-            } else if column.dtype() == &DataType::String {
+            } else if matches!(column.dtype(), DataType::String | DataType::Categorical(..)) {
                 // Sort text as people read it: case- and accent-insensitively.
-                let folded: StringChunked = column.str()?.iter().map(|v| v.map(crate::engine::text::fold)).collect();
+                let text = column.cast(&DataType::String)?;
+                let folded: StringChunked = text.str()?.iter().map(|v| v.map(crate::engine::text::fold)).collect();
                 folded.into_series()
             } else {
                 column.clone()

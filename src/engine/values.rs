@@ -21,6 +21,10 @@ pub fn plain_text(value: &AnyValue<'_>) -> String {
         AnyValue::Null => String::new(),
         AnyValue::String(s) => (*s).to_owned(),
         AnyValue::StringOwned(s) => s.to_string(),
+        // Categories (city, channel …) are their text.
+        AnyValue::Categorical(..) | AnyValue::CategoricalOwned(..) | AnyValue::Enum(..) | AnyValue::EnumOwned(..) => {
+            value.get_str().unwrap_or_default().to_owned()
+        }
         AnyValue::Date(d) => days_to_date(*d).map_or_else(String::new, |d| d.to_string()),
         AnyValue::Float64(f) => format_plain_number(*f),
         AnyValue::List(s) => {

@@ -62,7 +62,8 @@ fn rfm_scores_and_groups_match_an_independent_computation() {
     assert_eq!(got("rfm_r"), r);
     assert_eq!(got("rfm_f"), f);
     assert_eq!(got("rfm_m"), m);
-    let groups: Vec<&str> = df.column("rfm_group").unwrap().str().unwrap().iter().map(Option::unwrap).collect();
+    let groups = df.column("rfm_group").unwrap().cast(&polars::prelude::DataType::String).unwrap();
+    let groups: Vec<&str> = groups.str().unwrap().iter().map(Option::unwrap).collect();
     for i in 0..df.height() {
         let expected = match (buyer[i], r[i], f[i], m[i]) {
             (false, ..) => "prospects",

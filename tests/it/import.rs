@@ -274,3 +274,40 @@ fn demo_data_builds_a_plausible_store() {
     let on_disk = std::fs::read(dir.path().join(kitle::engine::demo::CUSTOMERS_FILE)).unwrap();
     assert_eq!(again.0, on_disk);
 }
+
+/// Category fields (city, channel, the RFM group) are stored as categories, 4 bytes a
+/// customer, and read as their text everywhere: cells, sorting, search and segments.
+#[test]
+fn category_fields_are_stored_as_categories_and_read_as_text() {
+    use kitle::engine::browse::{SortBy, row_order};
+    use kitle::engine::segment::evaluate::SegmentFrame;
+    use kitle::engine::text::{fold, fold_case};
+    use polars::prelude::DataType;
+
+    let data = crate::warehouse::demo_data();
+    for field in ["city", "channel", "rfm_group"] {
+        assert!(matches!(data.customers.column(field).unwrap().dtype(), DataType::Categorical(..)), "{field}");
+    }
+    let cities: Vec<Option<String>> = (0..data.len()).map(|row| text(&data, "city", row)).collect();
+    let cell = kitle::engine::values::plain_text(&data.customers.column("city").unwrap().get(7).unwrap());
+    assert_eq!(Some(cell), cities[7].clone());
+
+    // Sorted as people read them (case- and accent-insensitively), empty last.
+    let sort = SortBy { column: "city".into(), descending: false };
+    let order = row_order(&data, "", Some(&sort), &|| false).unwrap();
+    let sorted: Vec<Option<String>> = order.iter().map(|&row| cities[row as usize].clone()).collect();
+    let mut expected = cities.clone();
+    expected.sort_by_key(|c| (c.is_none(), c.as_deref().map(fold)));
+    assert_eq!(
+        sorted.iter().map(|c| c.as_deref().map(fold)).collect::<Vec<_>>(),
+        expected.iter().map(|c| c.as_deref().map(fold)).collect::<Vec<_>>()
+    );
+
+    // Found by a quick search and counted by a segment, Turkish-aware.
+    let izmir = cities.iter().filter(|c| c.as_deref().map(fold_case).as_deref() == Some("izmir")).count();
+    assert!(izmir > 0);
+    assert_eq!(row_order(&data, "İZMİR", None, &|| false).unwrap().len(), izmir);
+    let frame = SegmentFrame::new(std::sync::Arc::new(data));
+    let group = kitle::engine::segment::parse("city = \"izmir\"").unwrap();
+    assert_eq!(frame.evaluate(&group).unwrap().stats.count, izmir);
+}

@@ -175,7 +175,7 @@ fn the_demo_stores_rules_count_the_same_in_every_dialect() {
     }
 }
 
-fn demo_data() -> CustomerData {
+pub fn demo_data() -> CustomerData {
     let ws = kitle::engine::workspace::Workspace::load(&crate::helpers::fixture("../workspaces/demo.kitle")).unwrap();
     ws.load_data(&crate::helpers::fixture("../workspaces/demo.kitle"), &Default::default()).unwrap()
 }

@@ -145,6 +145,7 @@ pub fn build(
         }
         report.sources.push(source_report);
     }
+    store_categories(&mut df, &fields)?;
     with_predictions(CustomerData {
         customers: df,
         fields,
@@ -154,6 +155,26 @@ pub fn build(
         as_of,
         report,
     })
+}
+
+/// Category fields (city, channel, RFM group …) stored as categories: 4 bytes a row
+/// instead of a 16-byte view (at 10M customers, 120 MB less a field). Readers that
+/// need the text cast to it; the values are the same.
+fn store_categories(df: &mut DataFrame, fields: &[FieldInfo]) -> PolarsResult<()> {
+    use rayon::prelude::*;
+    let names: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.ty == FieldType::Category && df.column(&f.name).is_ok_and(|c| c.dtype() == &DataType::String))
+        .map(|f| f.name.as_str())
+        .collect();
+    let cast: Vec<Column> = names
+        .par_iter()
+        .map(|name| df.column(name).and_then(|c| c.cast(&crate::engine::data::line_text_type())))
+        .collect::<PolarsResult<_>>()?;
+    for column in cast {
+        df.with_column(column)?;
+    }
+    Ok(())
 }
 
 /// The fields Kitle computes (aov, RFM, country codes …), with notes on implausible values.

@@ -30,7 +30,8 @@ fn customer_list_sorts_and_searches() {
     harness.get_by_label(&top_text);
 
     // Search: only customers in İzmir (typed lowercase) remain.
-    let city = data.customers.column("city").unwrap().str().unwrap().clone();
+    let city =
+        data.customers.column("city").unwrap().cast(&polars::prelude::DataType::String).unwrap().str().unwrap().clone();
     let in_izmir = city.iter().filter(|c| *c == Some("İzmir")).count();
     harness.get_by_label("Search").click();
     harness.get_by_label("Search").type_text("izmir");

@@ -26,6 +26,9 @@ pub struct ParseContext {
     pub decimal_chosen: bool,
     /// Used when a column's dates don't show whether the day or month is first.
     pub date_fallback: DayMonthOrder,
+    /// Category columns are typed as categories (the customers file's city, channel …:
+    /// what the customer table keeps), not as text.
+    pub categories: bool,
 }
 
 /// A typed column and what went wrong while parsing it.
@@ -84,6 +87,7 @@ pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContex
     let mut ambiguous_dates = None;
     let mut number_reading = None;
     let series = match ty {
+        FieldType::Category if ctx.categories => category_series(name, raw),
         FieldType::Text | FieldType::Category => text_series(name, raw),
         FieldType::Number | FieldType::Money | FieldType::Integer => {
             let style = number_style(raw, ctx);
@@ -125,6 +129,33 @@ fn text_series(name: PlSmallStr, raw: &RawColumn) -> Series {
         })
         .collect();
     ca.with_name(name).into_series()
+}
+
+/// A category column as categories ([`crate::engine::data::line_text_type`]): 4 bytes
+/// a row instead of a 16-byte view, the same values [`text_series`] reads. Each
+/// distinct text is looked up in the global categories once; rows find it in a local map.
+fn category_series(name: PlSmallStr, raw: &RawColumn) -> Series {
+    let dtype = crate::engine::data::line_text_type();
+    let DataType::Categorical(_, mapping) = &dtype else { return text_series(name, raw) };
+    let mut local: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    let codes: UInt32Chunked = (0..raw.len())
+        .map(|i| match raw.get(i) {
+            CellRef::Text(t) => {
+                let t = clean_identifier(t);
+                if t.is_empty() {
+                    return None;
+                }
+                if let Some(code) = local.get(t) {
+                    return Some(*code);
+                }
+                let code = mapping.insert_cat(t).ok()?;
+                local.insert(t, code);
+                Some(code)
+            }
+            other => mapping.insert_cat(&other.as_text()?).ok(),
+        })
+        .collect();
+    Categorical32Chunked::from_cats_and_dtype(codes.with_name(name), dtype.clone()).into_series()
 }
 
 fn number_series(
@@ -371,7 +402,31 @@ mod tests {
         decimal_fallback: DecimalSeparator::Point,
         decimal_chosen: false,
         date_fallback: DayMonthOrder::DayFirst,
+        categories: false,
     };
+
+    #[test]
+    fn a_customers_category_column_reads_as_categories_with_the_same_values() {
+        let values = ["İstanbul", "", "Ankara", "  İstanbul ", "-", "ankara", "İstanbul", "'0212"];
+        let raw = text_column(&values);
+        let as_text = parse_column("city", &raw, FieldType::Category, CTX).series;
+        assert_eq!(as_text.dtype(), &DataType::String, "other files keep text");
+        let as_categories = parse_column("city", &raw, FieldType::Category, ParseContext { categories: true, ..CTX });
+        let as_categories = as_categories.series;
+        assert!(matches!(as_categories.dtype(), DataType::Categorical(..)));
+        assert!(as_categories.cast(&DataType::String).unwrap().equals_missing(&as_text));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn categories_hold_exactly_the_text(values in proptest::collection::vec("[ a-cİı'\\-]{0,4}", 0..40)) {
+            let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+            let raw = text_column(&refs);
+            let as_text = parse_column("c", &raw, FieldType::Category, CTX).series;
+            let as_categories = parse_column("c", &raw, FieldType::Category, ParseContext { categories: true, ..CTX }).series;
+            proptest::prop_assert!(as_categories.cast(&DataType::String).unwrap().equals_missing(&as_text));
+        }
+    }
 
     #[test]
     fn infers_custom_types() {

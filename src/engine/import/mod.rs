@@ -214,6 +214,7 @@ fn parse_context(spec: &SourceSpec, raw: &table::RawTable) -> ParseContext {
         }),
         decimal_chosen: spec.decimal.is_some(),
         date_fallback: spec.date_order.unwrap_or(DayMonthOrder::DayFirst),
+        categories: spec.kind == SourceKind::Customers,
     }
 }
 

@@ -44,8 +44,9 @@ pub fn totals_row(df: &DataFrame) -> Option<String> {
 
 /// The text cell of row `row` that says total, if any.
 fn marked_total(df: &DataFrame, row: usize) -> Option<String> {
-    df.columns().iter().filter(|c| c.dtype() == &DataType::String).find_map(|c| {
-        let text = c.str().ok()?.get(row)?;
+    df.columns().iter().find_map(|c| {
+        let value = c.get(row).ok()?;
+        let text = value.get_str()?;
         let key = fold(text.trim().trim_end_matches(':')).split_whitespace().collect::<Vec<_>>().join(" ");
         TOTAL_WORDS.contains(&key.as_str()).then(|| text.trim().to_owned())
     })

@@ -343,7 +343,7 @@ fn customers_json(df: &DataFrame, money: &MoneyColumns) -> Result<String> {
             let json = match &v {
                 AnyValue::Null => serde_json::Value::Null,
                 AnyValue::Boolean(b) => serde_json::Value::Bool(*b),
-                AnyValue::Int64(i) => serde_json::Value::from(*i),
+                v if v.is_integer() => v.extract::<i64>().map_or(serde_json::Value::Null, serde_json::Value::from),
                 AnyValue::Float64(f) => serde_json::Value::from(*f),
                 AnyValue::List(s) => {
                     serde_json::Value::Array(s.iter().map(|v| serde_json::Value::String(plain_text(&v))).collect())

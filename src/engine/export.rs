@@ -95,8 +95,8 @@ fn xlsx_bytes(df: &DataFrame, money: &MoneyColumns) -> Result<Vec<u8>, ExportErr
                 AnyValue::Float64(v) => {
                     sheet.write_number(row, col, v).map_err(x)?;
                 }
-                AnyValue::Int64(v) => {
-                    sheet.write_number(row, col, v as f64).map_err(x)?;
+                v if v.is_integer() => {
+                    sheet.write_number(row, col, v.extract::<f64>().unwrap_or_default()).map_err(x)?;
                 }
                 AnyValue::Boolean(b) => {
                     sheet.write_boolean(row, col, b).map_err(x)?;

@@ -43,7 +43,7 @@ pub fn display_text(column: &Column, row: usize, ty: FieldType, currency: &str, 
         (AnyValue::Null, _) => String::new(),
         (AnyValue::Float64(v), FieldType::Money) => format::money(*v, currency, lang),
         (AnyValue::Float64(v), _) => format::number(*v, if v.fract() == 0.0 { 0 } else { 2 }, lang),
-        (AnyValue::Int64(v), _) => format::number(*v as f64, 0, lang),
+        (v, _) if v.is_integer() => format::number(v.extract::<f64>().unwrap_or_default(), 0, lang),
         (AnyValue::Date(d), _) => days_to_date(*d).map_or_else(String::new, |d| format::date(d, lang)),
         (AnyValue::Boolean(b), _) => t(lang, if *b { "yes" } else { "no" }).to_owned(),
         // RFM groups are kept by id (`loyal`); the reader sees their name.
@@ -214,7 +214,8 @@ pub fn csv_bytes(df: &DataFrame, money: &MoneyColumns, reader: CsvReader) -> Res
             let v = money.written(c.name(), c.get(row)?);
             let text = plain_text(&v);
             record.push(match v {
-                AnyValue::Float64(_) | AnyValue::Int64(_) | AnyValue::Date(_) | AnyValue::Boolean(_) => text,
+                AnyValue::Float64(_) | AnyValue::Date(_) | AnyValue::Boolean(_) => text,
+                v if v.is_integer() => text,
                 _ => safe(text),
             });
         }

@@ -307,7 +307,28 @@ fn category_fields_are_stored_as_categories_and_read_as_text() {
     let izmir = cities.iter().filter(|c| c.as_deref().map(fold_case).as_deref() == Some("izmir")).count();
     assert!(izmir > 0);
     assert_eq!(row_order(&data, "İZMİR", None, &|| false).unwrap().len(), izmir);
+
+    // Whole numbers that fit are 32-bit; they show, compare and sum as before.
+    for field in ["orders", "tenure_days", "days_since_last_order", "rfm_r"] {
+        assert_eq!(data.customers.column(field).unwrap().dtype(), &DataType::Int32, "{field}");
+    }
+    let orders: Vec<Option<f64>> = (0..data.len()).map(|row| num(&data, "orders", row)).collect();
+    let tenure = data.customers.column("tenure_days").unwrap();
+    let row = (0..data.len()).find(|&row| num(&data, "tenure_days", row).is_some()).unwrap();
+    let shown = kitle::engine::values::display_text(tenure, row, FieldType::Integer, "TRY", kitle::format::Lang::Tr);
+    assert_eq!(shown, (num(&data, "tenure_days", row).unwrap() as i64).to_string());
+    let big = polars::prelude::Column::new("n".into(), [12345i32]);
+    let shown = kitle::engine::values::display_text(&big, 0, FieldType::Integer, "TRY", kitle::format::Lang::Tr);
+    assert_eq!(shown, "12.345", "thousands grouped in Turkish");
+
     let frame = SegmentFrame::new(std::sync::Arc::new(data));
-    let group = kitle::engine::segment::parse("city = \"izmir\"").unwrap();
-    assert_eq!(frame.evaluate(&group).unwrap().stats.count, izmir);
+    let count = |rule: &str| frame.evaluate(&kitle::engine::segment::parse(rule).unwrap()).unwrap().stats;
+    assert_eq!(count("city = \"izmir\"").count, izmir);
+    let three_or_more: Vec<f64> = orders.iter().flatten().copied().filter(|o| *o >= 3.0).collect();
+    let stats = count("orders >= 3");
+    assert_eq!(stats.count, three_or_more.len());
+    let average = three_or_more.iter().sum::<f64>() / three_or_more.len() as f64;
+    assert!((stats.avg_orders.unwrap() - average).abs() < 1e-9);
+    assert_eq!(count("orders > 5000000000").count, 0, "a bound past 32 bits");
+    assert_eq!(count("orders > -5000000000").count, orders.iter().flatten().count());
 }

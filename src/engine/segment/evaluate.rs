@@ -375,6 +375,9 @@ fn masked_sum(column: &Column, keep: &Bitmap) -> PolarsResult<(f64, usize)> {
     if let Ok(ints) = series.i64() {
         return Ok(masked_sum_of(&ints.rechunk(), keep, |v| v as f64));
     }
+    if let Ok(ints) = series.i32() {
+        return Ok(masked_sum_of(&ints.rechunk(), keep, f64::from));
+    }
     let floats = series.cast(&DataType::Float64)?; // no copy when already Float64
     Ok(masked_sum_of(&floats.f64()?.rechunk(), keep, |v| v))
 }

@@ -29,6 +29,7 @@ path, n = sys.argv[1], int(sys.argv[2])
 total = 0.0
 for _ in range(n):
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # DuckDB 2 prints it to stdout
     t = time.perf_counter()
     con.execute(f"CREATE TABLE c AS SELECT * FROM read_csv('{path}')")
     total += time.perf_counter() - t

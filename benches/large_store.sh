@@ -17,6 +17,7 @@ path = sys.argv[1]
 best = None
 for _ in range(3):
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # DuckDB 2 prints it to stdout
     t = time.perf_counter()
     con.execute(f"CREATE TABLE c AS SELECT * FROM read_csv('{path}')")
     took = time.perf_counter() - t

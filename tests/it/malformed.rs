@@ -69,10 +69,16 @@ fn each_broken_file_says_what_is_wrong() {
         // A sound container whose defined-name record is cut short: calamine panics
         // reading it, and the panic is contained as a damaged file.
         "51_cut_short_name_record.xls",
+        // A sheet whose dimensions record claims trillions of cells: calamine would
+        // reserve room for them, and a failed allocation aborts (no panic to contain).
+        "52_sheet_claims_trillions_of_cells.xls",
     ] {
         let error = error_of(file, c);
         assert!(error.contains("may be damaged"), "{file}: {error}");
     }
+    // Refused before calamine opens it (its reservation would abort a release build).
+    let claim = error_of("52_sheet_claims_trillions_of_cells.xls", c);
+    assert!(claim.contains("a sheet says it holds") && claim.contains("cells"), "{claim}");
     assert!(error_of("05_pdf_named_xlsx.xlsx", c).contains("PDF"));
     assert!(error_of("06_random_bytes.csv", c).contains("binary"));
     assert!(error_of("07_truncated.xlsx", c).contains("may be damaged"));

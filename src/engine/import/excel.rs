@@ -94,9 +94,70 @@ fn check_xls_container(bytes: &[u8]) -> Result<(), ImportError> {
         .iter()
         .find_map(|p| container.open_stream(p).ok())
         .ok_or_else(|| damaged("no workbook stream".to_owned()))?;
-    let mut sink = std::io::sink();
-    std::io::copy(&mut stream.by_ref().take(bytes.len() as u64 * 2), &mut sink).map_err(|e| damaged(e.to_string()))?;
+    let mut workbook = Vec::new();
+    stream.by_ref().take(bytes.len() as u64 * 2).read_to_end(&mut workbook).map_err(|e| damaged(e.to_string()))?;
+    if let Some(cells) = xls_sheet_claiming_too_many_cells(&workbook) {
+        return Err(damaged(format!("a sheet says it holds {cells} cells")));
+    }
     Ok(())
+}
+
+/// The most cells a legacy .xls sheet can hold: 65,536 rows × 256 columns.
+const XLS_MAX_CELLS: u64 = 65_536 * 256;
+
+/// The cell count a sheet's DIMENSIONS record claims beyond [`XLS_MAX_CELLS`], if one
+/// does. calamine reserves room for the claim before reading a cell, and a damaged
+/// record can claim trillions: an allocation that fails aborts the process, which no
+/// guard can catch (found by fuzzing). The sheets are found as calamine finds them:
+/// at the stream positions their BOUNDSHEET records give.
+fn xls_sheet_claiming_too_many_cells(stream: &[u8]) -> Option<u64> {
+    const BOUNDSHEET: u16 = 0x0085;
+    const DIMENSIONS: u16 = 0x0200;
+    let starts: Vec<usize> = xls_records(stream, 0)
+        .filter(|(kind, data)| *kind == BOUNDSHEET && data.len() >= 4)
+        .map(|(_, data)| u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize)
+        .collect();
+    starts.into_iter().filter(|&at| at < stream.len()).find_map(|at| {
+        xls_records(stream, at)
+            .filter(|(kind, _)| *kind == DIMENSIONS)
+            .map(|(_, data)| xls_dimension_cells(data))
+            .find(|&cells| cells > XLS_MAX_CELLS)
+    })
+}
+
+/// The records (kind, data) of a BIFF stream from `at`, up to the first cut-short one.
+fn xls_records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = stream.get(at..).unwrap_or_default();
+    std::iter::from_fn(move || {
+        let kind = u16::from_le_bytes([*rest.first()?, *rest.get(1)?]);
+        let len = usize::from(u16::from_le_bytes([*rest.get(2)?, *rest.get(3)?]));
+        let data = rest.get(4..4 + len)?;
+        rest = &rest[4 + len..];
+        Some((kind, data))
+    })
+}
+
+/// The cells calamine makes room for from a DIMENSIONS record (as its
+/// `parse_dimensions` reads it, in the same wrapping arithmetic).
+fn xls_dimension_cells(r: &[u8]) -> u64 {
+    let u16_at = |i: usize| u32::from(u16::from_le_bytes([r[i], r[i + 1]]));
+    let u32_at = |i: usize| u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]);
+    let (first_row, last_row, mut first_col, last_col) = match r.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return 0,
+    };
+    if 0xFF < first_col || last_col < first_col {
+        first_col = 0;
+    }
+    let (start, end) = if last_row >= 1 && last_col >= 1 {
+        ((first_row, first_col), (last_row - 1, last_col - 1))
+    } else {
+        ((first_row, first_col), (first_row, first_col))
+    };
+    let rows = end.0.wrapping_sub(start.0).wrapping_add(1);
+    let cols = end.1.wrapping_sub(start.1).wrapping_add(1);
+    u64::from(rows) * u64::from(cols)
 }
 
 /// The sheet names of a workbook; empty when the bytes are not one.

@@ -33,6 +33,7 @@ fn app_with_million_customers() -> KitleApp {
         dirty: false,
         show_report: false,
         stale: false,
+        to_cache: None,
     }));
     app
 }

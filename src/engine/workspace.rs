@@ -165,7 +165,9 @@ pub enum WorkspaceError {
     TooNew { path: PathBuf, found: u32 },
     #[error("The workspace could not be saved to {path}: {message}")]
     Save { path: PathBuf, message: String },
-    #[error("{0}")]
+    // Transparent: the command line prints an error with its causes, and this one
+    // would otherwise say the import error twice.
+    #[error(transparent)]
     Data(#[from] ImportError),
 }
 

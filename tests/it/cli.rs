@@ -65,6 +65,7 @@ fn errors_go_to_stderr_with_a_failing_exit_code() {
     assert!(!ok);
     assert!(out.is_empty());
     assert!(err.contains("PNG image"), "{err}");
+    assert_eq!(err.matches("PNG image").count(), 1, "said once: {err}");
     assert!(!ws.exists(), "no workspace is written for a failed import");
 
     let (ok, _, err) = kitle(&["summary", "/nonexistent/x.kitle"]);

@@ -155,3 +155,25 @@ fn report_shaped_spreadsheets_keep_only_their_customers() {
     let pasted = import(Some("malformed/45_bom_then_cp1254_bytes.csv"), None, None, date(2026, 1, 1)).unwrap();
     assert_eq!(text(&pasted, "city", 1).as_deref(), Some("Şanlıurfa"));
 }
+
+/// A table in A1 and one stray value in the sheet's last cell (XFD1048576): calamine
+/// would lay the sheet out as 17 billion cells and abort on the allocation. Refused
+/// with a sentence instead.
+#[test]
+fn a_stray_value_in_the_last_cell_of_an_xlsx_is_refused_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stray.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, header) in ["Email", "City"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "a@example.com").unwrap();
+    sheet.write_string(1, 1, "İzmir").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&path).unwrap();
+
+    let spec = kitle::engine::import::SourceSpec::new(SourceKind::Customers, &path);
+    let error = kitle::engine::import::load_source(&spec, &Default::default()).unwrap_err().to_string();
+    assert!(error.contains("1048576 rows and 16384 columns"), "{error}");
+}

@@ -46,15 +46,21 @@ fn read_workbook(bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Re
                     [wanted.clone(), names.join(", ")],
                 )));
             };
-            let range = workbook.worksheet_range(&found).map_err(|e| {
-                ImportError::NotATable(Message::new("msg.err_sheet_read", [found.clone(), e.to_string()]))
-            })?;
+            let range = sheet_range(&mut workbook, &found)
+                .map_err(|e| ImportError::NotATable(Message::new("msg.err_sheet_read", [found.clone(), e])))?;
             (found, range)
         }
         None => {
             let mut best: Option<(String, calamine::Range<Data>, usize)> = None;
+            let mut first_failure = None;
             for name in &names {
-                let Ok(range) = workbook.worksheet_range(name) else { continue };
+                let range = match sheet_range(&mut workbook, name) {
+                    Ok(range) => range,
+                    Err(why) => {
+                        first_failure.get_or_insert((name.clone(), why));
+                        continue;
+                    }
+                };
                 let score = table_score(&range);
                 if best.as_ref().is_none_or(|(_, _, s)| score > *s) {
                     best = Some((name.clone(), range, score));
@@ -64,7 +70,11 @@ fn read_workbook(bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Re
                 }
             }
             let Some((name, range, _)) = best else {
-                return Err(ImportError::NotATable(Message::new("msg.err_no_sheet_readable", Vec::<String>::new())));
+                // No sheet could be read: say why the first one could not.
+                return Err(ImportError::NotATable(match first_failure {
+                    Some((sheet, why)) => Message::new("msg.err_sheet_read", [sheet, why]),
+                    None => Message::new("msg.err_no_sheet_readable", Vec::<String>::new()),
+                }));
             };
             (name, range)
         }
@@ -76,6 +86,43 @@ fn read_workbook(bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Re
         table.notes.insert(0, Message::new("msg.read_sheet", [sheet_name.clone(), names.len().to_string()]));
     }
     Ok(table)
+}
+
+/// The most cells a sheet is laid out in: calamine makes one dense grid from the
+/// first filled cell to the last, so a stray value in XFD1048576 beside a table in A1
+/// would ask for 17 billion cells (hundreds of gigabytes; a failed allocation aborts).
+const MAX_GRID_CELLS: u64 = 100_000_000;
+
+/// A sheet's cells as calamine's grid. An .xlsx sheet is read cell by cell first (as
+/// calamine itself does), so its span is checked before the grid is made.
+fn sheet_range(workbook: &mut calamine::Sheets<Cursor<&[u8]>>, name: &str) -> Result<calamine::Range<Data>, String> {
+    let calamine::Sheets::Xlsx(xlsx) = workbook else {
+        return workbook.worksheet_range(name).map_err(|e| e.to_string());
+    };
+    let mut reader = match xlsx.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(calamine::Range::default()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            cells.push(calamine::Cell::new(cell.get_position(), Data::from(cell.get_value().clone())));
+        }
+    }
+    let span = |pick: fn(&(u32, u32)) -> u32| {
+        let (low, high) =
+            cells.iter().map(|c| pick(&c.get_position())).fold((u32::MAX, 0), |(l, h), v| (l.min(v), h.max(v)));
+        u64::from(high.saturating_sub(low)) + 1
+    };
+    if !cells.is_empty() && span(|p| p.0) * span(|p| p.1) > MAX_GRID_CELLS {
+        return Err(format!(
+            "its filled cells span {} rows and {} columns, too far apart to lay out (is a stray value far below or right of the table?)",
+            span(|p| p.0),
+            span(|p| p.1)
+        ));
+    }
+    Ok(calamine::Range::from_sparse(cells))
 }
 
 /// Refuses a damaged .xls before calamine opens it: its lenient reader can follow

@@ -233,33 +233,19 @@ fn read_channel_ids(data: &CustomerData) -> PolarsResult<(Vec<u32>, Vec<String>)
 }
 
 /// Each row's category as an index into `names` (which this fills), from the codes:
-/// no text is read per row.
+/// each distinct code's text is looked at once, not each row's.
 fn category_ids(column: &Categorical32Chunked, names: &mut Vec<String>) -> Vec<u32> {
     let mapping = column.get_mapping();
-    let mut local: HashMap<Option<u32>, u32> = HashMap::default();
-    let mut name_of = |code: Option<u32>| {
-        *local.entry(code).or_insert_with(|| {
-            let name = code.and_then(|c| mapping.cat_to_str(c)).unwrap_or(UNKNOWN_CHANNEL);
-            match names.iter().position(|n| n == name) {
-                Some(i) => u32::try_from(i).unwrap_or(u32::MAX),
-                None => {
-                    names.push(name.to_owned());
-                    u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
-                }
-            }
-        })
+    let mut ids: HashMap<Option<u32>, u32> = HashMap::default();
+    let mut id_of = |code: Option<u32>| {
+        let name = code.and_then(|c| mapping.cat_to_str(c)).unwrap_or(UNKNOWN_CHANNEL);
+        let index = names.iter().position(|n| n == name).unwrap_or_else(|| {
+            names.push(name.to_owned());
+            names.len() - 1
+        });
+        u32::try_from(index).unwrap_or(u32::MAX)
     };
-    let codes = column.physical();
-    let Some(top) = codes.max().filter(|&m| m < 1 << 24) else { return codes.iter().map(name_of).collect() };
-    // A table by code: one array lookup a row.
-    let mut by_code: Vec<Option<u32>> = vec![None; top as usize + 1];
-    codes
-        .iter()
-        .map(|code| match code {
-            None => name_of(None),
-            Some(c) => *by_code[c as usize].get_or_insert_with(|| name_of(Some(c))),
-        })
-        .collect()
+    column.physical().iter().map(|code| *ids.entry(code).or_insert_with(|| id_of(code))).collect()
 }
 
 /// Spend per channel (case-insensitive names) within a period, prorated by overlap.

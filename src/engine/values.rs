@@ -17,14 +17,12 @@ use crate::i18n::t;
 
 /// A cell as plain text: dates as ISO, lists joined with ", ", empty as "".
 pub fn plain_text(value: &AnyValue<'_>) -> String {
+    // Text, and categories (city, channel …), which are their text.
+    if let Some(text) = value.get_str() {
+        return text.to_owned();
+    }
     match value {
         AnyValue::Null => String::new(),
-        AnyValue::String(s) => (*s).to_owned(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        // Categories (city, channel …) are their text.
-        AnyValue::Categorical(..) | AnyValue::CategoricalOwned(..) | AnyValue::Enum(..) | AnyValue::EnumOwned(..) => {
-            value.get_str().unwrap_or_default().to_owned()
-        }
         AnyValue::Date(d) => days_to_date(*d).map_or_else(String::new, |d| d.to_string()),
         AnyValue::Float64(f) => format_plain_number(*f),
         AnyValue::List(s) => {

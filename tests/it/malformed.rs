@@ -79,6 +79,9 @@ fn each_broken_file_says_what_is_wrong() {
     // Refused before calamine opens it (its reservation would abort a release build).
     let claim = error_of("52_sheet_claims_trillions_of_cells.xls", c);
     assert!(claim.contains("a sheet says it holds") && claim.contains("cells"), "{claim}");
+    // A few kilobytes whose cell records reach 16,387 rows by 2,052 columns: 2 GB laid out.
+    let spread = error_of("54_cells_spread_far_apart.xls", c);
+    assert!(spread.contains("cells span 16387 rows and 2052 columns"), "{spread}");
     assert!(error_of("05_pdf_named_xlsx.xlsx", c).contains("PDF"));
     assert!(error_of("06_random_bytes.csv", c).contains("binary"));
     assert!(error_of("07_truncated.xlsx", c).contains("may be damaged"));
@@ -176,4 +179,24 @@ fn a_stray_value_in_the_last_cell_of_an_xlsx_is_refused_not_fatal() {
     let spec = kitle::engine::import::SourceSpec::new(SourceKind::Customers, &path);
     let error = kitle::engine::import::load_source(&spec, &Default::default()).unwrap_err().to_string();
     assert!(error.contains("1048576 rows and 16384 columns"), "{error}");
+
+    // Nearer: 20 million cells to lay out for five filled ones (a table fills its grid).
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Email").unwrap();
+    sheet.write_string(1, 0, "a@example.com").unwrap();
+    sheet.write_string(20_000, 1_000, "x").unwrap();
+    book.save(&path).unwrap();
+    let error = kitle::engine::import::load_source(&spec, &Default::default()).unwrap_err().to_string();
+    assert!(error.contains("20001 rows and 1001 columns"), "{error}");
+}
+
+/// Found by fuzzing: an .xls row whose cells reach column 16,387 (a sheet ends at
+/// 255) made 16,000 custom fields, added one at a time (each rebuilding the table's
+/// schema: 35 s). Now read like any wide sheet.
+#[test]
+fn a_sheet_sixteen_thousand_columns_wide_is_read() {
+    let wide = import(Some("malformed/53_cells_sixteen_thousand_columns_wide.xls"), None, None, date(2026, 1, 1));
+    let wide = wide.unwrap();
+    assert!(wide.customers.width() > 16_000, "{}", wide.customers.width());
 }

@@ -15,6 +15,7 @@ pub use derived::full_years;
 pub use spend::parse_period;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -164,8 +165,9 @@ pub fn build(
 /// are the same.
 fn store_compactly(df: &mut DataFrame, fields: &[FieldInfo]) -> PolarsResult<()> {
     use rayon::prelude::*;
+    let types: HashMap<&str, FieldType> = fields.iter().map(|f| (f.name.as_str(), f.ty)).collect();
     let narrower = |c: &Column| -> Option<DataType> {
-        match (fields.iter().find(|f| f.name == c.name().as_str())?.ty, c.dtype()) {
+        match (*types.get(c.name().as_str())?, c.dtype()) {
             (FieldType::Category, DataType::String) => Some(crate::engine::data::line_text_type()),
             (FieldType::Integer, DataType::Int64) => {
                 let ints = c.as_materialized_series().i64().ok()?;
@@ -423,11 +425,16 @@ fn add_custom_columns(
     fields: &mut Vec<FieldInfo>,
 ) -> PolarsResult<()> {
     let Some(c) = sources.customers else { return Ok(()) };
+    // Added in one stack (their names are unique, see make_custom_names_unique): a
+    // column at a time rebuilds the frame's schema each time, quadratic in a sheet of
+    // thousands of columns.
+    let mut added = Vec::new();
     for info in c.custom_columns() {
-        let s = c.df.column(&info.name)?.as_materialized_series().clone();
-        df.with_column(merged_take(&s, sources.rows, sources.file_order)?.into_column())?;
+        let s = c.df.column(&info.name)?.as_materialized_series();
+        added.push(merged_take(s, sources.rows, sources.file_order)?.into_column());
         fields.push(FieldInfo { name: info.name.clone(), ty: info.ty, origin: FieldOrigin::Custom });
     }
+    df.hstack_mut(&added)?;
     Ok(())
 }
 

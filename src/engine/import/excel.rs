@@ -93,6 +93,11 @@ fn read_workbook(bytes: &[u8], options: &ReadOptions, progress: &Progress) -> Re
 /// would ask for 17 billion cells (hundreds of gigabytes; a failed allocation aborts).
 const MAX_GRID_CELLS: u64 = 100_000_000;
 
+/// A grid above [`XLS_MAX_CELLS`] is laid out only when at least one cell in this
+/// many is filled: a table is, a few cells scattered far apart are not (a few
+/// kilobytes would otherwise ask for gigabytes).
+const MIN_FILLED_SHARE: u64 = 32;
+
 /// A sheet's cells as calamine's grid. An .xlsx sheet is read cell by cell first (as
 /// calamine itself does), so its span is checked before the grid is made.
 fn sheet_range(workbook: &mut calamine::Sheets<Cursor<&[u8]>>, name: &str) -> Result<calamine::Range<Data>, String> {
@@ -115,7 +120,9 @@ fn sheet_range(workbook: &mut calamine::Sheets<Cursor<&[u8]>>, name: &str) -> Re
             cells.iter().map(|c| pick(&c.get_position())).fold((u32::MAX, 0), |(l, h), v| (l.min(v), h.max(v)));
         u64::from(high.saturating_sub(low)) + 1
     };
-    if !cells.is_empty() && span(|p| p.0) * span(|p| p.1) > MAX_GRID_CELLS {
+    let grid = span(|p| p.0) * span(|p| p.1);
+    let sparse = grid > XLS_MAX_CELLS && grid > MIN_FILLED_SHARE * cells.len() as u64;
+    if !cells.is_empty() && (grid > MAX_GRID_CELLS || sparse) {
         return Err(format!(
             "its filled cells span {} rows and {} columns, too far apart to lay out (is a stray value far below or right of the table?)",
             span(|p| p.0),
@@ -143,8 +150,8 @@ fn check_xls_container(bytes: &[u8]) -> Result<(), ImportError> {
         .ok_or_else(|| damaged("no workbook stream".to_owned()))?;
     let mut workbook = Vec::new();
     stream.by_ref().take(bytes.len() as u64 * 2).read_to_end(&mut workbook).map_err(|e| damaged(e.to_string()))?;
-    if let Some(cells) = xls_sheet_claiming_too_many_cells(&workbook) {
-        return Err(damaged(format!("a sheet says it holds {cells} cells")));
+    if let Some(reason) = xls_sheets_too_large(&workbook) {
+        return Err(damaged(reason));
     }
     Ok(())
 }
@@ -152,24 +159,98 @@ fn check_xls_container(bytes: &[u8]) -> Result<(), ImportError> {
 /// The most cells a legacy .xls sheet can hold: 65,536 rows × 256 columns.
 const XLS_MAX_CELLS: u64 = 65_536 * 256;
 
-/// The cell count a sheet's DIMENSIONS record claims beyond [`XLS_MAX_CELLS`], if one
-/// does. calamine reserves room for the claim before reading a cell, and a damaged
-/// record can claim trillions: an allocation that fails aborts the process, which no
-/// guard can catch (found by fuzzing). The sheets are found as calamine finds them:
-/// at the stream positions their BOUNDSHEET records give.
-fn xls_sheet_claiming_too_many_cells(stream: &[u8]) -> Option<u64> {
+/// The most cells all of an .xls workbook's sheets are laid out in together
+/// (calamine lays out every sheet when it opens the file): two full sheets, 1 GB.
+const XLS_MAX_WORKBOOK_CELLS: u64 = 2 * XLS_MAX_CELLS;
+
+/// Why an .xls workbook's sheets can't be laid out, if they can't. calamine reads
+/// every sheet when it opens the file: it reserves room for what each sheet's
+/// DIMENSIONS record claims, then lays the sheet's cells out as one dense grid from
+/// the first to the last. A damaged record can claim trillions of cells, and a cell
+/// record can name column 65,535 (a sheet ends at 255): a few kilobytes asked for
+/// gigabytes, and a failed allocation aborts the process, which no guard can catch
+/// (both found by fuzzing). The sheets are found as calamine finds them: at the
+/// stream positions their BOUNDSHEET records give.
+fn xls_sheets_too_large(stream: &[u8]) -> Option<String> {
     const BOUNDSHEET: u16 = 0x0085;
-    const DIMENSIONS: u16 = 0x0200;
-    let starts: Vec<usize> = xls_records(stream, 0)
+    let mut together = 0u64;
+    for at in xls_records(stream, 0)
         .filter(|(kind, data)| *kind == BOUNDSHEET && data.len() >= 4)
         .map(|(_, data)| u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize)
-        .collect();
-    starts.into_iter().filter(|&at| at < stream.len()).find_map(|at| {
-        xls_records(stream, at)
-            .filter(|(kind, _)| *kind == DIMENSIONS)
-            .map(|(_, data)| xls_dimension_cells(data))
-            .find(|&cells| cells > XLS_MAX_CELLS)
-    })
+        .filter(|&at| at < stream.len())
+    {
+        let sheet = XlsSheetExtent::scan(stream, at);
+        if sheet.claimed > XLS_MAX_CELLS {
+            return Some(format!("a sheet says it holds {} cells", sheet.claimed));
+        }
+        let (rows, columns) = sheet.span();
+        if rows * columns > XLS_MAX_CELLS {
+            return Some(format!(
+                "a sheet's cells span {rows} rows and {columns} columns, more than an .xls sheet can hold"
+            ));
+        }
+        together += rows * columns;
+    }
+    (together > XLS_MAX_WORKBOOK_CELLS)
+        .then(|| format!("its sheets' cells span {together} cells together, too many to lay out"))
+}
+
+/// What calamine makes room for in one .xls sheet: the largest DIMENSIONS claim,
+/// and the rows and columns its cell records reach.
+#[derive(Default)]
+struct XlsSheetExtent {
+    claimed: u64,
+    rows: Option<(u32, u32)>,
+    columns: Option<(u32, u32)>,
+}
+
+impl XlsSheetExtent {
+    /// Reads a sheet's records from `at` as calamine does: up to its EOF, skipping
+    /// nested substreams (embedded charts), cells from the records it reads.
+    fn scan(stream: &[u8], at: usize) -> Self {
+        let mut extent = Self::default();
+        let (mut seen_bof, mut depth) = (false, 0usize);
+        for (kind, data) in xls_records(stream, at) {
+            let u16_at = |i: usize| data.get(i..i + 2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])));
+            match (kind, depth) {
+                (0x0809, _) if depth > 0 || seen_bof => depth += 1,
+                (0x0809, _) => seen_bof = true,
+                (0x000A, 0) => break,
+                (0x000A, _) => depth -= 1,
+                (_, 1..) => {}
+                (0x0200, _) => extent.claimed = extent.claimed.max(xls_dimension_cells(data)),
+                // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: one cell each.
+                (0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006, _) => {
+                    if let (Some(row), Some(column)) = (u16_at(0), u16_at(2)) {
+                        extent.reach(row, column, column);
+                    }
+                }
+                // MulRk: a row of numbers from its first column, six bytes each.
+                (0x00BD, _) if data.len() >= 6 => {
+                    if let (Some(row), Some(first)) = (u16_at(0), u16_at(2)) {
+                        let count = ((data.len() - 6) / 6) as u32;
+                        extent.reach(row, first, first + count.saturating_sub(1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        extent
+    }
+
+    fn reach(&mut self, row: u32, first_column: u32, last_column: u32) {
+        let widen = |range: Option<(u32, u32)>, low: u32, high: u32| {
+            Some(range.map_or((low, high), |(l, h)| (l.min(low), h.max(high))))
+        };
+        self.rows = widen(self.rows, row, row);
+        self.columns = widen(self.columns, first_column, last_column);
+    }
+
+    /// Rows and columns of the grid the cells are laid out in.
+    fn span(&self) -> (u64, u64) {
+        let length = |range: Option<(u32, u32)>| range.map_or(0, |(low, high)| u64::from(high - low) + 1);
+        (length(self.rows), length(self.columns))
+    }
 }
 
 /// The records (kind, data) of a BIFF stream from `at`, up to the first cut-short one.

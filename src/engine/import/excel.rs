@@ -109,24 +109,20 @@ fn sheet_range(workbook: &mut calamine::Sheets<Cursor<&[u8]>>, name: &str) -> Re
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(calamine::Range::default()),
         Err(e) => return Err(e.to_string()),
     };
-    let mut cells = Vec::new();
+    let (mut cells, mut span) = (Vec::new(), CellSpan::default());
     while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
         if !matches!(cell.get_value(), calamine::DataRef::Empty) {
-            cells.push(calamine::Cell::new(cell.get_position(), Data::from(cell.get_value().clone())));
+            let (row, column) = cell.get_position();
+            span.reach(row, column, column);
+            cells.push(calamine::Cell::new((row, column), Data::from(cell.get_value().clone())));
         }
     }
-    let span = |pick: fn(&(u32, u32)) -> u32| {
-        let (low, high) =
-            cells.iter().map(|c| pick(&c.get_position())).fold((u32::MAX, 0), |(l, h), v| (l.min(v), h.max(v)));
-        u64::from(high.saturating_sub(low)) + 1
-    };
-    let grid = span(|p| p.0) * span(|p| p.1);
+    let (rows, columns) = span.lengths();
+    let grid = rows * columns;
     let sparse = grid > XLS_MAX_CELLS && grid > MIN_FILLED_SHARE * cells.len() as u64;
-    if !cells.is_empty() && (grid > MAX_GRID_CELLS || sparse) {
+    if grid > MAX_GRID_CELLS || sparse {
         return Err(format!(
-            "its filled cells span {} rows and {} columns, too far apart to lay out (is a stray value far below or right of the table?)",
-            span(|p| p.0),
-            span(|p| p.1)
+            "its filled cells span {rows} rows and {columns} columns, too far apart to lay out (is a stray value far below or right of the table?)"
         ));
     }
     Ok(calamine::Range::from_sparse(cells))
@@ -183,7 +179,7 @@ fn xls_sheets_too_large(stream: &[u8]) -> Option<String> {
         if sheet.claimed > XLS_MAX_CELLS {
             return Some(format!("a sheet says it holds {} cells", sheet.claimed));
         }
-        let (rows, columns) = sheet.span();
+        let (rows, columns) = sheet.span.lengths();
         if rows * columns > XLS_MAX_CELLS {
             return Some(format!(
                 "a sheet's cells span {rows} rows and {columns} columns, more than an .xls sheet can hold"
@@ -196,12 +192,11 @@ fn xls_sheets_too_large(stream: &[u8]) -> Option<String> {
 }
 
 /// What calamine makes room for in one .xls sheet: the largest DIMENSIONS claim,
-/// and the rows and columns its cell records reach.
+/// and the grid its cell records are laid out in.
 #[derive(Default)]
 struct XlsSheetExtent {
     claimed: u64,
-    rows: Option<(u32, u32)>,
-    columns: Option<(u32, u32)>,
+    span: CellSpan,
 }
 
 impl XlsSheetExtent {
@@ -222,14 +217,14 @@ impl XlsSheetExtent {
                 // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: one cell each.
                 (0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006, _) => {
                     if let (Some(row), Some(column)) = (u16_at(0), u16_at(2)) {
-                        extent.reach(row, column, column);
+                        extent.span.reach(row, column, column);
                     }
                 }
                 // MulRk: a row of numbers from its first column, six bytes each.
                 (0x00BD, _) if data.len() >= 6 => {
                     if let (Some(row), Some(first)) = (u16_at(0), u16_at(2)) {
                         let count = ((data.len() - 6) / 6) as u32;
-                        extent.reach(row, first, first + count.saturating_sub(1));
+                        extent.span.reach(row, first, first + count.saturating_sub(1));
                     }
                 }
                 _ => {}
@@ -237,7 +232,17 @@ impl XlsSheetExtent {
         }
         extent
     }
+}
 
+/// The rows and columns filled cells reach: calamine lays a sheet out as one dense
+/// grid from the first to the last.
+#[derive(Default)]
+struct CellSpan {
+    rows: Option<(u32, u32)>,
+    columns: Option<(u32, u32)>,
+}
+
+impl CellSpan {
     fn reach(&mut self, row: u32, first_column: u32, last_column: u32) {
         let widen = |range: Option<(u32, u32)>, low: u32, high: u32| {
             Some(range.map_or((low, high), |(l, h)| (l.min(low), h.max(high))))
@@ -246,8 +251,8 @@ impl XlsSheetExtent {
         self.columns = widen(self.columns, first_column, last_column);
     }
 
-    /// Rows and columns of the grid the cells are laid out in.
-    fn span(&self) -> (u64, u64) {
+    /// Rows and columns of the grid (none when no cell is filled).
+    fn lengths(&self) -> (u64, u64) {
         let length = |range: Option<(u32, u32)>| range.map_or(0, |(low, high)| u64::from(high - low) + 1);
         (length(self.rows), length(self.columns))
     }

@@ -10,3 +10,9 @@ pub mod connect;
 pub mod engine;
 pub mod format;
 pub mod i18n;
+
+/// The version line: the package version and the build (set by packaging through
+/// `KITLE_BUILD`, e.g. a commit and a date). `kitle --version` and Help → About show it.
+pub fn version() -> String {
+    format!("kitle {} ({})", env!("CARGO_PKG_VERSION"), option_env!("KITLE_BUILD").unwrap_or("development build"))
+}

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    use kitle::cli::launch::{Launch, launch, version};
+    use kitle::cli::launch::{Launch, launch};
+    use kitle::version;
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     let path = match launch(&args) {
         Launch::Command => return kitle::cli::main_with(args),

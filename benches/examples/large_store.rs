@@ -14,7 +14,8 @@ use std::time::Instant;
 use kitle::engine::dashboard::dashboard;
 use kitle::engine::fields::SourceKind;
 use kitle::engine::import::{Progress, SourceSpec};
-use kitle::engine::workspace::{Opened, Workspace};
+use kitle::engine::loading::Opened;
+use kitle::engine::workspace::Workspace;
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[path = "../../tests/it/fake_store.rs"]
 mod fake_store;
 
+use kitle::app::StoreCommand;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -68,7 +69,7 @@ fn main() {
         order
     };
     let counts = std::sync::Arc::clone(&order.counts);
-    harness.state_mut().send(Command::SyncStore(Box::new(order)));
+    harness.state_mut().send(StoreCommand::Sync(Box::new(order)));
     let start = Instant::now();
     let (mut slowest, mut frames) = (Duration::ZERO, 0u32);
     let mut next_report = Duration::from_secs(5);

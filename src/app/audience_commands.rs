@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::KitleApp;
-use super::command::Command;
+use super::command::AudienceCommand;
 use super::dialogs::audience::AudienceDialog;
 use super::dialogs::push::PushOrder;
 use super::i18n::t;
@@ -20,17 +20,17 @@ use crate::engine::edit::Edit;
 
 impl KitleApp {
     /// The audience dialog, its upload files and its pushes.
-    pub(super) fn apply_audience(&mut self, ctx: &egui::Context, command: Command) {
+    pub(super) fn apply_audience(&mut self, ctx: &egui::Context, command: AudienceCommand) {
         let lang = self.lang();
         match command {
-            Command::AudienceDialog { segment, rule } => {
+            AudienceCommand::Dialog { segment, rule } => {
                 if let Some(doc) = &self.doc {
                     let mut dialog = AudienceDialog::new(segment, rule, doc, lang);
                     dialog.push.remembered.clone_from(&self.session_tokens);
                     self.audience = Some(dialog);
                 }
             }
-            Command::OpenAudience(index) => {
+            AudienceCommand::Open(index) => {
                 if let Some(doc) = &self.doc
                     && let Some(saved) = doc.workspace.audiences.get(index)
                 {
@@ -39,11 +39,10 @@ impl KitleApp {
                     self.audience = Some(dialog);
                 }
             }
-            Command::WriteAudience { name, rows, path } => self.start_audience_file(ctx, name, rows, path),
-            Command::AudienceWritten(result) => self.audience_written(result),
-            Command::PushAudience(order) => self.start_push(ctx, *order),
-            Command::AudiencePushed(result) => self.pushed(*result),
-            _ => {}
+            AudienceCommand::WriteFile { name, rows, path } => self.start_audience_file(ctx, name, rows, path),
+            AudienceCommand::FileWritten(result) => self.audience_written(result),
+            AudienceCommand::Push(order) => self.start_push(ctx, *order),
+            AudienceCommand::Pushed(result) => self.pushed(*result),
         }
     }
 
@@ -63,7 +62,7 @@ impl KitleApp {
                     }
                     Ok(members)
                 });
-                Command::AudienceWritten(written.map(|members| (name, path, members)).map_err(|e| {
+                AudienceCommand::FileWritten(written.map(|members| (name, path, members)).map_err(|e| {
                     crate::engine::message::Message::new("msg.err_export_write", [e.to_string()]).text(lang)
                 }))
             });
@@ -103,7 +102,7 @@ impl KitleApp {
                 .map_err(|e| format!("the token could not be kept in the keychain: {e}"))
                 .and_then(|()| Plan::new(&rows, &job.membership_path, &job.destination).map_err(|e| e.to_string()))
                 .and_then(|plan| run(job, plan, progress).map_err(|e| e.message));
-            Command::AudiencePushed(Box::new(result.map(|pushed| (name, pushed))))
+            AudienceCommand::Pushed(Box::new(result.map(|pushed| (name, pushed))))
         });
         if let Err(e) = started {
             self.notice = Some(Notice::Error(e));

@@ -70,9 +70,9 @@ impl SharedCache {
             self.current.get_mut().clear();
             self.values.get_mut().clear();
         }
-        let _ = self.current.get_mut().poll(lang);
-        let _ = self.saved.poll(lang);
-        let _ = self.overlap.poll(lang);
+        self.current.get_mut().collect(lang);
+        self.saved.collect(lang);
+        self.overlap.collect(lang);
         let Some(frame) = self.frame.clone() else { return };
         // The saved segments' jobs change only with the data or the segments.
         let segments = &doc.workspace.segments;
@@ -126,7 +126,7 @@ impl SharedCache {
         let Some(frame) = self.frame.clone() else { return };
         let key = (self.version, self.rule_key(rule));
         let mut current = self.current.borrow_mut();
-        let _ = current.poll(lang);
+        current.collect(lang);
         let rule = rule.clone();
         current.ensure(egui, key, move |_| move |_| frame.result(&rule).map_err(|e| ImportError::from(e).text(lang)));
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::command::{FileCommand, SegmentCommand, ViewCommand};
 use super::dialogs::file::{self, DialogOutcome};
 use super::dialogs::import::ImportDialog;
 use super::document::{self, Document, Loaded};
@@ -15,8 +16,7 @@ use super::widgets::theme;
 use super::{Command, KitleApp, Notice, PathPurpose, Tab};
 use crate::engine::edit::Edit;
 use crate::engine::import::SourceSpec;
-use crate::engine::segment::parse;
-use crate::engine::workspace::CacheToWrite;
+use crate::engine::loading::CacheToWrite;
 
 /// Edits closer together than this are one undo step (typing into a table).
 const TYPING_PAUSE: Duration = Duration::from_millis(1500);
@@ -32,78 +32,91 @@ impl KitleApp {
             self.discard_ok = false;
         }
         match command {
-            Command::NewWorkspace => {
+            Command::File(command) => self.apply_file(ctx, command),
+            Command::Edit(edit) => self.edit(edit),
+            Command::Undo => self.undo_redo(true),
+            Command::Redo => self.undo_redo(false),
+            Command::View(command) => self.apply_view(ctx, command),
+            Command::Segments(command) => self.apply_segments(ctx, command),
+            Command::Audiences(command) => self.apply_audience(ctx, command),
+            Command::Stores(command) => self.apply_store(ctx, command),
+        }
+    }
+
+    /// Workspaces and their data.
+    fn apply_file(&mut self, ctx: &egui::Context, command: FileCommand) {
+        match command {
+            FileCommand::NewWorkspace => {
                 self.doc = None;
                 self.import = None;
             }
-            Command::OpenDialog => match file::pick_workspace(self.native_dialogs) {
-                DialogOutcome::Picked(path) => self.send(Command::Open(path)),
+            FileCommand::OpenDialog => match file::pick_workspace(self.native_dialogs) {
+                DialogOutcome::Picked(path) => self.send(FileCommand::Open(path)),
                 DialogOutcome::Unavailable => self.no_dialog(PathPurpose::Open),
                 DialogOutcome::Cancelled => {}
             },
-            Command::Open(path) => self.start_load(ctx, path),
-            Command::OpenDemo => self.start_load(ctx, self.demo_path.clone()),
-            Command::Save => match self.doc.as_ref().map(|d| d.path.clone()) {
+            FileCommand::Open(path) => self.start_load(ctx, path),
+            FileCommand::OpenDemo => self.start_load(ctx, self.demo_path.clone()),
+            FileCommand::Save => match self.doc.as_ref().map(|d| d.path.clone()) {
                 Some(Some(path)) => self.save_to(&path),
-                Some(None) => self.send(Command::SaveAsDialog),
+                Some(None) => self.send(FileCommand::SaveAsDialog),
                 None => {}
             },
-            Command::SaveAsDialog => self.save_as_dialog(),
-            Command::SaveTo(path) => self.save_to(&path),
-            Command::ImportDialog(path) => self.open_import_dialog(ctx, path),
-            Command::RunImport(specs) => self.start_import(ctx, specs),
-            Command::Loaded { result, cancelled } => self.loaded(ctx, result, cancelled),
-            Command::Reimported { path, result } => self.reimported(ctx, &path, result),
-            Command::CacheWritten(result) => self.cache_written(result),
-            Command::Restore(file) => self.start_restore(ctx, file),
-            Command::DiscardRecovery(file) => self.discard_recovery(&file),
-            Command::CancelTask(kind) => self.tasks.cancel(kind),
-            Command::ShowReport => self.show_report = true,
-            Command::Quit => {
+            FileCommand::SaveAsDialog => self.save_as_dialog(),
+            FileCommand::SaveTo(path) => self.save_to(&path),
+            FileCommand::ImportDialog(path) => self.open_import_dialog(ctx, path),
+            FileCommand::RunImport(specs) => self.start_import(ctx, specs),
+            FileCommand::Loaded { result, cancelled } => self.loaded(ctx, result, cancelled),
+            FileCommand::Reimported { path, result } => self.reimported(ctx, &path, result),
+            FileCommand::CacheWritten(result) => self.cache_written(result),
+            FileCommand::Restore(file) => self.start_restore(ctx, file),
+            FileCommand::DiscardRecovery(file) => self.discard_recovery(&file),
+        }
+    }
+
+    /// The window and the app's own state.
+    fn apply_view(&mut self, ctx: &egui::Context, command: ViewCommand) {
+        match command {
+            ViewCommand::CancelTask(kind) => self.tasks.cancel(kind),
+            ViewCommand::ShowReport => self.show_report = true,
+            ViewCommand::Quit => {
                 // The user decided (saved, or chose not to): nothing left to recover.
                 self.recovery.remove();
                 self.discard_ok = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
-            Command::SetLang(l) => self.prefs.lang = Some(l),
-            Command::SetAi { endpoint, model } => (self.prefs.ai_endpoint, self.prefs.ai_model) = (endpoint, model),
-            Command::SetTheme(choice) => {
+            ViewCommand::SetLang(l) => self.prefs.lang = Some(l),
+            ViewCommand::SetAi { endpoint, model } => (self.prefs.ai_endpoint, self.prefs.ai_model) = (endpoint, model),
+            ViewCommand::SetTheme(choice) => {
                 self.prefs.theme = choice;
                 theme::apply_theme(ctx, choice);
             }
-            Command::SetTab(tab) => self.prefs.tab = tab,
-            Command::SegmentDraft(rule) => {
+            ViewCommand::SetTab(tab) => self.prefs.tab = tab,
+            ViewCommand::Notify(text) => self.notice = Some(Notice::Info(text)),
+        }
+    }
+
+    /// Segment drafts and member exports.
+    fn apply_segments(&mut self, ctx: &egui::Context, command: SegmentCommand) {
+        match command {
+            SegmentCommand::Draft(rule) => {
                 let lang = self.lang();
                 self.prefs.tab = Tab::Segments;
                 if let Some(segments) = self.tab_mut::<SegmentsTab>() {
-                    segments.new_segment(lang, parse(&rule).unwrap_or_default());
+                    segments.new_segment(lang, rule);
                 }
             }
-            Command::Edit(edit) => self.edit(edit),
-            Command::Undo => self.undo_redo(true),
-            Command::Redo => self.undo_redo(false),
-            Command::ExportMembers { rows, extension, name } => {
+            SegmentCommand::ExportMembers { rows, extension, name } => {
                 match file::save_file(self.native_dialogs, extension, format!("{name}.{extension}")) {
-                    DialogOutcome::Picked(path) => self.send(Command::ExportMembersTo { rows, path }),
+                    DialogOutcome::Picked(path) => self.send(SegmentCommand::ExportMembersTo { rows, path }),
                     DialogOutcome::Unavailable => {
                         self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
                     }
                     DialogOutcome::Cancelled => {}
                 }
             }
-            Command::ExportMembersTo { rows, path } => self.start_export(ctx, rows, path),
-            Command::Exported(result) => self.exported(result),
-            command @ (Command::AudienceDialog { .. }
-            | Command::OpenAudience(_)
-            | Command::WriteAudience { .. }
-            | Command::AudienceWritten(_)
-            | Command::PushAudience(_)
-            | Command::AudiencePushed(_)) => self.apply_audience(ctx, command),
-            command @ (Command::ConnectDialog
-            | Command::SyncStore(_)
-            | Command::RefreshStore
-            | Command::StoreSynced(_)) => self.apply_store(ctx, command),
-            Command::Notify(text) => self.notice = Some(Notice::Info(text)),
+            SegmentCommand::ExportMembersTo { rows, path } => self.start_export(ctx, rows, path),
+            SegmentCommand::Exported(result) => self.exported(result),
         }
     }
 
@@ -125,7 +138,7 @@ impl KitleApp {
         let Some(doc) = &self.doc else { return };
         let name = format!("{}.{}", doc.workspace.name, crate::engine::workspace::EXTENSION);
         match file::save_workspace(self.native_dialogs, name) {
-            DialogOutcome::Picked(path) => self.send(Command::SaveTo(path)),
+            DialogOutcome::Picked(path) => self.send(FileCommand::SaveTo(path)),
             DialogOutcome::Unavailable => self.no_dialog(PathPurpose::SaveAs),
             DialogOutcome::Cancelled => {}
         }
@@ -171,7 +184,7 @@ impl KitleApp {
     fn start_load(&mut self, ctx: &egui::Context, path: PathBuf) {
         let demo = path == self.demo_path;
         let lang = self.lang();
-        let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| Command::Loaded {
+        let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| FileCommand::Loaded {
             result: document::load(path, demo, lang, progress).map(Box::new),
             cancelled: progress.is_cancelled(),
         });
@@ -190,7 +203,7 @@ impl KitleApp {
     fn start_restore(&mut self, ctx: &egui::Context, file: PathBuf) {
         self.leftovers.retain(|(f, _)| *f != file);
         let lang = self.lang();
-        let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| Command::Loaded {
+        let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| FileCommand::Loaded {
             result: document::restore(&file, lang, progress).map(Box::new),
             cancelled: progress.is_cancelled(),
         });
@@ -202,7 +215,7 @@ impl KitleApp {
     fn start_import(&mut self, ctx: &egui::Context, specs: Vec<SourceSpec>) {
         let lang = self.lang();
         let base = self.doc.as_ref().map(|d| (d.path.clone(), d.workspace.clone()));
-        let started = self.tasks.spawn(TaskKind::Import, ctx, move |progress| Command::Loaded {
+        let started = self.tasks.spawn(TaskKind::Import, ctx, move |progress| FileCommand::Loaded {
             result: document::import(base, specs, lang, progress).map(Box::new),
             cancelled: progress.is_cancelled(),
         });
@@ -219,7 +232,7 @@ impl KitleApp {
         let lang = self.lang();
         let started = self.tasks.spawn(TaskKind::Export, ctx, move |_| {
             let written = crate::engine::export::export_members(&data, &rows, &path, &currency);
-            Command::Exported(written.map(|()| path).map_err(|e| e.text(lang)))
+            SegmentCommand::Exported(written.map(|()| path).map_err(|e| e.text(lang)))
         });
         if let Err(e) = started {
             self.notice = Some(Notice::Error(e));
@@ -256,7 +269,7 @@ impl KitleApp {
             let result = workspace
                 .open_data_cache_later(&path, progress, false)
                 .map(|(data, _, to_cache)| (Box::new(data), to_cache));
-            Command::Reimported { path, result: result.map_err(|e| e.text(lang)) }
+            FileCommand::Reimported { path, result: result.map_err(|e| e.text(lang)) }
         });
         if let Err(e) = started {
             self.notice = Some(Notice::Error(e));
@@ -291,7 +304,7 @@ impl KitleApp {
         let (Some(to_cache), Some(doc)) = (to_cache, &self.doc) else { return };
         let data = Arc::clone(&doc.data);
         let started = self.tasks.spawn(TaskKind::Cache, ctx, move |_| {
-            Command::CacheWritten(to_cache.write(&data).map_err(|e| e.to_string()))
+            FileCommand::CacheWritten(to_cache.write(&data).map_err(|e| e.to_string()))
         });
         if let Err(e) = started {
             self.notice = Some(Notice::Error(e));

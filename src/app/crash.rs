@@ -19,6 +19,8 @@ pub static LAST_PANIC_LOG: Mutex<Option<PathBuf>> = Mutex::new(None);
 pub struct Crash {
     pub message: String,
     pub log: Option<PathBuf>,
+    /// Why the unsaved changes could not be written to the recovery file, if so.
+    pub not_kept: Option<String>,
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -30,9 +32,9 @@ impl KitleApp {
     pub(super) fn guarded(&mut self, part: impl FnOnce(&mut Self)) {
         if let Err(payload) = std::panic::catch_unwind(AssertUnwindSafe(|| part(self))) {
             let log = LAST_PANIC_LOG.lock().ok().and_then(|l| l.clone());
-            self.crash = Some(Crash { message: panic_text(payload.as_ref()), log });
-            // Keep the unsaved changes now, not at the next timed write.
-            let _ = self.recovery.write_now(self.doc.as_ref());
+            // Keep the unsaved changes now, not at the next timed write; say so if that fails.
+            let not_kept = self.recovery.write_now(self.doc.as_ref()).err();
+            self.crash = Some(Crash { message: panic_text(payload.as_ref()), log, not_kept });
         }
     }
 
@@ -62,7 +64,17 @@ impl KitleApp {
                 ui.label(t(lang, "crash.log").replace("{0}", &log.display().to_string()));
             }
             let dirty = self.doc.as_ref().is_some_and(|d| d.dirty);
-            ui.label(t(lang, if dirty { "crash.kept" } else { "crash.nothing_unsaved" }));
+            match (&crash.not_kept, dirty) {
+                (Some(why), true) => {
+                    ui.colored_label(ui.visuals().error_fg_color, t(lang, "crash.not_kept").replace("{0}", why));
+                }
+                (None, true) => {
+                    ui.label(t(lang, "crash.kept"));
+                }
+                (_, false) => {
+                    ui.label(t(lang, "crash.nothing_unsaved"));
+                }
+            }
             ui.add_space(8.0);
             ui.horizontal(|ui| {
                 if ui.button(t(lang, "crash.continue")).clicked() {

@@ -155,7 +155,7 @@ pub struct Loaded {
     /// background and replace it.
     pub stale: bool,
     /// The data was just built: its cache is written in the background once shown.
-    pub to_cache: Option<crate::engine::workspace::CacheToWrite>,
+    pub to_cache: Option<crate::engine::loading::CacheToWrite>,
 }
 
 /// Loads a workspace file (writing the demo first when `demo` and it is missing).
@@ -168,7 +168,7 @@ pub fn load(path: PathBuf, demo: bool, lang: Lang, progress: &Progress) -> Resul
     let workspace = Workspace::load(&path).map_err(|e| e.text(lang))?;
     pull_missing_store_copy(&workspace, &path, progress);
     let (data, opened, to_cache) = workspace.open_data_cache_later(&path, progress, true).map_err(|e| e.text(lang))?;
-    let stale = opened == crate::engine::workspace::Opened::Stale;
+    let stale = opened == crate::engine::loading::Opened::Stale;
     Ok(Loaded { path: Some(path), workspace, data, dirty: false, show_report: false, stale, to_cache })
 }
 
@@ -184,8 +184,8 @@ fn pull_missing_store_copy(workspace: &Workspace, path: &Path, progress: &Progre
     }
     if let Some((credentials, _)) = find_credentials_or_keychain(store, &[]) {
         let counts = Arc::new(SyncCounts::default());
-        // A failure leaves the copy missing, and the load below says so.
-        let _ = refresh_copy(store, &dir, &credentials, &counts, progress, SyncOptions::default());
+        // A failure leaves the copy missing, and the load below says so (with its reason).
+        let _pulled = refresh_copy(store, &dir, &credentials, &counts, progress, SyncOptions::default());
     }
 }
 

@@ -13,6 +13,7 @@
 
 use super::command::Command;
 use super::{KitleApp, SMOKE_EXIT_CODE};
+use crate::app::command::FileCommand;
 use crate::engine::edit::Edit;
 use crate::engine::workspace::Segment;
 
@@ -66,7 +67,7 @@ impl KitleApp {
             Drill::SaveLoop => {
                 if self.doc.as_ref().is_some_and(|d| d.path.is_some()) && self.tasks.is_idle() {
                     self.add_drill_segment();
-                    self.send(Command::Save);
+                    self.send(FileCommand::Save);
                 }
             }
         }
@@ -82,7 +83,7 @@ impl KitleApp {
     fn drill_restore(&mut self, ctx: &egui::Context) {
         if let Some((file, _)) = self.leftovers.first() {
             let file = file.clone();
-            self.send(Command::Restore(file));
+            self.send(FileCommand::Restore(file));
             return;
         }
         let Some(doc) = &self.doc else {

@@ -36,8 +36,9 @@ impl<T: Send + 'static> Job<T> {
             .name(format!("kitle-{name}"))
             .spawn(move || {
                 let result = work(&worker_progress);
-                // The UI may have dropped the job (superseded); then nobody listens.
-                let _ = sender.send(result);
+                // The UI may have dropped the job (superseded): then nobody listens,
+                // and the result is rightly thrown away.
+                sender.send(result).ok();
                 ctx.request_repaint();
             })
             .map_err(|e| format!("could not start a background task: {e}"))?;

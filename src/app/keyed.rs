@@ -59,6 +59,14 @@ impl<K: Clone + PartialEq + Send + 'static, V: Send + Sync + 'static> Keyed<K, V
         }
     }
 
+    /// [`Keyed::poll`] for views that read the value later (`get`, `latest`, `error`)
+    /// rather than react to its arrival.
+    pub fn collect(&mut self, lang: Lang) {
+        match self.poll(lang) {
+            Polled::Nothing | Polled::Value(_) | Polled::Failed(_) => {}
+        }
+    }
+
     /// Makes sure the value for `key` is there or being computed: when it is
     /// neither (and `key` did not just fail), `make` builds the work and a worker
     /// starts it. A worker for another key is dropped, which cancels it.

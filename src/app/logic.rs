@@ -2,6 +2,7 @@
 //! dropped files and shortcuts, apply queued commands, let the shown tab start its
 //! computations, and keep the window title current.
 
+use crate::app::command::{FileCommand, StoreCommand, ViewCommand};
 use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
@@ -29,7 +30,7 @@ impl KitleApp {
             && !self.discard_ok
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.confirm = Some(Command::Quit);
+            self.confirm = Some(ViewCommand::Quit.into());
         }
         let mut commands = std::mem::take(&mut self.queued);
         commands.extend(self.receiver.try_iter());
@@ -141,13 +142,13 @@ impl KitleApp {
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         let command_shift = Modifiers::COMMAND | Modifiers::SHIFT;
-        let mut shortcuts = vec![
-            (KeyboardShortcut::new(command_shift, Key::S), Command::SaveAsDialog),
-            (KeyboardShortcut::new(Modifiers::COMMAND, Key::N), Command::NewWorkspace),
-            (KeyboardShortcut::new(Modifiers::COMMAND, Key::O), Command::OpenDialog),
-            (KeyboardShortcut::new(Modifiers::COMMAND, Key::S), Command::Save),
-            (KeyboardShortcut::new(Modifiers::COMMAND, Key::I), Command::ImportDialog(None)),
-            (KeyboardShortcut::new(Modifiers::COMMAND, Key::Q), Command::Quit),
+        let mut shortcuts: Vec<(KeyboardShortcut, Command)> = vec![
+            (KeyboardShortcut::new(command_shift, Key::S), FileCommand::SaveAsDialog.into()),
+            (KeyboardShortcut::new(Modifiers::COMMAND, Key::N), FileCommand::NewWorkspace.into()),
+            (KeyboardShortcut::new(Modifiers::COMMAND, Key::O), FileCommand::OpenDialog.into()),
+            (KeyboardShortcut::new(Modifiers::COMMAND, Key::S), FileCommand::Save.into()),
+            (KeyboardShortcut::new(Modifiers::COMMAND, Key::I), FileCommand::ImportDialog(None).into()),
+            (KeyboardShortcut::new(Modifiers::COMMAND, Key::Q), ViewCommand::Quit.into()),
         ];
         // While a text field has the keyboard, Ctrl+Z is the field's own undo.
         if ctx.memory(|m| m.focused().is_none()) {
@@ -156,7 +157,7 @@ impl KitleApp {
             shortcuts.push((KeyboardShortcut::new(Modifiers::COMMAND, Key::Z), Command::Undo));
         }
         if self.doc.as_ref().is_some_and(|d| d.workspace.store.is_some()) && !self.tasks.is_running(TaskKind::Sync) {
-            shortcuts.push((KeyboardShortcut::new(Modifiers::NONE, Key::F5), Command::RefreshStore));
+            shortcuts.push((KeyboardShortcut::new(Modifiers::NONE, Key::F5), StoreCommand::Refresh.into()));
         }
         for (shortcut, command) in shortcuts {
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {

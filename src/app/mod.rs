@@ -41,7 +41,7 @@ pub mod widgets;
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
-pub use command::{Command, CommandSender};
+pub use command::{AudienceCommand, Command, CommandSender, FileCommand, SegmentCommand, StoreCommand, ViewCommand};
 pub use dialogs::path_prompt::PathPurpose;
 pub use document::Document;
 pub use state::{Notice, Prefs, Tab, ThemeChoice};
@@ -170,8 +170,8 @@ impl KitleApp {
     }
 
     /// Queues a command for the start of the next frame.
-    pub fn send(&mut self, command: Command) {
-        self.queued.push(command);
+    pub fn send(&mut self, command: impl Into<Command>) {
+        self.queued.push(command.into());
     }
 
     /// A sender for commands (clone it into widgets or workers).
@@ -182,9 +182,9 @@ impl KitleApp {
     /// Opens what the command line named: a workspace, or a spreadsheet to import.
     pub fn open_path_from_args(&mut self, path: PathBuf) {
         if document::is_workspace_file(&path) {
-            self.send(Command::Open(path));
+            self.send(FileCommand::Open(path));
         } else {
-            self.send(Command::ImportDialog(Some(path)));
+            self.send(FileCommand::ImportDialog(Some(path)));
         }
     }
 
@@ -228,11 +228,7 @@ fn log_panics() {
         default(info);
         let dir = recovery::data_dir().join("logs");
         let file = dir.join(format!("panic-{}.log", chrono::Local::now().format("%Y%m%d-%H%M%S")));
-        let text = format!(
-            "Kitle {}\n{info}\n\n{}\n",
-            crate::cli::launch::version(),
-            std::backtrace::Backtrace::force_capture()
-        );
+        let text = format!("Kitle {}\n{info}\n\n{}\n", crate::version(), std::backtrace::Backtrace::force_capture());
         if std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, text)).is_ok() {
             eprintln!("kitle: something went wrong; the details are in {}", file.display());
             if let Ok(mut last) = crash::LAST_PANIC_LOG.lock() {

@@ -103,7 +103,8 @@ impl Recovery {
         if let Some((old, _)) = self.written.replace((file.clone(), text))
             && old != file
         {
-            let _ = std::fs::remove_file(old);
+            // The old file is stale either way; one left behind is offered once and ignored.
+            std::fs::remove_file(old).ok();
         }
         Ok(())
     }
@@ -121,7 +122,8 @@ impl Recovery {
     /// or the user chose not to keep them).
     pub fn remove(&mut self) {
         if let Some((file, _)) = self.written.take() {
-            let _ = std::fs::remove_file(file);
+            // Already gone, or not ours to remove: nothing is lost either way.
+            std::fs::remove_file(file).ok();
         }
         self.last_check = None;
     }

@@ -1,7 +1,8 @@
 //! The start screen shown when no workspace is open.
 
+use super::KitleApp;
 use super::i18n::{Lang, t};
-use super::{Command, KitleApp};
+use crate::app::command::{FileCommand, StoreCommand};
 
 pub fn start_ui(app: &mut KitleApp, ui: &mut egui::Ui, lang: Lang) {
     ui.vertical_centered(|ui| {
@@ -12,16 +13,16 @@ pub fn start_ui(app: &mut KitleApp, ui: &mut egui::Ui, lang: Lang) {
         ui.add_space(24.0);
         let size = egui::vec2(280.0, 36.0);
         if ui.add_sized(size, egui::Button::new(t(lang, "start.demo"))).clicked() {
-            app.send(Command::OpenDemo);
+            app.send(FileCommand::OpenDemo);
         }
         if ui.add_sized(size, egui::Button::new(t(lang, "start.open"))).clicked() {
-            app.send(Command::OpenDialog);
+            app.send(FileCommand::OpenDialog);
         }
         if ui.add_sized(size, egui::Button::new(t(lang, "start.import"))).clicked() {
-            app.send(Command::ImportDialog(None));
+            app.send(FileCommand::ImportDialog(None));
         }
         if ui.add_sized(size, egui::Button::new(t(lang, "start.connect"))).clicked() {
-            app.send(Command::ConnectDialog);
+            app.send(StoreCommand::ConnectDialog);
         }
         ui.add_space(8.0);
         ui.weak(t(lang, "start.drop"));
@@ -38,7 +39,7 @@ pub fn start_ui(app: &mut KitleApp, ui: &mut egui::Ui, lang: Lang) {
             }
         }
         if let Some(path) = open {
-            app.send(Command::Open(path));
+            app.send(FileCommand::Open(path));
         }
     });
 }

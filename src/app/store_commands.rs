@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::KitleApp;
-use super::command::Command;
+use super::command::StoreCommand;
 use super::dialogs::connect::{ConnectDialog, StoreOrder};
 use super::document::{Loaded, next_version};
 use super::i18n::{Lang, t};
@@ -35,11 +35,11 @@ pub enum SyncFailure {
 }
 
 impl KitleApp {
-    pub(super) fn apply_store(&mut self, ctx: &egui::Context, command: Command) {
+    pub(super) fn apply_store(&mut self, ctx: &egui::Context, command: StoreCommand) {
         match command {
-            Command::ConnectDialog => self.connect = Some(ConnectDialog::new()),
-            Command::SyncStore(order) => self.start_sync(ctx, *order),
-            Command::RefreshStore => {
+            StoreCommand::ConnectDialog => self.connect = Some(ConnectDialog::new()),
+            StoreCommand::Sync(order) => self.start_sync(ctx, *order),
+            StoreCommand::Refresh => {
                 let Some(source) = self.doc.as_ref().and_then(|d| d.workspace.store.clone()) else { return };
                 let credentials =
                     self.store_credentials.as_ref().filter(|(s, _)| *s == source.store).map(|(_, c)| c.clone());
@@ -52,8 +52,7 @@ impl KitleApp {
                 };
                 self.start_sync(ctx, order);
             }
-            Command::StoreSynced(result) => self.synced(ctx, *result),
-            _ => {}
+            StoreCommand::Synced(result) => self.synced(ctx, *result),
         }
     }
 
@@ -70,7 +69,7 @@ impl KitleApp {
         }
         let stores_dir = self.stores_dir.clone();
         let started = self.tasks.spawn(TaskKind::Sync, ctx, move |progress| {
-            Command::StoreSynced(Box::new(pull(order, base, &stores_dir, lang, progress)))
+            StoreCommand::Synced(Box::new(pull(order, base, &stores_dir, lang, progress)))
         });
         if let Err(e) = started {
             self.notice = Some(Notice::Error(e));

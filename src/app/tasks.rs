@@ -6,6 +6,7 @@
 use super::command::{Command, CommandSender};
 use super::i18n::{Lang, t};
 use super::jobs::{Job, Poll};
+use crate::app::command::ViewCommand;
 use crate::engine::import::Progress;
 
 /// What each long job is called, and how the status bar says it.
@@ -62,13 +63,13 @@ pub enum TaskEnd {
 
 impl Tasks {
     /// Starts a job; one already running of the same kind is dropped (cancelled).
-    pub fn spawn(
+    pub fn spawn<C: Into<Command>>(
         &mut self,
         kind: TaskKind,
         egui: &egui::Context,
-        work: impl FnOnce(&Progress) -> Command + Send + 'static,
+        work: impl FnOnce(&Progress) -> C + Send + 'static,
     ) -> Result<(), String> {
-        let job = Job::spawn(kind.thread_name(), egui, work)?;
+        let job = Job::spawn(kind.thread_name(), egui, move |progress| work(progress).into())?;
         self.running.retain(|(k, _)| *k != kind);
         self.running.push((kind, job));
         egui.request_repaint_after(std::time::Duration::from_millis(50));
@@ -115,7 +116,7 @@ impl Tasks {
             if *kind != TaskKind::Cache {
                 ui.add(egui::ProgressBar::new(job.progress.fraction()).desired_width(160.0).show_percentage());
                 if ui.button(t(lang, "status.cancel")).clicked() {
-                    commands.send(Command::CancelTask(*kind));
+                    commands.send(ViewCommand::CancelTask(*kind));
                 }
             }
             ui.separator();

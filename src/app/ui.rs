@@ -7,6 +7,7 @@ use super::dialogs::report::report_window;
 use super::i18n::{Lang, t};
 use super::tabs::TabContext;
 use super::{Command, KitleApp, Notice, ThemeChoice, start};
+use crate::app::command::{FileCommand, StoreCommand, ViewCommand};
 
 impl KitleApp {
     /// Draws the whole window.
@@ -85,7 +86,7 @@ impl KitleApp {
             Answer::Save => {
                 // Saving runs first; if it did not happen (no file chosen), the pending
                 // command finds the document still unsaved and asks again.
-                self.send(Command::Save);
+                self.send(FileCommand::Save);
                 self.send(pending);
             }
             Answer::Discard => {
@@ -121,7 +122,7 @@ impl KitleApp {
                 let other = if lang == Lang::Tr { Lang::En } else { Lang::Tr };
                 let label = if other == Lang::Tr { "TR" } else { "EN" };
                 if ui.button(label).on_hover_text(t(lang, "menu.language")).clicked() {
-                    self.send(Command::SetLang(other));
+                    self.send(ViewCommand::SetLang(other));
                 }
             });
         });
@@ -132,14 +133,14 @@ impl KitleApp {
         let has_store = self.doc.as_ref().is_some_and(|d| d.workspace.store.is_some())
             && !self.tasks.is_running(super::tasks::TaskKind::Sync);
         let items: [(&str, Option<&str>, Command, bool); 8] = [
-            ("menu.new", Some("Ctrl+N"), Command::NewWorkspace, true),
-            ("menu.open", Some("Ctrl+O"), Command::OpenDialog, true),
-            ("menu.save", Some("Ctrl+S"), Command::Save, has_doc),
-            ("menu.save_as", Some("Ctrl+Shift+S"), Command::SaveAsDialog, has_doc),
-            ("menu.import", Some("Ctrl+I"), Command::ImportDialog(None), true),
-            ("start.connect", None, Command::ConnectDialog, true),
-            ("store.refresh", Some("F5"), Command::RefreshStore, has_store),
-            ("menu.report", None, Command::ShowReport, has_doc),
+            ("menu.new", Some("Ctrl+N"), FileCommand::NewWorkspace.into(), true),
+            ("menu.open", Some("Ctrl+O"), FileCommand::OpenDialog.into(), true),
+            ("menu.save", Some("Ctrl+S"), FileCommand::Save.into(), has_doc),
+            ("menu.save_as", Some("Ctrl+Shift+S"), FileCommand::SaveAsDialog.into(), has_doc),
+            ("menu.import", Some("Ctrl+I"), FileCommand::ImportDialog(None).into(), true),
+            ("start.connect", None, StoreCommand::ConnectDialog.into(), true),
+            ("store.refresh", Some("F5"), StoreCommand::Refresh.into(), has_store),
+            ("menu.report", None, ViewCommand::ShowReport.into(), has_doc),
         ];
         for (key, shortcut, command, enabled) in items {
             let mut button = egui::Button::new(t(lang, key));
@@ -152,7 +153,7 @@ impl KitleApp {
         }
         ui.separator();
         if ui.add(egui::Button::new(t(lang, "menu.quit")).shortcut_text("Ctrl+Q")).clicked() {
-            self.send(Command::Quit);
+            self.send(ViewCommand::Quit);
         }
     }
 
@@ -160,7 +161,7 @@ impl KitleApp {
         ui.label(t(lang, "menu.language"));
         for (l, key) in [(Lang::Tr, "lang.tr"), (Lang::En, "lang.en")] {
             if ui.radio(lang == l, t(lang, key)).clicked() {
-                self.send(Command::SetLang(l));
+                self.send(ViewCommand::SetLang(l));
             }
         }
         ui.separator();
@@ -171,7 +172,7 @@ impl KitleApp {
             (ThemeChoice::Dark, "theme.dark"),
         ] {
             if ui.radio(self.prefs.theme == choice, t(lang, key)).clicked() {
-                self.send(Command::SetTheme(choice));
+                self.send(ViewCommand::SetTheme(choice));
             }
         }
     }
@@ -183,7 +184,7 @@ impl KitleApp {
             ui.add_space(16.0);
             for tab in &self.tabs {
                 if ui.selectable_label(self.prefs.tab == tab.id(), t(lang, tab.title_key())).clicked() {
-                    self.commands.send(Command::SetTab(tab.id()));
+                    self.commands.send(ViewCommand::SetTab(tab.id()));
                 }
             }
         });

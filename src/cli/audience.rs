@@ -4,21 +4,25 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, anyhow, bail};
-use lexopt::prelude::*;
+
+use super::args::Args as CliArgs;
 
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
 use crate::engine::audience::{AudienceRequest, Consent, Identifier, Platform, audience_rows, files, preview};
-use crate::engine::data::CustomerData;
 use crate::engine::segment::evaluate::SegmentFrame;
-use polars::prelude::IdxSize;
+use crate::engine::segment::members::{Target, members};
 
 /// What `kitle audience` was asked.
 struct Args {
     path: PathBuf,
     rule: String,
+    /// The saved segment's name, or the saved audience's (records of what was sent go by it).
     name: String,
-    platform: Platform,
+    /// `--name`: a saved audience (its segment, identifiers and consent filter).
+    saved_audience: bool,
+    /// `None`: the saved audience's first platform.
+    platform: Option<Platform>,
     out: Option<PathBuf>,
     preview: bool,
     json: bool,
@@ -27,65 +31,67 @@ struct Args {
     as_of: Option<chrono::NaiveDate>,
 }
 
-fn parse(mut p: lexopt::Parser) -> Result<Args> {
-    let (mut path, mut rule, mut segment, mut platform, mut out) = (None, None, None, None, None);
-    let (mut preview, mut json, mut all, mut region, mut as_of) = (false, false, false, PhoneRegion::default(), None);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("segment") => segment = Some(p.value()?.string()?),
-            Long("rule") => rule = Some(p.value()?.string()?),
-            Long("platform") => {
-                let id = p.value()?.string()?;
-                platform = Some(
-                    Platform::from_id(&id)
-                        .ok_or_else(|| anyhow!("Unknown platform \"{id}\"; use google, meta, tiktok or hashed."))?,
-                );
-            }
-            Short('o') | Long("out") => out = Some(PathBuf::from(p.value()?)),
-            Long("preview") => preview = true,
-            Long("json") => json = true,
-            Long("all") => all = true,
-            Long("country") => {
-                let code = p.value()?.string()?;
-                region = PhoneRegion::from_code(&code)
-                    .ok_or_else(|| anyhow!("\"{code}\" is not a country code such as TR."))?;
-            }
-            Long("as-of") => as_of = Some(super::parse_date(p.value()?)?),
-            other => return Err(other.unexpected().into()),
+fn parse(a: &CliArgs) -> Result<Args> {
+    let (path, rule, segment, saved_audience, out) =
+        (a.path(0), a.text("rule")?, a.text("segment")?, a.text("name")?, a.file("out"));
+    let (preview, json, all, as_of) = (a.has("preview"), a.has("json"), a.has("all"), a.date("as-of")?);
+    let platform = match a.text("platform")? {
+        None => None,
+        Some(id) => Some(
+            Platform::from_id(&id)
+                .ok_or_else(|| anyhow!("Unknown platform \"{id}\"; use google, meta, tiktok or hashed."))?,
+        ),
+    };
+    let region = match a.text("country")? {
+        None => PhoneRegion::default(),
+        Some(code) => {
+            PhoneRegion::from_code(&code).ok_or_else(|| anyhow!("\"{code}\" is not a country code such as TR."))?
         }
-    }
+    };
     let path = path.ok_or_else(|| {
         anyhow!("Give the workspace: kitle audience WS.kitle --segment NAME --platform google -o FILE")
     })?;
-    let platform = platform.ok_or_else(|| anyhow!("Give --platform google, meta, tiktok or hashed."))?;
+    if platform.is_none() && saved_audience.is_none() {
+        bail!("Give --platform google, meta, tiktok or hashed.");
+    }
     if out.is_none() && !preview {
         bail!("Give -o FILE for the upload file, or --preview --json to see what would be sent.");
     }
-    let (rule, name) = match (rule, segment) {
-        (Some(rule), None) => (rule, String::new()),
-        (None, Some(name)) => (String::new(), name),
-        _ => bail!("Give either --segment NAME or --rule \"TEXT\"."),
+    let (rule, name) = match (rule, segment, &saved_audience) {
+        (Some(rule), None, None) => (rule, String::new()),
+        (None, Some(name), None) => (String::new(), name),
+        (None, None, Some(name)) => (String::new(), name.clone()),
+        _ => bail!("Give one of --segment NAME, --rule \"TEXT\" or --name AUDIENCE (a saved audience)."),
     };
-    Ok(Args { path, rule, name, platform, out, preview, json, all, region, as_of })
+    let saved_audience = saved_audience.is_some();
+    Ok(Args { path, rule, name, saved_audience, platform, out, preview, json, all, region, as_of })
 }
 
-pub fn audience(p: lexopt::Parser) -> Result<String> {
-    let mut args = parse(p)?;
+pub fn audience(a: &CliArgs) -> Result<String> {
+    let args = parse(a)?;
     let (ws, data) = super::open(&args.path, args.as_of)?;
-    if args.rule.is_empty() {
-        args.rule = ws
-            .segments
-            .iter()
-            .find(|s| s.name == args.name)
-            .map(|s| s.rule.clone())
-            .ok_or_else(|| anyhow!("No saved segment is named \"{}\"; `kitle segments` lists them.", args.name))?;
-    }
-    let (frame, members) = segment_members(data, &args.rule, &ws.segments)?;
+    let saved = if args.saved_audience {
+        let found = ws.audiences.iter().find(|a| a.name == args.name);
+        Some(found.ok_or_else(|| {
+            let names: Vec<&str> = ws.audiences.iter().map(|a| a.name.as_str()).collect();
+            anyhow!("No saved audience is named \"{}\" (saved: {}).", args.name, names.join(", "))
+        })?)
+    } else {
+        None
+    };
+    let target = match saved {
+        Some(audience) => Target::Audience(audience),
+        None if args.rule.is_empty() => Target::Segment(&args.name),
+        None => Target::Text(&args.rule),
+    };
+    let frame = SegmentFrame::new(std::sync::Arc::new(data));
+    let members = members(&frame, &ws.segments, target)?.rows;
+    let platform = args.platform.or_else(|| saved.and_then(|a| a.platforms.first().copied()));
+    let platform = platform.ok_or_else(|| anyhow!("Give --platform google, meta, tiktok or hashed."))?;
     let request = AudienceRequest {
-        platform: args.platform,
-        identifiers: &Identifier::ALL,
-        consent_only: !args.all,
+        platform,
+        identifiers: saved.map_or(&Identifier::ALL[..], |a| &a.identifiers),
+        consent_only: !args.all && saved.is_none_or(|a| a.consent_only),
         region: args.region,
     };
     let rows = audience_rows(frame.data(), &members, &request)?;
@@ -104,7 +110,7 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
     let change = if args.name.is_empty() {
         None
     } else {
-        let path = membership_path(&args.path, &args.name, args.platform, SentBy::File);
+        let path = membership_path(&args.path, &args.name, platform, SentBy::File);
         let sent = Membership::of(&rows);
         let diff = sent.diff_from(&Membership::load(&path)?);
         sent.save(&path)?;
@@ -115,7 +121,7 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
         written,
         rows.segment_members,
         out.display(),
-        args.platform.id()
+        rows.platform.id()
     );
     if args.all {
         s += "consent filter off (--all): customers who did not accept marketing are included\n";
@@ -130,22 +136,6 @@ pub fn audience(p: lexopt::Parser) -> Result<String> {
         s += &format!("since the last file: {} adds, {} removes, {} unchanged\n", d.adds, d.removes, d.unchanged);
     }
     Ok(s)
-}
-
-/// The customer table as a segment frame, and the members of a rule.
-pub(super) fn segment_members(
-    data: CustomerData,
-    rule: &str,
-    saved: &[crate::engine::workspace::Segment],
-) -> Result<(SegmentFrame, Vec<IdxSize>)> {
-    let group = crate::engine::segment::parse(rule).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
-    let frame = SegmentFrame::new(std::sync::Arc::new(data)).with_saved_segments(saved);
-    let compiled = frame.compile(&group);
-    if let Some(bad) = compiled.invalid.first() {
-        bail!("A condition can't be used: {}.", bad.reason);
-    }
-    let members = frame.members(&compiled)?;
-    Ok((frame, members))
 }
 
 fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> Result<String> {
@@ -172,12 +162,12 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
         })
         .collect();
     let diff = (!args.name.is_empty())
-        .then(|| Membership::load(&membership_path(&args.path, &args.name, args.platform, SentBy::File)))
+        .then(|| Membership::load(&membership_path(&args.path, &args.name, rows.platform, SentBy::File)))
         .transpose()?
         .map(|before| Membership::of(rows).diff_from(&before));
     let v = serde_json::json!({
         "diff": diff,
-        "platform": args.platform.id(),
+        "platform": rows.platform.id(),
         "segment_members": summary.segment_members,
         "members": summary.members,
         "with_identifier": summary.with_identifier,

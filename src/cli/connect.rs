@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Result, anyhow, bail};
-use lexopt::prelude::*;
 use serde_json::json;
 
+use super::args::Args;
 use crate::connect::store::{SyncCounts, SyncOptions, Synced, default_env, find_credentials_or_keychain, refresh_copy};
 use crate::engine::data::CustomerData;
 use crate::engine::import::{Progress, resolve_path};
@@ -19,27 +19,20 @@ use crate::engine::store::{StorePlatform, StoreSource, copy_dir_for};
 use crate::engine::workspace::{Workspace, parent_dir};
 
 /// `kitle connect PLATFORM --store S [--token-env V | --key-env V --secret-env V] [--api-version V] -o WS`
-pub fn connect(mut p: lexopt::Parser) -> Result<String> {
-    let (mut platform, mut store, mut out, mut version, mut json, mut as_of) = (None, None, None, None, false, None);
+pub fn connect(a: Args) -> Result<String> {
+    let platform = match a.positional(0).map(|v| v.to_string_lossy().into_owned()) {
+        None => None,
+        Some(id) => Some(
+            StorePlatform::from_id(&id)
+                .ok_or_else(|| anyhow!("Kitle connects to shopify or woocommerce, not \"{id}\"."))?,
+        ),
+    };
+    let (store, out, version, json, as_of) =
+        (a.text("store")?, a.file("out"), a.text("api-version")?, a.has("json"), a.date("as-of")?);
+    // The first credential variable (the token, or the key), then the secret.
     let mut env: Vec<(usize, String)> = Vec::new();
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if platform.is_none() => {
-                let id = v.string()?;
-                platform = Some(
-                    StorePlatform::from_id(&id)
-                        .ok_or_else(|| anyhow!("Kitle connects to shopify or woocommerce, not \"{id}\"."))?,
-                );
-            }
-            Long("store") => store = Some(p.value()?.string()?),
-            Long("token-env" | "key-env") => env.push((0, p.value()?.string()?)),
-            Long("secret-env") => env.push((1, p.value()?.string()?)),
-            Long("api-version") => version = Some(p.value()?.string()?),
-            Long("as-of") => as_of = Some(super::parse_date(p.value()?)?),
-            Short('o') | Long("out") => out = Some(PathBuf::from(p.value()?)),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
+    for (slot, flag) in [(0, "token-env"), (0, "key-env"), (1, "secret-env")] {
+        env.extend(a.text(flag)?.map(|name| (slot, name)));
     }
     let platform = platform.ok_or_else(|| anyhow!("Say which store: kitle connect shopify|woocommerce …"))?;
     let store = store.ok_or_else(|| anyhow!("Give the store's address with --store."))?;
@@ -77,15 +70,8 @@ pub fn connect(mut p: lexopt::Parser) -> Result<String> {
 }
 
 /// `kitle refresh WS [--json]`: pulls what changed since the last sync.
-pub fn refresh(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut json) = (None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
+pub fn refresh(a: Args) -> Result<String> {
+    let (path, json) = (a.path(0), a.has("json"));
     let path = path.ok_or_else(|| anyhow!("Usage: kitle refresh WS.kitle [--json]"))?;
     let mut ws = Workspace::load(&path)?;
     if ws.store.is_none() {

@@ -1,17 +1,15 @@
 //! The Explore commands: `kitle rfm`, `kitle crosstab`, `kitle predict`,
 //! `kitle clusters`, `kitle suggest`.
 
-use std::path::PathBuf;
-
 use anyhow::{Result, anyhow, bail};
-use lexopt::prelude::*;
 use polars::prelude::*;
 
-use super::{open, parse_date};
+use super::args::Args;
+use super::open;
 
 /// `kitle rfm WS [--as-of D] [--json]`: the RFM groups and the R × F grid.
-pub(super) fn rfm(p: lexopt::Parser) -> Result<String> {
-    let (path, as_of, json) = super::workspace_args(p, "kitle rfm WS.kitle --json")?;
+pub(super) fn rfm(a: Args) -> Result<String> {
+    let (path, as_of, json) = super::workspace_args(&a, "kitle rfm WS.kitle --json")?;
     let (_, data) = open(&path, as_of)?;
     if data.field("rfm_group").is_none() {
         bail!("RFM needs orders (or an order count and a last order date) for the customers.");
@@ -28,25 +26,15 @@ pub(super) fn rfm(p: lexopt::Parser) -> Result<String> {
 }
 
 /// `kitle crosstab WS --rows F --cols F [--measure count|avg_ltv|revenue|avg_p_alive] [--json]`.
-pub(super) fn crosstab(mut p: lexopt::Parser) -> Result<String> {
+pub(super) fn crosstab(a: Args) -> Result<String> {
     use crate::engine::explore::crosstab::{Measure, crosstab};
-    let (mut path, mut rows, mut cols, mut measure, mut as_of, mut json) =
-        (None, None, None, Measure::Count, None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("rows") => rows = Some(p.value()?.string()?),
-            Long("cols") => cols = Some(p.value()?.string()?),
-            Long("measure") => {
-                let id = p.value()?.string()?;
-                measure = Measure::from_id(&id)
-                    .ok_or_else(|| anyhow!("Unknown measure \"{id}\"; use count, avg_ltv, revenue or avg_p_alive."))?;
-            }
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
+    let measure = match a.text("measure")? {
+        None => Measure::Count,
+        Some(id) => Measure::from_id(&id)
+            .ok_or_else(|| anyhow!("Unknown measure \"{id}\"; use count, avg_ltv, revenue or avg_p_alive."))?,
+    };
+    let (path, rows, cols, as_of, json) =
+        (a.path(0), a.text("rows")?, a.text("cols")?, a.date("as-of")?, a.has("json"));
     let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle crosstab WS.kitle --rows F --cols F"))?;
     let (rows, cols) =
         (rows.ok_or_else(|| anyhow!("Give --rows FIELD."))?, cols.ok_or_else(|| anyhow!("Give --cols FIELD."))?);
@@ -66,24 +54,13 @@ pub(super) fn crosstab(mut p: lexopt::Parser) -> Result<String> {
 
 /// `kitle predict WS [--unit days|weeks] [--customer ID --horizon N] [--holdout]
 /// [--json]`: the BG/NBD and Gamma-Gamma fits on the workspace's orders.
-pub(super) fn predict(mut p: lexopt::Parser) -> Result<String> {
+pub(super) fn predict(a: Args) -> Result<String> {
     use crate::engine::explore::predict::{fit, histories, holdout_check, holdout_days};
-    let (mut path, mut as_of, mut unit, mut customer, mut horizon) = (None, None, "weeks".to_owned(), None, None);
-    let (mut json, mut holdout) = (false, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("unit") => unit = p.value()?.string()?,
-            Long("customer") => customer = Some(p.value()?.string()?),
-            Long("horizon") => {
-                horizon = Some(p.value()?.string()?.parse::<f64>().map_err(|_| anyhow!("--horizon takes a number"))?)
-            }
-            Long("holdout") => holdout = true,
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
+    let (path, as_of, customer, json, holdout) =
+        (a.path(0), a.date("as-of")?, a.text("customer")?, a.has("json"), a.has("holdout"));
+    let unit = a.text("unit")?.unwrap_or_else(|| "weeks".to_owned());
+    let horizon =
+        a.text("horizon")?.map(|h| h.parse::<f64>().map_err(|_| anyhow!("--horizon takes a number"))).transpose()?;
     let unit_days = match unit.as_str() {
         "days" => 1.0,
         "weeks" => 7.0,
@@ -132,21 +109,10 @@ pub(super) fn predict(mut p: lexopt::Parser) -> Result<String> {
 
 /// `kitle clusters WS [--k N] [--field F ...] [--json]`: k-means clusters of the
 /// customers with orders, each with its rule.
-pub(super) fn clusters(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut k, mut extra, mut json) = (None, None, None, Vec::new(), false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("k") => {
-                k = Some(p.value()?.string()?.parse::<usize>().map_err(|_| anyhow!("--k takes a whole number"))?)
-            }
-            Long("field") => extra.push(p.value()?.string()?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle clusters WS.kitle --json"))?;
+pub(super) fn clusters(a: Args) -> Result<String> {
+    let (as_of, extra, json) = (a.date("as-of")?, a.texts("field")?, a.has("json"));
+    let k = a.text("k")?.map(|k| k.parse::<usize>().map_err(|_| anyhow!("--k takes a whole number"))).transpose()?;
+    let path = a.required_path(0, "Give the workspace: kitle clusters WS.kitle --json")?;
     let (_, data) = open(&path, as_of)?;
     let result = crate::engine::explore::clusters::clusters(&std::sync::Arc::new(data), k, &extra)
         .map_err(|e| anyhow!("No clusters: {e}."))?;
@@ -159,7 +125,7 @@ pub(super) fn clusters(mut p: lexopt::Parser) -> Result<String> {
             "{}. {} customers; rule: {} (precision {:.0}%, recall {:.0}%)\n",
             i + 1,
             c.count,
-            c.rule,
+            crate::engine::segment::to_text(&c.rule),
             c.precision * 100.0,
             c.recall * 100.0
         );
@@ -169,29 +135,21 @@ pub(super) fn clusters(mut p: lexopt::Parser) -> Result<String> {
 
 /// `kitle suggest WS [--min-share S] [--json]`: the most valuable rules of one or
 /// two conditions.
-pub(super) fn suggest(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut min_share, mut json) = (None, None, 0.01, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("min-share") => {
-                min_share = p
-                    .value()?
-                    .string()?
-                    .parse::<f64>()
-                    .map_err(|_| anyhow!("--min-share takes a number such as 0.01"))?
-            }
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle suggest WS.kitle --json"))?;
+pub(super) fn suggest(a: Args) -> Result<String> {
+    let (as_of, json) = (a.date("as-of")?, a.has("json"));
+    let min_share = match a.text("min-share")? {
+        None => 0.01,
+        Some(text) => text.parse::<f64>().map_err(|_| anyhow!("--min-share takes a number such as 0.01"))?,
+    };
+    let path = a.required_path(0, "Give the workspace: kitle suggest WS.kitle --json")?;
     let (_, data) = open(&path, as_of)?;
     let found = crate::engine::explore::audiences::suggested(&std::sync::Arc::new(data), min_share, 10)
         .map_err(|e| anyhow!("No suggestions: {e}."))?;
     if json {
         return Ok(serde_json::to_string_pretty(&serde_json::json!({ "suggestions": found }))? + "\n");
     }
-    Ok(found.iter().map(|s| format!("{:.2}×  {:>7}  {}\n", s.lift, s.count, s.rule)).collect())
+    Ok(found
+        .iter()
+        .map(|s| format!("{:.2}×  {:>7}  {}\n", s.lift, s.count, crate::engine::segment::to_text(&s.rule)))
+        .collect())
 }

@@ -1,30 +1,18 @@
 //! `kitle overlap` and `kitle why`: how saved segments overlap, and why one
 //! customer is (or is not) in a segment, condition by condition.
 
-use std::path::PathBuf;
-
 use anyhow::{Result, anyhow, bail};
-use lexopt::prelude::*;
 use polars::prelude::*;
 
-use super::{open, parse_date, workspace_args};
+use super::args::Args;
+use super::{open, workspace_args};
 use crate::engine::data::CustomerData;
 
 /// `kitle why WS (--segment NAME | --rule TEXT) --customer ID [--json]`: the rule's
 /// conditions marked for one customer (found by customer id, else by email).
-pub(super) fn why(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut segment, mut rule, mut customer, mut json, mut as_of) = (None, None, None, None, false, None);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("segment") => segment = Some(p.value()?.string()?),
-            Long("rule") => rule = Some(p.value()?.string()?),
-            Long("customer") => customer = Some(p.value()?.string()?),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
+pub(super) fn why(a: Args) -> Result<String> {
+    let (path, segment, rule, customer) = (a.path(0), a.text("segment")?, a.text("rule")?, a.text("customer")?);
+    let (json, as_of) = (a.has("json"), a.date("as-of")?);
     let usage = "kitle why WS.kitle (--segment NAME | --rule TEXT) --customer ID [--json]";
     let path = path.ok_or_else(|| anyhow!("Give the workspace: {usage}"))?;
     let customer = customer.ok_or_else(|| anyhow!("Say which customer with --customer ID (or email): {usage}"))?;
@@ -81,8 +69,8 @@ fn customer_row(data: &CustomerData, key: &str) -> Option<usize> {
 }
 
 /// `kitle overlap WS [--json]`: customers in both of every pair of saved segments.
-pub(super) fn overlap(p: lexopt::Parser) -> Result<String> {
-    let (path, as_of, json) = workspace_args(p, "kitle overlap WS.kitle [--json]")?;
+pub(super) fn overlap(a: Args) -> Result<String> {
+    let (path, as_of, json) = workspace_args(&a, "kitle overlap WS.kitle [--json]")?;
     let (ws, data) = open(&path, as_of)?;
     let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
         .with_saved_segments(&ws.segments);

@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use super::SUBCOMMANDS;
+use super::commands::{self, HELP_WORDS};
 
 /// What to do with the command line.
 #[derive(Debug, PartialEq)]
@@ -20,12 +20,6 @@ pub enum Launch {
     Unknown(String),
 }
 
-/// The version line: the package version and the build (set by packaging through
-/// `KITLE_BUILD`, e.g. a commit and a date).
-pub fn version() -> String {
-    format!("kitle {} ({})", env!("CARGO_PKG_VERSION"), option_env!("KITLE_BUILD").unwrap_or("development build"))
-}
-
 /// Decides what the arguments ask for.
 pub fn launch(args: &[OsString]) -> Launch {
     let Some(first) = args.first() else { return Launch::Window(None) };
@@ -33,14 +27,14 @@ pub fn launch(args: &[OsString]) -> Launch {
     if matches!(text.as_ref(), "--version" | "-V" | "version") {
         return Launch::Version;
     }
-    if SUBCOMMANDS.contains(&text.as_ref()) {
+    if commands::find(&text).is_some() || HELP_WORDS.contains(&text.as_ref()) {
         return Launch::Command;
     }
     let path = PathBuf::from(first);
     if path.exists() {
         return Launch::Window(Some(path));
     }
-    let commands: Vec<&str> = SUBCOMMANDS.iter().copied().filter(|c| !c.starts_with('-')).collect();
+    let commands: Vec<&str> = commands::names().collect();
     let nearest = commands
         .iter()
         .map(|c| (edit_distance(&text.to_lowercase(), c), *c))
@@ -96,6 +90,6 @@ mod tests {
         let here = std::env::current_dir().unwrap();
         assert_eq!(launch(&[here.clone().into_os_string()]), Launch::Window(Some(here)));
         assert_eq!(edit_distance("audiense", "audience"), 1);
-        assert!(version().starts_with(&format!("kitle {}", env!("CARGO_PKG_VERSION"))));
+        assert!(crate::version().starts_with(&format!("kitle {}", env!("CARGO_PKG_VERSION"))));
     }
 }

@@ -3,7 +3,9 @@
 //! benchmarks exercise Kitle end to end. Output is built whole before it is written,
 //! so a failure never leaves half an output behind.
 
+mod args;
 mod audience;
+pub mod commands;
 mod connect;
 mod explore;
 mod insight;
@@ -15,11 +17,11 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
-use lexopt::prelude::*;
 use polars::prelude::*;
 
+use self::args::Args;
 use crate::engine::dashboard::{Period, dashboard};
 use crate::engine::data::CustomerData;
 use crate::engine::fields::SourceKind;
@@ -28,142 +30,34 @@ use crate::engine::import::{Progress, ReadOptions, SourceSpec};
 use crate::engine::values::{MoneyColumns, minor_units, plain_text, round_money_json};
 use crate::engine::workspace::Workspace;
 
-/// Subcommands the CLI knows; anything else starts the desktop app.
-pub const SUBCOMMANDS: &[&str] = &[
-    "import",
-    "summary",
-    "customers",
-    "segment",
-    "segments",
-    "overlap",
-    "why",
-    "audience",
-    "personas",
-    "persona",
-    "fit",
-    "rfm",
-    "crosstab",
-    "predict",
-    "clusters",
-    "suggest",
-    "connect",
-    "refresh",
-    "demo",
-    "help",
-    "--help",
-    "-h",
-];
-
-pub const USAGE: &str = "\
-Kitle: customer segments from your spreadsheets.
-
-Usage:
-  kitle [WORKSPACE.kitle | FILE.csv|.xlsx|.xls|.ods]   open the desktop app
-  kitle import [--customers F] [--orders F] [--spend F] [--sheet NAME]
-               [--map \"Header=field\" ...] [--as-of YYYY-MM-DD] [--json] -o WS.kitle
-  kitle summary WS.kitle [--as-of YYYY-MM-DD] [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]
-  kitle customers WS.kitle [--format csv|json] [--limit N] [--as-of YYYY-MM-DD]
-  kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") [--as-of YYYY-MM-DD] [--json]
-                [--sql duckdb|postgres|bigquery|snowflake]
-                [--members out.csv|out.xlsx] [--repeat N]
-  kitle segment WS.kitle --name \"Saved name\" --changes [--json]
-  kitle segments WS.kitle [--as-of YYYY-MM-DD] [--json]
-  kitle overlap WS.kitle [--as-of YYYY-MM-DD] [--json]
-  kitle why WS.kitle (--segment NAME | --rule \"TEXT\") --customer ID_OR_EMAIL [--json]
-  kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed
-                 (-o FILE | --preview --json) [--all] [--country TR]
-  kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|meta]
-                 [--account ID] [--list ID] [--login-account ID] [--endpoint URL]
-                 [--token T [--remember-token]] [--json]
-  kitle personas WS.kitle [--json]
-  kitle fit WS.kitle (--persona NAME | --persona-file P.json) [--segment NAME | --rule \"TEXT\"]
-            [--as-of YYYY-MM-DD] [--json]
-  kitle persona add WS.kitle --file P.json
-  kitle persona draft WS.kitle --segment NAME [--json]
-  kitle rfm WS.kitle [--as-of YYYY-MM-DD] [--json]
-  kitle crosstab WS.kitle --rows FIELD --cols FIELD [--measure count|avg_ltv|revenue|avg_p_alive] [--json]
-  kitle predict WS.kitle [--as-of YYYY-MM-DD] [--unit days|weeks] [--customer ID --horizon N] [--holdout] [--json]
-  kitle clusters WS.kitle [--k N] [--field NUMBER_FIELD ...] [--json]
-  kitle suggest WS.kitle [--min-share 0.01] [--json]
-  kitle connect shopify --store DOMAIN_OR_URL [--token-env VAR] [--api-version V] [--json] -o WS.kitle
-  kitle connect woocommerce --store URL [--key-env VAR --secret-env VAR] [--json] -o WS.kitle
-  kitle refresh WS.kitle [--json]
-  kitle demo DIR [--customers N] [--seed N]
-
-connect pulls a store's customers and orders into a private local copy beside the
-workspace (WS-store/), so it opens offline; refresh pulls only what changed since.
-Credentials come from KITLE_SHOPIFY_TOKEN (a custom app's Admin API access token) or
-KITLE_WOO_KEY / KITLE_WOO_SECRET (the REST API consumer key and secret), or the
-variables named with --token-env / --key-env / --secret-env, or the system keychain.
-
---push sends what changed since the last push through the platform's API. The token
-comes from --token, KITLE_GOOGLE_TOKEN / KITLE_META_TOKEN, or the system keychain
-(--remember-token keeps a given one there); it is never saved anywhere else. The
-endpoint from --endpoint or KITLE_GOOGLE_ENDPOINT / KITLE_META_ENDPOINT. Account and
-list ids are saved in the workspace for the next push.
-
---map applies to every file given; a field is a canonical id (ltv, email …),
-custom, custom:TYPE (text, category, number, money, integer, date, bool, list) or ignore.
-";
-
 /// Runs a subcommand; returns what to print on stdout.
 pub fn run(args: Vec<OsString>) -> Result<String> {
-    // `kitle <command> --help` shows the usage, as `kitle help` does.
-    if args.iter().skip(1).any(|a| a == "--help" || a == "-h") {
-        return Ok(USAGE.to_owned());
-    }
     let mut args = args.into_iter();
     let command = args.next().and_then(|a| a.into_string().ok()).unwrap_or_default();
-    let rest: Vec<OsString> = args.collect();
-    let parser = lexopt::Parser::from_args(rest.clone());
-    match command.as_str() {
-        "import" => import(parser),
-        "summary" => summary(parser),
-        "customers" => customers(parser),
-        "segment" => segment(parser),
-        "segments" => segments(parser),
-        "overlap" => insight::overlap(parser),
-        "why" => insight::why(parser),
-        "audience" if rest.iter().any(|a| a == "--push") => push::push_audience(parser),
-        "audience" => audience::audience(parser),
-        "personas" => persona::personas(parser),
-        "persona" => persona::persona(parser),
-        "fit" => persona::fit_command(parser),
-        "rfm" => explore::rfm(parser),
-        "crosstab" => explore::crosstab(parser),
-        "predict" => explore::predict(parser),
-        "clusters" => explore::clusters(parser),
-        "suggest" => explore::suggest(parser),
-        "connect" => connect::connect(parser),
-        "refresh" => connect::refresh(parser),
-        "demo" => demo(parser),
-        _ => Ok(USAGE.to_owned()),
+    commands::dispatch(&command, args.collect())
+}
+
+/// `kitle audience`: an upload file or preview, or with `--push` a push through the platform's API.
+fn audience_or_push(args: Args) -> Result<String> {
+    if args.has("push") {
+        args.refuse(&["segment", "rule", "out", "preview", "all", "as-of"], "is for upload files, not --push")?;
+        push::push_audience(&args)
+    } else {
+        let push_only = ["dry-run", "token", "remember-token", "endpoint", "account", "login-account", "list"];
+        args.refuse(&push_only, "goes with --push")?;
+        audience::audience(&args)
     }
 }
 
-pub(crate) fn parse_date(value: OsString) -> Result<NaiveDate> {
-    let s = value.string()?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").with_context(|| format!("\"{s}\" is not a date like 2026-04-05"))
-}
-
-fn import(mut p: lexopt::Parser) -> Result<String> {
+fn import(a: Args) -> Result<String> {
     let mut files: Vec<(SourceKind, PathBuf)> = Vec::new();
-    let (mut sheet, mut out, mut as_of, mut json) = (None, None, None, false);
-    let mut maps: Vec<String> = Vec::new();
-    while let Some(arg) = p.next()? {
-        match arg {
-            Long("customers") => files.push((SourceKind::Customers, p.value()?.into())),
-            Long("orders") => files.push((SourceKind::Orders, p.value()?.into())),
-            Long("spend") => files.push((SourceKind::Spend, p.value()?.into())),
-            Long("sheet") => sheet = Some(p.value()?.string()?),
-            Long("map") => maps.push(p.value()?.string()?),
-            Short('o') | Long("out") => out = Some(PathBuf::from(p.value()?)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
+    for (flag, kind) in
+        [("customers", SourceKind::Customers), ("orders", SourceKind::Orders), ("spend", SourceKind::Spend)]
+    {
+        files.extend(a.texts(flag)?.into_iter().map(|f| (kind, PathBuf::from(f))));
     }
-    let out = out.ok_or_else(|| anyhow!("Give the workspace to create with -o WS.kitle."))?;
+    let (sheet, as_of, json, maps) = (a.text("sheet")?, a.date("as-of")?, a.has("json"), a.texts("map")?);
+    let out = a.file("out").ok_or_else(|| anyhow!("Give the workspace to create with -o WS.kitle."))?;
     if files.is_empty() {
         bail!("Give at least --customers FILE or --orders FILE.");
     }
@@ -188,7 +82,9 @@ fn import(mut p: lexopt::Parser) -> Result<String> {
     if let Err(e) = ws.write_cache(&out, &data) {
         eprintln!("{}", crate::engine::message::Message::new("msg.cache_not_written", [e]));
     }
-    let _ = ws.record_members(&out, &data);
+    if let Err(e) = ws.record_members(&out, &data) {
+        eprintln!("{}", crate::engine::message::Message::new("msg.members_not_recorded", [e]));
+    }
     if json { Ok(serde_json::to_string_pretty(&data.report)? + "\n") } else { Ok(report_text(&data, &out)) }
 }
 
@@ -254,19 +150,9 @@ pub(crate) fn open(path: &Path, as_of: Option<NaiveDate>) -> Result<(Workspace, 
     Ok((ws, data))
 }
 
-fn summary(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut json, mut from, mut to) = (None, None, false, None, None);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("from") => from = Some(parse_date(p.value()?)?),
-            Long("to") => to = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle summary WS.kitle"))?;
+fn summary(a: Args) -> Result<String> {
+    let (as_of, json, from, to) = (a.date("as-of")?, a.has("json"), a.date("from")?, a.date("to")?);
+    let path = a.required_path(0, "Give the workspace: kitle summary WS.kitle")?;
     let (ws, data) = open(&path, as_of)?;
     let period = match (from, to) {
         (None, None) => None,
@@ -303,18 +189,10 @@ fn summary(mut p: lexopt::Parser) -> Result<String> {
     Ok(s)
 }
 
-fn customers(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut format, mut limit) = (None, None, "csv".to_owned(), None);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("format") => format = p.value()?.string()?,
-            Long("limit") => limit = Some(p.value()?.parse::<usize>()?),
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle customers WS.kitle"))?;
+fn customers(a: Args) -> Result<String> {
+    let (as_of, limit) = (a.date("as-of")?, a.number::<usize>("limit", "a whole number")?);
+    let format = a.text("format")?.unwrap_or_else(|| "csv".to_owned());
+    let path = a.required_path(0, "Give the workspace: kitle customers WS.kitle")?;
     let (ws, data) = open(&path, as_of)?;
     let df = match limit {
         Some(n) => data.customers.head(Some(n)),
@@ -357,56 +235,35 @@ fn customers_json(df: &DataFrame, money: &MoneyColumns) -> Result<String> {
     Ok(serde_json::to_string_pretty(&rows)? + "\n")
 }
 
-fn segment(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut as_of, mut json, mut rule, mut name, mut members, mut repeat) =
-        (None, None, false, None, None, None, None);
-    let (mut changes, mut sql) = (false, None);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            Long("sql") => {
-                let name = p.value()?.string()?;
-                sql =
-                    Some(crate::engine::segment::sql::Dialect::parse(&name).ok_or_else(|| {
-                        anyhow!("--sql takes duckdb, postgres, bigquery or snowflake (not \"{name}\").")
-                    })?);
-            }
-            Long("rule") => rule = Some(p.value()?.string()?),
-            Long("name") => name = Some(p.value()?.string()?),
-            Long("members") => members = Some(PathBuf::from(p.value()?)),
-            Long("repeat") => repeat = Some(p.value()?.parse::<usize>()?),
-            Long("changes") => changes = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle segment WS.kitle --rule \"...\""))?;
+fn segment(a: Args) -> Result<String> {
+    let (as_of, json, rule, name, members) =
+        (a.date("as-of")?, a.has("json"), a.text("rule")?, a.text("name")?, a.file("members"));
+    let (repeat, changes) = (a.number::<usize>("repeat", "a whole number")?, a.has("changes"));
+    let sql = match a.text("sql")? {
+        None => None,
+        Some(name) => Some(
+            crate::engine::segment::sql::Dialect::parse(&name)
+                .ok_or_else(|| anyhow!("--sql takes duckdb, postgres, bigquery or snowflake (not \"{name}\")."))?,
+        ),
+    };
+    let path = a.required_path(0, "Give the workspace: kitle segment WS.kitle --rule \"...\"")?;
     if changes {
         let name = name.ok_or_else(|| anyhow!("--changes needs --name \"Saved name\"."))?;
         return segment_changes(&path, as_of, &name, json);
     }
     let (ws, data) = open(&path, as_of)?;
-    let text = match (rule, name) {
-        (Some(rule), None) => rule,
-        (None, Some(name)) => ws
-            .segments
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.rule.clone())
-            .ok_or_else(|| anyhow!("No saved segment is named \"{name}\"; `kitle segments` lists them."))?,
+    use crate::engine::segment::members::{MembersError, Target, rule_of};
+    let target = match (&rule, &name) {
+        (Some(rule), None) => Target::Text(rule),
+        (None, Some(name)) => Target::Segment(name),
         _ => bail!("Give either --rule \"TEXT\" or --name \"Saved name\"."),
     };
-    let group = crate::engine::segment::parse(&text).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
+    let group = rule_of(target, &ws.segments)?;
     let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
         .with_saved_segments(&ws.segments);
     let compiled = frame.compile(&group);
-    if let Some(bad) = compiled.invalid.first() {
-        bail!(
-            "Condition {} can't be used: {}.",
-            bad.path.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join("."),
-            bad.reason
-        );
+    if let Some(first) = compiled.invalid.first() {
+        return Err(MembersError::Invalid { first: first.clone(), all: compiled.invalid.clone() }.into());
     }
     if let Some(dialect) = sql {
         let saved: Vec<(String, String)> = ws.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
@@ -465,7 +322,9 @@ fn median_ms(n: usize, work: impl Fn() -> PolarsResult<()>) -> f64 {
     let mut times: Vec<f64> = (0..n)
         .map(|_| {
             let start = std::time::Instant::now();
-            let _ = work();
+            // Timing only: the first evaluation already succeeded, and a repeat
+            // fails the same way or not at all.
+            work().ok();
             start.elapsed().as_secs_f64() * 1000.0
         })
         .collect();
@@ -493,22 +352,13 @@ fn segment_text(
 
 /// The arguments most read-only commands take: the workspace, `--as-of`, `--json`.
 /// `usage` is how to call the command, for the message when the workspace is missing.
-pub(crate) fn workspace_args(mut p: lexopt::Parser, usage: &str) -> Result<(PathBuf, Option<NaiveDate>, bool)> {
-    let (mut path, mut as_of, mut json) = (None, None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("as-of") => as_of = Some(parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
-    let path = path.ok_or_else(|| anyhow!("Give the workspace: {usage}"))?;
-    Ok((path, as_of, json))
+pub(crate) fn workspace_args(a: &Args, usage: &str) -> Result<(PathBuf, Option<NaiveDate>, bool)> {
+    let path = a.required_path(0, &format!("Give the workspace: {usage}"))?;
+    Ok((path, a.date("as-of")?, a.has("json")))
 }
 
-fn segments(p: lexopt::Parser) -> Result<String> {
-    let (path, as_of, json) = workspace_args(p, "kitle segments WS.kitle")?;
+fn segments(a: Args) -> Result<String> {
+    let (path, as_of, json) = workspace_args(&a, "kitle segments WS.kitle")?;
     let (ws, data) = open(&path, as_of)?;
     let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
         .with_saved_segments(&ws.segments);
@@ -550,18 +400,15 @@ fn segments(p: lexopt::Parser) -> Result<String> {
     Ok(s)
 }
 
-fn demo(mut p: lexopt::Parser) -> Result<String> {
-    let mut dir = None;
+fn demo(a: Args) -> Result<String> {
     let mut config = crate::engine::demo::DemoConfig::default();
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if dir.is_none() => dir = Some(PathBuf::from(v)),
-            Long("customers") => config.customers = p.value()?.parse()?,
-            Long("seed") => config.seed = p.value()?.parse()?,
-            other => return Err(other.unexpected().into()),
-        }
+    if let Some(n) = a.number("customers", "a whole number")? {
+        config.customers = n;
     }
-    let dir = dir.ok_or_else(|| anyhow!("Give the folder: kitle demo DIR"))?;
+    if let Some(seed) = a.number("seed", "a whole number")? {
+        config.seed = seed;
+    }
+    let dir = a.required_path(0, "Give the folder: kitle demo DIR")?;
     let path = crate::engine::demo::write_demo_workspace(&dir, &config)?;
     Ok(format!("Wrote {}\n", path.display()))
 }

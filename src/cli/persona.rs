@@ -1,10 +1,9 @@
 //! `kitle personas`, `kitle fit`, `kitle persona add` and `kitle persona draft`:
 //! personas and how well each fits its segment's real customers, headless.
 
-use std::path::PathBuf;
-
 use anyhow::{Result, anyhow, bail};
-use lexopt::prelude::*;
+
+use super::args::Args;
 
 use crate::engine::persona::Persona;
 use crate::engine::persona::fit::{Fit, fit};
@@ -20,22 +19,14 @@ fn members(
     segment: Option<&str>,
     rule: Option<&str>,
 ) -> Result<(Vec<polars::prelude::IdxSize>, Group)> {
-    let rule = match (segment, rule) {
-        (_, Some(rule)) => rule.to_owned(),
-        (Some(name), None) => ws
-            .segments
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| s.rule.clone())
-            .ok_or_else(|| anyhow!("No saved segment is named \"{name}\"; `kitle segments` lists them."))?,
+    use crate::engine::segment::members::Target;
+    let target = match (segment, rule) {
+        (_, Some(rule)) => Target::Text(rule),
+        (Some(name), None) => Target::Segment(name),
         (None, None) => bail!("Give --segment NAME or --rule \"TEXT\"."),
     };
-    let group = crate::engine::segment::parse(&rule).map_err(|e| anyhow!("The rule could not be read: {e}"))?;
-    let compiled = frame.compile(&group);
-    if let Some(bad) = compiled.invalid.first() {
-        bail!("A condition can't be used: {}.", bad.reason);
-    }
-    Ok((frame.members(&compiled)?, group))
+    let found = crate::engine::segment::members::members(frame, &ws.segments, target)?;
+    Ok((found.rows, found.rule))
 }
 
 fn persona_file(path: &std::path::Path) -> Result<Persona> {
@@ -44,21 +35,10 @@ fn persona_file(path: &std::path::Path) -> Result<Persona> {
 }
 
 /// `kitle fit WS (--persona NAME | --persona-file P.json) (--segment NAME | --rule TEXT) [--as-of D] --json`
-pub fn fit_command(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut persona, mut file, mut segment, mut rule, mut as_of, mut json) =
-        (None, None, None, None, None, None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("persona") => persona = Some(p.value()?.string()?),
-            Long("persona-file") => file = Some(PathBuf::from(p.value()?)),
-            Long("segment") => segment = Some(p.value()?.string()?),
-            Long("rule") => rule = Some(p.value()?.string()?),
-            Long("as-of") => as_of = Some(super::parse_date(p.value()?)?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
+pub fn fit_command(a: Args) -> Result<String> {
+    let (path, persona, file, segment, rule) =
+        (a.path(0), a.text("persona")?, a.file("persona-file"), a.text("segment")?, a.text("rule")?);
+    let (as_of, json) = (a.date("as-of")?, a.has("json"));
     let path =
         path.ok_or_else(|| anyhow!("Give the workspace: kitle fit WS.kitle --persona NAME --segment NAME --json"))?;
     let (ws, data) = super::open(&path, as_of)?;
@@ -107,16 +87,8 @@ fn fit_text(persona: &Persona, f: &Fit) -> String {
 }
 
 /// `kitle personas WS [--json]`: personas, their segments and fit scores.
-pub fn personas(mut p: lexopt::Parser) -> Result<String> {
-    let (mut path, mut json, mut as_of) = (None, false, None);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("json") => json = true,
-            Long("as-of") => as_of = Some(super::parse_date(p.value()?)?),
-            other => return Err(other.unexpected().into()),
-        }
-    }
+pub fn personas(a: Args) -> Result<String> {
+    let (path, json, as_of) = (a.path(0), a.has("json"), a.date("as-of")?);
     let path = path.ok_or_else(|| anyhow!("Give the workspace: kitle personas WS.kitle"))?;
     let (ws, data) = super::open(&path, as_of)?;
     let frame = SegmentFrame::new(std::sync::Arc::new(data)).with_saved_segments(&ws.segments);
@@ -146,21 +118,11 @@ pub fn personas(mut p: lexopt::Parser) -> Result<String> {
 }
 
 /// `kitle persona add WS --file P.json` and `kitle persona draft WS --segment NAME --json`.
-pub fn persona(mut p: lexopt::Parser) -> Result<String> {
-    let action = match p.next()? {
-        Some(Value(v)) => v.string()?,
-        _ => bail!("Use `kitle persona add WS --file P.json` or `kitle persona draft WS --segment NAME --json`."),
+pub fn persona(a: Args) -> Result<String> {
+    let Some(action) = a.positional(0).map(|v| v.to_string_lossy().into_owned()) else {
+        bail!("Use `kitle persona add WS --file P.json` or `kitle persona draft WS --segment NAME --json`.")
     };
-    let (mut path, mut file, mut segment, mut json) = (None, None, None, false);
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("file") => file = Some(PathBuf::from(p.value()?)),
-            Long("segment") => segment = Some(p.value()?.string()?),
-            Long("json") => json = true,
-            other => return Err(other.unexpected().into()),
-        }
-    }
+    let (path, file, segment, json) = (a.path(1), a.file("file"), a.text("segment")?, a.has("json"));
     let path = path.ok_or_else(|| anyhow!("Give the workspace after `{action}`."))?;
     match action.as_str() {
         "add" => {

@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
-use lexopt::prelude::*;
+
+use super::args::Args as CliArgs;
 
 use crate::connect::credentials::{TokenSource, endpoint_text, find_token_or_keychain, keychain, token_variable};
 use crate::connect::http::{Endpoint, Retry};
@@ -37,37 +38,30 @@ struct Args {
     region: PhoneRegion,
 }
 
-fn parse(mut p: lexopt::Parser) -> Result<Args> {
-    let mut args = Args::default();
-    let mut path = None;
-    while let Some(arg) = p.next()? {
-        match arg {
-            Value(v) if path.is_none() => path = Some(PathBuf::from(v)),
-            Long("name") => args.name = p.value()?.string()?,
-            Long("push") => {}
-            Long("dry-run") => args.dry_run = true,
-            Long("json") => args.json = true,
-            Long("platform") => {
-                let id = p.value()?.string()?;
-                args.platform = Some(
-                    Platform::from_id(&id)
-                        .filter(|p| matches!(p, Platform::Google | Platform::Meta))
-                        .ok_or_else(|| anyhow!("Pushes go to google or meta, not \"{id}\"."))?,
-                );
-            }
-            Long("token") => args.token = Some(p.value()?.string()?),
-            Long("remember-token") => args.remember_token = true,
-            Long("endpoint") => args.endpoint = Some(p.value()?.string()?),
-            Long("account") => args.account = Some(p.value()?.string()?),
-            Long("login-account") => args.login_account = Some(p.value()?.string()?),
-            Long("list") => args.list = Some(p.value()?.string()?),
-            Long("country") => {
-                let code = p.value()?.string()?;
-                args.region = PhoneRegion::from_code(&code)
-                    .ok_or_else(|| anyhow!("\"{code}\" is not a country code such as TR."))?;
-            }
-            other => return Err(other.unexpected().into()),
-        }
+fn parse(a: &CliArgs) -> Result<Args> {
+    let mut args = Args {
+        name: a.text("name")?.unwrap_or_default(),
+        dry_run: a.has("dry-run"),
+        json: a.has("json"),
+        token: a.text("token")?,
+        remember_token: a.has("remember-token"),
+        endpoint: a.text("endpoint")?,
+        account: a.text("account")?,
+        login_account: a.text("login-account")?,
+        list: a.text("list")?,
+        ..Args::default()
+    };
+    let path = a.path(0);
+    if let Some(id) = a.text("platform")? {
+        args.platform = Some(
+            Platform::from_id(&id)
+                .filter(|p| matches!(p, Platform::Google | Platform::Meta))
+                .ok_or_else(|| anyhow!("Pushes go to google or meta, not \"{id}\"."))?,
+        );
+    }
+    if let Some(code) = a.text("country")? {
+        args.region =
+            PhoneRegion::from_code(&code).ok_or_else(|| anyhow!("\"{code}\" is not a country code such as TR."))?;
     }
     args.path = path.ok_or_else(|| anyhow!("Give the workspace: kitle audience WS.kitle --name AUDIENCE --push"))?;
     if args.name.is_empty() {
@@ -90,8 +84,8 @@ struct Line {
     sent: Option<PushReport>,
 }
 
-pub fn push_audience(p: lexopt::Parser) -> Result<String> {
-    let args = parse(p)?;
+pub fn push_audience(a: &CliArgs) -> Result<String> {
+    let args = parse(a)?;
     let (ws, data) = super::open(&args.path, None)?;
     let audience = ws.audiences.iter().find(|a| a.name == args.name).cloned().ok_or_else(|| {
         let names: Vec<&str> = ws.audiences.iter().map(|a| a.name.as_str()).collect();
@@ -104,10 +98,13 @@ pub fn push_audience(p: lexopt::Parser) -> Result<String> {
     if platforms.is_empty() {
         bail!("\"{}\" is a file audience; pushes go to google or meta (pass --platform).", audience.name);
     }
-    let rule = audience
-        .current_rule(&ws.segments)
-        .ok_or_else(|| anyhow!("The audience's segment \"{}\" is no longer saved.", audience.segment))?;
-    let (frame, members) = super::audience::segment_members(data, &rule, &ws.segments)?;
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data));
+    let members = crate::engine::segment::members::members(
+        &frame,
+        &ws.segments,
+        crate::engine::segment::members::Target::Audience(&audience),
+    )?
+    .rows;
     let (mut lines, mut failure) = (Vec::new(), None);
     for platform in platforms {
         let request = AudienceRequest {

@@ -53,7 +53,6 @@ impl Session {
     /// A fresh session id (the clock in nanoseconds: unique enough within one account).
     pub fn new(rows: usize, batches: usize) -> Self {
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos());
-        #[allow(clippy::cast_possible_truncation)]
         let id = (nanos as i64).wrapping_abs().max(1);
         Self { id, batches, rows }
     }

@@ -253,7 +253,6 @@ pub fn push(target: &Target<'_>, changes: &Changes, recorded: &mut Membership, p
                 recorded.record_added(identifiers, batch);
                 report.adds_sent += batch.len();
             }
-            #[allow(clippy::cast_precision_loss)]
             progress.set_fraction(report.requests as f64 / total as f64);
         }
     }

@@ -38,7 +38,7 @@ const SAMPLE: u64 = 64 * 1024;
 /// The cache folder of a workspace saved at `workspace` (`shop.kitle` → `shop-cache`).
 pub fn cache_dir_for(workspace: &Path) -> PathBuf {
     let stem = workspace.file_stem().map_or_else(|| "kitle".into(), |s| s.to_string_lossy().into_owned());
-    super::workspace::parent_dir(workspace).join(format!("{stem}-cache"))
+    super::files::parent_dir(workspace).join(format!("{stem}-cache"))
 }
 
 /// A source file as the cache saw it.
@@ -307,11 +307,11 @@ fn read_meta(dir: &Path, text: &str) -> Result<(Meta, Box<CustomerData>), String
 /// Writes `data` to the cache in `dir` under `key`: into a new folder beside it,
 /// then swapped in, so a crash leaves the old cache or none, never half of one.
 pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result<()> {
-    let parent = super::workspace::parent_dir(dir);
+    let parent = super::files::parent_dir(dir);
     let name = dir.file_name().map_or_else(|| "cache".into(), |n| n.to_string_lossy().into_owned());
     remove_abandoned(&parent, &name);
     let staging = tempfile::Builder::new().prefix(&format!(".{name}-")).tempdir_in(&parent)?;
-    super::store::make_private_dir(staging.path())?;
+    super::files::make_private_dir(staging.path())?;
     let mut files = Vec::new();
     write_table(staging.path(), CUSTOMERS, &data.customers, &mut files)?;
     if let Some(orders) = &data.orders {
@@ -333,7 +333,7 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
         sources: store_report(&data.report),
     };
     let text = ron::to_string(&meta).map_err(std::io::Error::other)?;
-    super::workspace::write_private(&staging.path().join(META_FILE), text.as_bytes())?;
+    super::files::write_private(&staging.path().join(META_FILE), text.as_bytes())?;
     // Swap: the new cache in (the old one moved aside first, then removed). When
     // another writer got there first, its cache is as good as this one.
     let staged = staging.keep();
@@ -342,9 +342,10 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
     }
     let aside = tempfile::Builder::new().prefix(&format!(".{name}-old-")).tempdir_in(&parent)?.keep();
     let swapped = std::fs::rename(dir, aside.join("cache")).is_ok() && std::fs::rename(&staged, dir).is_ok();
-    let _ = std::fs::remove_dir_all(&aside);
+    // Leftovers are hidden folders the next write removes (see `remove_abandoned`).
+    std::fs::remove_dir_all(&aside).ok();
     if !swapped {
-        let _ = std::fs::remove_dir_all(&staged);
+        std::fs::remove_dir_all(&staged).ok();
     }
     Ok(())
 }
@@ -464,7 +465,8 @@ fn remove_abandoned(parent: &Path, name: &str) {
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age > ABANDONED_AFTER);
         if abandoned && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(entry.path());
+            // Another writer's, still in use, or already gone: tried again next time.
+            std::fs::remove_dir_all(entry.path()).ok();
         }
     }
 }

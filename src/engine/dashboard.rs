@@ -399,7 +399,7 @@ fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, ba
 /// Customers per LTV band over the base; the first band starts at 0, the last is open.
 fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
     let Some(ltv) = &cols.ltv else { return Vec::new() };
-    let bounds = crate::engine::workspace::band_limits(band_bounds);
+    let bounds = band_limits(band_bounds);
     let mut edges = vec![0.0];
     edges.extend(bounds);
     let mut counts = vec![(0usize, Sum::default()); edges.len()];
@@ -585,4 +585,11 @@ fn headline_over(
         }
     }
     Ok(h)
+}
+/// LTV band limits as they can be used: finite, above 0, ascending, no repeats.
+pub fn band_limits(limits: &[f64]) -> Vec<f64> {
+    let mut kept: Vec<f64> = limits.iter().copied().filter(|b| b.is_finite() && *b > 0.0).collect();
+    kept.sort_by(f64::total_cmp);
+    kept.dedup();
+    kept
 }

@@ -71,12 +71,8 @@ pub struct CustomerData {
     pub report: ImportReport,
 }
 
-/// The type of the order lines' text columns (product, SKU, category): categories,
-/// since a store sells far fewer products than it has order lines (4 bytes a line
-/// instead of the text).
-pub fn line_text_type() -> DataType {
-    DataType::from_categories(Categories::global())
-}
+/// The order lines' text type (kept with the field types).
+pub use super::fields::line_text_type;
 
 /// Bytes held by a table's Arrow buffers. Polars' `estimated_size` counts a text
 /// column's characters but not the 16-byte view each value has beside them (short

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::workspace::{Workspace, WorkspaceError, write_atomically};
+use super::files::write_atomically;
+use super::workspace::{Workspace, WorkspaceError};
 use crate::engine::fields::SourceKind;
 use crate::engine::import::SourceSpec;
 
@@ -34,7 +35,6 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        #[allow(clippy::cast_possible_truncation)]
         let i = (self.unit() * n as f64) as usize;
         i.min(n.saturating_sub(1))
     }
@@ -261,7 +261,6 @@ pub fn generate(config: &DemoConfig) -> (Vec<u8>, Vec<u8>) {
         let channel_idx = *rng.weighted(&channel_weights);
         let (channel, _, value_factor, loyalty, _) = CHANNELS[channel_idx];
         // Growth: later months bring more customers (density rises linearly).
-        #[allow(clippy::cast_possible_truncation)]
         let offset = (rng.unit().sqrt() * span_days as f64) as i64;
         let signup = config.start + Duration::days(offset);
         let birth =
@@ -285,6 +284,7 @@ pub fn generate(config: &DemoConfig) -> (Vec<u8>, Vec<u8>) {
         let tags: Vec<&str> = TAGS.iter().filter(|_| rng.unit() < 0.18).copied().collect();
         let marketing = if rng.unit() < 0.62 { "Evet" } else { "Hayır" };
         let points = rng.below(5000);
+        // Writing to a String cannot fail.
         let _ = writeln!(
             customers,
             "{id};{first} {last};{email};{phone};{city};{};{};{};{channel};{};{marketing};{points}",
@@ -337,6 +337,7 @@ fn write_orders(
         for _ in 0..lines {
             let (product, category, sku) = basket_rng.weighted(PRODUCTS);
             let quantity = 1 + usize::from(basket_rng.unit() < 0.2);
+            // Writing to a String cannot fail.
             let _ =
                 writeln!(orders, "{order_no},{id},{when},{amount:.2},{status},{product},{category},{sku},{quantity}");
         }
@@ -344,7 +345,6 @@ fn write_orders(
             break;
         }
         repeat_chance *= 0.97;
-        #[allow(clippy::cast_possible_truncation)]
         let gap = (rng.unit() * rng.unit() * 150.0) as i64;
         day += Duration::days(12 + gap);
     }
@@ -359,6 +359,7 @@ fn spend_csv(config: &DemoConfig) -> Vec<u8> {
         for (channel, _, _, _, monthly) in CHANNELS {
             if *monthly > 0.0 {
                 let amount = monthly * (0.8 + 0.4 * rng.unit());
+                // Writing to a String cannot fail.
                 let _ =
                     writeln!(out, "{};{channel};{}", month.format("%Y-%m"), format!("{amount:.2}").replace('.', ","));
             }

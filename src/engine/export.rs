@@ -9,9 +9,9 @@ use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::data::CustomerData;
+use super::files::write_private;
 use super::import::columns::days_to_date;
 use super::values::{CsvError, CsvReader, MoneyColumns, csv_bytes, plain_text, round_money};
-use super::workspace::write_private;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 //! map to them in Shopify, WooCommerce and common English and Turkish exports.
 //! Everything else in a file is kept as a custom field.
 
+use polars::prelude::{Categories, DataType};
 use serde::{Deserialize, Serialize};
 
 /// What a column holds; decides parsing, operators and formatting.
@@ -57,6 +58,13 @@ impl FieldType {
     pub fn is_numeric(self) -> bool {
         matches!(self, FieldType::Number | FieldType::Money | FieldType::Integer)
     }
+}
+
+/// The type of the order lines' text columns (product, SKU, category): categories,
+/// since a store sells far fewer products than it has order lines (4 bytes a line
+/// instead of the text).
+pub fn line_text_type() -> DataType {
+    DataType::from_categories(Categories::global())
 }
 
 /// The kind of file a data source is.

@@ -306,9 +306,9 @@ impl StoreCopy {
     /// each atomically, and the state last, so a crash leaves a copy the next
     /// refresh can still merge into.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
-        make_private_dir(dir)?;
+        super::files::make_private_dir(dir)?;
         let io = |e: String| std::io::Error::other(e);
-        let write = super::workspace::write_private;
+        let write = super::files::write_private;
         write(&dir.join(CUSTOMERS_FILE), &self.customers.to_csv().map_err(io)?)?;
         write(&dir.join(ORDERS_FILE), &self.orders.to_csv().map_err(io)?)?;
         write(&dir.join(LINES_FILE), &self.lines.to_csv().map_err(io)?)?;
@@ -321,17 +321,6 @@ fn io_err(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
-/// Creates a folder readable by the user only (it holds personal data).
-pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(())
-}
-
 /// Moves a local copy to a new folder (when an unsaved workspace is first saved).
 pub fn move_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     if from == to {
@@ -340,10 +329,10 @@ pub fn move_copy(from: &Path, to: &Path) -> std::io::Result<()> {
     if std::fs::rename(from, to).is_ok() {
         return Ok(());
     }
-    make_private_dir(to)?;
+    super::files::make_private_dir(to)?;
     for name in [CUSTOMERS_FILE, ORDERS_FILE, LINES_FILE, STATE_FILE] {
         let bytes = std::fs::read(from.join(name))?;
-        super::workspace::write_private(&to.join(name), &bytes)?;
+        super::files::write_private(&to.join(name), &bytes)?;
     }
     std::fs::remove_dir_all(from)
 }
@@ -451,7 +440,7 @@ pub fn add_order_lines(dir: &Path, data: &mut CustomerData) -> PolarsResult<()> 
 /// The copy's folder name for a workspace saved at `workspace` (`acme.kitle` → `acme-store`).
 pub fn copy_dir_for(workspace: &Path) -> PathBuf {
     let stem = workspace.file_stem().map_or_else(|| "kitle".into(), |s| s.to_string_lossy().into_owned());
-    super::workspace::parent_dir(workspace).join(format!("{stem}-store"))
+    super::files::parent_dir(workspace).join(format!("{stem}-store"))
 }
 
 #[cfg(test)]

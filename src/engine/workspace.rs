@@ -1,46 +1,24 @@
 //! Workspace files (`.kitle`): a versioned RON document naming the data sources
 //! (paths relative to the workspace file, so a moved folder still opens), the
 //! settings, and the user's segments and personas. The customer table itself is
-//! not stored: it is rebuilt from the sources on open.
+//! not stored: it is rebuilt from the sources on open ([`super::loading`]). This
+//! module is the file model only: what a workspace holds, and reading and writing it.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use chrono::Datelike;
 
-use super::build::{build, split_sources};
-use super::cache::{self, CacheKey, Cached, cache_dir_for};
+use super::dashboard::band_limits;
 use super::data::{CustomerData, SpendEntry};
-use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
-use super::store::{StoreSource, add_order_lines, add_sync_notes, copy_exists, copy_sources};
-
-/// Where an opened customer table came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opened {
-    /// The cache, built from these very sources.
-    FromCache,
-    /// The cache, built before the sources changed (import again and replace it).
-    Stale,
-    /// Built from the sources now.
-    Built,
-}
-
-/// The cache of data just built from its sources, to write when convenient (under the
-/// key taken before the sources were read, so a change meanwhile makes it stale).
-#[derive(Debug)]
-pub struct CacheToWrite {
-    dir: PathBuf,
-    key: CacheKey,
-}
-
-impl CacheToWrite {
-    pub fn write(&self, data: &CustomerData) -> std::io::Result<()> {
-        cache::write(&self.dir, &self.key, data)
-    }
-}
+use super::import::{ImportError, SourceSpec};
+use super::store::StoreSource;
+/// File helpers every writer shares (they lived here first).
+pub use crate::engine::files::{parent_dir, relative_path, write_atomically, write_private};
+/// A saved segment (the segment module's type; workspaces hold them).
+pub use crate::engine::segment::{Segment, now_text};
 
 /// The format this version writes; files with a higher number are refused.
 pub const FORMAT_VERSION: u32 = 1;
@@ -124,29 +102,6 @@ impl Default for Settings {
             cache: true,
         }
     }
-}
-
-/// A saved segment: its rule in text form (the segment builder's language).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Segment {
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    pub rule: String,
-    /// When it was last saved (local time, `YYYY-MM-DD HH:MM`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edited: Option<String>,
-}
-
-impl Segment {
-    pub fn new(name: impl Into<String>, description: impl Into<String>, rule: impl Into<String>) -> Self {
-        Self { name: name.into(), description: description.into(), rule: rule.into(), edited: Some(now_text()) }
-    }
-}
-
-/// The local time as segments record it.
-pub fn now_text() -> String {
-    chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// An ideal customer profile (see [`crate::engine::persona`]).
@@ -260,165 +215,6 @@ impl Workspace {
         write_atomically(path, text.as_bytes()).map_err(|e| save_err(e.to_string()))
     }
 
-    /// Loads every source and builds the customer table (from the cache when
-    /// nothing changed).
-    pub fn load_data(&self, workspace_path: &Path, progress: &Progress) -> Result<CustomerData, WorkspaceError> {
-        self.open_data(workspace_path, progress, false).map(|(data, _)| data)
-    }
-
-    /// Every source with its path resolved (the store's local copy included),
-    /// checked to exist, beside the path as the workspace writes it (for messages).
-    fn resolved_sources(&self, workspace_path: &Path) -> Result<Vec<(SourceSpec, PathBuf)>, WorkspaceError> {
-        let base = parent_dir(workspace_path);
-        let mut sources: Vec<(SourceSpec, PathBuf)> = self
-            .sources
-            .iter()
-            .map(|s| (SourceSpec { path: resolve_path(&base, &s.path), ..s.clone() }, s.path.clone()))
-            .collect();
-        if let Some(store) = &self.store {
-            let dir = resolve_path(&base, &store.cache);
-            if !copy_exists(&dir) {
-                return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
-                    "msg.err_store_copy_missing",
-                    [store.platform.name().to_owned(), dir.display().to_string()],
-                ))
-                .into());
-            }
-            sources.extend(copy_sources(&dir).into_iter().map(|spec| {
-                let written = spec.path.clone();
-                (spec, written)
-            }));
-        }
-        if let Some((source, written)) = sources.iter().find(|(s, _)| !s.path.exists()) {
-            return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
-                "msg.err_source_missing",
-                [source.kind.id().to_owned(), written.display().to_string(), source.path.display().to_string()],
-            ))
-            .into());
-        }
-        Ok(sources)
-    }
-
-    /// The key of this workspace's data as it stands (its sources' stamps), for the
-    /// cache and the membership records; `None` for an unsaved workspace.
-    fn data_key(&self, workspace_path: &Path, sources: &[(SourceSpec, PathBuf)]) -> Option<CacheKey> {
-        workspace_path.is_file().then(|| CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of()).ok()).flatten()
-    }
-
-    /// The cache folder, when this workspace keeps one (saved, and not turned off).
-    pub fn cache_dir(&self, workspace_path: &Path) -> Option<PathBuf> {
-        (self.settings.cache && workspace_path.is_file()).then(|| cache_dir_for(workspace_path))
-    }
-
-    /// Loads the customer table: from the cache when its key matches (or, with
-    /// `accept_stale`, when only the sources changed: the caller shows it while
-    /// importing again), else built from the sources and cached.
-    pub fn open_data(
-        &self,
-        workspace_path: &Path,
-        progress: &Progress,
-        accept_stale: bool,
-    ) -> Result<(CustomerData, Opened), WorkspaceError> {
-        let (mut data, opened, to_cache) = self.open_data_cache_later(workspace_path, progress, accept_stale)?;
-        if let Some(to_cache) = to_cache
-            && let Err(e) = to_cache.write(&data)
-        {
-            data.report.notes.push(crate::engine::message::Message::new("msg.cache_not_written", [e]));
-        }
-        Ok((data, opened))
-    }
-
-    /// [`Self::open_data`], leaving the cache of freshly built data to the caller
-    /// (the app shows the data first: at 10M customers the write takes seconds).
-    pub fn open_data_cache_later(
-        &self,
-        workspace_path: &Path,
-        progress: &Progress,
-        accept_stale: bool,
-    ) -> Result<(CustomerData, Opened, Option<CacheToWrite>), WorkspaceError> {
-        let sources = self.resolved_sources(workspace_path)?;
-        let key = self.data_key(workspace_path, &sources);
-        let cache_dir = self.cache_dir(workspace_path);
-        let mut ignored = None;
-        if let (Some(dir), Some(key)) = (&cache_dir, &key) {
-            match cache::read(dir, key) {
-                Cached::Fresh(mut data) => {
-                    self.apply_manual_spend(&mut data);
-                    return Ok((*data, Opened::FromCache, None));
-                }
-                Cached::Stale(mut data) if accept_stale => {
-                    self.apply_manual_spend(&mut data);
-                    return Ok((*data, Opened::Stale, None));
-                }
-                Cached::Stale(_) | Cached::Missing => {}
-                Cached::Ignored(why) => ignored = Some(why),
-            }
-        }
-        let mut data = self.build_data(workspace_path, &sources, progress)?;
-        if let Some(why) = ignored {
-            data.report.notes.push(crate::engine::message::Message::new("msg.cache_ignored", [why]));
-        }
-        // Freshly imported data: the saved segments' members are recorded (once per data).
-        if let Some(key) = &key {
-            let _ = self.record_members_under(workspace_path, &data, key);
-        }
-        let to_cache = cache_dir.zip(key).map(|(dir, key)| CacheToWrite { dir, key });
-        Ok((data, Opened::Built, to_cache))
-    }
-
-    /// Records the saved segments' members for this data (see
-    /// [`crate::engine::segment::membership`]); nothing for an unsaved workspace.
-    pub fn record_members(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
-        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
-        match self.data_key(workspace_path, &sources) {
-            Some(key) => self.record_members_under(workspace_path, data, &key),
-            None => Ok(()),
-        }
-    }
-
-    fn record_members_under(&self, workspace_path: &Path, data: &CustomerData, key: &CacheKey) -> std::io::Result<()> {
-        if self.segments.is_empty() {
-            return Ok(());
-        }
-        // One record per data: the sources' stamps say which data this is.
-        let stamp = crate::engine::segment::split::fnv1a(ron::to_string(&key.sources).unwrap_or_default().into_bytes());
-        let dir = crate::engine::segment::membership::members_dir_for(workspace_path);
-        let data = std::sync::Arc::new(data.clone());
-        crate::engine::segment::membership::record(&dir, &self.segments, data, &format!("{stamp:016x}")).map(drop)
-    }
-
-    /// Writes the cache of freshly built data (after an import saved the workspace).
-    pub fn write_cache(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
-        let Some(dir) = self.cache_dir(workspace_path) else { return Ok(()) };
-        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
-        cache::write(&dir, &CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of())?, data)
-    }
-
-    fn build_data(
-        &self,
-        workspace_path: &Path,
-        sources: &[(SourceSpec, PathBuf)],
-        progress: &Progress,
-    ) -> Result<CustomerData, WorkspaceError> {
-        let loaded: Result<Vec<_>, ImportError> = sources
-            .par_iter()
-            .map(|(spec, written)| {
-                let mut loaded = load_source(spec, progress)?;
-                loaded.report.path = written.display().to_string();
-                Ok(loaded)
-            })
-            .collect();
-        let (c, o, s) = split_sources(loaded?)?;
-        let mut data = build(c, o, s, self.as_of())?;
-        self.apply_manual_spend(&mut data);
-        if let Some(store) = &self.store {
-            let copy = resolve_path(&parent_dir(workspace_path), &store.cache);
-            add_sync_notes(&copy, store, &mut data);
-            add_order_lines(&copy, &mut data).map_err(ImportError::from)?;
-        }
-        Ok(data)
-    }
-
     /// Replaces the hand-typed spend in `data` with this workspace's.
     pub fn apply_manual_spend(&self, data: &mut CustomerData) {
         data.spend.retain(|s| !s.manual);
@@ -430,95 +226,9 @@ impl Workspace {
     }
 }
 
-/// The folder a file is in (`.` for a bare file name).
-pub fn parent_dir(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// `target` relative to `base` (both absolute), e.g. `../data/orders.csv`.
-pub fn relative_path(target: &Path, base: &Path) -> PathBuf {
-    let t: Vec<Component<'_>> = target.components().collect();
-    let b: Vec<Component<'_>> = base.components().collect();
-    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    if common == 0 {
-        return target.to_path_buf(); // another drive: keep absolute
-    }
-    let mut out = PathBuf::new();
-    for _ in common..b.len() {
-        out.push("..");
-    }
-    for c in &t[common..] {
-        out.push(c.as_os_str());
-    }
-    out
-}
-
-/// Like [`write_atomically`], for files holding personal data (member lists,
-/// audience files): readable and writable by the user only.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_whole(path, bytes, true)
-}
-
-/// Writes a whole file or nothing: a crash mid-write leaves the old file intact.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_whole(path, bytes, false)
-}
-
-/// A temporary file in the same folder, synced, then renamed over `path`. A
-/// document gets the usual permissions (0666 less the umask, as any editor's
-/// save); a private file 0600.
-fn write_whole(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = parent_dir(path);
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(if private { 0o600 } else { 0o666 }));
-    }
-    let mut tmp = builder.tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// LTV band limits as they can be used: finite, above 0, ascending, no repeats.
-pub fn band_limits(limits: &[f64]) -> Vec<f64> {
-    let mut kept: Vec<f64> = limits.iter().copied().filter(|b| b.is_finite() && *b > 0.0).collect();
-    kept.sort_by(f64::total_cmp);
-    kept.dedup();
-    kept
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn documents_follow_the_umask_and_private_files_are_the_users_own() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        let (doc, members) = (dir.path().join("shop.kitle"), dir.path().join("members.csv"));
-        write_atomically(&doc, b"x").unwrap();
-        write_private(&members, b"x").unwrap();
-        assert_eq!(mode(&members), 0o600);
-        // A plain file made the ordinary way shows the umask in force.
-        let plain = dir.path().join("plain");
-        std::fs::write(&plain, b"x").unwrap();
-        assert_eq!(mode(&doc), mode(&plain), "a workspace is an ordinary document");
-    }
-
-    #[test]
-    fn relative_paths() {
-        assert_eq!(relative_path(Path::new("/a/b/c.csv"), Path::new("/a/b")), PathBuf::from("c.csv"));
-        assert_eq!(relative_path(Path::new("/a/data/c.csv"), Path::new("/a/ws")), PathBuf::from("../data/c.csv"));
-    }
 
     #[test]
     fn refuses_newer_and_broken_files() {

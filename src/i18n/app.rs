@@ -10,6 +10,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Your unsaved changes were written to the recovery file; the next start offers to restore them.",
         "Kaydedilmemiş değişiklikleriniz kurtarma dosyasına yazıldı; bir sonraki açılışta geri yükleme önerilir.",
     ),
+    (
+        "crash.not_kept",
+        "Your unsaved changes could not be written to the recovery file ({0}): save the workspace now if you can.",
+        "Kaydedilmemiş değişiklikleriniz kurtarma dosyasına yazılamadı ({0}): yapabiliyorsanız çalışma alanını şimdi kaydedin.",
+    ),
     ("crash.nothing_unsaved", "There were no unsaved changes.", "Kaydedilmemiş değişiklik yoktu."),
     ("crash.continue", "Try to continue", "Devam etmeyi dene"),
     ("crash.quit", "Quit", "Çık"),

@@ -277,4 +277,9 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "The local cache could not be written ({0}); the next opening imports the files again.",
         "Yerel önbellek yazılamadı ({0}); bir sonraki açılışta dosyalar yeniden içe aktarılacak.",
     ),
+    (
+        "msg.members_not_recorded",
+        "Who is in each saved segment could not be recorded for this import ({0}); entered/left will skip it.",
+        "Kayıtlı segmentlerin üyeleri bu içe aktarma için kaydedilemedi ({0}); girenler/çıkanlar bu içe aktarmayı atlayacak.",
+    ),
 ];

@@ -9,7 +9,8 @@ use kitle::engine::data::CustomerData;
 use kitle::engine::fields::SourceKind;
 use kitle::engine::import::mapping::MappingOverride;
 use kitle::engine::import::{Progress, SourceSpec};
-use kitle::engine::workspace::{Opened, Workspace};
+use kitle::engine::loading::Opened;
+use kitle::engine::workspace::Workspace;
 
 use crate::helpers::{date, fixture, has_note};
 

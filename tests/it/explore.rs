@@ -94,8 +94,13 @@ fn rfm_scores_and_groups_match_an_independent_computation() {
     assert_eq!(grid as usize, buyer.iter().filter(|b| **b).count(), "the grid holds every customer with orders");
     // A grid cell's rule finds exactly its customers.
     let cell = &v["grid"][4][4];
-    let (ok, out, err) =
-        kitle(&["segment", path.to_str().unwrap(), "--rule", &kitle::engine::explore::rfm::cell_rule(5, 5), "--json"]);
+    let (ok, out, err) = kitle(&[
+        "segment",
+        path.to_str().unwrap(),
+        "--rule",
+        &kitle::engine::segment::to_text(&kitle::engine::explore::rfm::cell_rule(5, 5)),
+        "--json",
+    ]);
     assert!(ok, "{err}");
     let seg: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(seg["count"], cell["count"], "{seg}");

@@ -8,7 +8,7 @@ pub fn about_window(egui: &egui::Context, lang: Lang) -> bool {
     let mut open = true;
     egui::Window::new(t(lang, "about.title")).open(&mut open).resizable(false).collapsible(false).show(egui, |ui| {
         ui.heading("Kitle");
-        ui.label(crate::cli::launch::version());
+        ui.label(crate::version());
         ui.add_space(6.0);
         ui.label(t(lang, "about.body"));
         ui.add_space(4.0);

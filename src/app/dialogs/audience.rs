@@ -3,6 +3,7 @@
 //! first rows normalised and hashed, counts, warnings), computed in the
 //! background; then save the audience and write the platform's upload file.
 
+use crate::app::command::AudienceCommand;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,7 +19,8 @@ use crate::engine::audience::{audience_rows, preview};
 use crate::engine::edit::Edit;
 use crate::engine::import::ImportError;
 use crate::engine::segment::evaluate::SegmentFrame;
-use crate::engine::segment::parse;
+use crate::engine::segment::members::{self, Target};
+use crate::engine::segment::to_text;
 use crate::format;
 
 /// What decides the preview: data version, rule, platform, identifiers, consent.
@@ -67,13 +69,12 @@ impl AudienceDialog {
         }
     }
 
-    /// The dialog on a saved audience.
+    /// The dialog on a saved audience, showing the rule it follows now (see
+    /// [`crate::engine::segment::members`]).
     pub fn from_saved(saved: &Audience, doc: &Document, lang: Lang) -> Self {
-        let rule = saved
-            .rule
-            .clone()
-            .or_else(|| doc.workspace.segments.iter().find(|s| s.name == saved.segment).map(|s| s.rule.clone()));
-        let mut dialog = Self::new(saved.segment.clone(), rule.unwrap_or_default(), doc, lang);
+        let rule = members::rule_of(Target::Audience(saved), &doc.workspace.segments)
+            .map_or_else(|_| saved.rule.clone().unwrap_or_default(), |r| to_text(&r));
+        let mut dialog = Self::new(saved.segment.clone(), rule, doc, lang);
         dialog.name.clone_from(&saved.name);
         dialog.platform = saved.platforms.first().copied().unwrap_or(Platform::Google);
         dialog.identifiers.clone_from(&saved.identifiers);
@@ -88,6 +89,11 @@ impl AudienceDialog {
         self.file_diff.latest().map(|d| d.as_ref().clone())
     }
 
+    /// Why the preview could not be made (a rule that can't be read or used …).
+    pub fn preview_error(&self) -> Option<&str> {
+        self.built.error()
+    }
+
     /// The preview, once computed for the current choices.
     pub fn built(&self, version: u64) -> Option<&Arc<Built>> {
         self.built.get(&self.key(version))
@@ -99,18 +105,19 @@ impl AudienceDialog {
 
     /// Starts or collects the preview's computation (call once per frame).
     pub fn logic(&mut self, egui: &egui::Context, doc: &Document, lang: Lang) {
-        let _ = self.built.poll(lang);
+        self.built.collect(lang);
         let data = Arc::clone(&doc.data);
         let saved = doc.workspace.segments.clone();
         let name = self.name.clone();
-        self.built.ensure(egui, self.key(doc.version), |(_, rule, platform, identifiers, consent_only)| {
-            let (rule, platform, identifiers, consent_only) =
-                (rule.clone(), *platform, identifiers.clone(), *consent_only);
+        let audience = self.audience();
+        self.built.ensure(egui, self.key(doc.version), |(_, _, platform, identifiers, consent_only)| {
+            let (platform, identifiers, consent_only) = (*platform, identifiers.clone(), *consent_only);
             move |_| {
                 let err = |e: polars::prelude::PolarsError| ImportError::from(e).text(lang);
-                let group = parse(&rule).map_err(|e| e.to_string())?;
-                let frame = SegmentFrame::new(data).with_saved_segments(&saved);
-                let members = frame.members(&frame.compile(&group)).map_err(err)?;
+                let frame = SegmentFrame::new(data);
+                // The same members the command line finds for this audience.
+                let members =
+                    members::members(&frame, &saved, Target::Audience(&audience)).map_err(|e| e.to_string())?.rows;
                 let request = AudienceRequest {
                     platform,
                     identifiers: &identifiers,
@@ -126,7 +133,7 @@ impl AudienceDialog {
         let rows = self.built.get(&self.key(doc.version)).map(|b| Arc::clone(&b.rows));
         let inputs = PushInputs { name: &self.name, platform: self.platform, rows: rows.as_ref(), preview_key: &key };
         self.push.logic(egui, doc, lang, inputs);
-        let _ = self.file_diff.poll(lang);
+        self.file_diff.collect(lang);
         if let (Some(rows), Some(workspace)) = (rows, doc.path.as_ref()) {
             let path = membership_path(workspace, self.name.trim(), self.platform, SentBy::File);
             self.file_diff.ensure(egui, (key, path), |(_, path)| {
@@ -185,7 +192,7 @@ impl AudienceDialog {
                     if let Some(order) = self.push.ui(ui, doc, lang, inputs) {
                         // Saved first, so the audience exists when the push ends.
                         commands.send(Command::Edit(save_edit(doc, self.audience())));
-                        commands.send(Command::PushAudience(Box::new(order)));
+                        commands.send(AudienceCommand::Push(Box::new(order)));
                         done = true;
                     }
                 }
@@ -290,7 +297,7 @@ impl AudienceDialog {
             {
                 commands.send(Command::Edit(save_edit(doc, self.audience())));
                 let path = PathBuf::from(self.path_text.trim());
-                commands.send(Command::WriteAudience {
+                commands.send(AudienceCommand::WriteFile {
                     name: self.name.trim().to_owned(),
                     rows: Arc::clone(&built.rows),
                     path,

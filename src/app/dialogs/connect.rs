@@ -3,9 +3,10 @@
 //! then the pull's progress with a Cancel button. The same window asks for the
 //! credentials when a refresh finds none saved.
 
+use crate::app::command::{StoreCommand, ViewCommand};
 use std::sync::Arc;
 
-use crate::app::command::{Command, CommandSender};
+use crate::app::command::CommandSender;
 use crate::app::i18n::{Lang, t};
 use crate::app::tasks::TaskKind;
 use crate::connect::http::Token;
@@ -117,7 +118,7 @@ impl ConnectDialog {
             },
         );
         if !open && self.running.is_some() {
-            commands.send(Command::CancelTask(TaskKind::Sync));
+            commands.send(ViewCommand::CancelTask(TaskKind::Sync));
         }
         open
     }
@@ -134,7 +135,7 @@ impl ConnectDialog {
             ui.label(text);
         });
         if ui.button(t(lang, "status.cancel")).clicked() {
-            commands.send(Command::CancelTask(TaskKind::Sync));
+            commands.send(ViewCommand::CancelTask(TaskKind::Sync));
         }
         ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
     }
@@ -204,7 +205,7 @@ impl ConnectDialog {
                 Ok(order) => {
                     self.error = None;
                     self.running = Some(Arc::clone(&order.counts));
-                    commands.send(Command::SyncStore(Box::new(order)));
+                    commands.send(StoreCommand::Sync(Box::new(order)));
                 }
                 Err(why) => self.error = Some(why),
             }

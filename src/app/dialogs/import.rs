@@ -2,13 +2,14 @@
 //! rows and the automatic column mapping, change any column's field or type, pick
 //! the sheet of a workbook, then import. Files are previewed in the background.
 
+use crate::app::command::FileCommand;
 use std::path::PathBuf;
 
 use crate::engine::fields::{FieldType, SourceKind, canonical_fields};
 use crate::engine::import::mapping::{ColumnTarget, MappingOverride};
 use crate::engine::import::{Preview, SourceSpec, guess_kind, preview_source};
 
-use crate::app::command::{Command, CommandSender};
+use crate::app::command::CommandSender;
 use crate::app::i18n::{Lang, field_label, t, type_label};
 use crate::app::keyed::{Keyed, Polled};
 
@@ -215,7 +216,7 @@ impl ImportDialog {
                 });
             });
         if run && let Ok(specs) = self.specs(lang) {
-            commands.send(Command::RunImport(specs));
+            commands.send(FileCommand::RunImport(specs));
             return false;
         }
         open

@@ -1,8 +1,9 @@
 //! Asks for a path by typing, when the system has no native file dialog.
 
+use crate::app::command::FileCommand;
 use std::path::PathBuf;
 
-use crate::app::command::{Command, CommandSender};
+use crate::app::command::CommandSender;
 use crate::app::i18n::{Lang, t};
 
 /// What a typed path is for.
@@ -36,8 +37,8 @@ pub fn path_prompt_ui(
     let path = PathBuf::from(text.trim());
     if done && !text.trim().is_empty() {
         commands.send(match purpose {
-            PathPurpose::Open => Command::Open(path),
-            PathPurpose::SaveAs => Command::SaveTo(path),
+            PathPurpose::Open => FileCommand::Open(path),
+            PathPurpose::SaveAs => FileCommand::SaveTo(path),
         });
         return (None, true);
     }

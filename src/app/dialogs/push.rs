@@ -149,8 +149,8 @@ impl PushPanel {
     /// Starts or collects the planned changes (call once per frame).
     pub fn logic(&mut self, egui: &egui::Context, doc: &Document, lang: Lang, inputs: PushInputs<'_>) {
         let PushInputs { name, rows, preview_key, platform } = inputs;
-        let _ = self.planned.poll(lang);
-        let _ = self.keychain.poll(lang);
+        self.planned.collect(lang);
+        self.keychain.collect(lang);
         if matches!(platform, Platform::Google | Platform::Meta) {
             let (asked, forget) = self.keychain_asked;
             self.keychain.ensure(egui, (platform, asked, forget == Some(platform)), |&(platform, _, forget)| {

@@ -1,9 +1,10 @@
 //! "Kitle stopped before these changes were saved": recovery files an earlier run
 //! left, each with Restore (opens it, still unsaved) and Discard.
 
+use crate::app::command::FileCommand;
 use std::path::PathBuf;
 
-use crate::app::command::{Command, CommandSender};
+use crate::app::command::CommandSender;
 use crate::app::i18n::{Lang, t};
 use crate::app::recovery::RecoveryFile;
 
@@ -26,10 +27,10 @@ pub fn restore_window(
                 ui.strong(name);
                 ui.weak(&record.written);
                 if ui.button(t(lang, "recovery.restore")).clicked() {
-                    commands.send(Command::Restore(file.clone()));
+                    commands.send(FileCommand::Restore(file.clone()));
                 }
                 if ui.button(t(lang, "recovery.discard")).clicked() {
-                    commands.send(Command::DiscardRecovery(file.clone()));
+                    commands.send(FileCommand::DiscardRecovery(file.clone()));
                 }
                 ui.end_row();
             }

@@ -92,7 +92,7 @@ impl TabView for CustomersTab {
     }
 
     fn logic(&mut self, ctx: &TabContext<'_>) {
-        let _ = self.order.poll(ctx.lang);
+        self.order.collect(ctx.lang);
         let wanted = self.key(ctx.doc.version);
         if wanted.1.is_empty() && wanted.2.is_none() {
             if !self.order.is_current(&wanted) {

@@ -29,7 +29,7 @@ pub struct TabContext<'a> {
 }
 
 impl TabContext<'_> {
-    pub fn send(&self, command: Command) {
+    pub fn send(&self, command: impl Into<Command>) {
         self.commands.send(command);
     }
 

@@ -29,6 +29,5 @@ pub fn heat_cell(ui: &mut egui::Ui, size: egui::Vec2, text: &str, intensity: f32
 /// and largest (0 when they are all equal).
 pub fn shading(values: impl Iterator<Item = f64>) -> impl Fn(f64) -> f32 {
     let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    #[allow(clippy::cast_possible_truncation)]
     move |value| if max > min { ((value - min) / (max - min)).clamp(0.0, 1.0) as f32 } else { 0.0 }
 }

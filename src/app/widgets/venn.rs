@@ -37,7 +37,7 @@ fn region_spot(n: usize, inside: u8) -> Vec2 {
 }
 
 /// Draws the diagram; returns the rule of the region clicked.
-pub fn venn_ui(ui: &mut egui::Ui, venn: &Venn, names: &[&str], lang: Lang) -> Option<String> {
+pub fn venn_ui(ui: &mut egui::Ui, venn: &Venn, names: &[&str], lang: Lang) -> Option<crate::engine::segment::Rule> {
     let n = names.len();
     let size = vec2(680.0, if n == 2 { 230.0 } else { 320.0 });
     let (area, _) = ui.allocate_exact_size(size, egui::Sense::hover());
@@ -61,13 +61,14 @@ pub fn venn_ui(ui: &mut egui::Ui, venn: &Venn, names: &[&str], lang: Lang) -> Op
     for &(inside, count) in &venn.regions {
         let at = centre + region_spot(n, inside);
         let rule = region_rule(names, inside);
+        let rule_text = crate::engine::segment::to_text(&rule);
         let label = format::count(count, lang);
         let rect = Rect::from_center_size(at, vec2(64.0, 22.0));
         let button = egui::Button::new(label).small();
         let response = ui
             .put(rect, button)
-            .on_hover_text(format!("{}\n{rule}", t(lang, "venn.region_help")))
-            .accessible_name(format!("{} {rule}", t(lang, "venn.region")));
+            .on_hover_text(format!("{}\n{rule_text}", t(lang, "venn.region_help")))
+            .accessible_name(format!("{} {rule_text}", t(lang, "venn.region")));
         if response.clicked() {
             clicked = Some(rule);
         }

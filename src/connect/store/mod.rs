@@ -121,7 +121,6 @@ impl SyncCounts {
     fn fraction(&self) -> Option<f64> {
         let expected = self.customers_expected.load(Ordering::Relaxed) + self.orders_expected.load(Ordering::Relaxed);
         let (c, o) = self.pulled();
-        #[allow(clippy::cast_precision_loss)]
         (expected > 0).then(|| (c + o) as f64 / expected as f64)
     }
 }

@@ -222,7 +222,7 @@ impl Membership {
             }
             text.push('\n');
         }
-        crate::engine::workspace::write_private(path, text.as_bytes())
+        crate::engine::files::write_private(path, text.as_bytes())
     }
 }
 
@@ -233,7 +233,7 @@ pub fn membership_path(workspace: &Path, audience: &str, platform: super::Platfo
     let stem = workspace.file_stem().map_or_else(|| "workspace".into(), |s| s.to_string_lossy().into_owned());
     let safe: String =
         audience.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    crate::engine::workspace::parent_dir(workspace).join(format!("{stem}.audiences")).join(match by {
+    crate::engine::files::parent_dir(workspace).join(format!("{stem}.audiences")).join(match by {
         SentBy::File => format!("{safe}-{}.tsv", platform.id()),
         SentBy::Api => format!("{safe}-{}-api.tsv", platform.id()),
     })

@@ -68,6 +68,6 @@ pub fn written_members(rows: &AudienceRows) -> usize {
 /// Writes the upload file atomically, readable by the user only.
 pub fn write_upload_file(rows: &AudienceRows, path: &Path) -> std::io::Result<usize> {
     let bytes = upload_csv(rows).map_err(std::io::Error::other)?;
-    crate::engine::workspace::write_private(path, &bytes)?;
+    crate::engine::files::write_private(path, &bytes)?;
     Ok(written_members(rows))
 }

@@ -199,18 +199,6 @@ pub struct MetaDestination {
     pub audience_id: Option<String>,
 }
 
-impl Audience {
-    /// The rule it is built from now: its saved segment's current rule (so the
-    /// audience follows edits to the segment), else the rule it was saved with.
-    pub fn current_rule(&self, segments: &[crate::engine::workspace::Segment]) -> Option<String> {
-        segments
-            .iter()
-            .find(|s| !self.segment.is_empty() && s.name == self.segment)
-            .map(|s| s.rule.clone())
-            .or_else(|| self.rule.clone())
-    }
-}
-
 fn yes() -> bool {
     true
 }

@@ -15,9 +15,8 @@ use super::crosstab::TOP;
 use super::float_values;
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
+use crate::engine::segment::Rule;
 use crate::engine::segment::evaluate::SegmentFrame;
-use crate::engine::segment::parse;
-use crate::engine::segment::text::field_text;
 
 /// Fields whose conditions would only restate value.
 const RESTATES_VALUE: &[&str] = &[
@@ -37,7 +36,9 @@ const PAIR_FROM: usize = 40;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
-    pub rule: String,
+    /// One or two conditions (their text form in JSON).
+    #[serde(serialize_with = "crate::engine::segment::text::serialize_rule")]
+    pub rule: Rule,
     pub count: usize,
     pub share: f64,
     pub avg_ltv: f64,
@@ -46,9 +47,9 @@ pub struct Suggestion {
     pub lift: f64,
 }
 
-/// A candidate condition: its text, field and members.
+/// A candidate condition: its rule, field and members.
 struct Candidate {
-    text: String,
+    rule: Rule,
     field: String,
     bits: Vec<u64>,
 }
@@ -95,8 +96,8 @@ fn candidates(data: &CustomerData) -> Vec<Candidate> {
                         b[i / 64] |= 1 << (i % 64);
                     }
                 }
-                out.extend(bits.into_iter().zip(axis.rules).map(|(bits, text)| Candidate {
-                    text,
+                out.extend(bits.into_iter().zip(axis.rules).map(|(bits, rule)| Candidate {
+                    rule,
                     field: field.name.clone(),
                     bits,
                 }));
@@ -107,11 +108,10 @@ fn candidates(data: &CustomerData) -> Vec<Candidate> {
                 let mut bounds = super::rfm::quintile_bounds(&mut known);
                 bounds.dedup();
                 for b in bounds {
-                    let b_text = if b.fract() == 0.0 { format!("{b:.0}") } else { format!("{b}") };
                     for at_least in [false, true] {
-                        let op = if at_least { ">=" } else { "<" };
+                        let on_field = Rule::field(&field.name);
                         out.push(Candidate {
-                            text: format!("{} {op} {b_text}", field_text(&field.name)),
+                            rule: if at_least { on_field.ge(b) } else { on_field.lt(b) },
                             field: field.name.clone(),
                             bits: bitset(n, |i| values[i].is_some_and(|v| if at_least { v >= b } else { v < b })),
                         });
@@ -134,9 +134,7 @@ pub fn suggested(data: &Arc<CustomerData>, min_share: f64, limit: usize) -> Resu
     if known == 0 || total <= 0.0 {
         return Err("no customer has an LTV".to_owned());
     }
-    #[allow(clippy::cast_precision_loss)]
     let (avg_all, min_count) = (total / known as f64, (min_share * n as f64).ceil() as usize);
-    #[allow(clippy::cast_precision_loss)]
     let lift = |(count, sum, known): (usize, f64, usize)| {
         (count >= min_count.max(1) && known > 0).then(|| sum / known as f64 / avg_all)
     };
@@ -145,8 +143,8 @@ pub fn suggested(data: &Arc<CustomerData>, min_share: f64, limit: usize) -> Resu
         singles.iter().enumerate().filter_map(|(i, c)| lift(tally(&c.bits, &ltv)).map(|l| (l, i))).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     // (lift, rule, the fields it uses): one rule per set of fields, so the list is varied.
-    let mut rules: Vec<(f64, String, String)> =
-        scored.iter().map(|&(l, i)| (l, singles[i].text.clone(), singles[i].field.clone())).collect();
+    let mut rules: Vec<(f64, Rule, String)> =
+        scored.iter().map(|&(l, i)| (l, singles[i].rule.clone(), singles[i].field.clone())).collect();
     let best: Vec<(f64, usize)> = scored.iter().copied().take(PAIR_FROM).collect();
     for (x, &(lx, i)) in best.iter().enumerate() {
         for &(ly, j) in &best[x + 1..] {
@@ -157,7 +155,7 @@ pub fn suggested(data: &Arc<CustomerData>, min_share: f64, limit: usize) -> Resu
             if let Some(l) = lift(tally(&both, &ltv)).filter(|l| *l > lx.max(ly)) {
                 let mut fields = [singles[i].field.as_str(), singles[j].field.as_str()];
                 fields.sort_unstable();
-                rules.push((l, format!("{} and {}", singles[i].text, singles[j].text), fields.join("+")));
+                rules.push((l, singles[i].rule.clone().and(singles[j].rule.clone()), fields.join("+")));
             }
         }
     }
@@ -169,20 +167,13 @@ pub fn suggested(data: &Arc<CustomerData>, min_share: f64, limit: usize) -> Resu
 }
 
 /// The suggestions' figures from the segment engine.
-fn measure(
-    data: &Arc<CustomerData>,
-    rules: Vec<String>,
-    revenue: f64,
-    avg_all: f64,
-) -> Result<Vec<Suggestion>, String> {
+fn measure(data: &Arc<CustomerData>, rules: Vec<Rule>, revenue: f64, avg_all: f64) -> Result<Vec<Suggestion>, String> {
     let frame = SegmentFrame::new(Arc::clone(data));
     let n = data.customers.height();
     let mut out = Vec::new();
     for rule in rules {
-        let group = parse(&rule).map_err(|e| format!("\"{rule}\": {e}"))?;
-        let stats = frame.stats(&frame.compile(&group)).map_err(|e| e.to_string())?;
+        let stats = frame.stats(&frame.compile(&rule)).map_err(|e| e.to_string())?;
         let Some(avg_ltv) = stats.avg_ltv else { continue };
-        #[allow(clippy::cast_precision_loss)]
         out.push(Suggestion {
             share: stats.count as f64 / n as f64,
             revenue_share: stats.total_revenue.unwrap_or(0.0) / revenue,

@@ -153,7 +153,6 @@ impl LogLikelihood for Likelihood<'_> {
 /// Fits BG/NBD to grouped histories. Fails without enough repeat buyers.
 pub fn fit_bgnbd(data: &[History]) -> Result<BgNbd, String> {
     let repeat: f64 = data.iter().filter(|h| h.x > 0.0).map(|h| h.count).sum();
-    #[allow(clippy::cast_precision_loss)]
     if repeat < super::predict::MIN_REPEAT as f64 {
         return Err(format!("only {repeat} customers bought more than once; the model needs at least 20"));
     }

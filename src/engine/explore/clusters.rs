@@ -21,8 +21,8 @@ use super::float_values;
 use super::tree::{Condition, rule_for};
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
+use crate::engine::segment::Rule;
 use crate::engine::segment::evaluate::SegmentFrame;
-use crate::engine::segment::parse;
 
 /// The RFM fields every clustering uses.
 pub const RFM_FIELDS: [&str; 3] = ["days_since_last_order", "orders", "ltv"];
@@ -57,8 +57,9 @@ pub struct Cluster {
     pub revenue_share: f64,
     pub contrasts: Vec<Contrast>,
     pub categories: Vec<CategoryLift>,
-    /// The rule (at most three conditions), and how well it finds the cluster.
-    pub rule: String,
+    /// The rule (at most three conditions; its text form in JSON), and how well it finds the cluster.
+    #[serde(serialize_with = "crate::engine::segment::text::serialize_rule")]
+    pub rule: Rule,
     pub rule_count: usize,
     pub precision: f64,
     pub recall: f64,
@@ -87,11 +88,9 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    #[allow(clippy::cast_precision_loss)]
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
-    #[allow(clippy::cast_possible_truncation)]
     pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
@@ -122,7 +121,6 @@ fn points(data: &CustomerData, fields: &[String]) -> Result<Points, String> {
     for (j, values) in raw.iter().enumerate() {
         let logged = values.iter().all(|v| *v >= 0.0);
         let t: Vec<f64> = values.iter().map(|v| if logged { v.ln_1p() } else { *v }).collect();
-        #[allow(clippy::cast_precision_loss)]
         let n = t.len().max(1) as f64;
         let mean = t.iter().sum::<f64>() / n;
         let sd = (t.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
@@ -193,7 +191,6 @@ fn lloyd(features: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<usize>, V
         }
         for c in 0..k {
             if counts[c] > 0 {
-                #[allow(clippy::cast_precision_loss)]
                 let n = counts[c] as f64;
                 for j in 0..dims {
                     centres[c * dims + j] = sums[c * dims + j] / n;
@@ -218,16 +215,13 @@ fn silhouette(features: &[f64], dims: usize, assign: &[usize], k: usize) -> f64 
                     count[assign[j]] += 1;
                 }
             }
-            #[allow(clippy::cast_precision_loss)]
             let mean = |c: usize| if count[c] > 0 { sum[c] / count[c] as f64 } else { f64::INFINITY };
             let a = mean(assign[i]);
             let b = (0..k).filter(|c| *c != assign[i]).map(mean).fold(f64::INFINITY, f64::min);
             if count[assign[i]] == 0 || !b.is_finite() { 0.0 } else { (b - a) / a.max(b) }
         })
         .collect();
-    #[allow(clippy::cast_precision_loss)]
-    let mean = scores.iter().sum::<f64>() / n.max(1) as f64;
-    mean
+    scores.iter().sum::<f64>() / n.max(1) as f64
 }
 
 /// An evenly spread sample of `n` indices below `len`.
@@ -332,14 +326,12 @@ fn describe(
             .collect();
         let in_cluster: Vec<bool> = assign.iter().map(|a| *a == c).collect();
         let conditions: Vec<Condition> = rule_for(&points.raw, fields, data, &sample, &in_cluster);
-        let rule = conditions.iter().map(Condition::text).collect::<Vec<_>>().join(" and ");
-        let group = parse(&rule).map_err(|e| format!("the rule \"{rule}\" does not parse: {e}"))?;
-        let found = frame.mask(&frame.compile(&group)).map_err(|e| e.to_string())?;
+        let rule = Rule::all(conditions.iter().map(Condition::rule));
+        let found = frame.mask(&frame.compile(&rule)).map_err(|e| e.to_string())?;
         let rule_count = found.set_bits();
         let hits = members.iter().filter(|&&i| found.get_bit(points.rows[i])).count();
         let (sum, known) =
             members.iter().filter_map(|&i| ltv[points.rows[i]]).fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-        #[allow(clippy::cast_precision_loss)]
         out.push(Cluster {
             count: members.len(),
             share: members.len() as f64 / n_all as f64,
@@ -379,9 +371,7 @@ fn category_lifts(data: &CustomerData, rows: &[usize], members: &[usize]) -> Vec
             }
         }
         for (value, count) in inside {
-            #[allow(clippy::cast_precision_loss)]
             let share = count as f64 / members.len() as f64;
-            #[allow(clippy::cast_precision_loss)]
             let everyone = all.get(value).copied().unwrap_or(1) as f64 / rows.len() as f64;
             if share >= 0.2 {
                 lifts.push(CategoryLift {

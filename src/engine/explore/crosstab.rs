@@ -11,8 +11,7 @@ use serde::Serialize;
 
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
-use crate::engine::segment::rules::quoted;
-use crate::engine::segment::text::field_text;
+use crate::engine::segment::Rule;
 
 /// Values shown per category axis, at most.
 pub(crate) const TOP: usize = 12;
@@ -47,7 +46,9 @@ pub struct Cell {
     pub count: usize,
     /// The measure (the count itself, average LTV, or share of all revenue).
     pub value: Option<f64>,
-    pub rule: String,
+    /// The rule that finds the cell's customers (its text form in JSON).
+    #[serde(serialize_with = "crate::engine::segment::text::serialize_rule")]
+    pub rule: Rule,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,7 +62,7 @@ pub struct Crosstab {
 /// One axis: labels, rules, and each customer's position.
 pub(crate) struct Axis {
     pub labels: Vec<String>,
-    pub rules: Vec<String>,
+    pub rules: Vec<Rule>,
     pub index: Vec<Option<usize>>,
 }
 
@@ -127,25 +128,27 @@ pub(crate) fn category_axis(column: &Column, field: &str, ty: FieldType) -> Pola
         (FieldType::Bool, _) => "no".to_owned(),
         _ => v.to_owned(),
     };
-    let name = field_text(field);
     let rule = |v: &str| match (ty, v) {
-        (FieldType::Bool, "true") => format!("{name} is yes"),
-        (FieldType::Bool, _) => format!("{name} is no"),
-        _ => format!("{name} = {}", quoted(v)),
+        (FieldType::Bool, "true") => Rule::field(field).is_yes(),
+        (FieldType::Bool, _) => Rule::field(field).is_no(),
+        _ => Rule::field(field).eq(v),
     };
     let mut labels: Vec<String> = order.iter().map(|c| label(names[*c])).collect();
-    let mut rules: Vec<String> = order.iter().map(|c| rule(names[*c])).collect();
+    let mut rules: Vec<Rule> = order.iter().map(|c| rule(names[*c])).collect();
     if other {
         labels.push("(other)".to_owned());
-        let list: Vec<String> = order.iter().map(|c| quoted(names[*c])).collect();
-        rules.push(format!("{name} not in ({})", list.join(", ")));
+        rules.push(Rule::field(field).not_in(order.iter().map(|c| names[*c])));
     }
     let index = codes.into_iter().map(|c| c.map(|c| position[c as usize])).collect();
     Ok(Axis { labels, rules, index })
 }
 
+/// A bin edge as its rule and label write it.
+fn round_cents(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
 fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axis> {
-    let name = field_text(field);
     let column = if ty == FieldType::Date { column.cast(&DataType::Int32)? } else { column.clone() };
     let values = super::float_values(&column)?;
     let mut known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
@@ -165,16 +168,16 @@ fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axi
     if ty != FieldType::Date {
         // Edges as the rules write them, so a rule finds exactly its bin's customers.
         for e in &mut edges {
-            *e = (*e * 100.0).round() / 100.0;
+            *e = round_cents(*e);
         }
         edges.dedup();
     }
     let text = |v: f64| match ty {
-        #[allow(clippy::cast_possible_truncation)]
         FieldType::Date => crate::engine::import::columns::days_to_date(v.round() as i32)
             .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string()),
-        _ => format!("{}", (v * 100.0).round() / 100.0),
+        _ => format!("{}", round_cents(v)),
     };
+    let on_field = || Rule::field(field);
     let bins = edges.len().saturating_sub(1).max(1);
     let mut labels = Vec::new();
     let mut rules = Vec::new();
@@ -184,10 +187,10 @@ fn numeric_axis(column: &Column, field: &str, ty: FieldType) -> PolarsResult<Axi
         labels.push(format!("{}–{}", text(lo), text(hi)));
         rules.push(match (ty, last) {
             // Dates are whole days: a bin ends the day before the next begins.
-            (FieldType::Date, true) => format!("{name} between {} and {}", text(lo), text(hi)),
-            (FieldType::Date, false) => format!("{name} between {} and {}", text(lo), text(hi - 1.0)),
-            (_, true) => format!("{name} >= {} and {name} <= {}", text(lo), text(hi)),
-            (_, false) => format!("{name} >= {} and {name} < {}", text(lo), text(hi)),
+            (FieldType::Date, true) => on_field().between(text(lo), text(hi)),
+            (FieldType::Date, false) => on_field().between(text(lo), text(hi - 1.0)),
+            (_, true) => on_field().ge(round_cents(lo)).and(on_field().le(round_cents(hi))),
+            (_, false) => on_field().ge(round_cents(lo)).and(on_field().lt(round_cents(hi))),
         });
     }
     let index = values
@@ -227,7 +230,6 @@ pub fn crosstab(data: &CustomerData, rows: &str, cols: &str, measure: Measure) -
         }
     }
     let revenue: f64 = ltv.iter().flatten().sum();
-    #[allow(clippy::cast_precision_loss)]
     let cells = tally
         .iter()
         .enumerate()
@@ -241,7 +243,7 @@ pub fn crosstab(data: &CustomerData, rows: &str, cols: &str, measure: Measure) -
                         Measure::AvgLtv | Measure::AvgPAlive => (known > 0).then(|| sum / known as f64),
                         Measure::Revenue => (revenue > 0.0).then(|| sum / revenue),
                     },
-                    rule: format!("({}) and ({})", r.rules[ri], c.rules[ci]),
+                    rule: r.rules[ri].clone().and(c.rules[ci].clone()),
                 })
                 .collect()
         })

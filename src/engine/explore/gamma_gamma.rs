@@ -66,7 +66,6 @@ impl LogLikelihood for Likelihood {
     fn value_and_gradient(&self, params: &[f64]) -> (f64, Vec<f64>) {
         use rayon::prelude::*;
         let (p, q, v) = (params[0], params[1], params[2]);
-        #[allow(clippy::cast_precision_loss)]
         let n = self.buyers.len() as f64;
         let mut s = [n * (-lgamma(q) + q * v.ln()), 0.0, n * (-digamma(q) + v.ln()), n * q / v];
         for &(x, k, sum_ln_m) in &self.by_x {

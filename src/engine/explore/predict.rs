@@ -94,9 +94,7 @@ fn history(row: usize, days: &[(i32, f64)], later: usize, end: i32, unit_days: f
     let before = &days[..days.partition_point(|(d, _)| *d <= end)];
     let (first, last) = (before.first()?, before.last()?);
     let x = before.len() - 1;
-    #[allow(clippy::cast_precision_loss)]
     let spend = (x > 0).then(|| before[1..].iter().map(|(_, s)| s).sum::<f64>() / x as f64);
-    #[allow(clippy::cast_precision_loss)]
     Some(Purchases {
         row,
         x: x as f64,
@@ -218,17 +216,14 @@ pub fn holdout_check(data: &CustomerData, holdout_days: i32) -> Result<Holdout, 
     let mut rows: Vec<HoldoutRow> =
         (0..=LAST).map(|x| HoldoutRow { x, customers: 0, actual: 0.0, predicted: 0.0 }).collect();
     for h in &histories {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let row = &mut rows[(h.x as usize).min(LAST)];
         row.customers += 1;
-        #[allow(clippy::cast_precision_loss)]
         let actual = h.later as f64;
         row.actual += actual;
         row.predicted += prediction.expected_purchases(f64::from(holdout_days), h);
     }
     let (actual_total, predicted_total) = (rows.iter().map(|r| r.actual).sum(), rows.iter().map(|r| r.predicted).sum());
     for row in &mut rows {
-        #[allow(clippy::cast_precision_loss)]
         let n = row.customers.max(1) as f64;
         row.actual /= n;
         row.predicted /= n;
@@ -242,4 +237,10 @@ pub fn holdout_check(data: &CustomerData, holdout_days: i32) -> Result<Holdout, 
         actual_total,
         predicted_total,
     })
+}
+
+/// The rule of "VIPs slipping away": probably gone, and in the top fifth by money.
+pub fn slipping_rule() -> crate::engine::segment::Rule {
+    use crate::engine::segment::Rule;
+    Rule::field("p_alive").lt(0.3).and(Rule::field("rfm_m").eq(5))
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::engine::data::{CustomerData, FieldInfo, FieldOrigin};
 use crate::engine::fields::FieldType;
+use crate::engine::segment::Rule;
 
 /// A named RFM group: its id, and the inclusive score ranges of R, F and M.
 pub struct GroupRule {
@@ -74,7 +75,6 @@ pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
         .iter()
         .map(|v| {
             let v = (*v)?;
-            #[allow(clippy::cast_possible_truncation)]
             Some(1 + bounds.iter().filter(|b| v > **b).count() as u8)
         })
         .collect()
@@ -84,7 +84,6 @@ pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
 /// selected within what is right of the previous one.
 pub(crate) fn quintile_bounds(known: &mut [f64]) -> Vec<f64> {
     let n = known.len();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let ranks: Vec<usize> =
         [0.2, 0.4, 0.6, 0.8].iter().map(|q| ((q * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1).collect();
     crate::engine::persona::stats::select_ranks(known, &ranks)
@@ -189,7 +188,6 @@ impl Tally {
         }
     }
 
-    #[allow(clippy::cast_precision_loss)]
     fn figures(self, n: usize, revenue: f64) -> Figures {
         Figures {
             count: self.count,
@@ -207,7 +205,6 @@ pub fn rfm(data: &CustomerData) -> PolarsResult<Rfm> {
     let n = df.height();
     let ltv = column(df, "ltv")?;
     let score = |name: &str| -> PolarsResult<Vec<Option<u8>>> {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         Ok(column(df, name)?.iter().map(|v| v.map(|v| v as u8)).collect())
     };
     let (r, f, m) = (score("rfm_r")?, score("rfm_f")?, score("rfm_m")?);
@@ -241,13 +238,13 @@ pub fn rfm(data: &CustomerData) -> PolarsResult<Rfm> {
 }
 
 /// The segment rule of a grid cell.
-pub fn cell_rule(r: u8, f: u8) -> String {
-    format!("rfm_r = {r} and rfm_f = {f}")
+pub fn cell_rule(r: u8, f: u8) -> Rule {
+    Rule::field("rfm_r").eq(u32::from(r)).and(Rule::field("rfm_f").eq(u32::from(f)))
 }
 
 /// The segment rule of a group.
-pub fn group_rule(id: &str) -> String {
-    format!("rfm_group = \"{id}\"")
+pub fn group_rule(id: &str) -> Rule {
+    Rule::field("rfm_group").eq(id)
 }
 
 #[cfg(test)]

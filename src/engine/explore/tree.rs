@@ -16,11 +16,10 @@ pub struct Condition {
 }
 
 impl Condition {
-    /// The condition in the segment text form.
-    pub fn text(&self) -> String {
-        let op = if self.at_least { ">=" } else { "<" };
-        let value = if self.value.fract() == 0.0 { format!("{:.0}", self.value) } else { format!("{}", self.value) };
-        format!("{} {op} {value}", crate::engine::segment::text::field_text(&self.field))
+    /// The condition as a segment rule.
+    pub fn rule(&self) -> crate::engine::segment::Rule {
+        let field = crate::engine::segment::Rule::field(&self.field);
+        if self.at_least { field.ge(self.value) } else { field.lt(self.value) }
     }
 }
 
@@ -34,7 +33,6 @@ fn three_digits(v: f64) -> f64 {
 }
 
 /// Gini impurity of a node with `pos` of `n` in the group.
-#[allow(clippy::cast_precision_loss)]
 fn gini(pos: usize, n: usize) -> f64 {
     if n == 0 {
         return 0.0;
@@ -75,7 +73,6 @@ fn best_split(raw: &[Vec<f64>], usable: &[usize], idx: &[usize], target: &[bool]
             if n_left == 0 || n_right == 0 {
                 continue;
             }
-            #[allow(clippy::cast_precision_loss)]
             let impurity = (n_left as f64 * gini(pos_left, n_left) + n_right as f64 * gini(pos - pos_left, n_right))
                 / idx.len() as f64;
             if impurity < parent - 1e-12 && best.as_ref().is_none_or(|b| impurity < b.impurity) {
@@ -131,7 +128,6 @@ pub fn rule_for(
     let total_pos = sample.iter().filter(|&&i| target[i]).count();
     let mut found = Vec::new();
     leaves(raw, &usable, sample.to_vec(), target, Vec::new(), &mut found);
-    #[allow(clippy::cast_precision_loss)]
     let f1 = |pos: usize, n: usize| 2.0 * pos as f64 / (n + total_pos).max(1) as f64;
     let Some((path, ..)) = found.into_iter().max_by(|a, b| f1(a.1, a.2).total_cmp(&f1(b.1, b.2))) else {
         return Vec::new();
@@ -161,12 +157,13 @@ mod tests {
         assert_eq!(three_digits(1523.77), 1520.0);
         assert_eq!(three_digits(0.012345), 0.0123);
         let c = Condition { field: "ltv".into(), at_least: true, value: 1520.0 };
-        assert_eq!(c.text(), "ltv >= 1520");
+        let text = |c: &Condition| crate::engine::segment::to_text(&c.rule());
+        assert_eq!(text(&c), "ltv >= 1520");
         let merged = merge(vec![
             Condition { field: "orders".into(), at_least: true, value: 2.0 },
             Condition { field: "orders".into(), at_least: true, value: 4.0 },
             Condition { field: "orders".into(), at_least: false, value: 9.0 },
         ]);
-        assert_eq!(merged.iter().map(Condition::text).collect::<Vec<_>>(), ["orders >= 4", "orders < 9"]);
+        assert_eq!(merged.iter().map(text).collect::<Vec<_>>(), ["orders >= 4", "orders < 9"]);
     }
 }

@@ -131,11 +131,11 @@ fn text_series(name: PlSmallStr, raw: &RawColumn) -> Series {
     ca.with_name(name).into_series()
 }
 
-/// A category column as categories ([`crate::engine::data::line_text_type`]): 4 bytes
+/// A category column as categories ([`crate::engine::fields::line_text_type`]): 4 bytes
 /// a row instead of a 16-byte view, the same values [`text_series`] reads. Each
 /// distinct text is looked up in the global categories once; rows find it in a local map.
 fn category_series(name: PlSmallStr, raw: &RawColumn) -> Series {
-    let dtype = crate::engine::data::line_text_type();
+    let dtype = crate::engine::fields::line_text_type();
     let DataType::Categorical(_, mapping) = &dtype else { return text_series(name, raw) };
     let mut local: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
     let codes: UInt32Chunked = (0..raw.len())
@@ -180,7 +180,6 @@ fn number_series(
         v
     });
     if ty == FieldType::Integer {
-        #[allow(clippy::cast_possible_truncation)]
         let ca: Int64Chunked = values.map(|v| v.map(|v| v.round() as i64)).collect();
         ca.with_name(name).into_series()
     } else {
@@ -270,7 +269,6 @@ fn detect_number_style(raw: &RawColumn, ctx: ParseContext) -> NumberStyle {
 /// A number in a date column: an Excel serial day, or `yyyymmdd` written as a number.
 fn number_as_date(v: f64) -> Option<NaiveDate> {
     if v.fract() == 0.0 && (19_000_101.0..=21_001_231.0).contains(&v) {
-        #[allow(clippy::cast_possible_truncation)]
         return parse_compact_date(&(v as i64).to_string());
     }
     excel_serial_to_date(v)

@@ -76,7 +76,6 @@ pub struct Progress {
 
 impl Progress {
     pub fn set_fraction(&self, fraction: f64) {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let v = (fraction.clamp(0.0, 1.0) * 1e6) as u32;
         self.done_millionths.store(v, Ordering::Relaxed);
     }

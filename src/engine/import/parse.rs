@@ -349,7 +349,6 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
         return None;
     }
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    #[allow(clippy::cast_possible_truncation)]
     base.checked_add_signed(Duration::days(serial.floor() as i64))
 }
 

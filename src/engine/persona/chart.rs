@@ -103,7 +103,6 @@ fn numeric_chart(
         if !valid.is_none_or(|b| b.get_bit(i)) || !v.is_finite() {
             continue;
         }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let b = (((v - lo) / width).floor().max(0.0) as usize).min(BINS - 1);
         u[b] += 1;
         m[b] += usize::from(s.get_bit(i));
@@ -113,7 +112,6 @@ fn numeric_chart(
     Ok(Some(
         (0..BINS)
             .map(|b| {
-                #[allow(clippy::cast_precision_loss)]
                 let start = lo + width * b as f64;
                 Bin {
                     label: format!("{}–{}", number_text(start, ty), number_text(start + width, ty)),

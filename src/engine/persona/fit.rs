@@ -250,7 +250,6 @@ fn score(traits: &[TraitFit], joint: f64) -> (Option<u32>, Option<ScoreParts>) {
     if scorable.is_empty() {
         return (None, None);
     }
-    #[allow(clippy::cast_precision_loss)]
     let n = scorable.len() as f64;
     let agreement = scorable.iter().filter_map(|t| t.support).sum::<f64>() / n;
     let distinct = scorable
@@ -259,10 +258,8 @@ fn score(traits: &[TraitFit], joint: f64) -> (Option<u32>, Option<ScoreParts>) {
             t.lift.is_some_and(|l| l >= 1.1) && matches!((t.support_low, t.base), (Some(lo), Some(b)) if lo > b)
         })
         .count();
-    #[allow(clippy::cast_precision_loss)]
     let distinctiveness = distinct as f64 / n;
     let parts = ScoreParts { agreement, joint, distinctiveness };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let score = (100.0 * (0.5 * agreement + 0.3 * joint + 0.2 * distinctiveness)).round().clamp(0.0, 100.0) as u32;
     (Some(score), Some(parts))
 }

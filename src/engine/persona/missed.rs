@@ -21,7 +21,7 @@ use super::fit::{Where, known_bits};
 use super::stats::{cohen_h, quantile, share};
 use crate::engine::fields::FieldType;
 use crate::engine::segment::evaluate::SegmentFrame;
-use crate::engine::segment::rules::quoted;
+use crate::engine::segment::{Rule, to_text};
 
 /// Smallest effect reported (Cohen's "small").
 pub const MIN_EFFECT: f64 = 0.2;
@@ -96,7 +96,6 @@ pub(super) fn numbers(frame: &SegmentFrame, field: &str, ty: FieldType) -> Polar
 /// A number (or date) as a trait writes it.
 pub(super) fn number_text(v: f64, ty: FieldType) -> String {
     match ty {
-        #[allow(clippy::cast_possible_truncation)]
         FieldType::Date => crate::engine::import::columns::days_to_date(v.round() as i32)
             .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string()),
         FieldType::Integer => format!("{}", v.round()),
@@ -146,7 +145,7 @@ fn numeric_difference(frame: &SegmentFrame, field: &str, ty: FieldType, s: &Bitm
         base: q,
         lift: if q > 0.0 { p / q } else { 0.0 },
         effect,
-        trait_text: format!("{field} between {low} and {high}"),
+        trait_text: to_text(&Rule::field(field).between(low.as_str(), high.as_str())),
         kind: MissedKind::Range,
     }))
 }
@@ -162,7 +161,7 @@ pub fn range_trait(frame: &SegmentFrame, s: &Bitmap, field: &str) -> PolarsResul
     let (low, high) = (quantile(&mut members, 0.1), quantile(&mut members, 0.9));
     Ok(low
         .zip(high)
-        .map(|(lo, hi)| format!("{field} between {} and {}", number_text(lo, info.ty), number_text(hi, info.ty))))
+        .map(|(lo, hi)| to_text(&Rule::field(field).between(number_text(lo, info.ty), number_text(hi, info.ty)))))
 }
 
 /// Per value: (customers with it, members with it); and how many customers and
@@ -216,7 +215,6 @@ pub(super) fn counts(frame: &SegmentFrame, field: &str, ty: FieldType, s: &Bitma
         let (u, m) = (u.u64()?.clone(), m.u64()?.clone());
         for i in 0..out.height() {
             let (Some(v), Some(u), Some(m)) = (v.get(i), u.get(i), m.get(i)) else { continue };
-            #[allow(clippy::cast_possible_truncation)]
             tally.insert(v.to_owned(), (u as usize, m as usize));
         }
         u_known = known.set_bits();
@@ -236,12 +234,13 @@ fn value_differences(frame: &SegmentFrame, field: &str, ty: FieldType, s: &Bitma
         if m < MIN_MEMBERS || p < MIN_SUPPORT || effect < MIN_EFFECT {
             continue;
         }
-        let trait_text = match ty {
-            FieldType::Bool if value == "true" => format!("{field} is yes"),
-            FieldType::Bool => format!("{field} is no"),
-            FieldType::List => format!("{field} contains {}", quoted(&value)),
-            _ => format!("{field} = {}", quoted(&value)),
+        let trait_rule = match ty {
+            FieldType::Bool if value == "true" => Rule::field(field).is_yes(),
+            FieldType::Bool => Rule::field(field).is_no(),
+            FieldType::List => Rule::field(field).contains(value.as_str()),
+            _ => Rule::field(field).eq(value.as_str()),
         };
+        let trait_text = to_text(&trait_rule);
         let value = match (ty, value.as_str()) {
             (FieldType::Bool, "true") => "yes".to_owned(),
             (FieldType::Bool, _) => "no".to_owned(),

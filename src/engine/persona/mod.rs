@@ -14,7 +14,7 @@ pub mod suggest;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::segment::{Group, Node, parse};
+use crate::engine::segment::{Group, Node, ParseError, Rule, parse};
 
 /// An ideal customer profile, as saved in the workspace and in persona files
 /// (`kitle persona add WS --file P.json`).
@@ -58,11 +58,11 @@ impl Persona {
         Ok(persona)
     }
 
-    /// "Customers like this persona": every trait joined with AND.
-    pub fn rule(&self) -> String {
-        let parts: Vec<String> =
-            self.traits.iter().filter(|t| !t.trim().is_empty()).map(|t| format!("({})", t.trim())).collect();
-        parts.join(" and ")
+    /// "Customers like this persona": every trait joined with AND; the first trait
+    /// that can't be read is the error (never left out silently).
+    pub fn rule(&self) -> Result<Rule, (String, ParseError)> {
+        let traits = self.traits.iter().map(|t| t.trim()).filter(|t| !t.is_empty());
+        traits.map(|t| parse(t).map_err(|e| (t.to_owned(), e))).collect::<Result<Vec<_>, _>>().map(Rule::all)
     }
 }
 
@@ -99,8 +99,19 @@ mod tests {
                 "quote": "Zamanım yok.", "goals": ["Büyümek"]}"#,
         )
         .unwrap();
-        assert_eq!(p.rule(), r#"(age between 30 and 45) and (city in ("İstanbul", "Ankara"))"#);
-        assert_eq!(fields_of(&parse(&p.rule()).unwrap()), ["age", "city"]);
+        let rule = p.rule().unwrap();
+        assert_eq!(
+            crate::engine::segment::to_text(&rule),
+            r#"age between 30 and 45 and city in ("İstanbul", "Ankara")"#
+        );
+        assert_eq!(fields_of(&rule), ["age", "city"]);
+        let either = Persona { traits: vec!["age < 30 or age > 60".into(), "city = \"İzmir\"".into()], ..p.clone() };
+        assert_eq!(
+            crate::engine::segment::to_text(&either.rule().unwrap()),
+            "(age < 30 or age > 60) and city = \"İzmir\""
+        );
+        let broken = Persona { traits: vec!["age between".into()], ..p };
+        assert_eq!(broken.rule().unwrap_err().0, "age between");
         assert!(Persona::from_json(r#"{"name": "X", "traits": ["age between"]}"#).is_err());
         assert!(Persona::from_json(r#"{"traits": []}"#).is_err());
     }

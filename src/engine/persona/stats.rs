@@ -9,7 +9,6 @@ pub fn wilson(k: usize, n: usize) -> Option<(f64, f64)> {
     if n == 0 {
         return None;
     }
-    #[allow(clippy::cast_precision_loss)]
     let (k, n) = (k as f64, n as f64);
     let p = k / n;
     let z2 = Z95 * Z95;
@@ -29,7 +28,6 @@ pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
     let rank = ((q.clamp(0.0, 1.0) * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1;
     let (_, v, _) = values.select_nth_unstable_by(rank, f64::total_cmp);
     Some(*v)
@@ -53,7 +51,6 @@ pub fn select_ranks(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
 
 /// Share `k / n`, `None` for `n = 0`.
 pub fn share(k: usize, n: usize) -> Option<f64> {
-    #[allow(clippy::cast_precision_loss)]
     (n > 0).then(|| k as f64 / n as f64)
 }
 

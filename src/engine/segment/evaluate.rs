@@ -11,19 +11,20 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{Duration, Months, NaiveDate};
 use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::history::{HistorySpec, Measure, OrderIndex, WindowError};
-use super::{Condition, DateUnit, Group, Node, Op};
+use super::history::{Measure, OrderIndex};
+use super::{Condition, Group, Node};
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
-use crate::engine::import::columns::date_to_days;
-use crate::engine::import::parse::{DecimalSeparator, parse_number};
 use crate::engine::text::fold_case;
+
+mod compile;
+
+pub use compile::{Compiled, shift_back};
 
 /// Why a condition was left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,7 +122,7 @@ impl SegmentFrame {
     }
 
     /// The frame, with the saved segments its rules may refer to.
-    pub fn with_saved_segments(self, segments: &[crate::engine::workspace::Segment]) -> Self {
+    pub fn with_saved_segments(self, segments: &[crate::engine::segment::Segment]) -> Self {
         self.set_saved_segments(segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect());
         self
     }
@@ -192,16 +193,7 @@ impl SegmentFrame {
 
     /// Compiles a rule; `None` expression means "all customers".
     pub fn compile(&self, group: &Group) -> Compiled {
-        let mut c = Compiler {
-            frame: self,
-            invalid: Vec::new(),
-            lowered: Vec::new(),
-            history: Vec::new(),
-            saved: self.saved_segments(),
-            stack: Vec::new(),
-        };
-        let expr = c.group(group, &mut Vec::new());
-        Compiled { expr, invalid: c.invalid, lowered: c.lowered, history: c.history }
+        compile::compile(self, group)
     }
 
     /// Count, share, LTV and order numbers of the compiled rule.
@@ -371,7 +363,6 @@ impl Tally {
 fn masked_sum(column: &Column, keep: &Bitmap) -> PolarsResult<(f64, usize)> {
     let series = column.as_materialized_series();
     // Whole numbers are summed as they are, without a converted copy of the column.
-    #[allow(clippy::cast_precision_loss)]
     if let Ok(ints) = series.i64() {
         return Ok(masked_sum_of(&ints.rechunk(), keep, |v| v as f64));
     }
@@ -449,394 +440,6 @@ fn lower_column(column: &Series) -> PolarsResult<Series> {
             let out: StringChunked = text.str()?.iter().map(|v| v.map(fold_case)).collect();
             Ok(out.into_series())
         }
-    }
-}
-
-/// A compiled rule.
-#[derive(Clone)]
-pub struct Compiled {
-    /// `None`: no valid condition, so every customer matches.
-    pub expr: Option<Expr>,
-    pub invalid: Vec<InvalidRow>,
-    lowered: Vec<String>,
-    history: Vec<HistorySpec>,
-}
-
-struct Compiler<'a> {
-    frame: &'a SegmentFrame,
-    invalid: Vec<InvalidRow>,
-    lowered: Vec<String>,
-    history: Vec<HistorySpec>,
-    saved: Arc<Vec<(String, String)>>,
-    /// The segments being expanded, outermost first (to find cycles).
-    stack: Vec<String>,
-}
-
-impl Compiler<'_> {
-    fn group(&mut self, group: &Group, path: &mut Vec<usize>) -> Option<Expr> {
-        let mut ors: Vec<Expr> = Vec::new();
-        let mut and: Option<Expr> = None;
-        for (i, item) in group.items.iter().enumerate() {
-            if i > 0
-                && item.join == super::Join::Or
-                && let Some(a) = and.take()
-            {
-                ors.push(a);
-            }
-            path.push(i);
-            let expr = match &item.node {
-                Node::Condition(c) => self.condition(c, path),
-                Node::Group(g) => self.group(g, path),
-            };
-            path.pop();
-            let Some(expr) = expr else { continue };
-            // Null (an empty value) acts as false in filters and in AND/OR; only a
-            // negation must see it as false first.
-            let expr = if item.negate { expr.fill_null(lit(false)).not() } else { expr };
-            and = Some(match and.take() {
-                Some(a) => a.and(expr),
-                None => expr,
-            });
-        }
-        if let Some(a) = and {
-            ors.push(a);
-        }
-        ors.into_iter().reduce(Expr::or)
-    }
-
-    fn fail(&mut self, path: &[usize], kind: InvalidKind, reason: String) -> Option<Expr> {
-        self.invalid.push(InvalidRow { path: path.to_vec(), kind, reason });
-        None
-    }
-
-    fn lowered(&mut self, field: &str) -> Expr {
-        if !self.lowered.iter().any(|f| f == field) {
-            self.lowered.push(field.to_owned());
-        }
-        col(lower_name(field))
-    }
-
-    /// `in segment "X"`: X's rule, compiled in place (empty values count as false).
-    fn in_segment(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
-        let name = c.values.first().map_or("", |v| v.trim());
-        let found = self.saved.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned();
-        let Some((name, rule)) = found else {
-            return self.fail(path, InvalidKind::UnknownSegment, format!("there is no saved segment \"{name}\""));
-        };
-        if self.stack.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-            let mut circle = self.stack.clone();
-            circle.push(name);
-            return self.fail(
-                path,
-                InvalidKind::SegmentCycle,
-                format!("segments refer to each other: {}", circle.join(" → ")),
-            );
-        }
-        let Ok(group) = super::parse(&rule) else {
-            return self.fail(
-                path,
-                InvalidKind::UnknownSegment,
-                format!("the rule of segment \"{name}\" can't be read"),
-            );
-        };
-        let mut inner = Compiler {
-            frame: self.frame,
-            invalid: Vec::new(),
-            lowered: Vec::new(),
-            history: Vec::new(),
-            saved: Arc::clone(&self.saved),
-            stack: self.stack.iter().cloned().chain([name.clone()]).collect(),
-        };
-        let expr = inner.group(&group, &mut Vec::new());
-        if let Some(first) = inner.invalid.first() {
-            let kind = if first.kind == InvalidKind::SegmentCycle {
-                InvalidKind::SegmentCycle
-            } else {
-                InvalidKind::UnknownSegment
-            };
-            let reason = format!("segment \"{name}\": {}", first.reason);
-            return self.fail(path, kind, reason);
-        }
-        for field in inner.lowered {
-            if !self.lowered.contains(&field) {
-                self.lowered.push(field);
-            }
-        }
-        for spec in inner.history {
-            if !self.history.contains(&spec) {
-                self.history.push(spec);
-            }
-        }
-        Some(expr.map_or_else(|| lit(true), |e| e.fill_null(lit(false))))
-    }
-
-    /// `in split "SEED" FROM to TO`: the customer's bucket under the seed is in `[from, to)`.
-    fn in_split(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
-        let [seed, from, to] = c.values.as_slice() else {
-            return self.fail(path, InvalidKind::WrongValueCount, "a split needs a seed and two bounds".to_owned());
-        };
-        let (Ok(from), Ok(to)) = (from.trim().parse::<u32>(), to.trim().parse::<u32>()) else {
-            return self.fail(path, InvalidKind::NotAWholeNumber, "a split's bounds are whole numbers".to_owned());
-        };
-        if seed.trim().is_empty() || from >= to || to > 100 {
-            return self.fail(
-                path,
-                InvalidKind::MissingValue,
-                "a split needs a seed and 0 ≤ from < to ≤ 100".to_owned(),
-            );
-        }
-        if self.frame.field_type("customer_id").is_none() && self.frame.field_type("email").is_none() {
-            return self.fail(path, InvalidKind::UnknownField, "a split needs customer ids or emails".to_owned());
-        }
-        let needed = format!("{SPLIT_PREFIX}{seed}");
-        if !self.lowered.contains(&needed) {
-            self.lowered.push(needed);
-        }
-        let bucket = col(super::split::bucket_column(seed));
-        Some(bucket.clone().gt_eq(lit(from)).and(bucket.lt(lit(to))))
-    }
-
-    fn condition(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
-        if c.op == Op::InSegment {
-            return self.in_segment(c, path);
-        }
-        if c.op == Op::InSplit {
-            return self.in_split(c, path);
-        }
-        if let Some(measure) = Measure::of_field(&c.field) {
-            return self.history(c, measure, path);
-        }
-        let Some(ty) = self.frame.field_type(&c.field) else {
-            return self.fail(path, InvalidKind::UnknownField, format!("there is no field \"{}\"", c.field));
-        };
-        if !Op::for_type(ty).contains(&c.op) {
-            return self.fail(
-                path,
-                InvalidKind::OperatorDoesNotFit,
-                format!("\"{}\" does not apply to {} fields", c.op.text(), ty.id()),
-            );
-        }
-        if self.values_missing(c, path) {
-            return None;
-        }
-        let field = col(c.field.as_str());
-        let empty = match ty {
-            FieldType::List => field.clone().is_null().or(field.clone().list().len().eq(lit(0u32))),
-            _ => field.clone().is_null(),
-        };
-        let core = match c.op {
-            Op::IsEmpty => return Some(empty),
-            Op::IsNotEmpty => return Some(empty.not()),
-            _ => match ty {
-                FieldType::Number | FieldType::Money | FieldType::Integer => self.numeric(c, ty, field, path)?,
-                FieldType::Date => self.date(c, field, path)?,
-                FieldType::Text | FieldType::Category => self.text(c),
-                // An empty list is an empty value, for every operator.
-                FieldType::List => empty.clone().not().and(self.list(c)),
-                FieldType::Bool => match c.op {
-                    Op::IsYes => field.eq(lit(true)),
-                    _ => field.eq(lit(false)),
-                },
-            },
-        };
-        // Empty values leave the condition null, which counts as false; "include
-        // empty" lets them in.
-        Some(if c.op.is_negative() && c.include_empty { core.or(empty) } else { core })
-    }
-
-    /// Reports a condition whose values don't fit its operator: too many or too
-    /// few, or one left blank. True when it was reported (and is left out).
-    fn values_missing(&mut self, c: &Condition, path: &[usize]) -> bool {
-        let (kind, reason) = match c.op.arity() {
-            Some(n) if c.values.len() != n => {
-                (InvalidKind::WrongValueCount, format!("\"{}\" needs {n} value(s)", c.op.text()))
-            }
-            None if c.values.is_empty() => (InvalidKind::MissingValue, "add at least one value".to_owned()),
-            _ if c.values.iter().any(|v| v.trim().is_empty()) => {
-                (InvalidKind::MissingValue, "a value is missing".to_owned())
-            }
-            _ => return false,
-        };
-        self.fail(path, kind, reason);
-        true
-    }
-
-    /// An order-history condition: its per-customer value, made beside the table, compared.
-    fn history(&mut self, c: &Condition, measure: Measure, path: &[usize]) -> Option<Expr> {
-        if !measure.available(&self.frame.data) {
-            let reason = match measure {
-                Measure::OrderCount | Measure::Spent => "there are no orders in this workspace".to_owned(),
-                Measure::Bought(attr) => format!("the orders don't name a {}", attr.column()),
-            };
-            return self.fail(path, InvalidKind::UnknownField, reason);
-        }
-        if !measure.ops().contains(&c.op) {
-            return self.fail(
-                path,
-                InvalidKind::OperatorDoesNotFit,
-                format!("\"{}\" does not apply to order history", c.op.text()),
-            );
-        }
-        if self.values_missing(c, path) {
-            return None;
-        }
-        let window = match c.window.as_ref().map(|w| w.days(self.frame.data.as_of)) {
-            None => None,
-            Some(Ok(days)) => Some(days),
-            Some(Err(e)) => {
-                let (kind, reason) = match e {
-                    WindowError::NotAWholeNumber => {
-                        (InvalidKind::NotAWholeNumber, "give a whole number of days, weeks or months")
-                    }
-                    WindowError::NotADate => (InvalidKind::NotADate, "the period's dates are YYYY-MM-DD"),
-                    WindowError::Backwards => (InvalidKind::NotADate, "the period ends before it starts"),
-                };
-                return self.fail(path, kind, reason.to_owned());
-            }
-        };
-        let values = match measure {
-            Measure::Bought(_) => c.values.iter().map(|v| fold_case(v.trim())).collect(),
-            _ => Vec::new(),
-        };
-        let spec = HistorySpec { measure, window, values };
-        let column = col(spec.column_name());
-        if !self.history.contains(&spec) {
-            self.history.push(spec);
-        }
-        match c.op {
-            Op::Bought => Some(column),
-            Op::NotBought => Some(column.not()),
-            _ => self.numeric(c, measure.ty(), column, path),
-        }
-    }
-
-    fn numeric(&mut self, c: &Condition, ty: FieldType, field: Expr, path: &[usize]) -> Option<Expr> {
-        let mut values = Vec::new();
-        for v in &c.values {
-            match parse_number(v, DecimalSeparator::Point) {
-                Some(n) => values.push(n),
-                None => return self.fail(path, InvalidKind::NotANumber, format!("\"{v}\" is not a number")),
-            }
-        }
-        let value = |i: usize| -> Expr {
-            let v = values[i];
-            if ty == FieldType::Integer && v.fract() == 0.0 && v.abs() < 9e15 {
-                #[allow(clippy::cast_possible_truncation)]
-                lit(v as i64)
-            } else {
-                lit(v)
-            }
-        };
-        Some(match c.op {
-            Op::Eq => field.eq(value(0)),
-            Op::Ne => field.neq(value(0)),
-            Op::Gt => field.gt(value(0)),
-            Op::Ge => field.gt_eq(value(0)),
-            Op::Lt => field.lt(value(0)),
-            Op::Le => field.lt_eq(value(0)),
-            Op::Between => field.clone().gt_eq(value(0)).and(field.lt_eq(value(1))),
-            _ => {
-                return self.fail(
-                    path,
-                    InvalidKind::OperatorDoesNotFit,
-                    format!("\"{}\" does not apply to numbers", c.op.text()),
-                );
-            }
-        })
-    }
-
-    fn date(&mut self, c: &Condition, field: Expr, path: &[usize]) -> Option<Expr> {
-        let as_of = self.frame.data.as_of;
-        let day = |d: NaiveDate| lit(date_to_days(d)).cast(DataType::Date);
-        let parse = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
-        match c.op {
-            Op::MoreThanAgo(unit) | Op::WithinLast(unit) => {
-                let Some(n) = c.values.first().and_then(|v| v.trim().parse::<u32>().ok()) else {
-                    return self.fail(
-                        path,
-                        InvalidKind::NotAWholeNumber,
-                        "give a whole number of days, weeks or months".to_owned(),
-                    );
-                };
-                let Some(edge) = shift_back(as_of, n, unit) else {
-                    return self.fail(path, InvalidKind::NotAWholeNumber, "that is too far back".to_owned());
-                };
-                Some(match c.op {
-                    Op::MoreThanAgo(_) => field.lt(day(edge)),
-                    _ => field.clone().gt_eq(day(edge)).and(field.lt_eq(day(as_of))),
-                })
-            }
-            _ => {
-                let mut dates = Vec::new();
-                for v in &c.values {
-                    match parse(v) {
-                        Some(d) => dates.push(d),
-                        None => {
-                            return self.fail(
-                                path,
-                                InvalidKind::NotADate,
-                                format!("\"{v}\" is not a date (YYYY-MM-DD)"),
-                            );
-                        }
-                    }
-                }
-                Some(match c.op {
-                    Op::Before => field.lt(day(dates[0])),
-                    Op::After => field.gt(day(dates[0])),
-                    Op::On => field.eq(day(dates[0])),
-                    Op::Between => field.clone().gt_eq(day(dates[0])).and(field.lt_eq(day(dates[1]))),
-                    _ => {
-                        return self.fail(
-                            path,
-                            InvalidKind::OperatorDoesNotFit,
-                            format!("\"{}\" does not apply to dates", c.op.text()),
-                        );
-                    }
-                })
-            }
-        }
-    }
-
-    fn text(&mut self, c: &Condition) -> Expr {
-        let lowered = self.lowered(&c.field);
-        let values: Vec<String> = c.values.iter().map(|v| fold_case(v)).collect();
-        let one = || lit(values[0].clone());
-        // A few values compare with SIMD equality (no hash set per row); many use a set.
-        let any_of = || {
-            if values.len() <= 8 {
-                values.iter().map(|v| lowered.clone().eq(lit(v.clone()))).reduce(Expr::or).unwrap_or_else(|| lit(false))
-            } else {
-                lowered.clone().is_in(lit(Series::new("values".into(), values.clone())).implode(false), false)
-            }
-        };
-        match c.op {
-            Op::Eq => lowered.eq(one()),
-            Op::Ne => lowered.neq(one()),
-            Op::In => any_of(),
-            Op::NotIn => any_of().not(),
-            Op::Contains => lowered.str().contains_literal(one()),
-            Op::StartsWith => lowered.str().starts_with(one()),
-            _ => lowered.str().ends_with(one()),
-        }
-    }
-
-    fn list(&mut self, c: &Condition) -> Expr {
-        let lowered = self.lowered(&c.field);
-        let has = |v: &str| lowered.clone().list().contains(lit(fold_case(v)), false);
-        match c.op {
-            Op::Contains => has(&c.values[0]),
-            Op::NotContains => has(&c.values[0]).not(),
-            _ => c.values.iter().map(|v| has(v)).reduce(Expr::or).unwrap_or_else(|| lit(false)),
-        }
-    }
-}
-
-/// `as_of` minus `n` days, weeks or calendar months.
-pub fn shift_back(as_of: NaiveDate, n: u32, unit: DateUnit) -> Option<NaiveDate> {
-    match unit {
-        DateUnit::Days => as_of.checked_sub_signed(Duration::days(i64::from(n))),
-        DateUnit::Weeks => as_of.checked_sub_signed(Duration::weeks(i64::from(n))),
-        DateUnit::Months => as_of.checked_sub_months(Months::new(n)),
     }
 }
 

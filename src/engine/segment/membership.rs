@@ -14,7 +14,8 @@ use super::evaluate::SegmentFrame;
 use super::parse;
 use super::split::with_customer_keys;
 use crate::engine::data::CustomerData;
-use crate::engine::workspace::{Segment, parent_dir, write_private};
+use crate::engine::files::{parent_dir, write_private};
+use crate::engine::segment::Segment;
 
 const HISTORY_FILE: &str = "history.ron";
 
@@ -70,7 +71,7 @@ pub fn record(
     let mut history = read_history(dir);
     let keys = with_customer_keys(&data, |k| k.map(str::to_owned)).map_err(std::io::Error::other)?;
     let frame = SegmentFrame::new(data).with_saved_segments(segments);
-    let at = crate::engine::workspace::now_text();
+    let at = crate::engine::segment::now_text();
     let mut added = Vec::new();
     for segment in segments {
         let already = history.iter().rev().find(|s| s.segment == segment.name).is_some_and(|s| s.stamp == stamp);
@@ -84,7 +85,7 @@ pub fn record(
         let current = keys_file(dir, &segment.name, false);
         let first = !current.exists();
         let before = read_keys(&current);
-        crate::engine::store::make_private_dir(dir)?;
+        crate::engine::files::make_private_dir(dir)?;
         let text = |set: &BTreeSet<String>| set.iter().map(String::as_str).collect::<Vec<_>>().join("\n");
         write_private(&keys_file(dir, &segment.name, true), text(&before).as_bytes())?;
         write_private(&current, text(&now).as_bytes())?;

@@ -8,8 +8,10 @@
 //! tighter than OR; that precedence is applied when the rule is evaluated, never by
 //! reshaping the tree, so builder → text → builder is lossless.
 
+pub mod build;
 pub mod evaluate;
 pub mod history;
+pub mod members;
 pub mod membership;
 pub mod overlap;
 pub mod rules;
@@ -20,11 +22,44 @@ pub mod text;
 pub mod values;
 pub mod why;
 
+pub use build::Rule;
 pub use text::{ParseError, parse, to_text};
 
 use serde::{Deserialize, Serialize};
 
 use crate::engine::fields::FieldType;
+
+/// A saved segment: its rule in text form (the segment builder's language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub rule: String,
+    /// When it was last saved (local time, `YYYY-MM-DD HH:MM`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<String>,
+}
+
+impl Segment {
+    pub fn new(name: impl Into<String>, description: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self { name: name.into(), description: description.into(), rule: rule.into(), edited: Some(now_text()) }
+    }
+
+    /// A segment saving a rule built by code (held in its text form).
+    pub fn of_rule(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        rule: &crate::engine::segment::Rule,
+    ) -> Self {
+        Self::new(name, description, crate::engine::segment::to_text(rule))
+    }
+}
+
+/// The local time as segments record it.
+pub fn now_text() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()
+}
 
 /// How an item joins the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

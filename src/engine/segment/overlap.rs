@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::evaluate::SegmentFrame;
-use super::{Group, Item, Join, Node, parse, to_text};
+use super::{Rule, parse};
 
 /// The overlap of saved segments.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,7 +48,6 @@ impl Overlap {
     pub fn share(&self, row: usize, col: usize) -> Option<f64> {
         let size = self.sizes.get(row).copied().flatten()?;
         let both = self.counts.get(row)?.get(col).copied().flatten()?;
-        #[allow(clippy::cast_precision_loss)]
         (size > 0).then(|| both as f64 / size as f64)
     }
 }
@@ -111,55 +110,47 @@ impl Overlap {
 
 /// The rule of a Venn region: in the segments it is inside, not in the others
 /// (by reference, so it follows the saved segments).
-pub fn region_rule(names: &[&str], inside: u8) -> String {
-    let items = names
-        .iter()
-        .enumerate()
-        .map(|(k, name)| Item {
-            join: Join::And,
-            negate: inside >> k & 1 == 0,
-            node: Node::Condition(super::segment_reference(name)),
-        })
-        .collect();
-    to_text(&Group { items })
+pub fn region_rule(names: &[&str], inside: u8) -> Rule {
+    Rule::all(names.iter().enumerate().map(|(k, name)| {
+        let reference = Rule::in_segment(name);
+        if inside >> k & 1 == 0 { !reference } else { reference }
+    }))
 }
 
-/// The rule of the customers in both segments: `(A) and (B)`; `None` when either
-/// rule can't be read.
-pub fn intersection_rule(a: &str, b: &str) -> Option<String> {
-    let item = |join, group: Group| Item { join, negate: false, node: Node::Group(group) };
+/// The rule of the customers in both saved segments (their rules as saved);
+/// `None` when either rule can't be read.
+pub fn intersection_rule(a: &str, b: &str) -> Option<Rule> {
     let (a, b) = (parse(a).ok()?, parse(b).ok()?);
-    // An empty rule is every customer: the other rule alone.
-    if a == b || b.items.is_empty() {
-        return Some(to_text(&a));
-    }
-    if a.items.is_empty() {
-        return Some(to_text(&b));
-    }
-    Some(to_text(&Group { items: vec![item(Join::And, a), item(Join::And, b)] }))
+    Some(if a == b { a } else { a.and(b) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::segment::to_text;
 
     #[test]
     fn region_rules_name_the_segments_inside_and_outside() {
-        assert_eq!(region_rule(&["A", "B"], 0b01), "in segment \"A\" and not in segment \"B\"");
+        assert_eq!(to_text(&region_rule(&["A", "B"], 0b01)), "in segment \"A\" and not in segment \"B\"");
         assert_eq!(
-            region_rule(&["A", "B", "C"], 0b110),
+            to_text(&region_rule(&["A", "B", "C"], 0b110)),
             "not in segment \"A\" and in segment \"B\" and in segment \"C\""
         );
     }
 
     #[test]
     fn an_intersection_keeps_each_rule_whole() {
-        let rule = intersection_rule("ltv > 5000 or orders >= 3", "channel = \"Meta\"").unwrap();
-        assert_eq!(rule, "(ltv > 5000 or orders >= 3) and (channel = \"Meta\")");
+        let text = |a: &str, b: &str| intersection_rule(a, b).map(|r| to_text(&r));
+        let rule = text("ltv > 5000 or orders >= 3", "channel = \"Meta\"").unwrap();
+        assert_eq!(rule, "(ltv > 5000 or orders >= 3) and channel = \"Meta\"");
         assert_eq!(parse(&rule).unwrap().items.len(), 2);
-        assert_eq!(intersection_rule("ltv > 1", "ltv > 1").unwrap(), "ltv > 1");
-        assert!(intersection_rule("ltv >", "ltv > 1").is_none());
-        assert_eq!(intersection_rule("", "ltv > 1").unwrap(), "ltv > 1");
-        assert_eq!(intersection_rule("ltv > 1", "").unwrap(), "ltv > 1");
+        assert_eq!(
+            text("channel = \"Meta\"", "ltv > 5000 or orders >= 3").unwrap(),
+            "channel = \"Meta\" and (ltv > 5000 or orders >= 3)"
+        );
+        assert_eq!(text("ltv > 1", "ltv > 1").unwrap(), "ltv > 1");
+        assert!(text("ltv >", "ltv > 1").is_none());
+        assert_eq!(text("", "ltv > 1").unwrap(), "ltv > 1");
+        assert_eq!(text("ltv > 1", "").unwrap(), "ltv > 1");
     }
 }

@@ -61,7 +61,7 @@ pub fn parse_shares(text: &str) -> Option<Vec<u32>> {
 
 /// The saved segments of a split of `segment`: a name and a rule per group
 /// (A, B, C …), buckets given out in order.
-pub fn split_segments(segment: &str, shares: &[u32], seed: &str) -> Vec<(String, String)> {
+pub fn split_segments(segment: &str, shares: &[u32], seed: &str) -> Vec<(String, super::Rule)> {
     let mut from = 0;
     shares
         .iter()
@@ -70,8 +70,7 @@ pub fn split_segments(segment: &str, shares: &[u32], seed: &str) -> Vec<(String,
             let to = from + share;
             let letter = char::from(b'A' + u8::try_from(i % 26).unwrap_or(0));
             let name = format!("{segment} · {letter} ({share}%)");
-            let reference = super::text::condition_text(&super::segment_reference(segment));
-            let rule = format!("{reference} and in split \"{seed}\" {from} to {to}");
+            let rule = super::Rule::in_segment(segment).and(super::Rule::in_split(seed, from, to));
             from = to;
             (name, rule)
         })
@@ -117,10 +116,12 @@ mod tests {
             assert_eq!(parse_shares(bad), None, "{bad}");
         }
         let groups = split_segments("VIP", &[90, 10], "7f3a");
-        assert_eq!(groups[0], ("VIP · A (90%)".into(), "in segment \"VIP\" and in split \"7f3a\" 0 to 90".into()));
-        assert_eq!(groups[1].1, "in segment \"VIP\" and in split \"7f3a\" 90 to 100");
-        for (_, rule) in groups {
-            assert_eq!(super::super::to_text(&super::super::parse(&rule).unwrap()), rule);
+        let text = |i: usize| super::super::to_text(&groups[i].1);
+        assert_eq!(groups[0].0, "VIP · A (90%)");
+        assert_eq!(text(0), "in segment \"VIP\" and in split \"7f3a\" 0 to 90");
+        assert_eq!(text(1), "in segment \"VIP\" and in split \"7f3a\" 90 to 100");
+        for (_, rule) in &groups {
+            assert_eq!(&super::super::parse(&super::super::to_text(rule)).unwrap(), rule);
         }
     }
 }

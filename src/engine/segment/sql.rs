@@ -16,8 +16,6 @@
 //! customers' key column, `order_date`, `total`: one row per counted order, net)
 //! and `order_lines` (`order_id`, `product`, `sku`, `category`).
 
-use std::fmt::Write;
-
 use chrono::NaiveDate;
 
 use super::evaluate::shift_back;
@@ -117,17 +115,12 @@ pub fn segment_sql(
 ) -> Result<String, SqlError> {
     let mut writer = Writer { data, saved, dialect, stack: Vec::new(), key: customer_key(data) };
     let condition = writer.group(group)?;
-    let mut out = String::new();
-    let _ = writeln!(out, "-- Kitle segment: {}", super::to_text(group).replace('\n', " "));
-    let _ = writeln!(
-        out,
-        "-- {} SQL over a customers table with Kitle's canonical columns; relative dates are as of {}.",
+    Ok(format!(
+        "-- Kitle segment: {}\n-- {} SQL over a customers table with Kitle's canonical columns; relative dates are as of {}.\nSELECT *\nFROM customers AS c\nWHERE {condition};",
+        super::to_text(group).replace('\n', " "),
         dialect.name(),
         data.as_of
-    );
-    let _ = write!(out, "SELECT *\nFROM customers AS c\nWHERE {condition}");
-    out.push(';');
-    Ok(out)
+    ))
 }
 
 /// The column that ties orders to customers: the customer id, else the email.

@@ -4,8 +4,9 @@
 
 use polars::prelude::*;
 
+use super::{DateUnit, Rule};
 use crate::engine::data::CustomerData;
-use crate::engine::workspace::Segment;
+use crate::engine::segment::Segment;
 use crate::format::Lang;
 
 /// A template: a name, a description and a rule, in one language.
@@ -14,12 +15,12 @@ pub struct Template {
     pub id: &'static str,
     pub name: String,
     pub description: String,
-    pub rule: String,
+    pub rule: Rule,
 }
 
 impl Template {
     pub fn segment(&self) -> Segment {
-        Segment::new(self.name.clone(), self.description.clone(), self.rule.clone())
+        Segment::of_rule(self.name.clone(), self.description.clone(), &self.rule)
     }
 }
 
@@ -42,35 +43,35 @@ fn t(lang: Lang, en: &str, tr: &str) -> String {
 
 /// Templates that need only the fields they name: (id, fields, [name en, tr],
 /// [description en, tr], rule).
-type Fixed = (&'static str, &'static str, [&'static str; 2], [&'static str; 2], &'static str);
+type Fixed = (&'static str, &'static str, [&'static str; 2], [&'static str; 2], fn() -> Rule);
 const FIXED: [Fixed; 4] = [
     (
         "at_risk",
         "last_order_date",
         ["At-risk customers", "Riskli Müşteriler"],
         ["No purchase in the last 90 days.", "Son 90 günde alışveriş yapmayanlar."],
-        "last_order_date more than 90 days ago",
+        || Rule::field("last_order_date").more_than_ago(90, DateUnit::Days),
     ),
     (
         "loyal",
         "orders",
         ["Loyal customers", "Sadık Müşteriler"],
         ["More than 5 orders.", "5'ten fazla sipariş verenler."],
-        "orders > 5",
+        || Rule::field("orders").gt(5),
     ),
     (
         "one_time",
         "orders",
         ["One-time buyers", "Tek seferlik alıcılar"],
         ["Exactly one order: the next purchase is the hardest.", "Tam bir sipariş: en zor olan ikinci alışveriş."],
-        "orders = 1",
+        || Rule::field("orders").eq(1),
     ),
     (
         "never_bought",
         "orders",
         ["Never purchased", "Hiç alışveriş yapmayanlar"],
         ["Signed up but no order yet.", "Kayıt olmuş ama henüz sipariş vermemiş."],
-        "orders = 0",
+        || Rule::field("orders").eq(0),
     ),
 ];
 
@@ -78,9 +79,10 @@ const FIXED: [Fixed; 4] = [
 pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
     let has = |f: &str| data.field(f).is_some();
     let pick = |[en, tr]: [&str; 2]| t(lang, en, tr);
-    let top = top_decile_ltv(data).map(crate::engine::import::table::format_plain_number);
+    let top = top_decile_ltv(data);
     let mut out = Vec::new();
-    if let Some(amount) = &top {
+    if let Some(top) = top {
+        let amount = crate::engine::import::table::format_plain_number(top);
         out.push(Template {
             id: "vip",
             name: t(lang, "High-LTV customers (VIP)", "Yüksek LTV'li Müşteriler (VIP)"),
@@ -89,12 +91,12 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
                 &format!("The top 10% of customers by LTV (LTV of {amount} or more)."),
                 &format!("LTV'ye göre en üstteki %10 (LTV {amount} veya üzeri)."),
             ),
-            rule: format!("ltv >= {amount}"),
+            rule: Rule::field("ltv").ge(top),
         });
     }
     for (id, field, name, description, rule) in FIXED {
         if has(field) {
-            out.push(Template { id, name: pick(name), description: pick(description), rule: rule.to_owned() });
+            out.push(Template { id, name: pick(name), description: pick(description), rule: rule() });
         }
     }
     if has("signup_date") || has("first_order_date") {
@@ -103,12 +105,12 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
             id: "new",
             name: t(lang, "New customers", "Yeni müşteriler"),
             description: t(lang, "Acquired in the last 30 days.", "Son 30 günde kazanılanlar."),
-            rule: format!("{field} within last 30 days"),
+            rule: Rule::field(field).within_last(30, DateUnit::Days),
         });
     }
     if has("accepts_marketing") {
-        let rule =
-            if has("email") { "accepts_marketing is yes and email is not empty" } else { "accepts_marketing is yes" };
+        let accepts = Rule::field("accepts_marketing").is_yes();
+        let rule = if has("email") { accepts.and(Rule::field("email").is_not_empty()) } else { accepts };
         out.push(Template {
             id: "reachable",
             name: t(lang, "Reachable by email", "E-postayla ulaşılabilir"),
@@ -116,10 +118,10 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
                 "Accept marketing and have an email address.",
                 "Pazarlama izni var ve e-posta adresi var.",
             ]),
-            rule: rule.to_owned(),
+            rule,
         });
     }
-    if let (true, Some(amount)) = (has("last_order_date"), &top) {
+    if let (true, Some(top)) = (has("last_order_date"), top) {
         out.push(Template {
             id: "lapsed_vip",
             name: t(lang, "Lapsed VIPs", "Kaybedilmek üzere olan VIP'ler"),
@@ -127,7 +129,7 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
                 "Top-LTV customers with no purchase in 60 days.",
                 "60 gündür alışveriş yapmayan en değerli müşteriler.",
             ]),
-            rule: format!("ltv >= {amount} and last_order_date more than 60 days ago"),
+            rule: Rule::field("ltv").ge(top).and(Rule::field("last_order_date").more_than_ago(60, DateUnit::Days)),
         });
     }
     out

@@ -2,6 +2,7 @@
 
 use egui_kittest::kittest::Queryable;
 use kitle::app::{Command, KitleApp, Tab};
+use kitle::app::{FileCommand, ViewCommand};
 use kitle::format::Lang;
 
 use super::*;
@@ -81,13 +82,13 @@ fn dashboard_cards_match_the_engine_and_charts_start_segments() {
 fn without_spend_cac_says_why_and_spend_can_be_typed_in() {
     let mut harness = app_harness(Lang::En);
     harness.run_steps(1);
-    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+    harness.state_mut().send(FileCommand::RunImport(vec![kitle::engine::import::SourceSpec::new(
         kitle::engine::fields::SourceKind::Customers,
         fixture("fixtures/dashboard/one_customer.csv"),
     )]));
     run_until(&mut harness, "the import", |app| app.doc.is_some());
     harness.state_mut().show_report = false;
-    harness.state_mut().send(Command::SetTab(Tab::Dashboard));
+    harness.state_mut().send(ViewCommand::SetTab(Tab::Dashboard));
     run_until(&mut harness, "the dashboard", |app| dashboard(app).current().is_some());
     assert!(harness.query_all_by_label("No spend data: import a spend file or type spend per channel.").count() >= 1);
 

@@ -56,7 +56,7 @@ fn rfm_grid_cells_and_groups_open_segments_with_their_counts() {
     assert!(cell.count > 0);
     click_until_segments(&mut harness, &format!("R {r} · F {f}"));
     let (rule, count) = settled_draft(&mut harness);
-    assert_eq!(rule, kitle::engine::explore::rfm::cell_rule(r, f));
+    assert_eq!(rule, kitle::engine::segment::to_text(&kitle::engine::explore::rfm::cell_rule(r, f)));
     assert_eq!(count, cell.count, "the segment finds exactly the cell's customers");
 
     // A group: the same.
@@ -90,7 +90,7 @@ fn crosstab_cells_and_predicted_value_are_shown() {
     let row = kitle::i18n::rfm_group_label(Lang::En, &table.rows[ri]);
     click_until_segments(&mut harness, &format!("{row} × {}", table.cols[ci]));
     let (rule, count) = settled_draft(&mut harness);
-    assert_eq!(rule, kitle::engine::segment::to_text(&kitle::engine::segment::parse(&cell.rule).unwrap()));
+    assert_eq!(rule, kitle::engine::segment::to_text(&cell.rule));
     assert_eq!(count, cell.count);
 
     // Predicted value: the fit's numbers and the holdout check, from the engine.
@@ -128,7 +128,7 @@ fn a_cluster_and_a_suggestion_are_saved_as_segments_that_find_them() {
     let saved = harness.state().doc.as_ref().unwrap().workspace.segments.clone();
     assert_eq!(saved.len(), before + 1);
     let segment = saved.last().unwrap();
-    assert_eq!(segment.rule, first.rule);
+    assert_eq!(segment.rule, kitle::engine::segment::to_text(&first.rule));
     assert_eq!(segment.name, format!("Cluster 1 of {}", found.k));
     // The saved segment finds the customers the cluster's rule counted.
     let data = std::sync::Arc::clone(&harness.state().doc.as_ref().unwrap().data);
@@ -153,6 +153,6 @@ fn a_cluster_and_a_suggestion_are_saved_as_segments_that_find_them() {
         }
     }
     let (rule, count) = settled_draft(&mut harness);
-    assert_eq!(rule, kitle::engine::segment::to_text(&kitle::engine::segment::parse(&best.rule).unwrap()));
+    assert_eq!(rule, kitle::engine::segment::to_text(&best.rule));
     assert_eq!(count, best.count);
 }

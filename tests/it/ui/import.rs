@@ -1,7 +1,7 @@
 //! The import dialog and the import report.
 
 use egui_kittest::kittest::Queryable;
-use kitle::app::Command;
+use kitle::app::FileCommand;
 use kitle::format::Lang;
 
 use super::*;
@@ -12,7 +12,7 @@ fn import_dialog_imports_a_shopify_store_without_touching_the_mapping() {
     harness.run_steps(1);
     let customers = fixture("fixtures/shopify/customers_export.csv");
     let orders = fixture("fixtures/shopify/orders_export.csv");
-    harness.state_mut().send(Command::ImportDialog(Some(customers)));
+    harness.state_mut().send(FileCommand::ImportDialog(Some(customers)));
     run_until(&mut harness, "the customers preview", |app| {
         app.import.as_ref().is_some_and(|d| matches!(d.slots[0].preview(), Some(Ok(_))))
     });
@@ -45,7 +45,7 @@ fn import_dialog_imports_a_shopify_store_without_touching_the_mapping() {
 fn import_notes_and_errors_speak_the_users_language() {
     let mut harness = app_harness(Lang::Tr);
     harness.run_steps(1);
-    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+    harness.state_mut().send(FileCommand::RunImport(vec![kitle::engine::import::SourceSpec::new(
         kitle::engine::fields::SourceKind::Customers,
         fixture("fixtures/turkish/musteriler_1254.csv"),
     )]));
@@ -58,11 +58,11 @@ fn import_notes_and_errors_speak_the_users_language() {
     let broken = dir.path().join("bozuk.kitle");
     std::fs::write(&broken, "(format_version: 1, name: ").unwrap();
     harness.state_mut().doc.as_mut().unwrap().dirty = false;
-    harness.state_mut().send(Command::Open(broken));
+    harness.state_mut().send(FileCommand::Open(broken));
     run_until(&mut harness, "the error", |app| app.tasks.is_idle() && app.notice.is_some());
     harness.get_by_label_contains("bir Kitle çalışma alanı değil veya bozuk");
 
-    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+    harness.state_mut().send(FileCommand::RunImport(vec![kitle::engine::import::SourceSpec::new(
         kitle::engine::fields::SourceKind::Customers,
         fixture("malformed/04_png_named_csv.csv"),
     )]));

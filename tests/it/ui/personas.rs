@@ -2,6 +2,7 @@
 //! fit and evidence, a suggestion applied and undone, saved and reopened.
 
 use egui_kittest::kittest::Queryable;
+use kitle::app::FileCommand;
 
 use kitle::app::tabs::personas::PersonasTab;
 use kitle::app::{Command, KitleApp};
@@ -70,11 +71,11 @@ fn a_persona_is_made_checked_against_vip_improved_undone_saved_and_reopened() {
     harness.run_steps(3);
     assert_eq!(saved_traits(&harness), before, "undone");
 
-    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.state_mut().send(FileCommand::SaveTo(path.clone()));
     harness.run_steps(2);
-    harness.state_mut().send(Command::NewWorkspace);
+    harness.state_mut().send(FileCommand::NewWorkspace);
     harness.run_steps(2);
-    harness.state_mut().send(Command::Open(path));
+    harness.state_mut().send(FileCommand::Open(path));
     run_until(&mut harness, "the reopen", |app| app.doc.is_some());
     assert_eq!(saved_traits(&harness), before, "the persona is in the workspace file");
     click_tab(&mut harness, "Personas");

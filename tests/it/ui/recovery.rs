@@ -3,6 +3,7 @@
 
 use egui_kittest::kittest::Queryable;
 use kitle::app::Command;
+use kitle::app::FileCommand;
 use kitle::app::recovery::Recovery;
 use kitle::engine::edit::Edit;
 use kitle::engine::workspace::Segment;
@@ -49,7 +50,7 @@ fn changes_survive_a_crash_and_saving_clears_the_recovery_file() {
     assert!(harness.query_by_label("Unsaved changes found").is_none());
     // Saving (here to a copy) leaves nothing to recover.
     let saved = dir.path().join("saved.kitle");
-    harness.state_mut().send(Command::SaveTo(saved.clone()));
+    harness.state_mut().send(FileCommand::SaveTo(saved.clone()));
     harness.run_steps(3);
     assert!(saved.exists() && !harness.state().doc.as_ref().unwrap().dirty);
     assert_eq!(files(), 0, "saved: the recovery file is gone");

@@ -1,9 +1,10 @@
 //! The Segments tab: the builder and the saved list.
 
 use egui_kittest::kittest::Queryable;
+use kitle::app::{AudienceCommand, FileCommand, SegmentCommand};
 use std::sync::Arc;
 
-use kitle::app::{Command, KitleApp};
+use kitle::app::KitleApp;
 use kitle::format::Lang;
 
 use super::*;
@@ -64,15 +65,15 @@ fn builder_makes_the_mockup_rule_by_clicking_and_saves_it() {
     harness.get_by_label("Save segment").click();
     harness.run_steps(3);
     let path = dir.path().join("demo-copy.kitle");
-    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.state_mut().send(FileCommand::SaveTo(path.clone()));
     harness.run_steps(2);
     let saved = kitle::engine::workspace::Workspace::load(&path).unwrap();
     let seg = saved.segments.iter().find(|s| s.rule == rule).expect("saved in the workspace file");
     assert!(seg.name.ends_with("Mock-up rule"), "{}", seg.name);
 
-    harness.state_mut().send(Command::NewWorkspace);
+    harness.state_mut().send(FileCommand::NewWorkspace);
     harness.run_steps(2);
-    harness.state_mut().send(Command::Open(path));
+    harness.state_mut().send(FileCommand::Open(path));
     run_until(&mut harness, "the reopen", |app| app.doc.is_some());
     click_tab(&mut harness, "Segments");
     run_until(&mut harness, "the segment counts", |app| app.cache.saved_stats().is_some_and(|s| s.len() == 4));
@@ -144,7 +145,7 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     harness.run_steps(1);
     open_demo(&mut harness);
     // Saved away from the repository: what a file held is recorded beside the workspace.
-    harness.state_mut().send(Command::SaveTo(dir.path().join("shop.kitle")));
+    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("shop.kitle")));
     harness.run_steps(2);
     assert!(harness.state().doc.as_ref().unwrap().path.is_some(), "saved: {:?}", harness.state().notice);
     click_tab(&mut harness, "Segments");
@@ -191,7 +192,7 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     assert_eq!(text.lines().count() - 1, built.preview.with_identifier);
 
     // Opened again, the dialog says what a new file would change: nothing.
-    harness.state_mut().send(Command::OpenAudience(0));
+    harness.state_mut().send(AudienceCommand::Open(0));
     run_until(&mut harness, "the file changes", |app| {
         app.audience.as_ref().is_some_and(|d| d.file_changes().is_some_and(|c| c.is_some()))
     });
@@ -205,11 +206,11 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].last_sent.as_ref().map(|s| s.members), Some(built.preview.with_identifier));
     let path = dir.path().join("with-audience.kitle");
-    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.state_mut().send(FileCommand::SaveTo(path.clone()));
     harness.run_steps(2);
-    harness.state_mut().send(Command::NewWorkspace);
+    harness.state_mut().send(FileCommand::NewWorkspace);
     harness.run_steps(2);
-    harness.state_mut().send(Command::Open(path));
+    harness.state_mut().send(FileCommand::Open(path));
     run_until(&mut harness, "the reopen", |app| app.doc.is_some());
     assert_eq!(
         harness.state().doc.as_ref().unwrap().workspace.audiences,
@@ -229,7 +230,7 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
     harness.run_steps(1);
     open_demo(&mut harness);
     // A push records what was sent beside the workspace, so it is saved first.
-    harness.state_mut().send(Command::SaveTo(dir.path().join("shop.kitle")));
+    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("shop.kitle")));
     harness.run_steps(2);
     assert!(harness.state().doc.as_ref().unwrap().path.is_some(), "saved: {:?}", harness.state().notice);
     click_tab(&mut harness, "Segments");
@@ -563,7 +564,7 @@ fn a_venn_region_opens_the_customers_in_exactly_those_segments() {
     let venn = o.venn(&[0, 1, 2]).unwrap();
     let names: Vec<&str> = o.names[..3].iter().map(String::as_str).collect();
     // In the first and third, not the second.
-    let rule = kitle::engine::segment::overlap::region_rule(&names, 0b101);
+    let rule = kitle::engine::segment::to_text(&kitle::engine::segment::overlap::region_rule(&names, 0b101));
     harness.get_by_label("Overlap between saved segments").click();
     harness.run_steps(3);
     harness.get_by_label("Venn diagram");
@@ -607,7 +608,7 @@ fn entered_and_left_customers_are_listed_and_exported() {
 
     let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
     harness.run_steps(1);
-    harness.state_mut().send(Command::Open(path.clone()));
+    harness.state_mut().send(FileCommand::Open(path.clone()));
     run_until(&mut harness, "the workspace", |app| app.doc.as_ref().is_some_and(|d| d.data.len() == 6));
     click_tab(&mut harness, "Segments");
     run_until(&mut harness, "the list", |app| app.cache.saved_stats().is_some());
@@ -630,8 +631,89 @@ fn entered_and_left_customers_are_listed_and_exported() {
     assert_eq!(ids(&view.left_rows), ["2"]);
     // The export button hands the entered customers to the member export.
     let out = dir.path().join("entered.csv");
-    harness.state_mut().send(Command::ExportMembersTo { rows: Arc::new(view.entered_rows.clone()), path: out.clone() });
+    harness
+        .state_mut()
+        .send(SegmentCommand::ExportMembersTo { rows: Arc::new(view.entered_rows.clone()), path: out.clone() });
     run_until(&mut harness, "the export", |app| app.tasks.is_idle() && out.exists());
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written.lines().count(), 3, "{written}");
+}
+
+/// One saved audience, two front ends: the app's audience dialog and
+/// `kitle audience --name … --preview --json` find the same customers, follow the
+/// segment when it is edited, and both refuse a condition that can't be used.
+#[test]
+fn the_app_and_the_command_line_find_the_same_audience_members() {
+    use kitle::engine::audience::{Audience, Identifier, Platform};
+    use kitle::engine::workspace::Workspace;
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = kitle(&["demo", dir.path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let path = dir.path().join("demo.kitle");
+    let set_rule = |rule: &str| {
+        let mut ws = Workspace::load(&path).unwrap();
+        ws.segments[0].rule = rule.to_owned();
+        // Saved with an older rule: the audience follows its segment, not this.
+        ws.audiences = vec![Audience {
+            name: "Parity".into(),
+            segment: ws.segments[0].name.clone(),
+            rule: Some("ltv > 1".into()),
+            platforms: vec![Platform::Meta],
+            identifiers: vec![Identifier::Email, Identifier::Phone],
+            consent_only: true,
+            last_sent: None,
+            destinations: Default::default(),
+        }];
+        ws.save(&path).unwrap();
+    };
+    let cli_ids = || -> Result<Vec<String>, String> {
+        let (ok, out, err) = kitle(&["audience", path.to_str().unwrap(), "--name", "Parity", "--preview", "--json"]);
+        if !ok {
+            return Err(err);
+        }
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["platform"], "meta", "the saved audience's platform");
+        let mut ids: Vec<String> =
+            v["rows"].as_array().unwrap().iter().map(|r| r["customer_id"].as_str().unwrap().to_owned()).collect();
+        ids.sort();
+        Ok(ids)
+    };
+    let app_ids = || -> Result<Vec<String>, String> {
+        let mut harness = app_harness(Lang::En);
+        harness.run_steps(1);
+        harness.state_mut().send(FileCommand::Open(path.clone()));
+        run_until(&mut harness, "the workspace", |app| app.doc.is_some() && app.tasks.is_idle());
+        harness.state_mut().send(AudienceCommand::Open(0));
+        run_until(&mut harness, "the audience preview", |app| {
+            let version = app.doc.as_ref().map_or(0, |d| d.version);
+            app.audience.as_ref().is_some_and(|d| d.built(version).is_some() || d.preview_error().is_some())
+        });
+        let app = harness.state();
+        let dialog = app.audience.as_ref().unwrap();
+        if let Some(error) = dialog.preview_error() {
+            return Err(error.to_owned());
+        }
+        let built = dialog.built(app.doc.as_ref().unwrap().version).unwrap();
+        let mut ids: Vec<String> = built.rows.rows.iter().filter_map(|r| r.customer_id.clone()).collect();
+        ids.sort();
+        Ok(ids)
+    };
+
+    set_rule("ltv > 2000");
+    let (cli, app) = (cli_ids().unwrap(), app_ids().unwrap());
+    assert!(!cli.is_empty());
+    assert_eq!(cli, app, "same members for the same saved audience");
+
+    // The segment is edited: both follow it.
+    set_rule("ltv > 4000");
+    let (cli_after, app_after) = (cli_ids().unwrap(), app_ids().unwrap());
+    assert_eq!(cli_after, app_after);
+    assert!(cli_after.len() < cli.len(), "the edit narrowed the audience: {} vs {}", cli_after.len(), cli.len());
+
+    // A condition that can't be used: neither sends anyone.
+    set_rule("ltv > 4000 and no_such_field = 1");
+    let cli_err = cli_ids().unwrap_err();
+    let app_err = app_ids().unwrap_err();
+    assert!(cli_err.contains("Condition 2 can't be used"), "{cli_err}");
+    assert!(app_err.contains("Condition 2 can't be used"), "{app_err}");
 }

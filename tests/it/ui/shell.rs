@@ -1,6 +1,7 @@
 //! The window itself: start screen, every tab, saving, language, errors, typed paths, undo.
 
 use egui_kittest::kittest::Queryable;
+use kitle::app::FileCommand;
 use kitle::app::{Command, KitleApp, Tab};
 use kitle::format::Lang;
 
@@ -34,14 +35,14 @@ fn start_screen_opens_the_demo_and_every_tab() {
 fn unsaved_changes_are_never_dropped_silently_and_saving_works() {
     let mut harness = app_harness(Lang::En);
     harness.run_steps(1);
-    harness.state_mut().send(Command::RunImport(vec![kitle::engine::import::SourceSpec::new(
+    harness.state_mut().send(FileCommand::RunImport(vec![kitle::engine::import::SourceSpec::new(
         kitle::engine::fields::SourceKind::Customers,
         fixture("fixtures/woocommerce/customers.csv"),
     )]));
     run_until(&mut harness, "the import", |app| app.doc.is_some());
     harness.state_mut().show_report = false;
 
-    harness.state_mut().send(Command::NewWorkspace);
+    harness.state_mut().send(FileCommand::NewWorkspace);
     harness.run_steps(2);
     harness.get_by_label("Unsaved changes");
     harness.get_by_label("Cancel").click();
@@ -50,24 +51,24 @@ fn unsaved_changes_are_never_dropped_silently_and_saving_works() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("woo.kitle");
-    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.state_mut().send(FileCommand::SaveTo(path.clone()));
     harness.run_steps(2);
     assert!(path.exists());
     assert!(!harness.state().doc.as_ref().unwrap().dirty);
     harness.get_by_label("Saved.");
 
     // Saved: New goes through without asking; reopening brings the customers back.
-    harness.state_mut().send(Command::NewWorkspace);
+    harness.state_mut().send(FileCommand::NewWorkspace);
     harness.run_steps(2);
     assert!(harness.state().doc.is_none());
-    harness.state_mut().send(Command::Open(path.clone()));
+    harness.state_mut().send(FileCommand::Open(path.clone()));
     run_until(&mut harness, "the reopen", |app| app.doc.is_some());
     assert_eq!(harness.state().doc.as_ref().unwrap().data.len(), 3);
     assert_eq!(harness.state().prefs.recent.first().and_then(|p| p.file_name()), path.file_name());
 
     // Dirty again, then "Don't save" drops it on request.
     harness.state_mut().doc.as_mut().unwrap().dirty = true;
-    harness.state_mut().send(Command::NewWorkspace);
+    harness.state_mut().send(FileCommand::NewWorkspace);
     harness.run_steps(2);
     harness.get_by_label("Don't save").click();
     harness.run_steps(3);
@@ -102,7 +103,7 @@ fn a_broken_workspace_shows_a_sentence_not_a_crash() {
     std::fs::write(&path, "(format_version: 1, name: ").unwrap();
     let mut harness = app_harness(Lang::En);
     harness.run_steps(1);
-    harness.state_mut().send(Command::Open(path));
+    harness.state_mut().send(FileCommand::Open(path));
     run_until(&mut harness, "the error", |app| app.tasks.is_idle() && app.notice.is_some());
     harness.get_by_label_contains("is not a Kitle workspace or is damaged");
     assert!(harness.state().doc.is_none());
@@ -239,14 +240,14 @@ fn a_lost_background_worker_is_an_error_not_a_spinner() {
 #[test]
 fn a_workspace_just_imported_is_shown_then_cached_in_the_background() {
     use kitle::engine::import::Progress;
-    use kitle::engine::workspace::Opened;
+    use kitle::engine::loading::Opened;
     let dir = tempfile::tempdir().unwrap();
     let (path, ws) = crate::cache::workspace_in(dir.path());
     let cache = kitle::engine::cache::cache_dir_for(&path);
     assert!(!cache.exists());
     let mut harness = app_harness(Lang::En);
     harness.run_steps(1);
-    harness.state_mut().send(Command::Open(path.clone()));
+    harness.state_mut().send(FileCommand::Open(path.clone()));
     run_until(&mut harness, "the workspace", |app| app.doc.is_some());
     run_until(&mut harness, "the cache to be written", |app| app.tasks.is_idle());
     assert!(harness.state().notice.is_none(), "{:?}", harness.state().notice);

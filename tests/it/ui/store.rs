@@ -1,10 +1,11 @@
 //! Connecting a store from the start screen and refreshing it, against the fake
 //! Shopify server.
 
+use kitle::app::FileCommand;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
-use kitle::app::{Command, Tab};
+use kitle::app::Tab;
 use kitle::format::Lang;
 
 use super::*;
@@ -74,7 +75,7 @@ fn connect_a_shopify_store_from_the_start_screen_and_refresh_it() {
     // Saving puts the local copy beside the workspace.
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("kahve.kitle");
-    harness.state_mut().send(Command::SaveTo(path.clone()));
+    harness.state_mut().send(FileCommand::SaveTo(path.clone()));
     harness.run_steps(3);
     assert!(folder.path().join("kahve-store/store_customers.csv").exists());
     assert_eq!(std::fs::read_dir(stores.path()).unwrap().count(), 0, "nothing left in the app's folder");

@@ -75,7 +75,7 @@ impl TabView for DashboardTab {
     }
 
     fn logic(&mut self, ctx: &TabContext<'_>) {
-        let _ = self.numbers.poll(ctx.lang);
+        self.numbers.collect(ctx.lang);
         let bands = ctx.doc.workspace.settings.ltv_bands.clone();
         let preset = self.effective_preset(&ctx.doc.data);
         let key: DashKey = (ctx.doc.version, preset, bands.iter().map(|b| b.to_bits()).collect());

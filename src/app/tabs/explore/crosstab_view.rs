@@ -2,7 +2,7 @@
 //! map; each cell's figures on hover, and a click opens a draft of its rule.
 
 use super::{ExploreTab, status_ui};
-use crate::app::command::Command;
+use crate::app::command::SegmentCommand;
 use crate::app::i18n::{Lang, field_label, rfm_group_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::heat::{heat_cell, shading};
@@ -114,7 +114,7 @@ fn heat_map_ui(ui: &mut egui::Ui, tab: &ExploreTab, table: &Crosstab, ctx: &TabC
                     );
                     let response = heat_cell(ui, size, &text, shade, &name);
                     if response.on_hover_text(hover).clicked() {
-                        ctx.send(Command::SegmentDraft(cell.rule.clone()));
+                        ctx.send(SegmentCommand::Draft(cell.rule.clone()));
                     }
                 }
                 ui.end_row();

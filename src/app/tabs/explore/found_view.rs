@@ -5,10 +5,12 @@
 
 use super::{ExploreTab, status_ui};
 use crate::app::command::Command;
+use crate::app::command::{SegmentCommand, ViewCommand};
 use crate::app::i18n::{field_label, t};
 use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
 use crate::engine::explore::clusters::Cluster;
+use crate::engine::segment::{Rule, to_text};
 use crate::engine::workspace::Segment;
 use crate::format;
 
@@ -22,19 +24,19 @@ fn free_name(ctx: &TabContext<'_>, base: &str) -> String {
 }
 
 /// "Open as draft" and "Save as segment" for a rule.
-fn rule_buttons_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, rule: &str, name: &str, description: String) {
+fn rule_buttons_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, rule: &Rule, name: &str, description: String) {
     let lang = ctx.lang;
     if ui.button(t(lang, "explore.open_draft")).clicked() {
-        ctx.send(Command::SegmentDraft(rule.to_owned()));
+        ctx.send(SegmentCommand::Draft(rule.clone()));
     }
-    if ui.button(t(lang, "explore.save_segment")).on_hover_text(rule).clicked() {
+    if ui.button(t(lang, "explore.save_segment")).on_hover_text(to_text(rule)).clicked() {
         let name = free_name(ctx, name);
         let index = ctx.doc.workspace.segments.len();
         ctx.send(Command::Edit(Edit::InsertSegment {
             index,
-            segment: Segment::new(name.clone(), description, rule.to_owned()),
+            segment: Segment::of_rule(name.clone(), description, rule),
         }));
-        ctx.send(Command::Notify(t(lang, "explore.saved").replace("{0}", &name)));
+        ctx.send(ViewCommand::Notify(t(lang, "explore.saved").replace("{0}", &name)));
     }
 }
 
@@ -132,7 +134,7 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, number: usize, k: usize, 
     ui.label(words.join(" · "));
     ui.horizontal(|ui| {
         ui.label(t(lang, "explore.rule"));
-        ui.code(&c.rule);
+        ui.code(to_text(&c.rule));
         ui.weak(
             t(lang, "explore.precision_recall")
                 .replace("{0}", &format::percent(c.precision, lang))
@@ -161,7 +163,7 @@ pub(super) fn suggested_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCon
         }
         ui.end_row();
         for (i, s) in found.iter().enumerate() {
-            ui.code(&s.rule);
+            ui.code(to_text(&s.rule));
             ui.label(format!("{} ({})", format::count(s.count, lang), format::percent(s.share, lang)));
             ui.label(format::money(s.avg_ltv, ctx.currency(), lang));
             ui.label(format!("{}×", format::number(s.lift, 2, lang)));

@@ -115,20 +115,20 @@ impl ExploreTab {
     fn found_logic(&mut self, ctx: &TabContext<'_>) {
         let data = Arc::clone(&ctx.doc.data);
         if self.view == ExploreView::Clusters {
-            let _ = self.clusters.poll(ctx.lang);
+            self.clusters.collect(ctx.lang);
             self.cluster_fields.retain(|f| data.field(f).is_some());
             self.clusters.ensure(ctx.egui, (ctx.doc.version, self.k, self.cluster_fields.clone()), |(_, k, fields)| {
                 let (k, fields) = (*k, fields.clone());
                 move |_| clusters(&data, k, &fields)
             });
         } else {
-            let _ = self.suggestions.poll(ctx.lang);
+            self.suggestions.collect(ctx.lang);
             self.suggestions.ensure(ctx.egui, ctx.doc.version, |_| move |_| suggested(&data, 0.01, 10));
         }
     }
 
     fn crosstab_logic(&mut self, ctx: &TabContext<'_>) {
-        let _ = self.crosstab.poll(ctx.lang);
+        self.crosstab.collect(ctx.lang);
         let data = &ctx.doc.data;
         if self.rows.is_empty() || data.field(&self.rows).is_none() {
             self.rows = ["rfm_group", "channel", "city"]
@@ -155,7 +155,7 @@ impl ExploreTab {
 
     fn predict_logic(&mut self, ctx: &TabContext<'_>) {
         use crate::engine::explore::predict::{UNIT_DAYS, fit, histories, holdout_check, holdout_days};
-        let _ = self.predict.poll(ctx.lang);
+        self.predict.collect(ctx.lang);
         let data = Arc::clone(&ctx.doc.data);
         self.predict.ensure(ctx.egui, ctx.doc.version, |_| {
             move |_| {
@@ -182,7 +182,7 @@ impl TabView for ExploreTab {
     fn logic(&mut self, ctx: &TabContext<'_>) {
         match self.view {
             ExploreView::Rfm => {
-                let _ = self.rfm.poll(ctx.lang);
+                self.rfm.collect(ctx.lang);
                 if ctx.doc.data.field("rfm_group").is_some() {
                     let data = Arc::clone(&ctx.doc.data);
                     self.rfm.ensure(ctx.egui, ctx.doc.version, |_| move |_| rfm(&data).map_err(|e| e.to_string()));

@@ -3,19 +3,16 @@
 //! predicted against actual purchases, and a ready segment of VIPs slipping away.
 //! Too few repeat buyers or a failed fit says so and shows no numbers.
 
+use crate::app::command::SegmentCommand;
 use egui_plot::{Legend, Line, PlotPoints, Points};
 
 use super::{ExploreTab, status_ui};
-use crate::app::command::Command;
 use crate::app::i18n::{Lang, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::fixed_plot;
 use crate::app::widgets::theme::series_colour;
 use crate::engine::explore::predict::{Holdout, Prediction};
 use crate::format;
-
-/// The rule of "VIPs slipping away": probably gone, and in the top fifth by money.
-pub const SLIPPING_RULE: &str = "p_alive < 0.3 and rfm_m = 5";
 
 pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     let lang = ctx.lang;
@@ -35,7 +32,7 @@ pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabConte
     if ctx.doc.data.field("p_alive").is_some() && ctx.doc.data.field("rfm_m").is_some() {
         ui.add_space(8.0);
         if ui.button(t(lang, "explore.slipping")).on_hover_text(t(lang, "explore.slipping_hint")).clicked() {
-            ctx.send(Command::SegmentDraft(SLIPPING_RULE.to_owned()));
+            ctx.send(SegmentCommand::Draft(crate::engine::explore::predict::slipping_rule()));
         }
     }
     match &view.holdout {
@@ -108,7 +105,6 @@ fn holdout_ui(ui: &mut egui::Ui, h: &Holdout, lang: Lang) {
             .replace("{4}", &change),
     );
     let at = |f: fn(&crate::engine::explore::predict::HoldoutRow) -> f64| -> Vec<[f64; 2]> {
-        #[allow(clippy::cast_precision_loss)]
         h.rows.iter().map(|r| [r.x as f64, f(r)]).collect()
     };
     let (actual, predicted) = (at(|r| r.actual), at(|r| r.predicted));

@@ -3,7 +3,7 @@
 //! Clicking a cell or a group opens a segment draft with its rule.
 
 use super::{ExploreTab, GridColour, status_ui};
-use crate::app::command::Command;
+use crate::app::command::SegmentCommand;
 use crate::app::i18n::{rfm_group_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::heat::{heat_cell, shading};
@@ -79,7 +79,7 @@ fn grid_ui(ui: &mut egui::Ui, rfm: &Rfm, colour: GridColour, ctx: &TabContext<'_
                 let name = format!("R {r} · F {f}");
                 let response = heat_cell(ui, cell, &text, shade, &name);
                 if response.on_hover_text(figures_hover(&name, figures, ctx)).clicked() {
-                    ctx.send(Command::SegmentDraft(cell_rule(r, f)));
+                    ctx.send(SegmentCommand::Draft(cell_rule(r, f)));
                 }
             }
             ui.end_row();
@@ -100,7 +100,7 @@ fn groups_ui(ui: &mut egui::Ui, rfm: &Rfm, ctx: &TabContext<'_>) {
             let name = rfm_group_label(lang, group.name);
             let f = &group.figures;
             if ui.link(&name).on_hover_text(figures_hover(&name, f, ctx)).clicked() {
-                ctx.send(Command::SegmentDraft(group_rule(group.name)));
+                ctx.send(SegmentCommand::Draft(group_rule(group.name)));
             }
             right_label(ui, format::count(f.count, lang));
             right_label(ui, format::percent(f.share, lang));

@@ -2,9 +2,9 @@
 //! what would be sent (aggregates only) is shown before the first call; the key
 //! is typed for the session or read from `KITLE_AI_KEY`, never stored.
 
+use crate::app::command::ViewCommand;
 use std::sync::Arc;
 
-use crate::app::command::Command;
 use crate::app::i18n::t;
 use crate::app::keyed::Keyed;
 use crate::app::tabs::TabContext;
@@ -38,7 +38,7 @@ impl Default for AiPanel {
 impl AiPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>, persona: &Persona, fit: &Arc<Fit>) {
         let lang = ctx.lang;
-        let _ = self.answer.poll(lang);
+        self.answer.collect(lang);
         if self.endpoint.is_empty() && self.model.is_empty() {
             self.endpoint.clone_from(&ctx.prefs.ai_endpoint);
             self.model.clone_from(&ctx.prefs.ai_model);
@@ -59,7 +59,7 @@ impl AiPanel {
                 }
             });
             if changed {
-                ctx.send(Command::SetAi {
+                ctx.send(ViewCommand::SetAi {
                     endpoint: self.endpoint.trim().to_owned(),
                     model: self.model.trim().to_owned(),
                 });

@@ -5,13 +5,13 @@
 
 use super::PersonasTab;
 use crate::app::command::Command;
+use crate::app::command::SegmentCommand;
 use crate::app::i18n::t;
 use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
 use crate::engine::fields::FieldType;
 use crate::engine::persona::Persona;
-use crate::engine::segment::parse;
-use crate::engine::segment::rules::quoted;
+use crate::engine::segment::{DateUnit, Rule, parse, to_text};
 
 /// The quick-add row's state, kept in egui's memory.
 #[derive(Clone, Default)]
@@ -70,9 +70,13 @@ pub fn editor_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>)
             ctx.send(Command::Edit(Edit::ReplacePersona { index, persona: Box::new(clean) }));
         }
         revert = ui.add_enabled(changed, egui::Button::new(t(lang, "persona.revert"))).clicked();
-        let rule = working.rule();
-        if ui.add_enabled(!rule.is_empty(), egui::Button::new(t(lang, "persona.like_this"))).clicked() {
-            ctx.send(Command::SegmentDraft(rule));
+        // A trait that can't be read is marked beside it; the button waits for it.
+        let rule = working.rule().ok().filter(|r| !r.items.is_empty());
+        let like_this = ui.add_enabled(rule.is_some(), egui::Button::new(t(lang, "persona.like_this")));
+        if like_this.clicked()
+            && let Some(rule) = rule
+        {
+            ctx.send(SegmentCommand::Draft(rule));
         }
     });
     if revert {
@@ -140,20 +144,23 @@ fn quick_add_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, working: &mut Persona) 
                 ui.label("–");
                 ui.add(egui::DragValue::new(&mut q.high).speed(1.0));
                 if ui.button(t(lang, "persona.add")).clicked() {
-                    add = Some(format!("{field} between {} and {}", q.low.min(q.high), q.high.max(q.low)));
+                    add = Some(Rule::field(&field).between(q.low.min(q.high), q.high.max(q.low)));
                 }
             }
             FieldType::Date => {
                 ui.label(t(lang, "persona.within_days"));
                 ui.add(egui::DragValue::new(&mut q.high).speed(1.0).range(1.0..=3650.0));
                 if ui.button(t(lang, "persona.add")).clicked() {
-                    add = Some(format!("{field} within last {} days", q.high.round()));
+                    // The drag value is held to 1–3650 days.
+                    let days = q.high.round().clamp(1.0, 3650.0) as u32;
+                    add = Some(Rule::field(&field).within_last(days, DateUnit::Days));
                 }
             }
             FieldType::Bool => {
-                for (word, key) in [("yes", "persona.yes"), ("no", "persona.no")] {
+                for (yes, key) in [(true, "persona.yes"), (false, "persona.no")] {
                     if ui.button(t(lang, key)).clicked() {
-                        add = Some(format!("{field} is {word}"));
+                        let on_field = Rule::field(&field);
+                        add = Some(if yes { on_field.is_yes() } else { on_field.is_no() });
                     }
                 }
             }
@@ -164,15 +171,16 @@ fn quick_add_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, working: &mut Persona) 
                         ui.selectable_value(&mut q.value, v.clone(), format!("{v} ({n})"));
                     }
                 });
-                let op = if info.ty == FieldType::List { "contains" } else { "=" };
                 if ui.add_enabled(!q.value.is_empty(), egui::Button::new(t(lang, "persona.add"))).clicked() {
-                    add = Some(format!("{field} {op} {}", quoted(&q.value)));
+                    let on_field = Rule::field(&field);
+                    let value = q.value.as_str();
+                    add = Some(if info.ty == FieldType::List { on_field.contains(value) } else { on_field.eq(value) });
                 }
             }
         }
     });
-    if let Some(text) = add {
-        working.traits.push(text);
+    if let Some(rule) = add {
+        working.traits.push(to_text(&rule));
     }
     ui.data_mut(|d| d.insert_temp(id, q));
 }

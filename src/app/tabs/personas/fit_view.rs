@@ -105,14 +105,12 @@ fn bars_ui(ui: &mut egui::Ui, tr: &TraitFit) {
     let painter = ui.painter_at(rect);
     let bar = |row: f32, share: f64, colour| {
         let top = rect.top() + row * 9.0;
-        #[allow(clippy::cast_possible_truncation)]
         let w = (share.clamp(0.0, 1.0) as f32) * width;
         painter.rect_filled(egui::Rect::from_min_size(egui::pos2(rect.left(), top), egui::vec2(w, 7.0)), 1.0, colour);
     };
     bar(0.0, p, theme::series_colour(0));
     bar(1.0, base, ui.visuals().weak_text_color());
     if let (Some(lo), Some(hi)) = (tr.support_low, tr.support_high) {
-        #[allow(clippy::cast_possible_truncation)]
         let x = |v: f64| rect.left() + (v.clamp(0.0, 1.0) as f32) * width;
         painter.line_segment(
             [egui::pos2(x(lo), rect.top() + 3.5), egui::pos2(x(hi), rect.top() + 3.5)],

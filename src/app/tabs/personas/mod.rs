@@ -15,7 +15,7 @@ use super::{Tab, TabContext, TabView};
 use crate::app::keyed::Keyed;
 use crate::engine::persona::Persona;
 use crate::engine::persona::fit::{Fit, fit};
-use crate::engine::segment::parse;
+use crate::engine::segment::members::{Target, members};
 
 /// What decides a fit: data version, the persona (as JSON) and the segment's rule.
 type FitKey = (u64, String, String);
@@ -105,15 +105,15 @@ impl PersonasTab {
             return;
         }
         let (Some(segment), Some(frame)) = (self.drafting.clone(), ctx.cache.frame()) else { return };
-        let Some(rule) = ctx.doc.workspace.segments.iter().find(|s| s.name == segment).map(|s| s.rule.clone()) else {
+        if !ctx.doc.workspace.segments.iter().any(|s| s.name == segment) {
             self.drafting = None;
             return;
-        };
+        }
+        let segments = ctx.doc.workspace.segments.clone();
         keyed.ensure(ctx.egui, (ctx.doc.version, segment), |(_, segment)| {
             let segment = segment.clone();
             move |_| {
-                let group = parse(&rule).map_err(|e| e.to_string())?;
-                let members = frame.members(&frame.compile(&group)).map_err(|e| e.to_string())?;
+                let members = members(&frame, &segments, Target::Segment(&segment)).map_err(|e| e.to_string())?.rows;
                 crate::engine::persona::missed::draft(&frame, &members, &segment).map_err(|e| e.to_string())
             }
         });
@@ -121,27 +121,21 @@ impl PersonasTab {
 
     fn scores_logic(&mut self, ctx: &TabContext<'_>) {
         let keyed = self.scores.get_or_insert_with(|| Keyed::new("persona-scores"));
-        let _ = keyed.poll(ctx.lang);
+        keyed.collect(ctx.lang);
         let Some(frame) = ctx.cache.frame() else { return };
         let ws = &ctx.doc.workspace;
-        let jobs: Vec<(Persona, Option<String>)> = ws
-            .personas
-            .iter()
-            .map(|p| {
-                let rule = p.segments.first().and_then(|name| ws.segments.iter().find(|s| &s.name == name));
-                (p.clone(), rule.map(|s| s.rule.clone()))
-            })
-            .collect();
+        let (personas, segments) = (ws.personas.clone(), ws.segments.clone());
         let key = (ctx.doc.version, serde_json::to_string(&(&ws.personas, &ws.segments)).unwrap_or_default());
         keyed.ensure(ctx.egui, key, |_| {
             move |_| {
-                let score = |persona: &Persona, rule: &str| -> Option<u32> {
-                    let group = parse(rule).ok()?;
-                    let members = frame.members(&frame.compile(&group)).ok()?;
+                // A persona without a segment, or whose segment can't be evaluated, has no score.
+                let score = |persona: &Persona| -> Option<u32> {
+                    let name = persona.segments.first()?;
+                    let members = members(&frame, &segments, Target::Segment(name)).ok()?.rows;
                     let s = crate::engine::persona::fit::member_bits(&members, frame.data().customers.height());
                     crate::engine::persona::fit::fit_traits(&frame, persona, &s).ok()?.score
                 };
-                Ok(jobs.iter().map(|(p, rule)| rule.as_deref().and_then(|r| score(p, r))).collect())
+                Ok(personas.iter().map(score).collect())
             }
         });
     }
@@ -161,19 +155,19 @@ impl TabView for PersonasTab {
         self.draft_logic(ctx);
         self.scores_logic(ctx);
         let keyed = self.fit.get_or_insert_with(|| Keyed::new("persona-fit"));
-        let _ = keyed.poll(ctx.lang);
+        keyed.collect(ctx.lang);
         let (Some(persona), Some(frame)) = (self.working.clone(), ctx.cache.frame()) else { return };
-        let Some(rule) = ctx.doc.workspace.segments.iter().find(|s| s.name == self.segment).map(|s| s.rule.clone())
-        else {
+        if !ctx.doc.workspace.segments.iter().any(|s| s.name == self.segment) {
             return;
-        };
-        let key = (ctx.doc.version, serde_json::to_string(&persona).unwrap_or_default(), rule);
-        keyed.ensure(ctx.egui, key, |(_, _, rule)| {
-            let rule = rule.clone();
+        }
+        let segments = ctx.doc.workspace.segments.clone();
+        // An edit to the segment's rule changes the document's version.
+        let key = (ctx.doc.version, serde_json::to_string(&persona).unwrap_or_default(), self.segment.clone());
+        keyed.ensure(ctx.egui, key, |(_, _, segment)| {
+            let segment = segment.clone();
             move |_| {
-                let group = parse(&rule).map_err(|e| e.to_string())?;
-                let members = frame.members(&frame.compile(&group)).map_err(|e| e.to_string())?;
-                fit(&frame, &persona, &members, Some(&group)).map_err(|e| e.to_string())
+                let found = members(&frame, &segments, Target::Segment(&segment)).map_err(|e| e.to_string())?;
+                fit(&frame, &persona, &found.rows, Some(&found.rule)).map_err(|e| e.to_string())
             }
         });
     }

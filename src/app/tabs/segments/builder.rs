@@ -3,6 +3,7 @@
 //! results (count, average LTV, the step-by-step funnel, rows left out) and the
 //! members, with save, export and the remarketing button.
 
+use crate::app::command::{AudienceCommand, SegmentCommand};
 use std::sync::Arc;
 
 use polars::prelude::IdxSize;
@@ -175,15 +176,20 @@ impl Editor {
                 saved = true;
             }
             if ui.button(t(lang, "segments.remarketing")).clicked() {
-                let saved = self.index.and_then(|i| ctx.doc.workspace.segments.get(i)).map(|s| s.name.clone());
-                let segment = saved.unwrap_or_else(|| self.name.trim().to_owned());
-                ctx.send(Command::AudienceDialog { segment, rule: to_text(&self.rule) });
+                // An audience follows its saved segment; with unsaved edits it is
+                // made from the rule on screen instead (no segment).
+                let segment = match self.index.and_then(|i| ctx.doc.workspace.segments.get(i)) {
+                    Some(s) if crate::engine::segment::parse(&s.rule).as_ref() == Ok(&self.rule) => s.name.clone(),
+                    Some(_) => String::new(),
+                    None => self.name.trim().to_owned(),
+                };
+                ctx.send(AudienceCommand::Dialog { segment, rule: to_text(&self.rule) });
             }
             if let Some(result) = result {
                 for (label, extension) in [("segments.export_csv", "csv"), ("segments.export_xlsx", "xlsx")] {
                     if ui.button(t(lang, label)).clicked() {
                         let rows = Arc::new(result.members.clone());
-                        ctx.send(Command::ExportMembers { rows, extension, name: self.name.clone() });
+                        ctx.send(SegmentCommand::ExportMembers { rows, extension, name: self.name.clone() });
                     }
                 }
             }

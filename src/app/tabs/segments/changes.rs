@@ -2,12 +2,12 @@
 //! chart), and who entered and who left at the last one, listed and exportable.
 //! Read in the background from the workspace's private member records.
 
+use crate::app::command::SegmentCommand;
 use std::sync::Arc;
 
 use egui_plot::{Line, PlotPoints, Points};
 
 use super::SegmentsTab;
-use crate::app::command::Command;
 use crate::app::i18n::t;
 use crate::app::keyed::Keyed;
 use crate::app::tabs::TabContext;
@@ -34,7 +34,7 @@ impl SegmentsTab {
         let lang = ctx.lang;
         let Some(window) = &mut self.changes else { return };
         let key = (ctx.doc.version, window.segment.clone());
-        let _ = window.view.poll(lang);
+        window.view.collect(lang);
         if let Some(path) = ctx.doc.path.as_deref() {
             let (dir, data) = (members_dir_for(path), Arc::clone(&ctx.doc.data));
             window.view.ensure(egui, key.clone(), move |(_, segment)| {
@@ -109,7 +109,7 @@ fn changes_view_ui(ui: &mut egui::Ui, segment: &str, changes: &MemberChanges, ct
                 let button = ui.add_enabled(!rows.is_empty(), egui::Button::new(t(lang, export)).small());
                 if button.clicked() {
                     let name = format!("{segment} - {}", t(lang, title).replace(" ({})", ""));
-                    ctx.send(Command::ExportMembers { rows: Arc::new(rows.clone()), extension: "csv", name });
+                    ctx.send(SegmentCommand::ExportMembers { rows: Arc::new(rows.clone()), extension: "csv", name });
                 }
             });
             if gone > 0 {

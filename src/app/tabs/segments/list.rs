@@ -1,6 +1,7 @@
 //! The saved segments: name, description, live count, share and average LTV, with
 //! edit, duplicate and delete (undoable), and the template gallery.
 
+use crate::app::command::{AudienceCommand, SegmentCommand};
 use std::sync::Arc;
 
 use super::SegmentsTab;
@@ -136,7 +137,7 @@ impl SegmentsTab {
             self.start_split(i);
         }
         if button(ui, "segments.audience") {
-            ctx.send(Command::AudienceDialog { segment: seg.name.clone(), rule: seg.rule.clone() });
+            ctx.send(AudienceCommand::Dialog { segment: seg.name.clone(), rule: seg.rule.clone() });
         }
         if button(ui, "segments.delete") {
             ctx.send(Command::Edit(Edit::DeleteSegment { index: i }));
@@ -163,7 +164,11 @@ impl SegmentsTab {
                     }
                     ui.vertical(|ui| {
                         ui.strong(&template.name);
-                        ui.weak(format!("{} — {}", template.description, template.rule));
+                        ui.weak(format!(
+                            "{} — {}",
+                            template.description,
+                            crate::engine::segment::to_text(&template.rule)
+                        ));
                     });
                 });
                 ui.separator();
@@ -210,7 +215,7 @@ fn audiences_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
             ui.horizontal(|ui| {
                 let name = |key: &'static str| format!("{} {}", t(lang, key), audience.name);
                 if ui.small_button(t(lang, "audience.open")).accessible_name(name("audience.open")).clicked() {
-                    ctx.send(Command::OpenAudience(index));
+                    ctx.send(AudienceCommand::Open(index));
                 }
                 if ui.small_button(t(lang, "audience.delete")).accessible_name(name("audience.delete")).clicked() {
                     ctx.send(Command::Edit(Edit::DeleteAudience { index }));
@@ -292,7 +297,7 @@ impl SegmentsTab {
         };
         let names: Vec<&str> = picks.iter().map(|&i| o.names[i].as_str()).collect();
         if let Some(rule) = venn_widget(ui, &venn, &names, lang) {
-            ctx.send(Command::SegmentDraft(rule));
+            ctx.send(SegmentCommand::Draft(rule));
         }
     }
 }
@@ -320,7 +325,7 @@ fn matrix_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, o: &Overlap) {
                 if cell.clicked()
                     && let Some(rule) = intersection_rule(&segments[i].rule, &segments[j].rule)
                 {
-                    ctx.send(Command::SegmentDraft(rule));
+                    ctx.send(SegmentCommand::Draft(rule));
                 }
             }
             ui.end_row();

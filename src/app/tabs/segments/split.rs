@@ -49,7 +49,7 @@ impl SegmentsTab {
                     let at = ctx.doc.workspace.segments.len();
                     for (k, (name, rule)) in split_segments(&segment.name, &groups, &seed).into_iter().enumerate() {
                         let description = t(lang, "split.description").replace("{0}", &segment.name);
-                        let segment = Segment::new(name, description, rule);
+                        let segment = Segment::of_rule(name, description, &rule);
                         ctx.send(Command::Edit(Edit::InsertSegment { index: at + k, segment }));
                     }
                     done = true;

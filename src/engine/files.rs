@@ -1,0 +1,100 @@
+//! Writing files so that a crash never leaves half a file: whole-or-nothing writes
+//! (a temporary file synced, then renamed), private files and folders for personal
+//! data, and the paths a workspace keeps relative to itself. Every writer in the
+//! engine uses these, so none of them depends on the workspace model.
+
+use std::path::{Component, Path, PathBuf};
+
+/// The folder a file is in (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `target` relative to `base` (both absolute), e.g. `../data/orders.csv`.
+pub fn relative_path(target: &Path, base: &Path) -> PathBuf {
+    let t: Vec<Component<'_>> = target.components().collect();
+    let b: Vec<Component<'_>> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return target.to_path_buf(); // another drive: keep absolute
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+/// Like [`write_atomically`], for files holding personal data (member lists,
+/// audience files): readable and writable by the user only.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_whole(path, bytes, true)
+}
+
+/// Writes a whole file or nothing: a crash mid-write leaves the old file intact.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_whole(path, bytes, false)
+}
+
+/// A temporary file in the same folder, synced, then renamed over `path`. A
+/// document gets the usual permissions (0666 less the umask, as any editor's
+/// save); a private file 0600.
+fn write_whole(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = parent_dir(path);
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(if private { 0o600 } else { 0o666 }));
+    }
+    let mut tmp = builder.tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Creates a folder readable by the user only (it holds personal data).
+pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn documents_follow_the_umask_and_private_files_are_the_users_own() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let (doc, members) = (dir.path().join("shop.kitle"), dir.path().join("members.csv"));
+        write_atomically(&doc, b"x").unwrap();
+        write_private(&members, b"x").unwrap();
+        assert_eq!(mode(&members), 0o600);
+        // A plain file made the ordinary way shows the umask in force.
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, b"x").unwrap();
+        assert_eq!(mode(&doc), mode(&plain), "a workspace is an ordinary document");
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path(Path::new("/a/b/c.csv"), Path::new("/a/b")), PathBuf::from("c.csv"));
+        assert_eq!(relative_path(Path::new("/a/data/c.csv"), Path::new("/a/ws")), PathBuf::from("../data/c.csv"));
+    }
+}

@@ -1,0 +1,204 @@
+//! Opening a workspace's data: every source read (the store's local copy
+//! included), the customer table built, or read back from the cache when nothing
+//! changed; the saved segments' members recorded once per data. The app, the
+//! command line and the store pulls all load through here.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::build::{build, split_sources};
+use super::cache::{self, CacheKey, Cached, cache_dir_for};
+use super::data::CustomerData;
+use super::files::parent_dir;
+use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
+use super::store::{add_order_lines, add_sync_notes, copy_exists, copy_sources};
+use super::workspace::{Workspace, WorkspaceError};
+
+/// Where an opened customer table came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// The cache, built from these very sources.
+    FromCache,
+    /// The cache, built before the sources changed (import again and replace it).
+    Stale,
+    /// Built from the sources now.
+    Built,
+}
+
+/// The cache of data just built from its sources, to write when convenient (under the
+/// key taken before the sources were read, so a change meanwhile makes it stale).
+#[derive(Debug)]
+pub struct CacheToWrite {
+    dir: PathBuf,
+    key: CacheKey,
+}
+
+impl CacheToWrite {
+    pub fn write(&self, data: &CustomerData) -> std::io::Result<()> {
+        cache::write(&self.dir, &self.key, data)
+    }
+}
+
+impl Workspace {
+    /// Loads every source and builds the customer table (from the cache when
+    /// nothing changed).
+    pub fn load_data(&self, workspace_path: &Path, progress: &Progress) -> Result<CustomerData, WorkspaceError> {
+        self.open_data(workspace_path, progress, false).map(|(data, _)| data)
+    }
+
+    /// Every source with its path resolved (the store's local copy included),
+    /// checked to exist, beside the path as the workspace writes it (for messages).
+    fn resolved_sources(&self, workspace_path: &Path) -> Result<Vec<(SourceSpec, PathBuf)>, WorkspaceError> {
+        let base = parent_dir(workspace_path);
+        let mut sources: Vec<(SourceSpec, PathBuf)> = self
+            .sources
+            .iter()
+            .map(|s| (SourceSpec { path: resolve_path(&base, &s.path), ..s.clone() }, s.path.clone()))
+            .collect();
+        if let Some(store) = &self.store {
+            let dir = resolve_path(&base, &store.cache);
+            if !copy_exists(&dir) {
+                return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
+                    "msg.err_store_copy_missing",
+                    [store.platform.name().to_owned(), dir.display().to_string()],
+                ))
+                .into());
+            }
+            sources.extend(copy_sources(&dir).into_iter().map(|spec| {
+                let written = spec.path.clone();
+                (spec, written)
+            }));
+        }
+        if let Some((source, written)) = sources.iter().find(|(s, _)| !s.path.exists()) {
+            return Err(ImportError::MissingColumn(crate::engine::message::Message::new(
+                "msg.err_source_missing",
+                [source.kind.id().to_owned(), written.display().to_string(), source.path.display().to_string()],
+            ))
+            .into());
+        }
+        Ok(sources)
+    }
+
+    /// The key of this workspace's data as it stands (its sources' stamps), for the
+    /// cache and the membership records; `None` for an unsaved workspace.
+    fn data_key(&self, workspace_path: &Path, sources: &[(SourceSpec, PathBuf)]) -> Option<CacheKey> {
+        workspace_path.is_file().then(|| CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of()).ok()).flatten()
+    }
+
+    /// The cache folder, when this workspace keeps one (saved, and not turned off).
+    pub fn cache_dir(&self, workspace_path: &Path) -> Option<PathBuf> {
+        (self.settings.cache && workspace_path.is_file()).then(|| cache_dir_for(workspace_path))
+    }
+
+    /// Loads the customer table: from the cache when its key matches (or, with
+    /// `accept_stale`, when only the sources changed: the caller shows it while
+    /// importing again), else built from the sources and cached.
+    pub fn open_data(
+        &self,
+        workspace_path: &Path,
+        progress: &Progress,
+        accept_stale: bool,
+    ) -> Result<(CustomerData, Opened), WorkspaceError> {
+        let (mut data, opened, to_cache) = self.open_data_cache_later(workspace_path, progress, accept_stale)?;
+        if let Some(to_cache) = to_cache
+            && let Err(e) = to_cache.write(&data)
+        {
+            data.report.notes.push(crate::engine::message::Message::new("msg.cache_not_written", [e]));
+        }
+        Ok((data, opened))
+    }
+
+    /// [`Self::open_data`], leaving the cache of freshly built data to the caller
+    /// (the app shows the data first: at 10M customers the write takes seconds).
+    pub fn open_data_cache_later(
+        &self,
+        workspace_path: &Path,
+        progress: &Progress,
+        accept_stale: bool,
+    ) -> Result<(CustomerData, Opened, Option<CacheToWrite>), WorkspaceError> {
+        let sources = self.resolved_sources(workspace_path)?;
+        let key = self.data_key(workspace_path, &sources);
+        let cache_dir = self.cache_dir(workspace_path);
+        let mut ignored = None;
+        if let (Some(dir), Some(key)) = (&cache_dir, &key) {
+            match cache::read(dir, key) {
+                Cached::Fresh(mut data) => {
+                    self.apply_manual_spend(&mut data);
+                    return Ok((*data, Opened::FromCache, None));
+                }
+                Cached::Stale(mut data) if accept_stale => {
+                    self.apply_manual_spend(&mut data);
+                    return Ok((*data, Opened::Stale, None));
+                }
+                Cached::Stale(_) | Cached::Missing => {}
+                Cached::Ignored(why) => ignored = Some(why),
+            }
+        }
+        let mut data = self.build_data(workspace_path, &sources, progress)?;
+        if let Some(why) = ignored {
+            data.report.notes.push(crate::engine::message::Message::new("msg.cache_ignored", [why]));
+        }
+        // Freshly imported data: the saved segments' members are recorded (once per data).
+        if let Some(key) = &key
+            && let Err(e) = self.record_members_under(workspace_path, &data, key)
+        {
+            data.report.notes.push(crate::engine::message::Message::new("msg.members_not_recorded", [e]));
+        }
+        let to_cache = cache_dir.zip(key).map(|(dir, key)| CacheToWrite { dir, key });
+        Ok((data, Opened::Built, to_cache))
+    }
+
+    /// Records the saved segments' members for this data (see
+    /// [`crate::engine::segment::membership`]); nothing for an unsaved workspace.
+    pub fn record_members(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
+        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
+        match self.data_key(workspace_path, &sources) {
+            Some(key) => self.record_members_under(workspace_path, data, &key),
+            None => Ok(()),
+        }
+    }
+
+    fn record_members_under(&self, workspace_path: &Path, data: &CustomerData, key: &CacheKey) -> std::io::Result<()> {
+        if self.segments.is_empty() {
+            return Ok(());
+        }
+        // One record per data: the sources' stamps say which data this is.
+        let stamp = crate::engine::segment::split::fnv1a(ron::to_string(&key.sources).unwrap_or_default().into_bytes());
+        let dir = crate::engine::segment::membership::members_dir_for(workspace_path);
+        let data = std::sync::Arc::new(data.clone());
+        crate::engine::segment::membership::record(&dir, &self.segments, data, &format!("{stamp:016x}")).map(drop)
+    }
+
+    /// Writes the cache of freshly built data (after an import saved the workspace).
+    pub fn write_cache(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
+        let Some(dir) = self.cache_dir(workspace_path) else { return Ok(()) };
+        let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
+        cache::write(&dir, &CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of())?, data)
+    }
+
+    fn build_data(
+        &self,
+        workspace_path: &Path,
+        sources: &[(SourceSpec, PathBuf)],
+        progress: &Progress,
+    ) -> Result<CustomerData, WorkspaceError> {
+        let loaded: Result<Vec<_>, ImportError> = sources
+            .par_iter()
+            .map(|(spec, written)| {
+                let mut loaded = load_source(spec, progress)?;
+                loaded.report.path = written.display().to_string();
+                Ok(loaded)
+            })
+            .collect();
+        let (c, o, s) = split_sources(loaded?)?;
+        let mut data = build(c, o, s, self.as_of())?;
+        self.apply_manual_spend(&mut data);
+        if let Some(store) = &self.store {
+            let copy = resolve_path(&parent_dir(workspace_path), &store.cache);
+            add_sync_notes(&copy, store, &mut data);
+            add_order_lines(&copy, &mut data).map_err(ImportError::from)?;
+        }
+        Ok(data)
+    }
+}

@@ -10,7 +10,6 @@ use super::i18n::{Lang, t};
 use crate::engine::data::CustomerData;
 use crate::engine::edit::{Edit, EditError, History};
 use crate::engine::import::{Progress, SourceSpec, resolve_path};
-use crate::engine::segment::templates::starter_segments;
 use crate::engine::workspace::{self, Workspace};
 
 /// The open workspace and the customers built from it.
@@ -215,27 +214,26 @@ pub fn import(
     lang: Lang,
     progress: &Progress,
 ) -> Result<Loaded, String> {
-    let is_new = base.is_none();
-    let (path, mut workspace) = base.unwrap_or_else(|| {
-        let name = specs
-            .first()
-            .and_then(|s| s.path.file_stem())
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-        (None, Workspace::new(name))
-    });
-    workspace.sources = specs
-        .into_iter()
-        .map(|mut s| {
-            s.path = std::path::absolute(&s.path).unwrap_or(s.path);
-            s
-        })
-        .collect();
-    // Sources are absolute here; a save makes them relative to the workspace.
-    let anchor = path.clone().unwrap_or_else(|| PathBuf::from("untitled.kitle"));
-    let data = workspace.load_data(&anchor, progress).map_err(|e| e.text(lang))?;
-    if is_new {
-        workspace.segments = starter_segments(&data, lang);
-    }
+    let text = |e: crate::engine::workspace::WorkspaceError| e.text(lang);
+    let (path, workspace, data) = match base {
+        Some((path, mut workspace)) => {
+            // Sources are absolute here; a save makes them relative to the workspace.
+            let anchor = path.clone().unwrap_or_else(|| PathBuf::from("untitled.kitle"));
+            let data = workspace.replace_sources(specs, &anchor, progress).map_err(text)?;
+            (path, workspace, data)
+        }
+        None => {
+            let name = specs
+                .first()
+                .and_then(|s| s.path.file_stem())
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            let anchor = PathBuf::from("untitled.kitle");
+            let (workspace, data) =
+                crate::engine::loading::new_workspace_from_files(&name, specs, None, &anchor, lang, progress)
+                    .map_err(text)?;
+            (None, workspace, data)
+        }
+    };
     Ok(Loaded { path, workspace, data, dirty: true, show_report: true, stale: false, to_cache: None })
 }
 

@@ -178,13 +178,10 @@ fn pull(
         }
         None => {
             source.keys_in_query = synced.keys_in_query;
-            let mut workspace = Workspace::new(synced.shop_name.clone().unwrap_or_else(|| source.display_name()));
-            if let Some(currency) = &synced.copy.state.currency {
-                workspace.settings.currency.clone_from(currency);
-            }
-            workspace.store = Some(source);
-            let data = workspace.load_data(&anchor, progress).map_err(failed)?;
-            workspace.segments = crate::engine::segment::templates::starter_segments(&data, lang);
+            let (shop, currency) = (synced.shop_name.clone(), synced.copy.state.currency.clone());
+            let (workspace, data) =
+                crate::engine::loading::workspace_from_store(source, shop, currency, None, &anchor, lang, progress)
+                    .map_err(failed)?;
             let loaded =
                 Loaded { path: None, workspace, data, dirty: true, show_report: false, stale: false, to_cache: None };
             Ok(StoreSyncDone::Connected { loaded: Box::new(loaded), keychain_error })

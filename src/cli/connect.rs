@@ -14,6 +14,7 @@ use super::args::Args;
 use crate::connect::store::{SyncCounts, SyncOptions, Synced, default_env, find_credentials_or_keychain, refresh_copy};
 use crate::engine::data::CustomerData;
 use crate::engine::import::{Progress, resolve_path};
+use crate::engine::loading::workspace_from_store;
 use crate::engine::message::Message;
 use crate::engine::store::{StorePlatform, StoreSource, copy_dir_for};
 use crate::engine::workspace::{Workspace, parent_dir};
@@ -112,19 +113,21 @@ fn pull_and_save(ws: &mut Workspace, path: &Path) -> Result<(Synced, CustomerDat
     if let Some(why) = note {
         eprintln!("{}", Message::new("msg.store_copy_reset", [why]));
     }
-    if let Some(store) = ws.store.as_mut() {
-        store.keys_in_query = synced.keys_in_query;
-    }
-    if ws.name.is_empty() {
-        ws.name = synced.shop_name.clone().unwrap_or_else(|| source.display_name());
-    }
-    if let Some(currency) = &synced.copy.state.currency {
-        ws.settings.currency.clone_from(currency);
-    }
-    let data = ws.load_data(path, &Progress::default())?;
-    if ws.segments.is_empty() {
-        ws.segments = crate::engine::segment::templates::starter_segments(&data, crate::format::Lang::from_system());
-    }
+    let progress = Progress::default();
+    let data = if ws.name.is_empty() {
+        // A new connection: the workspace every front end makes over a store.
+        let source = StoreSource { keys_in_query: synced.keys_in_query, ..source };
+        let (shop, currency) = (synced.shop_name.clone(), synced.copy.state.currency.clone());
+        let lang = crate::format::Lang::from_system();
+        let (made, data) = workspace_from_store(source, shop, currency, ws.settings.as_of, path, lang, &progress)?;
+        *ws = made;
+        data
+    } else {
+        if let Some(store) = ws.store.as_mut() {
+            store.keys_in_query = synced.keys_in_query;
+        }
+        ws.load_data(path, &progress)?
+    };
     ws.save(path)?;
     Ok((synced, data))
 }

@@ -61,22 +61,21 @@ fn import(a: Args) -> Result<String> {
     if files.is_empty() {
         bail!("Give at least --customers FILE or --orders FILE.");
     }
-    let mut ws =
-        Workspace::new(out.file_stem().map_or_else(|| "Kitle".to_owned(), |s| s.to_string_lossy().into_owned()));
-    ws.settings.as_of = as_of;
+    let name = out.file_stem().map_or_else(|| "Kitle".to_owned(), |s| s.to_string_lossy().into_owned());
+    let mut specs = Vec::new();
     for (kind, path) in files {
-        let mut spec = SourceSpec::new(kind, std::path::absolute(&path).unwrap_or(path));
+        let mut spec = SourceSpec::new(kind, path);
         spec.options = ReadOptions { sheet: sheet.clone(), ..ReadOptions::default() };
         for m in &maps {
             let o = MappingOverride::parse(m, kind).map_err(|e| anyhow!(e))?;
             spec.mapping.push(o);
         }
-        ws.sources.push(spec);
+        specs.push(spec);
     }
-    // Build first (this validates the files); then save the workspace with the
-    // starter segments every new workspace gets.
-    let data = ws.load_data(&out, &Progress::default())?;
-    ws.segments = crate::engine::segment::templates::starter_segments(&data, crate::format::Lang::from_system());
+    // Build first (this validates the files); then save the workspace.
+    let lang = crate::format::Lang::from_system();
+    let (ws, data) =
+        crate::engine::loading::new_workspace_from_files(&name, specs, as_of, &out, lang, &Progress::default())?;
     ws.save(&out)?;
     // The next opening reads the cache instead of importing again.
     if let Err(e) = ws.write_cache(&out, &data) {

@@ -12,8 +12,52 @@ use super::cache::{self, CacheKey, Cached, cache_dir_for};
 use super::data::CustomerData;
 use super::files::parent_dir;
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
+use super::store::StoreSource;
 use super::store::{add_order_lines, add_sync_notes, copy_exists, copy_sources};
 use super::workspace::{Workspace, WorkspaceError};
+use crate::format::Lang;
+
+/// A new workspace over these files, as the app's import and `kitle import` make
+/// it: named `name`, the sources made absolute (a save makes them relative to the
+/// workspace), its data built, and the starter segments every new workspace gets
+/// (named in `lang`). `anchor` is where it will be saved, if known.
+pub fn new_workspace_from_files(
+    name: &str,
+    sources: Vec<SourceSpec>,
+    as_of: Option<chrono::NaiveDate>,
+    anchor: &Path,
+    lang: Lang,
+    progress: &Progress,
+) -> Result<(Workspace, CustomerData), WorkspaceError> {
+    let mut workspace = Workspace::new(name);
+    workspace.settings.as_of = as_of;
+    let data = workspace.replace_sources(sources, anchor, progress)?;
+    workspace.segments = crate::engine::segment::templates::starter_segments(&data, lang);
+    Ok((workspace, data))
+}
+
+/// A new workspace over a store's local copy (just pulled by the connector), as the
+/// app's "Connect a store" and `kitle connect` make it: named after the shop, in
+/// its currency, with the starter segments.
+pub fn workspace_from_store(
+    source: StoreSource,
+    shop_name: Option<String>,
+    currency: Option<String>,
+    as_of: Option<chrono::NaiveDate>,
+    anchor: &Path,
+    lang: Lang,
+    progress: &Progress,
+) -> Result<(Workspace, CustomerData), WorkspaceError> {
+    let mut workspace = Workspace::new(shop_name.unwrap_or_else(|| source.display_name()));
+    workspace.settings.as_of = as_of;
+    if let Some(currency) = currency {
+        workspace.settings.currency = currency;
+    }
+    workspace.store = Some(source);
+    let data = workspace.load_data(anchor, progress)?;
+    workspace.segments = crate::engine::segment::templates::starter_segments(&data, lang);
+    Ok((workspace, data))
+}
 
 /// Where an opened customer table came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +85,24 @@ impl CacheToWrite {
 }
 
 impl Workspace {
+    /// Imports these files in place of the workspace's sources (absolute paths; a
+    /// save makes them relative) and builds its data.
+    pub fn replace_sources(
+        &mut self,
+        sources: Vec<SourceSpec>,
+        anchor: &Path,
+        progress: &Progress,
+    ) -> Result<CustomerData, WorkspaceError> {
+        self.sources = sources
+            .into_iter()
+            .map(|mut s| {
+                s.path = std::path::absolute(&s.path).unwrap_or(s.path);
+                s
+            })
+            .collect();
+        self.load_data(anchor, progress)
+    }
+
     /// Loads every source and builds the customer table (from the cache when
     /// nothing changed).
     pub fn load_data(&self, workspace_path: &Path, progress: &Progress) -> Result<CustomerData, WorkspaceError> {

@@ -108,6 +108,9 @@ pub enum ViewCommand {
     },
     /// Tell the user something.
     Notify(String),
+    /// Carry out a command that drops the open workspace, its unsaved changes
+    /// thrown away (the user chose so).
+    Discarding(Box<Command>),
 }
 
 /// Segment drafts and member exports.

@@ -25,7 +25,7 @@ impl KitleApp {
     /// Carries out one command.
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         if command.replaces_document() && self.doc.as_ref().is_some_and(|d| d.dirty) && !self.discard_ok {
-            self.confirm = Some(command);
+            self.confirm = Some(super::dialogs::confirm::ConfirmDialog::new(command));
             return;
         }
         if command.replaces_document() {
@@ -78,7 +78,11 @@ impl KitleApp {
     fn apply_view(&mut self, ctx: &egui::Context, command: ViewCommand) {
         match command {
             ViewCommand::CancelTask(kind) => self.tasks.cancel(kind),
-            ViewCommand::ShowReport => self.show_report = true,
+            ViewCommand::ShowReport => self.report = Some(super::dialogs::report::ReportDialog),
+            ViewCommand::Discarding(command) => {
+                self.discard_ok = true;
+                self.send(*command);
+            }
             ViewCommand::Quit => {
                 // The user decided (saved, or chose not to): nothing left to recover.
                 self.recovery.remove();
@@ -131,7 +135,7 @@ impl KitleApp {
     /// No native dialog: say so and ask for a typed path.
     fn no_dialog(&mut self, purpose: PathPurpose) {
         self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
-        self.path_prompt = Some((purpose, String::new()));
+        self.path_prompt = Some(super::dialogs::path_prompt::PathPrompt::new(purpose));
     }
 
     fn save_as_dialog(&mut self) {
@@ -193,15 +197,22 @@ impl KitleApp {
         }
     }
 
+    /// The restore dialog stops offering `file`.
+    fn forget_leftover(&mut self, file: &std::path::Path) {
+        if self.restore.as_mut().is_some_and(|r| !r.forget(file)) {
+            self.restore = None;
+        }
+    }
+
     fn discard_recovery(&mut self, file: &std::path::Path) {
-        self.leftovers.retain(|(f, _)| f != file);
+        self.forget_leftover(file);
         if let Err(e) = std::fs::remove_file(file) {
             self.notice = Some(Notice::Error(format!("{}: {e}", file.display())));
         }
     }
 
     fn start_restore(&mut self, ctx: &egui::Context, file: PathBuf) {
-        self.leftovers.retain(|(f, _)| *f != file);
+        self.forget_leftover(&file);
         let lang = self.lang();
         let started = self.tasks.spawn(TaskKind::Load, ctx, move |progress| FileCommand::Loaded {
             result: document::restore(&file, lang, progress).map(Box::new),
@@ -249,7 +260,7 @@ impl KitleApp {
                         self.start_reimport(ctx, path.clone(), loaded.workspace.clone());
                     }
                 }
-                self.show_report = loaded.show_report;
+                self.report = loaded.show_report.then_some(super::dialogs::report::ReportDialog);
                 let mut loaded = loaded;
                 let to_cache = loaded.to_cache.take();
                 self.doc = Some(Document::new(*loaded));

@@ -81,7 +81,7 @@ impl KitleApp {
     }
 
     fn drill_restore(&mut self, ctx: &egui::Context) {
-        if let Some((file, _)) = self.leftovers.first() {
+        if let Some((file, _)) = self.restore.as_ref().and_then(|r| r.leftovers.first()) {
             let file = file.clone();
             self.send(FileCommand::Restore(file));
             return;

@@ -30,7 +30,7 @@ impl KitleApp {
             && !self.discard_ok
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.confirm = Some(ViewCommand::Quit.into());
+            self.confirm = Some(super::dialogs::confirm::ConfirmDialog::new(ViewCommand::Quit.into()));
         }
         let mut commands = std::mem::take(&mut self.queued);
         commands.extend(self.receiver.try_iter());

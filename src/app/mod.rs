@@ -73,16 +73,18 @@ pub struct KitleApp {
     /// Where the local copies of stores connected before their workspace is saved live.
     pub stores_dir: PathBuf,
     /// A command waiting for the answer to "save changes first?".
-    pub confirm: Option<Command>,
+    pub confirm: Option<dialogs::confirm::ConfirmDialog>,
     /// Asking for a path by typing (no native file dialog on this system).
-    pub path_prompt: Option<(PathPurpose, String)>,
+    pub path_prompt: Option<dialogs::path_prompt::PathPrompt>,
     pub notice: Option<Notice>,
-    pub show_report: bool,
-    /// Help → About is open.
-    pub show_about: bool,
-    /// Unsaved changes written while they last, and those an earlier run left.
+    /// The import report window.
+    pub report: Option<dialogs::report::ReportDialog>,
+    /// Help → About.
+    pub about: Option<dialogs::about::AboutDialog>,
+    /// Unsaved changes written while they last.
     pub recovery: recovery::Recovery,
-    pub leftovers: Vec<(PathBuf, recovery::RecoveryFile)>,
+    /// The unsaved changes an earlier run left, offered for restoring.
+    pub restore: Option<dialogs::restore::RestoreDialog>,
     commands: CommandSender,
     receiver: Receiver<Command>,
     /// Commands received while drawing, applied at the start of the next frame.
@@ -145,10 +147,10 @@ impl KitleApp {
             confirm: None,
             path_prompt: None,
             notice: None,
-            show_report: false,
-            show_about: false,
+            report: None,
+            about: None,
             recovery: recovery::Recovery::default(),
-            leftovers: Vec::new(),
+            restore: None,
             commands,
             receiver,
             queued: Vec::new(),
@@ -261,7 +263,7 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
             let mut app = KitleApp::new(cc);
             if !app.smoke_test {
                 app.recovery = recovery::Recovery::in_dir(recovery::data_dir().join("recovery"));
-                app.leftovers = app.recovery.leftovers();
+                app.restore = dialogs::restore::RestoreDialog::new(app.recovery.leftovers());
             }
             if let Some(path) = path {
                 app.open_path_from_args(path);

@@ -1,9 +1,7 @@
 //! Drawing the shell: the menu, the tab bar, the status bar with the long jobs,
 //! the notice line, the current tab, and the windows over it.
 
-use super::dialogs::confirm::{Answer, confirm_ui};
-use super::dialogs::path_prompt::path_prompt_ui;
-use super::dialogs::report::report_window;
+use super::dialogs::{Dialog, DialogContext};
 use super::i18n::{Lang, t};
 use super::tabs::TabContext;
 use super::{Command, KitleApp, Notice, ThemeChoice, start};
@@ -36,64 +34,30 @@ impl KitleApp {
     }
 
     fn windows_ui(&mut self, egui: &egui::Context, lang: Lang) {
-        if let Some(mut dialog) = self.import.take()
-            && dialog.ui(egui, lang, &self.commands)
-            && self.import.is_none()
-        {
-            self.import = Some(dialog);
-        }
-        if let (Some(mut dialog), Some(doc)) = (self.audience.take(), &self.doc) {
-            let open = dialog.ui(egui, doc, lang, &self.commands);
+        use super::dialogs::show_in;
+        let ctx = DialogContext { egui, lang, doc: self.doc.as_ref(), commands: &self.commands };
+        show_in(&mut self.import, &ctx);
+        if let Some(dialog) = self.audience.as_mut() {
+            let open = dialog.show(&ctx);
             // A token forgotten in the dialog is forgotten for the session.
             self.session_tokens.retain(|platform, _| dialog.push.remembered.contains_key(platform));
-            if open && self.audience.is_none() {
-                self.audience = Some(dialog);
+            if !open {
+                self.audience = None;
             }
         }
-        if let Some(mut dialog) = self.connect.take()
-            && dialog.ui(egui, lang, &self.commands)
-            && self.connect.is_none()
-        {
-            self.connect = Some(dialog);
+        show_in(&mut self.connect, &ctx);
+        // Restoring waits for the window's first load to finish.
+        if self.tasks.is_idle() {
+            show_in(&mut self.restore, &ctx);
         }
-        if !self.leftovers.is_empty() && self.tasks.is_idle() {
-            crate::app::dialogs::restore::restore_window(egui, &self.leftovers, lang, &self.commands);
-        }
-        if self.show_about {
-            self.show_about = crate::app::dialogs::about::about_window(egui, lang);
-        }
-        if self.show_report
-            && let Some(doc) = &self.doc
-        {
-            self.show_report = report_window(egui, &doc.data.report, lang);
-        }
-        if let Some(prompt) = self.path_prompt.take() {
-            let given;
-            (self.path_prompt, given) = path_prompt_ui(egui, prompt, lang, &self.commands);
-            if given {
-                self.notice = None;
-            }
-        }
-        if self.confirm.is_some() {
-            self.confirm_answer_ui(egui, lang);
-        }
-    }
-
-    fn confirm_answer_ui(&mut self, egui: &egui::Context, lang: Lang) {
-        let Some(answer) = confirm_ui(egui, lang) else { return };
-        let Some(pending) = self.confirm.take() else { return };
-        match answer {
-            Answer::Save => {
-                // Saving runs first; if it did not happen (no file chosen), the pending
-                // command finds the document still unsaved and asks again.
-                self.send(FileCommand::Save);
-                self.send(pending);
-            }
-            Answer::Discard => {
-                self.discard_ok = true;
-                self.send(pending);
-            }
-            Answer::Cancel => {}
+        show_in(&mut self.about, &ctx);
+        show_in(&mut self.report, &ctx);
+        let prompting = self.path_prompt.is_some();
+        show_in(&mut self.path_prompt, &ctx);
+        show_in(&mut self.confirm, &ctx);
+        if prompting && self.path_prompt.is_none() {
+            // The prompt answered the notice that asked for it.
+            self.notice = None;
         }
     }
 
@@ -115,7 +79,7 @@ impl KitleApp {
             ui.menu_button(t(lang, "menu.view"), |ui| self.view_menu_ui(ui, lang));
             ui.menu_button(t(lang, "menu.help"), |ui| {
                 if ui.button(t(lang, "menu.about")).clicked() {
-                    self.show_about = true;
+                    self.about = Some(super::dialogs::about::AboutDialog);
                 }
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -393,3 +393,10 @@ fn warning_text(lang: Lang, warning: &Warning) -> String {
         Warning::NoConsentField => t(lang, "audience.warn_no_consent").to_owned(),
     }
 }
+
+impl super::Dialog for AudienceDialog {
+    /// Closes when no workspace is open.
+    fn show(&mut self, ctx: &super::DialogContext<'_>) -> bool {
+        ctx.doc.is_some_and(|doc| self.ui(ctx.egui, doc, ctx.lang, ctx.commands))
+    }
+}

@@ -218,3 +218,9 @@ impl Default for ConnectDialog {
         Self::new()
     }
 }
+
+impl super::Dialog for ConnectDialog {
+    fn show(&mut self, ctx: &super::DialogContext<'_>) -> bool {
+        self.ui(ctx.egui, ctx.lang, ctx.commands)
+    }
+}

@@ -422,3 +422,9 @@ fn target_combo(
     );
     *choice = chosen;
 }
+
+impl super::Dialog for ImportDialog {
+    fn show(&mut self, ctx: &super::DialogContext<'_>) -> bool {
+        self.ui(ctx.egui, ctx.lang, ctx.commands)
+    }
+}

@@ -3,6 +3,7 @@
 use crate::app::command::FileCommand;
 use std::path::PathBuf;
 
+use super::{Dialog, DialogContext};
 use crate::app::command::CommandSender;
 use crate::app::i18n::{Lang, t};
 
@@ -13,9 +14,36 @@ pub enum PathPurpose {
     SaveAs,
 }
 
+/// A path typed by hand, for opening or saving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPrompt {
+    pub purpose: PathPurpose,
+    pub text: String,
+}
+
+impl PathPrompt {
+    pub fn new(purpose: PathPurpose) -> Self {
+        Self { purpose, text: String::new() }
+    }
+}
+
+impl Dialog for PathPrompt {
+    fn show(&mut self, ctx: &DialogContext<'_>) -> bool {
+        let (open, _) =
+            path_prompt_ui(ctx.egui, (self.purpose, std::mem::take(&mut self.text)), ctx.lang, ctx.commands);
+        match open {
+            Some((_, text)) => {
+                self.text = text;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// Draws the prompt; returns it again while it stays open, and whether a path was
 /// given.
-pub fn path_prompt_ui(
+fn path_prompt_ui(
     egui: &egui::Context,
     (purpose, mut text): (PathPurpose, String),
     lang: Lang,

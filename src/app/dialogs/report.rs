@@ -1,16 +1,22 @@
 //! The import report window: how many customers and orders were read, and per
 //! file what was skipped, what could not be read, and how each column was mapped.
 
+use super::{Dialog, DialogContext};
 use crate::app::i18n::{Lang, field_label, t, type_label};
 use crate::engine::data::ImportReport;
 
-/// The report as a window; returns whether it stays open.
-pub fn report_window(egui: &egui::Context, report: &ImportReport, lang: Lang) -> bool {
-    let mut open = true;
-    egui::Window::new(t(lang, "report.title")).open(&mut open).default_width(560.0).show(egui, |ui| {
-        report_ui(ui, report, lang);
-    });
-    open
+/// The open workspace's import report, as a window.
+#[derive(Debug, Default)]
+pub struct ReportDialog;
+
+impl Dialog for ReportDialog {
+    fn show(&mut self, ctx: &DialogContext<'_>) -> bool {
+        let Some(doc) = ctx.doc else { return false };
+        let mut open = true;
+        let window = egui::Window::new(t(ctx.lang, "report.title")).open(&mut open).default_width(560.0);
+        window.show(ctx.egui, |ui| report_ui(ui, &doc.data.report, ctx.lang));
+        open
+    }
 }
 
 /// The import report: what was read, skipped, unclear.

@@ -87,7 +87,7 @@ fn without_spend_cac_says_why_and_spend_can_be_typed_in() {
         fixture("fixtures/dashboard/one_customer.csv"),
     )]));
     run_until(&mut harness, "the import", |app| app.doc.is_some());
-    harness.state_mut().show_report = false;
+    harness.state_mut().report = None;
     harness.state_mut().send(ViewCommand::SetTab(Tab::Dashboard));
     run_until(&mut harness, "the dashboard", |app| dashboard(app).current().is_some());
     assert!(harness.query_all_by_label("No spend data: import a spend file or type spend per channel.").count() >= 1);

@@ -32,7 +32,7 @@ fn changes_survive_a_crash_and_saving_clears_the_recovery_file() {
     }
     let mut harness = app_harness(Lang::En);
     let recovery = Recovery::in_dir(recovery_dir.clone());
-    harness.state_mut().leftovers = recovery.leftovers();
+    harness.state_mut().restore = kitle::app::dialogs::restore::RestoreDialog::new(recovery.leftovers());
     harness.state_mut().recovery = recovery;
     harness.run_steps(2);
     harness.get_by_label("Unsaved changes found");

@@ -40,7 +40,7 @@ fn unsaved_changes_are_never_dropped_silently_and_saving_works() {
         fixture("fixtures/woocommerce/customers.csv"),
     )]));
     run_until(&mut harness, "the import", |app| app.doc.is_some());
-    harness.state_mut().show_report = false;
+    harness.state_mut().report = None;
 
     harness.state_mut().send(FileCommand::NewWorkspace);
     harness.run_steps(2);
@@ -114,7 +114,8 @@ fn without_a_file_dialog_a_path_can_be_typed() {
     let mut harness = app_harness(Lang::En);
     harness.run_steps(1);
     // What the app shows when the native dialog returned at once.
-    harness.state_mut().path_prompt = Some((kitle::app::PathPurpose::Open, String::new()));
+    harness.state_mut().path_prompt =
+        Some(kitle::app::dialogs::path_prompt::PathPrompt::new(kitle::app::PathPurpose::Open));
     harness.run_steps(2);
     let demo = harness.state().demo_path.clone();
     harness.get_by_label("File path").focus();

@@ -26,6 +26,7 @@ pub mod keys;
 pub mod loading;
 pub mod message;
 pub mod persona;
+pub mod progress;
 pub mod segment;
 pub mod store;
 pub mod text;

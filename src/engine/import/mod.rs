@@ -15,8 +15,6 @@ pub mod table;
 pub mod totals;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -66,32 +64,8 @@ impl From<PolarsError> for ImportError {
     }
 }
 
-/// Progress of a running import, shared with the thread that shows it.
-#[derive(Debug, Default, Clone)]
-pub struct Progress {
-    /// Fraction done in millionths.
-    done_millionths: Arc<AtomicU32>,
-    cancelled: Arc<AtomicBool>,
-}
-
-impl Progress {
-    pub fn set_fraction(&self, fraction: f64) {
-        let v = (fraction.clamp(0.0, 1.0) * 1e6) as u32;
-        self.done_millionths.store(v, Ordering::Relaxed);
-    }
-
-    pub fn fraction(&self) -> f32 {
-        self.done_millionths.load(Ordering::Relaxed) as f32 / 1e6
-    }
-
-    pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed)
-    }
-}
+/// Progress of a long job (shared engine-wide; it lived here first).
+pub use crate::engine::progress::Progress;
 
 /// One file to import and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -94,6 +94,7 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
         usage: "kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") [--as-of YYYY-MM-DD] [--json]
               [--sql duckdb|postgres|bigquery|snowflake]
               [--members out.csv|out.xlsx] [--repeat N]
+kitle segment WS.kitle (--rule \"TEXT\" | --name \"Saved name\") --describe [--lang tr|en] [--json]
 kitle segment WS.kitle --name \"Saved name\" --changes [--json]",
         notes: "",
         flags: &[
@@ -105,6 +106,8 @@ kitle segment WS.kitle --name \"Saved name\" --changes [--json]",
             value("members"),
             value("repeat"),
             switch("changes"),
+            switch("describe"),
+            value("lang"),
         ],
         positional: 1,
         run: super::segment,

@@ -258,6 +258,9 @@ fn segment(a: Args) -> Result<String> {
         _ => bail!("Give either --rule \"TEXT\" or --name \"Saved name\"."),
     };
     let group = rule_of(target, &ws.segments)?;
+    if a.has("describe") {
+        return describe(&a, &group, &data, &ws.settings.currency, json);
+    }
     let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::new(data))
         .with_saved_segments(&ws.segments);
     let compiled = frame.compile(&group);
@@ -297,6 +300,29 @@ fn segment(a: Args) -> Result<String> {
 /// The median time of `n` runs of `work`, in milliseconds.
 /// `kitle segment WS --name N --changes [--json]`: who entered and left the saved
 /// segment at the last import, and its size at each import.
+/// `kitle segment … --describe [--lang tr|en]`: the rule as a sentence.
+fn describe(
+    a: &Args,
+    group: &crate::engine::segment::Group,
+    data: &CustomerData,
+    currency: &str,
+    json: bool,
+) -> Result<String> {
+    use crate::engine::segment::describe::{Reading, describe};
+    let lang = match a.text("lang")? {
+        None => crate::format::Lang::from_system(),
+        Some(code) => {
+            crate::format::Lang::from_code(&code).ok_or_else(|| anyhow!("--lang takes tr or en, not \"{code}\"."))?
+        }
+    };
+    let sentence = describe(group, Reading { data: Some(data), currency, lang });
+    if json {
+        let v = serde_json::json!({ "rule": crate::engine::segment::to_text(group), "lang": lang.code(), "sentence": sentence });
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
+    }
+    Ok(sentence + "\n")
+}
+
 fn segment_changes(path: &Path, as_of: Option<NaiveDate>, name: &str, json: bool) -> Result<String> {
     use crate::engine::segment::membership::{changes, members_dir_for};
     // Opening records the members when the data was imported again since.

@@ -196,3 +196,44 @@ fn a_mistyped_command_says_so_and_the_version_prints() {
     let (ok, out, _) = kitle(&["--version"]);
     assert!(ok && out.starts_with(&format!("kitle {}", env!("CARGO_PKG_VERSION"))), "{out}");
 }
+
+/// `kitle segment --describe`: the README's rules as sentences, in Turkish with
+/// Turkish numbers and money, and in English; no field id or operator shows.
+#[test]
+fn segment_rules_are_described_in_the_marketers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = kitle(&["demo", dir.path().to_str().unwrap(), "--customers", "300"]);
+    assert!(ok, "{err}");
+    let ws = dir.path().join("demo.kitle");
+    let ws = ws.to_str().unwrap();
+    let describe = |rule: &str, lang: &str| {
+        let (ok, out, err) = kitle(&["segment", ws, "--rule", rule, "--describe", "--lang", lang]);
+        assert!(ok, "{err}");
+        out.trim().to_owned()
+    };
+    let mockup = "ltv > 5000 and last_order_date more than 30 days ago or channel = \"Google Ads\"";
+    assert_eq!(
+        describe(mockup, "tr"),
+        "(LTV 5.000 ₺ üzerinde ve Son alışveriş tarihi 30 günden eski) veya Geldiği kanal “Google Ads”"
+    );
+    assert_eq!(
+        describe(mockup, "en"),
+        "(LTV is more than ₺5,000 and Last purchase date was more than 30 days ago) or Acquisition channel is “Google Ads”"
+    );
+    assert_eq!(describe("aov >= 1250.5", "tr"), "Ortalama sepet en az 1.250,5 ₺");
+    for rule in [
+        "city in (\"İzmir\", \"Ankara\") and not (orders <= 2 or aov >= 100)",
+        "signup_date within last 3 months and accepts_marketing is yes",
+        "order count in last 90 days >= 2",
+        "amount spent from 2026-01-01 to 2026-03-31 > 1000",
+    ] {
+        for lang in ["tr", "en"] {
+            let said = describe(rule, lang);
+            for code in ["<", ">", "=", "accepts_marketing", "signup_date", "@", "aov"] {
+                assert!(!said.contains(code), "{rule} ({lang}) → {said}");
+            }
+        }
+    }
+    let (ok, _, err) = kitle(&["segment", ws, "--rule", "ltv > 1", "--describe", "--lang", "de"]);
+    assert!(!ok && err.contains("--lang takes tr or en"), "{err}");
+}

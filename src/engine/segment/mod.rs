@@ -9,6 +9,7 @@
 //! reshaping the tree, so builder → text → builder is lossless.
 
 pub mod build;
+pub mod describe;
 pub mod evaluate;
 pub mod history;
 pub mod members;

@@ -80,6 +80,18 @@ impl Document {
         }
     }
 
+    /// A rule as the marketer reads it, in `lang` with this workspace's fields and
+    /// currency (the text form stays in the builder's text box).
+    pub fn sentence(&self, rule: &crate::engine::segment::Rule, lang: Lang) -> String {
+        use crate::engine::segment::describe::{Reading, describe};
+        describe(rule, Reading { data: Some(&self.data), currency: &self.workspace.settings.currency, lang })
+    }
+
+    /// A saved rule's text as a sentence; the text itself when it can't be read.
+    pub fn sentence_of(&self, text: &str, lang: Lang) -> String {
+        crate::engine::segment::parse(text).map_or_else(|_| text.to_owned(), |rule| self.sentence(&rule, lang))
+    }
+
     /// The sources with absolute paths (workspaces store them relative).
     pub fn resolved_sources(&self) -> Vec<SourceSpec> {
         let base = self.path.as_deref().map_or_else(|| PathBuf::from("."), workspace::parent_dir);

@@ -204,7 +204,7 @@ impl AudienceDialog {
         ui.horizontal(|ui| {
             let label = ui.label(t(lang, "audience.name"));
             ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(280.0)).labelled_by(label.id);
-            ui.weak(format!("{} {}", t(lang, "audience.from"), self.rule));
+            ui.weak(format!("{} {}", t(lang, "audience.from"), doc.sentence_of(&self.rule, lang)));
         });
         ui.horizontal(|ui| {
             ui.label(t(lang, "audience.platform"));

@@ -10,7 +10,7 @@ use crate::app::i18n::{field_label, t};
 use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
 use crate::engine::explore::clusters::Cluster;
-use crate::engine::segment::{Rule, to_text};
+use crate::engine::segment::Rule;
 use crate::engine::workspace::Segment;
 use crate::format;
 
@@ -29,7 +29,7 @@ fn rule_buttons_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, rule: &Rule, name: &
     if ui.button(t(lang, "explore.open_draft")).clicked() {
         ctx.send(SegmentCommand::Draft(rule.clone()));
     }
-    if ui.button(t(lang, "explore.save_segment")).on_hover_text(to_text(rule)).clicked() {
+    if ui.button(t(lang, "explore.save_segment")).on_hover_text(ctx.doc.sentence(rule, lang)).clicked() {
         let name = free_name(ctx, name);
         let index = ctx.doc.workspace.segments.len();
         ctx.send(Command::Edit(Edit::InsertSegment {
@@ -134,7 +134,7 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, number: usize, k: usize, 
     ui.label(words.join(" · "));
     ui.horizontal(|ui| {
         ui.label(t(lang, "explore.rule"));
-        ui.code(to_text(&c.rule));
+        ui.label(ctx.doc.sentence(&c.rule, lang));
         ui.weak(
             t(lang, "explore.precision_recall")
                 .replace("{0}", &format::percent(c.precision, lang))
@@ -163,7 +163,7 @@ pub(super) fn suggested_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCon
         }
         ui.end_row();
         for (i, s) in found.iter().enumerate() {
-            ui.code(to_text(&s.rule));
+            ui.label(ctx.doc.sentence(&s.rule, lang));
             ui.label(format!("{} ({})", format::count(s.count, lang), format::percent(s.share, lang)));
             ui.label(format::money(s.avg_ltv, ctx.currency(), lang));
             ui.label(format!("{}×", format::number(s.lift, 2, lang)));

@@ -71,7 +71,11 @@ impl SegmentsTab {
         let stats = ctx.cache.saved_stats().cloned();
         let failed = ctx.cache.saved.error().is_some();
         for (i, seg) in ctx.doc.workspace.segments.iter().enumerate() {
-            if ui.link(egui::RichText::new(&seg.name).strong()).on_hover_text(&seg.rule).clicked() {
+            if ui
+                .link(egui::RichText::new(&seg.name).strong())
+                .on_hover_text(ctx.doc.sentence_of(&seg.rule, lang))
+                .clicked()
+            {
                 self.open(i, seg);
             }
             ui.label(&seg.description);
@@ -164,11 +168,7 @@ impl SegmentsTab {
                     }
                     ui.vertical(|ui| {
                         ui.strong(&template.name);
-                        ui.weak(format!(
-                            "{} — {}",
-                            template.description,
-                            crate::engine::segment::to_text(&template.rule)
-                        ));
+                        ui.weak(format!("{} — {}", template.description, ctx.doc.sentence(&template.rule, lang)));
                     });
                 });
                 ui.separator();

@@ -56,7 +56,9 @@ impl WhyPanel {
                     let ty = data.field(field)?.ty;
                     Some(display_text(data.customers.column(field).ok()?, row, ty, currency, lang))
                 };
-                why_ui(ui, answer, lang, &shown);
+                // Each condition as the marketer reads it, not in the rule's code.
+                let said = |text: &str| ctx.doc.sentence_of(text, lang);
+                why_ui(ui, answer, lang, &Reader { shown: &shown, said: &said });
             }
             Some(Err(e)) => {
                 ui.colored_label(ui.visuals().error_fg_color, e);
@@ -66,20 +68,21 @@ impl WhyPanel {
     }
 }
 
-/// Draws the answer: in or out, then every row of the rule. `shown` writes a
-/// field's value for the reader (money, dates in the language's style).
-pub fn why_ui(ui: &mut egui::Ui, why: &Why, lang: Lang, shown: &dyn Fn(&str, &str) -> Option<String>) {
-    ui.strong(t(lang, if why.member { "why.member" } else { "why.not_member" }));
-    items_ui(ui, &why.items, lang, 0, shown);
+/// How an answer is written for the reader.
+pub struct Reader<'a> {
+    /// A field's value (money, dates in the language's style).
+    pub shown: &'a dyn Fn(&str, &str) -> Option<String>,
+    /// A condition's text form as a sentence.
+    pub said: &'a dyn Fn(&str) -> String,
 }
 
-fn items_ui(
-    ui: &mut egui::Ui,
-    items: &[WhyItem],
-    lang: Lang,
-    depth: usize,
-    shown: &dyn Fn(&str, &str) -> Option<String>,
-) {
+/// Draws the answer: in or out, then every row of the rule.
+pub fn why_ui(ui: &mut egui::Ui, why: &Why, lang: Lang, reader: &Reader<'_>) {
+    ui.strong(t(lang, if why.member { "why.member" } else { "why.not_member" }));
+    items_ui(ui, &why.items, lang, 0, reader);
+}
+
+fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize, reader: &Reader<'_>) {
     for item in items {
         ui.horizontal_wrapped(|ui| {
             ui.add_space(16.0 * depth as f32);
@@ -94,17 +97,17 @@ fn items_ui(
                 .join
                 .map_or(String::new(), |j| format!("{} ", t(lang, if j == "and" { "why.and" } else { "why.or" })));
             let not = if item.negate { format!("{} ", t(lang, "why.not")) } else { String::new() };
-            let text = if item.items.is_empty() { item.text.clone() } else { "( … )".to_owned() };
+            let text = if item.items.is_empty() { (reader.said)(&item.text) } else { "( … )".to_owned() };
             ui.label(format!("{join}{not}{text}"));
             if let (Some(field), Some(value)) = (&item.field, &item.value) {
                 let value = if value.is_empty() {
                     t(lang, "why.no_value").to_owned()
                 } else {
-                    shown(field, value).unwrap_or_else(|| value.clone())
+                    (reader.shown)(field, value).unwrap_or_else(|| value.clone())
                 };
                 ui.weak(format!("{}: {value}", field_label(lang, field)));
             }
         });
-        items_ui(ui, &item.items, lang, depth + 1, shown);
+        items_ui(ui, &item.items, lang, depth + 1, reader);
     }
 }

@@ -131,9 +131,10 @@ fn quick_add_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, working: &mut Persona) 
     let mut add = None;
     ui.horizontal_wrapped(|ui| {
         ui.label(t(lang, "persona.add_trait"));
-        egui::ComboBox::from_id_salt("persona-quick-field").selected_text(q.field.as_str()).show_ui(ui, |ui| {
+        let shown = if q.field.is_empty() { String::new() } else { crate::i18n::field_label(lang, &q.field) };
+        egui::ComboBox::from_id_salt("persona-quick-field").selected_text(shown).show_ui(ui, |ui| {
             for f in fields {
-                ui.selectable_value(&mut q.field, f.name.clone(), &f.name);
+                ui.selectable_value(&mut q.field, f.name.clone(), crate::i18n::field_label(lang, &f.name));
             }
         });
         let Some(info) = fields.iter().find(|f| f.name == q.field) else { return };

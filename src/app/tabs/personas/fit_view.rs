@@ -35,7 +35,7 @@ pub fn fit_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     egui::Grid::new("persona-traits").num_columns(3).striped(true).show(ui, |ui| {
         for (i, tr) in fit.traits.iter().enumerate() {
             verdict_ui(ui, ctx, tr.verdict);
-            ui.label(&tr.trait_text);
+            ui.label(ctx.doc.sentence_of(&tr.trait_text, lang));
             ui.vertical(|ui| {
                 bars_ui(ui, tr);
                 ui.label(evidence(tr, lang));
@@ -163,13 +163,15 @@ fn suggestions_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>
     ui.strong(t(lang, "persona.suggestions"));
     for (i, s) in fit.suggestions.iter().enumerate() {
         ui.horizontal(|ui| {
-            let target = s.index.and_then(|i| working.traits.get(i)).cloned().unwrap_or_default();
+            let target =
+                s.index.and_then(|i| working.traits.get(i)).map_or_else(String::new, |t| ctx.doc.sentence_of(t, lang));
             let text = match s.kind {
                 SuggestionKind::Replace => t(lang, "persona.s_replace").replace("{0}", &target),
                 SuggestionKind::Drop => t(lang, "persona.s_drop").replace("{0}", &target),
                 SuggestionKind::Add => t(lang, "persona.s_add").to_owned(),
             };
-            ui.label(format!("{text} {}", s.trait_text.as_deref().unwrap_or("")));
+            let said = s.trait_text.as_deref().map_or_else(String::new, |t| ctx.doc.sentence_of(t, lang));
+            ui.label(format!("{text} {said}"));
             let name = format!("{} {}", t(lang, "persona.apply"), i + 1);
             if ui.small_button(t(lang, "persona.apply")).accessible_name(name).clicked() {
                 ctx.send(Command::Edit(Edit::ReplacePersona { index, persona: Box::new(s.apply(working)) }));

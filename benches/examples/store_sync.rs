@@ -11,10 +11,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[path = "../../tests/it/fake_store.rs"]
 mod fake_store;
 
-use kitle::app::StoreCommand;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
+use kitle::app::StoreCommand;
 use kitle::app::dialogs::connect::ConnectDialog;
 use kitle::app::{Command, KitleApp, Prefs};
 use kitle::format::Lang;

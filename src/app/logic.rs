@@ -2,7 +2,6 @@
 //! dropped files and shortcuts, apply queued commands, let the shown tab start its
 //! computations, and keep the window title current.
 
-use crate::app::command::{FileCommand, StoreCommand, ViewCommand};
 use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
@@ -13,6 +12,7 @@ use super::tasks::TaskEnd;
 use super::tasks::TaskKind;
 use super::widgets::theme;
 use super::{Command, KitleApp, Notice, SMOKE_EXIT_CODE};
+use crate::app::command::{FileCommand, StoreCommand, ViewCommand};
 
 impl KitleApp {
     /// Work that is not drawing: jobs, dropped files, shortcuts, commands, title.

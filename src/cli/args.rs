@@ -63,19 +63,14 @@ impl Args {
         let mut out = Self::default();
         let mut parser = lexopt::Parser::from_args(args);
         while let Some(arg) = parser.next()? {
-            let flag = match &arg {
-                Value(_) if out.positional.len() < max_positional => None,
-                Long(name) => flags.iter().find(|f| f.long == *name),
-                Short(c) => flags.iter().find(|f| f.short == Some(*c)),
-                Value(_) => None,
-            };
-            let flag = match (arg, flag) {
-                (Value(v), None) if out.positional.len() < max_positional => {
+            let flag = match arg {
+                Value(v) if out.positional.len() < max_positional => {
                     out.positional.push(v);
                     continue;
                 }
-                (_, Some(flag)) => flag,
-                (other, None) => return Err(other.unexpected().into()),
+                Long(name) => flags.iter().find(|f| f.long == name).ok_or_else(|| Long(name).unexpected())?,
+                Short(c) => flags.iter().find(|f| f.short == Some(c)).ok_or_else(|| Short(c).unexpected())?,
+                other @ Value(_) => return Err(other.unexpected().into()),
             };
             let value = match flag.takes {
                 Takes::Nothing => None,

@@ -12,8 +12,7 @@ use super::cache::{self, CacheKey, Cached, cache_dir_for};
 use super::data::CustomerData;
 use super::files::parent_dir;
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
-use super::store::StoreSource;
-use super::store::{add_order_lines, add_sync_notes, copy_exists, copy_sources};
+use super::store::{StoreSource, add_order_lines, add_sync_notes, copy_exists, copy_sources};
 use super::workspace::{Workspace, WorkspaceError};
 use crate::format::Lang;
 

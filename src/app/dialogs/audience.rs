@@ -3,10 +3,10 @@
 //! first rows normalised and hashed, counts, warnings), computed in the
 //! background; then save the audience and write the platform's upload file.
 
-use crate::app::command::AudienceCommand;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::app::command::AudienceCommand;
 use crate::app::command::{Command, CommandSender};
 use crate::app::dialogs::push::{PushInputs, PushPanel};
 use crate::app::document::Document;

@@ -3,10 +3,10 @@
 //! then the pull's progress with a Cancel button. The same window asks for the
 //! credentials when a refresh finds none saved.
 
-use crate::app::command::{StoreCommand, ViewCommand};
 use std::sync::Arc;
 
 use crate::app::command::CommandSender;
+use crate::app::command::{StoreCommand, ViewCommand};
 use crate::app::i18n::{Lang, t};
 use crate::app::tasks::TaskKind;
 use crate::connect::http::Token;

@@ -2,7 +2,6 @@
 //! rows and the automatic column mapping, change any column's field or type, pick
 //! the sheet of a workbook, then import. Files are previewed in the background.
 
-use crate::app::command::FileCommand;
 use std::path::PathBuf;
 
 use crate::engine::fields::{FieldType, SourceKind, canonical_fields};
@@ -10,6 +9,7 @@ use crate::engine::import::mapping::{ColumnTarget, MappingOverride};
 use crate::engine::import::{Preview, SourceSpec, guess_kind, preview_source};
 
 use crate::app::command::CommandSender;
+use crate::app::command::FileCommand;
 use crate::app::i18n::{Lang, field_label, t, type_label};
 use crate::app::keyed::{Keyed, Polled};
 

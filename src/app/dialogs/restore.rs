@@ -1,11 +1,11 @@
 //! "Kitle stopped before these changes were saved": recovery files an earlier run
 //! left, each with Restore (opens it, still unsaved) and Discard.
 
-use crate::app::command::FileCommand;
 use std::path::PathBuf;
 
 use super::{Dialog, DialogContext};
 use crate::app::command::CommandSender;
+use crate::app::command::FileCommand;
 use crate::app::i18n::{Lang, t};
 use crate::app::recovery::RecoveryFile;
 

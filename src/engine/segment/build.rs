@@ -34,29 +34,17 @@ impl From<f64> for RuleValue {
     }
 }
 
-impl From<i64> for RuleValue {
-    fn from(n: i64) -> Self {
-        Self(n.to_string())
-    }
+/// Whole numbers as written.
+macro_rules! whole_rule_values {
+    ($($t:ty),*) => {$(
+        impl From<$t> for RuleValue {
+            fn from(n: $t) -> Self {
+                Self(n.to_string())
+            }
+        }
+    )*};
 }
-
-impl From<i32> for RuleValue {
-    fn from(n: i32) -> Self {
-        Self(n.to_string())
-    }
-}
-
-impl From<u32> for RuleValue {
-    fn from(n: u32) -> Self {
-        Self(n.to_string())
-    }
-}
-
-impl From<usize> for RuleValue {
-    fn from(n: usize) -> Self {
-        Self(n.to_string())
-    }
-}
+whole_rule_values!(i64, i32, u32, usize);
 
 impl From<NaiveDate> for RuleValue {
     fn from(d: NaiveDate) -> Self {

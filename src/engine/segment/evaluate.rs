@@ -123,8 +123,13 @@ impl SegmentFrame {
 
     /// The frame, with the saved segments its rules may refer to.
     pub fn with_saved_segments(self, segments: &[crate::engine::segment::Segment]) -> Self {
-        self.set_saved_segments(segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect());
+        self.set_saved(segments);
         self
+    }
+
+    /// The saved segments its rules may refer to, as the workspace holds them.
+    pub fn set_saved(&self, segments: &[crate::engine::segment::Segment]) {
+        self.set_saved_segments(segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect());
     }
 
     /// The saved segments (name, rule) its rules may refer to.

@@ -85,7 +85,7 @@ pub fn rule_of(target: Target<'_>, segments: &[Segment]) -> Result<Rule, Members
 /// date), with `segments` the saved segments its rule may refer to.
 pub fn members(frame: &SegmentFrame, segments: &[Segment], target: Target<'_>) -> Result<Members, MembersError> {
     let rule = rule_of(target, segments)?;
-    frame.set_saved_segments(segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect());
+    frame.set_saved(segments);
     let compiled = frame.compile(&rule);
     if let Some(first) = compiled.invalid.first() {
         return Err(MembersError::Invalid { first: first.clone(), all: compiled.invalid.clone() });

@@ -1,10 +1,10 @@
 //! Connecting a store from the start screen and refreshing it, against the fake
 //! Shopify server.
 
-use kitle::app::FileCommand;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
+use kitle::app::FileCommand;
 use kitle::app::Tab;
 use kitle::format::Lang;
 

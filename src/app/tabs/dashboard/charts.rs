@@ -2,9 +2,9 @@
 //! acquisition channels (bars of customers or revenue), customer growth (lines)
 //! and the channel table. Clicking a band or a channel opens a segment draft.
 
-use crate::app::command::SegmentCommand;
 use egui_plot::{BarChart, Legend, Line, PlotPoints};
 
+use crate::app::command::SegmentCommand;
 use crate::app::i18n::{Lang, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::{PieSlice, category_label, count_label, fixed_plot, legend_swatch, pie_ui};

@@ -3,10 +3,10 @@
 //! predicted against actual purchases, and a ready segment of VIPs slipping away.
 //! Too few repeat buyers or a failed fit says so and shows no numbers.
 
-use crate::app::command::SegmentCommand;
 use egui_plot::{Legend, Line, PlotPoints, Points};
 
 use super::{ExploreTab, status_ui};
+use crate::app::command::SegmentCommand;
 use crate::app::i18n::{Lang, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::fixed_plot;

@@ -2,9 +2,9 @@
 //! what would be sent (aggregates only) is shown before the first call; the key
 //! is typed for the session or read from `KITLE_AI_KEY`, never stored.
 
-use crate::app::command::ViewCommand;
 use std::sync::Arc;
 
+use crate::app::command::ViewCommand;
 use crate::app::i18n::t;
 use crate::app::keyed::Keyed;
 use crate::app::tabs::TabContext;

@@ -3,13 +3,13 @@
 //! results (count, average LTV, the step-by-step funnel, rows left out) and the
 //! members, with save, export and the remarketing button.
 
-use crate::app::command::{AudienceCommand, SegmentCommand};
 use std::sync::Arc;
 
 use polars::prelude::IdxSize;
 
 use super::rows::{RowCtx, group_ui};
 use crate::app::command::Command;
+use crate::app::command::{AudienceCommand, SegmentCommand};
 use crate::app::i18n::{Lang, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::customer_table::{CustomerTable, display_order};

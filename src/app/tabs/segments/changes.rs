@@ -2,12 +2,12 @@
 //! chart), and who entered and who left at the last one, listed and exportable.
 //! Read in the background from the workspace's private member records.
 
-use crate::app::command::SegmentCommand;
 use std::sync::Arc;
 
 use egui_plot::{Line, PlotPoints, Points};
 
 use super::SegmentsTab;
+use crate::app::command::SegmentCommand;
 use crate::app::i18n::t;
 use crate::app::keyed::Keyed;
 use crate::app::tabs::TabContext;

@@ -1,11 +1,11 @@
 //! The saved segments: name, description, live count, share and average LTV, with
 //! edit, duplicate and delete (undoable), and the template gallery.
 
-use crate::app::command::{AudienceCommand, SegmentCommand};
 use std::sync::Arc;
 
 use super::SegmentsTab;
 use crate::app::command::Command;
+use crate::app::command::{AudienceCommand, SegmentCommand};
 use crate::app::dialogs::audience::platform_label;
 use crate::app::i18n::t;
 use crate::app::tabs::TabContext;
@@ -73,7 +73,10 @@ impl SegmentsTab {
         for (i, seg) in ctx.doc.workspace.segments.iter().enumerate() {
             if ui
                 .link(egui::RichText::new(&seg.name).strong())
-                .on_hover_text(ctx.doc.sentence_of(&seg.rule, lang))
+                // The sentence is made only while the name is hovered.
+                .on_hover_ui(|ui| {
+                    ui.label(ctx.doc.sentence_of(&seg.rule, lang));
+                })
                 .clicked()
             {
                 self.open(i, seg);

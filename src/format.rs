@@ -161,6 +161,19 @@ pub fn month(d: NaiveDate, lang: Lang) -> String {
     format!("{} {}", names[d.month0() as usize], d.year())
 }
 
+/// A time stamp Kitle stored as text (`2026-10-31 09:00`, with or without seconds,
+/// or a bare ISO date) written the language's way: `31.10.2026 09:00` /
+/// `31 Oct 2026 09:00`. Text that is not such a stamp is returned unchanged.
+pub fn stamp(text: &str, lang: Lang) -> String {
+    let text = text.trim();
+    for pattern in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(text, pattern) {
+            return format!("{} {}", date(t.date(), lang), t.format("%H:%M"));
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_or_else(|_| text.to_owned(), |d| date(d, lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +213,9 @@ mod tests {
         assert_eq!(Lang::from_locale("tr-TR"), Lang::Tr);
         assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
         assert_eq!(number(f64::NAN, 0, Lang::En), "—");
+        assert_eq!(stamp("2026-10-31 09:00", Lang::Tr), "31.10.2026 09:00");
+        assert_eq!(stamp("2026-10-31 09:00:12", Lang::En), "31 Oct 2026 09:00");
+        assert_eq!(stamp("2026-10-31", Lang::Tr), "31.10.2026");
+        assert_eq!(stamp("yesterday", Lang::Tr), "yesterday");
     }
 }

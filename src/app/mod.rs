@@ -254,6 +254,9 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result {
             .with_min_inner_size([720.0, 480.0])
             .with_drag_and_drop(true)
             .with_icon(app_icon()),
+        // OpenGL, which software GL runs anywhere; named, because the tests' snapshot
+        // renderer turns eframe's wgpu on too, and wgpu would then be the default.
+        renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
     eframe::run_native(

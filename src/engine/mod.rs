@@ -30,5 +30,6 @@ pub mod progress;
 pub mod segment;
 pub mod store;
 pub mod text;
+pub mod typed;
 pub mod values;
 pub mod workspace;

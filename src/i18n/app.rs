@@ -123,4 +123,14 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("status.nothing_to_undo", "Nothing to undo.", "Geri alınacak bir şey yok."),
     ("status.nothing_to_redo", "Nothing to redo.", "Yinelenecek bir şey yok."),
     ("edit.failed", "The change could not be made: {}", "Değişiklik yapılamadı: {}"),
+    (
+        "number.ambiguous",
+        "Read as {0}. If you meant {1}, type it without a separator.",
+        "{0} olarak okundu. {1} demek istediyseniz ayraçsız yazın.",
+    ),
+    (
+        "number.not_a_number",
+        "Not a number as English writes it (e.g. 2,500.75).",
+        "Türkçe yazımla bir sayı değil (ör. 2.500,75).",
+    ),
 ];

@@ -100,4 +100,23 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("persona.s_add", "Add", "Ekle"),
     ("persona.apply", "Apply", "Uygula"),
     ("persona.draft", "Draft a persona from this segment", "Bu segmentten persona taslağı çıkar"),
+    ("persona.low", "From", "En az"),
+    ("persona.high", "To", "En çok"),
+    ("ai.heading", "Ask an AI to describe this fit (optional)", "Bu uyumu bir yapay zekâya yorumlatın (isteğe bağlı)"),
+    (
+        "ai.hint",
+        "Only the fit's totals are sent (no customer rows), to the address you give, and only when you press Ask.",
+        "Yalnızca uyumun toplamları gönderilir (müşteri satırları gönderilmez); verdiğiniz adrese ve yalnızca Sor'a bastığınızda.",
+    ),
+    ("ai.endpoint", "Address (OpenAI-compatible)", "Adres (OpenAI uyumlu)"),
+    ("ai.model", "Model", "Model"),
+    ("ai.key", "API key (kept for this session only)", "API anahtarı (yalnızca bu oturum için tutulur)"),
+    ("ai.show", "Show what would be sent", "Gönderilecekleri göster"),
+    ("ai.ask", "Ask", "Sor"),
+    ("ai.needs_endpoint", "Type an address to ask.", "Sormak için bir adres yazın."),
+    (
+        "ai.needs_preview",
+        "What would be sent has changed: show it again before asking.",
+        "Gönderilecekler değişti: sormadan önce yeniden gösterin.",
+    ),
 ];

@@ -254,6 +254,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("segments.unit_months", "months", "ay"),
     ("segments.type_value", "Type a value", "Değer yazın"),
     ("segments.split", "Split…", "Böl…"),
+    ("segments.more", "More actions", "Diğer işlemler"),
     ("split.title", "Split {0}", "{0} segmentini böl"),
     (
         "split.intro",

@@ -104,3 +104,41 @@ fn without_spend_cac_says_why_and_spend_can_be_typed_in() {
     assert!(harness.query_all_by_label("₺900.00").count() >= 1, "the CAC card shows ₺900.00");
     assert!(harness.state().doc.as_ref().unwrap().dirty, "typed spend is a change to save");
 }
+
+#[test]
+fn ltv_bands_are_typed_the_languages_way() {
+    let mut harness = app_harness(Lang::Tr);
+    harness.run_steps(1);
+    harness.get_by_label("Demo mağazayı aç").click();
+    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    run_until(&mut harness, "the dashboard numbers", |app| dashboard(app).current().is_some());
+    let bands = |h: &Harness<'static, KitleApp>| h.state().doc.as_ref().unwrap().workspace.settings.ltv_bands.clone();
+
+    // Turkish thousands: "2.500" is two thousand five hundred, not 2,5.
+    harness.get_by_label("LTV dilimleri").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("LTV dilimleri").type_text("2.500; 10.000");
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(bands(&harness), [2500.0, 10000.0]);
+    run_until(&mut harness, "the new bands", |app| !dashboard(app).busy());
+    assert!(harness.query_all_by_label_contains("2.500 ₺ – 10.000 ₺").count() >= 1, "the legend shows the band");
+
+    // "2,500" reads as 2,5 in Turkish, and the box says so before it is applied.
+    harness.get_by_label("LTV dilimleri").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("LTV dilimleri").type_text("2,500");
+    harness.run_steps(2);
+    harness.get_by_label("2,5 olarak okundu. 2.500 demek istediyseniz ayraçsız yazın.");
+    // Nothing a Turkish box cannot read is applied: "2.5" is refused in words.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("LTV dilimleri").type_text("2.5");
+    harness.run_steps(2);
+    harness.get_by_label("Türkçe yazımla bir sayı değil (ör. 2.500,75).");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(bands(&harness), [2500.0, 10000.0], "an unreadable entry changes nothing");
+}

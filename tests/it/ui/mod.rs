@@ -20,6 +20,7 @@ mod explore;
 mod import;
 mod personas;
 mod recovery;
+mod screens;
 mod segments;
 mod shell;
 mod store;
@@ -99,5 +100,13 @@ pub fn type_into(harness: &mut Harness<'static, KitleApp>, field: &str, text: &s
     harness.get_by_label(field).focus();
     harness.run_steps(1);
     harness.get_by_label(field).type_text(text);
+    harness.run_steps(2);
+}
+
+/// Runs an action of a saved segment's "…" menu (`"Delete"`, `"Split…"` …).
+pub fn segment_action(harness: &mut Harness<'static, KitleApp>, action: &str, segment: &str) {
+    harness.get_by_label(&format!("More actions: {segment}")).click();
+    harness.run_steps(2);
+    harness.get_by_label(&format!("{action} {segment}")).click();
     harness.run_steps(2);
 }

@@ -91,14 +91,14 @@ fn segments_can_be_duplicated_deleted_and_restored() {
         h.state().doc.as_ref().unwrap().workspace.segments.iter().map(|s| s.name.clone()).collect()
     };
     let first = names(&harness)[0].clone();
-    harness.get_by_label(&format!("Duplicate {first}")).click();
+    segment_action(&mut harness, "Duplicate", &first);
     harness.run_steps(2);
     assert_eq!(names(&harness).len(), 4);
     assert_eq!(names(&harness)[1], format!("{first} (copy)"));
     // The name column widens a frame after a longer name appears: let it settle.
     run_until(&mut harness, "the list numbers", |app| app.cache.saved_stats().is_some_and(|s| s.len() == 4));
     harness.run_steps(4);
-    harness.get_by_label(&format!("Delete {first}")).click();
+    segment_action(&mut harness, "Delete", &first);
     harness.run_steps(2);
     assert_eq!(names(&harness).len(), 3);
     harness.get_by_label("Undo").click();
@@ -375,7 +375,7 @@ fn a_saved_segment_is_split_into_a_holdout_and_the_groups_add_up() {
     open_demo(&mut harness);
     click_tab(&mut harness, "Segments");
     let before = harness.state().doc.as_ref().unwrap().workspace.segments.clone();
-    harness.get_by_label(&format!("Split… {}", before[0].name)).click();
+    segment_action(&mut harness, "Split…", &before[0].name.clone());
     harness.run_steps(3);
     harness.get_by_label("Create the groups").click();
     run_until(&mut harness, "the groups' numbers", |app| {

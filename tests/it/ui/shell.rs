@@ -149,7 +149,7 @@ fn undo_and_redo_cover_segments_bands_and_spend() {
     let first = before[0].clone();
 
     // A deletion: undone with Ctrl+Z, redone with Ctrl+Shift+Z.
-    harness.get_by_label(&format!("Delete {first}")).click();
+    segment_action(&mut harness, "Delete", &first);
     harness.run_steps(3);
     assert_eq!(names(&harness).len(), before.len() - 1);
     press(&mut harness, Modifiers::COMMAND, Key::Z);

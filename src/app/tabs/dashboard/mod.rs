@@ -19,7 +19,7 @@ use crate::engine::dashboard::{Dashboard, RangePreset, dashboard};
 use crate::engine::data::CustomerData;
 use crate::engine::edit::Edit;
 use crate::engine::import::ImportError;
-use crate::engine::import::parse::{DecimalSeparator, parse_number};
+use crate::engine::typed::{plain_number, read_number};
 use crate::format;
 
 /// What decides the numbers: data version, period preset, LTV bands.
@@ -158,16 +158,18 @@ impl DashboardTab {
     fn bands_ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
         let lang = ctx.lang;
         let bands = &ctx.doc.workspace.settings.ltv_bands;
-        let current =
-            bands.iter().map(|b| format::number(*b, 0, lang).replace(['.', ','], "")).collect::<Vec<_>>().join("; ");
+        let current = bands.iter().map(|b| plain_number(*b, lang)).collect::<Vec<_>>().join("; ");
         let mut text = self.bands_text.take().unwrap_or_else(|| current.clone());
         let mut keep_editing = true;
         ui.horizontal(|ui| {
             let label = ui.label(t(lang, "dash.bands"));
             let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(160.0)).labelled_by(label.id);
             let response = response.on_hover_text(t(lang, "dash.bands_hint"));
+            for part in band_parts(&text) {
+                crate::app::widgets::number_entry::reading_note(ui, part, lang);
+            }
             if response.lost_focus() {
-                if let Some(values) = parse_bands(&text)
+                if let Some(values) = parse_bands(&text, lang)
                     && values != *bands
                 {
                     ctx.send(Command::Edit(Edit::SetLtvBands(values)));
@@ -182,13 +184,16 @@ impl DashboardTab {
     }
 }
 
-/// Band limits typed as "1000; 5000 10000": positive, sorted, without repeats.
-fn parse_bands(text: &str) -> Option<Vec<f64>> {
-    let parsed: Option<Vec<f64>> = text
-        .split([';', ' '])
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| parse_number(p, DecimalSeparator::Point))
-        .collect();
+/// The limits typed in the bands box, separated by `;` or spaces (a comma is a
+/// decimal comma in Turkish and a thousands comma in English, so never a separator).
+fn band_parts(text: &str) -> impl Iterator<Item = &str> {
+    text.split([';', ' ']).map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// Band limits typed as "1000; 5000 10000" in the language's way (`2.500` is two
+/// thousand five hundred in Turkish): positive, sorted, without repeats.
+fn parse_bands(text: &str, lang: Lang) -> Option<Vec<f64>> {
+    let parsed: Option<Vec<f64>> = band_parts(text).map(|p| read_number(p, lang).map(|n| n.value)).collect();
     let mut values = parsed.filter(|v| !v.is_empty() && v.iter().all(|x| *x > 0.0))?;
     values.sort_by(f64::total_cmp);
     values.dedup();
@@ -215,9 +220,11 @@ mod tests {
 
     #[test]
     fn bands_are_read_sorted_and_positive() {
-        assert_eq!(parse_bands("5000; 1000 10000; 1000"), Some(vec![1000.0, 5000.0, 10000.0]));
-        assert_eq!(parse_bands("0; 100"), None);
-        assert_eq!(parse_bands("lots"), None);
-        assert_eq!(parse_bands(""), None);
+        assert_eq!(parse_bands("5000; 1000 10000; 1000", Lang::En), Some(vec![1000.0, 5000.0, 10000.0]));
+        assert_eq!(parse_bands("2.500; 10.000", Lang::Tr), Some(vec![2500.0, 10000.0]));
+        assert_eq!(parse_bands("2,500; 10,000.5", Lang::En), Some(vec![2500.0, 10000.5]));
+        assert_eq!(parse_bands("0; 100", Lang::En), None);
+        assert_eq!(parse_bands("lots", Lang::Tr), None);
+        assert_eq!(parse_bands("", Lang::En), None);
     }
 }

@@ -77,9 +77,17 @@ impl AiPanel {
                 );
             }
             let ready = !self.endpoint.trim().is_empty() && self.previewed.as_deref() == Some(text.as_str());
-            if ui.add_enabled(ready, egui::Button::new(t(lang, "ai.ask"))).clicked() {
-                self.start(ctx, body, text);
-            }
+            ui.horizontal_wrapped(|ui| {
+                if ui.add_enabled(ready, egui::Button::new(t(lang, "ai.ask"))).clicked() {
+                    self.start(ctx, body, text.clone());
+                }
+                // Say why "Ask" waits: no endpoint yet, or the request changed since shown.
+                if self.endpoint.trim().is_empty() {
+                    ui.weak(t(lang, "ai.needs_endpoint"));
+                } else if self.previewed.as_deref() != Some(text.as_str()) {
+                    ui.weak(t(lang, "ai.needs_preview"));
+                }
+            });
             if self.answer.busy() {
                 ui.spinner();
             }

@@ -8,6 +8,7 @@ use crate::app::command::Command;
 use crate::app::command::SegmentCommand;
 use crate::app::i18n::t;
 use crate::app::tabs::TabContext;
+use crate::app::widgets::number_entry::drag_number;
 use crate::engine::edit::Edit;
 use crate::engine::fields::FieldType;
 use crate::engine::persona::Persona;
@@ -141,16 +142,16 @@ fn quick_add_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, working: &mut Persona) 
         let field = info.name.clone();
         match info.ty {
             FieldType::Number | FieldType::Money | FieldType::Integer => {
-                ui.add(egui::DragValue::new(&mut q.low).speed(1.0));
+                ui.add(drag_number(&mut q.low, lang).speed(1.0)).on_hover_text(t(lang, "persona.low"));
                 ui.label("–");
-                ui.add(egui::DragValue::new(&mut q.high).speed(1.0));
+                ui.add(drag_number(&mut q.high, lang).speed(1.0)).on_hover_text(t(lang, "persona.high"));
                 if ui.button(t(lang, "persona.add")).clicked() {
                     add = Some(Rule::field(&field).between(q.low.min(q.high), q.high.max(q.low)));
                 }
             }
             FieldType::Date => {
                 ui.label(t(lang, "persona.within_days"));
-                ui.add(egui::DragValue::new(&mut q.high).speed(1.0).range(1.0..=3650.0));
+                ui.add(drag_number(&mut q.high, lang).speed(1.0).range(1.0..=3650.0));
                 if ui.button(t(lang, "persona.add")).clicked() {
                     // The drag value is held to 1–3650 days.
                     let days = q.high.round().clamp(1.0, 3650.0) as u32;

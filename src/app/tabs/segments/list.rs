@@ -71,17 +71,19 @@ impl SegmentsTab {
         let stats = ctx.cache.saved_stats().cloned();
         let failed = ctx.cache.saved.error().is_some();
         for (i, seg) in ctx.doc.workspace.segments.iter().enumerate() {
-            if ui
-                .link(egui::RichText::new(&seg.name).strong())
+            // A long name or description is cut to its column (whole on hover), so
+            // the row's actions stay on screen at 1024 px.
+            let name = egui::Button::new(egui::RichText::new(&seg.name).strong()).frame(false).truncate();
+            let name = clipped(ui, NAME_WIDTH, |ui| ui.add(name))
                 // The sentence is made only while the name is hovered.
                 .on_hover_ui(|ui| {
+                    ui.strong(&seg.name);
                     ui.label(ctx.doc.sentence_of(&seg.rule, lang));
-                })
-                .clicked()
-            {
+                });
+            if name.clicked() {
                 self.open(i, seg);
             }
-            ui.label(&seg.description);
+            clipped(ui, DESCRIPTION_WIDTH, |ui| ui.add(egui::Label::new(&seg.description).truncate()));
             match stats.as_ref().map(|s| s.get(i).cloned().flatten()) {
                 Some(st) => stats_cells_ui(ui, st.as_ref(), ctx),
                 None if failed => stats_cells_ui(ui, None, ctx),
@@ -91,13 +93,13 @@ impl SegmentsTab {
                     ui.label("");
                 }
             }
-            ui.label(seg.edited.clone().unwrap_or_default());
+            ui.label(seg.edited.as_deref().map(|e| format::stamp(e, lang)).unwrap_or_default());
             match changes.iter().find(|c| c.segment == seg.name) {
                 Some(c) => {
                     let text = format!("+{} / −{}", format::count(c.entered, lang), format::count(c.left, lang));
                     let hover = format!(
                         "{}\n{}",
-                        t(lang, "segments.changes_at").replace("{0}", &c.at),
+                        t(lang, "segments.changes_at").replace("{0}", &format::stamp(&c.at, lang)),
                         t(lang, "changes.open")
                     );
                     let name = format!("{} {}", t(lang, "segments.changes"), seg.name);
@@ -134,22 +136,35 @@ impl SegmentsTab {
         if button(ui, "segments.edit") {
             self.open(i, seg);
         }
-        if button(ui, "segments.duplicate") {
-            let mut copy = seg.clone();
-            copy.name = format!("{} ({})", copy.name, t(lang, "segments.copy"));
-            copy.edited = Some(now_text());
-            ctx.send(Command::Edit(Edit::InsertSegment { index: i + 1, segment: copy }));
-        }
-        if button(ui, "segments.split") {
-            self.start_split(i);
-        }
-        if button(ui, "segments.audience") {
-            ctx.send(AudienceCommand::Dialog { segment: seg.name.clone(), rule: seg.rule.clone() });
-        }
-        if button(ui, "segments.delete") {
-            ctx.send(Command::Edit(Edit::DeleteSegment { index: i }));
-            self.deleted = Some(seg.name.clone());
-        }
+        // The rest in a "…" menu, so a row fits a 1024 px window whatever its name.
+        let more = ui.menu_button("…", |ui| {
+            if button(ui, "segments.audience") {
+                ctx.send(AudienceCommand::Dialog { segment: seg.name.clone(), rule: seg.rule.clone() });
+                ui.close();
+            }
+            if button(ui, "segments.split") {
+                self.start_split(i);
+                ui.close();
+            }
+            if button(ui, "segments.duplicate") {
+                let mut copy = seg.clone();
+                copy.name = format!("{} ({})", copy.name, t(lang, "segments.copy"));
+                copy.edited = Some(now_text());
+                ctx.send(Command::Edit(Edit::InsertSegment { index: i + 1, segment: copy }));
+                ui.close();
+            }
+            ui.separator();
+            if button(ui, "segments.delete") {
+                ctx.send(Command::Edit(Edit::DeleteSegment { index: i }));
+                self.deleted = Some(seg.name.clone());
+                ui.close();
+            }
+        });
+        more.response.on_hover_text(t(lang, "segments.more")).accessible_name(format!(
+            "{}: {}",
+            t(lang, "segments.more"),
+            seg.name
+        ));
     }
 
     pub(super) fn gallery_ui(&mut self, egui: &egui::Context, ctx: &TabContext<'_>) {
@@ -199,7 +214,7 @@ fn audiences_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
             ui.label(&audience.segment);
             ui.label(match &audience.last_sent {
                 Some(sent) => t(lang, "audience.last_sent")
-                    .replace("{0}", &sent.at)
+                    .replace("{0}", &format::stamp(&sent.at, lang))
                     .replace("{1}", &format::count(sent.members, lang))
                     .replace("{2}", t(lang, if sent.how == "api" { "audience.how_api" } else { "audience.how_file" })),
                 None => t(lang, "audience.never").to_owned(),
@@ -227,6 +242,20 @@ fn audiences_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>) {
             ui.end_row();
         }
     });
+}
+
+/// The widths a saved segment's name and description are cut to.
+const NAME_WIDTH: f32 = 210.0;
+const DESCRIPTION_WIDTH: f32 = 230.0;
+
+/// `add` in a cell no wider than `width`; what does not fit is cut with "…".
+fn clipped(ui: &mut egui::Ui, width: f32, add: impl FnOnce(&mut egui::Ui) -> egui::Response) -> egui::Response {
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui_with_layout(egui::vec2(width, height), egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        ui.set_max_width(width);
+        add(ui)
+    })
+    .inner
 }
 
 /// Count, share and average LTV of one saved segment ("—" where unknown).

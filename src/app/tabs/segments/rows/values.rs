@@ -5,16 +5,15 @@
 use super::RowCtx;
 use crate::app::i18n::{Lang, t};
 use crate::engine::fields::FieldType;
-use crate::engine::import::parse::{DecimalSeparator, parse_number};
 use crate::engine::import::table::format_plain_number;
 use crate::engine::segment::{Condition, Op};
+use crate::engine::typed::read_number;
 use crate::format;
 
 /// A number as typed in the user's language: `5.000` is five thousand and `7,5` is
 /// seven and a half in Turkish; `5,000` and `7.5` in English.
 fn read_typed_number(text: &str, lang: Lang) -> Option<f64> {
-    let decimal = if lang == Lang::Tr { DecimalSeparator::Comma } else { DecimalSeparator::Point };
-    parse_number(text, decimal)
+    read_number(text, lang).map(|n| n.value)
 }
 
 /// A rule's number as the user's language writes it (`5000` → `5.000` in Turkish).
@@ -92,12 +91,7 @@ fn number_value_ui(ui: &mut egui::Ui, cond: &mut Condition, i: usize, hint: &str
     if changed {
         *value = read_typed_number(&text, lang).map_or_else(|| text.trim().to_owned(), format_plain_number);
     }
-    if let Some(understood) = read_typed_number(&text, lang).filter(|_| text.contains(['.', ','])) {
-        // Without thousands separators, so it reads one way only: "= 5000", "= 7,5".
-        let plain = format_plain_number(understood);
-        let plain = if lang == Lang::Tr { plain.replace('.', ",") } else { plain };
-        ui.weak(format!("= {plain}")).on_hover_text(t(lang, "segments.understood"));
-    }
+    crate::app::widgets::number_entry::reading_note(ui, &text, lang);
     ui.data_mut(|d| d.insert_temp(id, text));
     changed
 }

@@ -126,6 +126,9 @@ pub struct MonthGrowth {
     pub first_day: NaiveDate,
     pub new: usize,
     pub cumulative: usize,
+    /// The period covers only part of this month (its first or last), so `new`
+    /// counts only those days: drawn as partial, not read as a drop.
+    pub partial: bool,
 }
 
 /// The headline numbers of one period.
@@ -156,6 +159,11 @@ pub struct Dashboard {
     pub growth: Vec<MonthGrowth>,
     /// Why a number is missing, for the cards' hints (e.g. "no spend data").
     pub has_spend: bool,
+    /// New customers from the channels with spend in the period, and the period's
+    /// spend divided by them: CAC without the organic customers that blended CAC
+    /// counts. `None` without spend, or with no new customer from a paid channel.
+    pub paid_new_customers: Option<usize>,
+    pub paid_cac: Option<f64>,
     pub has_orders: bool,
     pub has_acquisition_dates: bool,
 }
@@ -281,14 +289,23 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
     let (headline, previous) = (headline?, previous?);
     let base = Base { to_day: period.map(|p| date_to_days(p.to)), bounds: period.map(|p| p.day_bounds()) };
     let known: Vec<i32> = cols.acquired.iter().flatten().copied().collect();
+    let channels = channel_stats(data, &cols, period, &base);
+    let paid_new_customers = (!data.spend.is_empty())
+        .then(|| channels.iter().filter(|c| c.spend.is_some_and(|s| s > 0.0)).map(|c| c.new_customers).sum::<usize>());
+    let paid_cac = match (headline.spend, paid_new_customers) {
+        (Some(spend), Some(n)) if n > 0 => Some(spend / n as f64),
+        _ => None,
+    };
     Ok(Dashboard {
         period,
         as_of: data.as_of,
         headline,
         previous,
-        channels: channel_stats(data, &cols, period, &base),
+        paid_new_customers,
+        paid_cac,
+        channels,
         ltv_bands: ltv_bands(&cols, band_bounds, &base),
-        growth: growth(&known, period),
+        growth: growth(&known, period, data.as_of),
         has_spend: !data.spend.is_empty(),
         has_orders: data.orders.is_some(),
         has_acquisition_dates: !known.is_empty(),
@@ -431,7 +448,7 @@ fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
 
 /// New and cumulative customers per month over the period (all time: from the
 /// first acquisition), from the acquisition days `known`.
-fn growth(known: &[i32], period: Option<Period>) -> Vec<MonthGrowth> {
+fn growth(known: &[i32], period: Option<Period>, as_of: NaiveDate) -> Vec<MonthGrowth> {
     let mut growth = Vec::new();
     let (Some(&min), Some(&max)) = (known.iter().min(), known.iter().max()) else { return growth };
     let start = period.map_or_else(|| days_to_date(min), |p| Some(p.from));
@@ -462,8 +479,21 @@ fn growth(known: &[i32], period: Option<Period>) -> Vec<MonthGrowth> {
     while month <= end {
         let new = per_month.get(&(month.year(), month.month())).copied().unwrap_or(0);
         cumulative += new;
-        growth.push(MonthGrowth { month: month.format("%Y-%m").to_string(), first_day: month, new, cumulative });
-        let Some(next) = month.checked_add_months(Months::new(1)) else { break };
+        let next = month.checked_add_months(Months::new(1));
+        let last_day = next.and_then(|n| n.pred_opt()).unwrap_or(month);
+        // Cut by the period, or (all time) the month still running on the as-of day.
+        let partial = match period {
+            Some(_) => month < start || last_day > end,
+            None => (month..last_day).contains(&as_of),
+        };
+        growth.push(MonthGrowth {
+            month: month.format("%Y-%m").to_string(),
+            first_day: month,
+            new,
+            cumulative,
+            partial,
+        });
+        let Some(next) = next else { break };
         month = next;
     }
     growth

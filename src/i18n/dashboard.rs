@@ -35,8 +35,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "dash.hint_cac",
-        "Marketing spend in the period ÷ customers acquired in the period.",
-        "Dönemdeki pazarlama harcaması ÷ dönemde kazanılan müşteri.",
+        "Marketing spend in the period ÷ all customers acquired in the period, organic included.",
+        "Dönemdeki pazarlama harcaması ÷ dönemde kazanılan tüm müşteriler (organik dahil).",
     ),
     (
         "dash.hint_cac_no_new",
@@ -107,4 +107,25 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Rows need a channel and a month like 2026-03; others are not counted.",
         "Satırlar bir kanal ve 2026-03 gibi bir ay içermeli; diğerleri sayılmaz.",
     ),
+    ("dash.scope_all_time", "all time", "tüm zamanlar"),
+    ("dash.scope_up_to_end", "up to the period's end", "dönem sonuna kadar"),
+    ("dash.scope_in_period", "in the period", "dönem içinde"),
+    ("dash.paid_only", "paid channels only", "yalnızca ücretli kanallar"),
+    (
+        "dash.paid_only_hint",
+        "Divide spend by the new customers of the channels that have spend, leaving out organic ones.",
+        "Harcamayı yalnızca harcaması olan kanallardan gelen yeni müşterilere böl; organikleri dışarıda bırak.",
+    ),
+    (
+        "dash.hint_cac_paid",
+        "Marketing spend in the period ÷ new customers from channels with spend (organic left out).",
+        "Dönemdeki pazarlama harcaması ÷ harcaması olan kanallardan gelen yeni müşteri (organik hariç).",
+    ),
+    (
+        "dash.hint_cac_no_paid",
+        "No new customer came from a channel with spend in this period.",
+        "Bu dönemde harcaması olan bir kanaldan yeni müşteri gelmedi.",
+    ),
+    ("dash.partial_month", "partial month", "kısmi ay"),
+    ("dash.charts_scope", "Customers acquired up to the period's end.", "Dönem sonuna kadar kazanılan müşteriler."),
 ];

@@ -117,3 +117,32 @@ fn orders_only_one_customer_and_empty_tables() {
     assert_eq!((d.headline.customers, d.headline.avg_ltv, d.headline.cac), (0, None, None));
     assert!(d.growth.is_empty());
 }
+
+#[test]
+fn paid_cac_leaves_organic_customers_out_and_partial_months_are_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = kitle::engine::demo::write_demo_workspace(dir.path(), &Default::default()).unwrap();
+    let ws = kitle::engine::workspace::Workspace::load(&path).unwrap();
+    let data = ws.load_data(&path, &kitle::engine::import::Progress::default()).unwrap();
+    let d = dashboard(&data, None, &BANDS).unwrap();
+    let paid: usize = d.channels.iter().filter(|c| c.spend.is_some_and(|s| s > 0.0)).map(|c| c.new_customers).sum();
+    let organic = d.channels.iter().find(|c| c.channel == "Organik").unwrap();
+    assert!(organic.new_customers > 0 && organic.spend.is_none(), "the demo has organic customers");
+    assert_eq!(d.paid_new_customers, Some(paid));
+    assert!(paid < d.headline.new_customers);
+    approx(d.paid_cac, d.headline.spend.unwrap() / paid as f64);
+    assert!(d.paid_cac.unwrap() > d.headline.cac.unwrap(), "organic customers lower blended CAC");
+    assert!(d.growth.iter().all(|g| !g.partial), "the demo's as-of day starts a month with no customers yet");
+
+    // The last 30 days start and end mid-month: both months are drawn as partial.
+    let last30 = RangePreset::Last30.period(&data);
+    let d = dashboard(&data, last30, &BANDS).unwrap();
+    assert!(d.growth.first().unwrap().partial && d.growth.last().unwrap().partial);
+    // A whole month is not partial.
+    let feb = Period { from: date(2026, 2, 1), to: date(2026, 2, 28) };
+    let d = dashboard(&store(true), Some(feb), &BANDS).unwrap();
+    assert!(!d.growth[0].partial);
+    // Without spend there is no paid CAC either.
+    let d = dashboard(&store(false), None, &BANDS).unwrap();
+    assert_eq!((d.paid_new_customers, d.paid_cac), (None, None));
+}

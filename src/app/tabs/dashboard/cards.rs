@@ -6,9 +6,20 @@ use crate::app::widgets::theme;
 use crate::engine::dashboard::{Dashboard, Headline};
 use crate::format;
 
+/// What a card counts over: said on the card, because the period picker changes
+/// some numbers and not others.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    /// Customers acquired up to the period's end, with their lifetime values.
+    UpToEnd,
+    /// Orders, spend and new customers inside the period.
+    InPeriod,
+}
+
 /// One metric card: title, value, change against the previous period.
 struct Card {
     title: &'static str,
+    scope: Scope,
     value: String,
     change: Option<String>,
     /// Up is good (false for CAC, where lower is better).
@@ -26,7 +37,7 @@ impl Card {
         (change, rising): (Option<String>, Option<bool>),
         hint: &'static str,
     ) -> Self {
-        Self { title, value, change, up_is_good: true, rising, hint, exact: None }
+        Self { title, scope: Scope::UpToEnd, value, change, up_is_good: true, rising, hint, exact: None }
     }
 
     /// A money card: compact on the card, exact on hover.
@@ -40,6 +51,10 @@ impl Card {
         let shown = value.map_or_else(|| "—".to_owned(), |v| format::money_compact(v, currency, lang));
         let exact = value.map(|v| format::money(v, currency, lang)).filter(|exact| *exact != shown);
         Self { exact, ..Self::new(title, shown, change, hint) }
+    }
+
+    fn in_period(self) -> Self {
+        Self { scope: Scope::InPeriod, ..self }
     }
 }
 
@@ -70,17 +85,25 @@ fn points_change(now: Option<f64>, before: Option<f64>, lang: Lang) -> (Option<S
 }
 
 /// The seven cards, in order.
-fn cards(d: &Dashboard, currency: &str, lang: Lang) -> Vec<Card> {
+fn cards(d: &Dashboard, paid_only: bool, currency: &str, lang: Lang) -> Vec<Card> {
     let h = &d.headline;
     let p: Option<&Headline> = d.previous.as_ref();
     let money_in = (currency, lang);
     let before = |f: fn(&Headline) -> Option<f64>| p.and_then(f);
-    let cac_hint = match (d.has_spend, h.new_customers) {
-        (false, _) => "dash.hint_no_spend",
-        (true, 0) => "dash.hint_cac_no_new",
-        (true, _) => "dash.hint_cac",
+    let cac_hint = match (d.has_spend, h.new_customers, paid_only) {
+        (false, ..) => "dash.hint_no_spend",
+        (true, _, true) if d.paid_cac.is_none() => "dash.hint_cac_no_paid",
+        (true, _, true) => "dash.hint_cac_paid",
+        (true, 0, false) => "dash.hint_cac_no_new",
+        (true, _, false) => "dash.hint_cac",
     };
-    let mut cac = Card::money("dash.cac", h.cac, relative_change(h.cac, before(|p| p.cac), lang), cac_hint, money_in);
+    let mut cac = if paid_only {
+        // The previous period's paid CAC is not computed: no change shown.
+        Card::money("dash.cac", d.paid_cac, (None, None), cac_hint, money_in)
+    } else {
+        Card::money("dash.cac", h.cac, relative_change(h.cac, before(|p| p.cac), lang), cac_hint, money_in)
+    }
+    .in_period();
     cac.up_is_good = false;
     vec![
         Card::new(
@@ -103,8 +126,10 @@ fn cards(d: &Dashboard, currency: &str, lang: Lang) -> Vec<Card> {
             relative_change(h.total_revenue, before(|p| p.total_revenue), lang),
             "dash.hint_revenue",
             money_in,
-        ),
-        Card::money("dash.aov", h.aov, relative_change(h.aov, before(|p| p.aov), lang), "dash.hint_aov", money_in),
+        )
+        .in_period(),
+        Card::money("dash.aov", h.aov, relative_change(h.aov, before(|p| p.aov), lang), "dash.hint_aov", money_in)
+            .in_period(),
         Card::new(
             "dash.repeat_rate",
             h.repeat_rate.map_or_else(|| "—".to_owned(), |r| format::percent(r, lang)),
@@ -116,27 +141,60 @@ fn cards(d: &Dashboard, currency: &str, lang: Lang) -> Vec<Card> {
             h.ltv_cac.map_or_else(|| "—".to_owned(), |r| format!("{}×", format::number(r, 2, lang))),
             relative_change(h.ltv_cac, before(|p| p.ltv_cac), lang),
             if d.has_spend { "dash.hint_ltv_cac" } else { "dash.hint_no_spend" },
-        ),
+        )
+        .in_period(),
     ]
 }
 
+/// A card's inner margin and its smallest width (frame included).
+const CARD_MARGIN: f32 = 10.0;
+const MIN_CARD_WIDTH: f32 = 128.0;
+
 /// Draws the cards; returns true when "edit spend" was clicked on the CAC card.
-pub fn cards_ui(ui: &mut egui::Ui, d: &Dashboard, currency: &str, lang: Lang) -> bool {
+/// `paid_only`: CAC over the new customers of paid channels (a box on the card).
+pub fn cards_ui(ui: &mut egui::Ui, d: &Dashboard, paid_only: &mut bool, currency: &str, lang: Lang) -> bool {
     let mut edit_spend = false;
-    ui.horizontal_wrapped(|ui| {
-        for card in cards(d, currency, lang) {
-            egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
-                ui.set_width(150.0);
-                ui.vertical(|ui| edit_spend |= card_ui(ui, &card, d.has_spend, lang));
-            });
-        }
-    });
+    let cards = cards(d, *paid_only, currency, lang);
+    // As many cards a row as fit at their smallest, rows filled evenly, every card
+    // as wide as the row allows (a frame cannot wrap by itself: it is measured after
+    // it is drawn).
+    let gap = ui.spacing().item_spacing.x;
+    let margin = 2.0 * (CARD_MARGIN + 1.0);
+    let available = ui.available_width();
+    let fit = (((available + gap) / (MIN_CARD_WIDTH + gap)).floor() as usize).clamp(1, cards.len());
+    let rows = cards.len().div_ceil(fit);
+    let per_row = cards.len().div_ceil(rows);
+    let width = (available - gap * (per_row - 1) as f32) / per_row as f32 - margin;
+    for row in cards.chunks(per_row) {
+        ui.horizontal(|ui| {
+            for card in row {
+                egui::Frame::group(ui.style()).inner_margin(CARD_MARGIN).show(ui, |ui| {
+                    ui.set_width(width);
+                    ui.vertical(|ui| {
+                        edit_spend |= card_ui(ui, card, d, lang);
+                        if card.title == "dash.cac" && d.has_spend {
+                            let paid = t(lang, "dash.paid_only");
+                            ui.checkbox(paid_only, egui::RichText::new(paid).small())
+                                .on_hover_text(t(lang, "dash.paid_only_hint"));
+                        }
+                    });
+                });
+            }
+        });
+    }
     edit_spend
 }
 
-fn card_ui(ui: &mut egui::Ui, card: &Card, has_spend: bool, lang: Lang) -> bool {
+fn card_ui(ui: &mut egui::Ui, card: &Card, d: &Dashboard, lang: Lang) -> bool {
+    let has_spend = d.has_spend;
     let hint = t(lang, card.hint);
+    let scope = match (d.period, card.scope) {
+        (None, _) => "dash.scope_all_time",
+        (Some(_), Scope::UpToEnd) => "dash.scope_up_to_end",
+        (Some(_), Scope::InPeriod) => "dash.scope_in_period",
+    };
     ui.weak(t(lang, card.title));
+    ui.label(egui::RichText::new(t(lang, scope)).small().weak());
     let hover = card.exact.as_ref().map_or_else(|| hint.to_owned(), |exact| format!("{exact}\n{hint}"));
     ui.label(egui::RichText::new(&card.value).size(22.0).strong()).on_hover_text(hover);
     match (&card.change, card.rising) {

@@ -9,7 +9,7 @@ use crate::app::i18n::{Lang, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::{PieSlice, category_label, count_label, fixed_plot, legend_swatch, pie_ui};
 use crate::app::widgets::theme::series_colour;
-use crate::engine::dashboard::{ChannelStats, Dashboard, LtvBand, UNKNOWN_CHANNEL};
+use crate::engine::dashboard::{ChannelStats, Dashboard, LtvBand, MonthGrowth, UNKNOWN_CHANNEL};
 use crate::engine::segment::rules::{band_rule, channel_rule};
 use crate::format;
 
@@ -137,9 +137,31 @@ pub fn growth_ui(ui: &mut egui::Ui, d: &Dashboard, lang: Lang) {
         ui.weak(t(lang, "dash.no_dates"));
         return;
     }
-    let new: Vec<[f64; 2]> = d.growth.iter().enumerate().map(|(i, g)| [i as f64, g.new as f64]).collect();
+    // A month the period covers only in part is drawn dashed, so its smaller count
+    // does not read as a drop.
+    let points = |value: fn(&MonthGrowth) -> usize, partial: bool| -> Vec<[f64; 2]> {
+        d.growth
+            .iter()
+            .enumerate()
+            .filter(|(i, g)| {
+                let next_partial = d.growth.get(i + 1).is_some_and(|n| n.partial);
+                let previous_partial = i.checked_sub(1).and_then(|p| d.growth.get(p)).is_some_and(|p| p.partial);
+                if partial { g.partial || next_partial || previous_partial } else { !g.partial }
+            })
+            .map(|(i, g)| [i as f64, value(g) as f64])
+            .collect()
+    };
+    let new = points(|g| g.new, false);
+    let new_partial = points(|g| g.new, true);
     let cumulative: Vec<[f64; 2]> = d.growth.iter().enumerate().map(|(i, g)| [i as f64, g.cumulative as f64]).collect();
-    let months: Vec<String> = d.growth.iter().map(|g| format::month(g.first_day, lang)).collect();
+    let months: Vec<String> = d
+        .growth
+        .iter()
+        .map(|g| {
+            let month = format::month(g.first_day, lang);
+            if g.partial { format!("{month} ({})", t(lang, "dash.partial_month")) } else { month }
+        })
+        .collect();
     let months_for_label = months.clone();
     fixed_plot("growth-plot")
         .height(220.0)
@@ -158,6 +180,11 @@ pub fn growth_ui(ui: &mut egui::Ui, d: &Dashboard, lang: Lang) {
             plot.line(
                 Line::new(t(lang, "dash.new_per_month"), PlotPoints::from(new)).color(series_colour(1)).width(2.0),
             );
+            if d.growth.iter().any(|g| g.partial) {
+                let style = egui_plot::LineStyle::dashed_loose();
+                let name = format!("{} ({})", t(lang, "dash.new_per_month"), t(lang, "dash.partial_month"));
+                plot.line(Line::new(name, PlotPoints::from(new_partial)).color(series_colour(1)).style(style));
+            }
         });
 }
 

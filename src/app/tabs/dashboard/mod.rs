@@ -34,6 +34,8 @@ pub struct DashboardTab {
     /// Bars show revenue instead of customers.
     pub show_revenue: bool,
     pub spend_editor_open: bool,
+    /// CAC over the new customers of paid channels only.
+    pub paid_only: bool,
     numbers: Keyed<DashKey, Dashboard>,
 }
 
@@ -44,6 +46,7 @@ impl Default for DashboardTab {
             bands_text: None,
             show_revenue: false,
             spend_editor_open: false,
+            paid_only: false,
             numbers: Keyed::new("dashboard"),
         }
     }
@@ -100,11 +103,15 @@ impl TabView for DashboardTab {
             return;
         };
         ui.add_space(6.0);
-        if cards::cards_ui(ui, &d, ctx.currency(), lang) {
+        if cards::cards_ui(ui, &d, &mut self.paid_only, ctx.currency(), lang) {
             self.spend_editor_open = true;
         }
         ui.add_space(8.0);
         egui::ScrollArea::vertical().id_salt("dashboard-scroll").show(ui, |ui| {
+            if d.period.is_some() {
+                // The pie and the bars count the same customers as the first card.
+                ui.weak(t(lang, "dash.charts_scope"));
+            }
             ui.columns(2, |cols| {
                 self.bands_ui(&mut cols[0], ctx);
                 charts::ltv_pie_ui(&mut cols[0], &d.ltv_bands, ctx);

@@ -1,4 +1,4 @@
-//! The persona cards: initials in a colour, name, quote, traits in one line, the
+//! The persona cards: initials in a colour, name, quote, traits as sentences, the
 //! linked segment with its fit; new, duplicate, delete and "draft from a segment".
 
 use super::PersonasTab;
@@ -67,7 +67,8 @@ fn card_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>, index
             });
         });
         if !persona.traits.is_empty() {
-            ui.label(persona.traits.join(" · "));
+            let traits: Vec<String> = persona.traits.iter().map(|tr| ctx.doc.sentence_of(tr, lang)).collect();
+            ui.label(traits.join(" · "));
         }
         if let Some(segment) = persona.segments.first() {
             let score = tab.card_score(index).map(|s| format!(" — {} {s}", t(lang, "persona.fit")));

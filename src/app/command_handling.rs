@@ -150,7 +150,7 @@ impl KitleApp {
 
     fn open_import_dialog(&mut self, ctx: &egui::Context, path: Option<PathBuf>) {
         let existing = self.doc.as_ref().map(Document::resolved_sources);
-        let mut dialog = ImportDialog::new(existing.as_deref());
+        let mut dialog = ImportDialog::new(ctx, existing.as_deref(), self.lang());
         if let Some(path) = path {
             dialog.add_file(ctx, path, self.lang());
         }

@@ -60,6 +60,45 @@ impl Message {
     }
 }
 
+/// A system error's text (Rust's `io::Error` display, "No such file or directory
+/// (os error 2)") for the reader: in English as the system said it; in Turkish the
+/// common causes in words, with the system's own text kept as a detail. Text that
+/// is not a system error is returned as it is.
+pub fn os_error_text(lang: Lang, raw: &str) -> String {
+    if lang == Lang::En {
+        return raw.to_owned();
+    }
+    let code =
+        raw.rsplit_once("(os error ").and_then(|(_, rest)| rest.strip_suffix(')')).and_then(|n| n.parse::<i32>().ok());
+    let key = match code {
+        Some(2) => "io.not_found",
+        Some(13 | 1) => "io.denied",
+        Some(21) => "io.is_dir",
+        Some(28) => "io.no_space",
+        Some(30) => "io.read_only",
+        Some(17) => "io.exists",
+        Some(_) => "io.other",
+        // Not a system error (a parser's message): shown as it is.
+        None => return raw.to_owned(),
+    };
+    t(lang, "io.with_detail").replace("{0}", t(lang, key)).replace("{1}", raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_errors_are_said_in_turkish_with_the_systems_text_beside() {
+        let raw = "No such file or directory (os error 2)";
+        assert_eq!(os_error_text(Lang::En, raw), raw);
+        assert_eq!(os_error_text(Lang::Tr, raw), format!("dosya bulunamadı (sistemin iletisi: {raw})"));
+        assert!(os_error_text(Lang::Tr, "Permission denied (os error 13)").starts_with("erişim izni yok"));
+        assert!(os_error_text(Lang::Tr, "Weird (os error 99)").starts_with("bir sistem hatası"));
+        assert_eq!(os_error_text(Lang::Tr, "expected `(` at 1:1"), "expected `(` at 1:1");
+    }
+}
+
 /// The text a panic was raised with, when it has one (a `&str` or a `String`).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
     payload.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| payload.downcast_ref::<String>().cloned())

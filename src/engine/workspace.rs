@@ -132,7 +132,8 @@ impl WorkspaceError {
         use crate::engine::message::Message;
         match self {
             WorkspaceError::Read { path, message } => {
-                Message::new("msg.err_ws_read", [path.display().to_string(), message.clone()]).text(lang)
+                let reason = crate::engine::message::os_error_text(lang, message);
+                Message::new("msg.err_ws_read", [path.display().to_string(), reason]).text(lang)
             }
             WorkspaceError::Broken { path, message } => {
                 Message::new("msg.err_ws_broken", [path.display().to_string(), message.clone()]).text(lang)
@@ -143,7 +144,8 @@ impl WorkspaceError {
             )
             .text(lang),
             WorkspaceError::Save { path, message } => {
-                Message::new("msg.err_ws_save", [path.display().to_string(), message.clone()]).text(lang)
+                let reason = crate::engine::message::os_error_text(lang, message);
+                Message::new("msg.err_ws_save", [path.display().to_string(), reason]).text(lang)
             }
             WorkspaceError::Data(e) => e.text(lang),
         }

@@ -282,4 +282,12 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Who is in each saved segment could not be recorded for this import ({0}); entered/left will skip it.",
         "Kayıtlı segmentlerin üyeleri bu içe aktarma için kaydedilemedi ({0}); girenler/çıkanlar bu içe aktarmayı atlayacak.",
     ),
+    ("io.with_detail", "{0} (the system said: {1})", "{0} (sistemin iletisi: {1})"),
+    ("io.not_found", "the file was not found", "dosya bulunamadı"),
+    ("io.denied", "permission denied", "erişim izni yok"),
+    ("io.is_dir", "it is a folder, not a file", "bu bir klasör, dosya değil"),
+    ("io.no_space", "the disk is full", "diskte yer kalmadı"),
+    ("io.read_only", "the disk is read-only", "disk salt okunur"),
+    ("io.exists", "a file of that name already exists", "bu adda bir dosya zaten var"),
+    ("io.other", "a system error", "bir sistem hatası"),
 ];

@@ -107,14 +107,17 @@ fn slot_index(kind: SourceKind) -> usize {
 }
 
 impl ImportDialog {
-    /// A dialog pre-filled with the open workspace's sources (absolute paths).
-    pub fn new(existing: Option<&[SourceSpec]>) -> Self {
+    /// A dialog pre-filled with the open workspace's sources (absolute paths), whose
+    /// previews start reading at once: Import is ready as soon as they are read, or
+    /// each slot says why its file can't be (moved, deleted).
+    pub fn new(ctx: &egui::Context, existing: Option<&[SourceSpec]>, lang: Lang) -> Self {
         let mut dialog = Self { slots: KINDS.map(FileSlot::new), error: None };
         for spec in existing.unwrap_or_default() {
             let slot = &mut dialog.slots[slot_index(spec.kind)];
             slot.path_text = spec.path.display().to_string();
             slot.sheet.clone_from(&spec.options.sheet);
             slot.pending_overrides.clone_from(&spec.mapping);
+            slot.start_preview(ctx, lang);
         }
         dialog
     }

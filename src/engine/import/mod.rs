@@ -50,7 +50,8 @@ impl ImportError {
     pub fn text(&self, lang: crate::format::Lang) -> String {
         match self {
             ImportError::Io { path, message } => {
-                Message::new("msg.err_io", [path.display().to_string(), message.clone()]).text(lang)
+                let reason = crate::engine::message::os_error_text(lang, message);
+                Message::new("msg.err_io", [path.display().to_string(), reason]).text(lang)
             }
             ImportError::NotATable(m) | ImportError::MissingColumn(m) | ImportError::Invalid(m) => m.text(lang),
             ImportError::Cancelled => crate::i18n::t(lang, "status.cancelled").to_owned(),

@@ -71,3 +71,56 @@ fn import_notes_and_errors_speak_the_users_language() {
     });
     harness.get_by_label_contains("bir tablo değil, bir PNG resmi");
 }
+
+#[test]
+fn the_import_dialog_reopens_with_the_workspaces_files_ready_to_import_again() {
+    let mut harness = app_harness(Lang::Tr);
+    harness.run_steps(1);
+    let customers = fixture("fixtures/shopify/customers_export.csv");
+    let orders = fixture("fixtures/shopify/orders_export.csv");
+    harness.state_mut().send(FileCommand::RunImport(vec![
+        kitle::engine::import::SourceSpec::new(kitle::engine::fields::SourceKind::Customers, customers),
+        kitle::engine::import::SourceSpec::new(kitle::engine::fields::SourceKind::Orders, orders),
+    ]));
+    run_until(&mut harness, "the import", |app| app.doc.is_some() && app.tasks.is_idle());
+    harness.state_mut().report = None;
+    let version = harness.state().doc.as_ref().unwrap().version;
+
+    // Reopened from the menu's shortcut: both files are read again by themselves.
+    harness.state_mut().send(FileCommand::ImportDialog(None));
+    run_until(&mut harness, "both previews", |app| {
+        app.import.as_ref().is_some_and(|d| d.slots[..2].iter().all(|s| matches!(s.preview(), Some(Ok(_)))))
+    });
+    harness.get_by_label("Ayşe");
+    // "İçe aktar" is enabled without removing and re-adding anything.
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, "İçe aktar").click();
+    run_until(&mut harness, "the second import", |app| {
+        app.import.is_none() && app.tasks.is_idle() && app.doc.as_ref().is_some_and(|d| d.version != version)
+    });
+    assert_eq!(harness.state().doc.as_ref().unwrap().data.len(), 4);
+
+    // A file moved away since: its slot says so in words, and Import waits.
+    let mut harness = app_harness(Lang::Tr);
+    harness.run_steps(1);
+    let dir = tempfile::tempdir().unwrap();
+    let moved = dir.path().join("musteriler.csv");
+    std::fs::copy(fixture("fixtures/shopify/customers_export.csv"), &moved).unwrap();
+    harness.state_mut().send(FileCommand::RunImport(vec![kitle::engine::import::SourceSpec::new(
+        kitle::engine::fields::SourceKind::Customers,
+        moved.clone(),
+    )]));
+    run_until(&mut harness, "the third import", |app| app.doc.is_some() && app.tasks.is_idle());
+    harness.state_mut().report = None;
+    std::fs::remove_file(&moved).unwrap();
+    harness.state_mut().send(FileCommand::ImportDialog(None));
+    run_until(&mut harness, "the missing file's error", |app| {
+        app.import.as_ref().is_some_and(|d| matches!(d.slots[0].preview(), Some(Err(_))))
+    });
+    harness.run_steps(2);
+    // In Turkish, with the system's own words kept as a detail.
+    assert!(harness.query_all_by_label_contains("okunamadı: dosya bulunamadı (sistemin iletisi: ").count() >= 1);
+    assert!(
+        harness.state().import.as_ref().is_some_and(|d| d.specs(Lang::Tr).is_err()),
+        "Import waits for a file it can read"
+    );
+}

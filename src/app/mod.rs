@@ -81,6 +81,7 @@ pub struct KitleApp {
     pub report: Option<dialogs::report::ReportDialog>,
     /// Help → About.
     pub about: Option<dialogs::about::AboutDialog>,
+    pub guide: Option<dialogs::guide::GuideDialog>,
     /// Unsaved changes written while they last.
     pub recovery: recovery::Recovery,
     /// The unsaved changes an earlier run left, offered for restoring.
@@ -149,6 +150,7 @@ impl KitleApp {
             notice: None,
             report: None,
             about: None,
+            guide: None,
             recovery: recovery::Recovery::default(),
             restore: None,
             commands,

@@ -51,6 +51,7 @@ impl KitleApp {
             show_in(&mut self.restore, &ctx);
         }
         show_in(&mut self.about, &ctx);
+        show_in(&mut self.guide, &ctx);
         show_in(&mut self.report, &ctx);
         let prompting = self.path_prompt.is_some();
         show_in(&mut self.path_prompt, &ctx);
@@ -78,6 +79,9 @@ impl KitleApp {
             });
             ui.menu_button(t(lang, "menu.view"), |ui| self.view_menu_ui(ui, lang));
             ui.menu_button(t(lang, "menu.help"), |ui| {
+                if ui.button(t(lang, "menu.guide")).clicked() {
+                    self.guide = Some(super::dialogs::guide::GuideDialog);
+                }
                 if ui.button(t(lang, "menu.about")).clicked() {
                     self.about = Some(super::dialogs::about::AboutDialog);
                 }

@@ -43,8 +43,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("explore.computing", "Computing…", "Hesaplanıyor…"),
     (
         "explore.predict_intro",
-        "How often each customer will buy and whether they are still active (BG/NBD), and how much they spend per purchase (Gamma-Gamma), fitted to this store's orders. The fields p_alive, expected_orders_90d and predicted_clv_12m can be used in segments.",
-        "Her müşterinin ne sıklıkla alışveriş yapacağı ve hâlâ aktif olup olmadığı (BG/NBD) ile alışveriş başına harcaması (Gamma-Gamma), bu mağazanın siparişlerine uydurulur. p_alive, expected_orders_90d ve predicted_clv_12m alanları segmentlerde kullanılabilir.",
+        "How often each customer will buy, whether they are still active, and how much they spend per purchase, learned from this store's own orders. “{0}”, “{1}” and “{2}” can be used in segments.",
+        "Her müşterinin ne sıklıkla alışveriş yapacağı, hâlâ aktif olup olmadığı ve alışveriş başına ne harcayacağı, bu mağazanın kendi siparişlerinden öğrenilir. “{0}”, “{1}” ve “{2}” segmentlerde kullanılabilir.",
     ),
     ("explore.buyers", "Customers with orders", "Siparişi olan müşteri"),
     ("explore.repeat_buyers", "Bought on two or more days", "İki ya da daha fazla gün alışveriş yapan"),
@@ -124,4 +124,29 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("rfm.lost", "Lost", "Kaybedilmiş"),
     ("rfm.others", "Others", "Diğerleri"),
     ("rfm.prospects", "Prospects (no orders)", "Adaylar (siparişi yok)"),
+    ("explore.model_details", "Model details", "Model ayrıntıları"),
+    ("explore.avg_expected", "Expected orders per customer, next 90 days", "Müşteri başına beklenen sipariş (90 gün)"),
+    ("explore.avg_alive", "Average chance still active", "Ortalama hâlâ aktif olma olasılığı"),
+    (
+        "explore.total_clv",
+        "Predicted value of all customers, next 12 months",
+        "Tüm müşterilerin tahmini değeri (12 ay)",
+    ),
+    ("explore.how_well", "How well the prediction matched", "Tahmin ne kadar tuttu"),
+    (
+        "explore.verdict_good",
+        "Good: within 10% of what customers really bought",
+        "İyi: gerçek alışverişlerin %10 yakınında",
+    ),
+    (
+        "explore.verdict_rough",
+        "Rough: within 25%; use it to rank, not to count",
+        "Kaba: %25 yakınında; sıralamak için kullanın, saymak için değil",
+    ),
+    ("explore.verdict_poor", "Do not rely on it: off by more than 25%", "Güvenmeyin: %25'ten fazla sapıyor"),
+    (
+        "explore.verdict_rule",
+        "Predicted repeat purchases in the holdout period against the real ones: within 10% good, within 25% rough, beyond that poor.",
+        "Ayrılan dönemde öngörülen tekrar alışverişler gerçekleşenlerle karşılaştırılır: %10 içinde iyi, %25 içinde kaba, ötesi zayıf.",
+    ),
 ];

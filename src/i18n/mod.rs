@@ -71,6 +71,11 @@ pub fn missing_keys() -> Vec<&'static str> {
     MISSING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().copied().collect()
 }
 
+/// Every key of the tables (for tests that check no screen shows one).
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    table().keys().copied()
+}
+
 /// The table's own copy of a key (for messages read back from a file).
 pub fn static_key(key: &str) -> Option<&'static str> {
     table().get_key_value(key).map(|(k, _)| *k)

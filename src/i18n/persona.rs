@@ -28,7 +28,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     (
         "persona.ev_missed_range",
         "{0}: 80% of members are {1}; {2} of them are above all customers' median (half of all customers are).",
-        "{0}: üyelerin %80'i {1} aralığında; {2} kadarı tüm müşterilerin medyanının üstünde (tüm müşterilerin yarısı üstünde).",
+        "{0}: üyelerin %80'i {1} arasında; {2} kadarı tüm müşterilerin ortancasının üstünde (tüm müşterilerin yarısı üstündedir).",
     ),
     (
         "persona.pick",

@@ -314,18 +314,40 @@ pub fn evidence(t: &TraitFit, lang: crate::format::Lang) -> String {
     s
 }
 
+/// A value as a person reads it, in quotes: RFM groups by their name.
+fn value_name(field: &str, value: &str, lang: crate::format::Lang) -> String {
+    let shown = if field == "rfm_group" { crate::i18n::rfm_group_label(lang, value) } else { value.to_owned() };
+    format!("“{shown}”")
+}
+
 /// What the persona misses, as a sentence: "3.1× more likely to have channel =
 /// Instagram (44% vs 14%)".
 pub fn missed_sentence(m: &Missed, lang: crate::format::Lang) -> String {
     use crate::engine::message::Message;
     use crate::format::{number, percent};
+    let field = crate::i18n::field_label(lang, &m.field);
     if m.kind == super::missed::MissedKind::Range {
-        return Message::new("persona.ev_missed_range", [m.field.clone(), m.value.clone(), percent(m.support, lang)])
-            .text(lang);
+        // Plain numbers ("2171–9800") written the reader's way; one number when
+        // the range is a single value.
+        let written = |x: &str| {
+            x.parse::<f64>().map_or_else(|_| x.to_owned(), |v| number(v, if v.fract() == 0.0 { 0 } else { 2 }, lang))
+        };
+        let range = match m.value.split_once('–') {
+            Some((low, high)) if low == high => written(low),
+            Some((low, high)) => format!("{}–{}", written(low), written(high)),
+            None => m.value.clone(),
+        };
+        return Message::new("persona.ev_missed_range", [field, range, percent(m.support, lang)]).text(lang);
     }
     Message::new(
         "persona.ev_missed",
-        [number(m.lift, 1, lang), m.field.clone(), m.value.clone(), percent(m.support, lang), percent(m.base, lang)],
+        [
+            number(m.lift, 1, lang),
+            field,
+            value_name(&m.field, &m.value, lang),
+            percent(m.support, lang),
+            percent(m.base, lang),
+        ],
     )
     .text(lang)
 }

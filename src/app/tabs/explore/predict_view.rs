@@ -1,22 +1,30 @@
-//! Predicted value on screen: what the fits found (customers, repeat buyers, the
-//! fitted parameters and log-likelihoods), the holdout check as a chart of
-//! predicted against actual purchases, and a ready segment of VIPs slipping away.
-//! Too few repeat buyers or a failed fit says so and shows no numbers.
+//! Predicted value on screen, in what a marketer acts on: expected purchases, the
+//! chance a customer is still active, predicted 12-month value and, in words, how
+//! well the model matched a holdout period; the fitted parameters stay in a
+//! "model details" fold. Also a ready segment of VIPs slipping away. Too few
+//! repeat buyers or a failed fit says so and shows no numbers.
 
 use egui_plot::{Legend, Line, PlotPoints, Points};
 
 use super::{ExploreTab, status_ui};
 use crate::app::command::SegmentCommand;
-use crate::app::i18n::{Lang, t};
+use crate::app::i18n::{Lang, field_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::fixed_plot;
 use crate::app::widgets::theme::series_colour;
 use crate::engine::explore::predict::{Holdout, Prediction};
 use crate::format;
+use polars::prelude::DataType;
 
 pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     let lang = ctx.lang;
-    ui.label(t(lang, "explore.predict_intro"));
+    let fields = ["p_alive", "expected_orders_90d", "predicted_clv_12m"].map(|f| field_label(lang, f));
+    ui.label(
+        t(lang, "explore.predict_intro")
+            .replace("{0}", &fields[0])
+            .replace("{1}", &fields[1])
+            .replace("{2}", &fields[2]),
+    );
     status_ui(ui, &tab.predict, lang);
     let Some(view) = tab.prediction().cloned() else { return };
     let prediction = match &view.prediction {
@@ -28,7 +36,10 @@ pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabConte
         }
     };
     ui.add_space(8.0);
-    parameters_ui(ui, prediction, lang);
+    summary_ui(ui, ctx, prediction, view.holdout.as_ref().and_then(|h| h.as_ref().ok()));
+    egui::CollapsingHeader::new(t(lang, "explore.model_details"))
+        .id_salt("predict-details")
+        .show(ui, |ui| parameters_ui(ui, prediction, lang));
     if ctx.doc.data.field("p_alive").is_some() && ctx.doc.data.field("rfm_m").is_some() {
         ui.add_space(8.0);
         if ui.button(t(lang, "explore.slipping")).on_hover_text(t(lang, "explore.slipping_hint")).clicked() {
@@ -49,15 +60,57 @@ pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabConte
     }
 }
 
-fn parameters_ui(ui: &mut egui::Ui, p: &Prediction, lang: Lang) {
-    let num = |v: f64| format::number(v, 3, lang);
-    egui::Grid::new("predict-params").striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
+/// How close the model came to the holdout's real repeat purchases, in words: within
+/// 10% is good, within 25% rough, beyond that not to be relied on.
+pub fn holdout_verdict(h: &Holdout) -> Option<&'static str> {
+    (h.actual_total > 0.0).then(|| match ((h.predicted_total - h.actual_total) / h.actual_total).abs() {
+        e if e <= 0.10 => "explore.verdict_good",
+        e if e <= 0.25 => "explore.verdict_rough",
+        _ => "explore.verdict_poor",
+    })
+}
+
+/// The numbers to act on: buyers, expected purchases, chance still active,
+/// predicted value (averages over the customers with orders), and the verdict.
+fn summary_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, p: &Prediction, holdout: Option<&Holdout>) {
+    let lang = ctx.lang;
+    let mean = |field: &str| -> Option<f64> {
+        ctx.doc.data.customers.column(field).ok()?.as_materialized_series().cast(&DataType::Float64).ok()?.mean()
+    };
+    let total = |field: &str| -> Option<f64> {
+        ctx.doc.data.customers.column(field).ok()?.as_materialized_series().cast(&DataType::Float64).ok()?.sum().ok()
+    };
+    egui::Grid::new("predict-summary").striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
         ui.label(t(lang, "explore.buyers"));
         ui.label(format::count(p.customers, lang));
         ui.end_row();
         ui.label(t(lang, "explore.repeat_buyers"));
         ui.label(format::count(p.repeat_customers, lang));
         ui.end_row();
+        ui.label(t(lang, "explore.avg_expected"));
+        ui.label(mean("expected_orders_90d").map_or_else(|| "—".to_owned(), |v| format::number(v, 2, lang)));
+        ui.end_row();
+        ui.label(t(lang, "explore.avg_alive"));
+        ui.label(mean("p_alive").map_or_else(|| "—".to_owned(), |v| format::percent(v, lang)));
+        ui.end_row();
+        ui.label(t(lang, "explore.total_clv"));
+        match total("predicted_clv_12m").filter(|_| p.gamma_gamma.is_some()) {
+            Some(v) => ui.label(format::money(v, ctx.currency(), lang)),
+            None => ui.weak(t(lang, "explore.no_spend_model")),
+        };
+        ui.end_row();
+        if let Some(verdict) = holdout.and_then(holdout_verdict) {
+            ui.label(t(lang, "explore.how_well"));
+            ui.strong(t(lang, verdict)).on_hover_text(t(lang, "explore.verdict_rule"));
+            ui.end_row();
+        }
+    });
+}
+
+/// The fitted models' parameters, for those who want them.
+fn parameters_ui(ui: &mut egui::Ui, p: &Prediction, lang: Lang) {
+    let num = |v: f64| format::number(v, 3, lang);
+    egui::Grid::new("predict-params").striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
         let b = &p.bgnbd;
         ui.label(t(lang, "explore.bgnbd"));
         ui.label(format!(

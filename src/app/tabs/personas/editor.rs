@@ -105,13 +105,20 @@ fn traits_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, working: &mut Persona) {
     for (i, text) in working.traits.iter_mut().enumerate() {
         ui.horizontal(|ui| {
             let name = format!("{} {}", t(lang, "persona.trait"), i + 1);
-            ui.add(egui::TextEdit::singleline(text).desired_width(420.0)).accessible_name(&name);
+            ui.add(egui::TextEdit::singleline(text).desired_width(220.0)).accessible_name(&name);
             if ui.small_button("✕").accessible_name(format!("{} {}", t(lang, "persona.remove_trait"), i + 1)).clicked()
             {
                 remove = Some(i);
             }
-            if let Err(e) = parse(text) {
-                ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+            // The trait as a sentence, or why it can't be read, in the reader's words.
+            match parse(text) {
+                Ok(rule) if !text.trim().is_empty() => {
+                    ui.weak(ctx.doc.sentence(&rule, lang));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e.text(lang));
+                }
             }
         });
     }

@@ -32,13 +32,21 @@ pub fn fit_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
         ui.spinner();
     }
     summary_ui(ui, ctx, &fit);
+    // Cells of a grid do not wrap by themselves: the sentence and the evidence get
+    // widths that fit the panel.
+    let sentence_width = 200.0;
+    let evidence_width = (ui.available_width() - sentence_width - 140.0).max(260.0);
     egui::Grid::new("persona-traits").num_columns(3).striped(true).show(ui, |ui| {
         for (i, tr) in fit.traits.iter().enumerate() {
             verdict_ui(ui, ctx, tr.verdict);
-            ui.label(ctx.doc.sentence_of(&tr.trait_text, lang));
             ui.vertical(|ui| {
+                ui.set_max_width(sentence_width);
+                ui.add(egui::Label::new(ctx.doc.sentence_of(&tr.trait_text, lang)).wrap());
+            });
+            ui.vertical(|ui| {
+                ui.set_max_width(evidence_width);
                 bars_ui(ui, tr);
-                ui.label(evidence(tr, lang));
+                ui.add(egui::Label::new(evidence(tr, lang)).wrap());
                 if let Some(Some(bins)) = fit.charts.get(i) {
                     chart_ui(ui, ctx, i, bins);
                 }

@@ -142,7 +142,7 @@ impl Editor {
         if let Some(e) = &self.text_error {
             ui.colored_label(
                 ui.visuals().error_fg_color,
-                format!("{} {}: {}", t(lang, "segments.text_error"), e.position + 1, e.message),
+                format!("{} {}", t(lang, "segments.text_error"), e.text(lang)),
             );
         }
     }

@@ -24,6 +24,52 @@ enum Tok {
     Sym(&'static str),
 }
 
+/// Each English message the reader gives (`{}`: the part that varies) and its key
+/// in the translation table.
+const MESSAGES: [(&str, &str); 17] = [
+    ("unclosed quote", "parse.unclosed_quote"),
+    ("unclosed backtick", "parse.unclosed_backtick"),
+    ("\"{}\" is neither a number nor a date (YYYY-MM-DD)", "parse.not_number_or_date"),
+    ("unexpected character '{}'", "parse.unexpected_character"),
+    ("expected a value (a number, a \"text\" or a date YYYY-MM-DD)", "parse.expected_value"),
+    ("expected \"(\" and a list of values", "parse.expected_list"),
+    ("expected \",\" or \")\"", "parse.expected_comma"),
+    ("expected days, weeks or months", "parse.expected_unit"),
+    ("expected a whole number", "parse.expected_whole"),
+    ("expected a field name (custom fields in `backticks`)", "parse.expected_field"),
+    ("expected an operator after \"{}\"", "parse.expected_operator_after"),
+    ("expected a comparison (>=, >, <=, <, =, !=) or \"between\"", "parse.expected_comparison"),
+    ("expected an operator", "parse.expected_operator"),
+    ("expected empty, not empty, yes or no", "parse.expected_empty"),
+    ("expected \"and\", \"or\" or the end of the rule", "parse.expected_end"),
+    ("expected \"{}\"", "parse.expected_word"),
+    ("{}", "parse.other"),
+];
+
+impl ParseError {
+    /// The message in the reader's language, with where it is: "2. karakterde:
+    /// kapanmamış tırnak". The command line and JSON keep the English `message`.
+    pub fn text(&self, lang: crate::format::Lang) -> String {
+        let said = MESSAGES.iter().find_map(|(template, key)| {
+            let (prefix, suffix) = template.split_once("{}").unwrap_or((template, ""));
+            let matches = if template.contains("{}") {
+                self.message.len() >= prefix.len() + suffix.len()
+                    && self.message.starts_with(prefix)
+                    && self.message.ends_with(suffix)
+            } else {
+                self.message == *template
+            };
+            matches.then(|| {
+                let part = &self.message[prefix.len().min(self.message.len())..self.message.len() - suffix.len()];
+                crate::i18n::t(lang, key).replace("{0}", part)
+            })
+        });
+        crate::i18n::t(lang, "parse.at")
+            .replace("{0}", &(self.position + 1).to_string())
+            .replace("{1}", &said.unwrap_or_else(|| self.message.clone()))
+    }
+}
+
 fn parse_error(position: usize, message: &str) -> ParseError {
     ParseError { position, message: message.to_owned() }
 }
@@ -445,4 +491,29 @@ pub fn parse(text: &str) -> Result<Group, ParseError> {
         return p.fail("expected \"and\", \"or\" or the end of the rule");
     }
     Ok(group)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_is_said_in_turkish() {
+        for (text, expected) in [
+            ("city = \"x", "8. karakterde: kapanmamış tırnak"),
+            ("ltv >", "6. karakterde: bir değer bekleniyordu (sayı, \"metin\" ya da YYYY-AA-GG tarihi)"),
+            ("ltv 5", "5. karakterde: \"ltv\" alanından sonra bir işleç bekleniyordu"),
+            ("ltv > 5 x", "9. karakterde: \"and\", \"or\" ya da kuralın sonu bekleniyordu"),
+            ("ltv between 1", "14. karakterde: \"and\" bekleniyordu"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.text(crate::format::Lang::Tr), expected, "{text}: {}", e.message);
+        }
+        for (template, _) in MESSAGES {
+            let filled = template.replace("{}", "x");
+            let e = ParseError { position: 0, message: filled.clone() };
+            let said = e.text(crate::format::Lang::Tr);
+            assert!(!said.contains("expected") && !said.contains("unclosed"), "{filled} has no Turkish: {said}");
+        }
+    }
 }

@@ -67,3 +67,14 @@ mod tests {
         assert_eq!(normalise_email("  Ayse@Example.COM "), "ayse@example.com");
     }
 }
+
+/// At most `max` characters of `s`, ending in "…" when cut (for names made from
+/// sentences).
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}

@@ -94,6 +94,13 @@ pub fn rfm_group_label(lang: Lang, id: &str) -> String {
     table().get(format!("rfm.{id}").as_str()).map_or_else(|| id.to_owned(), |texts| pick(lang, *texts).to_owned())
 }
 
+/// An RFM group's meaning and the action marketers usually take with it.
+pub fn rfm_group_advice(lang: Lang, id: &str) -> Option<(&'static str, &'static str)> {
+    let meaning = table().get(format!("rfm_meaning.{id}").as_str())?;
+    let action = table().get(format!("rfm_action.{id}").as_str())?;
+    Some((pick(lang, *meaning), pick(lang, *action)))
+}
+
 pub fn type_label(lang: Lang, ty: crate::engine::fields::FieldType) -> &'static str {
     use crate::engine::fields::FieldType as F;
     t(
@@ -204,8 +211,9 @@ mod tests {
         let mut unused: Vec<&'static str> = table()
             .keys()
             .copied()
-            // Field and RFM group names are looked up by id (field_label, rfm_group_label).
-            .filter(|k| !k.starts_with("field.") && !k.starts_with("rfm."))
+            // Field and RFM group names and advice are looked up by id (field_label,
+            // rfm_group_label, rfm_group_advice).
+            .filter(|k| !["field.", "rfm.", "rfm_meaning.", "rfm_action."].iter().any(|p| k.starts_with(p)))
             .filter(|k| !used.contains(k) && !all_code.contains(&format!("\"{k}\"")))
             .collect();
         unused.sort_unstable();
@@ -266,6 +274,11 @@ mod tests {
             assert_ne!(field_label(Lang::Tr, id), id, "{id} has no Turkish name");
         }
         assert_eq!(t(Lang::Tr, "tab.explore"), "Keşfet");
+        use crate::engine::explore::rfm::{GROUPS, OTHERS, PROSPECTS};
+        for id in GROUPS.iter().map(|g| g.id).chain([OTHERS, PROSPECTS]) {
+            assert!(rfm_group_advice(Lang::Tr, id).is_some(), "{id} has no meaning or advice");
+            assert_ne!(rfm_group_label(Lang::Tr, id), id, "{id} has no name");
+        }
         assert_eq!(field_label(Lang::Tr, "Sadakat Puanı"), "Sadakat Puanı");
     }
 }

@@ -61,8 +61,14 @@ pub struct Cluster {
     #[serde(serialize_with = "crate::engine::segment::text::serialize_rule")]
     pub rule: Rule,
     pub rule_count: usize,
+    /// The cluster's customers the rule finds (`recall × count`).
+    pub rule_hits: usize,
     pub precision: f64,
     pub recall: f64,
+    /// The cluster's customers (rows of the customer table), to save them as a
+    /// fixed list when the rule only approximates the cluster.
+    #[serde(skip)]
+    pub rows: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -341,12 +347,54 @@ fn describe(
             categories: category_lifts(data, &points.rows, &members),
             rule,
             rule_count,
+            rule_hits: hits,
+            rows: members.iter().map(|&i| points.rows[i] as u32).collect(),
             precision: if rule_count > 0 { hits as f64 / rule_count as f64 } else { 0.0 },
             recall: hits as f64 / members.len() as f64,
         });
     }
     out.sort_by(|a, b| b.avg_ltv.unwrap_or(0.0).total_cmp(&a.avg_ltv.unwrap_or(0.0)));
     Ok(Clusters { k, silhouettes, fields: fields.to_vec(), clusters: out })
+}
+
+/// A cluster's name from its two strongest traits, as a marketer would say them:
+/// "Frequent, high-spending buyers" / "Sık alan, yüksek harcayan müşteriler". A
+/// trait is a field whose median differs from all customers' by at least a
+/// quarter; the name says so when none does.
+pub fn cluster_name(c: &Cluster, lang: crate::format::Lang) -> String {
+    use crate::i18n::{field_label, t};
+    let mut strongest: Vec<(f64, &Contrast)> = c
+        .contrasts
+        .iter()
+        .filter(|x| x.median.is_finite() && x.all_median.is_finite())
+        .map(|x| ((x.median - x.all_median).abs() / x.all_median.abs().max(1.0), x))
+        .filter(|(d, _)| *d >= 0.25)
+        .collect();
+    strongest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let words: Vec<String> = strongest
+        .iter()
+        .take(2)
+        .map(|(_, x)| {
+            let high = x.median > x.all_median;
+            let key = match (x.field.as_str(), high) {
+                ("days_since_last_order", false) => "cluster.recent",
+                ("days_since_last_order", true) => "cluster.lapsed",
+                ("orders", true) => "cluster.frequent",
+                ("orders", false) => "cluster.infrequent",
+                ("ltv", true) => "cluster.high_spending",
+                ("ltv", false) => "cluster.low_spending",
+                (_, true) => "cluster.high_field",
+                (_, false) => "cluster.low_field",
+            };
+            t(lang, key).replace("{0}", &field_label(lang, &x.field))
+        })
+        .collect();
+    if words.is_empty() {
+        return t(lang, "cluster.typical").to_owned();
+    }
+    let name = t(lang, "cluster.name").replace("{0}", &words.join(", "));
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The two category values most over-represented in a cluster (share ≥ 20%).

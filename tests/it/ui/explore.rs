@@ -121,24 +121,44 @@ fn a_cluster_and_a_suggestion_are_saved_as_segments_that_find_them() {
     run_until(&mut harness, "the clusters", |app| explore(app).clusters().is_some());
     let found = explore(harness.state()).clusters().unwrap().clone();
     let first = found.clusters[0].clone();
-    harness.get_by_label("Cluster 1");
+    // Named by its strongest traits, and the rule's reach said in words.
+    let name = kitle::engine::explore::clusters::cluster_name(&first, Lang::En);
+    assert!(name.ends_with(" customers") && !name.contains("Cluster"), "{name}");
+    harness.get_by_label_contains(&format!(
+        "This rule finds {} of the cluster's {} customers",
+        kitle::format::count(first.rule_hits, Lang::En),
+        kitle::format::count(first.count, Lang::En)
+    ));
     let before = harness.state().doc.as_ref().unwrap().workspace.segments.len();
-    harness.get_all_by_label("Save as segment").next().unwrap().click();
+    let save_rule = format!("Save as rule ({} customers)", kitle::format::count(first.rule_count, Lang::En));
+    harness.get_all_by_label(&save_rule).next().unwrap().click();
     harness.run_steps(3);
     let saved = harness.state().doc.as_ref().unwrap().workspace.segments.clone();
     assert_eq!(saved.len(), before + 1);
     let segment = saved.last().unwrap();
     assert_eq!(segment.rule, kitle::engine::segment::to_text(&first.rule));
-    assert_eq!(segment.name, format!("Cluster 1 of {}", found.k));
+    assert_eq!(segment.name, name);
     // The saved segment finds the customers the cluster's rule counted.
     let data = std::sync::Arc::clone(&harness.state().doc.as_ref().unwrap().data);
-    let frame = kitle::engine::segment::evaluate::SegmentFrame::new(data);
-    let stats = frame.stats(&frame.compile(&kitle::engine::segment::parse(&segment.rule).unwrap())).unwrap();
-    assert_eq!(stats.count, first.rule_count);
+    let frame = kitle::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::clone(&data));
+    let count_of =
+        |rule: &str| frame.stats(&frame.compile(&kitle::engine::segment::parse(rule).unwrap())).unwrap().count;
+    assert_eq!(count_of(&segment.rule), first.rule_count);
     // Undo takes it back.
     harness.state_mut().send(Command::Undo);
     harness.run_steps(2);
     assert_eq!(harness.state().doc.as_ref().unwrap().workspace.segments.len(), before);
+
+    // The exact members: a fixed list that holds the card's count, not the rule's.
+    let save_exact = format!("Save the exact {} customers (fixed list)", kitle::format::count(first.count, Lang::En));
+    harness.get_all_by_label(&save_exact).next().unwrap().click();
+    harness.run_steps(3);
+    let exact = harness.state().doc.as_ref().unwrap().workspace.segments.last().unwrap().clone();
+    assert_eq!(count_of(&exact.rule), first.count);
+    assert!(exact.description.starts_with("Fixed list"), "{}", exact.description);
+    if first.rule_count != first.count {
+        assert_ne!(count_of(&exact.rule), first.rule_count, "the list is the cluster, not the rule");
+    }
 
     // Suggested audiences: the first opens as a draft with its count.
     harness.get_by_label("Suggested audiences").click();

@@ -56,9 +56,10 @@ fn a_persona_is_made_checked_against_vip_improved_undone_saved_and_reopened() {
     assert_eq!(harness.query_all_by_label_contains("of the segment's members match").count(), 2, "evidence per trait");
     harness.get_by_label("contradicted");
     harness.get_by_label("confirmed");
-    // The fit reads each trait as a sentence (the text form stays in the editor's boxes).
-    harness.get_by_label("Gender is “Erkek”");
-    harness.get_by_label("Orders is at least 2");
+    // The fit reads each trait as a sentence, and so does the editor beside each
+    // box (the text form stays in the boxes).
+    assert_eq!(harness.query_all_by_label("Gender is “Erkek”").count(), 2);
+    assert_eq!(harness.query_all_by_label("Orders is at least 2").count(), 2);
     let fit = personas(harness.state()).fit().cloned().unwrap();
     assert!(fit.score.is_some());
 

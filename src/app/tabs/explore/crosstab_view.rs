@@ -80,9 +80,14 @@ fn cell_text(cell: &Cell, measure: Measure, ctx: &TabContext<'_>) -> String {
     }
 }
 
-/// How a value of `field` reads on screen (RFM groups by their names).
+/// How a value of `field` reads on screen: RFM groups by their names, the bucket
+/// of the less common values in the reader's language.
 fn value_label(field: &str, value: &str, lang: Lang) -> String {
-    if field == "rfm_group" && value != "(other)" { rfm_group_label(lang, value) } else { value.to_owned() }
+    match value {
+        "(other)" => t(lang, "explore.other_values").to_owned(),
+        _ if field == "rfm_group" => rfm_group_label(lang, value),
+        _ => value.to_owned(),
+    }
 }
 
 fn heat_map_ui(ui: &mut egui::Ui, tab: &ExploreTab, table: &Crosstab, ctx: &TabContext<'_>) {

@@ -9,7 +9,7 @@ use crate::app::command::{SegmentCommand, ViewCommand};
 use crate::app::i18n::{field_label, t};
 use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
-use crate::engine::explore::clusters::Cluster;
+use crate::engine::explore::clusters::{Cluster, cluster_name};
 use crate::engine::segment::Rule;
 use crate::engine::workspace::Segment;
 use crate::format;
@@ -30,14 +30,16 @@ fn rule_buttons_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, rule: &Rule, name: &
         ctx.send(SegmentCommand::Draft(rule.clone()));
     }
     if ui.button(t(lang, "explore.save_segment")).on_hover_text(ctx.doc.sentence(rule, lang)).clicked() {
-        let name = free_name(ctx, name);
-        let index = ctx.doc.workspace.segments.len();
-        ctx.send(Command::Edit(Edit::InsertSegment {
-            index,
-            segment: Segment::of_rule(name.clone(), description, rule),
-        }));
-        ctx.send(ViewCommand::Notify(t(lang, "explore.saved").replace("{0}", &name)));
+        save_segment(ctx, name, description, rule);
     }
+}
+
+/// Saves `rule` as a segment under a free name (an undoable edit) and says so.
+fn save_segment(ctx: &TabContext<'_>, name: &str, description: String, rule: &Rule) {
+    let name = free_name(ctx, name);
+    let index = ctx.doc.workspace.segments.len();
+    ctx.send(Command::Edit(Edit::InsertSegment { index, segment: Segment::of_rule(name.clone(), description, rule) }));
+    ctx.send(ViewCommand::Notify(t(ctx.lang, "explore.saved").replace("{0}", &name)));
 }
 
 pub(super) fn clusters_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
@@ -59,10 +61,10 @@ pub(super) fn clusters_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCont
         ui.weak(t(lang, "explore.silhouettes").replace("{0}", &found.k.to_string()).replace("{1}", &tries.join(", ")));
     }
     ui.add_space(6.0);
-    for (i, cluster) in found.clusters.iter().enumerate() {
+    for cluster in &found.clusters {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
-            cluster_ui(ui, ctx, i + 1, found.k, cluster);
+            cluster_ui(ui, ctx, cluster);
         });
         ui.add_space(4.0);
     }
@@ -100,11 +102,12 @@ fn fields_picker_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_
     });
 }
 
-fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, number: usize, k: usize, c: &Cluster) {
+fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
     let lang = ctx.lang;
     let money = |v: Option<f64>| format::money_or_dash(v, ctx.currency(), lang);
-    ui.horizontal(|ui| {
-        ui.strong(t(lang, "explore.cluster_n").replace("{0}", &number.to_string()));
+    let name = cluster_name(c, lang);
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(&name);
         ui.label(format!(
             "{} ({}) · {}: {} · {}: {}",
             format::count(c.count, lang),
@@ -131,20 +134,44 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, number: usize, k: usize, 
             .replace("{1}", &x.value)
             .replace("{2}", &format::number(x.lift, 1, lang))
     }));
-    ui.label(words.join(" · "));
-    ui.horizontal(|ui| {
+    ui.add(egui::Label::new(words.join(" · ")).wrap());
+    ui.horizontal_wrapped(|ui| {
         ui.label(t(lang, "explore.rule"));
         ui.label(ctx.doc.sentence(&c.rule, lang));
-        ui.weak(
-            t(lang, "explore.precision_recall")
-                .replace("{0}", &format::percent(c.precision, lang))
-                .replace("{1}", &format::percent(c.recall, lang)),
-        );
     });
-    ui.horizontal(|ui| {
-        let name = t(lang, "explore.cluster_name").replace("{0}", &number.to_string()).replace("{1}", &k.to_string());
-        rule_buttons_ui(ui, ctx, &c.rule, &name, t(lang, "explore.cluster_description").to_owned());
+    // What saving the rule would keep, in words (instead of precision and recall).
+    ui.weak(
+        t(lang, "explore.rule_finds")
+            .replace("{0}", &format::count(c.rule_hits, lang))
+            .replace("{1}", &format::count(c.count, lang))
+            .replace("{2}", &format::percent(c.precision, lang)),
+    );
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(t(lang, "explore.open_draft")).clicked() {
+            ctx.send(SegmentCommand::Draft(c.rule.clone()));
+        }
+        let save_rule = t(lang, "explore.save_rule").replace("{0}", &format::count(c.rule_count, lang));
+        if ui.button(save_rule).on_hover_text(t(lang, "explore.save_rule_hint")).clicked() {
+            save_segment(ctx, &name, t(lang, "explore.cluster_description").to_owned(), &c.rule);
+        }
+        let save_exact = t(lang, "explore.save_exact").replace("{0}", &format::count(c.count, lang));
+        if ui.button(save_exact).on_hover_text(t(lang, "explore.save_exact_hint")).clicked()
+            && let Some(rule) = fixed_list_rule(ctx, &c.rows)
+        {
+            let description = t(lang, "explore.exact_description")
+                .replace("{0}", &format::count(c.count, lang))
+                .replace("{1}", &format::date(ctx.doc.data.as_of, lang));
+            save_segment(ctx, &name, description, &rule);
+        }
     });
+}
+
+/// The customers at `rows` as a rule naming each by id: a fixed list.
+fn fixed_list_rule(ctx: &TabContext<'_>, rows: &[u32]) -> Option<Rule> {
+    let ids = ctx.doc.data.customers.column("customer_id").ok()?.cast(&polars::prelude::DataType::String).ok()?;
+    let ids = ids.str().ok()?;
+    let values: Vec<String> = rows.iter().filter_map(|&r| ids.get(r as usize).map(str::to_owned)).collect();
+    Some(Rule::field("customer_id").is_in(values))
 }
 
 pub(super) fn suggested_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
@@ -162,14 +189,16 @@ pub(super) fn suggested_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCon
             ui.strong(t(lang, key));
         }
         ui.end_row();
-        for (i, s) in found.iter().enumerate() {
+        for s in found.iter() {
             ui.label(ctx.doc.sentence(&s.rule, lang));
             ui.label(format!("{} ({})", format::count(s.count, lang), format::percent(s.share, lang)));
             ui.label(format::money(s.avg_ltv, ctx.currency(), lang));
             ui.label(format!("{}×", format::number(s.lift, 2, lang)));
             ui.label(format::percent(s.revenue_share, lang));
             ui.horizontal(|ui| {
-                let name = t(lang, "explore.suggested_name").replace("{0}", &(i + 1).to_string());
+                // Named by what it says, not by its place in the list.
+                let name = ctx.doc.sentence(&s.rule, lang);
+                let name = crate::engine::text::truncate_chars(&name, 60);
                 rule_buttons_ui(ui, ctx, &s.rule, &name, t(lang, "explore.suggested_description").to_owned());
             });
             ui.end_row();

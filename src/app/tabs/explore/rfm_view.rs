@@ -99,9 +99,21 @@ fn groups_ui(ui: &mut egui::Ui, rfm: &Rfm, ctx: &TabContext<'_>) {
         for group in rfm.groups.iter().filter(|g| g.figures.count > 0) {
             let name = rfm_group_label(lang, group.name);
             let f = &group.figures;
-            if ui.link(&name).on_hover_text(figures_hover(&name, f, ctx)).clicked() {
-                ctx.send(SegmentCommand::Draft(group_rule(group.name)));
-            }
+            // The name, and under it what the group is and what to do with it.
+            ui.vertical(|ui| {
+                let advice = crate::i18n::rfm_group_advice(lang, group.name);
+                let hover = match advice {
+                    Some((meaning, action)) => format!("{}\n{meaning}\n{action}", figures_hover(&name, f, ctx)),
+                    None => figures_hover(&name, f, ctx),
+                };
+                if ui.link(&name).on_hover_text(hover).clicked() {
+                    ctx.send(SegmentCommand::Draft(group_rule(group.name)));
+                }
+                if let Some((_, action)) = advice {
+                    ui.set_max_width(170.0);
+                    ui.add(egui::Label::new(egui::RichText::new(action).small().weak()).wrap());
+                }
+            });
             right_label(ui, format::count(f.count, lang));
             right_label(ui, format::percent(f.share, lang));
             right_label(ui, format::money_or_dash(f.avg_ltv, ctx.currency(), lang));

@@ -95,13 +95,14 @@ impl KitleApp {
     /// Starts a push in the background; the token is remembered for this session only.
     fn start_push(&mut self, ctx: &egui::Context, order: PushOrder) {
         let PushOrder { name, rows, job, keep_token } = order;
+        let lang = self.lang();
         self.session_tokens.insert(rows.platform, job.token.clone());
         let started = self.tasks.spawn(TaskKind::Push, ctx, move |progress| {
             let kept = if keep_token { keychain::save(rows.platform, &job.token) } else { Ok(()) };
             let result = kept
-                .map_err(|e| format!("the token could not be kept in the keychain: {e}"))
+                .map_err(|e| t(lang, "push.keychain_failed").replace("{0}", &e.to_string()))
                 .and_then(|()| Plan::new(&rows, &job.membership_path, &job.destination).map_err(|e| e.to_string()))
-                .and_then(|plan| run(job, plan, progress).map_err(|e| e.message));
+                .and_then(|plan| run(job, plan, progress).map_err(|e| e.text(lang)));
             AudienceCommand::Pushed(Box::new(result.map(|pushed| (name, pushed))))
         });
         if let Err(e) = started {

@@ -1,5 +1,5 @@
 //! Drawing the shell: the menu, the tab bar, the status bar with the long jobs,
-//! the notice line, the current tab, and the windows over it.
+//! the current tab, the windows over it, and the notice as a toast.
 
 use super::dialogs::{Dialog, DialogContext};
 use super::i18n::{Lang, t};
@@ -17,7 +17,6 @@ impl KitleApp {
             egui::Panel::top("tabs").show(ui, |ui| self.tabs_ui(ui, lang));
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            self.notice_ui(ui, lang);
             if self.doc.is_some() {
                 self.tab_ui(ui, lang);
             } else {
@@ -25,6 +24,7 @@ impl KitleApp {
             }
         });
         let egui = ui.ctx().clone();
+        self.notice_ui(&egui, lang);
         self.windows_ui(&egui, lang);
         // Commands sent while drawing are applied next frame: make sure there is one.
         self.queued.extend(self.receiver.try_iter());
@@ -196,21 +196,29 @@ impl KitleApp {
         });
     }
 
-    fn notice_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+    /// The notice ("Saved.", an error) as a toast over the bottom of the window: it
+    /// never moves the page under the pointer.
+    fn notice_ui(&mut self, ctx: &egui::Context, lang: Lang) {
         let Some(notice) = &self.notice else { return };
-        let (text, colour) = match notice {
-            Notice::Info(text) => (text.clone(), ui.visuals().text_color()),
-            Notice::Error(text) => (text.clone(), ui.visuals().error_fg_color),
-        };
         let mut close = false;
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.colored_label(colour, text);
-                if ui.small_button(t(lang, "close")).clicked() {
-                    close = true;
-                }
+        egui::Area::new(egui::Id::unique("notice-toast"))
+            .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -40.0))
+            .order(egui::Order::Foreground)
+            .show(ctx, |ui| {
+                let (text, colour) = match notice {
+                    Notice::Info(text) => (text.clone(), ui.visuals().text_color()),
+                    Notice::Error(text) => (text.clone(), ui.visuals().error_fg_color),
+                };
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width((ctx.content_rect().width() - 80.0).clamp(240.0, 720.0));
+                    ui.horizontal(|ui| {
+                        ui.add(egui::Label::new(egui::RichText::new(text).color(colour)).wrap());
+                        if ui.small_button(t(lang, "close")).clicked() {
+                            close = true;
+                        }
+                    });
+                });
             });
-        });
         if close {
             self.notice = None;
         }

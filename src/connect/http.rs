@@ -84,6 +84,25 @@ impl ApiError {
     pub fn new(status: Option<u16>, message: impl Into<String>) -> Self {
         Self { status, message: message.into() }
     }
+
+    /// The error for the reader: in English what the platform or the network said;
+    /// in Turkish what happened in words (from the status), with the platform's own
+    /// text kept as a detail.
+    pub fn text(&self, lang: crate::format::Lang) -> String {
+        use crate::i18n::t;
+        if lang == crate::format::Lang::En {
+            return self.message.clone();
+        }
+        let key = match self.status {
+            None => "net.no_answer",
+            Some(401 | 403) => "net.denied",
+            Some(404) => "net.not_found",
+            Some(429) => "net.too_many",
+            Some(400..=499) => "net.refused",
+            Some(_) => "net.platform_error",
+        };
+        t(lang, "net.with_detail").replace("{0}", t(lang, key)).replace("{1}", &self.message)
+    }
 }
 
 /// How often and how long to retry.
@@ -344,6 +363,17 @@ mod tests {
     #[test]
     fn shown_urls_hide_the_query() {
         assert_eq!(shown_url("https://x/wp-json/wc/v3/orders?consumer_secret=cs_1"), "https://x/wp-json/wc/v3/orders");
+    }
+
+    #[test]
+    fn errors_are_said_in_turkish_with_the_platforms_words_kept() {
+        use crate::format::Lang;
+        let e = ApiError::new(Some(401), "Invalid OAuth access token.");
+        assert_eq!(e.text(Lang::En), "Invalid OAuth access token.");
+        let tr = e.text(Lang::Tr);
+        assert!(tr.starts_with("Platform erişimi reddetti") && tr.contains("Invalid OAuth access token."), "{tr}");
+        assert!(ApiError::new(None, "No answer from x").text(Lang::Tr).starts_with("Sunucuya ulaşılamadı"));
+        assert!(ApiError::new(Some(503), "busy").text(Lang::Tr).starts_with("Platformda bir hata"));
     }
 
     #[test]

@@ -84,21 +84,6 @@ pub fn os_error_text(lang: Lang, raw: &str) -> String {
     t(lang, "io.with_detail").replace("{0}", t(lang, key)).replace("{1}", raw)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn system_errors_are_said_in_turkish_with_the_systems_text_beside() {
-        let raw = "No such file or directory (os error 2)";
-        assert_eq!(os_error_text(Lang::En, raw), raw);
-        assert_eq!(os_error_text(Lang::Tr, raw), format!("dosya bulunamadı (sistemin iletisi: {raw})"));
-        assert!(os_error_text(Lang::Tr, "Permission denied (os error 13)").starts_with("erişim izni yok"));
-        assert!(os_error_text(Lang::Tr, "Weird (os error 99)").starts_with("bir sistem hatası"));
-        assert_eq!(os_error_text(Lang::Tr, "expected `(` at 1:1"), "expected `(` at 1:1");
-    }
-}
-
 /// The text a panic was raised with, when it has one (a `&str` or a `String`).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
     payload.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| payload.downcast_ref::<String>().cloned())
@@ -113,5 +98,20 @@ impl std::fmt::Display for Message {
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.text(Lang::En))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_errors_are_said_in_turkish_with_the_systems_text_beside() {
+        let raw = "No such file or directory (os error 2)";
+        assert_eq!(os_error_text(Lang::En, raw), raw);
+        assert_eq!(os_error_text(Lang::Tr, raw), format!("dosya bulunamadı (sistemin iletisi: {raw})"));
+        assert!(os_error_text(Lang::Tr, "Permission denied (os error 13)").starts_with("erişim izni yok"));
+        assert!(os_error_text(Lang::Tr, "Weird (os error 99)").starts_with("bir sistem hatası"));
+        assert_eq!(os_error_text(Lang::Tr, "expected `(` at 1:1"), "expected `(` at 1:1");
     }
 }

@@ -45,6 +45,17 @@ pub fn normalise_email(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// At most `max` characters of `s`, ending in "…" when cut (for names made from
+/// sentences).
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut cut: String = s.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,15 +77,4 @@ mod tests {
         assert_eq!(fold_case("ŞULE Işık"), "şule işik");
         assert_eq!(normalise_email("  Ayse@Example.COM "), "ayse@example.com");
     }
-}
-
-/// At most `max` characters of `s`, ending in "…" when cut (for names made from
-/// sentences).
-pub fn truncate_chars(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut cut: String = s.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }

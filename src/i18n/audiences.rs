@@ -67,4 +67,9 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("audience.sent", "sent", "gönderildi"),
     ("audience.stopped", "stopped: push again to resume", "durdu: sürdürmek için yeniden gönderin"),
     ("status.pushing", "Sending audience…", "Kitle gönderiliyor…"),
+    (
+        "push.keychain_failed",
+        "The token could not be kept in the system keychain: {0}",
+        "Anahtar sistem anahtarlığında saklanamadı: {0}",
+    ),
 ];

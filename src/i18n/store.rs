@@ -92,4 +92,27 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "{0} orders have more than 20 lines; only their first 20 product lines were kept (their totals are complete).",
         "{0} siparişin 20'den fazla satırı var; yalnızca ilk 20 ürün satırı tutuldu (toplamları eksiksiz).",
     ),
+    ("net.with_detail", "{0} (the platform said: {1})", "{0} (platformun iletisi: {1})"),
+    ("net.no_answer", "The server could not be reached", "Sunucuya ulaşılamadı"),
+    (
+        "net.denied",
+        "The platform refused access: the key or its permissions are not valid",
+        "Platform erişimi reddetti: anahtar ya da yetkileri geçerli değil",
+    ),
+    (
+        "net.not_found",
+        "The platform does not know this address or account",
+        "Platform bu adresi ya da hesabı tanımıyor",
+    ),
+    (
+        "net.too_many",
+        "The platform asks to slow down: try again in a little while",
+        "Platform yavaşlamamızı istiyor: biraz sonra yeniden deneyin",
+    ),
+    ("net.refused", "The platform refused the request", "Platform isteği kabul etmedi"),
+    (
+        "net.platform_error",
+        "The platform had an error: try again later",
+        "Platformda bir hata oluştu: daha sonra yeniden deneyin",
+    ),
 ];

@@ -216,7 +216,7 @@ impl PushPanel {
         let endpoint = match Endpoint::parse(&endpoint_text(platform, self.endpoint.as_deref())) {
             Ok(endpoint) => endpoint,
             Err(e) => {
-                self.error = Some(e.message);
+                self.error = Some(e.text(lang));
                 return None;
             }
         };

@@ -87,10 +87,12 @@ fn snapshot(harness: &mut Harness<'static, KitleApp>, name: &str) {
     // The committed images are palette PNGs (`pngquant --quality 90-100`), a quarter
     // of the size: a colour tolerance and a few hundred pixels absorb the palette's
     // rounding of the charts' gradients; a changed word or layout differs by more.
-    let options =
-        SnapshotOptions::new().output_path("tests/snapshots").threshold(8.0).failed_pixel_count_threshold(150);
+    let options = SnapshotOptions::new().output_path("tests/snapshots").threshold(8.0).max_failed_pixels(150);
     harness.snapshot_options(name, &options);
 }
+
+/// Opens a dialog (or a panel drawn like one) on the app.
+type OpenDialog = fn(&mut KitleApp);
 
 /// One window per language and size: every tab, then every dialog, each checked
 /// and photographed.
@@ -115,7 +117,7 @@ fn walk(lang: Lang, size: [f32; 2]) {
         check_words(&harness, lang, &format!("Explore {view:?}"));
     }
 
-    let dialogs: [(&str, fn(&mut KitleApp)); 7] = [
+    let dialogs: [(&str, OpenDialog); 7] = [
         ("import", |app| app.send(FileCommand::ImportDialog(None))),
         ("guide", |app| app.guide = Some(Default::default())),
         ("audience", |app| {

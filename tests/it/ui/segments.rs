@@ -717,3 +717,42 @@ fn the_app_and_the_command_line_find_the_same_audience_members() {
     assert!(cli_err.contains("Condition 2 can't be used"), "{cli_err}");
     assert!(app_err.contains("Condition 2 can't be used"), "{app_err}");
 }
+
+#[test]
+fn every_action_of_a_segment_with_a_60_character_name_is_reachable_at_1024() {
+    let mut harness = app_harness_sized(Lang::Tr, [1024.0, 700.0]);
+    harness.run_steps(1);
+    harness.get_by_label("Demo mağazayı aç").click();
+    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    let name = "Son 90 günde iki kez alışveriş yapan İstanbul'lu kadın müşte";
+    assert_eq!(name.chars().count(), 60);
+    let description = "Yaz kampanyası için hazırlanan, çok uzun bir açıklama metni; satırlar taşmamalı.";
+    let segment = kitle::engine::workspace::Segment::of_rule(
+        name.to_owned(),
+        description.to_owned(),
+        &kitle::engine::segment::Rule::field("ltv").gt(1000),
+    );
+    harness.state_mut().send(kitle::app::Command::Edit(kitle::engine::edit::Edit::InsertSegment { index: 0, segment }));
+    click_tab(&mut harness, "Segmentler");
+    harness.run_steps(3);
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
+    let on_screen = |h: &Harness<'static, KitleApp>, label: &str| {
+        let rect = h.get_by_label(label).rect();
+        assert!(screen.contains_rect(rect), "{label} is off screen at {rect:?}");
+    };
+    on_screen(&harness, &format!("Düzenle {name}"));
+    on_screen(&harness, &format!("Diğer işlemler: {name}"));
+    for action in ["Kitle", "Böl…", "Çoğalt", "Sil"] {
+        harness.get_by_label(&format!("Diğer işlemler: {name}")).click();
+        harness.run_steps(2);
+        on_screen(&harness, &format!("{action} {name}"));
+        harness.key_press(egui::Key::Escape);
+        harness.run_steps(2);
+    }
+    // And they work from there: the audience dialog opens for this segment.
+    harness.get_by_label(&format!("Diğer işlemler: {name}")).click();
+    harness.run_steps(2);
+    harness.get_by_label(&format!("Kitle {name}")).click();
+    harness.run_steps(3);
+    assert!(harness.state().audience.is_some(), "the audience dialog opened");
+}

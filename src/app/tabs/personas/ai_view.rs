@@ -103,10 +103,11 @@ impl AiPanel {
     fn start(&mut self, ctx: &TabContext<'_>, body: serde_json::Value, text: String) {
         let endpoint = Endpoint::parse(&self.endpoint);
         let key = Token::new(&self.key).or_else(|| std::env::var("KITLE_AI_KEY").ok().as_deref().and_then(Token::new));
+        let lang = ctx.lang;
         self.answer.ensure(ctx.egui, text, move |_| {
             move |_| {
-                let endpoint = endpoint.map_err(|e| e.message)?;
-                ask(&endpoint, key, &body).map_err(|e| e.message)
+                let endpoint = endpoint.map_err(|e| e.text(lang))?;
+                ask(&endpoint, key, &body).map_err(|e| e.text(lang))
             }
         });
     }

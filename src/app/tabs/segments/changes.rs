@@ -44,9 +44,12 @@ impl SegmentsTab {
         }
         let mut open = true;
         let title = t(lang, "changes.title").replace("{0}", &window.segment);
-        egui::Window::new(title).id(egui::Id::unique("segment-changes")).open(&mut open).default_width(760.0).show(
-            egui,
-            |ui| {
+        egui::Window::new(title)
+            .id(egui::Id::unique("segment-changes"))
+            .open(&mut open)
+            .default_width(760.0)
+            .vscroll(true)
+            .show(egui, |ui| {
                 if ctx.doc.path.is_none() {
                     ui.weak(t(lang, "changes.unsaved"));
                     return;
@@ -61,8 +64,7 @@ impl SegmentsTab {
                         ui.spinner();
                     }
                 }
-            },
-        );
+            });
         if !open {
             self.changes = None;
         }
@@ -74,7 +76,8 @@ fn changes_view_ui(ui: &mut egui::Ui, segment: &str, changes: &MemberChanges, ct
     let history = &changes.changes.history;
     ui.strong(t(lang, "changes.size"));
     let points: Vec<[f64; 2]> = history.iter().enumerate().map(|(i, s)| [i as f64, s.size as f64]).collect();
-    let dates: Vec<String> = history.iter().map(|s| s.at.chars().take(10).collect()).collect();
+    let dates: Vec<String> =
+        history.iter().map(|s| format::stamp(&s.at.chars().take(10).collect::<String>(), lang)).collect();
     fixed_plot("segment-size-plot")
         .height(160.0)
         .x_axis_formatter(move |mark, _| category_label(&dates, mark.value))
@@ -92,18 +95,21 @@ fn changes_view_ui(ui: &mut egui::Ui, segment: &str, changes: &MemberChanges, ct
     if let Some(last) = history.last() {
         ui.label(
             t(lang, "changes.since")
-                .replace("{0}", &last.at)
+                .replace("{0}", &format::stamp(&last.at, lang))
                 .replace("{1}", &format::count(changes.changes.entered.len(), lang))
                 .replace("{2}", &format::count(changes.changes.left.len(), lang)),
         );
     }
     let gone = changes.changes.left.len().saturating_sub(changes.left_rows.len());
-    ui.columns(2, |columns| {
+    // One list above the other: side by side, two tables of five columns do not
+    // fit and were drawn over each other.
+    {
         let lists = [
             ("changes.entered", "changes.export_entered", "segment-entered", &changes.entered_rows, 0),
             ("changes.left", "changes.export_left", "segment-left", &changes.left_rows, gone),
         ];
-        for (ui, (title, export, id, rows, gone)) in columns.iter_mut().zip(lists) {
+        for (title, export, id, rows, gone) in lists {
+            ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.strong(t(lang, title).replace("{}", &format::count(rows.len() + gone, lang)));
                 let button = ui.add_enabled(!rows.is_empty(), egui::Button::new(t(lang, export)).small());
@@ -130,5 +136,5 @@ fn changes_view_ui(ui: &mut egui::Ui, segment: &str, changes: &MemberChanges, ct
                 .ui(ui);
             });
         }
-    });
+    }
 }

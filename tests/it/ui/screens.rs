@@ -101,7 +101,13 @@ fn walk(lang: Lang, size: [f32; 2]) {
     let tag = format!("{}_{}", lang.code(), size[0]);
     harness.run_steps(1);
     check_words(&harness, lang, "start");
-    harness.state_mut().send(FileCommand::OpenDemo);
+    // The demo written to a folder named the same on every machine: paths show on
+    // screen (status bar, import slots, audience file), and must not differ.
+    let dir = std::env::temp_dir().join(format!("kitle-screens-{tag}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = kitle::engine::demo::write_demo_workspace(&dir, &Default::default()).unwrap();
+    harness.state_mut().send(FileCommand::Open(path));
     run_until(&mut harness, "the demo", |app| app.doc.is_some());
     for tab in [Tab::Dashboard, Tab::Segments, Tab::Personas, Tab::Explore, Tab::Customers] {
         harness.state_mut().send(ViewCommand::SetTab(tab));

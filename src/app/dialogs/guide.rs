@@ -41,10 +41,7 @@ impl Dialog for GuideDialog {
                         ("tab.explore", "guide.tab_explore"),
                         ("tab.customers", "guide.tab_customers"),
                     ] {
-                        ui.horizontal_wrapped(|ui| {
-                            ui.strong(t(lang, tab));
-                            ui.label(t(lang, text));
-                        });
+                        term_ui(ui, t(lang, tab), t(lang, text));
                     }
                     ui.add_space(8.0);
                     ui.heading(t(lang, "guide.rules"));
@@ -76,15 +73,20 @@ impl Dialog for GuideDialog {
                         ("guide.clv", "guide.m_clv"),
                         ("guide.fit", "guide.m_fit"),
                     ] {
-                        ui.horizontal_wrapped(|ui| {
-                            ui.strong(t(lang, name));
-                            ui.label(t(lang, text));
-                        });
+                        term_ui(ui, t(lang, name), t(lang, text));
                     }
                 });
             });
         open
     }
+}
+
+/// A term in bold and what it means, wrapped as one paragraph.
+fn term_ui(ui: &mut egui::Ui, term: &str, meaning: &str) {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(term);
+        ui.label(meaning);
+    });
 }
 
 #[cfg(test)]

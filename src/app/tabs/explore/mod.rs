@@ -47,6 +47,29 @@ type CrosstabKey = (u64, String, String, Measure);
 pub struct PredictView {
     pub prediction: Result<Prediction, String>,
     pub holdout: Option<Result<Holdout, String>>,
+    /// Over the customer table's prediction fields, read with the fit (not per frame).
+    pub averages: PredictAverages,
+}
+
+/// The numbers the Predict view leads with; `None` where a field is missing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PredictAverages {
+    pub expected_orders_90d: Option<f64>,
+    pub p_alive: Option<f64>,
+    pub clv_12m_total: Option<f64>,
+}
+
+impl PredictAverages {
+    fn of(data: &crate::engine::data::CustomerData) -> Self {
+        use polars::prelude::DataType;
+        let series =
+            |field: &str| data.customers.column(field).ok()?.as_materialized_series().cast(&DataType::Float64).ok();
+        Self {
+            expected_orders_90d: series("expected_orders_90d").and_then(|s| s.mean()),
+            p_alive: series("p_alive").and_then(|s| s.mean()),
+            clv_12m_total: series("predicted_clv_12m").and_then(|s| s.sum().ok()),
+        }
+    }
 }
 
 pub struct ExploreTab {
@@ -164,7 +187,7 @@ impl ExploreTab {
                     (Ok(_), Some(days)) => Some(holdout_check(&data, days)),
                     _ => None,
                 };
-                Ok(PredictView { prediction, holdout })
+                Ok(PredictView { prediction, holdout, averages: PredictAverages::of(&data) })
             }
         });
     }

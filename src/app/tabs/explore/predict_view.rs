@@ -6,7 +6,7 @@
 
 use egui_plot::{Legend, Line, PlotPoints, Points};
 
-use super::{ExploreTab, status_ui};
+use super::{ExploreTab, PredictAverages, status_ui};
 use crate::app::command::SegmentCommand;
 use crate::app::i18n::{Lang, field_label, t};
 use crate::app::tabs::TabContext;
@@ -14,7 +14,6 @@ use crate::app::widgets::plots::fixed_plot;
 use crate::app::widgets::theme::series_colour;
 use crate::engine::explore::predict::{Holdout, Prediction};
 use crate::format;
-use polars::prelude::DataType;
 
 pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     let lang = ctx.lang;
@@ -36,7 +35,7 @@ pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabConte
         }
     };
     ui.add_space(8.0);
-    summary_ui(ui, ctx, prediction, view.holdout.as_ref().and_then(|h| h.as_ref().ok()));
+    summary_ui(ui, ctx, prediction, &view.averages, view.holdout.as_ref().and_then(|h| h.as_ref().ok()));
     egui::CollapsingHeader::new(t(lang, "explore.model_details"))
         .id_salt("predict-details")
         .show(ui, |ui| parameters_ui(ui, prediction, lang));
@@ -72,14 +71,14 @@ pub fn holdout_verdict(h: &Holdout) -> Option<&'static str> {
 
 /// The numbers to act on: buyers, expected purchases, chance still active,
 /// predicted value (averages over the customers with orders), and the verdict.
-fn summary_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, p: &Prediction, holdout: Option<&Holdout>) {
+fn summary_ui(
+    ui: &mut egui::Ui,
+    ctx: &TabContext<'_>,
+    p: &Prediction,
+    averages: &PredictAverages,
+    holdout: Option<&Holdout>,
+) {
     let lang = ctx.lang;
-    let mean = |field: &str| -> Option<f64> {
-        ctx.doc.data.customers.column(field).ok()?.as_materialized_series().cast(&DataType::Float64).ok()?.mean()
-    };
-    let total = |field: &str| -> Option<f64> {
-        ctx.doc.data.customers.column(field).ok()?.as_materialized_series().cast(&DataType::Float64).ok()?.sum().ok()
-    };
     egui::Grid::new("predict-summary").striped(true).spacing([16.0, 4.0]).show(ui, |ui| {
         ui.label(t(lang, "explore.buyers"));
         ui.label(format::count(p.customers, lang));
@@ -88,13 +87,13 @@ fn summary_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, p: &Prediction, holdout: 
         ui.label(format::count(p.repeat_customers, lang));
         ui.end_row();
         ui.label(t(lang, "explore.avg_expected"));
-        ui.label(mean("expected_orders_90d").map_or_else(|| "—".to_owned(), |v| format::number(v, 2, lang)));
+        ui.label(averages.expected_orders_90d.map_or_else(|| "—".to_owned(), |v| format::number(v, 2, lang)));
         ui.end_row();
         ui.label(t(lang, "explore.avg_alive"));
-        ui.label(mean("p_alive").map_or_else(|| "—".to_owned(), |v| format::percent(v, lang)));
+        ui.label(averages.p_alive.map_or_else(|| "—".to_owned(), |v| format::percent(v, lang)));
         ui.end_row();
         ui.label(t(lang, "explore.total_clv"));
-        match total("predicted_clv_12m").filter(|_| p.gamma_gamma.is_some()) {
+        match averages.clv_12m_total.filter(|_| p.gamma_gamma.is_some()) {
             Some(v) => ui.label(format::money(v, ctx.currency(), lang)),
             None => ui.weak(t(lang, "explore.no_spend_model")),
         };

@@ -10,12 +10,6 @@ use crate::engine::segment::{Condition, Op};
 use crate::engine::typed::read_number;
 use crate::format;
 
-/// A number as typed in the user's language: `5.000` is five thousand and `7,5` is
-/// seven and a half in Turkish; `5,000` and `7.5` in English.
-fn read_typed_number(text: &str, lang: Lang) -> Option<f64> {
-    read_number(text, lang).map(|n| n.value)
-}
-
 /// A rule's number as the user's language writes it (`5000` → `5.000` in Turkish).
 fn typed_form(value: &str, lang: Lang) -> String {
     match value.parse::<f64>() {
@@ -82,14 +76,15 @@ fn number_value_ui(ui: &mut egui::Ui, cond: &mut Condition, i: usize, hint: &str
     let typed: Option<String> = ui.data(|d| d.get_temp(id));
     let mut text = typed
         .filter(|t| {
-            read_typed_number(t, lang).map(format_plain_number).as_deref() == Some(value.as_str()) || t == value
+            read_number(t, lang).map(|n| n.value).map(format_plain_number).as_deref() == Some(value.as_str())
+                || t == value
         })
         .unwrap_or_else(|| typed_form(value, lang));
     let response =
         ui.add(egui::TextEdit::singleline(&mut text).hint_text(hint).desired_width(120.0)).accessible_name(name);
     let changed = response.changed();
     if changed {
-        *value = read_typed_number(&text, lang).map_or_else(|| text.trim().to_owned(), format_plain_number);
+        *value = read_number(&text, lang).map(|n| n.value).map_or_else(|| text.trim().to_owned(), format_plain_number);
     }
     crate::app::widgets::number_entry::reading_note(ui, &text, lang);
     ui.data_mut(|d| d.insert_temp(id, text));

@@ -55,6 +55,9 @@ pub enum FileCommand {
     Save,
     /// Ask where to save, then save there.
     SaveAsDialog,
+    /// Save (asking where if the workspace has no file yet), then carry out this
+    /// command: the unsaved-changes prompt's "Save".
+    SaveThen(Box<Command>),
     /// Save to this path.
     SaveTo(PathBuf),
     /// Open the import dialog, optionally with a file already chosen.

@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 use super::command::{FileCommand, SegmentCommand, ViewCommand};
 use super::dialogs::file::{self, DialogOutcome};
 use super::dialogs::import::ImportDialog;
+use super::dialogs::path_prompt::{PathPrompt, PathTarget};
 use super::document::{self, Document, Loaded};
 use super::i18n::t;
 use super::tabs::segments::SegmentsTab;
 use super::tasks::TaskKind;
 use super::widgets::theme;
-use super::{Command, KitleApp, Notice, PathPurpose, Tab};
+use super::{Command, KitleApp, Notice, Tab};
 use crate::engine::edit::Edit;
 use crate::engine::import::SourceSpec;
 use crate::engine::loading::CacheToWrite;
@@ -50,9 +51,11 @@ impl KitleApp {
                 self.doc = None;
                 self.import = None;
             }
-            FileCommand::OpenDialog => match file::pick_workspace(self.native_dialogs) {
+            FileCommand::OpenDialog => match file::pick_workspace(self.file_dialogs) {
                 DialogOutcome::Picked(path) => self.send(FileCommand::Open(path)),
-                DialogOutcome::Unavailable => self.no_dialog(PathPurpose::Open),
+                DialogOutcome::Unavailable => {
+                    self.path_prompt = Some(PathPrompt::new(PathTarget::Open, &self.usual_folder()));
+                }
                 DialogOutcome::Cancelled => {}
             },
             FileCommand::Open(path) => self.start_load(ctx, path),
@@ -62,7 +65,15 @@ impl KitleApp {
                 Some(None) => self.send(FileCommand::SaveAsDialog),
                 None => {}
             },
-            FileCommand::SaveAsDialog => self.save_as_dialog(),
+            FileCommand::SaveAsDialog => self.save_as_dialog(None),
+            FileCommand::SaveThen(then) => match self.doc.as_ref().map(|d| d.path.clone()) {
+                Some(Some(path)) => {
+                    self.save_to(&path);
+                    self.send(*then);
+                }
+                Some(None) => self.save_as_dialog(Some(then)),
+                None => self.send(*then),
+            },
             FileCommand::SaveTo(path) => self.save_to(&path),
             FileCommand::ImportDialog(path) => self.open_import_dialog(ctx, path),
             FileCommand::RunImport(specs) => self.start_import(ctx, specs),
@@ -111,10 +122,13 @@ impl KitleApp {
                 }
             }
             SegmentCommand::ExportMembers { rows, extension, name } => {
-                match file::save_file(self.native_dialogs, extension, format!("{name}.{extension}")) {
+                let file_name = format!("{}.{extension}", crate::engine::text::file_stem_for(&name));
+                match file::save_file(self.file_dialogs, extension, file_name.clone()) {
                     DialogOutcome::Picked(path) => self.send(SegmentCommand::ExportMembersTo { rows, path }),
                     DialogOutcome::Unavailable => {
-                        self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
+                        let suggested = self.usual_folder().join(file_name);
+                        self.path_prompt =
+                            Some(PathPrompt::new(PathTarget::ExportMembers { rows, extension }, &suggested));
                     }
                     DialogOutcome::Cancelled => {}
                 }
@@ -132,18 +146,34 @@ impl KitleApp {
         });
     }
 
-    /// No native dialog: say so and ask for a typed path.
-    fn no_dialog(&mut self, purpose: PathPurpose) {
-        self.notice = Some(Notice::Error(t(self.lang(), "error.dialog_unavailable").to_owned()));
-        self.path_prompt = Some(super::dialogs::path_prompt::PathPrompt::new(purpose));
+    /// Where a typed path starts: the open workspace's folder, else the last one
+    /// opened, else the home folder.
+    fn usual_folder(&self) -> PathBuf {
+        let doc_folder = self.doc.as_ref().and_then(|d| d.path.as_deref()).map(crate::engine::workspace::parent_dir);
+        let recent = self.prefs.recent.iter().find(|p| p.exists()).map(|p| crate::engine::workspace::parent_dir(p));
+        doc_folder
+            .or(recent)
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .filter(|dir| dir.is_dir())
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_default())
     }
 
-    fn save_as_dialog(&mut self) {
+    /// Asks where to save, then saves there and carries out `then` (if any).
+    fn save_as_dialog(&mut self, then: Option<Box<Command>>) {
         let Some(doc) = &self.doc else { return };
-        let name = format!("{}.{}", doc.workspace.name, crate::engine::workspace::EXTENSION);
-        match file::save_workspace(self.native_dialogs, name) {
-            DialogOutcome::Picked(path) => self.send(FileCommand::SaveTo(path)),
-            DialogOutcome::Unavailable => self.no_dialog(PathPurpose::SaveAs),
+        let name = if doc.workspace.name.is_empty() { t(self.lang(), "untitled") } else { &doc.workspace.name };
+        let file_name = format!("{}.{}", crate::engine::text::file_stem_for(name), crate::engine::workspace::EXTENSION);
+        match file::save_workspace(self.file_dialogs, file_name.clone()) {
+            DialogOutcome::Picked(path) => {
+                self.send(FileCommand::SaveTo(path));
+                if let Some(then) = then {
+                    self.send(*then);
+                }
+            }
+            DialogOutcome::Unavailable => {
+                let suggested = self.usual_folder().join(file_name);
+                self.path_prompt = Some(PathPrompt::new(PathTarget::SaveAs { then }, &suggested));
+            }
             DialogOutcome::Cancelled => {}
         }
     }
@@ -151,6 +181,7 @@ impl KitleApp {
     fn open_import_dialog(&mut self, ctx: &egui::Context, path: Option<PathBuf>) {
         let existing = self.doc.as_ref().map(Document::resolved_sources);
         let mut dialog = ImportDialog::new(ctx, existing.as_deref(), self.lang());
+        dialog.file_dialogs = self.file_dialogs;
         if let Some(path) = path {
             dialog.add_file(ctx, path, self.lang());
         }

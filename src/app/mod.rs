@@ -42,7 +42,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 pub use command::{AudienceCommand, Command, CommandSender, FileCommand, SegmentCommand, StoreCommand, ViewCommand};
-pub use dialogs::path_prompt::PathPurpose;
+pub use dialogs::path_prompt::PathTarget;
 pub use document::Document;
 pub use state::{Notice, Prefs, Tab, ThemeChoice};
 
@@ -97,8 +97,8 @@ pub struct KitleApp {
     last_edit: Option<std::time::Instant>,
     /// The window title last sent, to send it only on change.
     title: String,
-    /// Whether native dialogs may be used (not in tests).
-    pub native_dialogs: bool,
+    /// Whether native file dialogs are shown (not in tests).
+    pub file_dialogs: dialogs::file::FileDialogs,
     /// Where "Open demo" finds or writes the demo workspace.
     pub demo_path: PathBuf,
     /// Fonts and theme installed.
@@ -123,7 +123,7 @@ impl KitleApp {
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
         let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
         let mut app = Self::with_prefs(prefs);
-        app.native_dialogs = true;
+        app.file_dialogs = dialogs::file::FileDialogs::Native;
         app.smoke_test = std::env::var_os("KITLE_SMOKE").is_some();
         app.drill = drill::Drill::from_env();
         app
@@ -159,7 +159,7 @@ impl KitleApp {
             discard_ok: false,
             last_edit: None,
             title: String::new(),
-            native_dialogs: false,
+            file_dialogs: dialogs::file::FileDialogs::Off,
             demo_path: document::default_demo_path(),
             set_up: false,
             smoke_test: false,

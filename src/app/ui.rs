@@ -53,13 +53,8 @@ impl KitleApp {
         show_in(&mut self.about, &ctx);
         show_in(&mut self.guide, &ctx);
         show_in(&mut self.report, &ctx);
-        let prompting = self.path_prompt.is_some();
-        show_in(&mut self.path_prompt, &ctx);
+        super::dialogs::path_prompt::show_prompt(&mut self.path_prompt, &ctx);
         show_in(&mut self.confirm, &ctx);
-        if prompting && self.path_prompt.is_none() {
-            // The prompt answered the notice that asked for it.
-            self.notice = None;
-        }
     }
 
     fn menu_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {

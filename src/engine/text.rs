@@ -56,9 +56,25 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     cut
 }
 
+/// A name made safe as a file name on every system (a segment's name for its
+/// export): characters no file system takes become `-`; Turkish letters stay.
+pub fn file_stem_for(name: &str) -> String {
+    let stem: String =
+        name.chars().map(|c| if c.is_control() || r#"/\:*?"<>|"#.contains(c) { '-' } else { c }).collect();
+    let stem = stem.trim().trim_matches('.').trim();
+    if stem.is_empty() { "kitle".to_owned() } else { stem.to_owned() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_stems_keep_turkish_and_drop_separators() {
+        assert_eq!(file_stem_for("Sadık müşteriler / İstanbul"), "Sadık müşteriler - İstanbul");
+        assert_eq!(file_stem_for("a:b*c?"), "a-b-c-");
+        assert_eq!(file_stem_for(" .. "), "kitle");
+    }
 
     #[test]
     fn folds_turkish_headers() {

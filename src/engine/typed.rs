@@ -84,6 +84,46 @@ pub fn read_date(text: &str, lang: Lang) -> Option<NaiveDate> {
     }
 }
 
+const MONTHS_EN: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+/// Turkish month names folded to ASCII (`şubat` → `subat`), as [`super::text::fold`] writes them.
+const MONTHS_TR: [&str; 12] =
+    ["ocak", "subat", "mart", "nisan", "mayis", "haziran", "temmuz", "agustos", "eylul", "ekim", "kasim", "aralik"];
+
+/// A month typed the language's way: `Mar 2026`, `Mart 2026` or `03.2026` in
+/// Turkish, `Mar 2026` or `March 2026` in English, and ISO `2026-03` in both. The
+/// first day of that month.
+pub fn read_month(text: &str, lang: Lang) -> Option<NaiveDate> {
+    let text = text.trim();
+    let first = |year: &str, month: u32| NaiveDate::from_ymd_opt(year.trim().parse().ok()?, month, 1);
+    if let Some((year, month)) = text.split_once('-') {
+        return first(year, month.trim().parse().ok()?).filter(|_| year.trim().len() == 4);
+    }
+    if lang == Lang::Tr
+        && let Some((month, year)) = text.split_once('.')
+    {
+        return first(year, month.trim().parse().ok()?).filter(|_| year.trim().len() == 4);
+    }
+    let (name, year) = text.rsplit_once(char::is_whitespace)?;
+    let name = super::text::fold(name.trim().trim_end_matches('.'));
+    let names = if lang == Lang::Tr { &MONTHS_TR } else { &MONTHS_EN };
+    // A name or its first three letters (or more): `Nis`, `Nisan`; `Sept`, `September`.
+    let month = names.iter().position(|full| name.len() >= 3 && full.starts_with(name.as_str()))?;
+    first(year, month as u32 + 1).filter(|_| year.trim().len() == 4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +168,32 @@ mod tests {
         assert_eq!(read_date("5 Apr 2026", Lang::En), d);
         assert_eq!(read_date("2026-04-05", Lang::En), d);
         assert_eq!(read_date("04/05/2026", Lang::En), None);
+        let march = NaiveDate::from_ymd_opt(2026, 3, 1);
+        for (text, lang) in [
+            ("2026-03", Lang::Tr),
+            ("03.2026", Lang::Tr),
+            ("3.2026", Lang::Tr),
+            ("Mar 2026", Lang::Tr),
+            ("Mart 2026", Lang::Tr),
+            ("2026-03", Lang::En),
+            ("Mar 2026", Lang::En),
+            ("march 2026", Lang::En),
+        ] {
+            assert_eq!(read_month(text, lang), march, "{text} in {lang:?}");
+        }
+        assert_eq!(read_month("Şub 2026", Lang::Tr), NaiveDate::from_ymd_opt(2026, 2, 1));
+        assert_eq!(read_month("Ağu 2026", Lang::Tr), NaiveDate::from_ymd_opt(2026, 8, 1));
+        for (text, lang) in [("13.2026", Lang::Tr), ("Ma 2026", Lang::En), ("Mar 26", Lang::En), ("03/2026", Lang::En)]
+        {
+            assert_eq!(read_month(text, lang), None, "{text} in {lang:?}");
+        }
+        // What the app writes reads back.
+        for month in 1..=12 {
+            let d = NaiveDate::from_ymd_opt(2026, month, 1).unwrap();
+            for lang in [Lang::Tr, Lang::En] {
+                assert_eq!(read_month(&crate::format::month(d, lang), lang), Some(d));
+            }
+        }
     }
 
     proptest::proptest! {

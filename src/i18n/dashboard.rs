@@ -100,7 +100,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Spend per channel per month, typed by hand. It is saved in the workspace and added to any spend file.",
         "Kanal ve ay başına elle girilen harcama. Çalışma alanına kaydedilir ve harcama dosyasına eklenir.",
     ),
-    ("dash.month", "Month (YYYY-MM)", "Ay (YYYY-AA)"),
+    ("dash.month", "Month", "Ay"),
     ("dash.add_spend", "Add a row", "Satır ekle"),
     (
         "dash.spend_invalid",

@@ -941,7 +941,7 @@ fn with_ids(ids: &[u32]) -> CustomerData {
 #[test]
 fn split_groups_keep_their_customers_across_a_refresh() {
     use kitle::engine::segment::split::split_segments;
-    let groups = split_segments("VIP", &[90, 10], "c0ffee");
+    let groups = split_segments("VIP", &[90, 10], "c0ffee", kitle::format::Lang::En);
     let saved = vec![("VIP".to_owned(), "ltv >= 500".to_owned())];
     let members_by_id = |data: CustomerData| -> Vec<Vec<String>> {
         let ids = data.customers.column("customer_id").unwrap().str().unwrap().clone();
@@ -1014,8 +1014,11 @@ fn every_rule_producer_builds_a_rule_that_round_trips_through_text() {
         produced.extend(templates::gallery(&data, lang).into_iter().map(|t| (format!("template {}", t.id), t.rule)));
     }
     let saved = &ws.segments[0].name;
-    produced
-        .extend(split::split_segments(saved, &[90, 10], "c0ffee").into_iter().map(|(n, r)| (format!("split {n}"), r)));
+    produced.extend(
+        split::split_segments(saved, &[90, 10], "c0ffee", kitle::format::Lang::En)
+            .into_iter()
+            .map(|(n, r)| (format!("split {n}"), r)),
+    );
     let names: Vec<&str> = ws.segments.iter().take(3).map(|s| s.name.as_str()).collect();
     produced.extend((1..8u8).map(|inside| ("Venn region".to_owned(), overlap::region_rule(&names, inside))));
     produced.push(("slipping away".to_owned(), predict::slipping_rule()));

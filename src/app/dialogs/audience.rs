@@ -53,7 +53,7 @@ impl AudienceDialog {
     pub fn new(segment: String, rule: String, doc: &Document, lang: Lang) -> Self {
         let name = if segment.is_empty() { t(lang, "audience.default_name").to_owned() } else { segment.clone() };
         let dir = doc.path.as_deref().map_or_else(|| PathBuf::from("."), crate::engine::workspace::parent_dir);
-        let file = format!("{}-google.csv", name.replace(['/', '\\'], "-"));
+        let file = format!("{}-google.csv", crate::engine::text::file_stem_for(&name));
         let identifiers = Identifier::ALL.into_iter().filter(|i| i.available(&doc.data)).collect();
         Self {
             name,

@@ -32,10 +32,10 @@ impl Dialog for ConfirmDialog {
         let Some(pending) = self.pending.take() else { return false };
         match answer {
             Answer::Save => {
-                // Saving runs first; if it did not happen (no file chosen), the pending
-                // command finds the document still unsaved and asks again.
-                ctx.commands.send(FileCommand::Save);
-                ctx.commands.send(pending);
+                // Saving runs first (asking where when there is no file yet); if it
+                // did not happen, the pending command finds the document still unsaved
+                // and asks again.
+                ctx.commands.send(FileCommand::SaveThen(Box::new(pending)));
             }
             Answer::Discard => ctx.commands.send(ViewCommand::Discarding(Box::new(pending))),
             Answer::Cancel => {}

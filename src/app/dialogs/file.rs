@@ -15,10 +15,24 @@ pub enum DialogOutcome {
     Unavailable,
 }
 
-/// Runs `dialog`; `native` false (tests) never shows one.
-pub fn run(native: bool, dialog: impl FnOnce() -> Option<PathBuf>) -> DialogOutcome {
-    if !native {
-        return DialogOutcome::Cancelled;
+/// Whether native dialogs are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileDialogs {
+    /// The system's own dialogs.
+    Native,
+    /// None shown, as if cancelled (tests).
+    #[default]
+    Off,
+    /// None shown, as on a system without any (tests of the typed path).
+    Missing,
+}
+
+/// Runs `dialog` when native dialogs are on.
+pub fn run(mode: FileDialogs, dialog: impl FnOnce() -> Option<PathBuf>) -> DialogOutcome {
+    match mode {
+        FileDialogs::Off => return DialogOutcome::Cancelled,
+        FileDialogs::Missing => return DialogOutcome::Unavailable,
+        FileDialogs::Native => {}
     }
     let started = Instant::now();
     match dialog() {
@@ -29,13 +43,13 @@ pub fn run(native: bool, dialog: impl FnOnce() -> Option<PathBuf>) -> DialogOutc
 }
 
 /// Asks for a workspace to open.
-pub fn pick_workspace(native: bool) -> DialogOutcome {
-    run(native, || rfd::FileDialog::new().add_filter("Kitle", &[crate::engine::workspace::EXTENSION]).pick_file())
+pub fn pick_workspace(mode: FileDialogs) -> DialogOutcome {
+    run(mode, || rfd::FileDialog::new().add_filter("Kitle", &[crate::engine::workspace::EXTENSION]).pick_file())
 }
 
 /// Asks where to save a workspace.
-pub fn save_workspace(native: bool, file_name: String) -> DialogOutcome {
-    run(native, || {
+pub fn save_workspace(mode: FileDialogs, file_name: String) -> DialogOutcome {
+    run(mode, || {
         rfd::FileDialog::new()
             .add_filter("Kitle", &[crate::engine::workspace::EXTENSION])
             .set_file_name(file_name)
@@ -44,8 +58,15 @@ pub fn save_workspace(native: bool, file_name: String) -> DialogOutcome {
 }
 
 /// Asks where to write a file of this extension.
-pub fn save_file(native: bool, extension: &str, file_name: String) -> DialogOutcome {
-    run(native, || {
+pub fn save_file(mode: FileDialogs, extension: &str, file_name: String) -> DialogOutcome {
+    run(mode, || {
         rfd::FileDialog::new().add_filter(extension.to_uppercase(), &[extension]).set_file_name(file_name).save_file()
+    })
+}
+
+/// Asks for a spreadsheet to import.
+pub fn pick_spreadsheet(mode: FileDialogs, filter_name: &str) -> DialogOutcome {
+    run(mode, || {
+        rfd::FileDialog::new().add_filter(filter_name, &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]).pick_file()
     })
 }

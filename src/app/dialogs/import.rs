@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use super::file::{self, DialogOutcome, FileDialogs};
+
 use crate::engine::fields::{FieldType, SourceKind, canonical_fields};
 use crate::engine::import::mapping::{ColumnTarget, MappingOverride};
 use crate::engine::import::{Preview, SourceSpec, guess_kind, preview_source};
@@ -27,6 +29,8 @@ pub struct FileSlot {
     auto_kind: bool,
     /// Overrides carried over from the workspace, applied once the preview arrives.
     pending_overrides: Vec<MappingOverride>,
+    /// Browse… found no file dialog on this system: the box says to type the path.
+    pub no_dialog: bool,
 }
 
 impl FileSlot {
@@ -39,6 +43,7 @@ impl FileSlot {
             choices: Vec::new(),
             auto_kind: false,
             pending_overrides: Vec::new(),
+            no_dialog: false,
         }
     }
 
@@ -94,6 +99,8 @@ impl FileSlot {
 pub struct ImportDialog {
     pub slots: [FileSlot; 3],
     pub error: Option<String>,
+    /// Whether Browse… shows the system's file dialog.
+    pub file_dialogs: FileDialogs,
 }
 
 const KINDS: [SourceKind; 3] = [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend];
@@ -111,7 +118,7 @@ impl ImportDialog {
     /// previews start reading at once: Import is ready as soon as they are read, or
     /// each slot says why its file can't be (moved, deleted).
     pub fn new(ctx: &egui::Context, existing: Option<&[SourceSpec]>, lang: Lang) -> Self {
-        let mut dialog = Self { slots: KINDS.map(FileSlot::new), error: None };
+        let mut dialog = Self { slots: KINDS.map(FileSlot::new), error: None, file_dialogs: FileDialogs::Off };
         for spec in existing.unwrap_or_default() {
             let slot = &mut dialog.slots[slot_index(spec.kind)];
             slot.path_text = spec.path.display().to_string();
@@ -226,6 +233,7 @@ impl ImportDialog {
     }
 
     fn slots_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, lang: Lang) {
+        let file_dialogs = self.file_dialogs;
         for index in 0..3 {
             let slot = &mut self.slots[index];
             let title = match slot.kind {
@@ -236,13 +244,13 @@ impl ImportDialog {
             egui::CollapsingHeader::new(t(lang, title))
                 .id_salt(("import-slot", index))
                 .default_open(index < 2)
-                .show(ui, |ui| slot_ui(ui, ctx, slot, lang));
+                .show(ui, |ui| slot_ui(ui, ctx, slot, file_dialogs, lang));
         }
     }
 }
 
-fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: Lang) {
-    path_row_ui(ui, ctx, slot, lang);
+fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, file_dialogs: FileDialogs, lang: Lang) {
+    path_row_ui(ui, ctx, slot, file_dialogs, lang);
     if slot.preview.busy() {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -305,7 +313,7 @@ fn slot_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: La
 }
 
 /// The file's path (typed or browsed) and a button to remove it.
-fn path_row_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang: Lang) {
+fn path_row_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, file_dialogs: FileDialogs, lang: Lang) {
     ui.horizontal(|ui| {
         let label = ui.label(t(lang, "import.path"));
         let edit = ui.add(egui::TextEdit::singleline(&mut slot.path_text).desired_width(420.0)).labelled_by(label.id);
@@ -313,18 +321,27 @@ fn path_row_ui(ui: &mut egui::Ui, ctx: &egui::Context, slot: &mut FileSlot, lang
         if edit.lost_focus() || (edit.changed() && slot.path().is_some_and(|p| p.is_file())) {
             slot.start_preview(ctx, lang);
         }
-        if ui.button(t(lang, "import.browse")).clicked()
-            && let Some(path) = rfd::FileDialog::new()
-                .add_filter(t(lang, "import.filter"), &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"])
-                .pick_file()
-        {
-            slot.path_text = path.display().to_string();
-            slot.start_preview(ctx, lang);
+        if ui.button(t(lang, "import.browse")).clicked() {
+            match file::pick_spreadsheet(file_dialogs, t(lang, "import.filter")) {
+                DialogOutcome::Picked(path) => {
+                    slot.path_text = path.display().to_string();
+                    slot.no_dialog = false;
+                    slot.start_preview(ctx, lang);
+                }
+                DialogOutcome::Unavailable => {
+                    slot.no_dialog = true;
+                    edit.request_focus();
+                }
+                DialogOutcome::Cancelled => {}
+            }
         }
         if slot.path().is_some() && ui.button(t(lang, "import.remove")).clicked() {
             *slot = FileSlot::new(slot.kind);
         }
     });
+    if slot.no_dialog && slot.path().is_none() {
+        ui.colored_label(ui.visuals().warn_fg_color, t(lang, "error.dialog_unavailable"));
+    }
 }
 
 /// The file's first rows as a table.

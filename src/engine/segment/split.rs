@@ -49,19 +49,65 @@ pub fn split_buckets(data: &CustomerData, seed: &str) -> PolarsResult<Series> {
     Ok(buckets.into_series())
 }
 
-/// Percentages as typed (`90/10`, `50 50`, `34,33,33`): whole numbers adding up to 100.
-pub fn parse_shares(text: &str) -> Option<Vec<u32>> {
-    let shares: Vec<u32> = text
-        .split(|c: char| c == '/' || c == ',' || c.is_whitespace() || c == '%')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    (shares.len() >= 2 && shares.iter().all(|s| *s > 0) && shares.iter().sum::<u32>() == 100).then_some(shares)
+/// Why typed percentages can't make a split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharesProblem {
+    /// This part is not a number in the language.
+    NotNumber(String),
+    /// This part has decimals: groups are whole percentages.
+    NotWhole(String),
+    /// Fewer than two groups.
+    TooFew,
+    /// A group of 0%.
+    Empty,
+    /// They add up to this, not 100.
+    Sum(u32),
+}
+
+/// Percentages typed the language's way, one per group: `90/10`, `50 50`,
+/// `34; 33; 33`, `%50 / %50` (the Turkish sign first) or `50% / 50%`. Groups are
+/// separated by `/`, `;`, spaces, or a comma that is not a Turkish decimal comma
+/// (`33,5` is a number in Turkish, refused as not whole).
+pub fn read_shares(text: &str, lang: crate::format::Lang) -> Result<Vec<u32>, SharesProblem> {
+    let comma_separates = lang == crate::format::Lang::En;
+    let parts = text
+        .split(|c: char| c == '/' || c == ';' || c.is_whitespace() || (comma_separates && c == ','))
+        .flat_map(|p| {
+            // "34,33" in Turkish could be a decimal; "34, 33" (comma then space) has
+            // already been split by the space, leaving "34," here.
+            let p = p.trim_end_matches(',');
+            Some(p).filter(|p| !p.trim_matches('%').is_empty())
+        });
+    let mut shares = Vec::new();
+    for part in parts {
+        let number = crate::engine::typed::read_number(part.trim_matches('%'), lang)
+            .ok_or_else(|| SharesProblem::NotNumber(part.to_owned()))?
+            .value;
+        if number.fract() != 0.0 || !(0.0..=100.0).contains(&number) {
+            return Err(SharesProblem::NotWhole(part.to_owned()));
+        }
+        shares.push(number as u32);
+    }
+    if shares.len() < 2 {
+        return Err(SharesProblem::TooFew);
+    }
+    if shares.contains(&0) {
+        return Err(SharesProblem::Empty);
+    }
+    match shares.iter().sum::<u32>() {
+        100 => Ok(shares),
+        total => Err(SharesProblem::Sum(total)),
+    }
 }
 
 /// The saved segments of a split of `segment`: a name and a rule per group
 /// (A, B, C …), buckets given out in order.
-pub fn split_segments(segment: &str, shares: &[u32], seed: &str) -> Vec<(String, super::Rule)> {
+pub fn split_segments(
+    segment: &str,
+    shares: &[u32],
+    seed: &str,
+    lang: crate::format::Lang,
+) -> Vec<(String, super::Rule)> {
     let mut from = 0;
     shares
         .iter()
@@ -69,7 +115,11 @@ pub fn split_segments(segment: &str, shares: &[u32], seed: &str) -> Vec<(String,
         .map(|(i, share)| {
             let to = from + share;
             let letter = char::from(b'A' + u8::try_from(i % 26).unwrap_or(0));
-            let name = format!("{segment} · {letter} ({share}%)");
+            let share = match lang {
+                crate::format::Lang::Tr => format!("%{share}"),
+                crate::format::Lang::En => format!("{share}%"),
+            };
+            let name = format!("{segment} · {letter} ({share})");
             let rule = super::Rule::in_segment(segment).and(super::Rule::in_split(seed, from, to));
             from = to;
             (name, rule)
@@ -109,13 +159,23 @@ mod tests {
 
     #[test]
     fn shares_and_rules() {
-        assert_eq!(parse_shares("90/10"), Some(vec![90, 10]));
-        assert_eq!(parse_shares("34, 33, 33"), Some(vec![34, 33, 33]));
-        assert_eq!(parse_shares("50%/50%"), Some(vec![50, 50]));
-        for bad in ["100", "60/30", "0/100", "a/b", ""] {
-            assert_eq!(parse_shares(bad), None, "{bad}");
-        }
-        let groups = split_segments("VIP", &[90, 10], "7f3a");
+        use crate::format::Lang::{En, Tr};
+        assert_eq!(read_shares("90/10", Tr), Ok(vec![90, 10]));
+        assert_eq!(read_shares("34, 33, 33", En), Ok(vec![34, 33, 33]));
+        assert_eq!(read_shares("34, 33, 33", Tr), Ok(vec![34, 33, 33]));
+        assert_eq!(read_shares("34,33,33", En), Ok(vec![34, 33, 33]));
+        assert_eq!(read_shares("50%/50%", En), Ok(vec![50, 50]));
+        assert_eq!(read_shares("%50 / %50", Tr), Ok(vec![50, 50]));
+        assert_eq!(read_shares("34; 33; 33", Tr), Ok(vec![34, 33, 33]));
+        assert_eq!(read_shares("33,5 / 66,5", Tr), Err(SharesProblem::NotWhole("33,5".into())));
+        assert_eq!(read_shares("33.5 / 66.5", En), Err(SharesProblem::NotWhole("33.5".into())));
+        assert_eq!(read_shares("100", Tr), Err(SharesProblem::TooFew));
+        assert_eq!(read_shares("", Tr), Err(SharesProblem::TooFew));
+        assert_eq!(read_shares("60/30", Tr), Err(SharesProblem::Sum(90)));
+        assert_eq!(read_shares("0/100", Tr), Err(SharesProblem::Empty));
+        assert_eq!(read_shares("a/b", Tr), Err(SharesProblem::NotNumber("a".into())));
+        let groups = split_segments("VIP", &[90, 10], "7f3a", En);
+        assert_eq!(split_segments("VIP", &[90, 10], "7f3a", Tr)[1].0, "VIP · B (%10)");
         let text = |i: usize| super::super::to_text(&groups[i].1);
         assert_eq!(groups[0].0, "VIP · A (90%)");
         assert_eq!(text(0), "in segment \"VIP\" and in split \"7f3a\" 0 to 90");

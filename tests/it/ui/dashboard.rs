@@ -142,3 +142,38 @@ fn ltv_bands_are_typed_the_languages_way() {
     harness.run_steps(2);
     assert_eq!(bands(&harness), [2500.0, 10000.0], "an unreadable entry changes nothing");
 }
+
+#[test]
+fn spend_months_are_typed_and_shown_the_languages_way() {
+    let mut harness = app_harness(Lang::Tr);
+    harness.run_steps(1);
+    harness.get_by_label("Demo mağazayı aç").click();
+    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    run_until(&mut harness, "the dashboard numbers", |app| dashboard(app).current().is_some());
+    let spend =
+        kitle::engine::workspace::ManualSpend { channel: "TikTok".into(), month: "2026-03".into(), amount: 900.0 };
+    harness.state_mut().send(Command::Edit(kitle::engine::edit::Edit::SetManualSpend(vec![spend])));
+    harness.run_steps(2);
+    harness.get_all_by_label("Harcama gir…").next().unwrap().click();
+    harness.run_steps(3);
+    // The stored ISO month is shown in Turkish.
+    assert_eq!(harness.get_by_label("Ay 1").value().as_deref(), Some("Mar 2026"));
+    let months = |h: &Harness<'static, KitleApp>| {
+        h.state().doc.as_ref().unwrap().workspace.manual_spend.iter().map(|s| s.month.clone()).collect::<Vec<_>>()
+    };
+    for (typed, stored) in [("04.2026", "2026-04"), ("Mayıs 2026", "2026-05"), ("2026-06", "2026-06")] {
+        harness.get_by_label("Ay 1").focus();
+        harness.run_steps(1);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.get_by_label("Ay 1").type_text(typed);
+        harness.run_steps(3);
+        assert_eq!(months(&harness), [stored], "{typed}");
+    }
+    harness.get_by_label("Ay 1").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Ay 1").type_text("13.2026");
+    harness.run_steps(3);
+    harness.get_by_label("Ay değil: Nis 2026 ya da 04.2026 gibi yazın.");
+    assert_eq!(harness.get_by_label("Ay 1").value().as_deref(), Some("13.2026"), "what was typed stays");
+}

@@ -18,6 +18,7 @@ mod customers;
 mod dashboard;
 mod explore;
 mod import;
+mod paths;
 mod personas;
 mod recovery;
 mod screens;

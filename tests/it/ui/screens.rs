@@ -8,7 +8,7 @@ use egui_kittest::kittest::{NodeT, Queryable, by};
 use kitle::app::tabs::customers::CustomersTab;
 use kitle::app::tabs::explore::{ExploreTab, ExploreView};
 use kitle::app::tabs::personas::PersonasTab;
-use kitle::app::{AudienceCommand, FileCommand, KitleApp, Tab, ViewCommand};
+use kitle::app::{AudienceCommand, FileCommand, KitleApp, SegmentCommand, Tab, ViewCommand};
 use kitle::format::Lang;
 
 use super::*;
@@ -156,6 +156,23 @@ fn walk(lang: Lang, size: [f32; 2]) {
         snapshot(&mut harness, &format!("{name}_{tag}"));
         close_all(&mut harness);
     }
+    // Smaller windows: checked, not photographed.
+    let windows: [(&str, OpenDialog); 2] = [
+        ("typed path", |app| {
+            app.file_dialogs = kitle::app::dialogs::file::FileDialogs::Missing;
+            app.send(SegmentCommand::ExportMembers { rows: Default::default(), extension: "csv", name: "VIP".into() });
+        }),
+        ("split", |app| {
+            app.send(ViewCommand::SetTab(Tab::Segments));
+            app.tab_mut::<SegmentsTab>().unwrap().start_split(0);
+        }),
+    ];
+    for (name, open) in windows {
+        open(harness.state_mut());
+        settle(&mut harness);
+        check_words(&harness, lang, name);
+        close_all(&mut harness);
+    }
 }
 
 fn close_all(harness: &mut Harness<'static, KitleApp>) {
@@ -167,6 +184,8 @@ fn close_all(harness: &mut Harness<'static, KitleApp>) {
     app.tab_mut::<SegmentsTab>().unwrap().gallery_open = false;
     app.tab_mut::<PersonasTab>().unwrap().selected = None;
     app.tab_mut::<CustomersTab>().unwrap().selected = None;
+    app.tab_mut::<SegmentsTab>().unwrap().splitting = None;
+    app.path_prompt = None;
     harness.run_steps(2);
 }
 

@@ -392,6 +392,40 @@ fn a_saved_segment_is_split_into_a_holdout_and_the_groups_add_up() {
     assert!(count(before.len() + 1) < count(before.len()), "the holdout is the small group");
 }
 
+#[test]
+fn split_percentages_are_read_the_turkish_way_and_refused_in_words() {
+    let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    harness.get_by_label("Demo mağazayı aç").click();
+    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    click_tab(&mut harness, "Segmentler");
+    let before = harness.state().doc.as_ref().unwrap().workspace.segments.clone();
+    let name = before[0].name.clone();
+    harness.get_by_label(&format!("Diğer işlemler: {name}")).click();
+    harness.run_steps(2);
+    harness.get_by_label(&format!("Böl… {name}")).click();
+    harness.run_steps(3);
+    let retype = |harness: &mut egui_kittest::Harness<'static, KitleApp>, text: &str| {
+        harness.get_by_role(egui::accesskit::Role::TextInput).focus();
+        harness.run_steps(1);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.get_by_role(egui::accesskit::Role::TextInput).type_text(text);
+        harness.run_steps(2);
+    };
+    retype(&mut harness, "33,5 / 66,5");
+    harness.get_by_label_contains("33,5 tam bir yüzde değil.");
+    retype(&mut harness, "%60 / %30");
+    harness.get_by_label_contains("Bunların toplamı 100 değil, 90.");
+    retype(&mut harness, "%70 / %30");
+    harness.get_by_label(&format!("{name} · B (%30)"));
+    harness.get_by_label("Grupları oluştur").click();
+    run_until(&mut harness, "the groups", |app| app.doc.as_ref().unwrap().workspace.segments.len() == before.len() + 2);
+    assert_eq!(
+        harness.state().doc.as_ref().unwrap().workspace.segments[before.len()].name,
+        format!("{name} · A (%70)")
+    );
+}
+
 /// Clicks "Save and push changes" until the push starts (the dialog closes): under
 /// heavy load the section's background checks can still be settling, and a late
 /// layout pass can move the button. Says why when the push never starts.
@@ -755,4 +789,36 @@ fn every_action_of_a_segment_with_a_60_character_name_is_reachable_at_1024() {
     harness.get_by_label(&format!("Kitle {name}")).click();
     harness.run_steps(3);
     assert!(harness.state().audience.is_some(), "the audience dialog opened");
+}
+
+#[test]
+fn builder_dates_are_typed_and_shown_the_languages_way() {
+    let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1000.0]);
+    harness.run_steps(1);
+    harness.get_by_label("Demo mağazayı aç").click();
+    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    click_tab(&mut harness, "Segmentler");
+    harness.get_by_label("+ Yeni Segment Oluştur").click();
+    harness.run_steps(2);
+    choose(&mut harness, "Alan 1", "Son alışveriş tarihi · tarih");
+    choose(&mut harness, "Koşul 1", "önce");
+    type_into(&mut harness, "Değer 1", "05.04.2026");
+    let rule = |h: &egui_kittest::Harness<'static, KitleApp>| {
+        kitle::engine::segment::to_text(&segments(h.state()).editor.as_ref().unwrap().rule)
+    };
+    assert_eq!(rule(&harness), "last_order_date before 2026-04-05", "the rule keeps the ISO date");
+    // The text form's ISO date is shown the Turkish way in the box.
+    harness.get_by_role(egui::accesskit::Role::MultilineTextInput).focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_role(egui::accesskit::Role::MultilineTextInput).type_text("last_order_date after 2025-12-31");
+    harness.run_steps(3);
+    assert_eq!(harness.get_by_label("Değer 1").value().as_deref(), Some("31.12.2025"));
+    // An English-style date is refused in words, not guessed.
+    harness.get_by_label("Değer 1").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Değer 1").type_text("12/31/2025");
+    harness.run_steps(2);
+    harness.get_by_label("Tarih değil: 05.04.2026 gibi yazın.");
 }

@@ -109,24 +109,6 @@ fn a_broken_workspace_shows_a_sentence_not_a_crash() {
     assert!(harness.state().doc.is_none());
 }
 
-#[test]
-fn without_a_file_dialog_a_path_can_be_typed() {
-    let mut harness = app_harness(Lang::En);
-    harness.run_steps(1);
-    // What the app shows when the native dialog returned at once.
-    harness.state_mut().path_prompt =
-        Some(kitle::app::dialogs::path_prompt::PathPrompt::new(kitle::app::PathPurpose::Open));
-    harness.run_steps(2);
-    let demo = harness.state().demo_path.clone();
-    harness.get_by_label("File path").focus();
-    harness.run_steps(1);
-    harness.get_by_label("File path").type_text(demo.to_str().unwrap());
-    harness.run_steps(1);
-    harness.get_by_label("OK").click();
-    run_until(&mut harness, "the typed workspace to open", |app| app.doc.is_some());
-    assert!(harness.state().path_prompt.is_none());
-}
-
 /// The names of the open workspace's segments.
 fn names(harness: &egui_kittest::Harness<'static, KitleApp>) -> Vec<String> {
     harness.state().doc.as_ref().unwrap().workspace.segments.iter().map(|s| s.name.clone()).collect()

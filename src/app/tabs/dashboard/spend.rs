@@ -4,7 +4,7 @@
 use crate::app::command::Command;
 use crate::app::i18n::t;
 use crate::app::tabs::TabContext;
-use crate::app::widgets::number_entry::drag_number;
+use crate::app::widgets::number_entry::{MONTH, drag_number, typed_entry};
 use crate::engine::edit::Edit;
 use crate::engine::workspace::ManualSpend;
 
@@ -47,8 +47,8 @@ fn rows_ui(ui: &mut egui::Ui, spend: &mut Vec<ManualSpend>, ctx: &TabContext<'_>
                 .add(egui::TextEdit::singleline(&mut row.channel).desired_width(120.0))
                 .on_hover_text(t(lang, "field.channel"))
                 .changed();
-            let month = ui.add(egui::TextEdit::singleline(&mut row.month).desired_width(80.0).hint_text("2026-03"));
-            changed |= month.on_hover_text(t(lang, "dash.month")).changed();
+            let name = format!("{} {}", t(lang, "dash.month"), i + 1);
+            changed |= ui.horizontal(|ui| typed_entry(ui, &mut row.month, &MONTH, lang, 80.0, &name)).inner;
             let amount = drag_number(&mut row.amount, lang).speed(100.0).range(0.0..=f64::MAX);
             changed |= ui.add(amount).on_hover_text(t(lang, "field.spend")).changed();
             if ui.small_button(t(lang, "import.remove")).clicked() {

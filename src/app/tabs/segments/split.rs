@@ -7,7 +7,7 @@ use crate::app::command::Command;
 use crate::app::i18n::t;
 use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
-use crate::engine::segment::split::{new_seed, parse_shares, split_segments};
+use crate::engine::segment::split::{SharesProblem, new_seed, read_shares, split_segments};
 use crate::engine::workspace::Segment;
 
 impl SegmentsTab {
@@ -31,23 +31,24 @@ impl SegmentsTab {
                 ui.label(t(lang, "split.intro"));
                 let label = ui.label(t(lang, "split.shares"));
                 ui.text_edit_singleline(&mut shares).labelled_by(label.id);
-                let parsed = parse_shares(&shares);
+                let parsed = read_shares(&shares, lang);
                 match &parsed {
-                    Some(groups) => {
-                        for (name, _) in split_segments(&segment.name, groups, "") {
+                    Ok(groups) => {
+                        for (name, _) in split_segments(&segment.name, groups, "", lang) {
                             ui.weak(name);
                         }
                     }
-                    None => {
-                        ui.colored_label(ui.visuals().warn_fg_color, t(lang, "split.bad_shares"));
+                    Err(problem) => {
+                        ui.colored_label(ui.visuals().warn_fg_color, shares_problem_text(problem, lang));
                     }
                 }
-                if ui.add_enabled(parsed.is_some(), egui::Button::new(t(lang, "split.create"))).clicked()
-                    && let Some(groups) = parsed
+                if ui.add_enabled(parsed.is_ok(), egui::Button::new(t(lang, "split.create"))).clicked()
+                    && let Ok(groups) = parsed
                 {
                     let seed = new_seed();
                     let at = ctx.doc.workspace.segments.len();
-                    for (k, (name, rule)) in split_segments(&segment.name, &groups, &seed).into_iter().enumerate() {
+                    let groups = split_segments(&segment.name, &groups, &seed, lang);
+                    for (k, (name, rule)) in groups.into_iter().enumerate() {
                         let description = t(lang, "split.description").replace("{0}", &segment.name);
                         let segment = Segment::of_rule(name, description, &rule);
                         ctx.send(Command::Edit(Edit::InsertSegment { index: at + k, segment }));
@@ -59,4 +60,17 @@ impl SegmentsTab {
             self.splitting = Some((index, shares));
         }
     }
+}
+
+/// Why the typed percentages make no split, in words.
+fn shares_problem_text(problem: &SharesProblem, lang: crate::app::i18n::Lang) -> String {
+    let example = t(lang, "split.bad_shares");
+    let why = match problem {
+        SharesProblem::NotNumber(part) => t(lang, "split.not_number").replace("{0}", part),
+        SharesProblem::NotWhole(part) => t(lang, "split.not_whole").replace("{0}", part),
+        SharesProblem::TooFew => t(lang, "split.too_few").to_owned(),
+        SharesProblem::Empty => t(lang, "split.empty_group").to_owned(),
+        SharesProblem::Sum(total) => t(lang, "split.sum").replace("{0}", &total.to_string()),
+    };
+    format!("{why} {example}")
 }

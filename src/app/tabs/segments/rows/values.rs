@@ -4,6 +4,7 @@
 
 use super::RowCtx;
 use crate::app::i18n::{Lang, t};
+use crate::app::widgets::number_entry::{DATE, typed_entry};
 use crate::engine::fields::FieldType;
 use crate::engine::import::table::format_plain_number;
 use crate::engine::segment::{Condition, Op};
@@ -34,13 +35,15 @@ pub(super) fn value_ui(
     let numeric = matches!(ty, FieldType::Money | FieldType::Number | FieldType::Integer) && !relative;
     let hint = match ty {
         _ if relative => "30",
-        FieldType::Date => "2026-04-05",
         _ if numeric => "5000",
         _ => "",
     };
     let name = format!("{} {label}{}", t(lang, "segments.value"), if i > 0 { " (2)" } else { "" });
     let mut changed = if numeric {
         number_value_ui(ui, cond, i, hint, &name, lang)
+    } else if ty == FieldType::Date && !relative {
+        let Some(value) = cond.values.get_mut(i) else { return false };
+        typed_entry(ui, value, &DATE, lang, 120.0, &name)
     } else {
         let Some(value) = cond.values.get_mut(i) else { return false };
         ui.add(egui::TextEdit::singleline(value).hint_text(hint).desired_width(120.0)).accessible_name(name).changed()

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use kitle::app::StoreCommand;
 use kitle::app::dialogs::connect::ConnectDialog;
-use kitle::app::{Command, KitleApp, Prefs};
+use kitle::app::{KitleApp, Prefs};
 use kitle::format::Lang;
 
 fn main() {
@@ -27,6 +27,8 @@ fn main() {
     };
     let t = Instant::now();
     let fake = fake_store::FakeStore::start(fake_store::Store::generate(customers, orders, 42));
+    // The app waits on the real clock: a bucket refilled at the largest plan's rate.
+    fake.real_time(2000.0);
     println!("fake store of {customers} customers and {orders} orders made in {:?}", t.elapsed());
     let stores = std::env::temp_dir().join(format!("kitle-store-sync-{}", std::process::id()));
     let prefs = Prefs { lang: Some(Lang::En), ..Prefs::default() };

@@ -7,9 +7,10 @@
 //! [`credentials`] finds tokens without ever writing one to a workspace; [`ai`] is
 //! the optional narrative of a persona's fit (aggregates only); [`store`] pulls a
 //! Shopify or WooCommerce store's customers and orders when the user connects or
-//! refreshes it.
+//! refreshes it, waiting out their rate limits on a [`clock`].
 
 pub mod ai;
+pub mod clock;
 pub mod credentials;
 pub mod google;
 pub mod http;

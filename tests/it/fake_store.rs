@@ -14,6 +14,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use kitle::connect::clock::Clock;
 use serde_json::{Value, json};
 
 pub const SHOPIFY_TOKEN: &str = "shpat_test_123";
@@ -185,11 +186,11 @@ impl Store {
             let guest = n % 17 == 5 || customers == 0;
             let customer = (!guest).then(|| r.below(customers.max(1) as u64) as usize);
             let created = 620 * 1440 + r.below(300 * 1440);
-            let lines: Vec<Line> = (0..=r.below(2))
+            let mut lines: Vec<Line> = (0..=r.below(2))
                 .map(|k| {
                     let (title, sku, price) = PRODUCTS[r.below(PRODUCTS.len() as u64) as usize];
                     Line {
-                        id: 90_000_000 + (n as u64) * 4 + k,
+                        id: 90_000_000 + (n as u64) * 256 + k,
                         title: title.to_owned(),
                         sku: sku.to_owned(),
                         quantity: 1 + r.below(2) as u32,
@@ -197,6 +198,15 @@ impl Store {
                     }
                 })
                 .collect();
+            // Now and then a wholesale order of many lines (more than one page of them).
+            if n % 97 == 13 {
+                let extra = if n % 2 == 0 { 22 } else { 127 };
+                lines.extend((3..3 + extra).map(|k| {
+                    let (title, sku, price) = PRODUCTS[k as usize % PRODUCTS.len()];
+                    let (title, sku) = (title.to_owned(), sku.to_owned());
+                    Line { id: 90_000_000 + (n as u64) * 256 + k, title, sku, quantity: 1, price }
+                }));
+            }
             let total: f64 = lines.iter().map(|l| l.price * f64::from(l.quantity)).sum();
             let (status, refunds, cancelled) = match n % 23 {
                 3 => ("PARTIALLY_REFUNDED", vec![(total / 4.0).round()], None),
@@ -319,11 +329,21 @@ pub struct State {
     pub scopes: Vec<String>,
     /// The WooCommerce server drops the Authorization header.
     pub strips_authorization: bool,
-    /// Shopify's bucket: points available now (spent by each query, refilled by
-    /// `restore_rate` per second).
+    /// Shopify's leaky bucket (Standard plan: 2,000 points, refilled at 100 a
+    /// second): each query needs its requested cost available, or is THROTTLED.
     pub available: f64,
+    pub maximum: f64,
     pub restore_rate: f64,
-    pub last_refill: std::time::Instant,
+    /// The time the bucket is measured on: a manual clock the tests share with the
+    /// pull ([`clock_of`]), or the real one for an app or CLI in another process.
+    pub clock: Clock,
+    pub last_refill: std::time::Duration,
+    /// Queries refused: THROTTLED (bucket empty), MAX_COST_EXCEEDED (over 1,000 points).
+    pub throttled: u32,
+    pub too_costly: u32,
+    /// The highest requested cost seen, and the points spent in all.
+    pub highest_cost: u32,
+    pub points_spent: f64,
     /// Time each answer takes (to watch progress).
     pub delay: std::time::Duration,
     /// Customers and orders in update order (indices) and each customer's totals,
@@ -335,6 +355,14 @@ pub struct State {
     /// The bulk export last started: its number, its query, and how often it was polled.
     pub bulk: Option<(u32, String, u32)>,
     pub bulk_runs: u32,
+}
+
+/// Each fake store's clock, by its URL, for the pulls that talk to it.
+static CLOCKS: Mutex<Option<HashMap<String, Clock>>> = Mutex::new(None);
+
+/// The clock of the fake store at `url` (the real one for any other address).
+pub fn clock_of(url: &str) -> Clock {
+    CLOCKS.lock().unwrap().as_ref().and_then(|m| m.get(url).cloned()).unwrap_or_default()
 }
 
 pub struct FakeStore {
@@ -352,15 +380,26 @@ impl FakeStore {
             seen: Vec::new(),
             scopes: vec!["read_customers".into(), "read_orders".into(), "read_all_orders".into()],
             strips_authorization: false,
-            available: 1000.0,
-            restore_rate: 100_000.0,
-            last_refill: std::time::Instant::now(),
+            available: 2000.0,
+            maximum: 2000.0,
+            restore_rate: 100.0,
+            clock: Clock::manual(),
+            last_refill: std::time::Duration::ZERO,
+            throttled: 0,
+            too_costly: 0,
+            highest_cost: 0,
+            points_spent: 0.0,
             delay: std::time::Duration::ZERO,
             sorted: None,
             base_url: url.clone(),
             bulk: None,
             bulk_runs: 0,
         }));
+        CLOCKS
+            .lock()
+            .unwrap()
+            .get_or_insert_with(HashMap::new)
+            .insert(url.clone(), state.lock().unwrap().clock.clone());
         let shared = Arc::clone(&state);
         #[allow(clippy::disallowed_methods)] // a test's server thread, not the app's work
         std::thread::spawn(move || {
@@ -371,6 +410,16 @@ impl FakeStore {
             }
         });
         Self { url, state }
+    }
+
+    /// For an app or CLI that waits on the real clock: the bucket refills in real
+    /// time, at `restore_rate` points a second.
+    pub fn real_time(&self, restore_rate: f64) {
+        let mut s = self.state.lock().unwrap();
+        s.clock = Clock::default();
+        s.last_refill = s.clock.now();
+        s.restore_rate = restore_rate;
+        CLOCKS.lock().unwrap().get_or_insert_with(HashMap::new).insert(self.url.clone(), s.clock.clone());
     }
 
     pub fn fail_next(&self, faults: &[Fault]) {
@@ -457,7 +506,7 @@ fn answer(
         }
         let (cost_left, rate) = refill(&mut s);
         if fault == Some(Fault::Throttled) {
-            let throttle = json!({"maximumAvailable": 1000.0, "currentlyAvailable": cost_left, "restoreRate": rate});
+            let throttle = json!({"maximumAvailable": s.maximum, "currentlyAvailable": cost_left, "restoreRate": rate});
             return (
                 200,
                 String::new(),
@@ -478,9 +527,9 @@ fn answer(
 }
 
 fn refill(s: &mut State) -> (f64, f64) {
-    let now = std::time::Instant::now();
-    let gained = now.duration_since(s.last_refill).as_secs_f64() * s.restore_rate;
-    s.available = (s.available + gained).min(1000.0);
+    let now = s.clock.now();
+    let gained = now.saturating_sub(s.last_refill).as_secs_f64() * s.restore_rate;
+    s.available = (s.available + gained).min(s.maximum);
     s.last_refill = now;
     (s.available, s.restore_rate)
 }
@@ -491,18 +540,49 @@ fn since(filter: &Value) -> Option<String> {
     Some(f.split('\'').nth(1)?.to_owned())
 }
 
+/// The points a query asks for, priced before it runs as Shopify does: over the cap
+/// it is refused outright (MAX_COST_EXCEEDED); without the points in the bucket it
+/// is throttled. The refusal is the answer to send.
+fn price(s: &mut State, query: &str, vars: &Value) -> Result<u32, Value> {
+    let requested = match kitle::connect::store::shopify_cost::requested_cost(query, vars) {
+        Ok(cost) => cost,
+        Err(e) => return Err(json!({"errors": [{"message": format!("Parse error: {e}")}]})),
+    };
+    s.highest_cost = s.highest_cost.max(requested);
+    let throttle = |s: &State| json!({"maximumAvailable": s.maximum, "currentlyAvailable": s.available, "restoreRate": s.restore_rate});
+    if requested > 1000 {
+        s.too_costly += 1;
+        return Err(
+            json!({"errors": [{"message": format!("Query cost is {requested}, which exceeds the single query max cost limit (1000). See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the cost of a query is calculated. To query larger amounts of data with fewer limits, bulk operations should be used instead. See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details."),
+            "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": 1000}}]}),
+        );
+    }
+    if f64::from(requested) > s.available {
+        s.throttled += 1;
+        return Err(
+            json!({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
+            "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": null, "throttleStatus": throttle(s)}}}),
+        );
+    }
+    Ok(requested)
+}
+
 fn shopify(s: &mut State, body: &Value) -> Value {
     let query = body["query"].as_str().unwrap_or("");
     let vars = &body["variables"];
+    let requested = match price(s, query, vars) {
+        Ok(requested) => requested,
+        Err(refusal) => return refusal,
+    };
     let first = vars["first"].as_u64().unwrap_or(10) as usize;
     let after: usize = vars["after"].as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
     let filter = since(&vars["query"]);
     let new_email = query.contains("defaultEmailAddress");
-    let (data, cost) = if query.contains("bulkOperationRunQuery") {
+    let data = if query.contains("bulkOperationRunQuery") {
         s.bulk_runs += 1;
         s.bulk = Some((s.bulk_runs, vars["query"].as_str().unwrap_or("").to_owned(), 0));
         let id = gid("BulkOperation", u64::from(s.bulk_runs));
-        (json!({"bulkOperationRunQuery": {"bulkOperation": {"id": id, "status": "CREATED"}, "userErrors": []}}), 10.0)
+        json!({"bulkOperationRunQuery": {"bulkOperation": {"id": id, "status": "CREATED"}, "userErrors": []}})
     } else if query.contains("currentBulkOperation") {
         let base = s.base_url.clone();
         let Some((n, _, polls)) = s.bulk.as_mut() else {
@@ -512,19 +592,16 @@ fn shopify(s: &mut State, body: &Value) -> Value {
         let (status, url) =
             if *polls < 2 { ("RUNNING", Value::Null) } else { ("COMPLETED", json!(format!("{base}/bulk/{n}.jsonl"))) };
         let op = json!({"id": gid("BulkOperation", u64::from(*n)), "status": status, "errorCode": null, "objectCount": "0", "url": url});
-        (json!({"currentBulkOperation": op}), 1.0)
+        json!({"currentBulkOperation": op})
     } else if query.contains("shop {") {
         let customers = since(&vars["customers"]);
         let orders = since(&vars["orders"]);
         let nc = s.store.customers.iter().filter(|c| customers.as_ref().is_none_or(|t| &c.updated >= t)).count();
         let no = s.store.orders.iter().filter(|o| orders.as_ref().is_none_or(|t| &o.updated >= t)).count();
         let scopes: Vec<Value> = s.scopes.iter().map(|h| json!({"handle": h})).collect();
-        (
-            json!({"shop": {"name": "Kahve Dünyası", "currencyCode": "TRY", "timezoneOffsetMinutes": OFFSET_MINUTES},
+        json!({"shop": {"name": "Kahve Dünyası", "currencyCode": "TRY", "timezoneOffsetMinutes": OFFSET_MINUTES},
             "currentAppInstallation": {"accessScopes": scopes},
-            "customersCount": {"count": nc}, "ordersCount": {"count": no}}),
-            3.0,
-        )
+            "customersCount": {"count": nc}, "ordersCount": {"count": no}})
     } else if query.contains("customers(") {
         sorted(s);
         let (order, _, totals) = s.sorted.as_ref().unwrap();
@@ -540,31 +617,75 @@ fn shopify(s: &mut State, body: &Value) -> Value {
             .map(|c| customer_node(c, totals.get(&c.id).copied().unwrap_or_default(), new_email))
             .collect();
         let next = after + page.len() < list.len();
-        (
-            json!({"customers": {"pageInfo": {"hasNextPage": next, "endCursor": (after + page.len()).to_string()}, "nodes": page}}),
-            2.0 + first as f64 * 2.0,
-        )
-    } else if query.contains("orders(") {
-        sorted(s);
-        let order = &s.sorted.as_ref().unwrap().1;
-        // Without a filter the pages are slices of the sorted orders (no need to look at every order).
-        let (list, skip, base): (Vec<&Order>, usize, usize) = match &filter {
-            None => (order.iter().skip(after).take(first + 1).map(|&i| &s.store.orders[i]).collect(), 0, after),
-            Some(t) => (order.iter().map(|&i| &s.store.orders[i]).filter(|o| &o.updated >= t).collect(), after, 0),
+        json!({"customers": {"pageInfo": {"hasNextPage": next, "endCursor": (after + page.len()).to_string()}, "nodes": page}})
+    } else if query.contains("order(id:") {
+        // The rest of one order's lines.
+        let id = vars["id"].as_str().unwrap_or("").rsplit('/').next().unwrap_or("").parse::<u64>().unwrap_or(0);
+        let Some(o) = s.store.orders.iter().find(|o| o.id == id) else {
+            return json!({"data": {"order": null}});
         };
-        let page: Vec<Value> = list.iter().skip(skip).take(first).map(|o| order_node(o)).collect();
-        let next = skip + page.len() < list.len();
-        let end = base + skip + page.len();
-        (
-            json!({"orders": {"pageInfo": {"hasNextPage": next, "endCursor": end.to_string()}, "nodes": page}}),
-            2.0 + first as f64 * 8.0,
-        )
+        let per_page = page_size_of(query, "lineItems");
+        json!({"order": {"lineItems": lines_page(o, per_page, &vars["after"])}})
+    } else if query.contains("orders(") {
+        orders_page(s, query, first, after, filter.as_ref())
     } else {
         return json!({"errors": [{"message": "unknown query"}]});
     };
-    s.available = (s.available - cost).max(0.0);
-    json!({"data": data, "extensions": {"cost": {"requestedQueryCost": cost, "actualQueryCost": cost,
-        "throttleStatus": {"maximumAvailable": 1000.0, "currentlyAvailable": s.available, "restoreRate": s.restore_rate}}}})
+    let throttle = |s: &State| json!({"maximumAvailable": s.maximum, "currentlyAvailable": s.available, "restoreRate": s.restore_rate});
+    // Charged what was asked for (Shopify refunds unused points; charging all is stricter).
+    s.available = (s.available - f64::from(requested)).max(0.0);
+    s.points_spent += f64::from(requested);
+    json!({"data": data, "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": requested,
+        "throttleStatus": throttle(s)}}})
+}
+
+/// A page of orders (changed since `filter`), each with its first page of lines.
+fn orders_page(s: &mut State, query: &str, first: usize, after: usize, filter: Option<&String>) -> Value {
+    sorted(s);
+    let order = &s.sorted.as_ref().unwrap().1;
+    // Without a filter the pages are slices of the sorted orders (no need to look at every order).
+    let (list, skip, base): (Vec<&Order>, usize, usize) = match filter {
+        None => (order.iter().skip(after).take(first + 1).map(|&i| &s.store.orders[i]).collect(), 0, after),
+        Some(t) => (order.iter().map(|&i| &s.store.orders[i]).filter(|o| &o.updated >= t).collect(), after, 0),
+    };
+    let lines_per_order = page_size_of(query, "lineItems");
+    let page: Vec<Value> = list
+        .iter()
+        .skip(skip)
+        .take(first)
+        .map(|o| {
+            let mut node = order_node(o);
+            node["lineItems"] = lines_page(o, lines_per_order, &Value::Null);
+            node
+        })
+        .collect();
+    let next = skip + page.len() < list.len();
+    let end = base + skip + page.len();
+    json!({"orders": {"pageInfo": {"hasNextPage": next, "endCursor": end.to_string()}, "nodes": page}})
+}
+
+/// The page size a query asks of a nested connection (`lineItems(first: 8`).
+fn page_size_of(query: &str, connection: &str) -> usize {
+    query
+        .split(&format!("{connection}(first: "))
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
+/// A page of an order's lines after the cursor (the index of the last one sent).
+fn lines_page(o: &Order, per_page: usize, after: &Value) -> Value {
+    let start: usize = after.as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
+    let nodes: Vec<Value> = o
+        .lines
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .map(|l| json!({"id": gid("LineItem", l.id), "title": l.title, "sku": l.sku, "quantity": l.quantity}))
+        .collect();
+    let end = start + nodes.len();
+    json!({"pageInfo": {"hasNextPage": end < o.lines.len(), "endCursor": end.to_string()}, "nodes": nodes})
 }
 
 /// The JSON Lines of the last bulk export: customers, or orders each followed by

@@ -24,10 +24,13 @@ fn quick() -> SyncOptions {
         throttle_tries: 5,
         bulk_from: usize::MAX,
         bulk_poll: Duration::from_millis(5),
+        clock: Default::default(),
     }
 }
 
 fn pull_with(source: &StoreSource, credentials: &StoreCredentials, options: SyncOptions) -> Result<Synced, SyncError> {
+    // The fake store's bucket refills on a clock the pull's waits move.
+    let options = SyncOptions { clock: crate::fake_store::clock_of(&source.store), ..options };
     let counts = Arc::new(SyncCounts::default());
     refresh_copy(source, &source.cache, credentials, &counts, &Progress::default(), options).map(|(s, _)| s)
 }
@@ -309,6 +312,8 @@ fn rejected_woocommerce_keys_say_where_to_make_them() {
 #[test]
 fn the_command_line_connects_and_refreshes() {
     let fake = FakeStore::start(Store::generate(40, 90, 8));
+    // The command runs in its own process, on the real clock: a Plus plan's refill.
+    fake.real_time(1000.0);
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("kahve.kitle");
     let run = |args: &[&str]| {
@@ -361,7 +366,7 @@ fn a_large_shopify_pull_goes_through_bulk_exports_and_gets_the_same_copy() {
     let bulk_options = SyncOptions { bulk_from: 50, ..quick() };
     // A throttled answer while the export runs is waited out too.
     bulk_fake.fail_next(&[Fault::Throttled]);
-    let bulk = pull_with(&bulk_src, &shopify_token(), bulk_options).unwrap().copy;
+    let bulk = pull_with(&bulk_src, &shopify_token(), bulk_options.clone()).unwrap().copy;
     let graphql: Vec<String> = bulk_fake.seen().into_iter().map(|(_, p)| p).collect();
     assert!(graphql.iter().any(|p| p.starts_with("/bulk/")), "the export file was downloaded");
     assert!(graphql.len() < 15, "a handful of requests, not pages: {}", graphql.len());
@@ -378,4 +383,58 @@ fn a_large_shopify_pull_goes_through_bulk_exports_and_gets_the_same_copy() {
     let synced = pull_with(&bulk_src, &shopify_token(), bulk_options).unwrap();
     let c = synced.changes;
     assert_eq!((c.customers_added, c.customers_updated, c.orders_added, c.orders_updated), (0, 0, 0, 1));
+}
+
+/// Every order's lines as the store holds them, and the copy's, by order id.
+fn lines_by_order(copy: &StoreCopy) -> std::collections::HashMap<String, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for row in &copy.lines.rows {
+        *counts.entry(row[1].clone()).or_default() += 1;
+    }
+    counts
+}
+
+#[test]
+fn a_3000_order_store_is_paged_under_the_cost_cap_at_the_standard_plans_pace() {
+    let store = Store::generate(900, 3000, 11);
+    let wanted: std::collections::HashMap<String, usize> =
+        store.orders.iter().map(|o| (o.id.to_string(), o.lines.len())).collect();
+    assert!(wanted.values().any(|n| *n > 100), "some orders have more than a page of lines");
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeStore::start(store);
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    let synced = pull(&src, &shopify_token()).unwrap();
+    assert_eq!(synced.copy.orders.rows.len(), 3000);
+    assert_eq!(lines_by_order(&synced.copy), wanted, "every line of every order, long ones included");
+    fake.with(|s| {
+        assert_eq!(s.too_costly, 0, "no query over 1,000 points");
+        assert!(s.highest_cost <= 1000 && s.highest_cost > 500, "{}", s.highest_cost);
+        assert_eq!(s.throttled, 0, "each query waited for its points instead of being throttled");
+        // The bucket's 2,000 points, then 100 a second: the pull took at least that long.
+        let least = (s.points_spent - 2000.0) / 100.0;
+        let took = s.clock.now().as_secs_f64();
+        assert!(took >= least && took < least * 1.1 + 5.0, "took {took:.0} s for {} points", s.points_spent);
+    });
+}
+
+#[test]
+fn a_60000_order_store_comes_through_bulk_exports() {
+    let store = Store::generate(12_000, 60_000, 12);
+    let revenue: f64 = store.orders.iter().map(|o| o.total).sum();
+    let lines: usize = store.orders.iter().map(|o| o.lines.len()).sum();
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeStore::start(store);
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    let started = std::time::Instant::now();
+    let synced = pull_with(&src, &shopify_token(), SyncOptions { bulk_from: 5_000, ..quick() }).unwrap();
+    let took = started.elapsed();
+    let requests = fake.seen().len();
+    eprintln!("60,000-order bulk pull: {requests} requests, {took:.1?}");
+    assert_eq!(synced.copy.customers.rows.len(), 12_000);
+    assert_eq!(synced.copy.orders.rows.len(), 60_000);
+    assert_eq!(synced.copy.lines.rows.len(), lines);
+    let pulled: f64 = synced.copy.orders.rows.iter().map(|r| r[4].parse::<f64>().unwrap()).sum();
+    assert!((pulled - revenue).abs() < 0.01, "{pulled} vs {revenue}");
+    assert!(requests < 20, "two exports, not thousands of pages: {requests}");
+    fake.with(|s| assert_eq!((s.too_costly, s.throttled), (0, 0)));
 }

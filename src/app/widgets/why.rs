@@ -86,13 +86,16 @@ fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize, read
     for item in items {
         ui.horizontal_wrapped(|ui| {
             ui.add_space(16.0 * depth as f32);
-            let mark = outcome_text(item.result, lang);
-            let mark = if item.result == Outcome::True {
-                egui::RichText::new(mark).strong()
-            } else {
-                egui::RichText::new(mark).weak()
+            // ✓ kept, ✕ not, – no value, · not counted; the words for screen readers and hover.
+            let words = outcome_text(item.result, lang);
+            let (symbol, color) = match item.result {
+                Outcome::True => ("✓", ui.visuals().widgets.active.fg_stroke.color),
+                Outcome::False => ("✕", ui.visuals().error_fg_color),
+                Outcome::Empty => ("–", ui.visuals().weak_text_color()),
+                Outcome::Invalid => ("·", ui.visuals().weak_text_color()),
             };
-            ui.label(mark);
+            let mark = ui.label(egui::RichText::new(symbol).color(color).strong()).on_hover_text(words);
+            mark.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, words));
             let join = item
                 .join
                 .map_or(String::new(), |j| format!("{} ", t(lang, if j == "and" { "why.and" } else { "why.or" })));

@@ -14,9 +14,13 @@ use crate::engine::store::StoreSource;
 pub const DEFAULT_API_VERSION: &str = "2026-04";
 /// The first version with `defaultEmailAddress`/`defaultPhoneNumber` (older ones have `email`/`phone`).
 const DEFAULT_CONTACTS_SINCE: &str = "2025-04";
+// Page sizes that keep every query under Shopify's 1,000-point cap (priced in
+// `shopify_cost`; the tests below fail if a query grows past it).
 const CUSTOMERS_PER_PAGE: usize = 100;
 const ORDERS_PER_PAGE: usize = 50;
-const LINES_PER_ORDER: usize = 20;
+/// Lines asked for with each order; an order with more has the rest read apart.
+const LINES_PER_ORDER: usize = 8;
+const LINES_PER_PAGE: usize = 100;
 
 /// The GraphQL endpoint of a store typed as `acme`, `acme.myshopify.com` or a URL.
 pub fn graphql_url(store: &str, version: &str) -> Result<String, ApiError> {
@@ -68,7 +72,15 @@ fn orders_query() -> String {
     format!(
         "query Orders($first: Int!, $after: String, $query: String) {{ orders(first: $first, after: $after, \
          query: $query, sortKey: UPDATED_AT) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {ORDER_FIELDS} \
-         lineItems(first: {LINES_PER_ORDER}) {{ pageInfo {{ hasNextPage }} nodes {{ {LINE_FIELDS} }} }} }} }} }}"
+         lineItems(first: {LINES_PER_ORDER}) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {LINE_FIELDS} }} }} }} }} }}"
+    )
+}
+
+/// The rest of one order's lines, after the first page that came with the order.
+fn lines_query() -> String {
+    format!(
+        "query Lines($id: ID!, $after: String) {{ order(id: $id) {{ lineItems(first: {LINES_PER_PAGE}, after: $after) \
+         {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {LINE_FIELDS} }} }} }} }}"
     )
 }
 
@@ -81,18 +93,68 @@ pub(super) struct Graphql {
     pub(super) client: Client,
     url: String,
     pub(super) options: SyncOptions,
+    /// The store's leaky bucket as last reported, to pace the next query.
+    bucket: std::cell::Cell<Option<Bucket>>,
+}
+
+/// Shopify's `throttleStatus`: points available when it answered, and the refill rate.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    available: f64,
+    restore_rate: f64,
+    at: std::time::Duration,
+}
+
+impl Bucket {
+    fn read(cost: Option<&Value>, at: std::time::Duration) -> Option<Self> {
+        let number = |path: &str| cost.and_then(|c| c.pointer(path)).and_then(Value::as_f64);
+        let available = number("/throttleStatus/currentlyAvailable")?;
+        let restore_rate = number("/throttleStatus/restoreRate").filter(|r| *r > 0.0)?;
+        Some(Self { available, restore_rate, at })
+    }
+
+    /// How long until the bucket holds `cost` points again.
+    fn wait_for(self, cost: f64, now: std::time::Duration) -> std::time::Duration {
+        let available = self.available + now.saturating_sub(self.at).as_secs_f64() * self.restore_rate;
+        if available >= cost {
+            return std::time::Duration::ZERO;
+        }
+        // A point to spare: the store's clock and ours are not the same clock.
+        std::time::Duration::from_secs_f64(((cost + 1.0 - available) / self.restore_rate).clamp(0.0, 60.0))
+    }
 }
 
 impl Graphql {
-    /// Runs a query: throttled answers are waited out, the cost paces the next
-    /// query, and errors become one message.
+    pub(super) fn new(client: Client, url: String, options: SyncOptions) -> Self {
+        Self { client, url, options, bucket: std::cell::Cell::new(None) }
+    }
+
+    /// Runs a query: priced first (never over Shopify's cap), sent once the
+    /// store's bucket holds its cost, throttled answers waited out, and errors made
+    /// one message.
     pub(super) fn run(&self, merge: &Merge<'_>, query: &str, variables: &Value) -> Result<Value, SyncError> {
+        // Never send what Shopify would refuse unrun.
+        let cost = super::shopify_cost::requested_cost(query, variables)
+            .map_err(|e| ApiError::new(None, format!("Kitle could not price its own query ({e}).")))?;
+        if cost > super::shopify_cost::MAX_QUERY_COST {
+            return Err(ApiError::new(
+                None,
+                format!("Kitle's query would cost {cost} points, over Shopify's limit of 1,000; it was not sent."),
+            )
+            .into());
+        }
         let body = json!({ "query": query, "variables": variables });
         let mut throttled = 0;
         loop {
             merge.check()?;
+            if let Some(bucket) = self.bucket.get() {
+                merge.wait(bucket.wait_for(f64::from(cost), self.options.clock.now()))?;
+            }
             let answer = self.client.send_json(Method::Post, &self.url, &body).map_err(explain)?;
             let cost = answer.pointer("/extensions/cost");
+            if let Some(bucket) = Bucket::read(cost, self.options.clock.now()) {
+                self.bucket.set(Some(bucket));
+            }
             let errors = answer.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty());
             let is_throttled = errors.is_some_and(|e| {
                 e.iter().any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some("THROTTLED"))
@@ -104,13 +166,14 @@ impl Graphql {
                         ApiError::new(Some(200), "Shopify kept throttling the requests; try again later.").into()
                     );
                 }
-                merge.wait(wait_for(cost, true))?;
+                if self.bucket.get().is_none() {
+                    merge.wait(std::time::Duration::from_secs(1))?;
+                }
                 continue;
             }
             if let Some(errors) = errors {
                 return Err(graphql_error(errors).into());
             }
-            merge.wait(wait_for(cost, false))?;
             return Ok(answer.get("data").cloned().unwrap_or(Value::Null));
         }
     }
@@ -123,7 +186,7 @@ impl Graphql {
         filter: &Value,
         connection: &str,
         per_page: usize,
-        mut each: impl FnMut(&mut Merge<'_>, &Value),
+        mut each: impl FnMut(&mut Merge<'_>, &Value) -> Result<(), SyncError>,
     ) -> Result<(), SyncError> {
         let mut after = Value::Null;
         loop {
@@ -132,7 +195,7 @@ impl Graphql {
                 return Err(ApiError::new(Some(200), format!("Shopify's answer has no {connection}.")).into());
             };
             for node in found.get("nodes").and_then(Value::as_array).into_iter().flatten() {
-                each(merge, node);
+                each(merge, node)?;
             }
             merge.check()?;
             let next = found.pointer("/pageInfo/hasNextPage").and_then(Value::as_bool).unwrap_or(false);
@@ -145,19 +208,38 @@ impl Graphql {
     }
 }
 
-/// How long to wait before the next query: until the bucket holds this query's
-/// cost again (`throttled`: at least a second when the store gave no figures).
-fn wait_for(cost: Option<&Value>, throttled: bool) -> std::time::Duration {
-    let number = |path: &str| cost.and_then(|c| c.pointer(path)).and_then(Value::as_f64);
-    let needed = number("/requestedQueryCost").unwrap_or(0.0);
-    let available = number("/throttleStatus/currentlyAvailable").unwrap_or(f64::INFINITY);
-    let rate = number("/throttleStatus/restoreRate").filter(|r| *r > 0.0);
-    let seconds = match rate {
-        Some(rate) if available < needed => (needed - available) / rate,
-        None if throttled => 1.0,
-        _ => 0.0,
-    };
-    std::time::Duration::from_secs_f64(seconds.clamp(0.0, 60.0))
+impl Graphql {
+    /// The lines of order `id` after `cursor`, page by page, added to `lines`.
+    fn rest_of_lines(
+        &self,
+        merge: &Merge<'_>,
+        id: &str,
+        mut cursor: Value,
+        order_id: &str,
+        lines: &mut Vec<Vec<String>>,
+    ) -> Result<(), SyncError> {
+        loop {
+            let page = self.run(merge, &lines_query(), &json!({ "id": id, "after": cursor }))?;
+            let Some(items) = page.pointer("/order/lineItems") else {
+                return Err(
+                    ApiError::new(Some(200), format!("Shopify's answer has no lines for order {order_id}.")).into()
+                );
+            };
+            for line in items.get("nodes").and_then(Value::as_array).into_iter().flatten() {
+                lines.push(line_row(line, order_id));
+            }
+            let next = items.pointer("/pageInfo/hasNextPage").and_then(Value::as_bool).unwrap_or(false);
+            cursor = items.pointer("/pageInfo/endCursor").cloned().unwrap_or(Value::Null);
+            if !next || cursor.is_null() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// A line node as a row of the copy's lines table.
+pub(super) fn line_row(line: &Value, order_id: &str) -> Vec<String> {
+    vec![id_of(line.get("id")), order_id.to_owned(), text(line, "/title"), text(line, "/sku"), text(line, "/quantity")]
 }
 
 /// A rejected token or a missing scope said plainly; the store's words otherwise.
@@ -191,8 +273,15 @@ fn explain(error: ApiError) -> ApiError {
 
 fn graphql_error(errors: &[Value]) -> ApiError {
     let messages: Vec<&str> = errors.iter().filter_map(|e| e.get("message").and_then(Value::as_str)).collect();
-    let denied = errors.iter().any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some("ACCESS_DENIED"));
-    let hint = if denied { " The app needs the read_customers and read_orders scopes." } else { "" };
+    let has_code =
+        |code: &str| errors.iter().any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some(code));
+    let hint = if has_code("ACCESS_DENIED") {
+        " The app needs the read_customers and read_orders scopes."
+    } else if has_code("MAX_COST_EXCEEDED") {
+        " The query asked for more than Shopify allows at once (1,000 points); this is a fault in Kitle, please report it."
+    } else {
+        ""
+    };
     ApiError::new(Some(200), format!("Shopify answered with an error: {}.{hint}", messages.join("; ")))
 }
 
@@ -265,12 +354,10 @@ pub(super) fn order_row(node: &Value, offset: i32) -> (Vec<String>, Vec<Vec<Stri
         text(node, "/displayFinancialStatus").to_lowercase(),
         text(node, "/sourceName"),
     ];
-    let lines = node.pointer("/lineItems/nodes").and_then(Value::as_array).map_or_else(Vec::new, |lines| {
-        lines
-            .iter()
-            .map(|l| vec![id_of(l.get("id")), id.clone(), text(l, "/title"), text(l, "/sku"), text(l, "/quantity")])
-            .collect()
-    });
+    let lines = node
+        .pointer("/lineItems/nodes")
+        .and_then(Value::as_array)
+        .map_or_else(Vec::new, |lines| lines.iter().map(|l| line_row(l, &id)).collect());
     let cut = node.pointer("/lineItems/pageInfo/hasNextPage").and_then(Value::as_bool).unwrap_or(false);
     (row, lines, cut)
 }
@@ -303,7 +390,7 @@ pub fn pull(
     let customers_since = since_filter(merge.customers_since());
     let orders_since = since_filter(merge.orders_since());
 
-    let api = Graphql { client, url, options };
+    let api = Graphql::new(client, url, options);
     let shop = api.run(merge, SHOP_QUERY, &json!({ "customers": customers_since, "orders": orders_since }))?;
     let offset = shop.pointer("/shop/timezoneOffsetMinutes").and_then(Value::as_i64).unwrap_or(0);
     let offset = i32::try_from(offset).unwrap_or(0);
@@ -318,24 +405,73 @@ pub fn pull(
     let name = Some(text(&shop, "/shop/name")).filter(|n| !n.is_empty());
 
     // Large pulls go through bulk exports: one query each, no page costs.
-    if customers.unwrap_or(0) >= options.bulk_from {
+    if customers.unwrap_or(0) >= api.options.bulk_from {
         super::shopify_bulk::customers(&api, merge, &customer_fields(&version), &customers_since, offset)?;
     } else {
         api.pages(merge, &customers_query(&version), &customers_since, "customers", CUSTOMERS_PER_PAGE, |m, node| {
             m.customer(customer_row(node, offset), &text(node, "/updatedAt"));
+            Ok(())
         })?;
     }
-    if orders.unwrap_or(0) >= options.bulk_from {
+    if orders.unwrap_or(0) >= api.options.bulk_from {
         super::shopify_bulk::orders(&api, merge, &orders_since, offset)?;
         merge.state().orders_with_cut_lines = 0;
     } else {
-        let mut cut = 0;
         api.pages(merge, &orders_query(), &orders_since, "orders", ORDERS_PER_PAGE, |m, node| {
-            let (row, lines, lines_cut) = order_row(node, offset);
-            cut += usize::from(lines_cut);
+            let (row, mut lines, lines_cut) = order_row(node, offset);
+            // An order with more lines than came with it: the rest, page by page.
+            if lines_cut {
+                let cursor = node.pointer("/lineItems/pageInfo/endCursor").cloned().unwrap_or(Value::Null);
+                api.rest_of_lines(m, &text(node, "/id"), cursor, &row[0], &mut lines)?;
+            }
             m.order(row, lines, &text(node, "/updatedAt"));
+            Ok(())
         })?;
-        merge.state().orders_with_cut_lines = cut;
+        merge.state().orders_with_cut_lines = 0;
     }
     Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::shopify_cost::{MAX_QUERY_COST, requested_cost};
+    use super::*;
+
+    /// Every query a pull sends, with the variables it sends it with.
+    fn queries() -> Vec<(&'static str, String, Value)> {
+        let page = |n: usize| json!({ "first": n, "after": null, "query": null });
+        vec![
+            ("shop", SHOP_QUERY.to_owned(), json!({})),
+            ("customers", customers_query(DEFAULT_API_VERSION), page(CUSTOMERS_PER_PAGE)),
+            ("customers (old API)", customers_query("2024-10"), page(CUSTOMERS_PER_PAGE)),
+            ("orders", orders_query(), page(ORDERS_PER_PAGE)),
+            ("lines", lines_query(), json!({ "id": "gid://shopify/Order/1", "after": "x" })),
+            (
+                "bulk run",
+                super::super::shopify_bulk::RUN.to_owned(),
+                json!({ "query": "{ orders { edges { node { id } } } }" }),
+            ),
+            ("bulk poll", super::super::shopify_bulk::POLL.to_owned(), json!({})),
+        ]
+    }
+
+    #[test]
+    fn every_query_stays_under_shopifys_cost_cap() {
+        for (name, query, variables) in queries() {
+            let cost = requested_cost(&query, &variables).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(cost <= MAX_QUERY_COST, "{name} costs {cost}");
+            assert!(cost > 0, "{name} is priced");
+        }
+        // The orders page, by the documented rules: 2 + 50 × (order 1 + customer 1 +
+        // two money sets 2 × 2 + lines (2 + 8 × 1 + pageInfo 1)) + pageInfo 1.
+        assert_eq!(requested_cost(&orders_query(), &json!({ "first": ORDERS_PER_PAGE })), Ok(2 + 50 * 17 + 1));
+    }
+
+    #[test]
+    fn the_old_orders_query_would_have_been_refused() {
+        let old = orders_query().replace(&format!("first: {LINES_PER_ORDER}"), "first: 20");
+        assert!(requested_cost(&old, &json!({ "first": 50 })).unwrap() > MAX_QUERY_COST);
+    }
 }

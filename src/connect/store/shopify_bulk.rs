@@ -9,13 +9,14 @@ use std::io::BufRead;
 
 use serde_json::{Value, json};
 
-use super::shopify::{Graphql, LINE_FIELDS, ORDER_FIELDS, customer_row, id_of, order_row};
+use super::shopify::{Graphql, LINE_FIELDS, ORDER_FIELDS, customer_row, line_row, order_row};
 use super::{Merge, SyncError, text};
 use crate::connect::http::{ApiError, Auth, Client, retry_on_busy};
 
-const RUN: &str = "mutation Run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id \
+pub(super) const RUN: &str = "mutation Run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id \
      status } userErrors { field message } } }";
-const POLL: &str = "query Poll { currentBulkOperation(type: QUERY) { id status errorCode objectCount url } }";
+pub(super) const POLL: &str =
+    "query Poll { currentBulkOperation(type: QUERY) { id status errorCode objectCount url } }";
 
 /// The connection's argument list: the "changed since" filter, if any.
 fn arguments(filter: &Value) -> String {
@@ -105,13 +106,7 @@ pub fn orders(api: &Graphql, merge: &mut Merge<'_>, filter: &Value, offset: i32)
         Some(parent) => {
             if let Some(&i) = index.get(parent) {
                 let (row, lines, _): &mut (Vec<String>, Vec<Vec<String>>, String) = &mut orders[i];
-                lines.push(vec![
-                    id_of(node.get("id")),
-                    row[0].clone(),
-                    text(&node, "/title"),
-                    text(&node, "/sku"),
-                    text(&node, "/quantity"),
-                ]);
+                lines.push(line_row(&node, &row[0]));
             }
         }
         None => {

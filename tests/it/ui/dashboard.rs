@@ -153,9 +153,14 @@ fn spend_months_are_typed_and_shown_the_languages_way() {
     let spend =
         kitle::engine::workspace::ManualSpend { channel: "TikTok".into(), month: "2026-03".into(), amount: 900.0 };
     harness.state_mut().send(Command::Edit(kitle::engine::edit::Edit::SetManualSpend(vec![spend])));
-    harness.run_steps(2);
+    run_until(&mut harness, "the typed spend", |app| !app.doc.as_ref().unwrap().workspace.manual_spend.is_empty());
     harness.get_all_by_label("Harcama gir…").next().unwrap().click();
-    harness.run_steps(3);
+    for _ in 0..50 {
+        harness.run_steps(1);
+        if harness.query_by_label("Ay 1").is_some() {
+            break;
+        }
+    }
     // The stored ISO month is shown in Turkish.
     assert_eq!(harness.get_by_label("Ay 1").value().as_deref(), Some("Mar 2026"));
     let months = |h: &Harness<'static, KitleApp>| {

@@ -549,8 +549,8 @@ fn an_order_history_segment_is_built_explained_and_overlapped() {
         harness.run_steps(3);
     }
     harness.get_by_label("This customer is in the segment.");
-    assert_eq!(harness.get_all_by_label("[true]").count(), 1);
-    assert_eq!(harness.get_all_by_label("[false]").count(), 1);
+    assert_eq!(harness.get_all_by_label("true").count(), 1);
+    assert_eq!(harness.get_all_by_label("false").count(), 1);
     harness.get_by_label(&format!("and not in the segment “{}”", vip.name));
     harness.get_all_by_label_contains("Kahve Makinesi").nth(1).expect("what they bought, beside the row");
 

@@ -14,6 +14,8 @@ use crate::fake_store::{FakeStore, SHOPIFY_TOKEN, Store, utc};
 #[test]
 fn connect_a_shopify_store_from_the_start_screen_and_refresh_it() {
     let fake = FakeStore::start(Store::generate(150, 500, 21));
+    // The app waits on the real clock: a bucket refilled as fast as the largest plan's, ×5.
+    fake.real_time(10_000.0);
     // Slow answers, so the progress can be seen.
     fake.with(|s| s.delay = Duration::from_millis(15));
     let stores = tempfile::tempdir().unwrap();

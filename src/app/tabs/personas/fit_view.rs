@@ -48,7 +48,7 @@ pub fn fit_ui(tab: &mut PersonasTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
                 bars_ui(ui, tr);
                 ui.add(egui::Label::new(evidence(tr, lang)).wrap());
                 if let Some(Some(bins)) = fit.charts.get(i) {
-                    chart_ui(ui, ctx, i, bins);
+                    chart_ui(ui, ctx, i, bins, evidence_width.min(520.0));
                 }
             });
             ui.end_row();
@@ -129,7 +129,13 @@ fn bars_ui(ui: &mut egui::Ui, tr: &TraitFit) {
 
 /// The segment's spread over the trait's field beside all customers'; the bins the
 /// trait covers are outlined.
-fn chart_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, index: usize, bins: &[crate::engine::persona::chart::Bin]) {
+fn chart_ui(
+    ui: &mut egui::Ui,
+    ctx: &TabContext<'_>,
+    index: usize,
+    bins: &[crate::engine::persona::chart::Bin],
+    width: f32,
+) {
     use egui_plot::{Bar, BarChart};
     let lang = ctx.lang;
     let outline = egui::Stroke::new(2.0, theme::GOOD);
@@ -150,7 +156,7 @@ fn chart_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, index: usize, bins: &[crate
     let labels: Vec<String> = bins.iter().map(|b| b.label.clone()).collect();
     crate::app::widgets::plots::fixed_plot(&format!("persona-chart-{index}"))
         .height(120.0)
-        .width(520.0)
+        .width(width)
         .show_grid([false, true])
         .x_axis_formatter(move |mark, _| crate::app::widgets::plots::category_label(&labels, mark.value))
         .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value))

@@ -101,6 +101,11 @@ impl KitleApp {
                     .replace("{1}", &n(changes.customers_updated))
                     .replace("{2}", &n(changes.orders_added))
                     .replace("{3}", &n(changes.orders_updated));
+                let text = if changes.customers_deleted > 0 {
+                    format!("{text} {}", t(lang, "store.deleted").replace("{0}", &n(changes.customers_deleted)))
+                } else {
+                    text
+                };
                 self.notice = Some(match keychain_error {
                     Some(e) => Notice::Error(format!("{text} {}", t(lang, "store.keychain_failed").replace("{0}", &e))),
                     None => Notice::Info(text),

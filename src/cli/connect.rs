@@ -84,10 +84,11 @@ pub fn refresh(a: Args) -> Result<String> {
     }
     let c = synced.changes;
     Ok(format!(
-        "Refreshed {}: {} customers added, {} updated; {} orders added, {} updated. {} customers in all.\n",
+        "Refreshed {}: {} customers added, {} updated, {} deleted; {} orders added, {} updated. {} customers in all.\n",
         path.display(),
         c.customers_added,
         c.customers_updated,
+        c.customers_deleted,
         c.orders_added,
         c.orders_updated,
         data.report.customers
@@ -142,6 +143,7 @@ fn summary_json(ws: &Workspace, path: &Path, synced: &Synced, data: &CustomerDat
         "customers_updated": c.customers_updated,
         "orders_added": c.orders_added,
         "orders_updated": c.orders_updated,
+        "deleted": c.customers_deleted,
         "customers_in_copy": synced.copy.customers.len(),
         "orders_in_copy": synced.copy.orders.len(),
         "customers": data.report.customers,

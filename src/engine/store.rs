@@ -179,6 +179,11 @@ impl StoreTable {
         }
     }
 
+    /// The keys (first column) of every row.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.rows.iter().map(|r| r[0].as_str())
+    }
+
     /// Drops the rows whose `column` is one of `values` (the lines of orders about
     /// to be pulled again).
     pub fn remove_where(&mut self, column: usize, values: &HashSet<String>) {
@@ -243,6 +248,11 @@ pub struct SyncState {
     pub orders_limited_to_60_days: bool,
     /// Orders with more lines than one page holds (their extra lines are not kept).
     pub orders_with_cut_lines: usize,
+    /// The currencies orders came in and how many each, when more than one (nothing
+    /// is converted: the report says so).
+    pub order_currencies: Vec<(String, usize)>,
+    /// Order statuses a plugin added (WooCommerce), with counts: not counted as paid.
+    pub unknown_statuses: Vec<(String, usize)>,
 }
 
 /// The local copy of a store: customers, orders, order lines and the sync state.
@@ -344,6 +354,9 @@ pub struct SyncChanges {
     pub customers_updated: usize,
     pub orders_added: usize,
     pub orders_updated: usize,
+    /// Customers the store no longer has (deleted or erased there): removed from
+    /// the copy with their orders.
+    pub customers_deleted: usize,
 }
 
 impl SyncChanges {
@@ -400,6 +413,15 @@ pub fn add_sync_notes(dir: &Path, source: &StoreSource, data: &mut CustomerData)
     }
     if state.orders_with_cut_lines > 0 {
         data.report.notes.push(Message::new("msg.store_lines_cut", [state.orders_with_cut_lines]));
+    }
+    let listed = |counts: &[(String, usize)]| {
+        counts.iter().map(|(name, n)| format!("{name} ({n})")).collect::<Vec<_>>().join(", ")
+    };
+    if state.order_currencies.len() > 1 {
+        data.report.notes.push(Message::new("msg.store_currencies", [listed(&state.order_currencies)]));
+    }
+    if !state.unknown_statuses.is_empty() {
+        data.report.notes.push(Message::new("msg.store_unknown_statuses", [listed(&state.unknown_statuses)]));
     }
 }
 

@@ -34,9 +34,19 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "{0} siparişin müşteri numarası yok; atlandılar.",
     ),
     (
+        "msg.store_currencies",
+        "The store's orders are in more than one currency: {0}. Amounts are added as they are, not converted.",
+        "Mağazanın siparişleri birden çok para biriminde: {0}. Tutarlar çevrilmeden olduğu gibi toplandı.",
+    ),
+    (
+        "msg.store_unknown_statuses",
+        "Orders with statuses WooCommerce does not define (a plugin's): {0}. They are not counted as paid.",
+        "WooCommerce'in tanımlamadığı (bir eklentinin) durumlarındaki siparişler: {0}. Ödenmiş sayılmadı.",
+    ),
+    (
         "msg.cancelled",
-        "{0} cancelled, voided or failed orders were not counted.",
-        "İptal edilmiş, geçersiz veya başarısız {0} sipariş sayılmadı.",
+        "{0} cancelled, failed or unpaid orders were not counted.",
+        "İptal edilmiş, başarısız veya ödenmemiş {0} sipariş sayılmadı.",
     ),
     ("msg.no_amount", "{0} orders have no amount; they count as 0.", "{0} siparişin tutarı yok; 0 sayıldılar."),
     (

@@ -57,6 +57,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Yenilendi: {0} müşteri eklendi, {1} güncellendi; {2} sipariş eklendi, {3} güncellendi.",
     ),
     (
+        "store.deleted",
+        "{0} customers the store deleted were removed, with their orders.",
+        "Mağazanın sildiği {0} müşteri siparişleriyle birlikte kaldırıldı.",
+    ),
+    (
         "store.refresh_failed",
         "The refresh failed; the last good data is kept. {0}",
         "Yenileme başarısız oldu; son sağlam veriler korunuyor. {0}",

@@ -329,6 +329,8 @@ pub struct State {
     pub scopes: Vec<String>,
     /// The WooCommerce server drops the Authorization header.
     pub strips_authorization: bool,
+    /// WooCommerce orders in every core status (and a plugin's), some in euros.
+    pub woo_every_status: bool,
     /// Shopify's leaky bucket (Standard plan: 2,000 points, refilled at 100 a
     /// second): each query needs its requested cost available, or is THROTTLED.
     pub available: f64,
@@ -380,6 +382,7 @@ impl FakeStore {
             seen: Vec::new(),
             scopes: vec!["read_customers".into(), "read_orders".into(), "read_all_orders".into()],
             strips_authorization: false,
+            woo_every_status: false,
             available: 2000.0,
             maximum: 2000.0,
             restore_rate: 100.0,
@@ -601,7 +604,8 @@ fn shopify(s: &mut State, body: &Value) -> Value {
         let scopes: Vec<Value> = s.scopes.iter().map(|h| json!({"handle": h})).collect();
         json!({"shop": {"name": "Kahve Dünyası", "currencyCode": "TRY", "timezoneOffsetMinutes": OFFSET_MINUTES},
             "currentAppInstallation": {"accessScopes": scopes},
-            "customersCount": {"count": nc}, "ordersCount": {"count": no}})
+            "customersCount": {"count": nc}, "ordersCount": {"count": no},
+            "allCustomers": {"count": s.store.customers.len()}})
     } else if query.contains("customers(") {
         sorted(s);
         let (order, _, totals) = s.sorted.as_ref().unwrap();
@@ -793,13 +797,23 @@ fn woo(s: &mut State, path: &str, headers: &HashMap<String, String>) -> (u16, St
             json!({"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.", "data": {"status": 401}}),
         );
     }
-    let per_page: usize = params.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(10).clamp(1, 100);
+    let per_page: usize = params.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(10);
+    if !(1..=100).contains(&per_page) {
+        return (
+            400,
+            String::new(),
+            json!({"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page",
+                "data": {"status": 400, "params": {"per_page": "per_page must be between 1 (inclusive) and 100 (inclusive)"}}}),
+        );
+    }
     let page: usize = params.get("page").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
     let route = path.split('?').next().unwrap_or("");
     let skip = (page - 1) * per_page;
+    let ids_only = params.get("_fields").map(String::as_str) == Some("id");
     let (total, page_items): (usize, Vec<Value>) = if route.ends_with("/wp-json/wc/v3/customers") {
         let all = &s.store.customers;
-        (all.len(), all.iter().skip(skip).take(per_page).map(woo_customer).collect())
+        let item = |c: &Customer| if ids_only { json!({"id": c.id}) } else { woo_customer(c) };
+        (all.len(), all.iter().skip(skip).take(per_page).map(item).collect())
     } else if route.ends_with("/wp-json/wc/v3/orders") {
         let after = params.get("modified_after").cloned();
         sorted(s);
@@ -809,7 +823,8 @@ fn woo(s: &mut State, path: &str, headers: &HashMap<String, String>) -> (u16, St
             .map(|&i| &s.store.orders[i])
             .filter(|o| after.as_ref().is_none_or(|t| &o.updated[..19] > t.as_str()))
             .collect();
-        (list.len(), list.into_iter().skip(skip).take(per_page).map(woo_order).collect())
+        let every = s.woo_every_status;
+        (list.len(), list.into_iter().skip(skip).take(per_page).map(|o| woo_order(o, every)).collect())
     } else {
         return (
             404,
@@ -827,17 +842,33 @@ fn woo_customer(c: &Customer) -> Value {
         "billing": {"phone": c.phone, "city": c.city, "state": c.province_code, "country": c.country, "postcode": c.zip, "email": c.email}})
 }
 
-fn woo_order(o: &Order) -> Value {
+/// An order's WooCommerce status and currency; with `every`, the store uses every
+/// core status (and a plugin's `awaiting-shipment`) and sells some orders in euros.
+pub fn woo_status(o: &Order, every: bool) -> (&'static str, &'static str) {
     let status = match o.status.as_str() {
         "REFUNDED" => "refunded",
         "VOIDED" => "cancelled",
-        _ => "completed",
+        _ if !every => "completed",
+        _ => match o.number % 12 {
+            1 => "pending",
+            2 => "processing",
+            3 => "on-hold",
+            4 => "failed",
+            5 => "checkout-draft",
+            7 => "awaiting-shipment",
+            _ => "completed",
+        },
     };
+    (status, if every && o.number % 40 == 9 { "EUR" } else { "TRY" })
+}
+
+fn woo_order(o: &Order, every: bool) -> Value {
+    let (status, currency) = woo_status(o, every);
     let refunds: Vec<Value> =
         o.refunds.iter().enumerate().map(|(i, r)| json!({"id": i + 1, "total": format!("-{r:.2}")})).collect();
     let lines: Vec<Value> =
         o.lines.iter().map(|l| json!({"id": l.id, "name": l.title, "sku": l.sku, "quantity": l.quantity})).collect();
-    json!({"id": o.id, "number": o.number.to_string(), "status": status, "currency": "TRY",
+    json!({"id": o.id, "number": o.number.to_string(), "status": status, "currency": currency,
         "customer_id": o.customer.unwrap_or(0), "billing": {"email": o.email},
         "date_created": local(&o.created, false), "date_modified_gmt": &o.updated[..19],
         "total": format!("{:.2}", o.total), "created_via": if o.source == "pos" { "admin" } else { "checkout" },

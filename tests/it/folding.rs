@@ -30,7 +30,17 @@ enum Status {
 }
 
 const PAID: [&str; 4] = ["paid", "Ödendi", "fulfilled", "partially_refunded"];
-const CANCELLED: [&str; 5] = ["cancelled", "Canceled", "voided", "İptal Edildi", "failed"];
+const CANCELLED: [&str; 9] = [
+    "cancelled",
+    "Canceled",
+    "voided",
+    "İptal Edildi",
+    "failed",
+    "Pending payment",
+    "checkout-draft",
+    "wc-pending",
+    "trash",
+];
 const REFUNDED: [&str; 3] = ["refunded", "İade Edildi", "REFUNDED"];
 
 /// Where an order's amount is written.
@@ -170,7 +180,7 @@ fn import_orders(csv: &str) -> CustomerData {
 }
 
 /// Per customer key: net revenue in cents, counted orders, last order date. The
-/// README's counting rule, written out here: a cancelled, voided or failed order
+/// README's counting rule, written out here: a cancelled, voided, failed or unpaid order
 /// counts for nothing; any other order adds its net (after refunds) to revenue, and
 /// counts as an order unless refunded in full or a return (net below 0). An order
 /// of 0 counts.

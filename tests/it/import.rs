@@ -52,7 +52,7 @@ fn shopify_customers_and_orders_pair() {
     approx(num(&data, "ltv", can), 75.0);
     assert_eq!(text(&data, "channel", can).as_deref(), Some("tiktok"));
 
-    assert!(has_note(&data.report.notes, "1 cancelled, voided or failed orders"));
+    assert!(has_note(&data.report.notes, "1 cancelled, failed or unpaid orders"));
     assert!(has_note(&data.report.notes, "1 customers appear only in the orders file"));
     let orders = data.orders.as_ref().unwrap();
     assert_eq!(orders.height(), 4);

@@ -198,7 +198,11 @@ fn a_refresh_pulls_only_what_changed() {
     let c = synced.changes;
     assert_eq!((c.customers_added, c.customers_updated, c.orders_added, c.orders_updated), (0, 1, 1, 0));
     let refresh_requests = &fake.seen()[requests_before..];
-    assert!(refresh_requests.len() <= 4, "one shop query and a page of each: {}", refresh_requests.len());
+    assert!(
+        refresh_requests.len() <= 5,
+        "one shop query, a page of each, and a page of customer ids: {}",
+        refresh_requests.len()
+    );
     let (_, after) = open(&src, dir.path());
     assert_eq!(text(&after, "city", row_where(&after, "email", &moved.0)).as_deref(), Some("Bursa"));
     let buyer_before = num(&before, "orders", row_where(&before, "email", &moved.1)).unwrap_or(0.0);
@@ -437,4 +441,145 @@ fn a_60000_order_store_comes_through_bulk_exports() {
     assert!((pulled - revenue).abs() < 0.01, "{pulled} vs {revenue}");
     assert!(requests < 20, "two exports, not thousands of pages: {requests}");
     fake.with(|s| assert_eq!((s.too_costly, s.throttled), (0, 0)));
+}
+
+#[test]
+fn woocommerce_revenue_counts_only_paid_statuses_as_its_analytics_does() {
+    let store = Store::generate(60, 480, 13);
+    // What WooCommerce Analytics reports: processing, on-hold and completed orders,
+    // net of refunds (a refunded order nets to 0); pending, failed, drafts,
+    // cancelled and a plugin's status are left out.
+    let paid: f64 = store
+        .orders
+        .iter()
+        .filter(|o| {
+            ["processing", "on-hold", "completed", "refunded"].contains(&crate::fake_store::woo_status(o, true).0)
+        })
+        .map(|o| o.total - o.refunds.iter().sum::<f64>())
+        .sum();
+    let all: f64 = store.orders.iter().map(|o| o.total - o.refunds.iter().sum::<f64>()).sum();
+    assert!(paid < all * 0.8, "the store has unpaid orders to leave out");
+    let fake = FakeStore::start(store);
+    fake.with(|s| s.woo_every_status = true);
+    // A transient 503 is waited out.
+    fake.fail_next(&[Fault::Status(503)]);
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::WooCommerce, &fake.url, dir.path());
+    let synced = pull(&src, &woo_keys()).unwrap();
+    assert_eq!(synced.changes.orders_added, 480, "every order is kept in the copy");
+    let (_, data) = open(&src, dir.path());
+    let revenue: f64 = data.customers.column("ltv").unwrap().f64().unwrap().sum().unwrap();
+    assert!((revenue - paid).abs() < 0.01, "revenue {revenue} against WooCommerce Analytics' {paid}");
+    assert!(has_note(&data.report.notes, "more than one currency: EUR ("), "{:?}", data.report.notes);
+    assert!(has_note(&data.report.notes, "awaiting-shipment ("), "the plugin's status is named");
+}
+
+#[test]
+fn customers_the_store_deleted_leave_the_copy_with_their_orders_on_refresh() {
+    // Shopify paged and through bulk exports, and WooCommerce.
+    for (platform, bulk_from) in
+        [(StorePlatform::Shopify, usize::MAX), (StorePlatform::Shopify, 10), (StorePlatform::WooCommerce, usize::MAX)]
+    {
+        let fake = FakeStore::start(Store::generate(50, 200, 14));
+        let dir = tempfile::tempdir().unwrap();
+        let src = source(platform, &fake.url, dir.path());
+        let credentials = if platform == StorePlatform::Shopify { shopify_token() } else { woo_keys() };
+        let pull = |src: &StoreSource, credentials: &StoreCredentials| {
+            pull_with(src, credentials, SyncOptions { bulk_from, ..quick() })
+        };
+        let first = pull(&src, &credentials).unwrap();
+        assert_eq!(first.changes.customers_deleted, 0, "{platform:?}: nothing to delete on a first pull");
+        // The store erases two customers (a KVKK/GDPR request).
+        let gone: Vec<u64> = fake.with(|s| {
+            let gone = vec![s.store.customers[3].id, s.store.customers[17].id];
+            s.store.customers.retain(|c| !gone.contains(&c.id));
+            gone
+        });
+        let had_orders = first.copy.orders.rows.iter().filter(|r| gone.iter().any(|g| r[1] == g.to_string())).count();
+        assert!(had_orders > 0, "{platform:?}: the erased customers had orders");
+        let synced = pull(&src, &credentials).unwrap();
+        assert_eq!(synced.changes.customers_deleted, 2, "{platform:?}");
+        assert_eq!(synced.copy.customers.rows.len(), 48);
+        assert_eq!(synced.copy.orders.rows.len(), first.copy.orders.rows.len() - had_orders);
+        for id in &gone {
+            let id = id.to_string();
+            assert!(synced.copy.customers.rows.iter().all(|r| r[0] != id), "{platform:?}: {id} is gone");
+            assert!(synced.copy.orders.rows.iter().all(|r| r[1] != id), "{platform:?}: {id}'s orders are gone");
+        }
+        let (_, data) = open(&StoreSource { keys_in_query: synced.keys_in_query, ..src.clone() }, dir.path());
+        let emails: Vec<String> = (0..data.customers.height()).filter_map(|i| text(&data, "email", i)).collect();
+        for c in [3, 17] {
+            let email = format!("musteri{c}@example.com");
+            assert!(!emails.contains(&email), "{platform:?}: {email} is not a guest either");
+        }
+    }
+}
+
+#[test]
+fn a_customer_the_store_erased_is_removed_from_google_on_the_next_push() {
+    use kitle::engine::audience::{Audience, Identifier, Platform};
+    let fake = FakeStore::start(Store::generate(30, 60, 15));
+    fake.real_time(1000.0);
+    let api = crate::fake_api::FakeApi::start();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("kahve.kitle");
+    let ws_text = ws.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
+            .args(args)
+            .env("KITLE_TEST_SHOP_TOKEN", SHOPIFY_TOKEN)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    run(&["connect", "shopify", "--store", &fake.url, "--token-env", "KITLE_TEST_SHOP_TOKEN", "--json", "-o", ws_text]);
+    // Every registered customer who accepts marketing, to Google.
+    let mut workspace = Workspace::load(&ws).unwrap();
+    workspace.segments.push(kitle::engine::workspace::Segment::new(
+        "Registered",
+        "",
+        "email ends with \"@example.com\" and email starts with \"musteri\"",
+    ));
+    workspace.audiences.push(Audience {
+        name: "All".into(),
+        segment: "Registered".into(),
+        rule: None,
+        platforms: vec![Platform::Google],
+        identifiers: vec![Identifier::Email],
+        consent_only: true,
+        last_sent: None,
+        destinations: Default::default(),
+    });
+    workspace.save(&ws).unwrap();
+    let push = || {
+        run(&[
+            "audience",
+            ws_text,
+            "--name",
+            "All",
+            "--push",
+            "--platform",
+            "google",
+            "--endpoint",
+            &api.url,
+            "--token",
+            crate::fake_api::TOKEN,
+            "--account",
+            crate::fake_api::GOOGLE_ACCOUNT,
+            "--list",
+            crate::fake_api::GOOGLE_LIST,
+            "--json",
+        ])
+    };
+    push();
+    let hash = kitle::engine::audience::normalise::sha256_hex("musteri8@example.com");
+    assert!(api.members().iter().any(|m| m.contains(&hash)), "musteri8 (who accepts marketing) was sent");
+
+    fake.with(|s| s.store.customers.retain(|c| c.email != "musteri8@example.com"));
+    let refreshed = run(&["refresh", ws_text, "--json"]);
+    assert_eq!(refreshed["deleted"], 1);
+    let pushed = push();
+    assert_eq!(pushed["pushes"][0]["removes_sent"], 1, "{pushed}");
+    assert!(!api.members().iter().any(|m| m.contains(&hash)), "musteri8 is no longer in the Google list");
 }

@@ -223,6 +223,30 @@ impl Merge<'_> {
         self.counts.orders.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Whether the copy had customers before this pull (a refresh): only then is
+    /// there anything the store may have deleted since.
+    pub fn is_refresh(&self) -> bool {
+        !self.copy.customers.is_empty()
+    }
+
+    /// Keeps only the customers whose ids the store still lists: the others were
+    /// deleted or erased there (a KVKK/GDPR request), so they leave the copy with
+    /// their orders and those orders' lines, and never reach another push.
+    pub fn keep_only_customers(&mut self, listed: &HashSet<String>) {
+        let gone: HashSet<String> =
+            self.copy.customers.keys().filter(|id| !listed.contains(*id)).map(str::to_owned).collect();
+        if gone.is_empty() {
+            return;
+        }
+        let orders: HashSet<String> =
+            self.copy.orders.rows.iter().filter(|r| gone.contains(&r[1])).map(|r| r[0].clone()).collect();
+        self.copy.customers.remove_where(0, &gone);
+        self.copy.orders.remove_where(1, &gone);
+        self.copy.lines.remove_where(1, &orders);
+        self.new_lines.retain(|line| !orders.contains(&line[1]));
+        self.changes.customers_deleted += gone.len();
+    }
+
     pub fn state(&mut self) -> &mut crate::engine::store::SyncState {
         &mut self.copy.state
     }

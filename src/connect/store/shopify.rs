@@ -86,7 +86,14 @@ fn lines_query() -> String {
 
 const SHOP_QUERY: &str = "query Shop($customers: String, $orders: String) { shop { name currencyCode \
      timezoneOffsetMinutes } currentAppInstallation { accessScopes { handle } } customersCount(query: $customers, \
-     limit: null) { count } ordersCount(query: $orders, limit: null) { count } }";
+     limit: null) { count } ordersCount(query: $orders, limit: null) { count } allCustomers: customersCount(limit: \
+     null) { count } }";
+
+const IDS_PER_PAGE: usize = 250;
+/// Every customer's id and nothing else: what a refresh compares with the copy to
+/// find customers the store deleted.
+const IDS_QUERY: &str = "query Ids($first: Int!, $after: String, $query: String) { customers(first: $first, after: \
+     $after, query: $query) { pageInfo { hasNextPage endCursor } nodes { id } } }";
 
 /// One connection to a store's GraphQL endpoint.
 pub(super) struct Graphql {
@@ -391,6 +398,7 @@ pub fn pull(
     let orders_since = since_filter(merge.orders_since());
 
     let api = Graphql::new(client, url, options);
+    let refresh = merge.is_refresh();
     let shop = api.run(merge, SHOP_QUERY, &json!({ "customers": customers_since, "orders": orders_since }))?;
     let offset = shop.pointer("/shop/timezoneOffsetMinutes").and_then(Value::as_i64).unwrap_or(0);
     let offset = i32::try_from(offset).unwrap_or(0);
@@ -429,6 +437,19 @@ pub fn pull(
         })?;
         merge.state().orders_with_cut_lines = 0;
     }
+    if refresh {
+        let listed = if count(&shop, "/allCustomers/count").unwrap_or(0) >= api.options.bulk_from {
+            super::shopify_bulk::customer_ids(&api, merge)?
+        } else {
+            let mut listed = std::collections::HashSet::new();
+            api.pages(merge, IDS_QUERY, &Value::Null, "customers", IDS_PER_PAGE, |_, node| {
+                listed.insert(id_of(node.get("id")));
+                Ok(())
+            })?;
+            listed
+        };
+        merge.keep_only_customers(&listed);
+    }
     Ok(name)
 }
 
@@ -448,6 +469,7 @@ mod tests {
             ("customers (old API)", customers_query("2024-10"), page(CUSTOMERS_PER_PAGE)),
             ("orders", orders_query(), page(ORDERS_PER_PAGE)),
             ("lines", lines_query(), json!({ "id": "gid://shopify/Order/1", "after": "x" })),
+            ("customer ids", IDS_QUERY.to_owned(), page(IDS_PER_PAGE)),
             (
                 "bulk run",
                 super::super::shopify_bulk::RUN.to_owned(),

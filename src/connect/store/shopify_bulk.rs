@@ -120,3 +120,13 @@ pub fn orders(api: &Graphql, merge: &mut Merge<'_>, filter: &Value, offset: i32)
     }
     Ok(())
 }
+
+/// Every customer's id through one bulk export (a refresh's check for deletions).
+pub fn customer_ids(api: &Graphql, merge: &mut Merge<'_>) -> Result<std::collections::HashSet<String>, SyncError> {
+    let mut ids = std::collections::HashSet::new();
+    let Some(url) = export(api, merge, "{ customers { edges { node { id } } } }")? else { return Ok(ids) };
+    read_lines(api, merge, &url, |_, node| {
+        ids.insert(super::shopify::id_of(node.get("id")));
+    })?;
+    Ok(ids)
+}

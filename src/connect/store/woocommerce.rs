@@ -77,6 +77,23 @@ fn customer_row(node: &Value) -> Vec<String> {
     ]
 }
 
+/// WooCommerce's core order statuses.
+const CORE_STATUSES: &[&str] =
+    &["pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "checkout-draft", "trash"];
+
+/// An order's status as the copy keeps it: WooCommerce's `pending` is written as
+/// its label, "pending payment" (Shopify's bare `pending` is a payment on its way,
+/// and counts); a status a plugin added is `unpaid: …` until someone says otherwise.
+/// Counted as WooCommerce Analytics counts: processing, on-hold and completed.
+fn status_of(node: &Value) -> String {
+    let status = text(node, "/status");
+    match status.as_str() {
+        "pending" => "pending payment".to_owned(),
+        s if CORE_STATUSES.contains(&s) || s.is_empty() => status,
+        _ => format!("unpaid: {status}"),
+    }
+}
+
 /// An order as a row of the copy's orders table, and its lines. Refunds are
 /// listed with negative totals; their sum is the refunded amount. Guests have
 /// customer id 0 and are told apart by their billing email.
@@ -98,7 +115,7 @@ fn order_row(node: &Value) -> (Vec<String>, Vec<Vec<String>>) {
         text(node, "/total"),
         format!("{refunded:.2}"),
         String::new(),
-        text(node, "/status"),
+        status_of(node),
         text(node, "/created_via"),
     ];
     let lines = node.get("line_items").and_then(Value::as_array).map_or_else(Vec::new, |lines| {
@@ -162,6 +179,8 @@ pub fn pull(
         }
     };
     let keys_in_query = api.query_keys.is_some();
+    // Before anything is merged: a first pull has nothing the store could have deleted.
+    let refresh = merge.is_refresh();
 
     let total = |a: &crate::connect::http::Answer, h: &str| a.header(h).and_then(|v| v.trim().parse::<usize>().ok());
     merge.expect(total(&first, "x-wp-total"), None);
@@ -180,10 +199,33 @@ pub fn pull(
             m.customer(customer_row(node), &text(node, "/date_modified_gmt"));
         },
     )?;
+    let (mut currencies, mut unknown) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
     each_page(&api, merge, first_orders, orders_path, |m, node| {
         let (row, lines) = order_row(node);
+        *currencies.entry(text(node, "/currency")).or_insert(0) += 1;
+        if row[7].starts_with("unpaid: ") {
+            *unknown.entry(text(node, "/status")).or_insert(0) += 1;
+        }
         m.order(row, lines, &text(node, "/date_modified_gmt"));
     })?;
+    currencies.remove("");
+    let state = merge.state();
+    // This pull's counts (a refresh sees only what changed).
+    state.order_currencies = currencies.into_iter().collect();
+    state.unknown_statuses = unknown.into_iter().collect();
+    if state.order_currencies.len() == 1 {
+        state.currency = state.order_currencies.first().map(|(c, _)| c.clone());
+    }
+    // Customers the store deleted since: every id it still lists, ids only.
+    if refresh {
+        let ids_path = |p: usize| format!("/customers?per_page={PER_PAGE}&page={p}&_fields=id");
+        let first_ids = api.get(&ids_path(1), merge)?;
+        let mut listed = std::collections::HashSet::new();
+        each_page(&api, merge, first_ids, ids_path, |_, node| {
+            listed.insert(text(node, "/id"));
+        })?;
+        merge.keep_only_customers(&listed);
+    }
     Ok(keys_in_query)
 }
 

@@ -1,7 +1,9 @@
 //! Folding order lines into orders: a file may have one row per order line
 //! (Shopify repeats the order on each line with the total on the first; retail
-//! exports have quantity × unit price per line and no total). Cancelled, voided and
-//! failed orders don't count; refunds and negative lines reduce revenue.
+//! exports have quantity × unit price per line and no total). Cancelled, voided,
+//! failed and unpaid orders don't count (WooCommerce's pending payment and
+//! checkout drafts, as its Analytics leaves them out); refunds and negative lines
+//! reduce revenue.
 
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
@@ -26,9 +28,23 @@ const CANCELLED: &[&str] = &[
     "reddedildi",
     "declined",
     "expired",
+    // Never paid (WooCommerce's "Pending payment", its block checkout's drafts, its
+    // bin; as slugs, labels and the Turkish labels). Shopify's bare "pending" (a
+    // payment on its way, e.g. bank transfer) still counts.
+    "pending payment",
+    "wc-pending",
+    "odeme bekleniyor",
+    "checkout-draft",
+    "wc-checkout-draft",
+    "draft",
+    "taslak",
+    "trash",
+    "wc-trash",
+    "wc-failed",
+    "wc-cancelled",
 ];
 /// Statuses that mean the whole order was refunded.
-const REFUNDED: &[&str] = &["refunded", "iade", "iade edildi", "returned"];
+const REFUNDED: &[&str] = &["refunded", "wc-refunded", "iade", "iade edildi", "returned"];
 
 /// One order after folding its lines; text is borrowed from the orders file.
 pub(super) struct FoldedOrder<'a> {
@@ -48,7 +64,7 @@ pub(super) struct FoldedOrder<'a> {
 
 impl FoldedOrder<'_> {
     /// Whether this is a purchase that counts for the order count, the first and
-    /// last order date and frequency: not cancelled, voided or failed, not fully
+    /// last order date and frequency: not cancelled, voided, failed or unpaid, not fully
     /// refunded, and not a return (a negative total). An order of 0 (a free sample,
     /// a 100% discount) counts; only its revenue is 0.
     pub(super) fn counts(&self) -> bool {
@@ -177,7 +193,9 @@ fn status_flags(statuses: &StringChunked) -> Vec<u8> {
             }
             let flags = *known.entry(s).or_insert_with(|| {
                 let s = fold(s.trim()).replace('_', " ");
-                u8::from(CANCELLED.contains(&s.as_str())) * STATUS_CANCELLED
+                // A store connector marks statuses it can't vouch for as `unpaid: …`.
+                let unpaid = s.starts_with("unpaid:");
+                u8::from(unpaid || CANCELLED.contains(&s.as_str())) * STATUS_CANCELLED
                     + u8::from(REFUNDED.contains(&s.as_str())) * STATUS_REFUNDED
             });
             last = Some((s, flags));

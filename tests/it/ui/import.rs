@@ -38,7 +38,7 @@ fn import_dialog_imports_a_shopify_store_without_touching_the_mapping() {
     assert!(doc.dirty, "an import is unsaved until saved");
     harness.get_by_label("4 customers imported");
     harness.get_by_label("4 orders counted");
-    harness.get_by_label_contains("1 cancelled, voided or failed orders were not counted.");
+    harness.get_by_label_contains("1 cancelled, failed or unpaid orders were not counted.");
 }
 
 #[test]

@@ -44,6 +44,7 @@ fn main() {
     harness.run_steps(2);
     let mut dialog = ConnectDialog::new();
     dialog.store.clone_from(&fake.url);
+    dialog.sign_in = kitle::app::dialogs::connect::ShopifySignIn::Token;
     dialog.token = fake_store::SHOPIFY_TOKEN.to_owned();
     harness.state_mut().connect = Some(dialog);
     harness.run_steps(2);

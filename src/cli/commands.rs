@@ -35,9 +35,12 @@ Usage:
 const STORE_NOTES: &str = "\
 connect pulls a store's customers and orders into a private local copy beside the
 workspace (WS-store/), so it opens offline; refresh pulls only what changed since.
-Credentials come from KITLE_SHOPIFY_TOKEN (a custom app's Admin API access token) or
+Credentials come from KITLE_SHOPIFY_TOKEN (an older custom app's Admin API access
+token), or KITLE_SHOPIFY_CLIENT_ID / KITLE_SHOPIFY_CLIENT_SECRET (a Dev Dashboard app's
+client ID and secret, exchanged for a token that Kitle renews when it expires), or
 KITLE_WOO_KEY / KITLE_WOO_SECRET (the REST API consumer key and secret), or the
-variables named with --token-env / --key-env / --secret-env, or the system keychain.
+variables named with --token-env / --client-id-env / --client-secret-env / --key-env /
+--secret-env, or the system keychain.
 ";
 
 const PUSH_NOTES: &str = "\
@@ -236,12 +239,14 @@ kitle persona draft WS.kitle --segment NAME [--json]",
     },
     Subcommand {
         name: "connect",
-        usage: "kitle connect shopify --store DOMAIN_OR_URL [--token-env VAR] [--api-version V] [--json] -o WS.kitle
+        usage: "kitle connect shopify --store DOMAIN_OR_URL [--token-env VAR | --client-id-env VAR --client-secret-env VAR] [--api-version V] [--json] -o WS.kitle
 kitle connect woocommerce --store URL [--key-env VAR --secret-env VAR] [--json] -o WS.kitle",
         notes: STORE_NOTES,
         flags: &[
             value("store"),
             value("token-env"),
+            value("client-id-env"),
+            value("client-secret-env"),
             value("key-env"),
             value("secret-env"),
             value("api-version"),

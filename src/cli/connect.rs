@@ -11,7 +11,9 @@ use anyhow::{Result, anyhow, bail};
 use serde_json::json;
 
 use super::args::Args;
-use crate::connect::store::{SyncCounts, SyncOptions, Synced, default_env, find_credentials_or_keychain, refresh_copy};
+use crate::connect::store::{
+    SHOPIFY_CLIENT_ENV, SyncCounts, SyncOptions, Synced, default_env, find_credentials_or_keychain, refresh_copy,
+};
 use crate::engine::data::CustomerData;
 use crate::engine::import::{Progress, resolve_path};
 use crate::engine::loading::workspace_from_store;
@@ -19,7 +21,8 @@ use crate::engine::message::Message;
 use crate::engine::store::{StorePlatform, StoreSource, copy_dir_for};
 use crate::engine::workspace::{Workspace, parent_dir};
 
-/// `kitle connect PLATFORM --store S [--token-env V | --key-env V --secret-env V] [--api-version V] -o WS`
+/// `kitle connect PLATFORM --store S [--token-env V | --client-id-env V --client-secret-env V |
+/// --key-env V --secret-env V] [--api-version V] -o WS`
 pub fn connect(a: Args) -> Result<String> {
     let platform = match a.positional(0).map(|v| v.to_string_lossy().into_owned()) {
         None => None,
@@ -32,13 +35,23 @@ pub fn connect(a: Args) -> Result<String> {
         (a.text("store")?, a.file("out"), a.text("api-version")?, a.has("json"), a.date("as-of")?);
     // The first credential variable (the token, or the key), then the secret.
     let mut env: Vec<(usize, String)> = Vec::new();
-    for (slot, flag) in [(0, "token-env"), (0, "key-env"), (1, "secret-env")] {
+    for (slot, flag) in
+        [(0, "token-env"), (0, "client-id-env"), (1, "client-secret-env"), (0, "key-env"), (1, "secret-env")]
+    {
         env.extend(a.text(flag)?.map(|name| (slot, name)));
     }
+    let app_sign_in = a.has("client-id-env") || a.has("client-secret-env");
     let platform = platform.ok_or_else(|| anyhow!("Say which store: kitle connect shopify|woocommerce …"))?;
     let store = store.ok_or_else(|| anyhow!("Give the store's address with --store."))?;
     let out = out.ok_or_else(|| anyhow!("Give the workspace to create with -o WS.kitle."))?;
-    let mut credential_env = default_env(platform);
+    if app_sign_in && a.has("token-env") {
+        bail!("Give either --token-env or --client-id-env with --client-secret-env, not both.");
+    }
+    let mut credential_env = if app_sign_in && platform == StorePlatform::Shopify {
+        SHOPIFY_CLIENT_ENV.iter().map(|v| (*v).to_owned()).collect()
+    } else {
+        default_env(platform)
+    };
     for (slot, name) in env {
         if let Some(s) = credential_env.get_mut(slot) {
             *s = name;

@@ -138,7 +138,21 @@ pub mod keychain {
     /// Removes the secret kept under an account name.
     pub fn forget_account(account: &str) -> Result<(), String> {
         let entry = entry_for(account).ok_or_else(|| "No system keychain is running.".to_owned())?;
-        entry.delete_credential().map_err(|e| e.to_string())
+        deleted(entry.delete_credential())
+    }
+
+    /// A deletion's outcome: nothing kept under that name is already forgotten.
+    #[cfg(target_os = "linux")]
+    fn deleted(result: Result<(), keyring_core::Error>) -> Result<(), String> {
+        match result {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn deleted(result: Result<(), String>) -> Result<(), String> {
+        result
     }
 
     /// Removes a platform's token from the keychain.

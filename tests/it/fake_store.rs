@@ -18,6 +18,9 @@ use kitle::connect::clock::Clock;
 use serde_json::{Value, json};
 
 pub const SHOPIFY_TOKEN: &str = "shpat_test_123";
+/// A Dev Dashboard app's credentials, exchanged for tokens that expire.
+pub const SHOPIFY_CLIENT_ID: &str = "kitle-test-client";
+pub const SHOPIFY_CLIENT_SECRET: &str = "shpss_test_secret";
 pub const WOO_KEY: &str = "ck_test_key";
 pub const WOO_SECRET: &str = "cs_test_secret";
 /// The shop's time zone: Istanbul, UTC+3.
@@ -327,6 +330,11 @@ pub struct State {
     pub seen: Vec<(String, String)>,
     /// Shopify access scopes granted to the token.
     pub scopes: Vec<String>,
+    /// Tokens given for the app's client id and secret, each with when it expires
+    /// (on the store's clock), how long they last, and how many were given.
+    pub app_tokens: Vec<(String, std::time::Duration)>,
+    pub app_token_life: std::time::Duration,
+    pub app_sign_ins: u32,
     /// The WooCommerce server drops the Authorization header.
     pub strips_authorization: bool,
     /// WooCommerce orders in every core status (and a plugin's), some in euros.
@@ -381,6 +389,9 @@ impl FakeStore {
             script: VecDeque::new(),
             seen: Vec::new(),
             scopes: vec!["read_customers".into(), "read_orders".into(), "read_all_orders".into()],
+            app_tokens: Vec::new(),
+            app_token_life: std::time::Duration::from_secs(86_399),
+            app_sign_ins: 0,
             strips_authorization: false,
             woo_every_status: false,
             available: 2000.0,
@@ -496,11 +507,17 @@ fn answer(
     let mut s = state.lock().unwrap();
     s.seen.push((method.to_owned(), path.to_owned()));
     let fault = s.script.pop_front();
+    if path.ends_with("/admin/oauth/access_token") {
+        return app_sign_in(&mut s, method, body);
+    }
     if path.contains("/graphql.json") {
         if let Some(Fault::Status(code)) = fault {
             return (code, String::new(), json!({"errors": "scripted failure"}));
         }
-        if headers.get("x-shopify-access-token").map(String::as_str) != Some(SHOPIFY_TOKEN) {
+        let token = headers.get("x-shopify-access-token").map_or("", String::as_str);
+        let now = s.clock.now();
+        let app_token = s.app_tokens.iter().any(|(t, expires)| t == token && *expires > now);
+        if token != SHOPIFY_TOKEN && !app_token {
             return (
                 401,
                 String::new(),
@@ -527,6 +544,31 @@ fn answer(
         );
     }
     woo(&mut s, path, headers)
+}
+
+/// The client-credentials grant: a token for the app's id and secret, or OAuth's
+/// `invalid_client` (RFC 6749 §5.2) for wrong ones.
+fn app_sign_in(s: &mut State, method: &str, body: &Value) -> (u16, String, Value) {
+    let asked = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("");
+    if method != "POST" || asked("grant_type") != "client_credentials" {
+        return (400, String::new(), json!({"error": "unsupported_grant_type"}));
+    }
+    if asked("client_id") != SHOPIFY_CLIENT_ID || asked("client_secret") != SHOPIFY_CLIENT_SECRET {
+        return (
+            401,
+            String::new(),
+            json!({"error": "invalid_client", "error_description": "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."}),
+        );
+    }
+    s.app_sign_ins += 1;
+    let token = format!("shpat_app_{}", s.app_sign_ins);
+    let expires = s.clock.now() + s.app_token_life;
+    s.app_tokens.push((token.clone(), expires));
+    (
+        200,
+        String::new(),
+        json!({"access_token": token, "scope": "read_customers,read_orders,read_all_orders", "expires_in": s.app_token_life.as_secs()}),
+    )
 }
 
 fn refill(s: &mut State) -> (f64, f64) {

@@ -583,3 +583,80 @@ fn a_customer_the_store_erased_is_removed_from_google_on_the_next_push() {
     assert_eq!(pushed["pushes"][0]["removes_sent"], 1, "{pushed}");
     assert!(!api.members().iter().any(|m| m.contains(&hash)), "musteri8 is no longer in the Google list");
 }
+
+fn app_credentials(secret: &str) -> StoreCredentials {
+    StoreCredentials::ClientCredentials {
+        client_id: Token::new(crate::fake_store::SHOPIFY_CLIENT_ID).unwrap(),
+        client_secret: Token::new(secret).unwrap(),
+    }
+}
+
+#[test]
+fn a_dev_dashboard_app_signs_in_with_its_client_id_and_secret_and_again_when_the_token_expires() {
+    let store = Store::generate(300, 1200, 16);
+    let fake = FakeStore::start(store);
+    // Tokens that last a minute: the pull (about 200 s at 100 points a second) outlives the first.
+    fake.with(|s| s.app_token_life = Duration::from_secs(60));
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    let synced = pull(&src, &app_credentials(crate::fake_store::SHOPIFY_CLIENT_SECRET)).unwrap();
+    assert_eq!(synced.changes.orders_added, 1200);
+    let sign_ins = fake.with(|s| s.app_sign_ins);
+    assert!(sign_ins >= 2, "signed in again when the token expired: {sign_ins}");
+    assert!(fake.seen().iter().any(|(m, p)| m == "POST" && p.ends_with("/admin/oauth/access_token")));
+}
+
+#[test]
+fn a_wrong_app_secret_is_refused_in_a_sentence_and_no_workspace_is_written() {
+    let fake = FakeStore::start(Store::generate(5, 5, 17));
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+    let error = pull(&src, &app_credentials("shpss_wrong")).unwrap_err().to_string();
+    assert!(error.contains("client ID and secret") && error.contains("Dev Dashboard"), "{error}");
+    assert!(!error.contains("shpss_wrong"), "the secret is never shown");
+
+    let ws = dir.path().join("app.kitle");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
+        .args(["connect", "shopify", "--store", &fake.url, "--client-id-env", "KITLE_TEST_APP_ID"])
+        .args(["--client-secret-env", "KITLE_TEST_APP_SECRET", "-o", ws.to_str().unwrap()])
+        .env("KITLE_TEST_APP_ID", crate::fake_store::SHOPIFY_CLIENT_ID)
+        .env("KITLE_TEST_APP_SECRET", "shpss_wrong")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("client ID and secret"));
+    assert!(!ws.exists(), "no workspace is written");
+
+    // The right secret: connected, and refresh signs in the same way.
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
+            .args(args)
+            .env("KITLE_TEST_APP_ID", crate::fake_store::SHOPIFY_CLIENT_ID)
+            .env("KITLE_TEST_APP_SECRET", crate::fake_store::SHOPIFY_CLIENT_SECRET)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    fake.real_time(1000.0);
+    let ws_text = ws.to_str().unwrap();
+    let connected = run(&[
+        "connect",
+        "shopify",
+        "--store",
+        &fake.url,
+        "--client-id-env",
+        "KITLE_TEST_APP_ID",
+        "--client-secret-env",
+        "KITLE_TEST_APP_SECRET",
+        "--json",
+        "-o",
+        ws_text,
+    ]);
+    assert_eq!(connected["customers_added"], 5);
+    let saved = std::fs::read_to_string(&ws).unwrap();
+    assert!(saved.contains("KITLE_TEST_APP_SECRET") && !saved.contains(crate::fake_store::SHOPIFY_CLIENT_SECRET));
+    let refreshed = run(&["refresh", ws_text, "--json"]);
+    assert_eq!(refreshed["deleted"], 0);
+    assert_eq!(fake.with(|s| s.app_sign_ins), 2, "one sign-in per run");
+}

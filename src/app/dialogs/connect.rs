@@ -11,7 +11,7 @@ use crate::app::i18n::{Lang, t};
 use crate::app::tasks::TaskKind;
 use crate::connect::http::Token;
 use crate::connect::store::shopify::DEFAULT_API_VERSION;
-use crate::connect::store::{StoreCredentials, SyncCounts, default_env};
+use crate::connect::store::{SHOPIFY_CLIENT_ENV, StoreCredentials, SyncCounts, default_env};
 use crate::engine::store::{StorePlatform, StoreSource, store_name};
 
 /// What the dialog asks the shell to pull.
@@ -27,9 +27,21 @@ pub struct StoreOrder {
     pub counts: Arc<SyncCounts>,
 }
 
+/// How a Shopify store is signed in to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShopifySignIn {
+    /// A Dev Dashboard app's client ID and secret (how apps are made since 2026).
+    App,
+    /// An older custom app's Admin API access token.
+    Token,
+}
+
 pub struct ConnectDialog {
     pub platform: StorePlatform,
     pub store: String,
+    pub sign_in: ShopifySignIn,
+    pub client_id: String,
+    pub client_secret: String,
     pub token: String,
     pub key: String,
     pub secret: String,
@@ -47,6 +59,9 @@ impl ConnectDialog {
         Self {
             platform: StorePlatform::Shopify,
             store: String::new(),
+            sign_in: ShopifySignIn::App,
+            client_id: String::new(),
+            client_secret: String::new(),
             token: String::new(),
             key: String::new(),
             secret: String::new(),
@@ -64,6 +79,8 @@ impl ConnectDialog {
             platform: source.platform,
             store: source.store.clone(),
             api_version: source.api_version.clone().unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+            // Asked the way the store was connected.
+            sign_in: if source.credential_env.len() == 1 { ShopifySignIn::Token } else { ShopifySignIn::App },
             refresh: Some(source),
             ..Self::new()
         }
@@ -75,7 +92,12 @@ impl ConnectDialog {
             return Err(t(lang, "store.needs_address").to_owned());
         }
         let credentials = match self.platform {
-            StorePlatform::Shopify => Token::new(&self.token).map(StoreCredentials::Token),
+            StorePlatform::Shopify if self.sign_in == ShopifySignIn::Token => {
+                Token::new(&self.token).map(StoreCredentials::Token)
+            }
+            StorePlatform::Shopify => Token::new(&self.client_id)
+                .zip(Token::new(&self.client_secret))
+                .map(|(client_id, client_secret)| StoreCredentials::ClientCredentials { client_id, client_secret }),
             StorePlatform::WooCommerce => Token::new(&self.key)
                 .zip(Token::new(&self.secret))
                 .map(|(key, secret)| StoreCredentials::Keys { key, secret }),
@@ -87,7 +109,11 @@ impl ConnectDialog {
             api_version: (self.platform == StorePlatform::Shopify && self.api_version.trim() != DEFAULT_API_VERSION)
                 .then(|| self.api_version.trim().to_owned())
                 .filter(|v| !v.is_empty()),
-            credential_env: default_env(self.platform),
+            credential_env: if self.platform == StorePlatform::Shopify && self.sign_in == ShopifySignIn::App {
+                SHOPIFY_CLIENT_ENV.iter().map(|v| (*v).to_owned()).collect()
+            } else {
+                default_env(self.platform)
+            },
             keys_in_query: false,
             cache: std::path::PathBuf::new(),
         });
@@ -140,6 +166,48 @@ impl ConnectDialog {
         ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
     }
 
+    /// The grid rows that ask for the store's credentials, the platform's way.
+    fn credential_rows(&mut self, ui: &mut egui::Ui, lang: Lang, locked: bool) {
+        match self.platform {
+            StorePlatform::Shopify => {
+                ui.label(t(lang, "store.sign_in"));
+                ui.add_enabled_ui(!locked, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.radio_value(&mut self.sign_in, ShopifySignIn::App, t(lang, "store.sign_in_app"));
+                        ui.radio_value(&mut self.sign_in, ShopifySignIn::Token, t(lang, "store.sign_in_token"));
+                    });
+                });
+                ui.end_row();
+                let secret_row = |ui: &mut egui::Ui, key: &'static str, text: &mut String, hidden: bool| {
+                    let label = ui.label(t(lang, key));
+                    ui.add(egui::TextEdit::singleline(text).password(hidden).desired_width(280.0))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                };
+                if self.sign_in == ShopifySignIn::App {
+                    secret_row(ui, "store.client_id", &mut self.client_id, false);
+                    secret_row(ui, "store.client_secret", &mut self.client_secret, true);
+                } else {
+                    secret_row(ui, "store.token", &mut self.token, true);
+                }
+                let label = ui.label(t(lang, "store.api_version"));
+                ui.add_enabled(!locked, egui::TextEdit::singleline(&mut self.api_version).desired_width(100.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
+            StorePlatform::WooCommerce => {
+                let label = ui.label(t(lang, "store.key"));
+                ui.add(egui::TextEdit::singleline(&mut self.key).password(true).desired_width(280.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label(t(lang, "store.secret"));
+                ui.add(egui::TextEdit::singleline(&mut self.secret).password(true).desired_width(280.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+            }
+        }
+    }
+
     fn form_ui(&mut self, ui: &mut egui::Ui, lang: Lang, commands: &CommandSender) {
         if self.refresh.is_some() {
             ui.label(t(lang, "store.refresh_credentials"));
@@ -166,32 +234,12 @@ impl ConnectDialog {
             ui.add_enabled(!locked, egui::TextEdit::singleline(&mut self.store).hint_text(hint).desired_width(280.0))
                 .labelled_by(address.id);
             ui.end_row();
-            match self.platform {
-                StorePlatform::Shopify => {
-                    let label = ui.label(t(lang, "store.token"));
-                    ui.add(egui::TextEdit::singleline(&mut self.token).password(true).desired_width(280.0))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    let label = ui.label(t(lang, "store.api_version"));
-                    ui.add_enabled(!locked, egui::TextEdit::singleline(&mut self.api_version).desired_width(100.0))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                }
-                StorePlatform::WooCommerce => {
-                    let label = ui.label(t(lang, "store.key"));
-                    ui.add(egui::TextEdit::singleline(&mut self.key).password(true).desired_width(280.0))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                    let label = ui.label(t(lang, "store.secret"));
-                    ui.add(egui::TextEdit::singleline(&mut self.secret).password(true).desired_width(280.0))
-                        .labelled_by(label.id);
-                    ui.end_row();
-                }
-            }
+            self.credential_rows(ui, lang, locked);
         });
-        let help = match self.platform {
-            StorePlatform::Shopify => "store.token_help",
-            StorePlatform::WooCommerce => "store.keys_help",
+        let help = match (self.platform, self.sign_in) {
+            (StorePlatform::Shopify, ShopifySignIn::App) => "store.app_help",
+            (StorePlatform::Shopify, ShopifySignIn::Token) => "store.token_help",
+            (StorePlatform::WooCommerce, _) => "store.keys_help",
         };
         ui.weak(t(lang, help));
         ui.checkbox(&mut self.remember, t(lang, "store.remember"));

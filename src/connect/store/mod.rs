@@ -21,12 +21,18 @@ use super::http::{ApiError, Retry, Token};
 use crate::engine::import::Progress;
 use crate::engine::store::{StoreCopy, StorePlatform, StoreSource, SyncChanges};
 
-/// A store's credentials: Shopify's access token, or WooCommerce's key and secret.
+/// A store's credentials: Shopify's access token (older custom apps) or a Dev
+/// Dashboard app's client id and secret (exchanged for a token that expires), or
+/// WooCommerce's key and secret.
 #[derive(Debug, Clone)]
 pub enum StoreCredentials {
     Token(Token),
+    ClientCredentials { client_id: Token, client_secret: Token },
     Keys { key: Token, secret: Token },
 }
+
+/// The variables a Shopify app's client id and secret are read from by default.
+pub const SHOPIFY_CLIENT_ENV: [&str; 2] = ["KITLE_SHOPIFY_CLIENT_ID", "KITLE_SHOPIFY_CLIENT_SECRET"];
 
 /// The environment variables credentials are read from by default.
 pub fn default_env(platform: StorePlatform) -> Vec<String> {
@@ -45,9 +51,20 @@ fn accounts(source: &StoreSource) -> Vec<String> {
     }
 }
 
+/// The keychain accounts of a Shopify app's client id and secret.
+fn client_accounts(source: &StoreSource) -> Vec<String> {
+    let store = source.store.trim().to_ascii_lowercase();
+    vec![format!("shopify-client-id:{store}"), format!("shopify-client-secret:{store}")]
+}
+
 fn from_texts(platform: StorePlatform, texts: &[Option<Token>]) -> Option<StoreCredentials> {
     match (platform, texts) {
-        (StorePlatform::Shopify, [Some(token), ..]) => Some(StoreCredentials::Token(token.clone())),
+        // One text is a token; two are an app's client id and secret (both needed).
+        (StorePlatform::Shopify, [Some(token)]) => Some(StoreCredentials::Token(token.clone())),
+        (StorePlatform::Shopify, [Some(client_id), Some(client_secret)]) => Some(StoreCredentials::ClientCredentials {
+            client_id: client_id.clone(),
+            client_secret: client_secret.clone(),
+        }),
         (StorePlatform::WooCommerce, [Some(key), Some(secret), ..]) => {
             Some(StoreCredentials::Keys { key: key.clone(), secret: secret.clone() })
         }
@@ -75,24 +92,46 @@ pub fn find_credentials(source: &StoreSource, given: &[&str]) -> Option<(StoreCr
     } else {
         "the workspace's variable"
     };
-    from_texts(source.platform, &texts).map(|c| (c, TokenSource::Environment(first)))
+    if let Some(found) = from_texts(source.platform, &texts) {
+        return Some((found, TokenSource::Environment(first)));
+    }
+    // A Shopify store made without naming variables: a Dev Dashboard app's id and
+    // secret in the default variables serve as well as a token.
+    if source.platform == StorePlatform::Shopify && names == default_env(source.platform) {
+        let texts: Vec<Option<Token>> =
+            SHOPIFY_CLIENT_ENV.iter().map(|n| std::env::var(n).ok().as_deref().and_then(Token::new)).collect();
+        if let Some(found) = from_texts(source.platform, &texts) {
+            return Some((found, TokenSource::Environment(SHOPIFY_CLIENT_ENV[0])));
+        }
+    }
+    None
 }
 
 /// [`find_credentials`], then the keychain.
 pub fn find_credentials_or_keychain(source: &StoreSource, given: &[&str]) -> Option<(StoreCredentials, TokenSource)> {
     find_credentials(source, given).or_else(|| {
-        let texts: Vec<Option<Token>> = accounts(source).iter().map(|a| keychain::load_account(a)).collect();
-        from_texts(source.platform, &texts).map(|c| (c, TokenSource::Keychain))
+        let load = |accounts: Vec<String>| -> Vec<Option<Token>> {
+            accounts.iter().map(|a| keychain::load_account(a)).collect()
+        };
+        let found = from_texts(source.platform, &load(accounts(source)));
+        let found = match (found, source.platform) {
+            (None, StorePlatform::Shopify) => from_texts(source.platform, &load(client_accounts(source))),
+            (found, _) => found,
+        };
+        found.map(|c| (c, TokenSource::Keychain))
     })
 }
 
 /// Keeps a store's credentials in the OS keychain.
 pub fn remember_credentials(source: &StoreSource, credentials: &StoreCredentials) -> Result<(), String> {
-    let secrets = match credentials {
-        StoreCredentials::Token(t) => vec![t],
-        StoreCredentials::Keys { key, secret } => vec![key, secret],
+    let (accounts, secrets) = match credentials {
+        StoreCredentials::Token(t) => (accounts(source), vec![t]),
+        StoreCredentials::ClientCredentials { client_id, client_secret } => {
+            (client_accounts(source), vec![client_id, client_secret])
+        }
+        StoreCredentials::Keys { key, secret } => (accounts(source), vec![key, secret]),
     };
-    for (account, secret) in accounts(source).iter().zip(secrets) {
+    for (account, secret) in accounts.iter().zip(secrets) {
         keychain::save_account(account, secret)?;
     }
     Ok(())
@@ -100,7 +139,11 @@ pub fn remember_credentials(source: &StoreSource, credentials: &StoreCredentials
 
 /// Removes a store's credentials from the OS keychain.
 pub fn forget_credentials(source: &StoreSource) -> Result<(), String> {
-    accounts(source).iter().try_for_each(|a| keychain::forget_account(a))
+    let mut all = accounts(source);
+    if source.platform == StorePlatform::Shopify {
+        all.extend(client_accounts(source));
+    }
+    all.iter().try_for_each(|a| keychain::forget_account(a))
 }
 
 /// How far a pull is, for the progress shown while it runs.

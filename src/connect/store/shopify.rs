@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::{Merge, StoreCredentials, SyncError, SyncOptions, text};
-use crate::connect::http::{ApiError, Auth, Client, Endpoint, Method, retry_on_busy};
+use crate::connect::http::{ApiError, Auth, Client, Endpoint, Method, Token, retry_on_busy};
 use crate::engine::store::StoreSource;
 
 /// The API version used unless the workspace names another.
@@ -22,8 +22,8 @@ const ORDERS_PER_PAGE: usize = 50;
 const LINES_PER_ORDER: usize = 8;
 const LINES_PER_PAGE: usize = 100;
 
-/// The GraphQL endpoint of a store typed as `acme`, `acme.myshopify.com` or a URL.
-pub fn graphql_url(store: &str, version: &str) -> Result<String, ApiError> {
+/// The store's address typed as `acme`, `acme.myshopify.com` or a URL.
+fn store_endpoint(store: &str) -> Result<Endpoint, ApiError> {
     let store = store.trim().trim_end_matches('/');
     let base = if store.contains("://") {
         store.to_owned()
@@ -32,7 +32,63 @@ pub fn graphql_url(store: &str, version: &str) -> Result<String, ApiError> {
     } else {
         format!("https://{store}.myshopify.com")
     };
-    Ok(Endpoint::parse(&base)?.url(&format!("/admin/api/{version}/graphql.json")))
+    Endpoint::parse(&base)
+}
+
+/// The GraphQL endpoint of a store typed as `acme`, `acme.myshopify.com` or a URL.
+pub fn graphql_url(store: &str, version: &str) -> Result<String, ApiError> {
+    Ok(store_endpoint(store)?.url(&format!("/admin/api/{version}/graphql.json")))
+}
+
+/// A Dev Dashboard app's sign-in: its client id and secret exchanged for an access
+/// token (the client-credentials grant), again whenever the token has expired
+/// (Shopify's last about a day).
+struct TokenExchange {
+    url: String,
+    body: Value,
+    retry: crate::connect::http::Retry,
+}
+
+impl TokenExchange {
+    fn new(
+        store: &str,
+        client_id: &Token,
+        client_secret: &Token,
+        retry: crate::connect::http::Retry,
+    ) -> Result<Self, ApiError> {
+        let url = store_endpoint(store)?.url("/admin/oauth/access_token");
+        let body = json!({
+            "client_id": client_id.secret(),
+            "client_secret": client_secret.secret(),
+            "grant_type": "client_credentials",
+        });
+        Ok(Self { url, body, retry })
+    }
+
+    /// A fresh access token.
+    fn token(&self) -> Result<Token, ApiError> {
+        let client = Client::with_auth(Auth::None, self.retry, retry_on_busy);
+        let answer = client.send_json(Method::Post, &self.url, &self.body).map_err(|e| match e.status {
+            Some(400 | 401 | 403) => ApiError::new(
+                e.status,
+                format!(
+                    "Shopify refused the app's client ID and secret ({}). Check them in the Dev Dashboard (your app → \
+                     Settings → Credentials), and that the app is installed on this store.",
+                    e.message
+                ),
+            ),
+            Some(404) => ApiError::new(
+                e.status,
+                format!("No Shopify store answered there ({}). Check the store address.", e.message),
+            ),
+            _ => e,
+        })?;
+        answer
+            .get("access_token")
+            .and_then(Value::as_str)
+            .and_then(Token::new)
+            .ok_or_else(|| ApiError::new(Some(200), "Shopify's sign-in answer has no access token."))
+    }
 }
 
 fn contact_fields(version: &str) -> &'static str {
@@ -97,7 +153,9 @@ const IDS_QUERY: &str = "query Ids($first: Int!, $after: String, $query: String)
 
 /// One connection to a store's GraphQL endpoint.
 pub(super) struct Graphql {
-    pub(super) client: Client,
+    client: std::cell::RefCell<Client>,
+    /// How to sign in again when the token expires mid-pull (client credentials).
+    renew: Option<TokenExchange>,
     url: String,
     pub(super) options: SyncOptions,
     /// The store's leaky bucket as last reported, to pace the next query.
@@ -132,8 +190,8 @@ impl Bucket {
 }
 
 impl Graphql {
-    pub(super) fn new(client: Client, url: String, options: SyncOptions) -> Self {
-        Self { client, url, options, bucket: std::cell::Cell::new(None) }
+    fn new(client: Client, renew: Option<TokenExchange>, url: String, options: SyncOptions) -> Self {
+        Self { client: std::cell::RefCell::new(client), renew, url, options, bucket: std::cell::Cell::new(None) }
     }
 
     /// Runs a query: priced first (never over Shopify's cap), sent once the
@@ -151,13 +209,23 @@ impl Graphql {
             .into());
         }
         let body = json!({ "query": query, "variables": variables });
-        let mut throttled = 0;
+        let (mut throttled, mut signed_in_again) = (0, false);
         loop {
             merge.check()?;
             if let Some(bucket) = self.bucket.get() {
                 merge.wait(bucket.wait_for(f64::from(cost), self.options.clock.now()))?;
             }
-            let answer = self.client.send_json(Method::Post, &self.url, &body).map_err(explain)?;
+            let sent = self.client.borrow().send_json(Method::Post, &self.url, &body);
+            let answer = match (sent, &self.renew) {
+                // The app's token expired mid-pull: sign in again, once, and resend.
+                (Err(e), Some(renew)) if e.status == Some(401) && !signed_in_again => {
+                    signed_in_again = true;
+                    let token = renew.token()?;
+                    *self.client.borrow_mut() = shopify_client(token, self.options.retry);
+                    continue;
+                }
+                (sent, _) => sent.map_err(|e| explain(e, self.renew.is_some()))?,
+            };
             let cost = answer.pointer("/extensions/cost");
             if let Some(bucket) = Bucket::read(cost, self.options.clock.now()) {
                 self.bucket.set(Some(bucket));
@@ -249,14 +317,28 @@ pub(super) fn line_row(line: &Value, order_id: &str) -> Vec<String> {
     vec![id_of(line.get("id")), order_id.to_owned(), text(line, "/title"), text(line, "/sku"), text(line, "/quantity")]
 }
 
+/// A client that sends the store's access token.
+fn shopify_client(token: Token, retry: crate::connect::http::Retry) -> Client {
+    Client::with_auth(Auth::Header("X-Shopify-Access-Token", token), retry, retry_on_busy)
+}
+
 /// A rejected token or a missing scope said plainly; the store's words otherwise.
-fn explain(error: ApiError) -> ApiError {
+fn explain(error: ApiError, app_sign_in: bool) -> ApiError {
     match error.status {
+        Some(401) if app_sign_in => ApiError::new(
+            error.status,
+            format!(
+                "Shopify refused the token it had just given for the app's client ID and secret ({}). Check that \
+                 the app is still installed on this store (Dev Dashboard → your app → Installs).",
+                error.message
+            ),
+        ),
         Some(401) => ApiError::new(
             error.status,
             format!(
-                "Shopify refused the access token ({}). Check the Admin API access token of the store's custom app \
-                 (Settings → Apps and sales channels → Develop apps).",
+                "Shopify refused the access token ({}). Check the Admin API access token of the store's custom \
+                 app. Apps made since 2026 in Shopify's Dev Dashboard have no such token: connect them with the \
+                 app's client ID and secret instead (Dev Dashboard → your app → Settings).",
                 error.message
             ),
         ),
@@ -388,16 +470,27 @@ pub fn pull(
     merge: &mut Merge<'_>,
     options: SyncOptions,
 ) -> Result<Option<String>, SyncError> {
-    let StoreCredentials::Token(token) = credentials else {
-        return Err(ApiError::new(None, "Shopify needs an Admin API access token.").into());
+    let (token, renew) = match credentials {
+        StoreCredentials::Token(token) => (token.clone(), None),
+        StoreCredentials::ClientCredentials { client_id, client_secret } => {
+            let exchange = TokenExchange::new(&source.store, client_id, client_secret, options.retry)?;
+            (exchange.token()?, Some(exchange))
+        }
+        StoreCredentials::Keys { .. } => {
+            return Err(ApiError::new(
+                None,
+                "Shopify needs an Admin API access token, or a Dev Dashboard app's client ID and secret.",
+            )
+            .into());
+        }
     };
     let version = source.api_version.clone().unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
-    let client = Client::with_auth(Auth::Header("X-Shopify-Access-Token", token.clone()), options.retry, retry_on_busy);
+    let client = shopify_client(token, options.retry);
     let url = graphql_url(&source.store, &version)?;
     let customers_since = since_filter(merge.customers_since());
     let orders_since = since_filter(merge.orders_since());
 
-    let api = Graphql::new(client, url, options);
+    let api = Graphql::new(client, renew, url, options);
     let refresh = merge.is_refresh();
     let shop = api.run(merge, SHOP_QUERY, &json!({ "customers": customers_since, "orders": orders_since }))?;
     let offset = shop.pointer("/shop/timezoneOffsetMinutes").and_then(Value::as_i64).unwrap_or(0);

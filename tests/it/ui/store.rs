@@ -26,6 +26,8 @@ fn connect_a_shopify_store_from_the_start_screen_and_refresh_it() {
     harness.run_steps(4);
     assert!(harness.state().connect.is_some(), "the dialog opened");
     type_into(&mut harness, "Store address", &fake.url);
+    harness.get_by_label("Access token (apps made before 2026)").click();
+    harness.run_steps(2);
     type_into(&mut harness, "Admin API access token", SHOPIFY_TOKEN);
     harness.get_by_label("Connect").click();
     run_until(&mut harness, "the pull's progress", |app| {
@@ -98,6 +100,8 @@ fn a_rejected_token_is_explained_in_the_dialog() {
     harness.run_steps(2);
     harness.get_by_label("Mağazanın adresini girin.");
     type_into(&mut harness, "Mağaza adresi", &fake.url);
+    harness.get_by_label("Erişim anahtarı (2026'dan önce yapılan uygulamalar)").click();
+    harness.run_steps(2);
     type_into(&mut harness, "Admin API erişim anahtarı", "shpat_wrong");
     harness.get_by_label("Bağlan").click();
     run_until(&mut harness, "the error", |app| {
@@ -106,4 +110,26 @@ fn a_rejected_token_is_explained_in_the_dialog() {
     let error = harness.state().connect.as_ref().unwrap().error.clone().unwrap();
     assert!(error.starts_with("Mağaza okunamadı") && error.contains("401"), "{error}");
     assert!(harness.state().doc.is_none());
+}
+
+#[test]
+fn a_dev_dashboard_app_connects_with_its_client_id_and_secret_in_turkish() {
+    let fake = FakeStore::start(Store::generate(20, 40, 22));
+    fake.real_time(10_000.0);
+    let stores = tempfile::tempdir().unwrap();
+    let mut harness = app_harness(Lang::Tr);
+    harness.state_mut().stores_dir = stores.path().to_path_buf();
+    harness.run_steps(2);
+    harness.state_mut().connect = Some(kitle::app::dialogs::connect::ConnectDialog::new());
+    harness.run_steps(3);
+    // The way apps are made since 2026 is the first choice, with its steps.
+    harness.get_by_label_contains("Shopify Dev Dashboard → Uygulamalar");
+    type_into(&mut harness, "Mağaza adresi", &fake.url);
+    type_into(&mut harness, "İstemci kimliği (Client ID)", crate::fake_store::SHOPIFY_CLIENT_ID);
+    type_into(&mut harness, "Gizli anahtar (Client secret)", crate::fake_store::SHOPIFY_CLIENT_SECRET);
+    harness.get_by_label("Bağlan").click();
+    run_until(&mut harness, "the store's workspace", |app| app.doc.is_some());
+    let store = harness.state().doc.as_ref().unwrap().workspace.store.clone().unwrap();
+    assert_eq!(store.credential_env, ["KITLE_SHOPIFY_CLIENT_ID", "KITLE_SHOPIFY_CLIENT_SECRET"]);
+    assert_eq!(fake.with(|s| s.app_sign_ins), 1);
 }

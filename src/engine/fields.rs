@@ -122,6 +122,11 @@ const CUSTOMER_ID_IN_CUSTOMERS: &[&str] = &[
     "user id",
     "kullanici id",
     "client id",
+    // Marketplace and payment exports (iyzico's buyerId).
+    "buyer id",
+    "buyerid",
+    "alici no",
+    "alici id",
     "id",
 ];
 const CUSTOMER_ID: &[&str] = CUSTOMER_ID_IN_CUSTOMERS.split_at(CUSTOMER_ID_IN_CUSTOMERS.len() - 1).0;
@@ -139,6 +144,10 @@ const EMAIL: &[&str] = &[
     "customer email",
     "billing email",
     "musteri e-posta",
+    "buyer email",
+    "buyeremail",
+    "alici e-posta",
+    "alici eposta",
 ];
 const PHONE: &[&str] = &[
     "phone",
@@ -153,11 +162,40 @@ const PHONE: &[&str] = &[
     "default address phone",
     "billing phone",
     "cep tel",
+    "buyer phone",
+    "buyerphone",
+    "musteri telefon no",
+    "alici telefon",
+    "alici gsm",
 ];
-const FIRST_NAME: &[&str] = &["first name", "firstname", "ad", "adi", "isim", "given name", "billing first name"];
-const LAST_NAME: &[&str] =
-    &["last name", "lastname", "soyad", "soyadi", "soyisim", "surname", "family name", "billing last name"];
-const CITY: &[&str] = &["city", "sehir", "il", "sehir/il", "il/sehir", "default address city", "billing city", "town"];
+const FIRST_NAME: &[&str] =
+    &["first name", "firstname", "ad", "adi", "isim", "given name", "billing first name", "buyer name", "buyername"];
+const LAST_NAME: &[&str] = &[
+    "last name",
+    "lastname",
+    "soyad",
+    "soyadi",
+    "soyisim",
+    "surname",
+    "family name",
+    "billing last name",
+    "buyer surname",
+    "buyersurname",
+];
+const CITY: &[&str] = &[
+    "city",
+    "sehir",
+    "il",
+    "sehir/il",
+    "il/sehir",
+    "default address city",
+    "billing city",
+    "town",
+    "buyer city",
+    "buyercity",
+    "teslimat ili",
+    "teslimat sehri",
+];
 const REGION: &[&str] = &[
     "region",
     "province",
@@ -364,6 +402,8 @@ const ORDER_FIELDS: &[CanonicalField] = &[
             "invoice no",
             "invoiceno",
             "invoice",
+            "payment id",
+            "paymentid",
             "name",
             "id",
         ],
@@ -386,12 +426,16 @@ const ORDER_FIELDS: &[CanonicalField] = &[
             "invoicedate",
             "invoice date",
             "paid at",
+            "payment date",
+            "paymentdate",
         ],
     ),
     f(
         "total",
         Money,
         &[
+            // A marketplace's billed amount (after its discounts) before its list price.
+            "faturalanacak tutar",
             "total",
             "order total",
             "net sales",
@@ -413,7 +457,21 @@ const ORDER_FIELDS: &[CanonicalField] = &[
         Money,
         &["unit price", "unitprice", "lineitem price", "birim fiyat", "birim fiyati", "fiyat", "price"],
     ),
-    f("status", Category, &["status", "financial status", "order status", "durum", "siparis durumu", "odeme durumu"]),
+    f(
+        "status",
+        Category,
+        &[
+            "status",
+            "financial status",
+            "order status",
+            "durum",
+            "siparis durumu",
+            "siparis statusu",
+            "odeme durumu",
+            "payment status",
+            "paymentstatus",
+        ],
+    ),
     // Amount columns first: WooCommerce's free-text `refunds` list stays custom when
     // an amount column (`refunded_total`, `Refunded Amount`, `İade Tutarı`) is there.
     f(
@@ -470,7 +528,21 @@ const ORDER_FIELDS: &[CanonicalField] = &[
         ],
     ),
     // Customer details that order exports carry, used when orders create the customers.
-    f("name", Text, &["billing name", "customer", "customer name", "musteri", "musteri adi", "ad soyad", "adi soyadi"]),
+    f(
+        "name",
+        Text,
+        &[
+            "billing name",
+            "customer",
+            "customer name",
+            "musteri",
+            "musteri adi",
+            "ad soyad",
+            "adi soyadi",
+            "alici",
+            "alici adi",
+        ],
+    ),
     f("first_name", Text, FIRST_NAME),
     f("last_name", Text, LAST_NAME),
     f("phone", Text, PHONE),

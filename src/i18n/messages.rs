@@ -173,6 +173,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Müşteriler ve siparişler bağlanamıyor: iki dosyada da müşteri numarası veya e-posta sütunu olmalı.",
     ),
     (
+        "msg.orders_keyed_by_name",
+        "The orders file has no customer id or email column: buyers are told apart by name and city, so two buyers of the same name in the same city count as one customer.",
+        "Sipariş dosyasında müşteri numarası veya e-posta sütunu yok: alıcılar ad ve şehirle ayırt edildi; aynı şehirde aynı adı taşıyan iki alıcı tek müşteri sayılır.",
+    ),
+    (
         "msg.err_orders_no_key",
         "The orders file has no customer id or email column, so its orders can't be given to customers.",
         "Sipariş dosyasında müşteri numarası veya e-posta sütunu yok; siparişler müşterilere bağlanamıyor.",

@@ -173,6 +173,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Ad \"{0}\" içeriyor: reklam platformları sağlık veya finansal durum çağrıştıran kitleleri reddedebilir.",
     ),
     (
+        "audience.warn_relay",
+        "{0} members have only a marketplace e-mail (a relay address such as …@trendyolmail.com): it is never sent, as no ad platform can match it.",
+        "{0} üyenin yalnızca pazaryeri e-postası var (…@trendyolmail.com gibi bir aktarma adresi): hiçbir reklam platformu eşleştiremediği için asla gönderilmez.",
+    ),
+    (
         "audience.warn_no_id",
         "{0} members have no usable email, phone or name; they are left out.",
         "{0} üyenin kullanılabilir e-postası, telefonu veya adı yok; dışarıda bırakılırlar.",

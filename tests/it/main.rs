@@ -16,6 +16,7 @@ mod helpers;
 mod history;
 mod import;
 mod malformed;
+mod marketplaces;
 mod persona;
 mod push;
 mod segments;

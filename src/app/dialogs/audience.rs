@@ -391,6 +391,9 @@ fn warning_text(lang: Lang, warning: &Warning) -> String {
             t(lang, "audience.warn_no_id").replace("{0}", &format::count(*members, lang))
         }
         Warning::NoConsentField => t(lang, "audience.warn_no_consent").to_owned(),
+        Warning::MarketplaceEmail { members } => {
+            t(lang, "audience.warn_relay").replace("{0}", &format::count(*members, lang))
+        }
     }
 }
 

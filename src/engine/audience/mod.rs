@@ -262,6 +262,8 @@ pub enum Consent {
 pub struct AudienceRows {
     pub platform: Platform,
     pub identifiers: Vec<Identifier>,
+    /// Members whose e-mail is a marketplace's relay address (left out of the e-mail identifier).
+    pub relay_emails: usize,
     /// Segment members before the consent filter.
     pub segment_members: usize,
     pub consent: Consent,
@@ -312,7 +314,19 @@ pub fn audience_rows(
                 .collect::<Vec<_>>()
         })
         .collect();
-    Ok(AudienceRows { platform: request.platform, identifiers, segment_members: members.len(), consent, rows })
+    let relay_emails = if identifiers.contains(&Identifier::Email) {
+        rows.iter().filter(|m| columns.get("email", m.row as usize).is_some_and(normalise::is_relay_email)).count()
+    } else {
+        0
+    };
+    Ok(AudienceRows {
+        platform: request.platform,
+        identifiers,
+        relay_emails,
+        segment_members: members.len(),
+        consent,
+        rows,
+    })
 }
 
 /// The members who accepted marketing, or all of them when not asked to filter.
@@ -393,6 +407,8 @@ impl Columns {
         let meta = platform == Platform::Meta;
         let country = self.get("country_code", row);
         let normalized = match id {
+            // A marketplace's relay address matches nobody: never sent.
+            Identifier::Email if n::is_relay_email(self.get("email", row)?) => None,
             Identifier::Email if meta => n::meta_email(self.get("email", row)?),
             Identifier::Email => n::google_email(self.get("email", row)?),
             Identifier::Phone if matches!(platform, Platform::Meta | Platform::Tiktok) => {
@@ -433,6 +449,8 @@ pub enum Warning {
     NoIdentifier { members: usize },
     /// Consent was asked for but the customers have no consent field.
     NoConsentField,
+    /// Members whose only e-mail is a marketplace's relay address (never sent).
+    MarketplaceEmail { members: usize },
 }
 
 /// Words an ad platform may take as health or financial-status targeting (Meta
@@ -481,6 +499,9 @@ pub fn preview(name: &str, rows: &AudienceRows) -> Preview {
     let lowered = crate::engine::text::fold_case(name);
     if let Some(word) = SENSITIVE_WORDS.iter().find(|w| lowered.contains(&crate::engine::text::fold_case(w))) {
         warnings.push(Warning::SensitiveName { word: (*word).to_owned() });
+    }
+    if rows.relay_emails > 0 {
+        warnings.push(Warning::MarketplaceEmail { members: rows.relay_emails });
     }
     let missing = rows.rows.len() - with_identifier;
     if missing > 0 {

@@ -77,6 +77,19 @@ pub fn google_email(raw: &str) -> Option<String> {
     Some(email)
 }
 
+/// Domains of marketplaces' relay addresses: mail sent there reaches the buyer
+/// through the marketplace, but no ad platform can match the address to a person
+/// (Trendyol's `pf+…@trendyolmail.com`; Amazon's `…@marketplace.amazon.com.tr`).
+const RELAY_DOMAINS: &[&str] = &["trendyolmail.com", "marketplace.amazon.com.tr", "marketplace.amazon.com"];
+
+/// Whether an address is a marketplace's relay (never sent to an ad platform).
+pub fn is_relay_email(raw: &str) -> bool {
+    let email = lower(raw.trim());
+    email.rsplit_once('@').is_some_and(|(_, domain)| {
+        RELAY_DOMAINS.iter().any(|relay| domain == *relay || domain.ends_with(&format!(".{relay}")))
+    })
+}
+
 /// Meta: trim and lowercase (no Gmail rule).
 pub fn meta_email(raw: &str) -> Option<String> {
     let email = lower(nfc(raw).trim());

@@ -76,6 +76,7 @@ pub fn build(
 ) -> Result<CustomerData, ImportError> {
     check_inputs(customers.as_ref(), orders.as_ref())?;
     let mut report = ImportReport::default();
+    let orders = orders.map(|o| key_by_name_and_city(o, customers.is_some())).transpose()?;
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
     let keys = encode_keys(customers.as_ref(), orders.as_ref(), join, &mut report)?;
     // Customer of each code; NO_ROW until the code is met.
@@ -436,6 +437,42 @@ fn add_custom_columns(
     }
     df.hstack_mut(&added)?;
     Ok(())
+}
+
+/// An orders file alone, with neither a customer id nor an email (a marketplace
+/// export without its e-mail column) but with the buyer's name: the name and city become
+/// the customer's key, `Ayşe Yılmaz · İstanbul`, and the report says that two
+/// buyers of the same name in the same city are counted as one.
+fn key_by_name_and_city(mut o: LoadedSource, with_customers: bool) -> Result<LoadedSource, ImportError> {
+    if with_customers || o.has("customer_id") || o.has("email") || !o.has("name") {
+        return Ok(o);
+    }
+    let names = o.df.column("name")?.cast(&DataType::String)?;
+    let cities = match o.has("city") {
+        true => Some(o.df.column("city")?.cast(&DataType::String)?),
+        false => None,
+    };
+    let city_text = cities.as_ref().map(|c| c.str()).transpose()?;
+    let keys: StringChunked = names
+        .str()?
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let name = name.map(str::trim).filter(|n| !n.is_empty())?;
+            let city = city_text.and_then(|c| c.get(i)).map(str::trim).filter(|c| !c.is_empty());
+            Some(city.map_or_else(|| name.to_owned(), |city| format!("{name} · {city}")))
+        })
+        .collect();
+    o.df.with_column(keys.with_name("customer_id".into()).into_series().into_column())?;
+    let header = if cities.is_some() { "name + city" } else { "name" };
+    o.report.columns.push(crate::engine::import::ColumnInfo {
+        header: header.to_owned(),
+        name: "customer_id".to_owned(),
+        ty: FieldType::Text,
+        canonical: true,
+    });
+    o.report.notes.push(Message::new("msg.orders_keyed_by_name", Vec::<String>::new()));
+    Ok(o)
 }
 
 fn choose_join_key(

@@ -28,6 +28,8 @@ const CANCELLED: &[&str] = &[
     "reddedildi",
     "declined",
     "expired",
+    // A payment that did not go through (iyzico's `paymentStatus`).
+    "failure",
     // Never paid (WooCommerce's "Pending payment", its block checkout's drafts, its
     // bin; as slugs, labels and the Turkish labels). Shopify's bare "pending" (a
     // payment on its way, e.g. bank transfer) still counts.

@@ -58,6 +58,7 @@ fn main() {
             api_version: None,
             credential_env: vec![],
             keys_in_query: false,
+            paid_statuses: Vec::new(),
             cache: std::path::PathBuf::new(),
         };
         let token = kitle::connect::http::Token::new(&dialog.token).unwrap();

@@ -240,7 +240,7 @@ kitle persona draft WS.kitle --segment NAME [--json]",
     Subcommand {
         name: "connect",
         usage: "kitle connect shopify --store DOMAIN_OR_URL [--token-env VAR | --client-id-env VAR --client-secret-env VAR] [--api-version V] [--json] -o WS.kitle
-kitle connect woocommerce --store URL [--key-env VAR --secret-env VAR] [--json] -o WS.kitle",
+kitle connect woocommerce --store URL [--key-env VAR --secret-env VAR] [--paid-status STATUS]... [--json] -o WS.kitle",
         notes: STORE_NOTES,
         flags: &[
             value("store"),
@@ -249,6 +249,7 @@ kitle connect woocommerce --store URL [--key-env VAR --secret-env VAR] [--json] 
             value("client-secret-env"),
             value("key-env"),
             value("secret-env"),
+            values("paid-status"),
             value("api-version"),
             AS_OF,
             OUT,

@@ -63,6 +63,7 @@ pub fn connect(a: Args) -> Result<String> {
         api_version: version,
         credential_env,
         keys_in_query: false,
+        paid_statuses: a.texts("paid-status")?,
         cache: PathBuf::from(copy_dir_for(&out).file_name().unwrap_or_default()),
     };
     let mut ws = Workspace::new(String::new());

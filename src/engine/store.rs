@@ -73,6 +73,10 @@ pub struct StoreSource {
     /// the query string (found out by the first pull).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keys_in_query: bool,
+    /// Order statuses a WooCommerce plugin added that the user counts as paid
+    /// (`kitle connect woocommerce --paid-status shipped`); others are not paid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paid_statuses: Vec<String>,
     /// The local copy's folder, relative to the workspace once saved.
     pub cache: PathBuf,
 }
@@ -476,6 +480,7 @@ mod tests {
             api_version: None,
             credential_env: vec![],
             keys_in_query: false,
+            paid_statuses: Vec::new(),
             cache: "acme-store".into(),
         }
     }

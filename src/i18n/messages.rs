@@ -40,8 +40,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "msg.store_unknown_statuses",
-        "Orders with statuses WooCommerce does not define (a plugin's): {0}. They are not counted as paid.",
-        "WooCommerce'in tanımlamadığı (bir eklentinin) durumlarındaki siparişler: {0}. Ödenmiş sayılmadı.",
+        "Orders with statuses WooCommerce does not define (a plugin's): {0}. They are not counted as paid; to count one, connect with --paid-status STATUS.",
+        "WooCommerce'in tanımlamadığı (bir eklentinin) durumlarındaki siparişler: {0}. Ödenmiş sayılmadı; birini saymak için --paid-status DURUM ile bağlanın.",
     ),
     (
         "msg.cancelled",

@@ -16,7 +16,7 @@ use kitle::engine::workspace::Workspace;
 use polars::prelude::*;
 
 use crate::fake_store::{FakeStore, Fault, SHOPIFY_TOKEN, Store, WOO_KEY, WOO_SECRET, utc};
-use crate::helpers::{date, has_note, num, row_where, text};
+use crate::helpers::{approx, date, has_note, num, row_where, text};
 
 fn quick() -> SyncOptions {
     SyncOptions {
@@ -42,6 +42,7 @@ fn source(platform: StorePlatform, url: &str, dir: &Path) -> StoreSource {
         api_version: None,
         credential_env: vec![],
         keys_in_query: false,
+        paid_statuses: Vec::new(),
         cache: dir.join("ws-store"),
     }
 }
@@ -516,11 +517,11 @@ fn customers_the_store_deleted_leave_the_copy_with_their_orders_on_refresh() {
 }
 
 #[test]
-fn a_customer_the_store_erased_is_removed_from_google_on_the_next_push() {
+fn a_customer_the_store_erased_is_removed_from_google_and_meta_on_the_next_push() {
     use kitle::engine::audience::{Audience, Identifier, Platform};
     let fake = FakeStore::start(Store::generate(30, 60, 15));
     fake.real_time(1000.0);
-    let api = crate::fake_api::FakeApi::start();
+    let (google, meta) = (crate::fake_api::FakeApi::start(), crate::fake_api::FakeApi::start());
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("kahve.kitle");
     let ws_text = ws.to_str().unwrap();
@@ -545,43 +546,42 @@ fn a_customer_the_store_erased_is_removed_from_google_on_the_next_push() {
         name: "All".into(),
         segment: "Registered".into(),
         rule: None,
-        platforms: vec![Platform::Google],
+        platforms: vec![Platform::Google, Platform::Meta],
         identifiers: vec![Identifier::Email],
         consent_only: true,
         last_sent: None,
         destinations: Default::default(),
     });
     workspace.save(&ws).unwrap();
-    let push = || {
-        run(&[
-            "audience",
-            ws_text,
-            "--name",
-            "All",
-            "--push",
-            "--platform",
-            "google",
-            "--endpoint",
-            &api.url,
-            "--token",
-            crate::fake_api::TOKEN,
-            "--account",
-            crate::fake_api::GOOGLE_ACCOUNT,
-            "--list",
-            crate::fake_api::GOOGLE_LIST,
-            "--json",
-        ])
+    let push = |platform: Platform| {
+        let api = if platform == Platform::Google { &google } else { &meta };
+        let mut args = vec!["audience", ws_text, "--name", "All", "--push", "--platform", platform.id()];
+        args.extend(["--endpoint", &api.url, "--token", crate::fake_api::TOKEN, "--json"]);
+        match platform {
+            Platform::Google => {
+                args.extend(["--account", crate::fake_api::GOOGLE_ACCOUNT, "--list", crate::fake_api::GOOGLE_LIST])
+            }
+            _ => args.extend(["--account", crate::fake_api::META_ACCOUNT]),
+        }
+        run(&args)
     };
-    push();
     let hash = kitle::engine::audience::normalise::sha256_hex("musteri8@example.com");
-    assert!(api.members().iter().any(|m| m.contains(&hash)), "musteri8 (who accepts marketing) was sent");
+    for (platform, api) in [(Platform::Google, &google), (Platform::Meta, &meta)] {
+        push(platform);
+        assert!(
+            api.members().iter().any(|m| m.contains(&hash)),
+            "{platform:?}: musteri8 (who accepts marketing) was sent"
+        );
+    }
 
     fake.with(|s| s.store.customers.retain(|c| c.email != "musteri8@example.com"));
     let refreshed = run(&["refresh", ws_text, "--json"]);
     assert_eq!(refreshed["deleted"], 1);
-    let pushed = push();
-    assert_eq!(pushed["pushes"][0]["removes_sent"], 1, "{pushed}");
-    assert!(!api.members().iter().any(|m| m.contains(&hash)), "musteri8 is no longer in the Google list");
+    for (platform, api) in [(Platform::Google, &google), (Platform::Meta, &meta)] {
+        let pushed = push(platform);
+        assert_eq!(pushed["pushes"][0]["removes_sent"], 1, "{platform:?}: {pushed}");
+        assert!(!api.members().iter().any(|m| m.contains(&hash)), "{platform:?}: musteri8 is no longer in the list");
+    }
 }
 
 fn app_credentials(secret: &str) -> StoreCredentials {
@@ -659,4 +659,68 @@ fn a_wrong_app_secret_is_refused_in_a_sentence_and_no_workspace_is_written() {
     let refreshed = run(&["refresh", ws_text, "--json"]);
     assert_eq!(refreshed["deleted"], 0);
     assert_eq!(fake.with(|s| s.app_sign_ins), 2, "one sign-in per run");
+}
+
+#[test]
+fn woocommerce_refresh_counts_newly_paid_and_refunded_orders_and_a_plugins_status_when_told() {
+    let store = Store::generate(40, 240, 18);
+    let fake = FakeStore::start(store.clone());
+    fake.with(|s| s.woo_every_status = true);
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("woo.kitle");
+    let ws_text = ws.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
+            .args(args)
+            .env("KITLE_TEST_WOO_KEY", WOO_KEY)
+            .env("KITLE_TEST_WOO_SECRET", WOO_SECRET)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let revenue = |orders: &[crate::fake_store::Order]| -> f64 {
+        let paid = ["processing", "on-hold", "completed", "refunded", "awaiting-shipment"];
+        orders
+            .iter()
+            .filter(|o| paid.contains(&crate::fake_store::woo_status(o, true).0))
+            .map(|o| o.total - o.refunds.iter().sum::<f64>())
+            .sum()
+    };
+    run(&[
+        "connect",
+        "woocommerce",
+        "--store",
+        &fake.url,
+        "--key-env",
+        "KITLE_TEST_WOO_KEY",
+        "--secret-env",
+        "KITLE_TEST_WOO_SECRET",
+        "--paid-status",
+        "awaiting-shipment",
+        "--json",
+        "-o",
+        ws_text,
+    ]);
+    let summary = || run(&["summary", ws_text, "--json"])["total_revenue"].as_f64().unwrap();
+    approx(Some(summary()), revenue(&store.orders));
+    assert!(std::fs::read_to_string(&ws).unwrap().contains("awaiting-shipment"), "the choice is kept");
+
+    // A pending order is paid; a completed one is refunded in full.
+    let later = utc(1200 * 1440);
+    let orders = fake.with(|s| {
+        let pending = s.store.orders.iter().position(|o| o.status == "PAID" && o.number % 12 == 1).unwrap();
+        let o = &mut s.store.orders[pending];
+        o.number += 1; // 1 → 2 (mod 12): processing
+        o.updated.clone_from(&later);
+        let done = s.store.orders.iter().position(|o| o.status == "PAID" && o.number % 12 == 0).unwrap();
+        let o = &mut s.store.orders[done];
+        o.status = "REFUNDED".into();
+        o.refunds = vec![o.total];
+        o.updated.clone_from(&later);
+        s.store.orders.clone()
+    });
+    let refreshed = run(&["refresh", ws_text, "--json"]);
+    assert_eq!(refreshed["orders_updated"], 2);
+    approx(Some(summary()), revenue(&orders));
 }

@@ -115,6 +115,7 @@ impl ConnectDialog {
                 default_env(self.platform)
             },
             keys_in_query: false,
+            paid_statuses: Vec::new(),
             cache: std::path::PathBuf::new(),
         });
         Ok(StoreOrder {

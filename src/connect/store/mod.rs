@@ -407,6 +407,7 @@ mod tests {
             api_version: None,
             credential_env: vec![],
             keys_in_query: false,
+            paid_statuses: Vec::new(),
             cache: "x".into(),
         }
     }

@@ -83,13 +83,15 @@ const CORE_STATUSES: &[&str] =
 
 /// An order's status as the copy keeps it: WooCommerce's `pending` is written as
 /// its label, "pending payment" (Shopify's bare `pending` is a payment on its way,
-/// and counts); a status a plugin added is `unpaid: …` until someone says otherwise.
-/// Counted as WooCommerce Analytics counts: processing, on-hold and completed.
-fn status_of(node: &Value) -> String {
+/// and counts); a status a plugin added is `unpaid: …` unless the user counts it as
+/// paid (`paid`, from the workspace). Counted as WooCommerce Analytics counts:
+/// processing, on-hold and completed.
+fn status_of(node: &Value, paid: &[String]) -> String {
     let status = text(node, "/status");
     match status.as_str() {
         "pending" => "pending payment".to_owned(),
         s if CORE_STATUSES.contains(&s) || s.is_empty() => status,
+        s if paid.iter().any(|p| p.trim().eq_ignore_ascii_case(s)) => status,
         _ => format!("unpaid: {status}"),
     }
 }
@@ -97,7 +99,7 @@ fn status_of(node: &Value) -> String {
 /// An order as a row of the copy's orders table, and its lines. Refunds are
 /// listed with negative totals; their sum is the refunded amount. Guests have
 /// customer id 0 and are told apart by their billing email.
-fn order_row(node: &Value) -> (Vec<String>, Vec<Vec<String>>) {
+fn order_row(node: &Value, paid: &[String]) -> (Vec<String>, Vec<Vec<String>>) {
     let id = text(node, "/id");
     let refunded: f64 = node
         .get("refunds")
@@ -115,7 +117,7 @@ fn order_row(node: &Value) -> (Vec<String>, Vec<Vec<String>>) {
         text(node, "/total"),
         format!("{refunded:.2}"),
         String::new(),
-        status_of(node),
+        status_of(node, paid),
         text(node, "/created_via"),
     ];
     let lines = node.get("line_items").and_then(Value::as_array).map_or_else(Vec::new, |lines| {
@@ -201,7 +203,7 @@ pub fn pull(
     )?;
     let (mut currencies, mut unknown) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
     each_page(&api, merge, first_orders, orders_path, |m, node| {
-        let (row, lines) = order_row(node);
+        let (row, lines) = order_row(node, &source.paid_statuses);
         *currencies.entry(text(node, "/currency")).or_insert(0) += 1;
         if row[7].starts_with("unpaid: ") {
             *unknown.entry(text(node, "/status")).or_insert(0) += 1;
@@ -281,11 +283,21 @@ mod tests {
             "date_created": "2026-01-12T10:00:00", "total": "120.00", "status": "completed",
             "refunds": [{"id": 1, "total": "-20.00"}, {"id": 2, "total": "-5.50"}],
             "line_items": [{"id": 9, "name": "Kahve", "sku": "K1", "quantity": 2}]});
-        let (row, lines) = order_row(&order);
+        let (row, lines) = order_row(&order, &[]);
         assert_eq!(row[1], "0");
         assert_eq!(row[2], "misafir@example.com");
         assert_eq!(row[5], "25.50");
         assert_eq!(lines, vec![vec!["9", "5002", "Kahve", "K1", "2"]]);
+    }
+
+    #[test]
+    fn statuses_are_kept_as_woocommerce_analytics_counts_them() {
+        let status = |s: &str, paid: &[String]| status_of(&json!({ "status": s }), paid);
+        assert_eq!(status("pending", &[]), "pending payment");
+        assert_eq!(status("checkout-draft", &[]), "checkout-draft");
+        assert_eq!(status("processing", &[]), "processing");
+        assert_eq!(status("shipped", &[]), "unpaid: shipped");
+        assert_eq!(status("shipped", &["Shipped".to_owned()]), "shipped");
     }
 
     #[test]

@@ -365,6 +365,10 @@ pub struct State {
     /// The bulk export last started: its number, its query, and how often it was polled.
     pub bulk: Option<(u32, String, u32)>,
     pub bulk_runs: u32,
+    /// How bulk exports end when not COMPLETED: a status and Shopify's error code.
+    pub bulk_failure: Option<(&'static str, &'static str)>,
+    /// The export file's signed link has expired (storage answers 400 ExpiredToken).
+    pub bulk_link_expired: bool,
 }
 
 /// Each fake store's clock, by its URL, for the pulls that talk to it.
@@ -408,6 +412,8 @@ impl FakeStore {
             base_url: url.clone(),
             bulk: None,
             bulk_runs: 0,
+            bulk_failure: None,
+            bulk_link_expired: false,
         }));
         CLOCKS
             .lock()
@@ -484,7 +490,12 @@ fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) {
     let (status, extra, text) = if path.starts_with("/bulk/") {
         let mut s = state.lock().unwrap();
         s.seen.push((method.clone(), path.clone()));
-        (200, String::new(), bulk_file(&mut s))
+        if s.bulk_link_expired {
+            let expired = "<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>";
+            (400, String::new(), expired.to_owned())
+        } else {
+            (200, String::new(), bulk_file(&mut s))
+        }
     } else {
         let (status, extra, reply) = answer(state, &method, &path, &headers, &body);
         (status, extra, reply.to_string())
@@ -630,13 +641,17 @@ fn shopify(s: &mut State, body: &Value) -> Value {
         json!({"bulkOperationRunQuery": {"bulkOperation": {"id": id, "status": "CREATED"}, "userErrors": []}})
     } else if query.contains("currentBulkOperation") {
         let base = s.base_url.clone();
+        let failure = s.bulk_failure;
         let Some((n, _, polls)) = s.bulk.as_mut() else {
             return json!({"data": {"currentBulkOperation": null}});
         };
         *polls += 1;
-        let (status, url) =
-            if *polls < 2 { ("RUNNING", Value::Null) } else { ("COMPLETED", json!(format!("{base}/bulk/{n}.jsonl"))) };
-        let op = json!({"id": gid("BulkOperation", u64::from(*n)), "status": status, "errorCode": null, "objectCount": "0", "url": url});
+        let (status, url, code) = match failure {
+            _ if *polls < 2 => ("RUNNING", Value::Null, Value::Null),
+            Some((status, code)) => (status, Value::Null, json!(code)),
+            None => ("COMPLETED", json!(format!("{base}/bulk/{n}.jsonl")), Value::Null),
+        };
+        let op = json!({"id": gid("BulkOperation", u64::from(*n)), "status": status, "errorCode": code, "objectCount": "0", "url": url});
         json!({"currentBulkOperation": op})
     } else if query.contains("shop {") {
         let customers = since(&vars["customers"]);

@@ -724,3 +724,24 @@ fn woocommerce_refresh_counts_newly_paid_and_refunded_orders_and_a_plugins_statu
     assert_eq!(refreshed["orders_updated"], 2);
     approx(Some(summary()), revenue(&orders));
 }
+
+#[test]
+fn bulk_exports_that_fail_or_whose_link_expired_are_said_in_a_sentence_and_keep_the_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    for (failure, expired, words) in [
+        (Some(("FAILED", "ACCESS_DENIED")), false, "read_customers and read_orders"),
+        (Some(("FAILED", "INTERNAL_SERVER_ERROR")), false, "did not finish (FAILED, INTERNAL_SERVER_ERROR)"),
+        (None, true, "download link was refused or has expired"),
+    ] {
+        let fake = FakeStore::start(Store::generate(30, 60, 19));
+        fake.with(|s| {
+            s.bulk_failure = failure;
+            s.bulk_link_expired = expired;
+        });
+        let src = source(StorePlatform::Shopify, &fake.url, dir.path());
+        let error =
+            pull_with(&src, &shopify_token(), SyncOptions { bulk_from: 10, ..quick() }).unwrap_err().to_string();
+        assert!(error.contains(words), "{error}");
+        assert!(!src.cache.join("sync.ron").exists(), "nothing is written after a failed pull");
+    }
+}

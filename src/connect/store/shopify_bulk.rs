@@ -48,7 +48,19 @@ fn export(api: &Graphql, merge: &Merge<'_>, query: &str) -> Result<Option<String
             "CREATED" | "RUNNING" => {}
             status => {
                 let code = text(&op, "/errorCode");
-                return Err(ApiError::new(Some(200), format!("Shopify's bulk export ended {status} ({code}).")).into());
+                let why = match code.as_str() {
+                    "ACCESS_DENIED" => {
+                        "the app may not read everything the export asked for (it needs the \
+                        read_customers and read_orders scopes)"
+                    }
+                    "TIMEOUT" => "it ran longer than Shopify allows; refreshing again usually finishes it",
+                    _ => "Shopify stopped it; refresh again later",
+                };
+                return Err(ApiError::new(
+                    Some(200),
+                    format!("Shopify's bulk export did not finish ({status}, {code}): {why}."),
+                )
+                .into());
             }
         }
     }
@@ -63,7 +75,16 @@ fn read_lines(
 ) -> Result<(), SyncError> {
     // The file is on Shopify's storage: a signed URL, with no token to send.
     let storage = Client::with_auth(Auth::None, api.options.retry, retry_on_busy);
-    let reader = storage.get_reader(url)?;
+    let reader = storage.get_reader(url).map_err(|e| match e.status {
+        Some(400 | 403) => ApiError::new(
+            e.status,
+            format!(
+                "The bulk export's download link was refused or has expired ({}); refresh again to make a new export.",
+                e.message
+            ),
+        ),
+        _ => e,
+    })?;
     for (n, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| ApiError::new(None, format!("The bulk export broke off: {e}")))?;
         if line.trim().is_empty() {

@@ -173,7 +173,8 @@ impl ConnectDialog {
             StorePlatform::Shopify => {
                 ui.label(t(lang, "store.sign_in"));
                 ui.add_enabled_ui(!locked, |ui| {
-                    ui.horizontal_wrapped(|ui| {
+                    // One above the other: each label is long in Turkish.
+                    ui.vertical(|ui| {
                         ui.radio_value(&mut self.sign_in, ShopifySignIn::App, t(lang, "store.sign_in_app"));
                         ui.radio_value(&mut self.sign_in, ShopifySignIn::Token, t(lang, "store.sign_in_token"));
                     });

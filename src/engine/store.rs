@@ -250,8 +250,6 @@ pub struct SyncState {
     pub currency: Option<String>,
     /// The token may only read the last 60 days of orders (Shopify without `read_all_orders`).
     pub orders_limited_to_60_days: bool,
-    /// Orders with more lines than one page holds (their extra lines are not kept).
-    pub orders_with_cut_lines: usize,
     /// The currencies orders came in and how many each, when more than one (nothing
     /// is converted: the report says so).
     pub order_currencies: Vec<(String, usize)>,
@@ -414,9 +412,6 @@ pub fn add_sync_notes(dir: &Path, source: &StoreSource, data: &mut CustomerData)
         .push(Message::new("msg.store_synced", [source.platform.name().to_owned(), source.display_name(), when]));
     if state.orders_limited_to_60_days {
         data.report.notes.push(Message::new("msg.store_orders_60_days", Vec::<String>::new()));
-    }
-    if state.orders_with_cut_lines > 0 {
-        data.report.notes.push(Message::new("msg.store_lines_cut", [state.orders_with_cut_lines]));
     }
     let listed = |counts: &[(String, usize)]| {
         counts.iter().map(|(name, n)| format!("{name} ({n})")).collect::<Vec<_>>().join(", ")

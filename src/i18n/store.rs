@@ -106,11 +106,6 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "The access token can only read the last 60 days of orders, so older orders are missing from LTV, RFM and order counts. Ask the store owner to grant the app the read_all_orders scope, then refresh.",
         "Erişim anahtarı yalnızca son 60 günün siparişlerini okuyabiliyor; eski siparişler LTV, RFM ve sipariş sayılarında eksik. Mağaza sahibinden uygulamaya read_all_orders kapsamını vermesini isteyin, sonra yenileyin.",
     ),
-    (
-        "msg.store_lines_cut",
-        "{0} orders have more than 20 lines; only their first 20 product lines were kept (their totals are complete).",
-        "{0} siparişin 20'den fazla satırı var; yalnızca ilk 20 ürün satırı tutuldu (toplamları eksiksiz).",
-    ),
     ("net.with_detail", "{0} (the platform said: {1})", "{0} (platformun iletisi: {1})"),
     ("net.no_answer", "The server could not be reached", "Sunucuya ulaşılamadı"),
     (

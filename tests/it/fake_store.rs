@@ -535,14 +535,13 @@ fn answer(
                 json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}),
             );
         }
-        let (cost_left, rate) = refill(&mut s);
+        refill(&mut s);
         if fault == Some(Fault::Throttled) {
-            let throttle = json!({"maximumAvailable": s.maximum, "currentlyAvailable": cost_left, "restoreRate": rate});
             return (
                 200,
                 String::new(),
                 json!({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
-                "extensions": {"cost": {"requestedQueryCost": 500, "actualQueryCost": null, "throttleStatus": throttle}}}),
+                "extensions": {"cost": {"requestedQueryCost": 500, "actualQueryCost": null, "throttleStatus": throttle_status(&s)}}}),
             );
         }
         return (200, String::new(), shopify(&mut s, body));
@@ -582,12 +581,17 @@ fn app_sign_in(s: &mut State, method: &str, body: &Value) -> (u16, String, Value
     )
 }
 
-fn refill(s: &mut State) -> (f64, f64) {
+/// Shopify's `throttleStatus`: the bucket as it stands.
+fn throttle_status(s: &State) -> Value {
+    json!({"maximumAvailable": s.maximum, "currentlyAvailable": s.available, "restoreRate": s.restore_rate})
+}
+
+/// The bucket refilled for the time gone by on the store's clock.
+fn refill(s: &mut State) {
     let now = s.clock.now();
     let gained = now.saturating_sub(s.last_refill).as_secs_f64() * s.restore_rate;
     s.available = (s.available + gained).min(s.maximum);
     s.last_refill = now;
-    (s.available, s.restore_rate)
 }
 
 /// `updated_at:>='T'` → T
@@ -605,7 +609,6 @@ fn price(s: &mut State, query: &str, vars: &Value) -> Result<u32, Value> {
         Err(e) => return Err(json!({"errors": [{"message": format!("Parse error: {e}")}]})),
     };
     s.highest_cost = s.highest_cost.max(requested);
-    let throttle = |s: &State| json!({"maximumAvailable": s.maximum, "currentlyAvailable": s.available, "restoreRate": s.restore_rate});
     if requested > 1000 {
         s.too_costly += 1;
         return Err(
@@ -617,7 +620,7 @@ fn price(s: &mut State, query: &str, vars: &Value) -> Result<u32, Value> {
         s.throttled += 1;
         return Err(
             json!({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
-            "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": null, "throttleStatus": throttle(s)}}}),
+            "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": null, "throttleStatus": throttle_status(s)}}}),
         );
     }
     Ok(requested)
@@ -692,12 +695,11 @@ fn shopify(s: &mut State, body: &Value) -> Value {
     } else {
         return json!({"errors": [{"message": "unknown query"}]});
     };
-    let throttle = |s: &State| json!({"maximumAvailable": s.maximum, "currentlyAvailable": s.available, "restoreRate": s.restore_rate});
     // Charged what was asked for (Shopify refunds unused points; charging all is stricter).
     s.available = (s.available - f64::from(requested)).max(0.0);
     s.points_spent += f64::from(requested);
     json!({"data": data, "extensions": {"cost": {"requestedQueryCost": requested, "actualQueryCost": requested,
-        "throttleStatus": throttle(s)}}})
+        "throttleStatus": throttle_status(s)}}})
 }
 
 /// A page of orders (changed since `filter`), each with its first page of lines.

@@ -115,7 +115,13 @@ pub fn import_shopify_workspace_saying(dir: &std::path::Path) -> (String, String
 
 /// Runs the `kitle` binary: (success, stdout, stderr).
 pub fn kitle(args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).output().unwrap();
+    kitle_with_env(args, &[])
+}
+
+/// `kitle ARGS` with these environment variables set (credentials the CLI reads by name).
+pub fn kitle_with_env(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).envs(env.iter().copied()).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -16,7 +16,7 @@ use kitle::engine::workspace::Workspace;
 use polars::prelude::*;
 
 use crate::fake_store::{FakeStore, Fault, SHOPIFY_TOKEN, Store, WOO_KEY, WOO_SECRET, utc};
-use crate::helpers::{approx, date, has_note, num, row_where, text};
+use crate::helpers::{approx, date, has_note, kitle_with_env, num, row_where, text};
 
 fn quick() -> SyncOptions {
     SyncOptions {
@@ -33,6 +33,13 @@ fn pull_with(source: &StoreSource, credentials: &StoreCredentials, options: Sync
     let options = SyncOptions { clock: crate::fake_store::clock_of(&source.store), ..options };
     let counts = Arc::new(SyncCounts::default());
     refresh_copy(source, &source.cache, credentials, &counts, &Progress::default(), options).map(|(s, _)| s)
+}
+
+/// `kitle ARGS --json` with these variables set, which must succeed: its answer.
+fn kitle_json(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    let (ok, out, err) = kitle_with_env(args, env);
+    assert!(ok, "{err}");
+    serde_json::from_str(&out).unwrap()
 }
 
 fn source(platform: StorePlatform, url: &str, dir: &Path) -> StoreSource {
@@ -321,15 +328,7 @@ fn the_command_line_connects_and_refreshes() {
     fake.real_time(1000.0);
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("kahve.kitle");
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
-            .args(args)
-            .env("KITLE_TEST_SHOP_TOKEN", SHOPIFY_TOKEN)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| kitle_json(args, &[("KITLE_TEST_SHOP_TOKEN", SHOPIFY_TOKEN)]);
     let ws_text = ws.to_str().unwrap();
     let connected = run(&[
         "connect",
@@ -525,15 +524,7 @@ fn a_customer_the_store_erased_is_removed_from_google_and_meta_on_the_next_push(
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("kahve.kitle");
     let ws_text = ws.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
-            .args(args)
-            .env("KITLE_TEST_SHOP_TOKEN", SHOPIFY_TOKEN)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| kitle_json(args, &[("KITLE_TEST_SHOP_TOKEN", SHOPIFY_TOKEN)]);
     run(&["connect", "shopify", "--store", &fake.url, "--token-env", "KITLE_TEST_SHOP_TOKEN", "--json", "-o", ws_text]);
     // Every registered customer who accepts marketing, to Google.
     let mut workspace = Workspace::load(&ws).unwrap();
@@ -616,27 +607,34 @@ fn a_wrong_app_secret_is_refused_in_a_sentence_and_no_workspace_is_written() {
     assert!(!error.contains("shpss_wrong"), "the secret is never shown");
 
     let ws = dir.path().join("app.kitle");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
-        .args(["connect", "shopify", "--store", &fake.url, "--client-id-env", "KITLE_TEST_APP_ID"])
-        .args(["--client-secret-env", "KITLE_TEST_APP_SECRET", "-o", ws.to_str().unwrap()])
-        .env("KITLE_TEST_APP_ID", crate::fake_store::SHOPIFY_CLIENT_ID)
-        .env("KITLE_TEST_APP_SECRET", "shpss_wrong")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("client ID and secret"));
+    let (ok, _, err) = kitle_with_env(
+        &[
+            "connect",
+            "shopify",
+            "--store",
+            &fake.url,
+            "--client-id-env",
+            "KITLE_TEST_APP_ID",
+            "--client-secret-env",
+            "KITLE_TEST_APP_SECRET",
+            "-o",
+            ws.to_str().unwrap(),
+        ],
+        &[("KITLE_TEST_APP_ID", crate::fake_store::SHOPIFY_CLIENT_ID), ("KITLE_TEST_APP_SECRET", "shpss_wrong")],
+    );
+    assert!(!ok);
+    assert!(err.contains("client ID and secret"));
     assert!(!ws.exists(), "no workspace is written");
 
     // The right secret: connected, and refresh signs in the same way.
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
-            .args(args)
-            .env("KITLE_TEST_APP_ID", crate::fake_store::SHOPIFY_CLIENT_ID)
-            .env("KITLE_TEST_APP_SECRET", crate::fake_store::SHOPIFY_CLIENT_SECRET)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+        kitle_json(
+            args,
+            &[
+                ("KITLE_TEST_APP_ID", crate::fake_store::SHOPIFY_CLIENT_ID),
+                ("KITLE_TEST_APP_SECRET", crate::fake_store::SHOPIFY_CLIENT_SECRET),
+            ],
+        )
     };
     fake.real_time(1000.0);
     let ws_text = ws.to_str().unwrap();
@@ -669,16 +667,8 @@ fn woocommerce_refresh_counts_newly_paid_and_refunded_orders_and_a_plugins_statu
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("woo.kitle");
     let ws_text = ws.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
-            .args(args)
-            .env("KITLE_TEST_WOO_KEY", WOO_KEY)
-            .env("KITLE_TEST_WOO_SECRET", WOO_SECRET)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    let run =
+        |args: &[&str]| kitle_json(args, &[("KITLE_TEST_WOO_KEY", WOO_KEY), ("KITLE_TEST_WOO_SECRET", WOO_SECRET)]);
     let revenue = |orders: &[crate::fake_store::Order]| -> f64 {
         let paid = ["processing", "on-hold", "completed", "refunded", "awaiting-shipment"];
         orders

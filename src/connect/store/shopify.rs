@@ -516,7 +516,6 @@ pub fn pull(
     }
     if orders.unwrap_or(0) >= api.options.bulk_from {
         super::shopify_bulk::orders(&api, merge, &orders_since, offset)?;
-        merge.state().orders_with_cut_lines = 0;
     } else {
         api.pages(merge, &orders_query(), &orders_since, "orders", ORDERS_PER_PAGE, |m, node| {
             let (row, mut lines, lines_cut) = order_row(node, offset);
@@ -528,7 +527,6 @@ pub fn pull(
             m.order(row, lines, &text(node, "/updatedAt"));
             Ok(())
         })?;
-        merge.state().orders_with_cut_lines = 0;
     }
     if refresh {
         let listed = if count(&shop, "/allCustomers/count").unwrap_or(0) >= api.options.bulk_from {

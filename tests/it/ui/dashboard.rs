@@ -109,17 +109,12 @@ fn without_spend_cac_says_why_and_spend_can_be_typed_in() {
 fn ltv_bands_are_typed_the_languages_way() {
     let mut harness = app_harness(Lang::Tr);
     harness.run_steps(1);
-    harness.get_by_label("Demo mağazayı aç").click();
-    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    open_demo_tr(&mut harness);
     run_until(&mut harness, "the dashboard numbers", |app| dashboard(app).current().is_some());
     let bands = |h: &Harness<'static, KitleApp>| h.state().doc.as_ref().unwrap().workspace.settings.ltv_bands.clone();
 
     // Turkish thousands: "2.500" is two thousand five hundred, not 2,5.
-    harness.get_by_label("LTV dilimleri").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("LTV dilimleri").type_text("2.500; 10.000");
-    harness.run_steps(2);
+    retype(&mut harness, "LTV dilimleri", "2.500; 10.000");
     harness.key_press(egui::Key::Enter);
     harness.run_steps(2);
     assert_eq!(bands(&harness), [2500.0, 10000.0]);
@@ -127,11 +122,7 @@ fn ltv_bands_are_typed_the_languages_way() {
     assert!(harness.query_all_by_label_contains("2.500 ₺ – 10.000 ₺").count() >= 1, "the legend shows the band");
 
     // "2,500" reads as 2,5 in Turkish, and the box says so before it is applied.
-    harness.get_by_label("LTV dilimleri").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("LTV dilimleri").type_text("2,500");
-    harness.run_steps(2);
+    retype(&mut harness, "LTV dilimleri", "2,500");
     harness.get_by_label("2,5 olarak okundu. 2.500 demek istediyseniz ayraçsız yazın.");
     // Nothing a Turkish box cannot read is applied: "2.5" is refused in words.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -147,8 +138,7 @@ fn ltv_bands_are_typed_the_languages_way() {
 fn spend_months_are_typed_and_shown_the_languages_way() {
     let mut harness = app_harness(Lang::Tr);
     harness.run_steps(1);
-    harness.get_by_label("Demo mağazayı aç").click();
-    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    open_demo_tr(&mut harness);
     run_until(&mut harness, "the dashboard numbers", |app| dashboard(app).current().is_some());
     let spend =
         kitle::engine::workspace::ManualSpend { channel: "TikTok".into(), month: "2026-03".into(), amount: 900.0 };
@@ -167,18 +157,12 @@ fn spend_months_are_typed_and_shown_the_languages_way() {
         h.state().doc.as_ref().unwrap().workspace.manual_spend.iter().map(|s| s.month.clone()).collect::<Vec<_>>()
     };
     for (typed, stored) in [("04.2026", "2026-04"), ("Mayıs 2026", "2026-05"), ("2026-06", "2026-06")] {
-        harness.get_by_label("Ay 1").focus();
+        retype(&mut harness, "Ay 1", typed);
         harness.run_steps(1);
-        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        harness.get_by_label("Ay 1").type_text(typed);
-        harness.run_steps(3);
         assert_eq!(months(&harness), [stored], "{typed}");
     }
-    harness.get_by_label("Ay 1").focus();
+    retype(&mut harness, "Ay 1", "13.2026");
     harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("Ay 1").type_text("13.2026");
-    harness.run_steps(3);
     harness.get_by_label("Ay değil: Nis 2026 ya da 04.2026 gibi yazın.");
     assert_eq!(harness.get_by_label("Ay 1").value().as_deref(), Some("13.2026"), "what was typed stays");
 }

@@ -104,6 +104,22 @@ pub fn type_into(harness: &mut Harness<'static, KitleApp>, field: &str, text: &s
     harness.run_steps(2);
 }
 
+/// Replaces the whole text of the field labelled `field` with `text`.
+pub fn retype(harness: &mut Harness<'static, KitleApp>, field: &str, text: &str) {
+    harness.get_by_label(field).focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run_steps(1);
+    harness.get_by_label(field).type_text(text);
+    harness.run_steps(2);
+}
+
+/// Opens the demo from the Turkish start screen.
+pub fn open_demo_tr(harness: &mut Harness<'static, KitleApp>) {
+    harness.get_by_label("Demo mağazayı aç").click();
+    run_until(harness, "the demo to load", |app| app.doc.is_some());
+}
+
 /// Runs an action of a saved segment's "…" menu (`"Delete"`, `"Split…"` …).
 pub fn segment_action(harness: &mut Harness<'static, KitleApp>, action: &str, segment: &str) {
     harness.get_by_label(&format!("More actions: {segment}")).click();

@@ -9,16 +9,6 @@ use kitle::format::Lang;
 use super::*;
 use crate::helpers::fixture;
 
-/// Replaces the text of the focused-by-label field.
-fn retype(harness: &mut egui_kittest::Harness<'static, KitleApp>, field: &str, text: &str) {
-    harness.get_by_label(field).focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.run_steps(1);
-    harness.get_by_label(field).type_text(text);
-    harness.run_steps(2);
-}
-
 fn prompt_text(harness: &egui_kittest::Harness<'static, KitleApp>) -> String {
     harness.state().path_prompt.as_ref().expect("the path prompt is open").text.clone()
 }
@@ -47,8 +37,7 @@ fn export_members_asks_for_a_path_with_the_folder_and_name_filled_in() {
     let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1000.0]);
     harness.state_mut().file_dialogs = FileDialogs::Missing;
     harness.run_steps(1);
-    harness.get_by_label("Demo mağazayı aç").click();
-    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    open_demo_tr(&mut harness);
     click_tab(&mut harness, "Segmentler");
     let name = harness.state().doc.as_ref().unwrap().workspace.segments[0].name.clone();
     harness.get_by_label(&format!("Düzenle {name}")).click();

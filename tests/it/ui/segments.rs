@@ -118,8 +118,7 @@ fn segments_can_be_duplicated_deleted_and_restored() {
 fn numbers_are_typed_the_turkish_way_and_the_row_shows_what_was_understood() {
     let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1000.0]);
     harness.run_steps(1);
-    harness.get_by_label("Demo mağazayı aç").click();
-    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    open_demo_tr(&mut harness);
     click_tab(&mut harness, "Segmentler");
     harness.get_by_label("+ Yeni Segment Oluştur").click();
     harness.run_steps(2);
@@ -129,11 +128,7 @@ fn numbers_are_typed_the_turkish_way_and_the_row_shows_what_was_understood() {
     type_into(&mut harness, "Değer 1", "5.000");
     assert_eq!(rule(&harness).as_deref(), Some("ltv > 5000"), "5.000 is five thousand in Turkish");
     harness.get_by_label("= 5000");
-    harness.get_by_label("Değer 1").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("Değer 1").type_text("7,5");
-    harness.run_steps(2);
+    retype(&mut harness, "Değer 1", "7,5");
     assert_eq!(rule(&harness).as_deref(), Some("ltv > 7.5"), "7,5 is seven and a half");
     harness.get_by_label("= 7,5");
 }
@@ -178,11 +173,7 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     assert_eq!(email.sha256.map(|h| h.hex()), Some(kitle::engine::audience::normalise::sha256_hex(&email.normalized)));
 
     let file = dir.path().join("vip-google.csv");
-    harness.get_by_label("Upload file").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("Upload file").type_text(file.to_str().unwrap());
-    harness.run_steps(2);
+    retype(&mut harness, "Upload file", file.to_str().unwrap());
     harness.state_mut().notice = None;
     harness.get_by_label("Save and write upload file").click();
     run_until(&mut harness, "the file", |app| app.tasks.is_idle() && app.notice.is_some());
@@ -396,8 +387,7 @@ fn a_saved_segment_is_split_into_a_holdout_and_the_groups_add_up() {
 fn split_percentages_are_read_the_turkish_way_and_refused_in_words() {
     let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1300.0]);
     harness.run_steps(1);
-    harness.get_by_label("Demo mağazayı aç").click();
-    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    open_demo_tr(&mut harness);
     click_tab(&mut harness, "Segmentler");
     let before = harness.state().doc.as_ref().unwrap().workspace.segments.clone();
     let name = before[0].name.clone();
@@ -405,18 +395,18 @@ fn split_percentages_are_read_the_turkish_way_and_refused_in_words() {
     harness.run_steps(2);
     harness.get_by_label(&format!("Böl… {name}")).click();
     harness.run_steps(3);
-    let retype = |harness: &mut egui_kittest::Harness<'static, KitleApp>, text: &str| {
+    let type_shares = |harness: &mut egui_kittest::Harness<'static, KitleApp>, text: &str| {
         harness.get_by_role(egui::accesskit::Role::TextInput).focus();
         harness.run_steps(1);
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
         harness.get_by_role(egui::accesskit::Role::TextInput).type_text(text);
         harness.run_steps(2);
     };
-    retype(&mut harness, "33,5 / 66,5");
+    type_shares(&mut harness, "33,5 / 66,5");
     harness.get_by_label_contains("33,5 tam bir yüzde değil.");
-    retype(&mut harness, "%60 / %30");
+    type_shares(&mut harness, "%60 / %30");
     harness.get_by_label_contains("Bunların toplamı 100 değil, 90.");
-    retype(&mut harness, "%70 / %30");
+    type_shares(&mut harness, "%70 / %30");
     harness.get_by_label(&format!("{name} · B (%30)"));
     harness.get_by_label("Grupları oluştur").click();
     run_until(&mut harness, "the groups", |app| app.doc.as_ref().unwrap().workspace.segments.len() == before.len() + 2);
@@ -756,8 +746,7 @@ fn the_app_and_the_command_line_find_the_same_audience_members() {
 fn every_action_of_a_segment_with_a_60_character_name_is_reachable_at_1024() {
     let mut harness = app_harness_sized(Lang::Tr, [1024.0, 700.0]);
     harness.run_steps(1);
-    harness.get_by_label("Demo mağazayı aç").click();
-    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    open_demo_tr(&mut harness);
     let name = "Son 90 günde iki kez alışveriş yapan İstanbul'lu kadın müşte";
     assert_eq!(name.chars().count(), 60);
     let description = "Yaz kampanyası için hazırlanan, çok uzun bir açıklama metni; satırlar taşmamalı.";
@@ -795,8 +784,7 @@ fn every_action_of_a_segment_with_a_60_character_name_is_reachable_at_1024() {
 fn builder_dates_are_typed_and_shown_the_languages_way() {
     let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1000.0]);
     harness.run_steps(1);
-    harness.get_by_label("Demo mağazayı aç").click();
-    run_until(&mut harness, "the demo to load", |app| app.doc.is_some());
+    open_demo_tr(&mut harness);
     click_tab(&mut harness, "Segmentler");
     harness.get_by_label("+ Yeni Segment Oluştur").click();
     harness.run_steps(2);
@@ -815,10 +803,6 @@ fn builder_dates_are_typed_and_shown_the_languages_way() {
     harness.run_steps(3);
     assert_eq!(harness.get_by_label("Değer 1").value().as_deref(), Some("31.12.2025"));
     // An English-style date is refused in words, not guessed.
-    harness.get_by_label("Değer 1").focus();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("Değer 1").type_text("12/31/2025");
-    harness.run_steps(2);
+    retype(&mut harness, "Değer 1", "12/31/2025");
     harness.get_by_label("Tarih değil: 05.04.2026 gibi yazın.");
 }

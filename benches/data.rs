@@ -112,3 +112,68 @@ pub fn customers_csv(customers: usize) -> PathBuf {
     std::fs::rename(&tmp, &path).expect("finish customers");
     path
 }
+
+const LINE_PRODUCTS: [(&str, &str, &str); 10] = [
+    ("Filtre Kahve 250 g", "Kahve", "FK-250"),
+    ("Türk Kahvesi 100 g", "Kahve", "TK-100"),
+    ("Espresso Çekirdek 1 kg", "Kahve", "EC-1000"),
+    ("Kahve Makinesi", "Makine", "KM-1"),
+    ("French Press", "Ekipman", "FP-3"),
+    ("Kahve Değirmeni", "Ekipman", "KD-2"),
+    ("Porselen Fincan Seti", "Sofra", "PF-6"),
+    ("Çay Bardağı Seti", "Sofra", "CB-6"),
+    ("Demlik", "Çay", "DM-2"),
+    ("Kupa", "Sofra", "KP-1"),
+];
+const STATUSES: [&str; 8] = ["paid", "paid", "paid", "paid", "paid", "refunded", "pending", "partially_refunded"];
+
+/// An order-heavy store's order lines, as a WooCommerce or Shopify line export looks:
+/// one row per line, orders in date order, order-level values (customer, date,
+/// total, status) repeated on each line. `customers` customers of
+/// [`customers_csv`] (ids from 100,000) place two orders each on average over three
+/// years, 2.5 lines an order: 5,000,000 lines for 1,000,000 customers. Made once
+/// per size and kept.
+pub fn order_lines_csv(customers: usize) -> PathBuf {
+    use std::fmt::Write as _;
+    let dir = data_dir().join("wide");
+    let path = dir.join(format!("order-lines-{customers}.csv"));
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(&dir).expect("bench data folder");
+    let mut next = xorshift(0x94D0_49BB_1331_11EBu64);
+    let orders = customers * 2;
+    let mut out = String::with_capacity(orders * 5 / 2 * 64 + 128);
+    out.push_str("order_id,customer_id,order_date,total,status,product,category,sku,quantity\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 11, 1).expect("date");
+    for o in 0..orders {
+        let r = next();
+        let customer = 100_000 + (r % customers as u64);
+        // Dates rise with the order number, as an export sorted by date.
+        let date = start + chrono::Days::new((o as u64 * 1096) / orders as u64);
+        let status = STATUSES[((r >> 24) % 8) as usize];
+        let lines = 1 + ((r >> 28) % 4) as usize; // 1–4, 2.5 on average
+        let mut items = [(0usize, 0u64); 4];
+        let mut total = 0;
+        for (l, item) in items.iter_mut().enumerate().take(lines) {
+            let product = ((r >> (32 + 5 * l)) % 10) as usize;
+            let quantity = 1 + (r >> (52 + l)) % 2;
+            total += quantity * (4_990 + 7_000 * product as u64);
+            *item = (product, quantity);
+        }
+        for &(product, quantity) in &items[..lines] {
+            let (name, category, sku) = LINE_PRODUCTS[product];
+            let _ = writeln!(
+                out,
+                "{},{customer},{date},{}.{:02},{status},{name},{category},{sku},{quantity}",
+                1_000_000 + o,
+                total / 100,
+                total % 100
+            );
+        }
+    }
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, out).expect("write order lines");
+    std::fs::rename(&tmp, &path).expect("finish order lines");
+    path
+}

@@ -74,6 +74,7 @@ pub(super) fn predict(a: Args) -> Result<String> {
     let mut v = serde_json::json!({
         "customers": prediction.customers,
         "repeat_customers": prediction.repeat_customers,
+        "fitted_customers": prediction.fitted_customers,
         "unit": unit,
         "bgnbd": bgnbd,
         "gamma_gamma": prediction.gamma_gamma,

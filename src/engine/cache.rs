@@ -4,9 +4,11 @@
 //! files, one a column, and `cache.ron` with everything else the build made (the
 //! fields, spend, the import report) and the key it was built under.
 //!
-//! The key is each source's file stamp (size, modification time, and a hash of
-//! samples of its bytes), the source specs (mapping, options), the as-of date, the
-//! cache format and Kitle's build: any change, and the cache is stale. A cache is
+//! The key is each source's content (its size and an XXH3 hash of every byte, taken
+//! while it was imported), the source specs (mapping, options), the as-of date, the
+//! cache format and Kitle's build: any change, and the cache is stale. A file edited
+//! with its size and modification time kept (`cp -p`, rsync, unzip) is stale too;
+//! a file only touched is not. A cache is
 //! never needed (deleting it only costs time), is private to the user, and is never
 //! trusted when damaged: a truncated or foreign file is ignored with a reason.
 
@@ -22,17 +24,18 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CustomerData, FieldInfo, ImportReport, SpendEntry};
 use super::fields::SourceKind;
+use super::files::{ContentStamp, modified_nanos};
 use super::import::{ColumnInfo, SourceReport, SourceSpec, UnparsedCells};
 use super::message::{Arg, Message};
 
 /// The layout of this cache; any other is stale.
-pub const CACHE_FORMAT: u32 = 4;
+pub const CACHE_FORMAT: u32 = 5;
 const META_FILE: &str = "cache.ron";
 /// Each table is one Arrow IPC file per column: `customer_table.0.arrow`, `.1`, …
 const CUSTOMERS: &str = "customer_table";
 const ORDERS: &str = "order_table";
 const LINES: &str = "order_line_table";
-/// Bytes hashed at the start, middle and end of a source file.
+/// Bytes hashed at the start, middle and end of a cache file (see [`file_check`]).
 const SAMPLE: u64 = 64 * 1024;
 
 /// The cache folder of a workspace saved at `workspace` (`shop.kitle` → `shop-cache`).
@@ -47,10 +50,8 @@ pub struct SourceStamp {
     /// The source spec (kind, path, options, mapping) as text.
     pub spec: String,
     pub size: u64,
-    /// Modification time, nanoseconds since the epoch.
-    pub modified: i128,
-    /// A hash of the file's first, middle and last 64 KiB.
-    pub sample: u64,
+    /// An XXH3 hash of every byte of the file ([`ContentStamp`]).
+    pub content: u64,
 }
 
 /// Everything a cached table depends on.
@@ -70,14 +71,7 @@ fn build_stamp() -> String {
     format!("{} {} {}:{}", env!("CARGO_PKG_VERSION"), option_env!("KITLE_BUILD").unwrap_or("development"), exe.0, exe.1)
 }
 
-fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
-}
-
-/// A file's metadata, and a hash of its size and its first, middle and last 64 KiB.
+/// A hash of a cache file's size and its first, middle and last 64 KiB.
 fn sampled(path: &Path) -> std::io::Result<(std::fs::Metadata, u64)> {
     let mut file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
@@ -93,17 +87,12 @@ fn sampled(path: &Path) -> std::io::Result<(std::fs::Metadata, u64)> {
     Ok((meta, hasher.finish()))
 }
 
-fn stamp(spec: &SourceSpec) -> std::io::Result<SourceStamp> {
-    let (meta, sample) = sampled(&spec.path)?;
+/// The stamp of `spec`'s file holding `content`.
+fn stamp_of(spec: &SourceSpec, content: &ContentStamp) -> SourceStamp {
     // The same file reached by another path (relative, `..`, a link) is the same source.
     let canonical =
         SourceSpec { path: std::fs::canonicalize(&spec.path).unwrap_or_else(|_| spec.path.clone()), ..spec.clone() };
-    Ok(SourceStamp {
-        spec: ron::to_string(&canonical).unwrap_or_default(),
-        size: meta.len(),
-        modified: modified_nanos(&meta),
-        sample,
-    })
+    SourceStamp { spec: ron::to_string(&canonical).unwrap_or_default(), size: content.size, content: content.hash }
 }
 
 impl CacheKey {
@@ -113,8 +102,28 @@ impl CacheKey {
             format: CACHE_FORMAT,
             build: build_stamp(),
             as_of,
-            sources: sources.into_iter().map(stamp).collect::<std::io::Result<_>>()?,
+            sources: sources
+                .into_iter()
+                .map(|spec| Ok(stamp_of(spec, &ContentStamp::of_file(&spec.path)?)))
+                .collect::<std::io::Result<_>>()?,
         })
+    }
+
+    /// The key of data built from `sources` as they were read: the stamps the import
+    /// took while reading them (in `reports`). `None` when a source has none.
+    pub fn as_read<'a>(
+        sources: impl IntoIterator<Item = &'a SourceSpec>,
+        reports: &[SourceReport],
+        as_of: NaiveDate,
+    ) -> Option<Self> {
+        let stamps = sources
+            .into_iter()
+            .map(|spec| {
+                let read = reports.iter().find_map(|r| r.read_from.as_ref().filter(|(path, _)| *path == spec.path))?;
+                Some(stamp_of(spec, &read.1))
+            })
+            .collect::<Option<_>>()?;
+        Some(Self { format: CACHE_FORMAT, build: build_stamp(), as_of, sources: stamps })
     }
 }
 
@@ -178,6 +187,8 @@ struct StoredSource {
     unparsed: Vec<UnparsedCells>,
     ambiguous_dates: Vec<String>,
     missing_values: Vec<(String, usize)>,
+    /// The file as it was read for this build (the key of the data, cached or not).
+    read_from: Option<(PathBuf, ContentStamp)>,
 }
 
 /// `cache.ron`: the key, what the files must be, and the rest of the build.
@@ -211,6 +222,7 @@ fn store_report(report: &ImportReport) -> Vec<StoredSource> {
             unparsed: s.unparsed.clone(),
             ambiguous_dates: s.ambiguous_dates.clone(),
             missing_values: s.missing_values.clone(),
+            read_from: s.read_from.clone(),
         })
         .collect()
 }
@@ -232,6 +244,7 @@ impl Meta {
                     unparsed: s.unparsed.clone(),
                     ambiguous_dates: s.ambiguous_dates.clone(),
                     missing_values: s.missing_values.clone(),
+                    read_from: s.read_from.clone(),
                 })
             })
             .collect::<Result<_, String>>()?;

@@ -67,6 +67,10 @@ pub fn line_text_type() -> DataType {
     DataType::from_categories(Categories::global())
 }
 
+/// The orders file's columns that name what a line bought, read straight into
+/// [`line_text_type`] (an order-heavy file's text never held as text).
+pub const ORDER_LINE_TEXT: [&str; 3] = ["product", "sku", "category"];
+
 /// The kind of file a data source is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,9 +1,75 @@
 //! Writing files so that a crash never leaves half a file: whole-or-nothing writes
 //! (a temporary file synced, then renamed), private files and folders for personal
 //! data, and the paths a workspace keeps relative to itself. Every writer in the
-//! engine uses these, so none of them depends on the workspace model.
+//! engine uses these, so none of them depends on the workspace model. Reading
+//! side: [`ContentStamp`], what a file held when it was read.
 
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// A file as it was read: its size and modification time when opened, and an XXH3
+/// hash of every byte. Stamps are equal only when the contents are: a file edited
+/// with its size and time kept (`cp -p`, rsync, unzip) gets another hash. Taken
+/// while a source is imported ([`HashingReader`]), so it costs no extra read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentStamp {
+    pub size: u64,
+    /// Nanoseconds since the epoch.
+    pub modified: i128,
+    pub hash: u64,
+}
+
+impl ContentStamp {
+    /// The stamp of the file at `path` as it is now (every byte read and hashed).
+    pub fn of_file(path: &Path) -> std::io::Result<Self> {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        let mut reader = HashingReader::new(file);
+        let mut buffer = vec![0u8; 1 << 20];
+        while reader.read(&mut buffer)? > 0 {}
+        Ok(reader.stamp(&meta))
+    }
+
+    /// The stamp of `bytes`, the whole of a file with metadata `meta`.
+    pub fn of_bytes(bytes: &[u8], meta: &std::fs::Metadata) -> Self {
+        Self { size: meta.len(), modified: modified_nanos(meta), hash: xxhash_rust::xxh3::xxh3_64(bytes) }
+    }
+}
+
+/// A file's modification time in nanoseconds since the epoch (0 when unknown).
+pub fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
+}
+
+/// A reader that hashes every byte read through it, for a [`ContentStamp`].
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<R> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        Self { inner, hasher: xxhash_rust::xxh3::Xxh3::new() }
+    }
+
+    /// The stamp of the file (metadata `meta`) read through this reader to its end.
+    pub fn stamp(&self, meta: &std::fs::Metadata) -> ContentStamp {
+        ContentStamp { size: meta.len(), modified: modified_nanos(meta), hash: self.hasher.digest() }
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
 
 /// The folder a file is in (`.` for a bare file name).
 pub fn parent_dir(path: &Path) -> PathBuf {

@@ -206,6 +206,8 @@ impl Workspace {
         {
             data.report.notes.push(crate::engine::message::Message::new("msg.members_not_recorded", [e]));
         }
+        // Under the stamps taken while the sources were read: a file changed since is stale.
+        let key = key.map(|key| self.key_as_read(&sources, &data).unwrap_or(key));
         let to_cache = cache_dir.zip(key).map(|(dir, key)| CacheToWrite { dir, key });
         Ok((data, Opened::Built, to_cache))
     }
@@ -214,10 +216,17 @@ impl Workspace {
     /// [`crate::engine::segment::membership`]); nothing for an unsaved workspace.
     pub fn record_members(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
         let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
-        match self.data_key(workspace_path, &sources) {
+        let key = self.key_as_read(&sources, data).or_else(|| self.data_key(workspace_path, &sources));
+        match key {
             Some(key) => self.record_members_under(workspace_path, data, &key),
             None => Ok(()),
         }
+    }
+
+    /// The key of `data` as its sources were read by the import that built it;
+    /// `None` for data that did not come straight from them (the cache, a merge).
+    fn key_as_read(&self, sources: &[(SourceSpec, PathBuf)], data: &CustomerData) -> Option<CacheKey> {
+        CacheKey::as_read(sources.iter().map(|(s, _)| s), &data.report.sources, self.as_of())
     }
 
     fn record_members_under(&self, workspace_path: &Path, data: &CustomerData, key: &CacheKey) -> std::io::Result<()> {
@@ -235,7 +244,11 @@ impl Workspace {
     pub fn write_cache(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
         let Some(dir) = self.cache_dir(workspace_path) else { return Ok(()) };
         let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
-        cache::write(&dir, &CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of())?, data)
+        let key = match self.key_as_read(&sources, data) {
+            Some(key) => key,
+            None => CacheKey::of(sources.iter().map(|(s, _)| s), self.as_of())?,
+        };
+        cache::write(&dir, &key, data)
     }
 
     fn build_data(

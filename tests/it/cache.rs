@@ -250,3 +250,52 @@ fn the_same_files_reached_by_another_path_share_the_cache() {
     let again = Workspace::load(&roundabout).unwrap();
     assert_eq!(open(&again, &roundabout, true).1, Opened::FromCache);
 }
+
+/// A customers file of `rows` rows (about 40 bytes each), LTV `ltv` for every customer.
+fn big_customers(path: &Path, rows: usize, ltv: u32) {
+    use std::fmt::Write as _;
+    let mut text = String::from("customer_id,email,city,ltv\n");
+    for i in 0..rows {
+        let _ = writeln!(text, "{},u{i}@example.com,İzmir,{ltv}", 100_000 + i);
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn an_edit_that_keeps_the_size_and_time_is_seen_and_a_touch_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("customers.csv");
+    big_customers(&csv, 20_000, 100); // ~800 KB: far more than any sampled blocks
+    let mut ws = Workspace::new("Big");
+    ws.settings.as_of = Some(date(2026, 1, 1));
+    ws.sources = vec![SourceSpec::new(SourceKind::Customers, &csv)];
+    let path = dir.path().join("big.kitle");
+    ws.save(&path).unwrap();
+    let ltv_sum = |d: &CustomerData| d.customers.column("ltv").unwrap().as_materialized_series().sum::<f64>().unwrap();
+    let (built, how) = open(&ws, &path, false);
+    assert_eq!((how, ltv_sum(&built)), (Opened::Built, 2_000_000.0));
+    assert_eq!(open(&ws, &path, false).1, Opened::FromCache);
+
+    // One digit changed a quarter into the file (away from the start, middle and end a
+    // sampling key reads), the size and the time put back (as `cp -p`, rsync and unzip keep them).
+    let modified = std::fs::metadata(&csv).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(&csv).unwrap();
+    let quarter = bytes.len() / 4;
+    let at = quarter + bytes[quarter..].windows(4).position(|w| w == b",100").unwrap() + 1;
+    bytes[at] = b'9'; // 100 → 900
+    std::fs::write(&csv, &bytes).unwrap();
+    std::fs::File::options().write(true).open(&csv).unwrap().set_modified(modified).unwrap();
+    assert_eq!(std::fs::metadata(&csv).unwrap().modified().unwrap(), modified);
+    let (after, how) = open(&ws, &path, true);
+    assert_eq!(how, Opened::Stale, "the edit is seen: the old table is only shown while importing again");
+    assert_eq!(ltv_sum(&after), 2_000_000.0);
+    let (after, how) = open(&ws, &path, false);
+    assert_eq!((how, ltv_sum(&after)), (Opened::Built, 2_000_800.0), "the new value is in");
+    assert_eq!(open(&ws, &path, false).1, Opened::FromCache);
+
+    // Only touched: the same bytes, so the cache is still good.
+    let later = modified + std::time::Duration::from_secs(3600);
+    std::fs::File::options().write(true).open(&csv).unwrap().set_modified(later).unwrap();
+    let (cached, how) = open(&ws, &path, false);
+    assert_eq!((how, ltv_sum(&cached)), (Opened::FromCache, 2_000_800.0));
+}

@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use super::{JoinKey, NO_ROW};
 use crate::engine::data::ImportReport;
+use crate::engine::fields::ORDER_LINE_TEXT;
 use crate::engine::import::{ImportError, LoadedSource};
 use crate::engine::keys::{self, NO_KEY};
 use crate::engine::message::Message;
@@ -409,9 +410,6 @@ fn group_by_code(codes: &[u32], distinct: usize) -> (Vec<u32>, Vec<u32>) {
     (order, starts)
 }
 
-/// The columns of an orders file that name what a line bought.
-const LINE_COLUMNS: [&str; 3] = ["product", "sku", "category"];
-
 /// The counted orders, grouped by customer and oldest first within a customer,
 /// and the lines of those orders that name what was bought (see
 /// [`CustomerData::order_lines`](crate::engine::data::CustomerData)).
@@ -451,7 +449,13 @@ pub(super) fn orders_frame(
 /// The lines of the counted orders (`first_rows[i]` is the first line of order
 /// `i`) that name a product, SKU or category, in file order.
 fn order_lines(o: &LoadedSource, slots: &[u32], first_rows: &IdxCa) -> PolarsResult<Option<DataFrame>> {
-    let named: Vec<&StringChunked> = LINE_COLUMNS.iter().filter_map(|c| str_col(o, c).ok().flatten()).collect();
+    // Read as categories (see `ORDER_LINE_TEXT`); a cast is free for them.
+    let line_type = crate::engine::data::line_text_type();
+    let named: Vec<Column> = ORDER_LINE_TEXT
+        .iter()
+        .filter(|name| o.has(name))
+        .map(|name| o.df.column(name)?.cast(&line_type))
+        .collect::<PolarsResult<_>>()?;
     if named.is_empty() || slots.is_empty() {
         return Ok(None);
     }
@@ -462,25 +466,24 @@ fn order_lines(o: &LoadedSource, slots: &[u32], first_rows: &IdxCa) -> PolarsRes
             order_of_slot[slot as usize] = u32::try_from(i).unwrap_or(NO_ROW);
         }
     }
+    // A line names something when any of its columns has a value.
+    let mut has_text = named[0].is_not_null();
+    for column in &named[1..] {
+        has_text = &has_text | &column.is_not_null();
+    }
     let mut line_rows: Vec<IdxSize> = Vec::new();
     let mut line_order: Vec<u32> = Vec::new();
-    let has_text = |row: usize| named.iter().any(|c| c.get(row).is_some_and(|v| !v.trim().is_empty()));
-    for (row, &slot) in slots.iter().enumerate() {
+    for (row, (&slot, has)) in slots.iter().zip(has_text.iter()).enumerate() {
         let order = order_of_slot[slot as usize];
-        if order != NO_ROW && has_text(row) {
+        if order != NO_ROW && has == Some(true) {
             line_rows.push(row as IdxSize);
             line_order.push(order);
         }
     }
     let rows: IdxCa = IdxCa::from_vec("rows".into(), line_rows);
     let mut columns = vec![Series::new("order".into(), line_order).into_column()];
-    for name in LINE_COLUMNS {
-        if let Some(c) = str_col(o, name)? {
-            let trimmed: StringChunked =
-                c.take(&rows)?.iter().map(|v| v.map(str::trim).filter(|v| !v.is_empty())).collect();
-            let text = trimmed.with_name(name.into()).into_series();
-            columns.push(text.cast(&crate::engine::data::line_text_type())?.into_column());
-        }
+    for column in &named {
+        columns.push(column.take(&rows)?);
     }
     if o.has("quantity") {
         let q = o.df.column("quantity")?.cast(&DataType::Float64)?;

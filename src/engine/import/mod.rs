@@ -20,7 +20,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::fields::{FieldType, SourceKind, canonical_field};
+use crate::engine::fields::{FieldType, ORDER_LINE_TEXT, SourceKind, canonical_field};
 use crate::engine::message::Message;
 use columns::{ParseContext, infer_type, parse_column};
 use mapping::{ColumnTarget, MappingOverride, auto_map};
@@ -135,6 +135,10 @@ pub struct SourceReport {
     pub ambiguous_dates: Vec<String>,
     /// Per column (by header): cells that spelled "no value" (`NA`, `NULL`, `-` …).
     pub missing_values: Vec<(String, usize)>,
+    /// The file read (its path as given to the reader) and what it held then: the
+    /// cache is keyed by exactly what was imported.
+    #[serde(skip)]
+    pub read_from: Option<(PathBuf, crate::engine::files::ContentStamp)>,
 }
 
 /// A file read, mapped and typed.
@@ -158,7 +162,10 @@ impl LoadedSource {
 /// Reads a file and maps and types its columns.
 pub fn load_source(spec: &SourceSpec, progress: &Progress) -> Result<LoadedSource, ImportError> {
     let raw = reader::read_table(&spec.path, &spec.options, progress)?;
-    load_raw(spec, raw, progress)
+    let content = raw.content;
+    let mut loaded = load_raw(spec, raw, progress)?;
+    loaded.report.read_from = content.map(|c| (spec.path.clone(), c));
+    Ok(loaded)
 }
 
 /// What the import dialog shows of a file before importing it.
@@ -272,19 +279,9 @@ pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress
     if progress.is_cancelled() {
         return Err(ImportError::Cancelled);
     }
-    // Each raw column is dropped as soon as it is typed: a big file's text and its
-    // typed columns are never all in memory together.
     let height = raw.height();
     plan.retain(|(i, _)| *i < raw.columns.len());
-    let mut raw_columns: Vec<Option<table::RawColumn>> =
-        std::mem::take(&mut raw.columns).into_iter().map(Some).collect();
-    let work: Vec<(&ColumnInfo, table::RawColumn)> =
-        plan.iter().filter_map(|(i, info)| Some((info, raw_columns.get_mut(*i)?.take()?))).collect();
-    drop(raw_columns);
-    let parsed: Vec<_> = work
-        .into_par_iter()
-        .map(|(info, column)| (parse_column(&info.name, &column, info.ty, ctx), column.missing_spellings()))
-        .collect();
+    let parsed = parse_planned(spec, std::mem::take(&mut raw.columns), &plan, ctx);
     let mut columns = Vec::with_capacity(parsed.len());
     for ((_, info), (p, missing)) in plan.iter().zip(parsed) {
         if missing > 0 {
@@ -321,6 +318,35 @@ pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress
         report.notes.push(Message::new("msg.totals_row", [word]));
     }
     Ok(LoadedSource { kind: spec.kind, df, report })
+}
+
+/// Types each planned raw column on every core, with its count of "no value"
+/// spellings. Each raw column is dropped as soon as it is typed: a big file's text
+/// and its typed columns are never all in memory together.
+fn parse_planned(
+    spec: &SourceSpec,
+    raw_columns: Vec<table::RawColumn>,
+    plan: &[(usize, ColumnInfo)],
+    ctx: ParseContext,
+) -> Vec<(columns::ParsedColumn, usize)> {
+    let mut raw_columns: Vec<Option<table::RawColumn>> = raw_columns.into_iter().map(Some).collect();
+    let work: Vec<(&ColumnInfo, table::RawColumn)> =
+        plan.iter().filter_map(|(i, info)| Some((info, raw_columns.get_mut(*i)?.take()?))).collect();
+    drop(raw_columns);
+    // What an order line bought is kept as categories: read as them.
+    let as_categories = |info: &ColumnInfo| {
+        spec.kind == SourceKind::Orders && info.canonical && ORDER_LINE_TEXT.contains(&info.name.as_str())
+    };
+    work.into_par_iter()
+        .map(|(info, column)| {
+            let parsed = if as_categories(info) {
+                parse_column(&info.name, &column, FieldType::Category, ParseContext { categories: true, ..ctx })
+            } else {
+                parse_column(&info.name, &column, info.ty, ctx)
+            };
+            (parsed, column.missing_spellings())
+        })
+        .collect()
 }
 
 /// Custom columns are named after their header; a header equal to a canonical id or

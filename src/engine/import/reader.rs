@@ -7,6 +7,7 @@ use std::path::Path;
 use super::csv_stream::BLOCK_BYTES;
 use super::table::{Cell, RawColumn, RawTable, TextColumnBuilder};
 use super::{ImportError, Progress};
+use crate::engine::files::{ContentStamp, HashingReader};
 use crate::engine::message::Message;
 
 /// Options that change how a file is read; `None` means "detect".
@@ -50,18 +51,22 @@ fn read_table_streaming(
     use std::io::{Read, Seek};
     let io_error = |e: std::io::Error| ImportError::Io { path: path.to_path_buf(), message: e.to_string() };
     let mut file = std::fs::File::open(path).map_err(io_error)?;
-    let len = file.metadata().map_err(io_error)?.len();
+    let meta = file.metadata().map_err(io_error)?;
+    let len = meta.len();
     if len > u64::from(u32::MAX) {
         return Err(ImportError::NotATable(Message::new("msg.err_too_large", [path.display()])));
     }
     if len >= stream_min && options.encoding.is_none() {
+        // Every byte is hashed as it is read, for the cache's key.
+        let mut hashing = HashingReader::new(&file);
         let mut head = Vec::new();
-        (&file).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(io_error)?;
+        (&mut hashing).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(io_error)?;
         if streamable(&head, path) {
             let name = file_name(path);
-            let streamed = super::csv_stream::read_stream(head.chain(&file), len, options, progress, block)
+            let streamed = super::csv_stream::read_stream(head.chain(&mut hashing), len, options, progress, block)
                 .map_err(|e| named(e, &name))?;
-            if let super::csv_stream::Streamed::Table(table) = streamed {
+            if let super::csv_stream::Streamed::Table(mut table) = streamed {
+                table.content = Some(hashing.stamp(&meta));
                 return checked(table, &name);
             }
         }
@@ -69,7 +74,9 @@ fn read_table_streaming(
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.read_to_end(&mut bytes).map_err(io_error)?;
-    read_table_bytes(&bytes, path, options, progress)
+    let mut table = read_table_bytes(&bytes, path, options, progress)?;
+    table.content = Some(ContentStamp::of_bytes(&bytes, &meta));
+    Ok(table)
 }
 
 /// Reads a file already in memory; `path` only names it and gives its extension.
@@ -320,6 +327,10 @@ mod tests {
             let notes = |t: &RawTable| t.notes.iter().map(ToString::to_string).collect::<Vec<_>>();
             assert_eq!(notes(&whole), notes(&streamed));
             assert_eq!(whole.delimiter, Some(b';'));
+            // Streamed or read whole (a fallback), every byte is in the content hash.
+            let stamp = ContentStamp::of_file(path).unwrap();
+            assert_eq!(streamed.content, Some(stamp), "{}", path.display());
+            assert_eq!(read_table(path, &options, &progress).unwrap().content, Some(stamp));
         }
         let streamed = read_table_streaming(&utf8, &options, &progress, 0, 8192).unwrap();
         assert_eq!(streamed.height(), 20_000 - 20, "blank rows are left out");

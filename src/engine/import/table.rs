@@ -243,6 +243,9 @@ pub struct RawTable {
     pub delimiter: Option<u8>,
     /// Data rows that come right after blank rows (where a second table could start).
     pub rows_after_blank: Vec<usize>,
+    /// What the file held when it was read (for the cache's key); `None` for a
+    /// table that did not come from a file.
+    pub content: Option<crate::engine::files::ContentStamp>,
 }
 
 impl RawTable {

@@ -23,6 +23,7 @@ use crate::engine::fields::FieldType;
 use crate::engine::text::fold_case;
 
 mod compile;
+mod kernels;
 
 pub use compile::{Compiled, shift_back};
 
@@ -107,6 +108,14 @@ fn lower_name(field: &str) -> String {
     format!("__lower__{field}")
 }
 
+/// Starts the keys of lowercased category columns (see [`lower_categories_name`]).
+const LOWER_CATEGORIES_PREFIX: &str = "\u{1}lower-categories:";
+
+/// A category field lowercased, kept as categories.
+fn lower_categories_name(field: &str) -> String {
+    format!("__lower_categories__{field}")
+}
+
 impl SegmentFrame {
     pub fn new(data: Arc<CustomerData>) -> Self {
         Self { data, lowered: Mutex::new(HashMap::new()), saved: Mutex::default(), orders: std::sync::OnceLock::new() }
@@ -178,11 +187,16 @@ impl SegmentFrame {
         }
         for field in fields {
             if !cache.contains_key(field) {
-                let made = match field.strip_prefix(SPLIT_PREFIX) {
+                let categories = field.strip_prefix(LOWER_CATEGORIES_PREFIX);
+                let made = match (field.strip_prefix(SPLIT_PREFIX), categories) {
                     // A split's buckets, made like the lowered copies: once, on demand.
-                    Some(seed) => super::split::split_buckets(&self.data, seed)?
+                    (Some(seed), _) => super::split::split_buckets(&self.data, seed)?
                         .with_name(super::split::bucket_column(seed).into()),
-                    None => {
+                    (None, Some(field)) => {
+                        let column = self.data.customers.column(field)?.as_materialized_series().clone();
+                        lower_categories(&column)?.with_name(lower_categories_name(field).into())
+                    }
+                    (None, None) => {
                         let column = self.data.customers.column(field)?.as_materialized_series().clone();
                         lower_column(&column)?.with_name(lower_name(field).into())
                     }
@@ -420,6 +434,31 @@ fn sum_bits<V: Copy>(values: &[V], word: u64, to_f64: &impl Fn(V) -> f64) -> f64
         }
     }
     lanes.iter().sum()
+}
+
+/// Turkish-lowercased copy of a category column, as categories: each distinct
+/// value is lowercased once.
+fn lower_categories(column: &Series) -> PolarsResult<Series> {
+    let dtype = crate::engine::data::line_text_type();
+    let DataType::Categorical(_, mapping) = &dtype else {
+        return lower_column(column)?.cast(&dtype);
+    };
+    let categories = column.cat32()?;
+    let source = categories.get_mapping();
+    // Per code: its lowercased value's code, once looked up.
+    let mut lowered_of: Vec<Option<Option<u32>>> =
+        vec![None; categories.physical().max().map_or(0, |m| m as usize + 1)];
+    let codes: UInt32Chunked = categories
+        .physical()
+        .iter()
+        .map(|code| {
+            let code = code?;
+            *lowered_of[code as usize].get_or_insert_with(|| {
+                source.cat_to_str(code).and_then(|text| mapping.insert_cat(&fold_case(text)).ok())
+            })
+        })
+        .collect();
+    Ok(Categorical32Chunked::from_cats_and_dtype(codes.with_name(column.name().clone()), dtype.clone()).into_series())
 }
 
 /// Turkish-lowercased copy of a text or list column.

@@ -12,7 +12,10 @@ use polars::prelude::*;
 
 use super::super::history::{HistorySpec, Measure, WindowError};
 use super::super::{Condition, DateUnit, Group, Node, Op};
-use super::{InvalidKind, InvalidRow, SPLIT_PREFIX, SegmentFrame, lower_name};
+use super::kernels::{Cmp, category_equals, compare};
+use super::{
+    InvalidKind, InvalidRow, LOWER_CATEGORIES_PREFIX, SPLIT_PREFIX, SegmentFrame, lower_categories_name, lower_name,
+};
 use crate::engine::fields::FieldType;
 use crate::engine::import::columns::date_to_days;
 use crate::engine::import::parse::{DecimalSeparator, parse_number};
@@ -208,7 +211,7 @@ impl Compiler<'_> {
             Op::IsEmpty => return Some(empty),
             Op::IsNotEmpty => return Some(empty.not()),
             _ => match ty {
-                FieldType::Number | FieldType::Money | FieldType::Integer => self.numeric(c, ty, field, path)?,
+                FieldType::Number | FieldType::Money | FieldType::Integer => self.numeric(c, field, path)?,
                 FieldType::Date => self.date(c, field, path)?,
                 FieldType::Text | FieldType::Category => self.text(c),
                 // An empty list is an empty value, for every operator.
@@ -286,11 +289,11 @@ impl Compiler<'_> {
         match c.op {
             Op::Bought => Some(column),
             Op::NotBought => Some(column.not()),
-            _ => self.numeric(c, measure.ty(), column, path),
+            _ => self.numeric(c, column, path),
         }
     }
 
-    fn numeric(&mut self, c: &Condition, ty: FieldType, field: Expr, path: &[usize]) -> Option<Expr> {
+    fn numeric(&mut self, c: &Condition, field: Expr, path: &[usize]) -> Option<Expr> {
         let mut values = Vec::new();
         for v in &c.values {
             match parse_number(v, DecimalSeparator::Point) {
@@ -298,18 +301,16 @@ impl Compiler<'_> {
                 None => return self.fail(path, InvalidKind::NotANumber, format!("\"{v}\" is not a number")),
             }
         }
-        let value = |i: usize| -> Expr {
-            let v = values[i];
-            if ty == FieldType::Integer && v.fract() == 0.0 && v.abs() < 9e15 { lit(v as i64) } else { lit(v) }
-        };
+        // Whole numbers compare exactly with whole-number fields (see `kernels`).
+        let cmp = |field: Expr, op: Cmp, i: usize| compare(field, op, values[i]);
         Some(match c.op {
-            Op::Eq => field.eq(value(0)),
-            Op::Ne => field.neq(value(0)),
-            Op::Gt => field.gt(value(0)),
-            Op::Ge => field.gt_eq(value(0)),
-            Op::Lt => field.lt(value(0)),
-            Op::Le => field.lt_eq(value(0)),
-            Op::Between => field.clone().gt_eq(value(0)).and(field.lt_eq(value(1))),
+            Op::Eq => cmp(field, Cmp::Eq, 0),
+            Op::Ne => cmp(field, Cmp::Ne, 0),
+            Op::Gt => cmp(field, Cmp::Gt, 0),
+            Op::Ge => cmp(field, Cmp::Ge, 0),
+            Op::Lt => cmp(field, Cmp::Lt, 0),
+            Op::Le => cmp(field, Cmp::Le, 0),
+            Op::Between => cmp(field.clone(), Cmp::Ge, 0).and(cmp(field, Cmp::Le, 1)),
             _ => {
                 return self.fail(
                     path,
@@ -322,7 +323,7 @@ impl Compiler<'_> {
 
     fn date(&mut self, c: &Condition, field: Expr, path: &[usize]) -> Option<Expr> {
         let as_of = self.frame.data.as_of;
-        let day = |d: NaiveDate| lit(date_to_days(d)).cast(DataType::Date);
+        let on_day = |field: Expr, op: Cmp, d: NaiveDate| compare(field, op, f64::from(date_to_days(d)));
         let parse = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
         match c.op {
             Op::MoreThanAgo(unit) | Op::WithinLast(unit) => {
@@ -337,8 +338,8 @@ impl Compiler<'_> {
                     return self.fail(path, InvalidKind::NotAWholeNumber, "that is too far back".to_owned());
                 };
                 Some(match c.op {
-                    Op::MoreThanAgo(_) => field.lt(day(edge)),
-                    _ => field.clone().gt_eq(day(edge)).and(field.lt_eq(day(as_of))),
+                    Op::MoreThanAgo(_) => on_day(field, Cmp::Lt, edge),
+                    _ => on_day(field.clone(), Cmp::Ge, edge).and(on_day(field, Cmp::Le, as_of)),
                 })
             }
             _ => {
@@ -356,10 +357,10 @@ impl Compiler<'_> {
                     }
                 }
                 Some(match c.op {
-                    Op::Before => field.lt(day(dates[0])),
-                    Op::After => field.gt(day(dates[0])),
-                    Op::On => field.eq(day(dates[0])),
-                    Op::Between => field.clone().gt_eq(day(dates[0])).and(field.lt_eq(day(dates[1]))),
+                    Op::Before => on_day(field, Cmp::Lt, dates[0]),
+                    Op::After => on_day(field, Cmp::Gt, dates[0]),
+                    Op::On => on_day(field, Cmp::Eq, dates[0]),
+                    Op::Between => on_day(field.clone(), Cmp::Ge, dates[0]).and(on_day(field, Cmp::Le, dates[1])),
                     _ => {
                         return self.fail(
                             path,
@@ -372,9 +373,37 @@ impl Compiler<'_> {
         }
     }
 
+    /// The field lowercased as categories, for a field kept as categories (city,
+    /// channel …): equality then compares 4-byte codes, not text.
+    fn lowered_categories(&mut self, field: &str) -> Option<Expr> {
+        let column = self.frame.data().customers.column(field).ok()?;
+        if !matches!(column.dtype(), DataType::Categorical(..)) {
+            return None;
+        }
+        let needed = format!("{LOWER_CATEGORIES_PREFIX}{field}");
+        if !self.lowered.contains(&needed) {
+            self.lowered.push(needed);
+        }
+        Some(col(lower_categories_name(field)))
+    }
+
     fn text(&mut self, c: &Condition) -> Expr {
-        let lowered = self.lowered(&c.field);
         let values: Vec<String> = c.values.iter().map(|v| fold_case(v)).collect();
+        let equality = matches!(c.op, Op::Eq | Op::Ne | Op::In | Op::NotIn);
+        if let Some(categories) = self.lowered_categories(&c.field).filter(|_| equality && values.len() <= 8) {
+            // Equality with a few values, by category code.
+            let any_of = || {
+                let each = values.iter().map(|v| category_equals(categories.clone(), v.clone(), true));
+                each.reduce(Expr::or).unwrap_or_else(|| lit(false))
+            };
+            return match c.op {
+                Op::Eq => category_equals(categories, values[0].clone(), true),
+                Op::Ne => category_equals(categories, values[0].clone(), false),
+                Op::In => any_of(),
+                _ => any_of().not(),
+            };
+        }
+        let lowered = self.lowered(&c.field);
         let one = || lit(values[0].clone());
         // A few values compare with SIMD equality (no hash set per row); many use a set.
         let any_of = || {

@@ -70,6 +70,17 @@ pub fn run_until(harness: &mut Harness<'static, KitleApp>, what: &str, done: imp
     harness.run_steps(3);
 }
 
+/// Runs frames until a label containing `text` is on screen (what a background job
+/// fills in may take a few frames on a busy machine).
+pub fn run_until_shown(harness: &mut Harness<'static, KitleApp>, text: &str) {
+    let start = Instant::now();
+    while harness.query_by_label_contains(text).is_none() {
+        assert!(start.elapsed() < Duration::from_secs(30), "timed out waiting for “{text}” on screen");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// Clicks a tab of the hub (a button; the same words may also label a column).
 pub fn click_tab(harness: &mut Harness<'static, KitleApp>, name: &str) {
     harness.get_by_role_and_label(egui::accesskit::Role::Button, name).click();

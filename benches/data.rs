@@ -81,35 +81,42 @@ const CHANNELS: [&str; 6] = ["Google Ads", "Meta", "Organik", "E-posta", "Refera
 /// city, channel, sign-up date, LTV), about 42 bytes a row, as a large Shopify or
 /// ERP export looks. Made once per size and kept.
 pub fn customers_csv(customers: usize) -> PathBuf {
+    made_once(&format!("customers-{customers}.csv"), || {
+        let mut next = xorshift(0xD1B5_4A32_D192_ED03u64);
+        let mut out = String::with_capacity(customers * 48 + 64);
+        out.push_str("customer_id,email,city,channel,signup_date,ltv\n");
+        for i in 0..customers {
+            let r = next();
+            let day = 1 + (r % 28);
+            let month = 1 + ((r >> 5) % 12);
+            let year = 2020 + ((r >> 9) % 6);
+            let ltv = (r >> 20) % 2_000_000;
+            out.push_str(&format!(
+                "{},u{}@{},{},{},{year}-{month:02}-{day:02},{}.{:02}\n",
+                100_000 + i,
+                i,
+                DOMAINS[((r >> 12) % 4) as usize],
+                CITIES[((r >> 14) % 8) as usize],
+                CHANNELS[((r >> 17) % 6) as usize],
+                ltv / 100,
+                ltv % 100
+            ));
+        }
+        out
+    })
+}
+
+/// The file `name` under the wide store's folder, made by `make` the first time
+/// (written beside and renamed, so a cut-short run leaves no half file).
+fn made_once(name: &str, make: impl FnOnce() -> String) -> PathBuf {
     let dir = data_dir().join("wide");
-    let path = dir.join(format!("customers-{customers}.csv"));
-    if path.exists() {
-        return path;
+    let path = dir.join(name);
+    if !path.exists() {
+        std::fs::create_dir_all(&dir).expect("bench data folder");
+        let tmp = path.with_extension("part");
+        std::fs::write(&tmp, make()).expect("write bench data");
+        std::fs::rename(&tmp, &path).expect("finish bench data");
     }
-    std::fs::create_dir_all(&dir).expect("bench data folder");
-    let mut next = xorshift(0xD1B5_4A32_D192_ED03u64);
-    let mut out = String::with_capacity(customers * 48 + 64);
-    out.push_str("customer_id,email,city,channel,signup_date,ltv\n");
-    for i in 0..customers {
-        let r = next();
-        let day = 1 + (r % 28);
-        let month = 1 + ((r >> 5) % 12);
-        let year = 2020 + ((r >> 9) % 6);
-        let ltv = (r >> 20) % 2_000_000;
-        out.push_str(&format!(
-            "{},u{}@{},{},{},{year}-{month:02}-{day:02},{}.{:02}\n",
-            100_000 + i,
-            i,
-            DOMAINS[((r >> 12) % 4) as usize],
-            CITIES[((r >> 14) % 8) as usize],
-            CHANNELS[((r >> 17) % 6) as usize],
-            ltv / 100,
-            ltv % 100
-        ));
-    }
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, out).expect("write customers");
-    std::fs::rename(&tmp, &path).expect("finish customers");
     path
 }
 
@@ -135,45 +142,38 @@ const STATUSES: [&str; 8] = ["paid", "paid", "paid", "paid", "paid", "refunded",
 /// per size and kept.
 pub fn order_lines_csv(customers: usize) -> PathBuf {
     use std::fmt::Write as _;
-    let dir = data_dir().join("wide");
-    let path = dir.join(format!("order-lines-{customers}.csv"));
-    if path.exists() {
-        return path;
-    }
-    std::fs::create_dir_all(&dir).expect("bench data folder");
-    let mut next = xorshift(0x94D0_49BB_1331_11EBu64);
-    let orders = customers * 2;
-    let mut out = String::with_capacity(orders * 5 / 2 * 64 + 128);
-    out.push_str("order_id,customer_id,order_date,total,status,product,category,sku,quantity\n");
-    let start = chrono::NaiveDate::from_ymd_opt(2023, 11, 1).expect("date");
-    for o in 0..orders {
-        let r = next();
-        let customer = 100_000 + (r % customers as u64);
-        // Dates rise with the order number, as an export sorted by date.
-        let date = start + chrono::Days::new((o as u64 * 1096) / orders as u64);
-        let status = STATUSES[((r >> 24) % 8) as usize];
-        let lines = 1 + ((r >> 28) % 4) as usize; // 1–4, 2.5 on average
-        let mut items = [(0usize, 0u64); 4];
-        let mut total = 0;
-        for (l, item) in items.iter_mut().enumerate().take(lines) {
-            let product = ((r >> (32 + 5 * l)) % 10) as usize;
-            let quantity = 1 + (r >> (52 + l)) % 2;
-            total += quantity * (4_990 + 7_000 * product as u64);
-            *item = (product, quantity);
+    made_once(&format!("order-lines-{customers}.csv"), || {
+        let mut next = xorshift(0x94D0_49BB_1331_11EBu64);
+        let orders = customers * 2;
+        let mut out = String::with_capacity(orders * 5 / 2 * 64 + 128);
+        out.push_str("order_id,customer_id,order_date,total,status,product,category,sku,quantity\n");
+        let start = chrono::NaiveDate::from_ymd_opt(2023, 11, 1).expect("date");
+        for o in 0..orders {
+            let r = next();
+            let customer = 100_000 + (r % customers as u64);
+            // Dates rise with the order number, as an export sorted by date.
+            let date = start + chrono::Days::new((o as u64 * 1096) / orders as u64);
+            let status = STATUSES[((r >> 24) % 8) as usize];
+            let lines = 1 + ((r >> 28) % 4) as usize; // 1–4, 2.5 on average
+            let mut items = [(0usize, 0u64); 4];
+            let mut total = 0;
+            for (l, item) in items.iter_mut().enumerate().take(lines) {
+                let product = ((r >> (32 + 5 * l)) % 10) as usize;
+                let quantity = 1 + (r >> (52 + l)) % 2;
+                total += quantity * (4_990 + 7_000 * product as u64);
+                *item = (product, quantity);
+            }
+            for &(product, quantity) in &items[..lines] {
+                let (name, category, sku) = LINE_PRODUCTS[product];
+                let _ = writeln!(
+                    out,
+                    "{},{customer},{date},{}.{:02},{status},{name},{category},{sku},{quantity}",
+                    1_000_000 + o,
+                    total / 100,
+                    total % 100
+                );
+            }
         }
-        for &(product, quantity) in &items[..lines] {
-            let (name, category, sku) = LINE_PRODUCTS[product];
-            let _ = writeln!(
-                out,
-                "{},{customer},{date},{}.{:02},{status},{name},{category},{sku},{quantity}",
-                1_000_000 + o,
-                total / 100,
-                total % 100
-            );
-        }
-    }
-    let tmp = path.with_extension("part");
-    std::fs::write(&tmp, out).expect("write order lines");
-    std::fs::rename(&tmp, &path).expect("finish order lines");
-    path
+        out
+    })
 }

@@ -1,8 +1,9 @@
 //! The local cache of a built customer table, so a workspace whose sources did not
 //! change opens without importing them again. It sits beside the workspace
 //! (`NAME-cache/`): the customer table, the counted orders and their lines as Arrow IPC
-//! files, one a column (a category column as its codes and a dictionary file), and `cache.ron` with everything else the build made (the
-//! fields, spend, the import report) and the key it was built under.
+//! files, one a column (a category column as its codes and a dictionary file), and
+//! `cache.ron` with everything else the build made (the fields, spend, the import
+//! report) and the key it was built under.
 //!
 //! The key is each source's content (its size and an XXH3 hash of every byte, taken
 //! while it was imported), the source specs (mapping, options), the as-of date, the
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CustomerData, FieldInfo, ImportReport, SpendEntry};
 use super::fields::SourceKind;
-use super::files::{ContentStamp, modified_nanos};
+use super::files::ContentStamp;
 use super::import::{ColumnInfo, SourceReport, SourceSpec, UnparsedCells};
 use super::message::{Arg, Message};
 
@@ -69,6 +70,13 @@ fn build_stamp() -> String {
     let exe = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok());
     let exe = exe.map_or((0, 0), |m| (m.len(), modified_nanos(&m)));
     format!("{} {} {}:{}", env!("CARGO_PKG_VERSION"), option_env!("KITLE_BUILD").unwrap_or("development"), exe.0, exe.1)
+}
+
+fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
 }
 
 /// A hash of a cache file's size and its first, middle and last 64 KiB.
@@ -274,6 +282,11 @@ pub enum Cached {
 /// A file's length and sample hash (catches truncation and a file swapped for another).
 fn file_check(path: &Path) -> std::io::Result<(u64, u64)> {
     sampled(path).map(|(meta, sample)| (meta.len(), sample))
+}
+
+/// Whether `dir` holds a cache (sound or not: [`read`] tells).
+pub fn exists(dir: &Path) -> bool {
+    dir.join(META_FILE).is_file()
 }
 
 /// Reads the cache in `dir` and compares it with `key`.

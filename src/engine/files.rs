@@ -9,15 +9,14 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// A file as it was read: its size and modification time when opened, and an XXH3
-/// hash of every byte. Stamps are equal only when the contents are: a file edited
-/// with its size and time kept (`cp -p`, rsync, unzip) gets another hash. Taken
-/// while a source is imported ([`HashingReader`]), so it costs no extra read.
+/// A file as it was read: its size when opened and an XXH3 hash of every byte.
+/// Stamps are equal only when the contents are: a file edited with its size and
+/// modification time kept (`cp -p`, rsync, unzip) gets another hash, and a file
+/// only touched keeps its stamp. Taken while a source is imported
+/// ([`HashingReader`]), so it costs no extra read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentStamp {
     pub size: u64,
-    /// Nanoseconds since the epoch.
-    pub modified: i128,
     pub hash: u64,
 }
 
@@ -34,16 +33,8 @@ impl ContentStamp {
 
     /// The stamp of `bytes`, the whole of a file with metadata `meta`.
     pub fn of_bytes(bytes: &[u8], meta: &std::fs::Metadata) -> Self {
-        Self { size: meta.len(), modified: modified_nanos(meta), hash: xxhash_rust::xxh3::xxh3_64(bytes) }
+        Self { size: meta.len(), hash: xxhash_rust::xxh3::xxh3_64(bytes) }
     }
-}
-
-/// A file's modification time in nanoseconds since the epoch (0 when unknown).
-pub fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(0))
 }
 
 /// A reader that hashes every byte read through it, for a [`ContentStamp`].
@@ -59,7 +50,7 @@ impl<R> HashingReader<R> {
 
     /// The stamp of the file (metadata `meta`) read through this reader to its end.
     pub fn stamp(&self, meta: &std::fs::Metadata) -> ContentStamp {
-        ContentStamp { size: meta.len(), modified: modified_nanos(meta), hash: self.hasher.digest() }
+        ContentStamp { size: meta.len(), hash: self.hasher.digest() }
     }
 }
 

@@ -179,11 +179,15 @@ impl Workspace {
         accept_stale: bool,
     ) -> Result<(CustomerData, Opened, Option<CacheToWrite>), WorkspaceError> {
         let sources = self.resolved_sources(workspace_path)?;
-        let key = self.data_key(workspace_path, &sources);
         let cache_dir = self.cache_dir(workspace_path);
         let mut ignored = None;
-        if let (Some(dir), Some(key)) = (&cache_dir, &key) {
-            match cache::read(dir, key) {
+        // The sources are hashed beforehand only to compare with a cache there is; an
+        // import hashes them while reading them.
+        let cached = cache_dir.as_ref().filter(|dir| cache::exists(dir));
+        if let Some(dir) = cached
+            && let Some(key) = self.data_key(workspace_path, &sources)
+        {
+            match cache::read(dir, &key) {
                 Cached::Fresh(mut data) => {
                     self.apply_manual_spend(&mut data);
                     return Ok((*data, Opened::FromCache, None));
@@ -200,14 +204,13 @@ impl Workspace {
         if let Some(why) = ignored {
             data.report.notes.push(crate::engine::message::Message::new("msg.cache_ignored", [why]));
         }
+        let key = self.key_of_data(workspace_path, &sources, &data);
         // Freshly imported data: the saved segments' members are recorded (once per data).
         if let Some(key) = &key
             && let Err(e) = self.record_members_under(workspace_path, &data, key)
         {
             data.report.notes.push(crate::engine::message::Message::new("msg.members_not_recorded", [e]));
         }
-        // Under the stamps taken while the sources were read: a file changed since is stale.
-        let key = key.map(|key| self.key_as_read(&sources, &data).unwrap_or(key));
         let to_cache = cache_dir.zip(key).map(|(dir, key)| CacheToWrite { dir, key });
         Ok((data, Opened::Built, to_cache))
     }
@@ -216,8 +219,7 @@ impl Workspace {
     /// [`crate::engine::segment::membership`]); nothing for an unsaved workspace.
     pub fn record_members(&self, workspace_path: &Path, data: &CustomerData) -> std::io::Result<()> {
         let sources = self.resolved_sources(workspace_path).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let key = self.key_as_read(&sources, data).or_else(|| self.data_key(workspace_path, &sources));
-        match key {
+        match self.key_of_data(workspace_path, &sources, data) {
             Some(key) => self.record_members_under(workspace_path, data, &key),
             None => Ok(()),
         }
@@ -227,6 +229,21 @@ impl Workspace {
     /// `None` for data that did not come straight from them (the cache, a merge).
     fn key_as_read(&self, sources: &[(SourceSpec, PathBuf)], data: &CustomerData) -> Option<CacheKey> {
         CacheKey::as_read(sources.iter().map(|(s, _)| s), &data.report.sources, self.as_of())
+    }
+
+    /// The key of `data` (under the stamps taken while its sources were read, so a
+    /// file changed since is stale; else the sources as they are); `None` for an
+    /// unsaved workspace.
+    fn key_of_data(
+        &self,
+        workspace_path: &Path,
+        sources: &[(SourceSpec, PathBuf)],
+        data: &CustomerData,
+    ) -> Option<CacheKey> {
+        if !workspace_path.is_file() {
+            return None;
+        }
+        self.key_as_read(sources, data).or_else(|| self.data_key(workspace_path, sources))
     }
 
     fn record_members_under(&self, workspace_path: &Path, data: &CustomerData, key: &CacheKey) -> std::io::Result<()> {

@@ -21,6 +21,9 @@ use crate::engine::import::columns::date_to_days;
 use crate::engine::import::parse::{DecimalSeparator, parse_number};
 use crate::engine::text::fold_case;
 
+/// Up to this many values, `in` is a chain of equalities (no hash set per row).
+const FEW_VALUES: usize = 8;
+
 /// A compiled rule.
 #[derive(Clone)]
 pub struct Compiled {
@@ -390,7 +393,7 @@ impl Compiler<'_> {
     fn text(&mut self, c: &Condition) -> Expr {
         let values: Vec<String> = c.values.iter().map(|v| fold_case(v)).collect();
         let equality = matches!(c.op, Op::Eq | Op::Ne | Op::In | Op::NotIn);
-        if let Some(categories) = self.lowered_categories(&c.field).filter(|_| equality && values.len() <= 8) {
+        if let Some(categories) = self.lowered_categories(&c.field).filter(|_| equality && values.len() <= FEW_VALUES) {
             // Equality with a few values, by category code.
             let any_of = || {
                 let each = values.iter().map(|v| category_equals(categories.clone(), v.clone(), true));
@@ -407,7 +410,7 @@ impl Compiler<'_> {
         let one = || lit(values[0].clone());
         // A few values compare with SIMD equality (no hash set per row); many use a set.
         let any_of = || {
-            if values.len() <= 8 {
+            if values.len() <= FEW_VALUES {
                 values.iter().map(|v| lowered.clone().eq(lit(v.clone()))).reduce(Expr::or).unwrap_or_else(|| lit(false))
             } else {
                 lowered.clone().is_in(lit(Series::new("values".into(), values.clone())).implode(false), false)

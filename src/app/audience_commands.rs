@@ -15,6 +15,7 @@ use super::tasks::TaskKind;
 use crate::connect::credentials::keychain;
 use crate::connect::push::{Plan, Pushed, run};
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
+use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
 use crate::engine::audience::{AudienceRows, Sent};
 use crate::engine::edit::Edit;
 
@@ -48,15 +49,20 @@ impl KitleApp {
 
     fn start_audience_file(&mut self, ctx: &egui::Context, name: String, rows: Arc<AudienceRows>, path: PathBuf) {
         let lang = self.lang();
+        let Some(doc) = &mut self.doc else { return };
         // What a file held is kept beside a saved workspace, so the next one can say what changed.
-        let membership = self
-            .doc
-            .as_ref()
-            .and_then(|d| d.path.as_ref())
-            .map(|ws| membership_path(ws, &name, rows.platform, SentBy::File));
+        let membership = doc.path.as_ref().map(|ws| membership_path(ws, &name, rows.platform, SentBy::File));
+        let record = match &doc.path {
+            Some(ws) => ExportRecord::of_workspace(ws),
+            None => {
+                let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+                let file = self.exports_dir.join(format!("unsaved-{stamp}-{}.jsonl", doc.revision));
+                doc.unsaved_record.get_or_insert_with(|| ExportRecord::at(file)).clone()
+            }
+        };
         let started =
             self.tasks.spawn(TaskKind::Export, ctx, move |_| {
-                let written = crate::engine::audience::files::write_upload_file(&rows, &path).and_then(|members| {
+                let written = write_and_record(&rows, &path, &name, &record).and_then(|members| {
                     if let Some(membership) = &membership {
                         Membership::of(&rows).save(membership)?;
                     }
@@ -139,4 +145,23 @@ impl KitleApp {
         pushed.record(&mut audience);
         self.edit(Edit::ReplaceAudience { index, audience: Box::new(audience) });
     }
+}
+
+/// Writes an upload file and records it in the export record; a file the record
+/// could not take is removed again, so none is left unrecorded.
+fn write_and_record(
+    rows: &AudienceRows,
+    path: &std::path::Path,
+    name: &str,
+    record: &ExportRecord,
+) -> std::io::Result<usize> {
+    let written = crate::engine::audience::files::write_upload_file(rows, path)?;
+    let event = ExportEvent::now(ExportAction::File, rows.platform, written, &rows.identifiers)
+        .for_audience(name)
+        .to(path.display().to_string());
+    if let Err(e) = record.append(&event) {
+        std::fs::remove_file(path).ok();
+        return Err(e);
+    }
+    Ok(written)
 }

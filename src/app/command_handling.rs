@@ -15,6 +15,7 @@ use super::tabs::segments::SegmentsTab;
 use super::tasks::TaskKind;
 use super::widgets::theme;
 use super::{Command, KitleApp, Notice, Tab};
+use crate::engine::audience::record::ExportRecord;
 use crate::engine::edit::Edit;
 use crate::engine::import::SourceSpec;
 use crate::engine::loading::CacheToWrite;
@@ -364,10 +365,27 @@ impl KitleApp {
     fn save_to(&mut self, path: &std::path::Path) {
         let lang = self.lang();
         let Some(doc) = &mut self.doc else { return };
+        let before = doc.path.clone();
         match doc.save_to(path, lang) {
             Ok(path) => {
                 self.prefs.remember_recent(&path);
                 self.notice = Some(Notice::Info(t(lang, "status.saved").to_owned()));
+                // The export record goes where the workspace goes: files written before
+                // the first save join its own record; a copy saved elsewhere takes the
+                // record along (once: a record already there is its own).
+                let record = ExportRecord::of_workspace(&path);
+                let carried = match (doc.unsaved_record.take(), before) {
+                    (Some(unsaved), _) => unsaved.move_to(&record).map_err(|e| (unsaved, e)),
+                    (None, Some(old)) if old != path && !record.path().exists() => {
+                        let old = ExportRecord::of_workspace(&old);
+                        old.copy_to(&record).map(|_| ()).map_err(|e| (old, e))
+                    }
+                    _ => Ok(()),
+                };
+                if let Err((from, e)) = carried {
+                    let text = t(lang, "audience.record_failed").replace("{0}", &from.path().display().to_string());
+                    self.notice = Some(Notice::Error(text.replace("{1}", &e.to_string())));
+                }
             }
             Err(e) => self.notice = Some(Notice::Error(e)),
         }

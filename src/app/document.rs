@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use crate::engine::audience::record::ExportRecord;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::i18n::{Lang, t};
@@ -22,7 +24,13 @@ pub struct Document {
     /// Changes whenever `data` changes (unique across documents), so views and
     /// caches know to recompute.
     pub version: u64,
+    /// Changes with every change to the workspace (edits, undo, redo; unique
+    /// across documents), so the recovery file can follow each one.
+    pub revision: u64,
     pub history: History,
+    /// Where upload files written before the first save are recorded; the record
+    /// moves beside the workspace when it is saved.
+    pub unsaved_record: Option<ExportRecord>,
 }
 
 /// A new data version, never given out before.
@@ -39,7 +47,9 @@ impl Document {
             data: Arc::new(loaded.data),
             dirty: loaded.dirty,
             version: next_version(),
+            revision: next_version(),
             history: History::default(),
+            unsaved_record: None,
         }
     }
 
@@ -70,8 +80,14 @@ impl Document {
         Ok(true)
     }
 
-    fn changed(&mut self, changes_data: bool) {
+    /// Marks the workspace changed and not yet saved.
+    pub fn touch(&mut self) {
         self.dirty = true;
+        self.revision = next_version();
+    }
+
+    fn changed(&mut self, changes_data: bool) {
+        self.touch();
         if changes_data {
             let mut data = (*self.data).clone();
             self.workspace.apply_manual_spend(&mut data);

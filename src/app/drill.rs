@@ -1,7 +1,9 @@
 //! Crash drills for CI (`KITLE_DRILL`), run in the real window under Xvfb by
 //! `.ci/crash-drill`, which kills the process with SIGKILL at the worst moments:
-//! - `edit`: after the workspace opens, make one change and keep running unsaved
-//!   (the recovery file is written; the script then kills the app);
+//! - `edit`: after the workspace opens, make three changes, one a frame, say so the
+//!   frame after the last and keep running unsaved (the script kills the app as
+//!   soon as it reads that, without waiting for the recovery file, and looks for
+//!   the last change there);
 //! - `restore`: at start, restore the first leftover recovery file, print what came
 //!   back, and quit;
 //! - `save-loop`: change and save every frame until killed (the workspace file must
@@ -20,9 +22,14 @@ use crate::engine::workspace::Segment;
 /// The segment a drill adds.
 pub const DRILL_SEGMENT: &str = "Crash drill";
 
+/// How many changes the edit drill makes before it is killed.
+const EDIT_DRILL_CHANGES: usize = 3;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Drill {
     Edit,
+    /// The edit drill's changes are all made: say so next.
+    Edited,
     Restore,
     SaveLoop,
     Panic,
@@ -49,10 +56,18 @@ impl KitleApp {
         match drill {
             Drill::Edit => {
                 let Some(doc) = &self.doc else { return };
-                if !doc.dirty {
+                // Each frame applies the change the frame before sent, so one goes a frame.
+                let made = doc.workspace.segments.iter().filter(|s| s.name.starts_with(DRILL_SEGMENT)).count();
+                if made < EDIT_DRILL_CHANGES {
                     self.add_drill_segment();
-                    println!("kitle drill: edited");
+                } else {
+                    self.drill = Some(Drill::Edited);
                 }
+            }
+            Drill::Edited => {
+                let last = self.doc.as_ref().and_then(|d| d.workspace.segments.last()).map(|s| s.name.clone());
+                println!("kitle drill: edited, last change: {}", last.unwrap_or_default());
+                self.drill = None;
             }
             Drill::Restore => self.drill_restore(ctx),
             Drill::Panic => {

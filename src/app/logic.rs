@@ -46,11 +46,12 @@ impl KitleApp {
         }
         self.tab_logic(ctx);
         self.drill_step(ctx);
-        if let Err(e) = self.recovery.follow(self.doc.as_ref(), std::time::Instant::now()) {
+        if let Err(e) = self.recovery.follow(self.doc.as_ref()) {
             self.notice = Some(Notice::Error(t(self.lang(), "recovery.failed").replace("{0}", &e)));
         }
-        if self.doc.as_ref().is_some_and(|d| d.dirty) {
-            ctx.request_repaint_after(super::recovery::EVERY);
+        if self.recovery.busy() {
+            // A failed write is told the frame after it is known.
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
         self.update_title(ctx);
         if !self.tasks.is_idle() {

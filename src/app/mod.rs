@@ -72,6 +72,8 @@ pub struct KitleApp {
     pub store_credentials: Option<(String, crate::connect::store::StoreCredentials)>,
     /// Where the local copies of stores connected before their workspace is saved live.
     pub stores_dir: PathBuf,
+    /// Where the export records of workspaces not yet saved are kept.
+    pub exports_dir: PathBuf,
     /// A command waiting for the answer to "save changes first?".
     pub confirm: Option<dialogs::confirm::ConfirmDialog>,
     /// Asking for a path by typing (no native file dialog on this system).
@@ -145,6 +147,7 @@ impl KitleApp {
             connect: None,
             store_credentials: None,
             stores_dir: recovery::data_dir().join("stores"),
+            exports_dir: recovery::data_dir().join("exports"),
             confirm: None,
             path_prompt: None,
             notice: None,
@@ -225,7 +228,7 @@ impl eframe::App for KitleApp {
 
 /// Runs the desktop app; `path` is a workspace or spreadsheet from the command line.
 /// Panics are written with their backtrace to the data folder's `logs/` (the
-/// recovery file, written every few seconds, keeps the user's changes).
+/// recovery file, written after every change, keeps the user's changes).
 fn log_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -1,20 +1,20 @@
 //! Never lose work. While the document has unsaved changes, its workspace (sources
-//! as absolute paths) is written every few seconds to a recovery file in the user's
-//! data folder — atomically, and never over the workspace itself. Saving, or
-//! answering "don't save", removes it. A recovery file still there at the next start
-//! means Kitle stopped without the user deciding (a crash, a kill, a power cut): the
-//! start offers to restore it.
+//! as absolute paths) is written to a recovery file in the user's data folder after
+//! every change — at the end of the frame the change landed in, by a writer thread
+//! of its own, atomically (synced, then renamed, then the folder synced), and never
+//! over the workspace itself. A `kill -9` right after an edit finds it there. Saving,
+//! or answering "don't save", removes it. A recovery file still there at the next
+//! start means Kitle stopped without the user deciding (a crash, a kill, a power
+//! cut): the start offers to restore it.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 use super::document::Document;
 use crate::engine::workspace::{Workspace, write_private};
-
-/// How often unsaved changes are written at most.
-pub const EVERY: Duration = Duration::from_secs(3);
 
 /// What a recovery file holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,9 +45,89 @@ pub fn data_dir() -> PathBuf {
 pub struct Recovery {
     /// Where recovery files go; `None` turns recovery off (tests, smoke runs).
     dir: Option<PathBuf>,
-    /// The file written last and the text written there.
-    written: Option<(PathBuf, String)>,
-    last_check: Option<Instant>,
+    /// The file last asked for and the document revision it holds.
+    written: Option<(PathBuf, u64)>,
+    writer: Option<Writer>,
+}
+
+/// What the writer thread is asked: the file to hold this record (`None`: the
+/// unsaved changes are gone) and older files to remove.
+struct Job {
+    write: Option<(PathBuf, RecoveryFile)>,
+    remove: Vec<PathBuf>,
+}
+
+/// The writer thread's end of things: jobs in, the last failure and the jobs
+/// still pending out.
+struct Writer {
+    jobs: Sender<Job>,
+    state: Arc<Mutex<WriterState>>,
+}
+
+#[derive(Default)]
+struct WriterState {
+    pending: usize,
+    failed: Option<String>,
+}
+
+impl Writer {
+    fn start() -> Self {
+        let (jobs, receiver) = std::sync::mpsc::channel::<Job>();
+        let state = Arc::new(Mutex::new(WriterState::default()));
+        let shared = Arc::clone(&state);
+        let spawned =
+            std::thread::Builder::new().name("kitle-recovery".into()).spawn(move || write_jobs(&receiver, &shared));
+        if let Err(e) = spawned
+            && let Ok(mut s) = state.lock()
+        {
+            s.failed = Some(e.to_string());
+        }
+        Self { jobs, state }
+    }
+
+    fn send(&self, job: Job) {
+        if let Ok(mut s) = self.state.lock() {
+            s.pending += 1;
+        }
+        if self.jobs.send(job).is_err()
+            && let Ok(mut s) = self.state.lock()
+        {
+            s.pending = 0;
+            s.failed = Some("the recovery writer stopped".to_owned());
+        }
+    }
+}
+
+/// The writer thread: takes every job waiting and does what the latest asks (each
+/// job names the whole state wanted), removing what any of them asked to remove.
+fn write_jobs(receiver: &Receiver<Job>, state: &Mutex<WriterState>) {
+    while let Ok(last) = receiver.recv() {
+        let (mut last, mut taken, mut remove) = (last, 1, Vec::new());
+        for newer in receiver.try_iter() {
+            remove.extend(last.write.map(|(file, _)| file).into_iter().chain(last.remove));
+            (last, taken) = (newer, taken + 1);
+        }
+        let keep = last.write.as_ref().map(|(file, _)| file.clone());
+        remove.extend(last.remove);
+        let result = last.write.map_or(Ok(()), |(file, record)| write_record(&file, &record));
+        for file in remove.iter().filter(|f| Some(*f) != keep.as_ref()) {
+            // Already gone, or not ours to remove: nothing is lost either way.
+            std::fs::remove_file(file).ok();
+        }
+        if let Ok(mut s) = state.lock() {
+            s.pending = s.pending.saturating_sub(taken);
+            s.failed = result.err();
+        }
+    }
+}
+
+/// Writes one recovery file whole (synced, renamed, folder synced).
+fn write_record(file: &Path, record: &RecoveryFile) -> Result<(), String> {
+    let bytes = ron::ser::to_string_pretty(record, ron::ser::PrettyConfig::default()).map_err(|e| e.to_string())?;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    write_private(file, bytes.as_bytes()).map_err(|e| e.to_string())
 }
 
 impl Recovery {
@@ -70,62 +150,61 @@ impl Recovery {
         Some(dir.join(name))
     }
 
-    /// Called every frame: writes the document's changes when they differ from what
-    /// was written (at most every [`EVERY`]); removes the file once nothing is unsaved.
-    pub fn follow(&mut self, doc: Option<&Document>, now: Instant) -> Result<(), String> {
-        let Some(doc) = doc.filter(|d| d.dirty) else {
-            self.remove();
-            return Ok(());
-        };
-        if self.last_check.is_some_and(|t| now.duration_since(t) < EVERY) {
-            return Ok(());
-        }
-        self.last_check = Some(now);
-        let Some(file) = self.file_for(doc.path.as_deref()) else { return Ok(()) };
+    /// What a document's recovery file holds now.
+    fn record(doc: &Document) -> RecoveryFile {
         let mut workspace = doc.workspace.clone();
         workspace.sources = doc.resolved_sources();
-        let text =
-            ron::ser::to_string_pretty(&workspace, ron::ser::PrettyConfig::default()).map_err(|e| e.to_string())?;
-        if self.written.as_ref().is_some_and(|(f, t)| *f == file && *t == text) {
-            return Ok(());
-        }
-        let record = RecoveryFile {
+        RecoveryFile {
             original: doc.path.clone(),
             written: chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string(),
             workspace,
-        };
-        let bytes =
-            ron::ser::to_string_pretty(&record, ron::ser::PrettyConfig::default()).map_err(|e| e.to_string())?;
-        if let Some(dir) = &self.dir {
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }
-        write_private(&file, bytes.as_bytes()).map_err(|e| e.to_string())?;
-        if let Some((old, _)) = self.written.replace((file.clone(), text))
-            && old != file
-        {
-            // The old file is stale either way; one left behind is offered once and ignored.
-            std::fs::remove_file(old).ok();
-        }
-        Ok(())
     }
 
-    /// Writes the document's unsaved changes now (after a crash), whenever the last write was.
-    pub fn write_now(&mut self, doc: Option<&Document>) -> Result<(), String> {
-        if doc.is_none_or(|d| !d.dirty) {
-            return Ok(());
+    /// Called at the end of every frame: when the document changed since the last
+    /// write, hands its workspace to the writer thread; once nothing is unsaved,
+    /// has the file removed. Returns the writer's last failure, if any.
+    pub fn follow(&mut self, doc: Option<&Document>) -> Result<(), String> {
+        let Some(doc) = doc.filter(|d| d.dirty) else {
+            self.remove();
+            return self.failure();
+        };
+        let Some(file) = self.file_for(doc.path.as_deref()) else { return Ok(()) };
+        if self.written.as_ref().is_some_and(|(f, revision)| *f == file && *revision == doc.revision) {
+            return self.failure();
         }
-        self.last_check = None;
-        self.follow(doc, Instant::now())
+        let old = self.written.replace((file.clone(), doc.revision)).map(|(f, _)| f).filter(|f| *f != file);
+        let job = Job { write: Some((file, Self::record(doc))), remove: old.into_iter().collect() };
+        self.writer.get_or_insert_with(Writer::start).send(job);
+        self.failure()
+    }
+
+    /// The writer's last failure, told once.
+    fn failure(&self) -> Result<(), String> {
+        let failed = self.writer.as_ref().and_then(|w| w.state.lock().ok().and_then(|mut s| s.failed.take()));
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// Whether the writer thread has work it has not finished.
+    pub fn busy(&self) -> bool {
+        self.writer.as_ref().is_some_and(|w| w.state.lock().is_ok_and(|s| s.pending > 0))
+    }
+
+    /// Writes the document's unsaved changes now, on this thread (after a crash).
+    pub fn write_now(&mut self, doc: Option<&Document>) -> Result<(), String> {
+        let Some(doc) = doc.filter(|d| d.dirty) else { return Ok(()) };
+        let Some(file) = self.file_for(doc.path.as_deref()) else { return Ok(()) };
+        write_record(&file, &Self::record(doc))?;
+        self.written = Some((file, doc.revision));
+        Ok(())
     }
 
     /// Removes the file written for the current document (its changes were saved,
     /// or the user chose not to keep them).
     pub fn remove(&mut self) {
         if let Some((file, _)) = self.written.take() {
-            // Already gone, or not ours to remove: nothing is lost either way.
-            std::fs::remove_file(file).ok();
+            self.writer.get_or_insert_with(Writer::start).send(Job { write: None, remove: vec![file] });
         }
-        self.last_check = None;
     }
 
     /// Recovery files left by an earlier run, newest first (unreadable ones skipped).

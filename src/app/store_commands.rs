@@ -93,7 +93,7 @@ impl KitleApp {
                 doc.version = next_version();
                 if let Some(store) = doc.workspace.store.as_mut().filter(|s| s.keys_in_query != keys_in_query) {
                     store.keys_in_query = keys_in_query;
-                    doc.dirty = true;
+                    doc.touch();
                 }
                 let n = |v: usize| crate::format::count(v, lang);
                 let text = t(lang, "store.refreshed")

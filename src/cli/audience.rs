@@ -9,6 +9,7 @@ use super::args::Args as CliArgs;
 
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
+use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
 use crate::engine::audience::{AudienceRequest, Consent, Identifier, Platform, audience_rows, files, preview};
 use crate::engine::segment::evaluate::SegmentFrame;
 use crate::engine::segment::members::{Target, members};
@@ -105,6 +106,16 @@ pub fn audience(a: &CliArgs) -> Result<String> {
     }
     let out = args.out.as_ref().ok_or_else(|| anyhow!("Give -o FILE."))?;
     let written = files::write_upload_file(&rows, out)?;
+    let event = ExportEvent::now(ExportAction::File, platform, written, &rows.identifiers)
+        .for_audience(&args.name)
+        .with_rule(&args.rule)
+        .to(std::path::absolute(out).unwrap_or_else(|_| out.clone()).display().to_string());
+    let record = ExportRecord::of_workspace(&args.path);
+    if let Err(e) = record.append(&event) {
+        // None is left unrecorded.
+        std::fs::remove_file(out).ok();
+        bail!("The file was not kept: the export record {} could not be written ({e}).", record.path().display());
+    }
     // A saved segment's audience remembers what it sent, so the next file can say
     // who entered and who left.
     let change = if args.name.is_empty() {
@@ -177,4 +188,45 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
         "rows": members,
     });
     Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
+
+/// `kitle log WS [--json]`: the workspace's export record.
+pub fn log(a: CliArgs) -> Result<String> {
+    let path = a.required_path(0, "Give the workspace: kitle log WS.kitle [--json]")?;
+    if !path.is_file() {
+        bail!("There is no workspace at {}.", path.display());
+    }
+    let read = ExportRecord::of_workspace(&path).read()?;
+    if a.has("json") {
+        let v = serde_json::json!({ "entries": read.entries, "unreadable_lines": read.unreadable });
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
+    }
+    if read.entries.is_empty() {
+        return Ok("Nothing was exported from this workspace yet.\n".to_owned());
+    }
+    let mut s = String::new();
+    for e in &read.entries {
+        let action = match e.action {
+            ExportAction::File => "file written",
+            ExportAction::Push => "sent (add)",
+            ExportAction::Remove => "sent (remove)",
+        };
+        let what = match (&e.audience, &e.rule) {
+            (Some(name), _) => format!("\"{name}\""),
+            (None, Some(rule)) => format!("rule {rule}"),
+            (None, None) => "—".to_owned(),
+        };
+        s += &format!(
+            "{}  {action:<13}  {:<7} {what}: {} members ({}) → {}\n",
+            e.time,
+            e.destination,
+            e.members,
+            e.fields.join(", "),
+            e.target
+        );
+    }
+    if read.unreadable > 0 {
+        s += &format!("{} lines could not be read (cut short by a crash) and are left out.\n", read.unreadable);
+    }
+    Ok(s)
 }

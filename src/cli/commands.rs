@@ -32,6 +32,13 @@ Usage:
   kitle [WORKSPACE.kitle | FILE.csv|.xlsx|.xls|.ods]   open the desktop app
 ";
 
+const LOG_NOTES: &str = "\
+log lists the workspace's export record, oldest first: every upload file written and
+every batch sent to or removed from an ad platform, by the app or the command line,
+with its time, destination, audience, member count, the fields sent and the file or
+list. The record (WS.audiences/exports.jsonl) never holds the identifiers themselves.
+";
+
 const STORE_NOTES: &str = "\
 connect pulls a store's customers and orders into a private local copy beside the
 workspace (WS-store/), so it opens offline; refresh pulls only what changed since.
@@ -170,6 +177,14 @@ kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|me
         ],
         positional: 1,
         run: super::audience_or_push,
+    },
+    Subcommand {
+        name: "log",
+        usage: "kitle log WS.kitle [--json]",
+        notes: LOG_NOTES,
+        flags: &[JSON],
+        positional: 1,
+        run: super::audience::log,
     },
     Subcommand {
         name: "personas",

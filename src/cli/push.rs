@@ -16,6 +16,7 @@ use crate::connect::push::{Destination, Plan, PushJob, PushReport, Pushed, reque
 use crate::engine::audience::audience_rows;
 use crate::engine::audience::diff::{SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
+use crate::engine::audience::record::ExportRecord;
 use crate::engine::audience::{Audience, AudienceRequest, Consent, GoogleDestination, MetaDestination, Platform};
 use crate::engine::import::Progress;
 use crate::engine::workspace::Workspace;
@@ -190,7 +191,16 @@ fn job(args: &Args, audience: &Audience, platform: Platform, membership_path: Pa
     if let Some(missing) = destination.missing() {
         bail!("{missing} Pass --account ID and --list ID (they are saved for next time).");
     }
-    Ok(PushJob { name: audience.name.clone(), destination, endpoint, token, retry: Retry::default(), membership_path })
+    let record = ExportRecord::of_workspace(&args.path);
+    Ok(PushJob {
+        name: audience.name.clone(),
+        destination,
+        endpoint,
+        token,
+        retry: Retry::default(),
+        membership_path,
+        record,
+    })
 }
 
 /// Where to push: flags first, then what the workspace saved.

@@ -51,8 +51,32 @@ pub fn find_token_or_keychain(platform: Platform, given: Option<&str>) -> Option
 }
 
 /// The OS keychain, where one is running: tokens kept there survive the session.
+/// Secrets are kept under the service [`keychain::SERVICE`]; `KITLE_KEYCHAIN_SERVICE`
+/// or [`keychain::use_service`] name another, so tests never touch the user's own.
 pub mod keychain {
     use super::{Platform, Token};
+    use std::sync::Mutex;
+
+    /// The service name Kitle's secrets are kept under.
+    pub const SERVICE: &str = "kitle";
+
+    /// The service chosen in this process, if not [`SERVICE`].
+    static CHOSEN: Mutex<Option<String>> = Mutex::new(None);
+
+    /// Keeps this process's secrets under another service name (tests, portable installs).
+    pub fn use_service(name: &str) {
+        if let Ok(mut chosen) = CHOSEN.lock() {
+            *chosen = Some(name.to_owned());
+        }
+    }
+
+    /// The service in use: [`use_service`]'s, else `KITLE_KEYCHAIN_SERVICE`, else [`SERVICE`].
+    pub fn service() -> String {
+        let chosen = CHOSEN.lock().ok().and_then(|c| c.clone());
+        chosen
+            .or_else(|| std::env::var("KITLE_KEYCHAIN_SERVICE").ok().filter(|s| !s.trim().is_empty()))
+            .unwrap_or_else(|| SERVICE.to_owned())
+    }
 
     /// The keychain entry of a platform's token.
     fn account(platform: Platform) -> &'static str {
@@ -63,12 +87,7 @@ pub mod keychain {
     }
 
     #[cfg(target_os = "linux")]
-    fn entry(platform: Platform) -> Option<keyring_core::Entry> {
-        entry_for(account(platform))
-    }
-
-    #[cfg(target_os = "linux")]
-    fn entry_for(account: &str) -> Option<keyring_core::Entry> {
+    fn entry_for(service: &str, account: &str) -> Option<keyring_core::Entry> {
         use std::sync::OnceLock;
         static STORE: OnceLock<bool> = OnceLock::new();
         let ready = *STORE.get_or_init(|| match zbus_secret_service_keyring_store::Store::new() {
@@ -78,16 +97,11 @@ pub mod keychain {
             }
             Err(_) => false,
         });
-        ready.then(|| keyring_core::Entry::new("kitle", account).ok()).flatten()
+        ready.then(|| keyring_core::Entry::new(service, account).ok()).flatten()
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn entry(_platform: Platform) -> Option<NoKeychain> {
-        None
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn entry_for(_account: &str) -> Option<NoKeychain> {
+    fn entry_for(_service: &str, _account: &str) -> Option<NoKeychain> {
         None
     }
 
@@ -110,35 +124,59 @@ pub mod keychain {
 
     /// Whether a keychain answers (asks it; call off the UI thread).
     pub fn available() -> bool {
-        entry(Platform::Google).is_some()
+        entry_for(&service(), account(Platform::Google)).is_some()
     }
 
     /// The token kept for a platform, if any.
     pub fn load(platform: Platform) -> Option<Token> {
-        entry(platform)?.get_password().ok().as_deref().and_then(Token::new)
+        load_in(&service(), account(platform))
     }
 
     /// Keeps a platform's token in the keychain.
     pub fn save(platform: Platform, token: &Token) -> Result<(), String> {
-        let entry = entry(platform).ok_or_else(|| "No system keychain is running.".to_owned())?;
-        entry.set_password(token.secret()).map_err(|e| e.to_string())
+        save_in(&service(), account(platform), token)
+    }
+
+    /// Removes a platform's token from the keychain.
+    pub fn forget(platform: Platform) -> Result<(), String> {
+        forget_in(&service(), account(platform))
     }
 
     /// The secret kept under an account name (a store's token or keys), if any.
     pub fn load_account(account: &str) -> Option<Token> {
-        entry_for(account)?.get_password().ok().as_deref().and_then(Token::new)
+        load_in(&service(), account)
     }
 
     /// Keeps a secret under an account name.
     pub fn save_account(account: &str, token: &Token) -> Result<(), String> {
-        let entry = entry_for(account).ok_or_else(|| "No system keychain is running.".to_owned())?;
-        entry.set_password(token.secret()).map_err(|e| e.to_string())
+        save_in(&service(), account, token)
     }
 
     /// Removes the secret kept under an account name.
     pub fn forget_account(account: &str) -> Result<(), String> {
-        let entry = entry_for(account).ok_or_else(|| "No system keychain is running.".to_owned())?;
+        forget_in(&service(), account)
+    }
+
+    /// The secret kept under a service and account, if any.
+    pub fn load_in(service: &str, account: &str) -> Option<Token> {
+        entry_for(service, account)?.get_password().ok().as_deref().and_then(Token::new)
+    }
+
+    /// Keeps a secret under a service and account.
+    pub fn save_in(service: &str, account: &str, token: &Token) -> Result<(), String> {
+        let entry = entry_for(service, account).ok_or_else(|| "No system keychain is running.".to_owned())?;
+        entry.set_password(token.secret()).map_err(|e| e.to_string())
+    }
+
+    /// Removes the secret kept under a service and account (nothing kept is already forgotten).
+    pub fn forget_in(service: &str, account: &str) -> Result<(), String> {
+        let entry = entry_for(service, account).ok_or_else(|| "No system keychain is running.".to_owned())?;
         deleted(entry.delete_credential())
+    }
+
+    /// The account name a platform's token is kept under.
+    pub fn platform_account(platform: Platform) -> &'static str {
+        account(platform)
     }
 
     /// A deletion's outcome: nothing kept under that name is already forgotten.
@@ -153,12 +191,6 @@ pub mod keychain {
     #[cfg(not(target_os = "linux"))]
     fn deleted(result: Result<(), String>) -> Result<(), String> {
         result
-    }
-
-    /// Removes a platform's token from the keychain.
-    pub fn forget(platform: Platform) -> Result<(), String> {
-        let entry = entry(platform).ok_or_else(|| "No system keychain is running.".to_owned())?;
-        entry.delete_credential().map_err(|e| e.to_string())
     }
 }
 

@@ -10,6 +10,7 @@ use super::google::{self, GoogleSender};
 use super::http::{ApiError, Client, Endpoint, Method, Retry, Token};
 use super::meta::{self, MetaSender, Session};
 use crate::engine::audience::diff::{Change, Changes, Diff, Membership};
+use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
 use crate::engine::audience::{AudienceRows, Consent, GoogleDestination, MetaDestination, Platform};
 use crate::engine::import::Progress;
 
@@ -60,6 +61,8 @@ pub struct PushJob {
     pub token: Token,
     pub retry: Retry,
     pub membership_path: PathBuf,
+    /// The workspace's export record: each batch is written there before it is sent.
+    pub record: ExportRecord,
 }
 
 /// What a push will send: the members now (those the platform can match), the
@@ -144,7 +147,9 @@ pub fn run(job: PushJob, mut plan: Plan, progress: &Progress) -> Result<Pushed, 
                 destination: d,
                 consent_granted: plan.consent_granted,
             };
-            push(&Target::Google(sender), &plan.changes, &mut plan.recorded, progress)
+            let record =
+                BatchRecord { record: &job.record, audience: &job.name, target: plan.recorded.destination.clone() };
+            push(&Target::Google(sender), &plan.changes, &mut plan.recorded, &record, progress)
         }
         Destination::Meta(d) => {
             let client = Client::new(job.token, job.retry, meta::retry_on_busy);
@@ -158,7 +163,9 @@ pub fn run(job: PushJob, mut plan: Plan, progress: &Progress) -> Result<Pushed, 
             };
             plan.recorded.destination = format!("meta:{id}");
             let sender = MetaSender { client: &client, endpoint: &job.endpoint, audience_id: &id };
-            push(&Target::Meta(sender), &plan.changes, &mut plan.recorded, progress)
+            let record =
+                BatchRecord { record: &job.record, audience: &job.name, target: plan.recorded.destination.clone() };
+            push(&Target::Meta(sender), &plan.changes, &mut plan.recorded, &record, progress)
         }
     };
     plan.recorded.save(&job.membership_path).map_err(|e| {
@@ -220,9 +227,44 @@ pub fn requests_needed(platform: Platform, changes: &Changes) -> usize {
     changes.removes.len().div_ceil(size) + changes.adds.len().div_ceil(size)
 }
 
-/// Sends `changes`, recording each accepted batch in `recorded`. Stops at the first
-/// batch the platform refuses (after retries) or when `progress` is cancelled.
-pub fn push(target: &Target<'_>, changes: &Changes, recorded: &mut Membership, progress: &Progress) -> PushReport {
+/// Where a push writes each batch in the export record before sending it.
+pub struct BatchRecord<'a> {
+    pub record: &'a ExportRecord,
+    pub audience: &'a str,
+    /// The list sent to (`google:ACCOUNT/LIST`, `meta:AUDIENCE`).
+    pub target: String,
+}
+
+impl BatchRecord<'_> {
+    fn before_sending(
+        &self,
+        platform: Platform,
+        method: Method,
+        identifiers: &[crate::engine::audience::Identifier],
+        members: usize,
+    ) -> Result<(), String> {
+        let action = if method == Method::Delete { ExportAction::Remove } else { ExportAction::Push };
+        let event =
+            ExportEvent::now(action, platform, members, identifiers).for_audience(self.audience).to(&self.target);
+        self.record.append(&event).map_err(|e| {
+            format!(
+                "Nothing more was sent: the export record {} could not be written ({e}).",
+                self.record.path().display()
+            )
+        })
+    }
+}
+
+/// Sends `changes`, recording each accepted batch in `recorded` and each batch in
+/// the export record before it goes. Stops at the first batch the platform refuses
+/// (after retries), the record can't take, or when `progress` is cancelled.
+pub fn push(
+    target: &Target<'_>,
+    changes: &Changes,
+    recorded: &mut Membership,
+    record: &BatchRecord<'_>,
+    progress: &Progress,
+) -> PushReport {
     let mut report = PushReport::default();
     let total = requests_needed(target.platform(), changes).max(1);
     let size = batch_size(target.platform());
@@ -236,6 +278,10 @@ pub fn push(target: &Target<'_>, changes: &Changes, recorded: &mut Membership, p
         for (index, batch) in batches.iter().enumerate() {
             if progress.is_cancelled() {
                 report.error = Some("Cancelled; what was sent before is recorded.".to_owned());
+                return report;
+            }
+            if let Err(e) = record.before_sending(target.platform(), method, identifiers, batch.len()) {
+                report.error = Some(e);
                 return report;
             }
             match send_batch(target, method, identifiers, batch, session, index + 1) {

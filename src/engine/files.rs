@@ -115,7 +115,27 @@ fn write_whole(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<()> 
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    sync_dir(&dir)
+}
+
+/// Makes a folder's entries durable (a rename or a new file in it survives a power
+/// cut once this returns). Where a file system can't sync a folder, nothing more
+/// can be done and that is not an error.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let synced = std::fs::File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
+            .and_then(|d| d.sync_all());
+        match synced {
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported) => Ok(()),
+            other => other,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// Creates a folder readable by the user only (it holds personal data).

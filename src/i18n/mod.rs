@@ -180,7 +180,7 @@ mod tests {
     }
 
     /// Endings that make a dotted literal a file or host name, not a key.
-    const NOT_KEYS: [&str; 8] = ["csv", "tsv", "kitle", "ron", "rs", "com", "example", "xlsx"];
+    const NOT_KEYS: [&str; 9] = ["csv", "tsv", "kitle", "ron", "rs", "com", "example", "xlsx", "jsonl"];
 
     /// String literals that look like keys (`"area.name"`, whatever the area, so a
     /// key of an area the tables lack is found too), with the file they are in.

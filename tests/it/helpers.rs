@@ -114,14 +114,60 @@ pub fn import_shopify_workspace_saying(dir: &std::path::Path) -> (String, String
 }
 
 /// Runs the `kitle` binary: (success, stdout, stderr).
+/// The keychain service the tests keep secrets under: a desktop's own `kitle`
+/// entries are never read, written or deleted by `cargo test`.
+pub const TEST_KEYCHAIN: &str = "kitle-tests";
+
+/// The app as the tests drive it: its secrets kept under [`TEST_KEYCHAIN`], its
+/// demo a copy in the tests' scratch folder (the demo's cache and memberships are
+/// written there, not into the checkout) and its store copies in a folder of its own.
+pub fn test_app(prefs: kitle::app::Prefs) -> kitle::app::KitleApp {
+    kitle::connect::credentials::keychain::use_service(TEST_KEYCHAIN);
+    let mut app = kitle::app::KitleApp::with_prefs(prefs);
+    app.demo_path = test_demo().join("demo.kitle");
+    app.stores_dir = scratch().join("stores");
+    app
+}
+
+/// The tests' scratch folder inside the build's target folder.
+pub fn scratch() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kitle-tests")
+}
+
+/// A copy of the checkout's demo (workspace and data), made once per test run.
+pub fn test_demo() -> PathBuf {
+    static DEMO: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DEMO.get_or_init(|| {
+        let from = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("workspaces");
+        let to = scratch().join("demo");
+        std::fs::create_dir_all(to.join("demo-data")).unwrap();
+        for file in
+            ["demo.kitle", "demo-data/musteriler.csv", "demo-data/siparisler.csv", "demo-data/reklam-harcamalari.csv"]
+        {
+            let bytes = std::fs::read(from.join(file)).unwrap();
+            // Rewritten only when it changed, so the copy's cache stays valid between runs.
+            if std::fs::read(to.join(file)).ok().as_ref() != Some(&bytes) {
+                std::fs::write(to.join(file), bytes).unwrap();
+            }
+        }
+        to
+    })
+    .clone()
+}
+
 pub fn kitle(args: &[&str]) -> (bool, String, String) {
     kitle_with_env(args, &[])
 }
 
 /// `kitle ARGS` with these environment variables set (credentials the CLI reads by name).
+/// Secrets go to the keychain service [`TEST_KEYCHAIN`], never the user's own.
 pub fn kitle_with_env(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
-    let out =
-        std::process::Command::new(env!("CARGO_BIN_EXE_kitle")).args(args).envs(env.iter().copied()).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kitle"))
+        .args(args)
+        .env("KITLE_KEYCHAIN_SERVICE", TEST_KEYCHAIN)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

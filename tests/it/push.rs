@@ -227,17 +227,36 @@ fn a_push_needs_a_token_and_refuses_plain_http_elsewhere() {
 
 /// With a system keychain (CI runs this under a private D-Bus session with
 /// gnome-keyring), a token kept there serves the next push; without one, asking to
-/// keep it fails clearly and nothing is sent.
+/// keep it fails clearly and nothing is sent. Either way the user's own entry (the
+/// service `kitle`) is left as it was: in CI's scratch keyring one is planted first.
 #[test]
 fn keychain_a_token_kept_there_serves_the_next_push() {
     use kitle::connect::credentials::keychain;
+    let expected = std::env::var_os("KITLE_EXPECT_KEYCHAIN").is_some();
+    let users = keychain::platform_account(Platform::Google);
+    if expected {
+        let planted = kitle::connect::http::Token::new("the-users-own-token").unwrap();
+        keychain::save_in(keychain::SERVICE, users, &planted).unwrap();
+    }
+    let before = keychain::load_in(keychain::SERVICE, users);
+    assert!(!expected || before.is_some(), "planted");
+    keychain_push_round(expected);
+    let after = keychain::load_in(keychain::SERVICE, users);
+    assert_eq!(before, after, "the user's own keychain entry is untouched");
+    if expected {
+        keychain::forget_in(keychain::SERVICE, users).unwrap();
+    }
+}
+
+/// Keeps a token with one push, uses it in the next, forgets it.
+fn keychain_push_round(expected: bool) {
     let dir = tempfile::tempdir().unwrap();
     let ws = shop(dir.path(), 20, "ltv >= 0");
     let fake = FakeApi::start();
     let (ok, out, err) = push(&ws, &fake, Platform::Google, &["--remember-token"]);
-    let expected = std::env::var_os("KITLE_EXPECT_KEYCHAIN").is_some();
-    assert!(keychain::available() || !expected, "CI's keychain check runs with a Secret Service");
-    if !keychain::available() {
+    let available = kitle::connect::credentials::keychain::available();
+    assert!(available || !expected, "CI's keychain check runs with a Secret Service");
+    if !available {
         assert!(!ok && err.contains("could not be kept in the keychain"), "{out}{err}");
         assert!(fake.member_requests().is_empty(), "nothing is sent");
         return;
@@ -248,8 +267,78 @@ fn keychain_a_token_kept_there_serves_the_next_push() {
         kitle(&["audience", &ws, "--name", "VIP", "--push", "--platform", "google", "--endpoint", &fake.url]);
     assert!(ok, "the kept token is used: {err}");
     assert!(out.contains("0 adds sent, 9 removes sent"), "{out}");
-    keychain::forget(Platform::Google).unwrap();
+    let secret = |a: &str| kitle::connect::credentials::keychain::load_in(crate::helpers::TEST_KEYCHAIN, a);
+    assert!(secret(keychain_account()).is_some(), "kept under the tests' own service");
+    kitle::connect::credentials::keychain::forget_in(crate::helpers::TEST_KEYCHAIN, keychain_account()).unwrap();
     let (ok, _, err) =
         kitle(&["audience", &ws, "--name", "VIP", "--push", "--platform", "google", "--endpoint", &fake.url]);
     assert!(!ok && err.contains("KITLE_GOOGLE_TOKEN"), "forgotten: {err}");
+}
+
+fn keychain_account() -> &'static str {
+    kitle::connect::credentials::keychain::platform_account(Platform::Google)
+}
+
+/// Every file and push is in the export record, with counts and field names but
+/// never an identifier; `kitle log --json` lists them in order.
+#[test]
+fn the_export_record_lists_every_file_and_push_without_identifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = shop(dir.path(), 300, "ltv >= 1000");
+    let (ok, _, err) = kitle(&["log", &ws, "--json"]);
+    assert!(ok, "{err}");
+    let file = dir.path().join("vip-meta.csv");
+    let (ok, _, err) = kitle(&["audience", &ws, "--name", "VIP", "--platform", "meta", "-o", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let rule_file = dir.path().join("rule.csv");
+    let (ok, _, err) =
+        kitle(&["audience", &ws, "--rule", "ltv >= 2500", "--platform", "hashed", "-o", rule_file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let fake = FakeApi::start();
+    let (ok, _, err) = push(&ws, &fake, Platform::Google, &[]);
+    assert!(ok, "{err}");
+    set_rule(&ws, "ltv >= 2000");
+    let (ok, _, err) = push(&ws, &fake, Platform::Google, &[]);
+    assert!(ok, "{err}");
+
+    let (ok, out, err) = kitle(&["log", &ws, "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entries = v["entries"].as_array().unwrap();
+    let summary: Vec<(String, String, Option<String>, u64)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["destination"].as_str().unwrap().to_owned(),
+                e["audience"].as_str().map(str::to_owned),
+                e["members"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let vip = Some("VIP".to_owned());
+    // Customer i spent 10·i: ltv ≥ 1000 is 100..=300, less every tenth (no consent): 180.
+    assert_eq!(
+        summary,
+        [
+            ("file".into(), "meta".into(), vip.clone(), 180),
+            ("file".into(), "hashed".into(), None, 45),
+            ("push".into(), "google".into(), vip.clone(), 180),
+            ("remove".into(), "google".into(), vip, 90),
+        ]
+    );
+    assert_eq!(entries[0]["fields"], serde_json::json!(["email", "phone", "first_name", "last_name"]));
+    assert_eq!(entries[0]["target"], serde_json::json!(std::path::absolute(&file).unwrap().display().to_string()));
+    assert_eq!(entries[1]["rule"], "ltv >= 2500");
+    assert!(entries[2]["target"].as_str().unwrap().starts_with("google:"), "{}", entries[2]);
+    for e in entries {
+        let time = e["time"].as_str().unwrap();
+        assert!(chrono::DateTime::parse_from_rfc3339(time).is_ok(), "{time}");
+        assert_eq!(e["version"], env!("CARGO_PKG_VERSION"));
+    }
+    let record = std::fs::read_to_string(dir.path().join("shop.audiences").join("exports.jsonl")).unwrap();
+    let hash = kitle::engine::audience::normalise::sha256_hex("musteri150@example.com");
+    assert!(!record.contains("musteri150") && !record.contains(&hash), "no identifier is recorded");
+    let (ok, text, _) = kitle(&["log", &ws]);
+    assert!(ok && text.lines().count() == 4 && text.contains("sent (remove)"), "{text}");
 }

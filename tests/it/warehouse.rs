@@ -176,8 +176,8 @@ fn the_demo_stores_rules_count_the_same_in_every_dialect() {
 }
 
 pub fn demo_data() -> CustomerData {
-    let ws = kitle::engine::workspace::Workspace::load(&crate::helpers::fixture("../workspaces/demo.kitle")).unwrap();
-    ws.load_data(&crate::helpers::fixture("../workspaces/demo.kitle"), &Default::default()).unwrap()
+    let path = crate::helpers::test_demo().join("demo.kitle");
+    kitle::engine::workspace::Workspace::load(&path).unwrap().load_data(&path, &Default::default()).unwrap()
 }
 
 #[test]

@@ -363,7 +363,7 @@ pub fn platform_label(lang: Lang, platform: Platform) -> &'static str {
     )
 }
 
-fn identifier_label(lang: Lang, id: Identifier) -> &'static str {
+pub fn identifier_label(lang: Lang, id: Identifier) -> &'static str {
     t(
         lang,
         match id {

@@ -227,6 +227,7 @@ impl PushPanel {
             token,
             retry: Retry::default(),
             membership_path: membership_path(workspace, order.name.trim(), platform, SentBy::Api),
+            record: crate::engine::audience::record::ExportRecord::of_workspace(workspace),
         };
         let keep_token = self.keep_token && self.token_text.get(&platform).is_some_and(|t| !t.trim().is_empty());
         Some(PushOrder { name: order.name.trim().to_owned(), rows: Arc::clone(rows), job, keep_token })

@@ -2,12 +2,14 @@
 //! matches on. [`normalise`] holds each platform's rules; here the members are
 //! filtered by consent, each member's identifiers are normalised and hashed, and
 //! a preview says exactly what would leave the machine ([`Preview`]); [`files`]
-//! writes the platforms' upload files. Nothing here opens a connection: sending
+//! writes the platforms' upload files; [`record`] keeps the record of every export.
+//! Nothing here opens a connection: sending
 //! through the platforms' APIs lives in the top-level `connect` module.
 
 pub mod diff;
 pub mod files;
 pub mod normalise;
+pub mod record;
 
 use chrono::Datelike;
 use polars::prelude::*;

@@ -37,7 +37,7 @@ pub fn app_harness_sized(lang: Lang, size: [f32; 2]) -> Harness<'static, KitleAp
             app.logic(ui.ctx());
             app.ui(ui);
         },
-        KitleApp::with_prefs(prefs),
+        crate::helpers::test_app(prefs),
     )
 }
 

@@ -26,8 +26,16 @@ fn changes_survive_a_crash_and_saving_clears_the_recovery_file() {
         let index = harness.state().doc.as_ref().unwrap().workspace.segments.len();
         let segment = Segment::new("Kurtarılacak", "", "ltv > 4242");
         harness.state_mut().send(Command::Edit(Edit::InsertSegment { index, segment }));
-        harness.run_steps(3);
+        harness.run_steps(1);
+        run_until(&mut harness, "the recovery write", |app| !app.recovery.busy());
         assert_eq!(files(), 1, "the unsaved change is written aside");
+        // The very next change is written too, at once: no timer to wait for.
+        let segment = Segment::new("Son değişiklik", "", "ltv > 1");
+        harness.state_mut().send(Command::Edit(Edit::InsertSegment { index: index + 1, segment }));
+        harness.run_steps(1);
+        run_until(&mut harness, "the recovery write", |app| !app.recovery.busy());
+        let kept = Recovery::in_dir(recovery_dir.clone()).leftovers();
+        assert!(kept[0].1.workspace.segments.iter().any(|s| s.name == "Son değişiklik"), "the last change is kept");
         // The process dies here: no quit, no save, nothing cleaned up.
     }
     let mut harness = app_harness(Lang::En);
@@ -52,6 +60,7 @@ fn changes_survive_a_crash_and_saving_clears_the_recovery_file() {
     let saved = dir.path().join("saved.kitle");
     harness.state_mut().send(FileCommand::SaveTo(saved.clone()));
     harness.run_steps(3);
+    run_until(&mut harness, "the recovery file's removal", |app| !app.recovery.busy());
     assert!(saved.exists() && !harness.state().doc.as_ref().unwrap().dirty);
     assert_eq!(files(), 0, "saved: the recovery file is gone");
 }
@@ -65,10 +74,9 @@ fn a_panic_shows_a_message_and_keeps_the_changes() {
     let recovery_dir = dir.path().join("recovery");
     // Driven as the window drives it: each frame guarded.
     let prefs = kitle::app::state::Prefs { lang: Some(Lang::En), ..Default::default() };
-    let mut harness = egui_kittest::Harness::builder().with_size([1280.0, 800.0]).build_ui_state(
-        |ui, app: &mut kitle::app::KitleApp| app.guarded_frame(ui),
-        kitle::app::KitleApp::with_prefs(prefs),
-    );
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut kitle::app::KitleApp| app.guarded_frame(ui), crate::helpers::test_app(prefs));
     harness.state_mut().recovery = Recovery::in_dir(recovery_dir.clone());
     harness.run_steps(1);
     open_demo(&mut harness);

@@ -193,6 +193,13 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     harness.get_by_label_contains("Since the last file: 0 entered, 0 left");
     harness.state_mut().audience = None;
 
+    // The file is in the export record, and Audiences → History shows it.
+    let record = kitle::engine::audience::record::ExportRecord::of_workspace(&dir.path().join("shop.kitle"));
+    let entries = record.read().unwrap().entries;
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0].members, entries[0].destination.as_str()), (built.preview.with_identifier, "google"));
+    assert_eq!(entries[0].target, file.display().to_string());
+
     let saved = harness.state().doc.as_ref().unwrap().workspace.audiences.clone();
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].last_sent.as_ref().map(|s| s.members), Some(built.preview.with_identifier));
@@ -210,6 +217,11 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     );
     click_tab(&mut harness, "Segments");
     harness.get_by_label("Remarketing audiences");
+    let copied = kitle::engine::audience::record::ExportRecord::of_workspace(&dir.path().join("with-audience.kitle"));
+    assert_eq!(copied.read().unwrap().entries, entries, "a copy saved elsewhere takes its record along");
+    harness.get_by_label("Export history").click();
+    run_until_shown(&mut harness, &file.display().to_string());
+    harness.get_by_label("upload file written");
 }
 
 #[test]
@@ -269,6 +281,11 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
     let last = audience.last_sent.as_ref().unwrap();
     assert_eq!((last.how.as_str(), last.members), ("api", sent));
     assert_eq!(audience.destinations.google.as_ref().unwrap().user_list_id, GOOGLE_LIST);
+    let record = kitle::engine::audience::record::ExportRecord::of_workspace(&dir.path().join("shop.kitle"));
+    let entries = record.read().unwrap().entries;
+    assert_eq!(entries.len(), 1, "the push is in the export record");
+    assert_eq!((entries[0].members, entries[0].audience.as_deref()), (sent, Some(audience.name.as_str())));
+    assert_eq!(entries[0].target, format!("google:{GOOGLE_ACCOUNT}/{GOOGLE_LIST}"));
 
     // Opened again: the token given earlier is used, and nothing has changed.
     harness.get_by_label("← Segments").click();

@@ -55,6 +55,7 @@ impl SegmentsTab {
             egui::Grid::new("segments-grid").striped(true).num_columns(8).show(ui, |ui| self.grid_ui(ui, ctx));
             self.overlap_ui(ui, ctx);
             audiences_ui(ui, ctx);
+            self.history_ui(ui, ctx);
         });
     }
 

@@ -6,6 +6,7 @@
 
 mod builder;
 mod changes;
+mod history;
 mod list;
 mod rows;
 mod split;
@@ -41,6 +42,8 @@ pub struct SegmentsTab {
     venn_regions: Option<VennRegions>,
     /// The membership-over-time window of a saved segment.
     pub changes: Option<changes::ChangesWindow>,
+    /// The export record under the audiences.
+    history: history::ExportHistory,
 }
 
 impl SegmentsTab {

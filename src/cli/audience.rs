@@ -10,7 +10,9 @@ use super::args::Args as CliArgs;
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
 use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
-use crate::engine::audience::{AudienceRequest, Consent, Identifier, Platform, audience_rows, files, preview};
+use crate::engine::audience::{
+    AudienceRequest, Consent, ConsentField, Identifier, Platform, audience_rows, files, preview,
+};
 use crate::engine::segment::evaluate::SegmentFrame;
 use crate::engine::segment::members::{Target, members};
 
@@ -137,7 +139,7 @@ pub fn audience(a: &CliArgs) -> Result<String> {
     if args.all {
         s += "consent filter off (--all): customers who did not accept marketing are included\n";
     } else {
-        s += &format!("{} members left out without marketing consent\n", rows.segment_members - rows.rows.len());
+        s += &consent_text(rows.no_consent, &rows.basis);
     }
     let missing = rows.rows.len() - written;
     if missing > 0 {
@@ -153,6 +155,9 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
     let summary = preview(&args.name, rows);
     if !args.json {
         let mut s = format!("{} members ({} with an identifier)\n", summary.members, summary.with_identifier);
+        if rows.consent == crate::engine::audience::Consent::Applied {
+            s += &consent_text(rows.no_consent, &rows.basis);
+        }
         for (id, n) in &summary.usable {
             s += &format!("  {}: {n}\n", id.id());
         }
@@ -180,6 +185,8 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
         "diff": diff,
         "platform": rows.platform.id(),
         "segment_members": summary.segment_members,
+        "excluded": {"no_consent": summary.no_consent},
+        "consent_basis": summary.basis,
         "members": summary.members,
         "with_identifier": summary.with_identifier,
         "match_ready_share": summary.match_ready_share,
@@ -188,6 +195,18 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
         "rows": members,
     });
     Ok(serde_json::to_string_pretty(&v)? + "\n")
+}
+
+/// Who the consent filter left out, and for lacking what, as a line.
+pub(super) fn consent_text(left_out: usize, basis: &[ConsentField]) -> String {
+    let words: Vec<&str> = basis
+        .iter()
+        .map(|c| match c {
+            ConsentField::AcceptsMarketing => "marketing consent (accepts_marketing)",
+            ConsentField::AdConsent => "consent to share their data with ad platforms (ad_consent)",
+        })
+        .collect();
+    format!("{left_out} members left out: no {} on record\n", words.join(" or no "))
 }
 
 /// `kitle log WS [--json]`: the workspace's export record.

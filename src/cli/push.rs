@@ -81,6 +81,10 @@ struct Line {
     unchanged: usize,
     requests: usize,
     left_out: usize,
+    /// Segment members left out for lacking consent (`{"no_consent": N}`).
+    excluded: serde_json::Value,
+    #[serde(skip)]
+    consent_line: Option<String>,
     #[serde(flatten)]
     sent: Option<PushReport>,
 }
@@ -132,6 +136,9 @@ pub fn push_audience(a: &CliArgs) -> Result<String> {
             unchanged: diff.unchanged,
             requests: requests_needed(platform, &plan.changes),
             left_out: plan.left_out,
+            excluded: serde_json::json!({ "no_consent": rows.no_consent }),
+            consent_line: (rows.consent == crate::engine::audience::Consent::Applied && rows.no_consent > 0)
+                .then(|| super::audience::consent_text(rows.no_consent, &rows.basis)),
             sent: None,
         };
         if !args.dry_run {
@@ -157,6 +164,11 @@ pub fn push_audience(a: &CliArgs) -> Result<String> {
 }
 
 fn line_text(line: &Line) -> String {
+    let consent = line.consent_line.as_deref().map(|l| format!("{}: {l}", line.platform)).unwrap_or_default();
+    consent + &sent_text(line)
+}
+
+fn sent_text(line: &Line) -> String {
     match &line.sent {
         None => format!(
             "{} (dry run): would send {} adds and {} removes in {} requests; {} unchanged; {} members have no identifier it takes\n",

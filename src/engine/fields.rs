@@ -322,6 +322,37 @@ const CUSTOMER_FIELDS: &[CanonicalField] = &[
         ],
     ),
     f(
+        "sms_consent",
+        Bool,
+        &[
+            "accepts sms marketing",
+            "sms marketing",
+            "sms consent",
+            "sms permission",
+            "sms izni",
+            "sms onayi",
+            "mesaj izni",
+        ],
+    ),
+    // Explicit consent to share data with ad platforms (a transfer abroad under KVKK
+    // Art. 9); where recorded, ad-platform audiences require it.
+    f(
+        "ad_consent",
+        Bool,
+        &[
+            "ad consent",
+            "advertising consent",
+            "ad platform consent",
+            "explicit consent",
+            "reklam izni",
+            "acik riza",
+            "acik riza onayi",
+            "yurt disi aktarim izni",
+            "yurtdisi aktarim izni",
+            "yurt disi aktarim onayi",
+        ],
+    ),
+    f(
         "ltv",
         Money,
         &[

@@ -19,6 +19,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("field.channel", "Acquisition channel", "Geldiği kanal"),
     ("field.tags", "Tags", "Etiketler"),
     ("field.accepts_marketing", "Accepts marketing", "Pazarlama izni"),
+    ("field.sms_consent", "SMS consent", "SMS izni"),
+    ("field.ad_consent", "Consent to share with ad platforms", "Reklam platformlarıyla paylaşım izni"),
     ("field.ltv", "LTV", "LTV"),
     ("field.orders", "Orders", "Sipariş sayısı"),
     ("field.first_order_date", "First order date", "İlk sipariş tarihi"),

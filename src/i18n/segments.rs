@@ -146,9 +146,13 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("audience.consent_only", "Only customers who accepted marketing", "Yalnızca pazarlama izni verenler"),
     (
         "audience.consent_hint",
-        "Customers whose accepts-marketing field is yes. Untick only if you have another legal basis.",
-        "Pazarlama izni alanı evet olan müşteriler. Yalnızca başka bir hukuki dayanağınız varsa kaldırın.",
+        "Customers whose marketing consent is yes and, for Google, Meta and TikTok, whose consent to share their data with ad platforms is yes where your data records it. Untick only if you have another legal basis.",
+        "Pazarlama izni evet olan ve Google, Meta ve TikTok için, verinizde kayıtlıysa, reklam platformlarıyla paylaşım izni de evet olan müşteriler. Yalnızca başka bir hukuki dayanağınız varsa kaldırın.",
     ),
+    ("audience.no_consent", "{0} members left out: no {1} on record.", "{0} üye dışarıda bırakıldı: kayıtlı {1} yok."),
+    ("audience.basis_marketing", "marketing consent", "pazarlama izni"),
+    ("audience.basis_ad", "consent to share their data with ad platforms", "reklam platformlarıyla paylaşım izni"),
+    ("audience.basis_or", " or ", " ya da "),
     (
         "audience.summary",
         "{0} members after the consent filter; {1} with an identifier ({2} match-ready).",

@@ -15,11 +15,23 @@ use crate::helpers::kitle;
 /// A shop of `n` customers (customer `i` spent `i * 10`), all but every tenth
 /// accepting marketing, with the audience "VIP" on the saved segment "Big".
 fn shop(dir: &Path, n: usize, rule: &str) -> String {
+    shop_with(dir, n, rule, None)
+}
+
+/// One more yes/no column: its header and which customers say yes.
+type YesColumn<'a> = (&'a str, fn(usize) -> bool);
+
+/// [`shop`], with one more yes/no column.
+fn shop_with(dir: &Path, n: usize, rule: &str, extra: Option<YesColumn<'_>>) -> String {
     let csv = dir.join("customers.csv");
-    let mut text = String::from("Customer ID,First Name,Last Name,Email,Phone,Accepts Marketing,Total Spent\n");
+    let mut text = String::from("Customer ID,First Name,Last Name,Email,Phone,Accepts Marketing,Total Spent");
+    text += &extra.map(|(header, _)| format!(",{header}\n")).unwrap_or_else(|| "\n".into());
     for i in 1..=n {
         let consent = if i % 10 == 0 { "no" } else { "yes" };
-        text += &format!("{i},Ayşe{i},Yılmaz,musteri{i}@example.com,0532 {:07},{consent},{}\n", 1_000_000 + i, i * 10);
+        text += &format!("{i},Ayşe{i},Yılmaz,musteri{i}@example.com,0532 {:07},{consent},{}", 1_000_000 + i, i * 10);
+        text += &extra
+            .map(|(_, yes)| if yes(i) { ",evet\n" } else { ",hayır\n" }.to_owned())
+            .unwrap_or_else(|| "\n".into());
     }
     std::fs::write(&csv, text).unwrap();
     let ws = dir.join("shop.kitle");
@@ -341,4 +353,51 @@ fn the_export_record_lists_every_file_and_push_without_identifiers() {
     assert!(!record.contains("musteri150") && !record.contains(&hash), "no identifier is recorded");
     let (ok, text, _) = kitle(&["log", &ws]);
     assert!(ok && text.lines().count() == 4 && text.contains("sent (remove)"), "{text}");
+}
+
+/// Where the data records consent to share with ad platforms ("Açık Rıza"), a Meta
+/// audience needs it as well as marketing consent: the preview, the file and the
+/// push leave out whoever lacks either and say how many and why; a hashed file (no
+/// ad platform) needs marketing consent only.
+#[test]
+fn members_without_consent_to_share_with_ad_platforms_are_left_out_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = shop_with(dir.path(), 300, "ltv >= 1000", Some(("Açık Rıza", |i| !i.is_multiple_of(7))));
+    // Members 100..=300; every tenth lacks marketing consent, every seventh the other.
+    let both = |i: usize| !i.is_multiple_of(10) && !i.is_multiple_of(7);
+    let kept = (100..=300).filter(|&i| both(i)).count();
+    let (ok, out, err) = kitle(&["audience", &ws, "--name", "VIP", "--platform", "meta", "--preview", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["excluded"], serde_json::json!({"no_consent": 201 - kept}));
+    assert_eq!(v["consent_basis"], serde_json::json!(["accepts_marketing", "ad_consent"]));
+    assert_eq!(v["members"], kept);
+    let (ok, out, _) = kitle(&["audience", &ws, "--name", "VIP", "--platform", "meta", "--preview"]);
+    assert!(ok && out.contains(&format!("{} members left out: no marketing consent (accepts_marketing) or no consent to share their data with ad platforms (ad_consent) on record", 201 - kept)), "{out}");
+
+    let file = dir.path().join("vip.csv");
+    let (ok, out, err) = kitle(&["audience", &ws, "--name", "VIP", "--platform", "meta", "-o", file.to_str().unwrap()]);
+    assert!(ok && out.contains(&format!("{} members left out", 201 - kept)), "{out}{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count() - 1, kept);
+
+    let fake = FakeApi::start();
+    let (ok, out, err) = push(&ws, &fake, Platform::Meta, &[]);
+    assert!(ok && out.contains(&format!("{} members left out", 201 - kept)), "{out}{err}");
+    assert_eq!(fake.members(), emails_where(100..=300, both), "only members with both consents are sent");
+
+    let (ok, out, _) = kitle(&["audience", &ws, "--name", "VIP", "--platform", "hashed", "--preview", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(ok);
+    assert_eq!(v["consent_basis"], serde_json::json!(["accepts_marketing"]), "no ad platform, no ad consent needed");
+    assert_eq!(v["excluded"]["no_consent"], 21);
+}
+
+/// The fake's members (email hashes) for the customers `keep` says are sent.
+fn emails_where(range: impl Iterator<Item = usize>, keep: fn(usize) -> bool) -> Vec<String> {
+    let mut v: Vec<String> = range
+        .filter(|&i| keep(i))
+        .map(|i| format!("\"{}\"", kitle::engine::audience::normalise::sha256_hex(&format!("musteri{i}@example.com"))))
+        .collect();
+    v.sort();
+    v
 }

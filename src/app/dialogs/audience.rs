@@ -14,7 +14,9 @@ use crate::app::i18n::{Lang, t};
 use crate::app::keyed::Keyed;
 use crate::engine::audience::diff::{Diff, Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
-use crate::engine::audience::{Audience, AudienceRequest, AudienceRows, Identifier, Platform, Preview, Warning};
+use crate::engine::audience::{
+    Audience, AudienceRequest, AudienceRows, Consent, ConsentField, Identifier, Platform, Preview, Warning,
+};
 use crate::engine::audience::{audience_rows, preview};
 use crate::engine::edit::Edit;
 use crate::engine::import::ImportError;
@@ -255,6 +257,21 @@ impl AudienceDialog {
                 .replace("{1}", &format::count(p.with_identifier, lang))
                 .replace("{2}", &p.match_ready_share.map_or_else(|| "—".to_owned(), |s| format::percent(s, lang))),
         );
+        if p.consent == Consent::Applied && p.no_consent > 0 {
+            let basis: Vec<&str> = p
+                .basis
+                .iter()
+                .map(|c| match c {
+                    ConsentField::AcceptsMarketing => t(lang, "audience.basis_marketing"),
+                    ConsentField::AdConsent => t(lang, "audience.basis_ad"),
+                })
+                .collect();
+            ui.label(
+                t(lang, "audience.no_consent")
+                    .replace("{0}", &format::count(p.no_consent, lang))
+                    .replace("{1}", &basis.join(t(lang, "audience.basis_or"))),
+            );
+        }
         let usable: Vec<String> = p
             .usable
             .iter()

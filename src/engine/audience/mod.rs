@@ -246,11 +246,42 @@ impl MemberRow {
     }
 }
 
+/// A consent field an audience can require: the basis it is sent on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentField {
+    /// Marketing consent (`accepts_marketing`): every audience, where the data has it.
+    AcceptsMarketing,
+    /// Explicit consent to share data with ad platforms (`ad_consent`): Google, Meta
+    /// and TikTok audiences, where the data records it.
+    AdConsent,
+}
+
+impl ConsentField {
+    /// The customer field it is read from.
+    pub fn field(self) -> &'static str {
+        match self {
+            ConsentField::AcceptsMarketing => "accepts_marketing",
+            ConsentField::AdConsent => "ad_consent",
+        }
+    }
+
+    /// The consent fields an audience to `platform` requires, of those the data has.
+    pub fn required(data: &CustomerData, platform: Platform) -> Vec<ConsentField> {
+        let ad_platform = matches!(platform, Platform::Google | Platform::Meta | Platform::Tiktok);
+        [ConsentField::AcceptsMarketing, ConsentField::AdConsent]
+            .into_iter()
+            .filter(|c| *c == ConsentField::AcceptsMarketing || ad_platform)
+            .filter(|c| data.customers.column(c.field()).is_ok())
+            .collect()
+    }
+}
+
 /// How the consent filter went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Consent {
-    /// Only customers with `accepts_marketing = yes`.
+    /// Only customers with every required consent field yes ([`AudienceRows::basis`]).
     Applied,
     /// Asked for, but the customers have no consent field: nobody is sent until
     /// the user chooses to send everyone.
@@ -269,6 +300,10 @@ pub struct AudienceRows {
     /// Segment members before the consent filter.
     pub segment_members: usize,
     pub consent: Consent,
+    /// The consent fields every member sent has as yes (empty unless applied).
+    pub basis: Vec<ConsentField>,
+    /// Segment members left out for lacking one of them.
+    pub no_consent: usize,
     pub rows: Vec<MemberRow>,
 }
 
@@ -295,7 +330,8 @@ pub fn audience_rows(
         .copied()
         .filter(|i| request.identifiers.contains(i) && i.available(data))
         .collect();
-    let (consent, kept) = consented(data, members, request.consent_only)?;
+    let basis = if request.consent_only { ConsentField::required(data, request.platform) } else { Vec::new() };
+    let (consent, kept) = consented(data, members, request.consent_only, &basis)?;
     let columns = Columns::read(data)?;
     let this_year = data.as_of.year();
     let cache = PhoneCache::default();
@@ -327,20 +363,31 @@ pub fn audience_rows(
         relay_emails,
         segment_members: members.len(),
         consent,
+        no_consent: if consent == Consent::Applied { members.len() - rows.len() } else { 0 },
+        basis,
         rows,
     })
 }
 
-/// The members who accepted marketing, or all of them when not asked to filter.
-fn consented(data: &CustomerData, members: &[IdxSize], consent_only: bool) -> PolarsResult<(Consent, Vec<IdxSize>)> {
+/// The members with every consent of `basis` yes, or all of them when not asked
+/// to filter (nobody when asked but the data records no consent at all).
+fn consented(
+    data: &CustomerData,
+    members: &[IdxSize],
+    consent_only: bool,
+    basis: &[ConsentField],
+) -> PolarsResult<(Consent, Vec<IdxSize>)> {
     if !consent_only {
         return Ok((Consent::Ignored, members.to_vec()));
     }
-    let Ok(column) = data.customers.column("accepts_marketing") else {
+    if basis.is_empty() {
         return Ok((Consent::NoField, Vec::new()));
-    };
-    let yes = column.bool()?;
-    Ok((Consent::Applied, members.iter().copied().filter(|&r| yes.get(r as usize) == Some(true)).collect()))
+    }
+    let columns: Vec<BooleanChunked> =
+        basis.iter().map(|c| data.customers.column(c.field())?.bool().cloned()).collect::<PolarsResult<_>>()?;
+    let kept =
+        members.iter().copied().filter(|&r| columns.iter().all(|yes| yes.get(r as usize) == Some(true))).collect();
+    Ok((Consent::Applied, kept))
 }
 
 /// The customer columns identifiers are read from, as text.
@@ -469,6 +516,10 @@ pub struct Preview {
     pub platform: Platform,
     pub segment_members: usize,
     pub consent: Consent,
+    /// The consent fields required (members lacking any are left out).
+    pub basis: Vec<ConsentField>,
+    /// Segment members left out for lacking consent.
+    pub no_consent: usize,
     /// Members after the consent filter.
     pub members: usize,
     /// Members with at least one usable identifier that matches people.
@@ -514,6 +565,8 @@ pub fn preview(name: &str, rows: &AudienceRows) -> Preview {
         platform: rows.platform,
         segment_members: rows.segment_members,
         consent: rows.consent,
+        basis: rows.basis.clone(),
+        no_consent: rows.no_consent,
         members,
         with_identifier,
         match_ready_share: (members > 0).then(|| with_identifier as f64 / members as f64),

@@ -166,6 +166,8 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
         "consent filter applied"
     );
     harness.get_by_label_contains("members after the consent filter");
+    let left_out = built.preview.segment_members - built.preview.members;
+    harness.get_by_label(&format!("{left_out} members left out: no marketing consent on record."));
     harness.get_by_label("First rows, normalised, then their SHA-256 hashes");
     // The first member's email as it would be sent, hashed.
     let first = &built.rows.rows[0];

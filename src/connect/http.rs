@@ -78,11 +78,13 @@ impl std::fmt::Debug for Token {
 pub struct ApiError {
     pub status: Option<u16>,
     pub message: String,
+    /// The platform's own error code (`error.code` in Google's and Meta's answers).
+    pub code: Option<i64>,
 }
 
 impl ApiError {
     pub fn new(status: Option<u16>, message: impl Into<String>) -> Self {
-        Self { status, message: message.into() }
+        Self { status, message: message.into(), code: None }
     }
 
     /// The error for the reader: in English what the platform or the network said;
@@ -297,7 +299,8 @@ impl Client {
         if (200..300).contains(&status) {
             return Ok(Answer { body: serde_json::from_str(&text).unwrap_or(Value::Null), headers });
         }
-        let error = ApiError::new(Some(status), format!("HTTP {status}: {}", platform_message(&text)));
+        let mut error = ApiError::new(Some(status), format!("HTTP {status}: {}", platform_message(&text)));
+        error.code = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.pointer("/error/code")?.as_i64());
         let again = (self.retry_on)(status, &text).then_some(retry_after);
         Err((error, again))
     }

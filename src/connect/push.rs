@@ -1,15 +1,23 @@
 //! Pushing an audience's changes through a platform's API: removes first (with the
-//! values sent before), then adds, in batches the platform allows. Each accepted
-//! batch is recorded in the membership at once and a failed batch stops the push,
-//! so the membership only ever holds what the platform accepted and the next push
-//! resumes where this one stopped.
+//! values sent before), then adds, in batches the platform allows. Each batch is
+//! written to the export record before it goes; each accepted batch is appended to
+//! the membership's journal (synced) before the next is sent, and a failed batch
+//! stops the push, so what is recorded only ever holds what the platform accepted
+//! and the next push — after a refusal, an expired token or a `kill -9` — resumes
+//! with what is left (a Meta audience created by the interrupted push included).
+//!
+//! A batch whose answer never came (a timeout, a reset after sending) may have been
+//! applied: it is retried, and a push that stops there sends it again next time.
+//! That is harmless on both platforms: Google's Data Manager API and Meta's
+//! `/{audience}/users` match members by their hashed identifiers, so adding one
+//! already there changes nothing, and removing one not there is ignored.
 
 use std::path::PathBuf;
 
 use super::google::{self, GoogleSender};
 use super::http::{ApiError, Client, Endpoint, Method, Retry, Token};
 use super::meta::{self, MetaSender, Session};
-use crate::engine::audience::diff::{Change, Changes, Diff, Membership};
+use crate::engine::audience::diff::{Change, Changes, Diff, Journal, Membership};
 use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
 use crate::engine::audience::{AudienceRows, Consent, GoogleDestination, MetaDestination, Platform};
 use crate::engine::import::Progress;
@@ -87,7 +95,11 @@ impl Plan {
     ) -> std::io::Result<Self> {
         let (now, left_out) = sendable(rows.platform, Membership::of(rows));
         let mut recorded = Membership::load(membership_path)?;
-        if recorded.destination != destination.key() {
+        // A Meta audience an interrupted push created (before the workspace learned
+        // its id) is the one to carry on with.
+        let created_earlier = matches!(destination, Destination::Meta(d) if d.audience_id.is_none())
+            && recorded.destination.strip_prefix("meta:").is_some_and(|id| !id.is_empty() && id != "new");
+        if recorded.destination != destination.key() && !created_earlier {
             recorded = Membership { destination: destination.key(), ..Membership::default() };
         }
         let changes = now.changes_from(&recorded);
@@ -131,15 +143,21 @@ impl Pushed {
     }
 }
 
-/// Runs a push: creates the Meta audience if there is none yet, sends the changes,
-/// and saves the membership the platform accepted (also when a batch failed).
+/// Runs a push: creates the Meta audience if there is none yet (or carries on with
+/// the one an interrupted push created), sends the changes, and saves the
+/// membership the platform accepted (also when a batch failed).
 pub fn run(job: PushJob, mut plan: Plan, progress: &Progress) -> Result<Pushed, ApiError> {
     if let Some(missing) = job.destination.missing() {
         return Err(ApiError::new(None, missing));
     }
     let mut destination = job.destination;
-    let report = match &mut destination {
+    let journal_failed = |e: std::io::Error| {
+        ApiError::new(None, format!("What is sent can't be recorded in {}: {e}", job.membership_path.display()))
+    };
+    let (report, journal) = match &mut destination {
         Destination::Google(d) => {
+            let mut journal =
+                Journal::open(&job.membership_path, &plan.recorded.destination).map_err(journal_failed)?;
             let client = Client::new(job.token, job.retry, super::http::retry_on_busy);
             let sender = GoogleSender {
                 client: &client,
@@ -149,28 +167,34 @@ pub fn run(job: PushJob, mut plan: Plan, progress: &Progress) -> Result<Pushed, 
             };
             let record =
                 BatchRecord { record: &job.record, audience: &job.name, target: plan.recorded.destination.clone() };
-            push(&Target::Google(sender), &plan.changes, &mut plan.recorded, &record, progress)
+            let mut sent = Sent { recorded: &mut plan.recorded, journal: &mut journal, record: &record };
+            (push(&Target::Google(sender), &plan.changes, &mut sent, progress), journal)
         }
         Destination::Meta(d) => {
             let client = Client::new(job.token, job.retry, meta::retry_on_busy);
-            let id = match &d.audience_id {
-                Some(id) => id.clone(),
-                None => {
-                    let id = meta::create_audience(&client, &job.endpoint, &d.ad_account_id, &job.name)?;
-                    d.audience_id = Some(id.clone());
-                    id
-                }
+            let earlier = plan.recorded.destination.strip_prefix("meta:").filter(|id| !id.is_empty() && *id != "new");
+            let id = match (&d.audience_id, earlier) {
+                (Some(id), _) => id.clone(),
+                (None, Some(id)) => id.to_owned(),
+                (None, None) => meta::create_audience(&client, &job.endpoint, &d.ad_account_id, &job.name)?,
             };
+            d.audience_id = Some(id.clone());
             plan.recorded.destination = format!("meta:{id}");
+            // The new audience's id is journalled at once: a push killed now carries on with it.
+            let mut journal =
+                Journal::open(&job.membership_path, &plan.recorded.destination).map_err(journal_failed)?;
             let sender = MetaSender { client: &client, endpoint: &job.endpoint, audience_id: &id };
             let record =
                 BatchRecord { record: &job.record, audience: &job.name, target: plan.recorded.destination.clone() };
-            push(&Target::Meta(sender), &plan.changes, &mut plan.recorded, &record, progress)
+            let mut sent = Sent { recorded: &mut plan.recorded, journal: &mut journal, record: &record };
+            (push(&Target::Meta(sender), &plan.changes, &mut sent, progress), journal)
         }
     };
     plan.recorded.save(&job.membership_path).map_err(|e| {
         ApiError::new(None, format!("What was sent could not be recorded in {}: {e}", job.membership_path.display()))
     })?;
+    // Saved: the journal holds nothing the membership file lacks.
+    journal.finish().ok();
     Ok(Pushed { report, destination, members: plan.recorded.members.len() })
 }
 
@@ -255,16 +279,19 @@ impl BatchRecord<'_> {
     }
 }
 
-/// Sends `changes`, recording each accepted batch in `recorded` and each batch in
-/// the export record before it goes. Stops at the first batch the platform refuses
-/// (after retries), the record can't take, or when `progress` is cancelled.
-pub fn push(
-    target: &Target<'_>,
-    changes: &Changes,
-    recorded: &mut Membership,
-    record: &BatchRecord<'_>,
-    progress: &Progress,
-) -> PushReport {
+/// Where a push records what it sends: the export record before each batch goes,
+/// the journal and the membership once the platform accepted it.
+pub struct Sent<'a> {
+    pub recorded: &'a mut Membership,
+    pub journal: &'a mut Journal,
+    pub record: &'a BatchRecord<'a>,
+}
+
+/// Sends `changes`, recording each batch in the export record before it goes and
+/// each accepted batch in the journal (synced) and the membership. Stops at the
+/// first batch the platform refuses (after retries), a record can't take, or when
+/// `progress` is cancelled.
+pub fn push(target: &Target<'_>, changes: &Changes, sent: &mut Sent<'_>, progress: &Progress) -> PushReport {
     let mut report = PushReport::default();
     let total = requests_needed(target.platform(), changes).max(1);
     let size = batch_size(target.platform());
@@ -280,29 +307,57 @@ pub fn push(
                 report.error = Some("Cancelled; what was sent before is recorded.".to_owned());
                 return report;
             }
-            if let Err(e) = record.before_sending(target.platform(), method, identifiers, batch.len()) {
+            if let Err(e) = sent.record.before_sending(target.platform(), method, identifiers, batch.len()) {
                 report.error = Some(e);
                 return report;
             }
             match send_batch(target, method, identifiers, batch, session, index + 1) {
                 Ok(invalid) => report.invalid += invalid,
                 Err(e) => {
-                    report.error = Some(e.message);
+                    report.error = Some(stop_reason(target.platform(), method, &e));
                     return report;
                 }
             }
             report.requests += 1;
+            if let Err(e) = sent.journal.record(method != Method::Delete, identifiers, batch) {
+                report.error = Some(format!("Stopped: what the platform accepted can't be recorded ({e})."));
+                return report;
+            }
             if method == Method::Delete {
-                recorded.record_removed(batch);
+                sent.recorded.record_removed(batch);
                 report.removes_sent += batch.len();
             } else {
-                recorded.record_added(identifiers, batch);
+                sent.recorded.record_added(identifiers, batch);
                 report.adds_sent += batch.len();
             }
             progress.set_fraction(report.requests as f64 / total as f64);
         }
     }
     report
+}
+
+/// Why a push stopped, in a sentence that says what to do. An expired or revoked
+/// token (Google's 401 `UNAUTHENTICATED`, Meta's error 190) asks for a new one;
+/// what was accepted before is recorded either way, so the next push sends the rest.
+pub fn stop_reason(platform: Platform, method: Method, error: &ApiError) -> String {
+    let name = if platform == Platform::Meta { "Meta" } else { "Google" };
+    let expired = match platform {
+        Platform::Meta => error.code == Some(190),
+        _ => error.status == Some(401),
+    };
+    if expired {
+        return format!(
+            "The {name} token has expired or was revoked ({}). Give a new token and push again: only what is left is sent.",
+            error.message
+        );
+    }
+    if platform == Platform::Meta && method == Method::Delete && error.message.to_lowercase().contains("too small") {
+        return format!(
+            "Meta refused these removals: the audience would be left too small ({}). The members stay in the audience until a later push can remove them.",
+            error.message
+        );
+    }
+    error.message.clone()
 }
 
 fn send_batch(

@@ -1,8 +1,12 @@
 //! A fake of Google's Data Manager API and Meta's Marketing API on a loopback
 //! port. It checks every request the way the platforms document them (routes,
 //! auth header, body shape, batch sizes, hashes, sessions), keeps the audience's
-//! members as the platform would, and can be told to answer the next requests
-//! with an error status.
+//! members as the platform would, and can be told what to do with the next
+//! requests ([`Action`]): answer with an error status, apply a batch and lose the
+//! answer, hold the answer back a while, or answer a platform's own error (an
+//! expired token, Meta's rate limit, an audience left too small). Adds of a member
+//! already there are de-duplicated and removes of a member not there are ignored,
+//! as both platforms do.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
@@ -26,15 +30,69 @@ pub struct Seen {
     pub status: u16,
 }
 
+/// What to do with a request (the script's next entry).
+#[derive(Debug, Clone)]
+pub enum Action {
+    Normal,
+    /// Answer this status (a scripted failure), changing nothing.
+    Status(u16),
+    /// Apply the request, then close the connection without an answer.
+    LoseAnswer,
+    /// Wait this long, then answer normally.
+    Hold(std::time::Duration),
+    /// Answer this status and body, changing nothing (a platform's own error).
+    Error(u16, Value),
+}
+
+impl Action {
+    /// Google's answer to an expired or revoked token.
+    pub fn google_token_expired() -> Self {
+        Action::Error(
+            401,
+            json!({"error": {"code": 401, "status": "UNAUTHENTICATED",
+                "message": "Request had invalid authentication credentials. Expected OAuth 2 access token."}}),
+        )
+    }
+
+    /// Meta's answer to an expired token (an OAuthException, code 190).
+    pub fn meta_token_expired() -> Self {
+        Action::Error(
+            400,
+            json!({"error": {"code": 190, "error_subcode": 463, "type": "OAuthException",
+                "message": "Error validating access token: Session has expired."}}),
+        )
+    }
+
+    /// Meta's rate limit on an ad account (code 80003, sent with HTTP 400).
+    pub fn meta_rate_limited() -> Self {
+        Action::Error(
+            400,
+            json!({"error": {"code": 80003, "type": "OAuthException",
+                "message": "There have been too many calls to this ad-account. Wait a bit and try again."}}),
+        )
+    }
+
+    /// Meta refusing removals that would leave the audience too small.
+    pub fn meta_too_small() -> Self {
+        Action::Error(
+            400,
+            json!({"error": {"code": 100, "type": "OAuthException",
+                "message": "Invalid parameter: the audience would be too small after this removal."}}),
+        )
+    }
+}
+
 #[derive(Default)]
 pub struct State {
     pub seen: Vec<Seen>,
-    /// Statuses to answer the next requests with (`None`: answer normally).
-    pub script: VecDeque<Option<u16>>,
+    /// What to do with the next requests.
+    pub script: VecDeque<Action>,
     /// The audience as the platform holds it: member (email hash) → times added.
     pub members: HashMap<String, usize>,
     /// Every accepted add, per member, over the fake's life.
     pub added: HashMap<String, usize>,
+    /// Members removed at some point.
+    pub removed: std::collections::HashSet<String>,
     /// Meta sessions: id → (batch numbers seen, whether the last was flagged).
     pub sessions: HashMap<i64, (Vec<u64>, bool)>,
     /// What went wrong in a request, if anything did.
@@ -62,7 +120,19 @@ impl FakeApi {
     }
 
     pub fn fail_next(&self, statuses: &[Option<u16>]) {
-        self.state.lock().unwrap().script.extend(statuses.iter().copied());
+        self.then(&statuses.iter().map(|s| s.map_or(Action::Normal, Action::Status)).collect::<Vec<_>>());
+    }
+
+    /// Scripts what to do with the next requests, in order.
+    pub fn then(&self, actions: &[Action]) {
+        self.state.lock().unwrap().script.extend(actions.iter().cloned());
+    }
+
+    /// Accepted adds of each member over the fake's life (more than one: sent again).
+    pub fn adds_of_each(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.state.lock().unwrap().added.values().copied().collect();
+        v.sort_unstable();
+        v
     }
 
     pub fn members(&self) -> Vec<String> {
@@ -96,8 +166,22 @@ impl FakeApi {
 
 fn serve(stream: TcpStream, state: &Arc<Mutex<State>>) {
     let Some((method, path, headers, body)) = crate::fake_store::read_request(&stream) else { return };
-    let (status, reply) = answer(state, &method, &path, &headers, &body);
+    let action = state.lock().unwrap().script.pop_front().unwrap_or(Action::Normal);
+    let lost = matches!(action, Action::LoseAnswer);
+    let (status, reply) = match action {
+        Action::Status(status) => (status, json!({"error": {"code": status, "message": "scripted failure"}})),
+        Action::Error(status, error) => (status, error),
+        Action::Hold(wait) => {
+            std::thread::sleep(wait);
+            answer(state, &method, &path, &headers, &body)
+        }
+        Action::Normal | Action::LoseAnswer => answer(state, &method, &path, &headers, &body),
+    };
     state.lock().unwrap().seen.push(Seen { method, path, body, status });
+    if lost {
+        // Applied, but the answer never comes: the connection just closes.
+        return;
+    }
     let text = reply.to_string();
     let mut stream = stream;
     let _ = write!(
@@ -115,9 +199,6 @@ fn answer(
     body: &Value,
 ) -> (u16, Value) {
     let mut s = state.lock().unwrap();
-    if let Some(Some(status)) = s.script.pop_front() {
-        return (status, json!({"error": {"code": status, "message": "scripted failure"}}));
-    }
     let mut problems = Vec::new();
     if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {TOKEN}")) {
         problems.push("no bearer token".to_owned());
@@ -247,8 +328,12 @@ fn apply(s: &mut State, keys: Vec<String>, add: bool) {
         if add {
             *s.members.entry(key.clone()).or_default() += 1;
             *s.added.entry(key).or_default() += 1;
-        } else if s.members.remove(&key).is_none() {
-            s.invalid.push(format!("removed {key}, who was not a member"));
+        } else if s.members.remove(&key).is_none() && !s.removed.contains(&key) {
+            // Removing a member removed before is harmless (a retried batch);
+            // removing someone never added is Kitle's mistake.
+            s.invalid.push(format!("removed {key}, who was never a member"));
+        } else {
+            s.removed.insert(key);
         }
     }
 }

@@ -19,6 +19,7 @@ mod malformed;
 mod marketplaces;
 mod persona;
 mod push;
+mod push_faults;
 mod segments;
 mod store;
 mod ui;

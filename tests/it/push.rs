@@ -14,7 +14,7 @@ use crate::helpers::kitle;
 
 /// A shop of `n` customers (customer `i` spent `i * 10`), all but every tenth
 /// accepting marketing, with the audience "VIP" on the saved segment "Big".
-fn shop(dir: &Path, n: usize, rule: &str) -> String {
+pub(crate) fn shop(dir: &Path, n: usize, rule: &str) -> String {
     shop_with(dir, n, rule, None)
 }
 
@@ -55,13 +55,13 @@ fn shop_with(dir: &Path, n: usize, rule: &str, extra: Option<YesColumn<'_>>) -> 
     ws_text
 }
 
-fn set_rule(ws: &str, rule: &str) {
+pub(crate) fn set_rule(ws: &str, rule: &str) {
     let mut workspace = Workspace::load(Path::new(ws)).unwrap();
     workspace.segments.iter_mut().find(|s| s.name == "Big").unwrap().rule = rule.into();
     workspace.save(Path::new(ws)).unwrap();
 }
 
-fn push(ws: &str, fake: &FakeApi, platform: Platform, extra: &[&str]) -> (bool, String, String) {
+pub(crate) fn push(ws: &str, fake: &FakeApi, platform: Platform, extra: &[&str]) -> (bool, String, String) {
     let (account, list) = match platform {
         Platform::Google => (GOOGLE_ACCOUNT, Some(GOOGLE_LIST)),
         _ => (META_ACCOUNT, None),
@@ -76,7 +76,7 @@ fn push(ws: &str, fake: &FakeApi, platform: Platform, extra: &[&str]) -> (bool, 
 }
 
 /// The fake's members: email hashes, as the fake keys them.
-fn emails(range: impl Iterator<Item = usize>) -> Vec<String> {
+pub(crate) fn emails(range: impl Iterator<Item = usize>) -> Vec<String> {
     let mut v: Vec<String> = range
         .filter(|i| i % 10 != 0)
         .map(|i| format!("\"{}\"", kitle::engine::audience::normalise::sha256_hex(&format!("musteri{i}@example.com"))))

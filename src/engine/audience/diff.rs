@@ -165,8 +165,15 @@ impl Membership {
         self.record_added(identifiers, added);
     }
 
-    /// Reads a membership file; a missing file is an empty membership.
+    /// Reads a membership file, with the batches a push interrupted by a crash had
+    /// recorded in its journal since; a missing file is an empty membership.
     pub fn load(path: &Path) -> std::io::Result<Self> {
+        let mut membership = Self::load_file(path)?;
+        Journal::replay(path, &mut membership)?;
+        Ok(membership)
+    }
+
+    fn load_file(path: &Path) -> std::io::Result<Self> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
@@ -223,6 +230,117 @@ impl Membership {
             text.push('\n');
         }
         crate::engine::files::write_private(path, text.as_bytes())
+    }
+}
+
+/// The journal of a push in progress, beside its membership file (`….tsv.journal`):
+/// each batch the platform accepted is appended and synced before the next is sent,
+/// so a push killed mid-way (`kill -9`, a power cut) resumes with what is left.
+/// A batch is a line `batch\t+|-\tIDENTIFIERS`, its members (`KEY\tVALUES…`) and
+/// `end`; one cut short by the crash was not recorded as accepted and is sent again
+/// (adds de-duplicate on both platforms, removes of non-members are ignored). The
+/// journal goes once the membership file is saved at the end of the push.
+pub struct Journal {
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl Journal {
+    fn path_for(membership: &Path) -> PathBuf {
+        let mut name = membership.as_os_str().to_owned();
+        name.push(".journal");
+        PathBuf::from(name)
+    }
+
+    /// Opens (or continues) the journal of the membership at `membership`, noting
+    /// where this push goes.
+    pub fn open(membership: &Path, destination: &str) -> std::io::Result<Self> {
+        use std::io::Write;
+        let path = Self::path_for(membership);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&path)?;
+        // A line cut short by a crash is ended first.
+        file.write_all(format!("\nto\t{}\n", destination.replace(['\t', '\n'], " ")).as_bytes())?;
+        file.sync_all()?;
+        if let Some(dir) = path.parent() {
+            crate::engine::files::sync_dir(dir)?;
+        }
+        Ok(Self { path, file })
+    }
+
+    /// Records a batch the platform accepted (synced before returning).
+    pub fn record(&mut self, added: bool, identifiers: &[Identifier], batch: &[Change]) -> std::io::Result<()> {
+        use std::io::Write;
+        let ids: Vec<&str> = identifiers.iter().map(|i| i.id()).collect();
+        let mut text = format!("batch\t{}\t{}\n", if added { "+" } else { "-" }, ids.join(","));
+        for change in batch {
+            text.push_str(&change.key.replace(['\t', '\n'], " "));
+            for value in &change.values {
+                text.push('\t');
+                text.push_str(value);
+            }
+            text.push('\n');
+        }
+        text.push_str("end\n");
+        self.file.write_all(text.as_bytes())?;
+        self.file.sync_all()
+    }
+
+    /// The push ended and its membership is saved: the journal is no longer needed.
+    pub fn finish(self) -> std::io::Result<()> {
+        drop(self.file);
+        std::fs::remove_file(&self.path)
+    }
+
+    /// Applies the whole batches a journal holds to `membership`.
+    fn replay(membership_path: &Path, membership: &mut Membership) -> std::io::Result<()> {
+        let text = match std::fs::read_to_string(Self::path_for(membership_path)) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let mut batch: Option<(bool, Vec<Identifier>, Vec<Change>)> = None;
+        for line in text.lines() {
+            let mut fields = line.split('\t');
+            match (fields.next(), &mut batch) {
+                (Some("to"), _) => {
+                    let to = fields.next().unwrap_or_default();
+                    if membership.destination != to {
+                        // A push to another list starts from nobody there.
+                        *membership = Membership { destination: to.to_owned(), ..Membership::default() };
+                    }
+                    batch = None;
+                }
+                (Some("batch"), _) => {
+                    let added = fields.next() == Some("+");
+                    let ids = fields.next().unwrap_or_default().split(',').filter_map(Identifier::from_id).collect();
+                    batch = Some((added, ids, Vec::new()));
+                }
+                (Some("end"), Some(_)) => {
+                    if let Some((added, ids, changes)) = batch.take() {
+                        if added {
+                            membership.record_added(&ids, &changes);
+                        } else {
+                            membership.record_removed(&changes);
+                        }
+                    }
+                }
+                (Some(key), Some((_, ids, changes))) if !key.is_empty() => {
+                    let mut values: Vec<String> = fields.map(str::to_owned).collect();
+                    values.resize(ids.len(), String::new());
+                    changes.push(Change { key: key.to_owned(), values });
+                }
+                // A batch cut short, or an empty line: not recorded as accepted.
+                _ => batch = None,
+            }
+        }
+        Ok(())
     }
 }
 

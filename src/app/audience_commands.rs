@@ -128,6 +128,14 @@ impl KitleApp {
         };
         let platform = super::dialogs::audience::platform_label(lang, pushed.destination.platform());
         let r = &pushed.report;
+        if r.token_expired {
+            // The token is no good any more: the dialog asks for a new one.
+            let which = pushed.destination.platform();
+            self.session_tokens.remove(&which);
+            if let Some(dialog) = &mut self.audience {
+                dialog.push.token_refused(which);
+            }
+        }
         let n = |v: usize| crate::format::count(v, lang);
         self.notice = Some(match &r.error {
             None => Notice::Info(
@@ -137,6 +145,7 @@ impl KitleApp {
                     .replace("{2}", &n(r.removes_sent))
                     .replace("{3}", &n(r.requests)),
             ),
+            Some(_) if r.token_expired => Notice::Error(t(lang, "push.token_expired").replace("{0}", platform)),
             Some(e) => Notice::Error(t(lang, "push.stopped").replace("{0}", platform).replace("{1}", e)),
         });
         let Some(doc) = &self.doc else { return };

@@ -223,6 +223,9 @@ pub struct PushReport {
     pub invalid: u64,
     /// Why the push stopped early; what was sent before it is recorded.
     pub error: Option<String>,
+    /// It stopped because the token expired or was revoked: ask for a new one.
+    #[serde(skip)]
+    pub token_expired: bool,
 }
 
 /// Keeps the members a platform can match on; returns them and how many were left out.
@@ -315,6 +318,7 @@ pub fn push(target: &Target<'_>, changes: &Changes, sent: &mut Sent<'_>, progres
                 Ok(invalid) => report.invalid += invalid,
                 Err(e) => {
                     report.error = Some(stop_reason(target.platform(), method, &e));
+                    report.token_expired = token_expired(target.platform(), &e);
                     return report;
                 }
             }
@@ -341,11 +345,7 @@ pub fn push(target: &Target<'_>, changes: &Changes, sent: &mut Sent<'_>, progres
 /// what was accepted before is recorded either way, so the next push sends the rest.
 pub fn stop_reason(platform: Platform, method: Method, error: &ApiError) -> String {
     let name = if platform == Platform::Meta { "Meta" } else { "Google" };
-    let expired = match platform {
-        Platform::Meta => error.code == Some(190),
-        _ => error.status == Some(401),
-    };
-    if expired {
+    if token_expired(platform, error) {
         return format!(
             "The {name} token has expired or was revoked ({}). Give a new token and push again: only what is left is sent.",
             error.message
@@ -358,6 +358,14 @@ pub fn stop_reason(platform: Platform, method: Method, error: &ApiError) -> Stri
         );
     }
     error.message.clone()
+}
+
+/// Whether a platform refused the token itself (Google's 401, Meta's error 190).
+pub fn token_expired(platform: Platform, error: &ApiError) -> bool {
+    match platform {
+        Platform::Meta => error.code == Some(190),
+        _ => error.status == Some(401),
+    }
 }
 
 fn send_batch(

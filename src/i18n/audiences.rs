@@ -3,6 +3,11 @@
 /// (key, English, Turkish)
 pub const TEXTS: &[(&str, &str, &str)] = &[
     ("push.heading", "Send through the platform's API", "Platformun API'si ile gönder"),
+    (
+        "push.token_expired",
+        "The {0} token has expired or was revoked. Give a new one and send again: what was sent is recorded, and only the rest will go.",
+        "{0} erişim anahtarının süresi dolmuş ya da iptal edilmiş. Yenisini girip yeniden gönderin: gönderilenler kayıtlı, yalnızca kalanlar gidecek.",
+    ),
     ("push.google_account", "Google Ads account id", "Google Ads hesap kimliği"),
     ("push.google_list", "Customer list id", "Müşteri listesi kimliği"),
     ("push.google_login", "Manager account id (optional)", "Yönetici hesap kimliği (isteğe bağlı)"),

@@ -121,6 +121,12 @@ impl PushPanel {
         }
     }
 
+    /// The platform refused the token: forget it, so the panel asks for a new one.
+    pub fn token_refused(&mut self, platform: Platform) {
+        self.remembered.remove(&platform);
+        self.token_text.remove(&platform);
+    }
+
     /// The token a push would use, and where it came from: this session's, typed,
     /// the environment's, then the keychain's.
     fn token(&self, platform: Platform) -> Option<(Token, TokenSource)> {

@@ -435,6 +435,50 @@ fn split_percentages_are_read_the_turkish_way_and_refused_in_words() {
     );
 }
 
+/// A token the platform refuses mid-push (Google's 401): the notice says to give a
+/// new one, the session forgets it, and the dialog asks for one when opened again.
+#[test]
+fn an_expired_token_is_forgotten_and_asked_for_again() {
+    use crate::fake_api::{Action, FakeApi, GOOGLE_ACCOUNT, GOOGLE_LIST, TOKEN};
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeApi::start();
+    fake.then(&[Action::google_token_expired()]);
+    let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("shop.kitle")));
+    harness.run_steps(2);
+    click_tab(&mut harness, "Segments");
+    harness.get_by_label("+ New segment").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Value 1", "5000");
+    run_until(&mut harness, "the live results", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    harness.get_by_label("Create remarketing audience from this segment").click();
+    harness.run_steps(2);
+    if let Some(dialog) = harness.state_mut().audience.as_mut() {
+        dialog.push.endpoint = Some(fake.url.clone());
+        dialog.push.google.account_id = GOOGLE_ACCOUNT.to_owned();
+        dialog.push.google.user_list_id = GOOGLE_LIST.to_owned();
+    }
+    harness.run_steps(3);
+    type_into(&mut harness, "Access token", TOKEN);
+    harness.state_mut().notice = None;
+    click_push_until_it_starts(&mut harness);
+    run_until(&mut harness, "the push", |app| app.tasks.is_idle() && app.notice.is_some());
+    let notice = format!("{:?}", harness.state().notice);
+    assert!(notice.contains("token has expired or was revoked. Give a new one"), "{notice}");
+    assert!(harness.state().session_tokens.is_empty(), "the refused token is forgotten");
+    harness.get_by_label("← Segments").click();
+    harness.run_steps(2);
+    let name = harness.state().doc.as_ref().unwrap().workspace.audiences[0].name.clone();
+    harness.get_by_label(&format!("Open {name}")).click();
+    harness.run_steps(3);
+    harness.get_by_label("Access token");
+    assert!(harness.query_by_label("Using the token given earlier in this session (not saved).").is_none());
+}
+
 /// Clicks "Save and push changes" until the push starts (the dialog closes): under
 /// heavy load the section's background checks can still be settling, and a late
 /// layout pass can move the button. Says why when the push never starts.

@@ -113,7 +113,9 @@ fn event_row(ui: &mut egui::Ui, event: &ExportEvent, lang: Lang) {
         })
         .collect();
     ui.label(fields.join(", "));
-    let target = egui::Label::new(&event.target).truncate();
-    ui.add_sized([220.0, ui.spacing().interact_size.y], target).on_hover_text(&event.target);
+    ui.scope(|ui| {
+        ui.set_max_width(260.0);
+        ui.add(egui::Label::new(&event.target).truncate()).on_hover_text(&event.target);
+    });
     ui.end_row();
 }

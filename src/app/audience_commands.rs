@@ -13,7 +13,7 @@ use super::i18n::t;
 use super::state::Notice;
 use super::tasks::TaskKind;
 use crate::connect::credentials::keychain;
-use crate::connect::push::{Plan, Pushed, run};
+use crate::connect::push::{Plan, Pushed, Stopped, run};
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
 use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
 use crate::engine::audience::{AudienceRows, Sent};
@@ -128,7 +128,7 @@ impl KitleApp {
         };
         let platform = super::dialogs::audience::platform_label(lang, pushed.destination.platform());
         let r = &pushed.report;
-        if r.token_expired {
+        if r.stopped_by == Some(Stopped::TokenExpired) {
             // The token is no good any more: the dialog asks for a new one.
             let which = pushed.destination.platform();
             self.session_tokens.remove(&which);
@@ -145,8 +145,12 @@ impl KitleApp {
                     .replace("{2}", &n(r.removes_sent))
                     .replace("{3}", &n(r.requests)),
             ),
-            Some(_) if r.token_expired => Notice::Error(t(lang, "push.token_expired").replace("{0}", platform)),
-            Some(e) => Notice::Error(t(lang, "push.stopped").replace("{0}", platform).replace("{1}", e)),
+            Some(e) => Notice::Error(match r.stopped_by {
+                Some(Stopped::TokenExpired) => t(lang, "push.token_expired").replace("{0}", platform),
+                Some(Stopped::TooSmall) => t(lang, "push.too_small").replace("{0}", platform),
+                Some(Stopped::Cancelled) => t(lang, "push.cancelled").replace("{0}", platform),
+                Some(Stopped::NotRecorded) | None => t(lang, "push.stopped").replace("{0}", platform).replace("{1}", e),
+            }),
         });
         let Some(doc) = &self.doc else { return };
         let Some(index) = doc.workspace.audiences.iter().position(|a| a.name == name) else { return };

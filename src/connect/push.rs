@@ -223,9 +223,22 @@ pub struct PushReport {
     pub invalid: u64,
     /// Why the push stopped early; what was sent before it is recorded.
     pub error: Option<String>,
-    /// It stopped because the token expired or was revoked: ask for a new one.
+    /// Why it stopped, where that is something Kitle can say in the user's language.
     #[serde(skip)]
-    pub token_expired: bool,
+    pub stopped_by: Option<Stopped>,
+}
+
+/// Why a push stopped early, for the reasons with a sentence of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// The user cancelled it.
+    Cancelled,
+    /// The platform refused the token (expired or revoked): ask for a new one.
+    TokenExpired,
+    /// Meta refused removals that would leave the audience too small.
+    TooSmall,
+    /// What was accepted could not be written down (the disk), so nothing more went.
+    NotRecorded,
 }
 
 /// Keeps the members a platform can match on; returns them and how many were left out.
@@ -308,23 +321,26 @@ pub fn push(target: &Target<'_>, changes: &Changes, sent: &mut Sent<'_>, progres
         for (index, batch) in batches.iter().enumerate() {
             if progress.is_cancelled() {
                 report.error = Some("Cancelled; what was sent before is recorded.".to_owned());
+                report.stopped_by = Some(Stopped::Cancelled);
                 return report;
             }
             if let Err(e) = sent.record.before_sending(target.platform(), method, identifiers, batch.len()) {
                 report.error = Some(e);
+                report.stopped_by = Some(Stopped::NotRecorded);
                 return report;
             }
             match send_batch(target, method, identifiers, batch, session, index + 1) {
                 Ok(invalid) => report.invalid += invalid,
                 Err(e) => {
                     report.error = Some(stop_reason(target.platform(), method, &e));
-                    report.token_expired = token_expired(target.platform(), &e);
+                    report.stopped_by = stopped_by(target.platform(), method, &e);
                     return report;
                 }
             }
             report.requests += 1;
             if let Err(e) = sent.journal.record(method != Method::Delete, identifiers, batch) {
                 report.error = Some(format!("Stopped: what the platform accepted can't be recorded ({e})."));
+                report.stopped_by = Some(Stopped::NotRecorded);
                 return report;
             }
             if method == Method::Delete {
@@ -345,26 +361,34 @@ pub fn push(target: &Target<'_>, changes: &Changes, sent: &mut Sent<'_>, progres
 /// what was accepted before is recorded either way, so the next push sends the rest.
 pub fn stop_reason(platform: Platform, method: Method, error: &ApiError) -> String {
     let name = if platform == Platform::Meta { "Meta" } else { "Google" };
-    if token_expired(platform, error) {
-        return format!(
+    match stopped_by(platform, method, error) {
+        Some(Stopped::TokenExpired) => format!(
             "The {name} token has expired or was revoked ({}). Give a new token and push again: only what is left is sent.",
             error.message
-        );
-    }
-    if platform == Platform::Meta && method == Method::Delete && error.message.to_lowercase().contains("too small") {
-        return format!(
+        ),
+        Some(Stopped::TooSmall) => format!(
             "Meta refused these removals: the audience would be left too small ({}). The members stay in the audience until a later push can remove them.",
             error.message
-        );
+        ),
+        _ => error.message.clone(),
     }
-    error.message.clone()
 }
 
-/// Whether a platform refused the token itself (Google's 401, Meta's error 190).
-pub fn token_expired(platform: Platform, error: &ApiError) -> bool {
-    match platform {
+/// The reason with a sentence of its own, if a platform's refusal is one: the token
+/// itself refused (Google's 401, Meta's error 190), or Meta's "too small".
+pub fn stopped_by(platform: Platform, method: Method, error: &ApiError) -> Option<Stopped> {
+    let expired = match platform {
         Platform::Meta => error.code == Some(190),
         _ => error.status == Some(401),
+    };
+    let too_small =
+        platform == Platform::Meta && method == Method::Delete && error.message.to_lowercase().contains("too small");
+    if expired {
+        Some(Stopped::TokenExpired)
+    } else if too_small {
+        Some(Stopped::TooSmall)
+    } else {
+        None
     }
 }
 

@@ -63,6 +63,16 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("push.failed", "{0}: nothing was sent ({1}).", "{0}: hiçbir şey gönderilmedi ({1})."),
     (
+        "push.too_small",
+        "{0} refused to remove members: the audience would be left too small. They stay in it until a later push can remove them.",
+        "{0} üyeleri çıkarmayı reddetti: kitle çok küçük kalacaktı. Sonraki bir gönderim çıkarana kadar kitlede kalıyorlar.",
+    ),
+    (
+        "push.cancelled",
+        "{0}: the push was cancelled. What the platform accepted is recorded; send again to carry on.",
+        "{0}: gönderim iptal edildi. Platformun kabul ettikleri kaydedildi; sürdürmek için yeniden gönderin.",
+    ),
+    (
         "audience.file_changes",
         "Since the last file: {0} entered, {1} left, {2} unchanged.",
         "Son dosyadan beri: {0} girdi, {1} çıktı, {2} değişmedi.",

@@ -61,19 +61,23 @@ list ids are saved in the workspace for the next push.
 const MAP_NOTES: &str = "\
 --map applies to every file given; a field is a canonical id (ltv, email …),
 custom, custom:TYPE (text, category, number, money, integer, date, bool, list) or ignore.
+--consent takes İYS's consent export (recipient, type EPOSTA/MESAJ/ARAMA, status
+ONAY/RET, date): each customer's latest EPOSTA record sets accepts_marketing and
+their latest MESAJ record sets sms_consent, matched by e-mail and phone.
 ";
 
 /// Every subcommand, in the order `--help` lists them.
 pub const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "import",
-        usage: "kitle import [--customers F] [--orders F] [--spend F] [--sheet NAME]
+        usage: "kitle import [--customers F] [--orders F] [--spend F] [--consent F] [--sheet NAME]
              [--map \"Header=field\" ...] [--as-of YYYY-MM-DD] [--json] -o WS.kitle",
         notes: MAP_NOTES,
         flags: &[
             values("customers"),
             values("orders"),
             values("spend"),
+            values("consent"),
             value("sheet"),
             values("map"),
             OUT,

@@ -51,9 +51,12 @@ fn audience_or_push(args: Args) -> Result<String> {
 
 fn import(a: Args) -> Result<String> {
     let mut files: Vec<(SourceKind, PathBuf)> = Vec::new();
-    for (flag, kind) in
-        [("customers", SourceKind::Customers), ("orders", SourceKind::Orders), ("spend", SourceKind::Spend)]
-    {
+    for (flag, kind) in [
+        ("customers", SourceKind::Customers),
+        ("orders", SourceKind::Orders),
+        ("spend", SourceKind::Spend),
+        ("consent", SourceKind::Consent),
+    ] {
         files.extend(a.texts(flag)?.into_iter().map(|f| (kind, PathBuf::from(f))));
     }
     let (sheet, as_of, json, maps) = (a.text("sheet")?, a.date("as-of")?, a.has("json"), a.texts("map")?);

@@ -81,6 +81,9 @@ pub enum SourceKind {
     Orders,
     /// Marketing spend per channel per day or month.
     Spend,
+    /// Consent records: İYS's export (recipient, type, status, date), joined to the
+    /// customers by e-mail and phone.
+    Consent,
 }
 
 impl SourceKind {
@@ -89,6 +92,7 @@ impl SourceKind {
             SourceKind::Customers => "customers",
             SourceKind::Orders => "orders",
             SourceKind::Spend => "spend",
+            SourceKind::Consent => "consent",
         }
     }
 }
@@ -588,6 +592,15 @@ const ORDER_FIELDS: &[CanonicalField] = &[
     f("zip", Text, ZIP),
 ];
 
+/// An İYS consent export's columns (its API names `recipient`, `type`, `status`,
+/// `consentDate`, and the Turkish headers of its panel's export).
+const CONSENT_FIELDS: &[CanonicalField] = &[
+    f("recipient", Text, &["recipient", "alici", "iletisim adresi", "e-posta/telefon", "telefon/e-posta"]),
+    f("consent_type", Text, &["type", "izin turu", "izin tipi", "ileti turu", "kanal"]),
+    f("consent_status", Text, &["status", "izin durumu", "onay durumu", "durum"]),
+    f("consent_date", Date, &["consentdate", "consent date", "izin tarihi", "onay tarihi", "tarih"]),
+];
+
 const SPEND_FIELDS: &[CanonicalField] = &[
     f("channel", Category, &["channel", "kanal", "platform", "source", "kaynak", "mecra", "campaign channel"]),
     f("period", Text, &["period", "month", "date", "day", "week", "tarih", "ay", "donem", "gun", "reporting starts"]),
@@ -619,6 +632,7 @@ pub fn canonical_fields(kind: SourceKind) -> &'static [CanonicalField] {
         SourceKind::Customers => CUSTOMER_FIELDS,
         SourceKind::Orders => ORDER_FIELDS,
         SourceKind::Spend => SPEND_FIELDS,
+        SourceKind::Consent => CONSENT_FIELDS,
     }
 }
 
@@ -670,7 +684,7 @@ mod tests {
 
     #[test]
     fn aliases_are_stored_as_keys() {
-        for kind in [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend] {
+        for kind in [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend, SourceKind::Consent] {
             for field in canonical_fields(kind) {
                 for alias in field.aliases {
                     assert_eq!(&header_key(alias), alias, "alias of {} must be written as its key", field.id);

@@ -10,8 +10,10 @@ use rayon::prelude::*;
 use super::build::{build, split_sources};
 use super::cache::{self, CacheKey, Cached, cache_dir_for};
 use super::data::CustomerData;
+use super::fields::SourceKind;
 use super::files::parent_dir;
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
+use super::message::Message;
 use super::store::{StoreSource, add_order_lines, add_sync_notes, copy_exists, copy_sources};
 use super::workspace::{Workspace, WorkspaceError};
 use crate::format::Lang;
@@ -282,8 +284,15 @@ impl Workspace {
                 Ok(loaded)
             })
             .collect();
-        let (c, o, s) = split_sources(loaded?)?;
+        let (consent, others): (Vec<_>, Vec<_>) = loaded?.into_iter().partition(|s| s.kind == SourceKind::Consent);
+        if consent.len() > 1 {
+            return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [SourceKind::Consent.id()])).into());
+        }
+        let (c, o, s) = split_sources(others)?;
         let mut data = build(c, o, s, self.as_of())?;
+        if let Some(consent) = consent.into_iter().next() {
+            super::build::consent::apply_consent(&mut data, consent)?;
+        }
         self.apply_manual_spend(&mut data);
         if let Some(store) = &self.store {
             let copy = resolve_path(&parent_dir(workspace_path), &store.cache);

@@ -11,6 +11,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("import.customers", "Customers file", "Müşteri dosyası"),
     ("import.orders", "Orders file", "Sipariş dosyası"),
     ("import.spend", "Spend file", "Harcama dosyası"),
+    ("import.consent", "Consent records (İYS export)", "İzin kayıtları (İYS dışa aktarımı)"),
     ("import.path", "File path", "Dosya yolu"),
     ("import.browse", "Browse…", "Gözat…"),
     ("import.filter", "Spreadsheets", "Tablolar"),

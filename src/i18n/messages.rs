@@ -18,6 +18,16 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "{0} müşterinin müşteri numarası yok; siparişlerle eşleştirilemezler.",
     ),
     (
+        "msg.consent_joined",
+        "{0} consent records read from İYS: e-mail consent taken for {1} customers and SMS consent for {2}; {3} recipients match no customer; {4} call (ARAMA) records have no field and were counted only.",
+        "İYS'den {0} izin kaydı okundu: {1} müşterinin e-posta izni ve {2} müşterinin SMS izni buradan alındı; {3} alıcı hiçbir müşteriyle eşleşmedi; {4} arama (ARAMA) kaydının alanı yok, yalnızca sayıldı.",
+    ),
+    (
+        "msg.err_consent_columns",
+        "{0} is not an İYS consent export: it needs the recipient, the consent type and the status (ONAY/RET).",
+        "{0} bir İYS izin dışa aktarımı değil: alıcı, izin türü ve durum (ONAY/RET) sütunları gerekli.",
+    ),
+    (
         "msg.added_from_orders",
         "{0} customers appear only in the orders file; they were added.",
         "{0} müşteri yalnızca sipariş dosyasında var; eklendiler.",

@@ -97,19 +97,20 @@ impl FileSlot {
 }
 
 pub struct ImportDialog {
-    pub slots: [FileSlot; 3],
+    pub slots: [FileSlot; 4],
     pub error: Option<String>,
     /// Whether Browse… shows the system's file dialog.
     pub file_dialogs: FileDialogs,
 }
 
-const KINDS: [SourceKind; 3] = [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend];
+const KINDS: [SourceKind; 4] = [SourceKind::Customers, SourceKind::Orders, SourceKind::Spend, SourceKind::Consent];
 
 fn slot_index(kind: SourceKind) -> usize {
     match kind {
         SourceKind::Customers => 0,
         SourceKind::Orders => 1,
         SourceKind::Spend => 2,
+        SourceKind::Consent => 3,
     }
 }
 
@@ -130,7 +131,7 @@ impl ImportDialog {
     }
 
     /// Adds a file where it fits: an empty customers slot first; once its headers
-    /// are read it moves to orders or spend if it looks like one.
+    /// are read it moves to orders, spend or consent if it looks like one.
     pub fn add_file(&mut self, ctx: &egui::Context, path: PathBuf, lang: Lang) {
         let index = if self.slots[0].path().is_none() {
             0
@@ -234,12 +235,13 @@ impl ImportDialog {
 
     fn slots_ui(&mut self, ui: &mut egui::Ui, ctx: &egui::Context, lang: Lang) {
         let file_dialogs = self.file_dialogs;
-        for index in 0..3 {
+        for index in 0..KINDS.len() {
             let slot = &mut self.slots[index];
             let title = match slot.kind {
                 SourceKind::Customers => "import.customers",
                 SourceKind::Orders => "import.orders",
                 SourceKind::Spend => "import.spend",
+                SourceKind::Consent => "import.consent",
             };
             egui::CollapsingHeader::new(t(lang, title))
                 .id_salt(("import-slot", index))

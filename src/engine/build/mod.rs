@@ -5,6 +5,7 @@
 //! twice are merged (same key: the first row's values, gaps filled from the later
 //! rows). Derived fields ([`derived`]) and spend ([`spend`]) come last.
 
+pub mod consent;
 mod derived;
 mod join;
 mod orders;
@@ -532,7 +533,8 @@ fn coalesce_str(a: &Series, b: &Series) -> PolarsResult<Series> {
 /// The customers, orders and spend sources of a workspace, each optional.
 pub type SourcesByKind = (Option<LoadedSource>, Option<LoadedSource>, Option<LoadedSource>);
 
-/// Sorts loaded sources by kind; a kind may appear once.
+/// Sorts loaded sources by kind; a kind may appear once. Consent records are
+/// applied after the build ([`consent::apply_consent`]): take them out first.
 pub fn split_sources(sources: Vec<LoadedSource>) -> Result<SourcesByKind, ImportError> {
     let (mut c, mut o, mut s) = (None, None, None);
     for src in sources {
@@ -540,6 +542,9 @@ pub fn split_sources(sources: Vec<LoadedSource>) -> Result<SourcesByKind, Import
             SourceKind::Customers => &mut c,
             SourceKind::Orders => &mut o,
             SourceKind::Spend => &mut s,
+            SourceKind::Consent => {
+                return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [src.kind.id()])));
+            }
         };
         if slot.is_some() {
             return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [src.kind.id()])));

@@ -233,7 +233,11 @@ pub fn guess_kind(headers: &[String]) -> SourceKind {
     let looks_like_spend = spend.iter().any(|t| matches!(t, ColumnTarget::Field(f) if f == "spend"))
         && spend.iter().any(|t| matches!(t, ColumnTarget::Field(f) if f == "period"))
         && headers.len() <= 4;
-    if looks_like_spend {
+    let consent = auto_map(headers, SourceKind::Consent, &[]);
+    let maps = |id: &str| consent.iter().any(|t| matches!(t, ColumnTarget::Field(f) if f == id));
+    if maps("recipient") && maps("consent_status") {
+        SourceKind::Consent
+    } else if looks_like_spend {
         SourceKind::Spend
     } else if looks_like_orders || score(SourceKind::Orders) > score(SourceKind::Customers) + 1 {
         SourceKind::Orders

@@ -62,7 +62,7 @@ fn order_heavy(c: &mut Criterion) {
                 let customers = load_source(&specs[0], &Progress::default()).expect("customers");
                 (customers, orders.join().expect("orders thread"))
             });
-            let (c, o, s) = split_sources(vec![c, o]).expect("sources");
+            let (c, o, s, _) = split_sources(vec![c, o]).expect("sources");
             build(c, o, s, as_of).expect("build")
         })
     });

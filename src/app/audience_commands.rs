@@ -15,7 +15,7 @@ use super::tasks::TaskKind;
 use crate::connect::credentials::keychain;
 use crate::connect::push::{Plan, Pushed, Stopped, run};
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
-use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
+use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord, write_recorded_file};
 use crate::engine::audience::{AudienceRows, Sent};
 use crate::engine::edit::Edit;
 
@@ -62,7 +62,12 @@ impl KitleApp {
         };
         let started =
             self.tasks.spawn(TaskKind::Export, ctx, move |_| {
-                let written = write_and_record(&rows, &path, &name, &record).and_then(|members| {
+                let event = |written| {
+                    ExportEvent::now(ExportAction::File, rows.platform, written, &rows.identifiers)
+                        .for_audience(&name)
+                        .to(path.display().to_string())
+                };
+                let written = write_recorded_file(&rows, &path, &record, event).and_then(|members| {
                     if let Some(membership) = &membership {
                         Membership::of(&rows).save(membership)?;
                     }
@@ -158,23 +163,4 @@ impl KitleApp {
         pushed.record(&mut audience);
         self.edit(Edit::ReplaceAudience { index, audience: Box::new(audience) });
     }
-}
-
-/// Writes an upload file and records it in the export record; a file the record
-/// could not take is removed again, so none is left unrecorded.
-fn write_and_record(
-    rows: &AudienceRows,
-    path: &std::path::Path,
-    name: &str,
-    record: &ExportRecord,
-) -> std::io::Result<usize> {
-    let written = crate::engine::audience::files::write_upload_file(rows, path)?;
-    let event = ExportEvent::now(ExportAction::File, rows.platform, written, &rows.identifiers)
-        .for_audience(name)
-        .to(path.display().to_string());
-    if let Err(e) = record.append(&event) {
-        std::fs::remove_file(path).ok();
-        return Err(e);
-    }
-    Ok(written)
 }

@@ -9,10 +9,8 @@ use super::args::Args as CliArgs;
 
 use crate::engine::audience::diff::{Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
-use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord};
-use crate::engine::audience::{
-    AudienceRequest, Consent, ConsentField, Identifier, Platform, audience_rows, files, preview,
-};
+use crate::engine::audience::record::{ExportAction, ExportEvent, ExportRecord, write_recorded_file};
+use crate::engine::audience::{AudienceRequest, Consent, ConsentField, Identifier, Platform, audience_rows, preview};
 use crate::engine::segment::evaluate::SegmentFrame;
 use crate::engine::segment::members::{Target, members};
 
@@ -107,17 +105,14 @@ pub fn audience(a: &CliArgs) -> Result<String> {
         return preview_output(&args, &rows);
     }
     let out = args.out.as_ref().ok_or_else(|| anyhow!("Give -o FILE."))?;
-    let written = files::write_upload_file(&rows, out)?;
-    let event = ExportEvent::now(ExportAction::File, platform, written, &rows.identifiers)
-        .for_audience(&args.name)
-        .with_rule(&args.rule)
-        .to(std::path::absolute(out).unwrap_or_else(|_| out.clone()).display().to_string());
-    let record = ExportRecord::of_workspace(&args.path);
-    if let Err(e) = record.append(&event) {
-        // None is left unrecorded.
-        std::fs::remove_file(out).ok();
-        bail!("The file was not kept: the export record {} could not be written ({e}).", record.path().display());
-    }
+    let target = std::path::absolute(out).unwrap_or_else(|_| out.clone()).display().to_string();
+    let event = |written| {
+        ExportEvent::now(ExportAction::File, platform, written, &rows.identifiers)
+            .for_audience(&args.name)
+            .with_rule(&args.rule)
+            .to(target)
+    };
+    let written = write_recorded_file(&rows, out, &ExportRecord::of_workspace(&args.path), event)?;
     // A saved segment's audience remembers what it sent, so the next file can say
     // who entered and who left.
     let change = if args.name.is_empty() {

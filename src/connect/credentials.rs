@@ -78,8 +78,8 @@ pub mod keychain {
             .unwrap_or_else(|| SERVICE.to_owned())
     }
 
-    /// The keychain entry of a platform's token.
-    fn account(platform: Platform) -> &'static str {
+    /// The account name a platform's token is kept under.
+    pub fn platform_account(platform: Platform) -> &'static str {
         match platform {
             Platform::Meta => "meta-access-token",
             _ => "google-access-token",
@@ -124,22 +124,22 @@ pub mod keychain {
 
     /// Whether a keychain answers (asks it; call off the UI thread).
     pub fn available() -> bool {
-        entry_for(&service(), account(Platform::Google)).is_some()
+        entry_for(&service(), platform_account(Platform::Google)).is_some()
     }
 
     /// The token kept for a platform, if any.
     pub fn load(platform: Platform) -> Option<Token> {
-        load_in(&service(), account(platform))
+        load_in(&service(), platform_account(platform))
     }
 
     /// Keeps a platform's token in the keychain.
     pub fn save(platform: Platform, token: &Token) -> Result<(), String> {
-        save_in(&service(), account(platform), token)
+        save_in(&service(), platform_account(platform), token)
     }
 
     /// Removes a platform's token from the keychain.
     pub fn forget(platform: Platform) -> Result<(), String> {
-        forget_in(&service(), account(platform))
+        forget_in(&service(), platform_account(platform))
     }
 
     /// The secret kept under an account name (a store's token or keys), if any.
@@ -172,11 +172,6 @@ pub mod keychain {
     pub fn forget_in(service: &str, account: &str) -> Result<(), String> {
         let entry = entry_for(service, account).ok_or_else(|| "No system keychain is running.".to_owned())?;
         deleted(entry.delete_credential())
-    }
-
-    /// The account name a platform's token is kept under.
-    pub fn platform_account(platform: Platform) -> &'static str {
-        account(platform)
     }
 
     /// A deletion's outcome: nothing kept under that name is already forgotten.

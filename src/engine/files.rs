@@ -138,6 +138,25 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Opens a file readable by the user only for appending (records and journals),
+/// creating it and its folder if need be; a new file's folder entry is synced.
+pub fn open_private_append(path: &Path) -> std::io::Result<std::fs::File> {
+    let dir = parent_dir(path);
+    let new = !path.exists();
+    if new {
+        make_private_dir(&dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true).read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    if new {
+        sync_dir(&dir)?;
+    }
+    Ok(file)
+}
+
 /// Creates a folder readable by the user only (it holds personal data).
 pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;

@@ -10,10 +10,8 @@ use rayon::prelude::*;
 use super::build::{build, split_sources};
 use super::cache::{self, CacheKey, Cached, cache_dir_for};
 use super::data::CustomerData;
-use super::fields::SourceKind;
 use super::files::parent_dir;
 use super::import::{ImportError, Progress, SourceSpec, load_source, resolve_path};
-use super::message::Message;
 use super::store::{StoreSource, add_order_lines, add_sync_notes, copy_exists, copy_sources};
 use super::workspace::{Workspace, WorkspaceError};
 use crate::format::Lang;
@@ -284,13 +282,9 @@ impl Workspace {
                 Ok(loaded)
             })
             .collect();
-        let (consent, others): (Vec<_>, Vec<_>) = loaded?.into_iter().partition(|s| s.kind == SourceKind::Consent);
-        if consent.len() > 1 {
-            return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [SourceKind::Consent.id()])).into());
-        }
-        let (c, o, s) = split_sources(others)?;
+        let (c, o, s, consent) = split_sources(loaded?)?;
         let mut data = build(c, o, s, self.as_of())?;
-        if let Some(consent) = consent.into_iter().next() {
+        if let Some(consent) = consent {
             super::build::consent::apply_consent(&mut data, consent)?;
         }
         self.apply_manual_spend(&mut data);

@@ -257,20 +257,10 @@ impl Journal {
     pub fn open(membership: &Path, destination: &str) -> std::io::Result<Self> {
         use std::io::Write;
         let path = Self::path_for(membership);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&path)?;
+        let mut file = crate::engine::files::open_private_append(&path)?;
         // A line cut short by a crash is ended first.
         file.write_all(format!("\nto\t{}\n", destination.replace(['\t', '\n'], " ")).as_bytes())?;
         file.sync_all()?;
-        if let Some(dir) = path.parent() {
-            crate::engine::files::sync_dir(dir)?;
-        }
         Ok(Self { path, file })
     }
 
@@ -344,14 +334,20 @@ impl Journal {
     }
 }
 
+/// The folder beside a workspace that holds what its audiences sent (`shop.kitle` →
+/// `shop.audiences/`): memberships, push journals and the export record.
+pub fn audiences_dir(workspace: &Path) -> PathBuf {
+    let stem = workspace.file_stem().map_or_else(|| "workspace".into(), |s| s.to_string_lossy().into_owned());
+    crate::engine::files::parent_dir(workspace).join(format!("{stem}.audiences"))
+}
+
 /// Where an audience's last membership for a platform is kept: a folder beside the
 /// workspace (`shop.kitle` → `shop.audiences/`), one file for files written and
 /// one for what the platform's API accepted.
 pub fn membership_path(workspace: &Path, audience: &str, platform: super::Platform, by: SentBy) -> PathBuf {
-    let stem = workspace.file_stem().map_or_else(|| "workspace".into(), |s| s.to_string_lossy().into_owned());
     let safe: String =
         audience.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    crate::engine::files::parent_dir(workspace).join(format!("{stem}.audiences")).join(match by {
+    audiences_dir(workspace).join(match by {
         SentBy::File => format!("{safe}-{}.tsv", platform.id()),
         SentBy::Api => format!("{safe}-{}-api.tsv", platform.id()),
     })

@@ -98,10 +98,7 @@ pub struct RecordRead {
 impl ExportRecord {
     /// The record of the workspace at `workspace` (beside its audience memberships).
     pub fn of_workspace(workspace: &Path) -> Self {
-        let stem = workspace.file_stem().map_or_else(|| "workspace".into(), |s| s.to_string_lossy().into_owned());
-        Self {
-            path: crate::engine::files::parent_dir(workspace).join(format!("{stem}.audiences")).join("exports.jsonl"),
-        }
+        Self { path: super::diff::audiences_dir(workspace).join("exports.jsonl") }
     }
 
     /// A record at a path of its own (an unsaved workspace's, in the user's data folder).
@@ -121,26 +118,13 @@ impl ExportRecord {
     }
 
     fn append_lines(&self, lines: &[u8]) -> std::io::Result<()> {
-        let dir = crate::engine::files::parent_dir(&self.path);
-        let new = !self.path.exists();
-        if new {
-            crate::engine::files::make_private_dir(&dir)?;
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.create(true).append(true).read(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&self.path)?;
+        let mut file = crate::engine::files::open_private_append(&self.path)?;
         // A line cut short by a crash is ended first, so the new one stays whole.
         if ends_mid_line(&mut file)? {
             file.write_all(b"\n")?;
         }
         file.write_all(lines)?;
-        file.sync_all()?;
-        if new {
-            crate::engine::files::sync_dir(&dir)?;
-        }
-        Ok(())
+        file.sync_all()
     }
 
     /// The events recorded so far (none when nothing was ever exported).
@@ -189,6 +173,24 @@ impl ExportRecord {
         to.append_lines(&bytes)?;
         Ok(true)
     }
+}
+
+/// Writes an upload file and records it (`event` is told the members written); a
+/// file the record can't take is removed again, so none is left unrecorded.
+pub fn write_recorded_file(
+    rows: &super::AudienceRows,
+    path: &Path,
+    record: &ExportRecord,
+    event: impl FnOnce(usize) -> ExportEvent,
+) -> std::io::Result<usize> {
+    let written = super::files::write_upload_file(rows, path)?;
+    if let Err(e) = record.append(&event(written)) {
+        std::fs::remove_file(path).ok();
+        let why =
+            format!("the file was not kept: the export record {} could not be written ({e})", record.path().display());
+        return Err(std::io::Error::new(e.kind(), why));
+    }
+    Ok(written)
 }
 
 /// Whether the file's last byte is not a line end (a write cut short).

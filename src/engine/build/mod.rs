@@ -530,26 +530,24 @@ fn coalesce_str(a: &Series, b: &Series) -> PolarsResult<Series> {
     Ok(ca.with_name(a.name().clone()).into_series())
 }
 
-/// The customers, orders and spend sources of a workspace, each optional.
-pub type SourcesByKind = (Option<LoadedSource>, Option<LoadedSource>, Option<LoadedSource>);
+/// The customers, orders, spend and consent sources of a workspace, each optional.
+pub type SourcesByKind = (Option<LoadedSource>, Option<LoadedSource>, Option<LoadedSource>, Option<LoadedSource>);
 
 /// Sorts loaded sources by kind; a kind may appear once. Consent records are
-/// applied after the build ([`consent::apply_consent`]): take them out first.
+/// applied after the build ([`consent::apply_consent`]).
 pub fn split_sources(sources: Vec<LoadedSource>) -> Result<SourcesByKind, ImportError> {
-    let (mut c, mut o, mut s) = (None, None, None);
+    let (mut c, mut o, mut s, mut consent) = (None, None, None, None);
     for src in sources {
         let slot = match src.kind {
             SourceKind::Customers => &mut c,
             SourceKind::Orders => &mut o,
             SourceKind::Spend => &mut s,
-            SourceKind::Consent => {
-                return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [src.kind.id()])));
-            }
+            SourceKind::Consent => &mut consent,
         };
         if slot.is_some() {
             return Err(ImportError::Invalid(Message::new("msg.err_one_per_kind", [src.kind.id()])));
         }
         *slot = Some(src);
     }
-    Ok((c, o, s))
+    Ok((c, o, s, consent))
 }

@@ -38,10 +38,7 @@ fn parse(a: &CliArgs) -> Result<Args> {
     let (preview, json, all, as_of) = (a.has("preview"), a.has("json"), a.has("all"), a.date("as-of")?);
     let platform = match a.text("platform")? {
         None => None,
-        Some(id) => Some(
-            Platform::from_id(&id)
-                .ok_or_else(|| anyhow!("Unknown platform \"{id}\"; use google, meta, tiktok or hashed."))?,
-        ),
+        Some(id) => Some(Platform::from_id(&id).ok_or_else(|| anyhow!("Unknown platform \"{id}\"; use {PLATFORMS}."))?),
     };
     let region = match a.text("country")? {
         None => PhoneRegion::default(),
@@ -53,7 +50,7 @@ fn parse(a: &CliArgs) -> Result<Args> {
         anyhow!("Give the workspace: kitle audience WS.kitle --segment NAME --platform google -o FILE")
     })?;
     if platform.is_none() && saved_audience.is_none() {
-        bail!("Give --platform google, meta, tiktok or hashed.");
+        bail!("Give --platform {PLATFORMS}.");
     }
     if out.is_none() && !preview {
         bail!("Give -o FILE for the upload file, or --preview --json to see what would be sent.");
@@ -88,7 +85,7 @@ pub fn audience(a: &CliArgs) -> Result<String> {
     let frame = SegmentFrame::new(std::sync::Arc::new(data));
     let members = members(&frame, &ws.segments, target)?.rows;
     let platform = args.platform.or_else(|| saved.and_then(|a| a.platforms.first().copied()));
-    let platform = platform.ok_or_else(|| anyhow!("Give --platform google, meta, tiktok or hashed."))?;
+    let platform = platform.ok_or_else(|| anyhow!("Give --platform {PLATFORMS}."))?;
     let request = AudienceRequest {
         platform,
         identifiers: saved.map_or(&Identifier::ALL[..], |a| &a.identifiers),
@@ -98,7 +95,9 @@ pub fn audience(a: &CliArgs) -> Result<String> {
     let rows = audience_rows(frame.data(), &members, &request)?;
     if rows.consent == Consent::NoField {
         bail!(
-            "The customers have no marketing-consent field (accepts_marketing): map one when importing, or pass --all to send every member."
+            "The customers have no {} field: map one when importing{}, or pass --all to send every member.",
+            consent_words(ConsentField::primary(platform)),
+            if platform == Platform::SmsList { " or import İYS consent records (--consent)" } else { "" }
         );
     }
     if args.preview {
@@ -132,7 +131,10 @@ pub fn audience(a: &CliArgs) -> Result<String> {
         rows.platform.id()
     );
     if args.all {
-        s += "consent filter off (--all): customers who did not accept marketing are included\n";
+        s += &format!(
+            "consent filter off (--all): customers without {} are included\n",
+            consent_words(ConsentField::primary(platform))
+        );
     } else {
         s += &consent_text(rows.no_consent, &rows.basis);
     }
@@ -166,7 +168,9 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
             obj.insert("customer_id".into(), m.customer_id.clone().into());
             for (id, value) in rows.identifiers.iter().zip(&m.values) {
                 if let Some(v) = value {
-                    obj.insert(id.id().into(), serde_json::json!({"normalized": v.normalized, "sha256": v.sha256}));
+                    // A list sends the text itself; its hash is only kept for the membership.
+                    let sha256 = v.sha256.filter(|_| !rows.platform.in_clear());
+                    obj.insert(id.id().into(), serde_json::json!({"normalized": v.normalized, "sha256": sha256}));
                 }
             }
             serde_json::Value::Object(obj)
@@ -194,15 +198,21 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
 
 /// Who the consent filter left out, and for lacking what, as a line.
 pub(super) fn consent_text(left_out: usize, basis: &[ConsentField]) -> String {
-    let words: Vec<&str> = basis
-        .iter()
-        .map(|c| match c {
-            ConsentField::AcceptsMarketing => "marketing consent (accepts_marketing)",
-            ConsentField::AdConsent => "consent to share their data with ad platforms (ad_consent)",
-        })
-        .collect();
+    let words: Vec<&str> = basis.iter().map(|c| consent_words(*c)).collect();
     format!("{left_out} members left out: no {} on record\n", words.join(" or no "))
 }
+
+/// A consent field in words, with its field id.
+fn consent_words(field: ConsentField) -> &'static str {
+    match field {
+        ConsentField::AcceptsMarketing => "marketing consent (accepts_marketing)",
+        ConsentField::AdConsent => "consent to share their data with ad platforms (ad_consent)",
+        ConsentField::SmsConsent => "SMS consent (sms_consent)",
+    }
+}
+
+/// The destinations `--platform` takes.
+const PLATFORMS: &str = "google, meta, tiktok, hashed, email_list or sms_list";
 
 /// `kitle log WS [--json]`: the workspace's export record.
 pub fn log(a: CliArgs) -> Result<String> {

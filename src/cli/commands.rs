@@ -152,7 +152,7 @@ kitle segment WS.kitle --name \"Saved name\" --changes [--json]",
     },
     Subcommand {
         name: "audience",
-        usage: "kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed
+        usage: "kitle audience WS.kitle (--segment NAME | --rule \"TEXT\") --platform google|meta|tiktok|hashed|email_list|sms_list
                (-o FILE | --preview --json) [--all] [--country TR]
 kitle audience WS.kitle --name AUDIENCE [--platform P] (-o FILE | --preview --json)
 kitle audience WS.kitle --name AUDIENCE --push [--dry-run] [--platform google|meta]

@@ -20,8 +20,9 @@ use super::import::mapping::MappingOverride;
 use super::import::{ReadOptions, SourceSpec};
 use super::message::Message;
 
-/// The version of the local copy's layout; a copy with another is pulled again.
-pub const COPY_FORMAT: u32 = 1;
+/// The version of the local copy's layout; a copy of format 1 (before SMS
+/// consent) is read with that column empty, one of another is pulled again.
+pub const COPY_FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -114,7 +115,11 @@ pub const CUSTOMER_COLUMNS: &[(&str, &str)] = &[
     ("Zip", "zip"),
     ("Accepts Email Marketing", "accepts_marketing"),
     ("Shopify RFM Group", "custom:category"),
+    ("Accepts SMS Marketing", "sms_consent"),
 ];
+
+/// Columns added to the customers table since format 1 (read empty from such a copy).
+const ADDED_IN_FORMAT_2: usize = 1;
 
 /// The columns of the copy's orders table (one row per order).
 pub const ORDER_COLUMNS: &[(&str, &str)] = &[
@@ -180,6 +185,16 @@ impl StoreTable {
                 self.rows.push(row);
                 Merged::Added
             }
+        }
+    }
+
+    /// Adds the columns of `headers` beyond this table's own, empty in every row.
+    fn widen(&mut self, headers: &[&str]) {
+        for header in &headers[self.headers.len().min(headers.len())..] {
+            self.headers.push((*header).to_owned());
+        }
+        for row in &mut self.rows {
+            row.resize(self.headers.len(), String::new());
         }
     }
 
@@ -300,14 +315,30 @@ impl StoreCopy {
         }
         let text = std::fs::read_to_string(&state_path).map_err(|e| e.to_string())?;
         let state: SyncState = ron::from_str(&text).map_err(|e| format!("{}: {e}", state_path.display()))?;
-        if state.format != COPY_FORMAT {
+        if !(1..=COPY_FORMAT).contains(&state.format) {
             return Err(format!("the local copy has format {} (this Kitle writes {COPY_FORMAT})", state.format));
         }
         if state.platform != Some(source.platform) || state.store != source.store {
             return Err(format!("the local copy in {} belongs to another store ({})", dir.display(), state.store));
         }
+        let customer_headers = headers(CUSTOMER_COLUMNS);
+        let customers = if state.format == 1 {
+            let old = &customer_headers[..customer_headers.len() - ADDED_IN_FORMAT_2];
+            let mut table = StoreTable::read_csv(&dir.join(CUSTOMERS_FILE), old)?;
+            table.widen(&customer_headers);
+            table
+        } else {
+            StoreTable::read_csv(&dir.join(CUSTOMERS_FILE), &customer_headers)?
+        };
+        // A copy from before SMS consent pulls every customer again at the next
+        // refresh (not only those changed since), so the new column fills in.
+        let state = if state.format == 1 {
+            SyncState { format: COPY_FORMAT, customers_updated_at: None, ..state }
+        } else {
+            state
+        };
         Ok(Some(Self {
-            customers: StoreTable::read_csv(&dir.join(CUSTOMERS_FILE), &headers(CUSTOMER_COLUMNS))?,
+            customers,
             orders: StoreTable::read_csv(&dir.join(ORDERS_FILE), &headers(ORDER_COLUMNS))?,
             lines: StoreTable::read_csv(&dir.join(LINES_FILE), LINE_COLUMNS)?,
             state,
@@ -513,6 +544,37 @@ mod tests {
             let mode = std::fs::metadata(dir.path().join(CUSTOMERS_FILE)).unwrap().permissions().mode();
             assert_eq!(mode & 0o077, 0, "the copy is private");
         }
+    }
+
+    #[test]
+    fn a_copy_from_before_sms_consent_is_read_with_the_column_empty_and_its_customers_pulled_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut copy = StoreCopy::empty(&source());
+        copy.customers.upsert(vec!["7".into(), "a@example.com".into()]);
+        copy.state.customers_updated_at = Some("2026-11-01T10:00:00Z".into());
+        copy.state.orders_updated_at = Some("2026-11-02T10:00:00Z".into());
+        copy.write(dir.path()).unwrap();
+        // Made into a format-1 copy: the customers table without its last column.
+        let old_headers = &headers(CUSTOMER_COLUMNS)[..CUSTOMER_COLUMNS.len() - ADDED_IN_FORMAT_2];
+        let mut old = StoreTable::new(old_headers);
+        old.upsert(vec!["7".into(), "a@example.com".into()]);
+        std::fs::write(dir.path().join(CUSTOMERS_FILE), old.to_csv().unwrap()).unwrap();
+        let state = std::fs::read_to_string(dir.path().join(STATE_FILE)).unwrap();
+        std::fs::write(dir.path().join(STATE_FILE), state.replace("format: 2", "format: 1")).unwrap();
+
+        let read = StoreCopy::read(dir.path(), &source()).unwrap().unwrap();
+        assert_eq!(read.customers.headers, headers(CUSTOMER_COLUMNS));
+        assert_eq!(read.customers.value("7", "Accepts SMS Marketing"), Some(""));
+        assert_eq!(read.customers.value("7", "Email"), Some("a@example.com"));
+        assert_eq!(read.state.format, COPY_FORMAT);
+        assert_eq!(read.state.customers_updated_at, None, "every customer is pulled again");
+        assert_eq!(
+            read.state.orders_updated_at.as_deref(),
+            Some("2026-11-02T10:00:00Z"),
+            "orders go on from where they were"
+        );
+        std::fs::write(dir.path().join(STATE_FILE), state.replace("format: 2", "format: 9")).unwrap();
+        assert!(StoreCopy::read(dir.path(), &source()).unwrap_err().contains("format 9"));
     }
 
     #[test]

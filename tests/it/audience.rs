@@ -116,7 +116,7 @@ fn without_a_consent_field_nothing_is_sent_unless_asked() {
     let out = dir.path().join("google.csv");
     let (ok, _, err) =
         kitle(&["audience", &ws, "--rule", "ltv > 0", "--platform", "google", "-o", out.to_str().unwrap()]);
-    assert!(!ok && err.contains("no marketing-consent field") && err.contains("--all"), "{err}");
+    assert!(!ok && err.contains("no marketing consent (accepts_marketing) field") && err.contains("--all"), "{err}");
     assert!(!out.exists());
     let (ok, stdout, err) =
         kitle(&["audience", &ws, "--rule", "ltv > 0", "--platform", "google", "--all", "-o", out.to_str().unwrap()]);

@@ -42,6 +42,8 @@ pub struct Customer {
     pub country: String,
     pub zip: String,
     pub subscribed: bool,
+    /// SMS marketing consent (only where there is a phone).
+    pub sms_subscribed: bool,
     pub rfm: Option<String>,
 }
 
@@ -182,6 +184,7 @@ impl Store {
                 country: country.to_owned(),
                 zip: zip.to_owned(),
                 subscribed: i % 2 == 0,
+                sms_subscribed: i % 3 == 1,
                 rfm: (i % 5 != 4).then(|| RFM[i % RFM.len()].to_owned()),
             });
         }
@@ -252,13 +255,13 @@ impl Store {
     /// The store as Shopify's customer and order CSV exports.
     pub fn write_shopify_exports(&self, dir: &Path) {
         let mut c = String::from(
-            "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address City,Default Address Province Code,Default Address Country Code,Default Address Zip,Phone,Total Spent,Total Orders,Tags\n",
+            "Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address City,Default Address Province Code,Default Address Country Code,Default Address Zip,Phone,Accepts SMS Marketing,Total Spent,Total Orders,Tags\n",
         );
         let totals = self.totals();
         for x in &self.customers {
             let (n, spent) = totals.get(&x.id).copied().unwrap_or_default();
             c += &format!(
-                "'{},{},{},{},{},{},{},{},{},{},{spent:.2},{n},\"{}\"\n",
+                "'{},{},{},{},{},{},{},{},{},{},{},{spent:.2},{n},\"{}\"\n",
                 x.id,
                 x.first,
                 x.last,
@@ -269,6 +272,7 @@ impl Store {
                 x.country,
                 x.zip,
                 x.phone,
+                if x.sms_subscribed { "yes" } else { "no" },
                 x.tags.join(", ")
             );
         }
@@ -636,7 +640,6 @@ fn shopify(s: &mut State, body: &Value) -> Value {
     let first = vars["first"].as_u64().unwrap_or(10) as usize;
     let after: usize = vars["after"].as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
     let filter = since(&vars["query"]);
-    let new_email = query.contains("defaultEmailAddress");
     let data = if query.contains("bulkOperationRunQuery") {
         s.bulk_runs += 1;
         s.bulk = Some((s.bulk_runs, vars["query"].as_str().unwrap_or("").to_owned(), 0));
@@ -678,7 +681,7 @@ fn shopify(s: &mut State, body: &Value) -> Value {
             .iter()
             .skip(after)
             .take(first)
-            .map(|c| customer_node(c, totals.get(&c.id).copied().unwrap_or_default(), new_email))
+            .map(|c| customer_node(c, totals.get(&c.id).copied().unwrap_or_default(), query))
             .collect();
         let next = after + page.len() < list.len();
         json!({"customers": {"pageInfo": {"hasNextPage": next, "endCursor": (after + page.len()).to_string()}, "nodes": page}})
@@ -756,7 +759,6 @@ fn lines_page(o: &Order, per_page: usize, after: &Value) -> Value {
 fn bulk_file(s: &mut State) -> String {
     let Some((_, query, _)) = s.bulk.clone() else { return String::new() };
     let filter = query.split("updated_at:>='").nth(1).and_then(|rest| rest.split('\'').next()).map(str::to_owned);
-    let new_email = query.contains("defaultEmailAddress");
     sorted(s);
     let (corder, oorder, totals) = s.sorted.as_ref().unwrap();
     let mut out = String::new();
@@ -764,7 +766,7 @@ fn bulk_file(s: &mut State) -> String {
         for c in
             corder.iter().map(|&i| &s.store.customers[i]).filter(|c| filter.as_ref().is_none_or(|t| &c.updated >= t))
         {
-            out += &customer_node(c, totals.get(&c.id).copied().unwrap_or_default(), new_email).to_string();
+            out += &customer_node(c, totals.get(&c.id).copied().unwrap_or_default(), &query).to_string();
             out.push('\n');
         }
     } else {
@@ -804,20 +806,33 @@ fn gid(kind: &str, id: u64) -> String {
     format!("gid://shopify/{kind}/{id}")
 }
 
-fn customer_node(c: &Customer, (n, spent): (usize, f64), new_email: bool) -> Value {
+/// A customer as Shopify answers `query`: the contact fields of its version, SMS
+/// consent only when asked for (`null` without a phone, as Shopify does).
+fn customer_node(c: &Customer, (n, spent): (usize, f64), query: &str) -> Value {
+    let new_email = query.contains("defaultEmailAddress");
+    let sms_asked = query.contains("phoneNumber marketingState") || query.contains("smsMarketingConsent");
     let state = if c.subscribed { "SUBSCRIBED" } else { "NOT_SUBSCRIBED" };
+    let sms_state = if c.sms_subscribed { "SUBSCRIBED" } else { "UNSUBSCRIBED" };
     let mut node = json!({"id": gid("Customer", c.id), "firstName": c.first, "lastName": c.last,
         "createdAt": c.created, "updatedAt": c.updated, "tags": c.tags, "numberOfOrders": n.to_string(),
         "amountSpent": {"amount": format!("{spent:.2}"), "currencyCode": "TRY"},
         "defaultAddress": {"city": c.city, "provinceCode": c.province_code, "countryCodeV2": c.country, "zip": c.zip}});
     if new_email {
         node["defaultEmailAddress"] = json!({"emailAddress": c.email, "marketingState": state});
-        node["defaultPhoneNumber"] = if c.phone.is_empty() { Value::Null } else { json!({"phoneNumber": c.phone}) };
+        node["defaultPhoneNumber"] = match (c.phone.is_empty(), sms_asked) {
+            (true, _) => Value::Null,
+            (false, true) => json!({"phoneNumber": c.phone, "marketingState": sms_state}),
+            (false, false) => json!({"phoneNumber": c.phone}),
+        };
         node["statistics"] = json!({"rfmGroup": c.rfm});
     } else {
         node["email"] = json!(c.email);
         node["phone"] = if c.phone.is_empty() { Value::Null } else { json!(c.phone) };
         node["emailMarketingConsent"] = json!({"marketingState": state});
+        if sms_asked {
+            node["smsMarketingConsent"] =
+                if c.phone.is_empty() { Value::Null } else { json!({"marketingState": sms_state}) };
+        }
     }
     node
 }

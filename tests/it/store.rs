@@ -135,6 +135,9 @@ fn a_shopify_pull_equals_an_import_of_the_stores_csv_export() {
     ];
     let imported = ws.load_data(&dir.path().join("export.kitle"), &Progress::default()).unwrap();
     assert_same_customers(&pulled, &imported);
+    // SMS consent comes with the phone (`defaultPhoneNumber.marketingState`), as the export's column.
+    let sms_yes = pulled.customers.column("sms_consent").unwrap().bool().unwrap().sum();
+    assert_eq!(sms_yes, Some((0..260).filter(|i| i % 3 == 1).count() as IdxSize));
     assert!(pulled.customers.column("signup_date").is_ok(), "the API adds the sign-up date the export lacks");
     assert!(has_note(&pulled.report.notes, "Kahve") || has_note(&pulled.report.notes, "last synced"));
     assert_eq!(pulled.report.orders_counted, imported.report.orders_counted);
@@ -262,6 +265,9 @@ fn an_older_api_version_reads_email_and_phone_fields() {
     assert!(fake.seen().iter().any(|(_, p)| p.contains("/admin/api/2024-10/graphql.json")));
     assert_eq!(synced.copy.customers.value("7000000001", "Email"), Some("musteri1@example.com"));
     assert_eq!(synced.copy.customers.value("7000000001", "Phone"), Some("+905320000001"));
+    // SMS consent from `smsMarketingConsent`: 1 subscribed, 2 not, 3 has no phone.
+    let sms = |id: &str| synced.copy.customers.value(id, "Accepts SMS Marketing");
+    assert_eq!((sms("7000000001"), sms("7000000002"), sms("7000000003")), (Some("yes"), Some("no"), Some("no")));
 }
 
 #[test]

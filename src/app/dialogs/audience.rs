@@ -15,7 +15,8 @@ use crate::app::keyed::Keyed;
 use crate::engine::audience::diff::{Diff, Membership, SentBy, membership_path};
 use crate::engine::audience::normalise::PhoneRegion;
 use crate::engine::audience::{
-    Audience, AudienceRequest, AudienceRows, Consent, ConsentField, Identifier, Platform, Preview, Warning,
+    Audience, AudienceRequest, AudienceRows, Consent, ConsentField, DestinationKind, Identifier, Platform, Preview,
+    Warning,
 };
 use crate::engine::audience::{audience_rows, preview};
 use crate::engine::edit::Edit;
@@ -208,7 +209,7 @@ impl AudienceDialog {
             ui.add(egui::TextEdit::singleline(&mut self.name).desired_width(280.0)).labelled_by(label.id);
             ui.weak(format!("{} {}", t(lang, "audience.from"), doc.sentence_of(&self.rule, lang)));
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(t(lang, "audience.platform"));
             let before = self.platform;
             for platform in Platform::ALL {
@@ -238,8 +239,15 @@ impl AudienceDialog {
                 }
             }
         });
-        ui.checkbox(&mut self.consent_only, t(lang, "audience.consent_only"))
-            .on_hover_text(t(lang, "audience.consent_hint"));
+        if self.platform.in_clear() {
+            ui.weak(t(lang, "audience.list_hint"));
+        }
+        let (label, hint) = if self.platform.kind() == DestinationKind::SmsList {
+            ("audience.consent_only_sms", "audience.consent_hint_sms")
+        } else {
+            ("audience.consent_only", "audience.consent_hint")
+        };
+        ui.checkbox(&mut self.consent_only, t(lang, label)).on_hover_text(t(lang, hint));
     }
 
     fn preview_ui(&mut self, ui: &mut egui::Ui, doc: &Document, lang: Lang) {
@@ -264,6 +272,7 @@ impl AudienceDialog {
                 .map(|c| match c {
                     ConsentField::AcceptsMarketing => t(lang, "audience.basis_marketing"),
                     ConsentField::AdConsent => t(lang, "audience.basis_ad"),
+                    ConsentField::SmsConsent => t(lang, "audience.basis_sms"),
                 })
                 .collect();
             ui.label(
@@ -341,7 +350,7 @@ fn save_edit(doc: &Document, audience: Audience) -> Edit {
 
 /// The first ten members as they would be sent: normalised, then hashed.
 fn first_rows_ui(ui: &mut egui::Ui, rows: &AudienceRows, lang: Lang) {
-    ui.strong(t(lang, "audience.first_rows"));
+    ui.strong(t(lang, if rows.platform.in_clear() { "audience.first_rows_clear" } else { "audience.first_rows" }));
     egui::ScrollArea::both().id_salt("audience-rows").max_height(220.0).show(ui, |ui| {
         egui::Grid::new("audience-rows-grid").striped(true).show(ui, |ui| {
             ui.strong(t(lang, "field.customer_id"));
@@ -353,6 +362,10 @@ fn first_rows_ui(ui: &mut egui::Ui, rows: &AudienceRows, lang: Lang) {
                 ui.label(member.customer_id.clone().unwrap_or_default());
                 for value in &member.values {
                     match value {
+                        // A list sends the text itself.
+                        Some(v) if rows.platform.in_clear() => {
+                            ui.label(&v.normalized);
+                        }
                         Some(v) => {
                             let hash = v.sha256.map_or_else(String::new, |h| format!("{}…", &h.hex()[..12]));
                             ui.label(format!("{}\n{hash}", v.normalized));
@@ -376,6 +389,8 @@ pub fn platform_label(lang: Lang, platform: Platform) -> &'static str {
             Platform::Meta => "audience.meta",
             Platform::Tiktok => "audience.tiktok",
             Platform::Hashed => "audience.hashed",
+            Platform::EmailList => "audience.email_list",
+            Platform::SmsList => "audience.sms_list",
         },
     )
 }
@@ -407,7 +422,10 @@ fn warning_text(lang: Lang, warning: &Warning) -> String {
         Warning::NoIdentifier { members } => {
             t(lang, "audience.warn_no_id").replace("{0}", &format::count(*members, lang))
         }
-        Warning::NoConsentField => t(lang, "audience.warn_no_consent").to_owned(),
+        Warning::NoConsentField { field: ConsentField::SmsConsent } => {
+            t(lang, "audience.warn_no_sms_consent").to_owned()
+        }
+        Warning::NoConsentField { .. } => t(lang, "audience.warn_no_consent").to_owned(),
         Warning::MarketplaceEmail { members } => {
             t(lang, "audience.warn_relay").replace("{0}", &format::count(*members, lang))
         }

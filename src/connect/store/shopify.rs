@@ -93,9 +93,10 @@ impl TokenExchange {
 
 fn contact_fields(version: &str) -> &'static str {
     if version >= DEFAULT_CONTACTS_SINCE {
-        "defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber } statistics { rfmGroup }"
+        "defaultEmailAddress { emailAddress marketingState } defaultPhoneNumber { phoneNumber marketingState } \
+         statistics { rfmGroup }"
     } else {
-        "email phone emailMarketingConsent { marketingState }"
+        "email phone emailMarketingConsent { marketingState } smsMarketingConsent { marketingState }"
     }
 }
 
@@ -402,11 +403,18 @@ pub(super) fn customer_row(node: &Value, offset: i32) -> Vec<String> {
         .get("tags")
         .and_then(Value::as_array)
         .map_or_else(String::new, |tags| tags.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "));
-    let marketing = first_text(&["/defaultEmailAddress/marketingState", "/emailMarketingConsent/marketingState"]);
-    let accepts = match marketing.as_str() {
+    // Shopify's marketing states: only SUBSCRIBED is consent (not PENDING, a
+    // confirmation not yet given; nor NOT_SUBSCRIBED, UNSUBSCRIBED, REDACTED, INVALID).
+    let consent = |paths: &[&str]| match first_text(paths).as_str() {
         "" => "",
         "SUBSCRIBED" => "yes",
         _ => "no",
+    };
+    let accepts = consent(&["/defaultEmailAddress/marketingState", "/emailMarketingConsent/marketingState"]);
+    // No phone, no SMS consent (Shopify's export says "no" then too).
+    let sms = match consent(&["/defaultPhoneNumber/marketingState", "/smsMarketingConsent/marketingState"]) {
+        "" => "no",
+        state => state,
     };
     vec![
         id_of(node.get("id")),
@@ -424,6 +432,7 @@ pub(super) fn customer_row(node: &Value, offset: i32) -> Vec<String> {
         text(node, "/defaultAddress/zip"),
         accepts.to_owned(),
         group_words(&text(node, "/statistics/rfmGroup")),
+        sms.to_owned(),
     ]
 }
 

@@ -72,6 +72,9 @@ fn customer_row(node: &Value) -> Vec<String> {
         text(node, "/billing/state"),
         text(node, "/billing/country"),
         text(node, "/billing/postcode"),
+        // WooCommerce's core keeps no marketing or SMS consent (plugins keep their
+        // own): left empty, so audiences ask for a consent column or İYS records.
+        String::new(),
         String::new(),
         String::new(),
     ]

@@ -67,7 +67,7 @@ impl Membership {
         let members = rows
             .rows
             .iter()
-            .filter(|m| m.matchable(&rows.identifiers))
+            .filter(|m| m.matchable(&rows.identifiers, rows.platform))
             .map(|m| {
                 let sent: Vec<String> = m
                     .values

@@ -1,6 +1,8 @@
 //! The platforms' upload files: one row per member with at least one usable
 //! identifier, hashed as each platform wants (Google's country and postal code in
-//! clear, as Google requires; nothing else in clear). Written atomically and
+//! clear, as Google requires; nothing else in clear). E-mail and SMS lists are for
+//! the user's own services and hold addresses, E.164 numbers and names in clear,
+//! one row per member with the address (or number). Written atomically and
 //! readable by the user only, since they hold personal data.
 
 use std::path::Path;
@@ -32,6 +34,10 @@ fn header(platform: Platform, id: Identifier) -> Option<&'static str> {
         (Platform::Tiktok, Phone) => "Phone_SHA256",
         (Platform::Hashed, Email) => "email_sha256",
         (Platform::Hashed, Phone) => "phone_sha256",
+        (Platform::EmailList, Email) => "Email",
+        (Platform::SmsList, Phone) => "Phone",
+        (Platform::EmailList | Platform::SmsList, FirstName) => "First Name",
+        (Platform::EmailList | Platform::SmsList, LastName) => "Last Name",
         _ => return None,
     })
 }
@@ -46,13 +52,20 @@ pub fn upload_csv(rows: &AudienceRows) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(columns.iter().filter_map(|id| header(rows.platform, *id)))?;
     let mut record: Vec<String> = Vec::with_capacity(columns.len());
-    for member in rows.rows.iter().filter(|m| m.matchable(&rows.identifiers)) {
+    let clear = rows.platform.in_clear();
+    for member in rows.rows.iter().filter(|m| m.matchable(&rows.identifiers, rows.platform)) {
         record.clear();
         for id in &columns {
             let value = rows.identifiers.iter().position(|i| i == id).and_then(|i| member.values[i].as_ref());
             record.push(match value {
                 None => String::new(),
-                Some(v) => v.sha256.map_or_else(|| neutralise(&v.normalized).into_owned(), |h| h.hex()),
+                Some(v) => match v.sha256 {
+                    Some(h) if !clear => h.hex(),
+                    // A checked E.164 number ('+' and digits) is never a formula, and
+                    // SMS providers want it as is.
+                    _ if *id == Identifier::Phone => v.normalized.clone(),
+                    _ => neutralise(&v.normalized).into_owned(),
+                },
             });
         }
         w.write_record(&record)?;
@@ -62,7 +75,7 @@ pub fn upload_csv(rows: &AudienceRows) -> Result<Vec<u8>, csv::Error> {
 
 /// How many members a file holds.
 pub fn written_members(rows: &AudienceRows) -> usize {
-    rows.rows.iter().filter(|m| m.matchable(&rows.identifiers)).count()
+    rows.rows.iter().filter(|m| m.matchable(&rows.identifiers, rows.platform)).count()
 }
 
 /// Writes the upload file atomically, readable by the user only.

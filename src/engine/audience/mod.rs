@@ -1,6 +1,8 @@
 //! Remarketing audiences: a segment's members turned into what an ad platform
-//! matches on. [`normalise`] holds each platform's rules; here the members are
-//! filtered by consent, each member's identifiers are normalised and hashed, and
+//! matches on, or into an e-mail or SMS list for the user's own services.
+//! [`normalise`] holds each platform's rules; here the members are filtered by the
+//! consent their destination needs ([`ConsentField::required`]), each member's
+//! identifiers are normalised and hashed (or, for lists, checked and kept in clear), and
 //! a preview says exactly what would leave the machine ([`Preview`]); [`files`]
 //! writes the platforms' upload files; [`record`] keeps the record of every export.
 //! Nothing here opens a connection: sending
@@ -31,10 +33,28 @@ pub enum Platform {
     Tiktok,
     /// A generic file of SHA-256 email and phone hashes.
     Hashed,
+    /// An e-mail list for the user's e-mail service (addresses and names in clear).
+    EmailList,
+    /// An SMS list for the user's SMS provider (numbers in E.164 and names in clear).
+    SmsList,
+}
+
+/// What kind of place an audience goes to; it decides the consent members need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DestinationKind {
+    /// Google, Meta, TikTok: hashed identifiers sent to an ad platform (abroad).
+    AdPlatform,
+    /// A file of hashes for another tool.
+    HashedFile,
+    /// Commercial e-mail (ETK; İYS consent type `EPOSTA`).
+    EmailList,
+    /// Commercial SMS (ETK; İYS consent type `MESAJ`).
+    SmsList,
 }
 
 impl Platform {
-    pub const ALL: [Platform; 4] = [Platform::Google, Platform::Meta, Platform::Tiktok, Platform::Hashed];
+    pub const ALL: [Platform; 6] =
+        [Platform::Google, Platform::Meta, Platform::Tiktok, Platform::Hashed, Platform::EmailList, Platform::SmsList];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -42,7 +62,24 @@ impl Platform {
             Platform::Meta => "meta",
             Platform::Tiktok => "tiktok",
             Platform::Hashed => "hashed",
+            Platform::EmailList => "email_list",
+            Platform::SmsList => "sms_list",
         }
+    }
+
+    pub fn kind(self) -> DestinationKind {
+        match self {
+            Platform::Google | Platform::Meta | Platform::Tiktok => DestinationKind::AdPlatform,
+            Platform::Hashed => DestinationKind::HashedFile,
+            Platform::EmailList => DestinationKind::EmailList,
+            Platform::SmsList => DestinationKind::SmsList,
+        }
+    }
+
+    /// Whether its file holds the identifiers in clear (a list for the user's own
+    /// e-mail or SMS service) rather than hashed.
+    pub fn in_clear(self) -> bool {
+        matches!(self.kind(), DestinationKind::EmailList | DestinationKind::SmsList)
     }
 
     pub fn from_id(id: &str) -> Option<Self> {
@@ -56,6 +93,8 @@ impl Platform {
             Platform::Google => &[Email, Phone, FirstName, LastName, Country, Zip],
             Platform::Meta => &[Email, Phone, FirstName, LastName, City, State, Zip, Country, Gender, BirthYear],
             Platform::Tiktok | Platform::Hashed => &[Email, Phone],
+            Platform::EmailList => &[Email, FirstName, LastName],
+            Platform::SmsList => &[Phone, FirstName, LastName],
         }
     }
 
@@ -141,6 +180,17 @@ impl Identifier {
     pub fn in_clear(self, platform: Platform) -> bool {
         platform == Platform::Google && matches!(self, Identifier::Country | Identifier::Zip)
     }
+
+    /// Whether a member with only this identifier can be reached: an e-mail list
+    /// needs the address, an SMS list the number; a platform matches on anything but
+    /// country or postal code alone.
+    pub fn reaches(self, platform: Platform) -> bool {
+        match platform.kind() {
+            DestinationKind::EmailList => self == Identifier::Email,
+            DestinationKind::SmsList => self == Identifier::Phone,
+            _ => !matches!(self, Identifier::Country | Identifier::Zip),
+        }
+    }
 }
 
 /// An audience as saved in the workspace: which segment, where, with what.
@@ -220,7 +270,8 @@ pub struct Sent {
 }
 
 /// One identifier of one member: the text before hashing, and its hash (`None`
-/// for what is sent in clear).
+/// for Google's country and postal code, sent in clear and kept so; an e-mail or SMS
+/// list sends the text but its memberships keep the hash).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Normalised {
     pub normalized: String,
@@ -237,12 +288,9 @@ pub struct MemberRow {
 }
 
 impl MemberRow {
-    /// Whether any identifier that matches people (not country or postal code alone) is usable.
-    pub fn matchable(&self, identifiers: &[Identifier]) -> bool {
-        self.values
-            .iter()
-            .zip(identifiers)
-            .any(|(v, id)| v.is_some() && !matches!(id, Identifier::Country | Identifier::Zip))
+    /// Whether any identifier that reaches the person on `platform` is usable.
+    pub fn matchable(&self, identifiers: &[Identifier], platform: Platform) -> bool {
+        self.values.iter().zip(identifiers).any(|(v, id)| v.is_some() && id.reaches(platform))
     }
 }
 
@@ -255,6 +303,8 @@ pub enum ConsentField {
     /// Explicit consent to share data with ad platforms (`ad_consent`): Google, Meta
     /// and TikTok audiences, where the data records it.
     AdConsent,
+    /// SMS consent (`sms_consent`, İYS `MESAJ`): SMS lists, which need nothing else.
+    SmsConsent,
 }
 
 impl ConsentField {
@@ -263,17 +313,29 @@ impl ConsentField {
         match self {
             ConsentField::AcceptsMarketing => "accepts_marketing",
             ConsentField::AdConsent => "ad_consent",
+            ConsentField::SmsConsent => "sms_consent",
         }
     }
 
-    /// The consent fields an audience to `platform` requires, of those the data has.
+    /// The consent a destination rests on: without this field in the data nobody
+    /// is sent (unless the user turns the filter off).
+    pub fn primary(platform: Platform) -> ConsentField {
+        match platform.kind() {
+            DestinationKind::SmsList => ConsentField::SmsConsent,
+            _ => ConsentField::AcceptsMarketing,
+        }
+    }
+
+    /// The consent fields an audience to `platform` requires, of those the data
+    /// has: marketing consent for e-mail lists and hashed files, also the consent
+    /// to share with ad platforms for Google, Meta and TikTok, SMS consent for SMS lists.
     pub fn required(data: &CustomerData, platform: Platform) -> Vec<ConsentField> {
-        let ad_platform = matches!(platform, Platform::Google | Platform::Meta | Platform::Tiktok);
-        [ConsentField::AcceptsMarketing, ConsentField::AdConsent]
-            .into_iter()
-            .filter(|c| *c == ConsentField::AcceptsMarketing || ad_platform)
-            .filter(|c| data.customers.column(c.field()).is_ok())
-            .collect()
+        let wanted: &[ConsentField] = match platform.kind() {
+            DestinationKind::AdPlatform => &[ConsentField::AcceptsMarketing, ConsentField::AdConsent],
+            DestinationKind::HashedFile | DestinationKind::EmailList => &[ConsentField::AcceptsMarketing],
+            DestinationKind::SmsList => &[ConsentField::SmsConsent],
+        };
+        wanted.iter().copied().filter(|c| data.customers.column(c.field()).is_ok()).collect()
     }
 }
 
@@ -283,8 +345,8 @@ impl ConsentField {
 pub enum Consent {
     /// Only customers with every required consent field yes ([`AudienceRows::basis`]).
     Applied,
-    /// Asked for, but the customers have no consent field: nobody is sent until
-    /// the user chooses to send everyone.
+    /// Asked for, but the customers have no consent field the destination rests
+    /// on: nobody is sent until the user chooses to send everyone.
     NoField,
     /// Everyone is sent (the user chose so).
     Ignored,
@@ -455,6 +517,21 @@ impl Columns {
         use normalise as n;
         let meta = platform == Platform::Meta;
         let country = self.get("country_code", row);
+        if platform.in_clear() {
+            // The user's own e-mail or SMS service: addresses and numbers checked and
+            // written one way, names as written.
+            let normalized = match id {
+                Identifier::Email if n::is_relay_email(self.get("email", row)?) => None,
+                Identifier::Email => n::meta_email(self.get("email", row)?),
+                Identifier::Phone => n::phone_e164(self.get("phone", row)?, region, cache),
+                Identifier::FirstName | Identifier::LastName => {
+                    n::clean_name(&self.name_part(id == Identifier::FirstName, row)?)
+                }
+                _ => None,
+            }?;
+            let sha256 = Some(n::Sha256Hash::of(&normalized));
+            return Some(Normalised { normalized, sha256 });
+        }
         let normalized = match id {
             // A marketplace's relay address matches nobody: never sent.
             Identifier::Email if n::is_relay_email(self.get("email", row)?) => None,
@@ -496,8 +573,9 @@ pub enum Warning {
     SensitiveName { word: String },
     /// Members with no usable identifier (left out of files and pushes).
     NoIdentifier { members: usize },
-    /// Consent was asked for but the customers have no consent field.
-    NoConsentField,
+    /// Consent was asked for but the customers have no field of the consent the
+    /// destination rests on.
+    NoConsentField { field: ConsentField },
     /// Members whose only e-mail is a marketplace's relay address (never sent).
     MarketplaceEmail { members: usize },
 }
@@ -533,7 +611,7 @@ pub struct Preview {
 
 /// The preview of built rows for an audience named `name`.
 pub fn preview(name: &str, rows: &AudienceRows) -> Preview {
-    let with_identifier = rows.rows.iter().filter(|r| r.matchable(&rows.identifiers)).count();
+    let with_identifier = rows.rows.iter().filter(|r| r.matchable(&rows.identifiers, rows.platform)).count();
     let usable = rows
         .identifiers
         .iter()
@@ -542,7 +620,7 @@ pub fn preview(name: &str, rows: &AudienceRows) -> Preview {
         .collect();
     let mut warnings = Vec::new();
     if rows.consent == Consent::NoField {
-        warnings.push(Warning::NoConsentField);
+        warnings.push(Warning::NoConsentField { field: ConsentField::primary(rows.platform) });
     }
     if let Some(minimum) = rows.platform.minimum_members()
         && with_identifier < minimum

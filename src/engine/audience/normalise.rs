@@ -206,6 +206,13 @@ pub fn google_name(raw: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// A name for an e-mail or SMS list: as written, composed (NFC), spaces trimmed
+/// and runs of whitespace made one space.
+pub fn clean_name(raw: &str) -> Option<String> {
+    let name = nfc(raw).split_whitespace().collect::<Vec<_>>().join(" ");
+    (!name.is_empty()).then_some(name)
+}
+
 /// Meta (first/last name, city): lowercase letters only — no punctuation, spaces
 /// or digits; letters beyond a–z are kept as UTF-8.
 pub fn meta_letters(raw: &str) -> Option<String> {

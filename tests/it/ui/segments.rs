@@ -2,6 +2,7 @@
 
 use egui_kittest::kittest::Queryable;
 use kitle::app::{AudienceCommand, FileCommand, SegmentCommand};
+use kitle::engine::audience::Platform;
 use std::sync::Arc;
 
 use kitle::app::KitleApp;
@@ -224,6 +225,68 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     harness.get_by_label("Export history").click();
     run_until_shown(&mut harness, &file.display().to_string());
     harness.get_by_label("upload file written");
+}
+
+#[test]
+fn email_and_sms_lists_are_picked_in_turkish_and_each_asks_for_its_own_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_harness_sized(Lang::Tr, [1024.0, 700.0]);
+    harness.run_steps(1);
+    open_demo_tr(&mut harness);
+    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("magaza.kitle")));
+    harness.run_steps(2);
+    click_tab(&mut harness, "Segmentler");
+    harness.get_by_label("+ Yeni Segment Oluştur").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Değer 1", "5000");
+    run_until(&mut harness, "the live results", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    harness.get_by_label("Bu Segmentten Yeniden Pazarlama Kitlesi Oluştur").click();
+    harness.run_steps(2);
+    let built = |harness: &egui_kittest::Harness<'static, KitleApp>| {
+        let app = harness.state();
+        app.audience.as_ref().and_then(|d| d.built(app.doc.as_ref().unwrap().version)).cloned()
+    };
+
+    // The demo records no SMS consent: an SMS list writes nobody and says why.
+    run_until(&mut harness, "the dialog", |app| app.audience.is_some());
+    harness.run_steps(2);
+    harness.get_by_label("SMS listesi").click();
+    run_until(&mut harness, "the SMS preview", |app| {
+        let version = app.doc.as_ref().map_or(0, |d| d.version);
+        app.audience.as_ref().is_some_and(|d| d.platform == Platform::SmsList && d.built(version).is_some())
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Yalnızca SMS izni verenler");
+    harness.get_by_label_contains("Müşterilerde SMS izni alanı yok");
+    assert_eq!(built(&harness).unwrap().preview.members, 0);
+
+    // An e-mail list rests on marketing consent and shows addresses in clear.
+    harness.get_by_label("E-posta listesi").click();
+    run_until(&mut harness, "the e-mail preview", |app| {
+        let version = app.doc.as_ref().map_or(0, |d| d.version);
+        app.audience.as_ref().is_some_and(|d| d.platform == Platform::EmailList && d.built(version).is_some())
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Yalnızca pazarlama izni verenler");
+    let b = built(&harness).unwrap();
+    let left_out = b.preview.segment_members - b.preview.members;
+    assert!(left_out > 0 && b.preview.members > 0);
+    harness.get_by_label(&format!("{left_out} üye dışarıda bırakıldı: kayıtlı pazarlama izni yok."));
+    let first_email = b.rows.rows[0].values[0].as_ref().unwrap().normalized.clone();
+    // In clear, without the hash under it (the customer list behind shows it too).
+    assert!(harness.query_all_by_label(&first_email).next().is_some());
+    assert!(harness.query_all_by_label_contains(&format!("{first_email}\n")).next().is_none());
+    harness.get_by_label("İlk satırlar, dosyada yer alacağı gibi");
+    let file = dir.path().join("eposta.csv");
+    retype(&mut harness, "Yükleme dosyası", file.to_str().unwrap());
+    harness.get_by_label("Kaydet ve yükleme dosyasını yaz").click();
+    run_until(&mut harness, "the file", |app| app.tasks.is_idle() && file.exists());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().next(), Some("Email,First Name,Last Name"));
+    assert_eq!(text.lines().nth(1).map(|l| l.split(',').next().unwrap()), Some(first_email.as_str()));
+    assert_eq!(text.lines().count() - 1, b.preview.with_identifier);
 }
 
 #[test]

@@ -7,8 +7,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("explore.predict", "Predicted value", "Tahmini değer"),
     (
         "explore.rfm_intro",
-        "Customers with orders scored 1–5 on recency (R), frequency (F) and money (M) by quintile over this store; click a cell or a group to make it a segment.",
-        "Siparişi olan müşteriler bu mağazanın beşte birlik dilimlerine göre yenilik (R), sıklık (F) ve parasal değer (M) için 1–5 arası puanlanır; segment yapmak için bir hücreye ya da gruba tıklayın.",
+        "Customers with orders scored 1–5 on recency (R) and money (M) by quintile over this store, and on frequency (F) by order count: 1, 2, 3, 4–5, 6 or more orders; click a cell or a group to make it a segment.",
+        "Siparişi olan müşteriler bu mağazanın beşte birlik dilimlerine göre yenilik (R) ve parasal değer (M) için, sipariş sayısına göre sıklık (F) için (1, 2, 3, 4–5, 6 ve üzeri sipariş) 1–5 arası puanlanır; segment yapmak için bir hücreye ya da gruba tıklayın.",
     ),
     (
         "explore.rfm_none",

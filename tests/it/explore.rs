@@ -56,7 +56,22 @@ fn rfm_scores_and_groups_match_an_independent_computation() {
         v.into_iter().zip(&buyer).map(|(v, b)| v.filter(|_| *b)).collect()
     };
     let r = scores(&keep(days.iter().map(|d| d.map(|d| -d)).collect()));
-    let f = scores(&keep(orders.clone()));
+    // Frequency by fixed breaks: 1, 2, 3, 4–5, 6+ orders.
+    let f: Vec<Option<u8>> = keep(orders.clone())
+        .iter()
+        .map(|o| {
+            o.map(|o| match o as u32 {
+                1 => 1,
+                2 => 2,
+                3 => 3,
+                4 | 5 => 4,
+                _ => 5,
+            })
+        })
+        .collect();
+    for score in 1..=5 {
+        assert!(f.contains(&Some(score)), "F{score} has customers on the demo");
+    }
     let m = scores(&keep(ltv.clone()));
     let got = |name: &str| floats(name).into_iter().map(|v| v.map(|v| v as u8)).collect::<Vec<_>>();
     assert_eq!(got("rfm_r"), r);
@@ -165,6 +180,22 @@ fn bgnbd_and_gamma_gamma_match_the_published_cdnow_results() {
 
     let buyers: Vec<(f64, f64)> = rows.iter().filter(|r| r[0] > 0.0).map(|r| (r[0], r[3])).collect();
     assert_eq!(buyers.len(), 946);
+    // RFM on CDNOW (orders = repeat purchases + 1): every R and F column has
+    // customers. (M can't be judged: the summary has no first-order amounts, so
+    // every one-order customer's money here is 0.)
+    let orders: Vec<f64> = rows.iter().map(|r| r[0] + 1.0).collect();
+    let df = polars::prelude::df!(
+        "days_since_last_order" => rows.iter().map(|r| ((r[2] - r[1]) * 7.0).round()).collect::<Vec<f64>>(),
+        "orders" => orders.clone(),
+        "ltv" => rows.iter().zip(&orders).map(|(r, o)| r[3] * o).collect::<Vec<f64>>(),
+    )
+    .unwrap();
+    let scores = kitle::engine::explore::rfm::score(&df).unwrap();
+    for (name, column) in [("R", &scores.r), ("F", &scores.f)] {
+        for score in 1..=5 {
+            assert!(column.contains(&Some(score)), "{name}{score} has customers on CDNOW");
+        }
+    }
     let gg = fit_gamma_gamma(&buyers).unwrap();
     near(gg.p, 6.25, 0.01, "p");
     near(gg.q, 3.74, 0.01, "q");

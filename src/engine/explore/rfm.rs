@@ -1,9 +1,18 @@
 //! RFM: recency (days since the last order), frequency (orders) and money (LTV),
-//! each scored 1–5 over the store's own customers with orders. A score is 1 plus
-//! how many of the four quintile boundaries (the values at the 20th, 40th, 60th
-//! and 80th percentile, nearest rank) the customer's value is above, so equal
-//! values always share a score and the most common low value (one order) scores 1;
-//! for recency fewer days is better, so days are negated first. Customers without orders are "prospects". Groups come from one table,
+//! each scored 1–5 over the store's own customers with orders.
+//!
+//! Recency and money are scored by quintile: a score is 1 plus how many of the four
+//! quintile boundaries (the values at the 20th, 40th, 60th and 80th percentile,
+//! nearest rank) the customer's value is above, so equal values always share a
+//! score; for recency fewer days is better, so days are negated first.
+//!
+//! Frequency has too many ties for quintiles: in most stores well over 40% of
+//! buyers have one order, so the 20th and 40th percentiles are both 1 and score 2
+//! is always empty. It uses fixed breaks instead — 1 order, 2, 3, 4–5, 6 or more
+//! ([`frequency_score`]) — so a score means the same in every store and the same
+//! order count always shares a score.
+//!
+//! Customers without orders are "prospects". Groups come from one table,
 //! first matching rule wins ([`GROUPS`]); a customer no rule matches is in
 //! "others". `rfm_r`, `rfm_f`, `rfm_m` and `rfm_group` are derived fields, usable
 //! in segments and personas.
@@ -80,6 +89,19 @@ pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
         .collect()
 }
 
+/// The frequency score of an order count: 1, 2, 3, 4–5, 6 or more orders score
+/// 1 to 5 (`None` below one order).
+pub fn frequency_score(orders: f64) -> Option<u8> {
+    match orders {
+        o if !(o >= 1.0) => None,
+        o if o < 2.0 => Some(1),
+        o if o < 3.0 => Some(2),
+        o if o < 4.0 => Some(3),
+        o if o < 6.0 => Some(4),
+        _ => Some(5),
+    }
+}
+
 /// The values at the 20th, 40th, 60th and 80th percentiles (nearest rank), each
 /// selected within what is right of the previous one.
 pub(crate) fn quintile_bounds(known: &mut [f64]) -> Vec<f64> {
@@ -115,7 +137,7 @@ pub fn score(df: &DataFrame) -> PolarsResult<Scores> {
         v.iter().zip(&buyer).map(|(v, b)| if *b { *v } else { None }).collect()
     };
     let r = quintile_scores(&only_buyers(&days.iter().map(|d| d.map(|d| -d)).collect::<Vec<_>>()));
-    let f = quintile_scores(&only_buyers(&orders));
+    let f: Vec<Option<u8>> = only_buyers(&orders).iter().map(|o| o.and_then(frequency_score)).collect();
     let m = quintile_scores(&only_buyers(&ltv));
     let table = group_table();
     let group = (0..df.height())
@@ -259,6 +281,12 @@ mod tests {
         assert_eq!(s[..10], [1, 1, 1, 2, 2, 3, 3, 4, 4, 5].map(Some));
         assert_eq!((s[10], s[11]), (None, Some(5)), "an empty value has no score; a tie shares one");
         assert_eq!(quintile_scores(&[Some(3.0); 4]), [Some(1); 4], "all equal: above no boundary");
+    }
+
+    #[test]
+    fn frequency_has_fixed_breaks() {
+        let scores: Vec<Option<u8>> = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 40.0, f64::NAN].map(frequency_score).to_vec();
+        assert_eq!(scores, [None, Some(1), Some(2), Some(3), Some(4), Some(4), Some(5), Some(5), None]);
     }
 
     #[test]

@@ -92,8 +92,10 @@ pub fn quintile_scores(values: &[Option<f64>]) -> Vec<Option<u8>> {
 /// The frequency score of an order count: 1, 2, 3, 4–5, 6 or more orders score
 /// 1 to 5 (`None` below one order).
 pub fn frequency_score(orders: f64) -> Option<u8> {
+    if orders.is_nan() || orders < 1.0 {
+        return None;
+    }
     match orders {
-        o if !(o >= 1.0) => None,
         o if o < 2.0 => Some(1),
         o if o < 3.0 => Some(2),
         o if o < 4.0 => Some(3),

@@ -51,11 +51,31 @@ fn why_lines(items: &[crate::engine::segment::why::WhyItem], depth: usize, out: 
         };
         let join = item.join.map_or(String::new(), |j| format!("{j} "));
         let not = if item.negate { "not " } else { "" };
-        let value = item.value.as_ref().map_or(String::new(), |v| format!("   (value: {v})"));
+        let value = item.value.as_ref().map_or(String::new(), |v| format!("   (value: {v}"));
+        let value = match (item.bound, value.is_empty()) {
+            (_, true) => value,
+            (None, false) => value + ")",
+            (Some(b), false) => format!("{value}; today: {} {})", bound_sign(b), plain_number(b.value())),
+        };
         let text = if item.items.is_empty() { item.text.clone() } else { "(…)".to_owned() };
         *out += &format!("{}[{mark}] {join}{not}{text}{value}\n", "  ".repeat(depth));
         why_lines(&item.items, depth + 1, out);
     }
+}
+
+/// How a relative condition's bound compares.
+fn bound_sign(b: crate::engine::segment::relative::Bound) -> &'static str {
+    use crate::engine::segment::relative::Bound;
+    match b {
+        Bound::AtLeast(_) => ">=",
+        Bound::AtMost(_) => "<=",
+        Bound::Above(_) => ">",
+        Bound::Below(_) => "<",
+    }
+}
+
+fn plain_number(v: f64) -> String {
+    crate::engine::import::table::format_plain_number((v * 100.0).round() / 100.0)
 }
 
 /// The row of the customer with this id, else this email.

@@ -182,8 +182,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("guide.rules_means", "What Kitle reads", "Kitle'nin okuduğu"),
     (
         "guide.rules_more",
-        "Other conditions: “between 100 and 500”, “contains \"@gmail\"”, “is empty”, “is yes”, “within last 30 days”, “in segment \"NAME\"”, “not”.",
-        "Diğer koşullar: “between 100 and 500”, “contains \"@gmail\"”, “is empty”, “is yes”, “within last 30 days”, “in segment \"AD\"”, “not”.",
+        "Other conditions: “between 100 and 500”, “contains \"@gmail\"”, “is empty”, “is yes”, “within last 30 days”, “in top 10%”, “above median”, “in segment \"NAME\"”, “not”.",
+        "Diğer koşullar: “between 100 and 500”, “contains \"@gmail\"”, “is empty”, “is yes”, “within last 30 days”, “in top 10%”, “above median”, “in segment \"AD\"”, “not”.",
     ),
     ("guide.metrics", "What the numbers mean", "Sayıların anlamı"),
     (

@@ -96,7 +96,7 @@ fn oracle_history(row: &Row, c: &Condition) -> bool {
     }
 }
 
-fn oracle_condition(row: &Row, c: &Condition) -> bool {
+fn oracle_condition(all: &[Row], row: &Row, c: &Condition) -> bool {
     if c.field.starts_with('@') {
         return oracle_history(row, c);
     }
@@ -114,6 +114,7 @@ fn oracle_condition(row: &Row, c: &Condition) -> bool {
     match c.op {
         Op::IsEmpty => return is_empty,
         Op::IsNotEmpty => return !is_empty,
+        op if op.is_relative() => return oracle_relative(all, row, c),
         _ => {}
     }
     let result: Option<bool> = match c.field.as_str() {
@@ -176,7 +177,31 @@ fn oracle_condition(row: &Row, c: &Condition) -> bool {
     }
 }
 
-fn oracle_group(row: &Row, g: &Group) -> bool {
+/// `ltv in top 10%` …: sort the values the table has, count, compare.
+fn oracle_relative(all: &[Row], row: &Row, c: &Condition) -> bool {
+    let value = |r: &Row| if c.field == "ltv" { r.ltv } else { r.orders.map(|o| o as f64) };
+    let Some(v) = value(row) else { return false };
+    let mut values: Vec<f64> = all.iter().filter_map(value).collect();
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let k = || {
+        let p: f64 = c.values[0].parse().unwrap();
+        ((p * n as f64 / 100.0).ceil() as usize).max(1)
+    };
+    let median = values[n.div_ceil(2) - 1];
+    let mean = values.iter().sum::<f64>() / n as f64;
+    match c.op {
+        Op::TopPercent => v >= values[n - k()],
+        Op::BottomPercent => v <= values[k() - 1],
+        Op::AboveMedian => v > median,
+        Op::BelowMedian => v < median,
+        Op::AboveAverage => v > mean,
+        Op::BelowAverage => v < mean,
+        _ => unreachable!(),
+    }
+}
+
+fn oracle_group(all: &[Row], row: &Row, g: &Group) -> bool {
     // OR of AND-chains, read left to right.
     let mut any = false;
     let mut chain: Option<bool> = None;
@@ -185,8 +210,8 @@ fn oracle_group(row: &Row, g: &Group) -> bool {
             any |= chain.take().unwrap_or(false);
         }
         let mut v = match &item.node {
-            Node::Condition(c) => oracle_condition(row, c),
-            Node::Group(inner) => oracle_group(row, inner),
+            Node::Condition(c) => oracle_condition(all, row, c),
+            Node::Group(inner) => oracle_group(all, row, inner),
         };
         if item.negate {
             v = !v;
@@ -294,7 +319,23 @@ fn operators(ty: FieldType) -> Vec<Op> {
     let units = [DateUnit::Days, DateUnit::Weeks, DateUnit::Months];
     match ty {
         FieldType::Money | FieldType::Integer | FieldType::Number => {
-            vec![Eq, Ne, Gt, Ge, Lt, Le, Between, IsEmpty, IsNotEmpty]
+            vec![
+                Eq,
+                Ne,
+                Gt,
+                Ge,
+                Lt,
+                Le,
+                Between,
+                TopPercent,
+                BottomPercent,
+                AboveMedian,
+                BelowMedian,
+                AboveAverage,
+                BelowAverage,
+                IsEmpty,
+                IsNotEmpty,
+            ]
         }
         FieldType::Category | FieldType::Text => {
             vec![Eq, Ne, In, NotIn, Contains, StartsWith, EndsWith, IsEmpty, IsNotEmpty]
@@ -314,6 +355,7 @@ fn operators(ty: FieldType) -> Vec<Op> {
 fn value_count(op: Op) -> Option<usize> {
     match op {
         Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
+        Op::AboveMedian | Op::BelowMedian | Op::AboveAverage | Op::BelowAverage => Some(0),
         Op::Between => Some(2),
         Op::In | Op::NotIn | Op::ContainsAny | Op::Bought | Op::NotBought => None,
         _ => Some(1),
@@ -339,6 +381,11 @@ pub(crate) fn condition_strategy() -> impl Strategy<Value = Condition> {
         .prop_flat_map(|(field, op, include_empty)| {
             let values = match (op, value_count(op)) {
                 (Op::MoreThanAgo(_) | Op::WithinLast(_), _) => (0u32..40).prop_map(|n| vec![n.to_string()]).boxed(),
+                (Op::TopPercent | Op::BottomPercent, _) => {
+                    proptest::sample::select(vec!["1", "10", "25", "33.3", "50", "99.9", "100"])
+                        .prop_map(|p| vec![p.to_owned()])
+                        .boxed()
+                }
                 (_, Some(0)) => Just(Vec::new()).boxed(),
                 (_, Some(k)) => proptest::collection::vec(value_for(field), k..=k).boxed(),
                 (_, None) => proptest::collection::vec(value_for(field), 1..=3).boxed(),
@@ -485,7 +532,7 @@ proptest! {
         let compiled = frame.compile(&rule);
         prop_assert!(compiled.invalid.is_empty(), "{:?}", compiled.invalid);
         let got: Vec<usize> = frame.members(&compiled).unwrap().into_iter().map(|i| i as usize).collect();
-        let want: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| oracle_group(r, &rule)).map(|(i, _)| i).collect();
+        let want: Vec<usize> = rows.iter().enumerate().filter(|(_, r)| oracle_group(&rows, r, &rule)).map(|(i, _)| i).collect();
         prop_assert_eq!(&got, &want, "rule: {}", to_text(&rule));
         let stats = frame.stats(&compiled).unwrap();
         prop_assert_eq!(stats.count, want.len());
@@ -523,12 +570,12 @@ proptest! {
         let o = overlap(&frame, &named).unwrap();
         for (i, a) in rules.iter().enumerate() {
             for (j, b) in rules.iter().enumerate() {
-                let both = rows.iter().filter(|r| oracle_group(r, a) && oracle_group(r, b)).count();
+                let both = rows.iter().filter(|r| oracle_group(&rows, r, a) && oracle_group(&rows, r, b)).count();
                 prop_assert_eq!(o.counts[i][j], Some(both), "{} ∩ {}", named[i].1, named[j].1);
                 let rule = intersection_rule(&named[i].1, &named[j].1).unwrap();
                 prop_assert_eq!(frame.stats(&frame.compile(&rule)).unwrap().count, both);
             }
-            let size = rows.iter().filter(|r| oracle_group(r, a)).count();
+            let size = rows.iter().filter(|r| oracle_group(&rows, r, a)).count();
             prop_assert_eq!(o.sizes[i], Some(size));
         }
         // Venn regions: customers in exactly the segments a region is inside; the
@@ -543,7 +590,7 @@ proptest! {
             for &(inside, count) in &venn.regions {
                 let want = rows
                     .iter()
-                    .filter(|r| picks.iter().enumerate().all(|(k, &i)| oracle_group(r, &rules[i]) == (inside >> k & 1 == 1)))
+                    .filter(|r| picks.iter().enumerate().all(|(k, &i)| oracle_group(&rows, r, &rules[i]) == (inside >> k & 1 == 1)))
                     .count();
                 prop_assert_eq!(count, want, "region {:b}", inside);
                 let rule = parse(&to_text(&region_rule(&names, inside))).unwrap();
@@ -568,10 +615,10 @@ proptest! {
         let frame = SegmentFrame::new(Arc::new(table(&rows)));
         for (i, row) in rows.iter().enumerate() {
             let answer = why(&frame, &rule, i).unwrap();
-            prop_assert_eq!(answer.member, oracle_group(row, &rule), "row {}: {}", i, to_text(&rule));
+            prop_assert_eq!(answer.member, oracle_group(&rows, row, &rule), "row {}: {}", i, to_text(&rule));
             for (item, original) in answer.items.iter().zip(&rule.items) {
                 if let Node::Condition(c) = &original.node {
-                    let holds = oracle_condition(row, c);
+                    let holds = oracle_condition(&rows, row, c);
                     prop_assert_eq!(item.result == Outcome::True, holds, "{}", item.text);
                     if item.result == Outcome::Empty {
                         prop_assert_eq!(item.value.as_deref(), Some(""));
@@ -624,7 +671,7 @@ proptest! {
                 .collect(),
         };
         let want: Vec<usize> =
-            rows.iter().enumerate().filter(|(_, r)| oracle_group(r, &expanded)).map(|(i, _)| i).collect();
+            rows.iter().enumerate().filter(|(_, r)| oracle_group(&rows, r, &expanded)).map(|(i, _)| i).collect();
         prop_assert_eq!(&got, &want, "rule: {}", to_text(&rule));
         prop_assert_eq!(parse(&to_text(&rule)).unwrap(), rule);
     }
@@ -764,7 +811,7 @@ fn big_tables_give_the_same_answer_as_a_row_by_row_count() {
     ))
     .unwrap();
     let compiled = frame.compile(&rule);
-    let want: Vec<usize> = (0..n).filter(|&i| oracle_group(&rows[i], &rule)).collect();
+    let want: Vec<usize> = (0..n).filter(|&i| oracle_group(&rows, &rows[i], &rule)).collect();
     let got: Vec<usize> = frame.members(&compiled).unwrap().into_iter().map(|i| i as usize).collect();
     assert_eq!(got.len(), want.len());
     assert!(got == want, "members differ");
@@ -1041,4 +1088,56 @@ fn every_rule_producer_builds_a_rule_that_round_trips_through_text() {
         let read = members(&frame, &ws.segments, Target::Text(&text)).unwrap();
         assert_eq!(built.rows, read.rows, "{kind}: {text}");
     }
+}
+
+/// `ltv in top 10%` is measured on the data each time: after a re-import that
+/// raises most LTVs it still keeps 10% of the customers (a fixed amount drifts),
+/// in the segment count, `why` (with today's line) and the SQL, which SQLite counts the same.
+#[test]
+fn the_top_ten_percent_stays_ten_percent_across_a_re_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("musteriler.csv");
+    let write = |scale: fn(u32) -> f64| {
+        let mut text = String::from("Müşteri No,Toplam Harcama\n");
+        for i in 1..=1000u32 {
+            text += &format!("{i},{:.2}\n", scale(i));
+        }
+        text += "1001,\n";
+        std::fs::write(&csv, text).unwrap();
+    };
+    write(|i| f64::from(i) * 10.0);
+    let ws = dir.path().join("magaza.kitle");
+    let ws_text = ws.to_str().unwrap();
+    let (ok, _, err) = kitle(&["import", "--customers", csv.to_str().unwrap(), "-o", ws_text]);
+    assert!(ok, "{err}");
+    let count = |rule: &str| -> u64 {
+        let (ok, out, err) = kitle(&["segment", ws_text, "--rule", rule, "--json"]);
+        assert!(ok, "{rule}: {err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["count"].as_u64().unwrap()
+    };
+    // 1,000 customers with a value (the 1,001st has none and is never counted).
+    assert_eq!(count("ltv in top 10%"), 100);
+    assert_eq!(count("ltv >= 9010"), 100, "the same customers, frozen as an amount");
+    assert_eq!(count("ltv in bottom 25%"), 250);
+    assert_eq!(count("ltv above median"), 500);
+    assert_eq!(count("ltv below average"), 500);
+
+    // Most customers spend far more now: the amount keeps 60%, the top keeps 10%.
+    write(|i| if i > 400 { f64::from(i) * 1000.0 } else { f64::from(i) * 10.0 });
+    assert_eq!(count("ltv >= 9010"), 600);
+    assert_eq!(count("ltv in top 10%"), 100);
+
+    let (ok, out, err) = kitle(&["why", ws_text, "--rule", "ltv in top 10%", "--customer", "950"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("(value: 950000; today: >= 901000)"), "{out}");
+    let (ok, out, err) = kitle(&["why", ws_text, "--rule", "ltv in top 10%", "--customer", "1", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["member"], false);
+    assert_eq!(v["items"][0]["bound"], serde_json::json!({"keep": "at_least", "value": 901000.0}));
+
+    let (ok, out, err) =
+        kitle(&["segment", ws_text, "--rule", "ltv in top 10% and ltv above average", "--sql", "duckdb"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("(SELECT COUNT(*) FROM customers AS p WHERE p.ltv > c.ltv) < 10 * (SELECT COUNT(p.ltv) FROM customers AS p) / 100.0"), "{out}");
 }

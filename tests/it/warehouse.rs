@@ -164,6 +164,8 @@ fn the_demo_stores_rules_count_the_same_in_every_dialect() {
         "bought product \"Kahve Makinesi\" in last 90 days and order count in last 12 months >= 2",
         "has not bought category \"Sofra\" and amount spent from 2026-01-01 to 2026-06-30 between 500 and 5000",
         "bought sku any of (\"km-01\", \"FP-350\") or order count in last 3 months = 0",
+        "ltv in top 10% or orders in bottom 25% and days_since_last_order above median",
+        "ltv below average and orders above average or ltv in bottom 2.5% or `Sadakat Puanı` below median",
     ] {
         let group = parse(rule).unwrap();
         let want = kitle_count(&frame, &group);

@@ -6,6 +6,7 @@ use crate::app::i18n::{Lang, field_label, t};
 use crate::app::tabs::TabContext;
 use crate::engine::segment::history::Measure;
 use crate::engine::segment::parse;
+use crate::engine::segment::relative::Bound;
 use crate::engine::segment::why::{Outcome, Why, WhyItem, why};
 use crate::engine::values::display_text;
 use crate::format;
@@ -58,7 +59,12 @@ impl WhyPanel {
                 };
                 // Each condition as the marketer reads it, not in the rule's code.
                 let said = |text: &str| ctx.doc.sentence_of(text, lang);
-                why_ui(ui, answer, lang, &Reader { shown: &shown, said: &said });
+                let number = |field: &str, v: f64| match data.field(field).map(|f| f.ty) {
+                    Some(crate::engine::fields::FieldType::Money) => format::money(v, currency, lang),
+                    Some(crate::engine::fields::FieldType::Integer) if v.fract() == 0.0 => format::number(v, 0, lang),
+                    _ => format::number(v, 2, lang),
+                };
+                why_ui(ui, answer, lang, &Reader { shown: &shown, said: &said, number: &number });
             }
             Some(Err(e)) => {
                 ui.colored_label(ui.visuals().error_fg_color, e);
@@ -72,6 +78,8 @@ impl WhyPanel {
 pub struct Reader<'a> {
     /// A field's value (money, dates in the language's style).
     pub shown: &'a dyn Fn(&str, &str) -> Option<String>,
+    /// A number in a field's style (a relative condition's line today).
+    pub number: &'a dyn Fn(&str, f64) -> String,
     /// A condition's text form as a sentence.
     pub said: &'a dyn Fn(&str) -> String,
 }
@@ -109,6 +117,16 @@ fn items_ui(ui: &mut egui::Ui, items: &[WhyItem], lang: Lang, depth: usize, read
                     (reader.shown)(field, value).unwrap_or_else(|| value.clone())
                 };
                 ui.weak(format!("{}: {value}", field_label(lang, field)));
+                if let Some(bound) = item.bound {
+                    let line = (reader.number)(field, bound.value());
+                    let sign = match bound {
+                        Bound::AtLeast(_) => "≥",
+                        Bound::AtMost(_) => "≤",
+                        Bound::Above(_) => ">",
+                        Bound::Below(_) => "<",
+                    };
+                    ui.weak(t(lang, "why.bound").replace("{0}", &format!("{sign} {line}")));
+                }
             }
         });
         items_ui(ui, &item.items, lang, depth + 1, reader);

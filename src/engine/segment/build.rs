@@ -136,6 +136,10 @@ impl FieldRule {
     pub fn within_last(self, n: u32, unit: DateUnit) -> Rule {
         self.with(Op::WithinLast(unit), vec![n.into()])
     }
+    /// Among the highest `percent`% of today's values (see [`super::relative`]).
+    pub fn in_top_percent(self, percent: u32) -> Rule {
+        self.with(Op::TopPercent, vec![percent.into()])
+    }
 }
 
 impl Group {

@@ -215,8 +215,29 @@ fn comparison(name: &str, op: Op, c: &Condition, reading: Reading<'_>, v: &dyn F
         (Op::IsYes, Lang::Tr) => format!("{name}: evet"),
         (Op::IsNo, Lang::En) => format!("{name}: no"),
         (Op::IsNo, Lang::Tr) => format!("{name}: hayır"),
+        (Op::TopPercent, Lang::En) => format!("{name} is in the top {}%", percent_words(n, lang)),
+        (Op::TopPercent, Lang::Tr) => format!("{name} en yüksek %{} içinde", percent_words(n, lang)),
+        (Op::BottomPercent, Lang::En) => format!("{name} is in the bottom {}%", percent_words(n, lang)),
+        (Op::BottomPercent, Lang::Tr) => format!("{name} en düşük %{} içinde", percent_words(n, lang)),
+        (Op::AboveMedian, Lang::En) => format!("{name} is above the median"),
+        (Op::AboveMedian, Lang::Tr) => format!("{name} medyanın üzerinde"),
+        (Op::BelowMedian, Lang::En) => format!("{name} is below the median"),
+        (Op::BelowMedian, Lang::Tr) => format!("{name} medyanın altında"),
+        (Op::AboveAverage, Lang::En) => format!("{name} is above the average"),
+        (Op::AboveAverage, Lang::Tr) => format!("{name} ortalamanın üzerinde"),
+        (Op::BelowAverage, Lang::En) => format!("{name} is below the average"),
+        (Op::BelowAverage, Lang::Tr) => format!("{name} ortalamanın altında"),
         // Segment, split and order-history operators are read above.
         (Op::InSegment | Op::InSplit | Op::Bought | Op::NotBought, _) => name.to_owned(),
+    }
+}
+
+/// A percentage as the language writes its number (`2.5` → `2,5` in Turkish).
+fn percent_words(n: &str, lang: Lang) -> String {
+    let n = n.trim().trim_end_matches('%');
+    match lang {
+        Lang::En => n.to_owned(),
+        Lang::Tr => n.replace('.', ","),
     }
 }
 

@@ -17,7 +17,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::history::{Measure, OrderIndex};
-use super::{Condition, Group, Node};
+use super::relative::{self, Bound};
+use super::{Condition, Group, Node, Op};
 use crate::engine::data::CustomerData;
 use crate::engine::fields::FieldType;
 use crate::engine::text::fold_case;
@@ -37,6 +38,8 @@ pub enum InvalidKind {
     NotANumber,
     NotADate,
     NotAWholeNumber,
+    /// A top or bottom share that is not above 0 and at most 100.
+    NotAPercentage,
     /// `in segment "X"` where no saved segment is called X, or X's rule can't be evaluated.
     UnknownSegment,
     /// Segments that refer to each other in a circle.
@@ -95,6 +98,11 @@ pub struct SegmentFrame {
     saved: Mutex<Arc<Vec<(String, String)>>>,
     /// The orders as plain arrays, made on the first order-history condition.
     orders: std::sync::OnceLock<Option<OrderIndex>>,
+    /// The customers relative conditions are measured over: the frame's own,
+    /// unless it holds one customer explained against the whole store.
+    population: Mutex<Option<Arc<CustomerData>>>,
+    /// Relative conditions resolved (field, operator, percentage's bits).
+    bounds: Mutex<HashMap<(String, Op, u64), Option<Bound>>>,
 }
 
 /// Marks a split's bucket column among the columns a rule needs made.
@@ -118,7 +126,47 @@ fn lower_categories_name(field: &str) -> String {
 
 impl SegmentFrame {
     pub fn new(data: Arc<CustomerData>) -> Self {
-        Self { data, lowered: Mutex::new(HashMap::new()), saved: Mutex::default(), orders: std::sync::OnceLock::new() }
+        Self {
+            data,
+            lowered: Mutex::new(HashMap::new()),
+            saved: Mutex::default(),
+            orders: std::sync::OnceLock::new(),
+            population: Mutex::default(),
+            bounds: Mutex::default(),
+        }
+    }
+
+    /// Measures relative conditions (`ltv in top 10%`) over `population` rather
+    /// than the frame's own customers (a frame of one customer, explained).
+    pub fn measure_over(&self, population: Arc<CustomerData>) {
+        if let Ok(mut p) = self.population.lock() {
+            *p = Some(population);
+        }
+        if let Ok(mut b) = self.bounds.lock() {
+            b.clear();
+        }
+    }
+
+    /// The customers relative conditions are measured over.
+    pub fn population(&self) -> Arc<CustomerData> {
+        self.population.lock().ok().and_then(|p| p.clone()).unwrap_or_else(|| Arc::clone(&self.data))
+    }
+
+    /// What relative operator `op` keeps in `field` today (see [`relative`]);
+    /// `None` when no customer has a value there.
+    pub fn relative_bound(&self, field: &str, op: Op, percent: f64) -> PolarsResult<Option<Bound>> {
+        let key = (field.to_owned(), op, percent.to_bits());
+        if let Some(found) = self.bounds.lock().ok().and_then(|b| b.get(&key).copied()) {
+            return Ok(found);
+        }
+        let population = self.population();
+        let column = population.customers.column(field)?.cast(&DataType::Float64)?;
+        let mut values: Vec<f64> = column.f64()?.iter().flatten().filter(|v| !v.is_nan()).collect();
+        let found = relative::bound(&mut values, op, percent);
+        if let Ok(mut b) = self.bounds.lock() {
+            b.insert(key, found);
+        }
+        Ok(found)
     }
 
     /// The saved segments (name, rule) that `in segment "…"` conditions refer to.

@@ -15,6 +15,7 @@ pub mod history;
 pub mod members;
 pub mod membership;
 pub mod overlap;
+pub mod relative;
 pub mod rules;
 pub mod split;
 pub mod sql;
@@ -128,15 +129,36 @@ pub enum Op {
     Bought,
     /// No order line within the window names any of the values.
     NotBought,
+    /// Among the highest N% of the values the field has today (see [`relative`]).
+    TopPercent,
+    /// Among the lowest N% of the values.
+    BottomPercent,
+    /// Above the median of the values (no value given).
+    AboveMedian,
+    BelowMedian,
+    /// Above the average of the values (no value given).
+    AboveAverage,
+    BelowAverage,
 }
 
 impl Op {
+    /// Conditions relative to the store's values today (see [`relative`]).
+    pub const RELATIVE: [Op; 6] =
+        [Op::TopPercent, Op::BottomPercent, Op::AboveMedian, Op::BelowMedian, Op::AboveAverage, Op::BelowAverage];
+
+    pub fn is_relative(self) -> bool {
+        Op::RELATIVE.contains(&self)
+    }
+
     /// The operators that fit a field type, in the order the builder offers them.
     pub fn for_type(ty: FieldType) -> Vec<Op> {
         use Op::*;
         match ty {
             FieldType::Number | FieldType::Money | FieldType::Integer => {
-                vec![Eq, Ne, Gt, Ge, Lt, Le, Between, IsEmpty, IsNotEmpty]
+                let mut ops = vec![Eq, Ne, Gt, Ge, Lt, Le, Between];
+                ops.extend(Op::RELATIVE);
+                ops.extend([IsEmpty, IsNotEmpty]);
+                ops
             }
             FieldType::Date => {
                 let mut ops = vec![Before, After, On, Between];
@@ -157,6 +179,7 @@ impl Op {
     pub fn arity(self) -> Option<usize> {
         match self {
             Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
+            Op::AboveMedian | Op::BelowMedian | Op::AboveAverage | Op::BelowAverage => Some(0),
             Op::Between => Some(2),
             Op::InSplit => Some(3),
             Op::In | Op::NotIn | Op::ContainsAny | Op::Bought | Op::NotBought => None,
@@ -199,6 +222,12 @@ impl Op {
             Op::InSplit => "in split".into(),
             Op::Bought => "bought".into(),
             Op::NotBought => "has not bought".into(),
+            Op::TopPercent => "in top N%".into(),
+            Op::BottomPercent => "in bottom N%".into(),
+            Op::AboveMedian => "above median".into(),
+            Op::BelowMedian => "below median".into(),
+            Op::AboveAverage => "above average".into(),
+            Op::BelowAverage => "below average".into(),
         }
     }
 }

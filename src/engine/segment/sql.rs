@@ -10,7 +10,9 @@
 //! - relative dates ("within last 30 days", order-history periods) are fixed
 //!   against Kitle's as-of date, written as ISO date literals;
 //! - `in segment "X"` inlines X's rule; a split (`in split`) has no portable hash
-//!   and is refused.
+//!   and is refused;
+//! - relative conditions (`ltv in top 10%`, `above median`) count over the table,
+//!   as [`super::relative`] defines them, with correlated subqueries.
 //!
 //! Order-history conditions read two more tables: `orders` (`order_id`, the
 //! customers' key column, `order_date`, `total`: one row per counted order, net)
@@ -202,6 +204,9 @@ impl Writer<'_> {
         let core = match c.op {
             Op::IsEmpty => return Ok(format!("({empty})")),
             Op::IsNotEmpty => return Ok(format!("({value} IS NOT NULL)")),
+            op if op.is_relative() && matches!(ty, FieldType::Number | FieldType::Money | FieldType::Integer) => {
+                return self.relative(c, &value);
+            }
             _ => match ty {
                 FieldType::Number | FieldType::Money | FieldType::Integer => self.numeric(c, &value)?,
                 FieldType::Date => self.date(c, &value)?,
@@ -243,6 +248,36 @@ impl Writer<'_> {
             Op::Between => format!("{value} BETWEEN {} AND {}", v(0)?, v(1)?),
             op => format!("{value} {} {}", comparison(op)?, v(0)?),
         })
+    }
+
+    /// `in top N%`, `above median` …, by counting over the whole table as
+    /// [`super::relative`] defines them: in the top N% when fewer than N% × n
+    /// customers have a higher value (n: customers with a value); above the median
+    /// when at least n / 2 have a lower one, below it when fewer than n / 2 have a
+    /// value as low or lower.
+    fn relative(&self, c: &Condition, value: &str) -> Result<String, SqlError> {
+        let other = format!("p.{}", self.dialect.ident(&c.field));
+        let count = format!("(SELECT COUNT({other}) FROM customers AS p)");
+        let beyond = |cmp: &str| format!("(SELECT COUNT(*) FROM customers AS p WHERE {other} {cmp} {value})");
+        let average = format!("(SELECT AVG({other}) FROM customers AS p)");
+        let core = match c.op {
+            Op::TopPercent | Op::BottomPercent => {
+                let percent = c
+                    .values
+                    .first()
+                    .and_then(|v| super::relative::percent(v))
+                    .ok_or_else(|| SqlError("give a percentage above 0 and at most 100".to_owned()))?;
+                let n = crate::engine::import::table::format_plain_number(percent);
+                let cmp = if c.op == Op::TopPercent { ">" } else { "<" };
+                format!("{} < {n} * {count} / 100.0", beyond(cmp))
+            }
+            Op::AboveMedian => format!("{} >= {count} / 2.0", beyond("<")),
+            Op::BelowMedian => format!("{} < {count} / 2.0", beyond("<=")),
+            Op::AboveAverage => format!("{value} > {average}"),
+            Op::BelowAverage => format!("{value} < {average}"),
+            op => return Err(SqlError(format!("\"{}\" has no SQL form", op.text()))),
+        };
+        Ok(format!("COALESCE({value} IS NOT NULL AND {core}, FALSE)"))
     }
 
     fn day(&self, v: &str) -> Result<String, SqlError> {

@@ -81,17 +81,18 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
     let pick = |[en, tr]: [&str; 2]| t(lang, en, tr);
     let top = top_decile_ltv(data);
     let mut out = Vec::new();
-    if let Some(top) = top {
-        let amount = crate::engine::import::table::format_plain_number(top);
+    if top.is_some() {
+        // Measured on the data each time it is evaluated, so it stays the top 10%
+        // after a re-import (a fixed amount would drift).
         out.push(Template {
             id: "vip",
             name: t(lang, "High-LTV customers (VIP)", "Yüksek LTV'li Müşteriler (VIP)"),
             description: t(
                 lang,
-                &format!("The top 10% of customers by LTV (LTV of {amount} or more)."),
-                &format!("LTV'ye göre en üstteki %10 (LTV {amount} veya üzeri)."),
+                "The top 10% of customers by LTV, measured on the data as it is today.",
+                "LTV'ye göre en üstteki %10; her seferinde bugünkü verilerle ölçülür.",
             ),
-            rule: Rule::field("ltv").ge(top),
+            rule: Rule::field("ltv").in_top_percent(10),
         });
     }
     for (id, field, name, description, rule) in FIXED {
@@ -121,7 +122,7 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
             rule,
         });
     }
-    if let (true, Some(top)) = (has("last_order_date"), top) {
+    if has("last_order_date") && top.is_some() {
         out.push(Template {
             id: "lapsed_vip",
             name: t(lang, "Lapsed VIPs", "Kaybedilmek üzere olan VIP'ler"),
@@ -129,7 +130,9 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
                 "Top-LTV customers with no purchase in 60 days.",
                 "60 gündür alışveriş yapmayan en değerli müşteriler.",
             ]),
-            rule: Rule::field("ltv").ge(top).and(Rule::field("last_order_date").more_than_ago(60, DateUnit::Days)),
+            rule: Rule::field("ltv")
+                .in_top_percent(10)
+                .and(Rule::field("last_order_date").more_than_ago(60, DateUnit::Days)),
         });
     }
     out

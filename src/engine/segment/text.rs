@@ -15,6 +15,8 @@
 //!            | field "within last" int ("days"|"weeks"|"months")
 //!            | field ("before" | "after" | "on") date
 //!            | field "is" ["not"] "empty" | field "is" ("yes" | "no")
+//!            | field "in" ("top" | "bottom") number "%"
+//!            | field ("above" | "below") ("median" | "average")
 //!            | ("order count" | "amount spent") [window] (op value | "between" value "and" value)
 //!            | ["has not"] "bought" ("product" | "sku" | "category")
 //!                  (string | "any of" "(" string ("," string)* ")") [window]
@@ -82,6 +84,9 @@ pub(crate) fn condition_text(c: &Condition) -> String {
             format!("{f} more than {} {} ago", c.values.first().map_or("0", String::as_str), u.word())
         }
         Op::WithinLast(u) => format!("{f} within last {} {}", c.values.first().map_or("0", String::as_str), u.word()),
+        Op::TopPercent => format!("{f} in top {}%", c.values.first().map_or("0", |v| v.trim())),
+        Op::BottomPercent => format!("{f} in bottom {}%", c.values.first().map_or("0", |v| v.trim())),
+        Op::AboveMedian | Op::BelowMedian | Op::AboveAverage | Op::BelowAverage => format!("{f} {}", c.op.text()),
         op => format!("{f} {} {}", op.text(), v(0)),
     };
     if c.include_empty { format!("{body} or empty") } else { body }
@@ -190,6 +195,8 @@ mod tests {
             "bought product \"Kahve Makinesi\" in last 90 days and not in segment \"VIP\"",
             "has not bought sku any of (\"KM-1\", \"KM-2\") or bought category \"Kahve\" from 2026-01-01 to 2026-02-01",
             "order count between 1 and 3 and amount spent in last 2 months != 0",
+            "ltv in top 10% and orders in bottom 2.5% or aov above median and `Sadakat Puanı` below average",
+            "days_since_last_order above average and ltv below median",
         ] {
             let g = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(to_text(&g), text);

@@ -10,8 +10,9 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::evaluate::SegmentFrame;
+use super::relative::{self, Bound};
 use super::text::condition_text;
-use super::{Group, Item, Join, Node};
+use super::{Condition, Group, Item, Join, Node};
 use crate::engine::values::plain_text;
 
 /// A condition's or group's result for the customer.
@@ -39,6 +40,9 @@ pub struct WhyItem {
     /// The field a condition reads, and the customer's value there ("" when empty).
     pub field: Option<String>,
     pub value: Option<String>,
+    /// For `ltv in top 10%` and the like: the number it stands for today.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
     /// A group's rows.
     pub items: Vec<WhyItem>,
 }
@@ -58,6 +62,8 @@ pub fn why(frame: &SegmentFrame, group: &Group, row: usize) -> PolarsResult<Why>
     }
     let one = SegmentFrame::new(Arc::new(data.one_customer(row)?));
     one.set_saved_segments(frame.saved_segments().to_vec());
+    // `ltv in top 10%` is measured over the whole store, not the one customer.
+    one.measure_over(frame.population());
     let member = holds(&one, group)? == Some(true);
     Ok(Why { member, items: items(&one, group)? })
 }
@@ -104,6 +110,7 @@ fn items(one: &SegmentFrame, group: &Group) -> PolarsResult<Vec<WhyItem>> {
                         result,
                         field: (!c.field.is_empty()).then(|| c.field.clone()),
                         value,
+                        bound: relative_bound(one, c),
                         items: Vec::new(),
                     }
                 }
@@ -118,9 +125,19 @@ fn items(one: &SegmentFrame, group: &Group) -> PolarsResult<Vec<WhyItem>> {
                     },
                     field: None,
                     value: None,
+                    bound: None,
                     items: items(one, g)?,
                 },
             })
         })
         .collect()
+}
+
+/// What a relative condition stands for today, over the whole store.
+fn relative_bound(one: &SegmentFrame, c: &Condition) -> Option<Bound> {
+    if !c.op.is_relative() {
+        return None;
+    }
+    let percent = c.values.first().and_then(|v| relative::percent(v)).unwrap_or(0.0);
+    one.relative_bound(&c.field, c.op, percent).ok().flatten()
 }

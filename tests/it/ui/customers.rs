@@ -72,7 +72,9 @@ fn the_details_panel_says_why_a_customer_is_in_a_segment() {
     harness.get_by_label(verdict);
     harness.get_all_by_label(if member { "true" } else { "false" }).next().expect("a marked condition");
     // Each condition reads as a sentence, not as the rule's code.
-    assert_eq!(segment.rule.split(' ').take(2).collect::<Vec<_>>(), ["ltv", ">="], "the demo's VIP rule");
-    harness.get_all_by_label_contains("LTV is at least ₺").next().expect("the condition as a sentence");
-    assert!(harness.query_all_by_label_contains("ltv >=").next().is_none(), "no rule code on screen");
+    assert_eq!(segment.rule, "ltv in top 10%", "the demo's VIP rule");
+    harness.get_all_by_label_contains("LTV is in the top 10%").next().expect("the condition as a sentence");
+    // Today's line for the top 10%, in money.
+    harness.get_all_by_label_contains("today's line: ≥ ₺").next().expect("the line the top 10% starts at");
+    assert!(harness.query_all_by_label_contains("ltv in top").next().is_none(), "no rule code on screen");
 }

@@ -271,6 +271,7 @@ fn invalid_text(lang: Lang, kind: &InvalidKind) -> &'static str {
             InvalidKind::NotANumber => "invalid.number",
             InvalidKind::NotADate => "invalid.date",
             InvalidKind::NotAWholeNumber => "invalid.whole",
+            InvalidKind::NotAPercentage => "invalid.percent",
             InvalidKind::UnknownSegment => "invalid.segment",
             InvalidKind::SegmentCycle => "invalid.cycle",
         },

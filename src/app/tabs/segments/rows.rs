@@ -245,6 +245,12 @@ fn op_label(lang: Lang, op: Op) -> &'static str {
         Op::InSplit => "op.in_split",
         Op::Bought => "op.bought",
         Op::NotBought => "op.not_bought",
+        Op::TopPercent => "op.top_percent",
+        Op::BottomPercent => "op.bottom_percent",
+        Op::AboveMedian => "op.above_median",
+        Op::BelowMedian => "op.below_median",
+        Op::AboveAverage => "op.above_average",
+        Op::BelowAverage => "op.below_average",
     };
     t(lang, key)
 }

@@ -11,6 +11,7 @@ use chrono::{Duration, Months, NaiveDate};
 use polars::prelude::*;
 
 use super::super::history::{HistorySpec, Measure, WindowError};
+use super::super::relative::{self, Bound};
 use super::super::{Condition, DateUnit, Group, Node, Op};
 use super::kernels::{Cmp, category_equals, compare};
 use super::{
@@ -213,6 +214,7 @@ impl Compiler<'_> {
         let core = match c.op {
             Op::IsEmpty => return Some(empty),
             Op::IsNotEmpty => return Some(empty.not()),
+            op if op.is_relative() => return self.relative(c, field, path),
             _ => match ty {
                 FieldType::Number | FieldType::Money | FieldType::Integer => self.numeric(c, field, path)?,
                 FieldType::Date => self.date(c, field, path)?,
@@ -294,6 +296,36 @@ impl Compiler<'_> {
             Op::NotBought => Some(column.not()),
             _ => self.numeric(c, column, path),
         }
+    }
+
+    /// `ltv in top 10%` and the like: resolved on today's values (over the frame's
+    /// population) into a comparison with a number.
+    fn relative(&mut self, c: &Condition, field: Expr, path: &[usize]) -> Option<Expr> {
+        let percent = match c.op {
+            Op::TopPercent | Op::BottomPercent => match c.values.first().and_then(|v| relative::percent(v)) {
+                Some(p) => p,
+                None => {
+                    return self.fail(
+                        path,
+                        InvalidKind::NotAPercentage,
+                        "give a percentage above 0 and at most 100".to_owned(),
+                    );
+                }
+            },
+            _ => 0.0,
+        };
+        let bound = match self.frame.relative_bound(&c.field, c.op, percent) {
+            Ok(b) => b,
+            Err(e) => return self.fail(path, InvalidKind::UnknownField, e.to_string()),
+        };
+        Some(match bound {
+            // Nobody has a value: nobody is in any part of them.
+            None => field.is_not_null().and(lit(false)),
+            Some(Bound::AtLeast(v)) => compare(field, Cmp::Ge, v),
+            Some(Bound::AtMost(v)) => compare(field, Cmp::Le, v),
+            Some(Bound::Above(v)) => compare(field, Cmp::Gt, v),
+            Some(Bound::Below(v)) => compare(field, Cmp::Lt, v),
+        })
     }
 
     fn numeric(&mut self, c: &Condition, field: Expr, path: &[usize]) -> Option<Expr> {

@@ -26,7 +26,7 @@ enum Tok {
 
 /// Each English message the reader gives (`{}`: the part that varies) and its key
 /// in the translation table.
-const MESSAGES: [(&str, &str); 17] = [
+const MESSAGES: [(&str, &str); 18] = [
     ("unclosed quote", "parse.unclosed_quote"),
     ("unclosed backtick", "parse.unclosed_backtick"),
     ("\"{}\" is neither a number nor a date (YYYY-MM-DD)", "parse.not_number_or_date"),
@@ -36,6 +36,7 @@ const MESSAGES: [(&str, &str); 17] = [
     ("expected \",\" or \")\"", "parse.expected_comma"),
     ("expected days, weeks or months", "parse.expected_unit"),
     ("expected a whole number", "parse.expected_whole"),
+    ("expected a percentage such as 10%", "parse.expected_percent"),
     ("expected a field name (custom fields in `backticks`)", "parse.expected_field"),
     ("expected an operator after \"{}\"", "parse.expected_operator_after"),
     ("expected a comparison (>=, >, <=, <, =, !=) or \"between\"", "parse.expected_comparison"),
@@ -165,6 +166,7 @@ fn symbol(chars: &[char], i: &mut usize) -> Result<Tok, ParseError> {
         '(' => "(",
         ')' => ")",
         ',' => ",",
+        '%' => "%",
         c => return Err(parse_error(*i, &format!("unexpected character '{c}'"))),
     };
     *i += 1;
@@ -319,6 +321,9 @@ impl Parser {
             _ => return self.fail("expected a field name (custom fields in `backticks`)"),
         };
         self.pos += 1;
+        if let Some((op, values)) = self.relative()? {
+            return Ok(Condition::new(&field, op, values));
+        }
         let found = match self.comparison()? {
             Some(found) => Some(found),
             None => match self.list_or_text()? {
@@ -434,6 +439,34 @@ impl Parser {
             if words.iter().enumerate().all(|(i, w)| self.is_word(i, w)) {
                 self.pos += words.len();
                 return Ok(Some((op, vec![self.value()?])));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `in top N%`, `in bottom N%`, `above|below median|average`.
+    fn relative(&mut self) -> Result<Option<(Op, Vec<String>)>, ParseError> {
+        if self.is_word(0, "in") && (self.is_word(1, "top") || self.is_word(1, "bottom")) {
+            let op = if self.is_word(1, "top") { Op::TopPercent } else { Op::BottomPercent };
+            self.pos += 2;
+            let n = match self.peek().cloned() {
+                Some(Tok::Num(n)) => n,
+                _ => return self.fail("expected a percentage such as 10%"),
+            };
+            self.pos += 1;
+            if !self.eat_sym("%") {
+                return self.fail("expected \"%\"");
+            }
+            return Ok(Some((op, vec![n])));
+        }
+        for (word, above, below) in
+            [("median", Op::AboveMedian, Op::BelowMedian), ("average", Op::AboveAverage, Op::BelowAverage)]
+        {
+            for (side, op) in [("above", above), ("below", below)] {
+                if self.is_word(0, side) && self.is_word(1, word) {
+                    self.pos += 2;
+                    return Ok(Some((op, Vec::new())));
+                }
             }
         }
         Ok(None)

@@ -33,13 +33,20 @@ pub(super) fn value_ui(
     let lang = ctx.lang;
     let relative = matches!(cond.op, Op::MoreThanAgo(_) | Op::WithinLast(_));
     let numeric = matches!(ty, FieldType::Money | FieldType::Number | FieldType::Integer) && !relative;
+    let percent = matches!(cond.op, Op::TopPercent | Op::BottomPercent);
     let hint = match ty {
         _ if relative => "30",
+        _ if percent => "10",
         _ if numeric => "5000",
         _ => "",
     };
     let name = format!("{} {label}{}", t(lang, "segments.value"), if i > 0 { " (2)" } else { "" });
-    let mut changed = if numeric {
+    let mut changed = if percent {
+        // A share of the customers, not an amount: a plain number and "%".
+        let changed = number_value_ui(ui, cond, i, hint, &name, lang);
+        ui.label("%");
+        changed
+    } else if numeric {
         number_value_ui(ui, cond, i, hint, &name, lang)
     } else if ty == FieldType::Date && !relative {
         let Some(value) = cond.values.get_mut(i) else { return false };

@@ -289,6 +289,7 @@ fn segment(a: Args) -> Result<String> {
             "avg_ltv": stats.avg_ltv,
             "total_revenue": stats.total_revenue,
             "avg_orders": stats.avg_orders,
+            "predicted_revenue_12m": stats.predicted_revenue_12m,
             "rule": crate::engine::segment::to_text(&group),
         });
         if let Some(ms) = eval_ms {
@@ -369,6 +370,9 @@ fn segment_text(
     let mut s = format!("{} customers match ({:.1}% of all)\n", stats.count, stats.share * 100.0);
     s += &format!("average LTV: {}\n", stats.avg_ltv.map_or("—".to_owned(), |v| format!("{v:.2} {currency}")));
     s += &format!("total revenue: {}\n", stats.total_revenue.map_or("—".to_owned(), |v| format!("{v:.2} {currency}")));
+    if let Some(v) = stats.predicted_revenue_12m {
+        s += &format!("predicted revenue, next 12 months: {v:.2} {currency}\n");
+    }
     if let Some(ms) = eval_ms {
         s += &format!("median evaluation time: {ms:.3} ms\n");
     }

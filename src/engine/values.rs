@@ -98,8 +98,20 @@ impl MoneyColumns {
 
 /// Keys of Kitle's JSON output whose numbers are money (band limits `from`/`to`
 /// included; dates are strings and stay as they are).
-const MONEY_KEYS: &[&str] =
-    &["total_revenue", "avg_ltv", "aov", "spend", "cac", "revenue", "ltv", "from", "to", "total", "amount"];
+const MONEY_KEYS: &[&str] = &[
+    "total_revenue",
+    "avg_ltv",
+    "aov",
+    "spend",
+    "cac",
+    "revenue",
+    "ltv",
+    "from",
+    "to",
+    "total",
+    "amount",
+    "predicted_revenue_12m",
+];
 
 /// Rounds every money number in a JSON document to `decimals` places.
 pub fn round_money_json(value: &mut serde_json::Value, decimals: u32) {

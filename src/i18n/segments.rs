@@ -274,6 +274,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("why.or", "or", "veya"),
     ("why.not", "not", "değil"),
     ("why.no_value", "(no value)", "(değer yok)"),
+    ("segments.predicted_12m", "Predicted next 12 months", "Önümüzdeki 12 ay tahmini"),
     ("why.bound", "· today's line: {0}", "· bugünkü sınır: {0}"),
     (
         "why.click_member",

@@ -372,3 +372,24 @@ fn clusters_become_rules_that_find_them() {
     let (_, again, _) = kitle(&["clusters", ws.to_str().unwrap(), "--json"]);
     assert_eq!(out, again);
 }
+
+/// A segment says what its members are predicted to spend in the next 12 months:
+/// the sum of their `predicted_clv_12m`, counted here from the members file.
+#[test]
+fn a_segment_sums_its_members_predicted_revenue() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = crate::helpers::test_demo().join("demo.kitle");
+    let ws = ws.to_str().unwrap();
+    let members = dir.path().join("vip.csv");
+    let (ok, out, err) =
+        kitle(&["segment", ws, "--rule", "ltv in top 10%", "--members", members.to_str().unwrap(), "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut reader = csv::Reader::from_path(&members).unwrap();
+    let column = reader.headers().unwrap().iter().position(|h| h == "predicted_clv_12m").unwrap();
+    let sum: f64 = reader.records().map(|r| r.unwrap()[column].replace(',', "").parse::<f64>().unwrap_or(0.0)).sum();
+    let said = v["predicted_revenue_12m"].as_f64().unwrap();
+    assert!(sum > 0.0 && (said - sum).abs() < 0.01 * sum, "{said} vs {sum}");
+    let (ok, out, _) = kitle(&["segment", ws, "--rule", "ltv in top 10%"]);
+    assert!(ok && out.contains("predicted revenue, next 12 months:"), "{out}");
+}

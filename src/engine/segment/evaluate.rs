@@ -64,6 +64,9 @@ pub struct SegmentStats {
     pub avg_ltv: Option<f64>,
     pub total_revenue: Option<f64>,
     pub avg_orders: Option<f64>,
+    /// What the members are predicted to spend in the next 12 months (the sum of
+    /// `predicted_clv_12m`), where the orders allowed a prediction.
+    pub predicted_revenue_12m: Option<f64>,
 }
 
 /// Count and average LTV after each top-level row is applied.
@@ -104,6 +107,9 @@ pub struct SegmentFrame {
     /// Relative conditions resolved (field, operator, percentage's bits).
     bounds: Mutex<HashMap<(String, Op, u64), Option<Bound>>>,
 }
+
+/// The predicted 12-month value of each customer (see `explore::predict`).
+const PREDICTED_12M: &str = "predicted_clv_12m";
 
 /// Marks a split's bucket column among the columns a rule needs made.
 const SPLIT_PREFIX: &str = "\u{1}split:";
@@ -273,6 +279,7 @@ impl SegmentFrame {
         let df = self.frame(compiled)?;
         let has_ltv = self.data.field("ltv").is_some();
         let has_orders = self.data.field("orders").is_some();
+        let has_prediction = self.data.field(PREDICTED_12M).is_some();
         let tally = |slice: &DataFrame| -> PolarsResult<Tally> {
             let keep = keep_bits(slice, compiled.expr.as_ref())?;
             let mut t = Tally { count: keep.set_bits(), ..Tally::default() };
@@ -281,6 +288,9 @@ impl SegmentFrame {
             }
             if has_orders {
                 (t.orders_sum, t.orders_n) = masked_sum(slice.column("orders")?, &keep)?;
+            }
+            if has_prediction {
+                (t.predicted_sum, _) = masked_sum(slice.column(PREDICTED_12M)?, &keep)?;
             }
             Ok(t)
         };
@@ -295,6 +305,7 @@ impl SegmentFrame {
             avg_ltv: if has_ltv { mean(t.ltv_sum, t.ltv_n) } else { None },
             total_revenue: has_ltv.then_some(t.ltv_sum),
             avg_orders: if has_orders { mean(t.orders_sum, t.orders_n) } else { None },
+            predicted_revenue_12m: has_prediction.then_some(t.predicted_sum),
         })
     }
 
@@ -412,6 +423,7 @@ struct Tally {
     ltv_n: usize,
     orders_sum: f64,
     orders_n: usize,
+    predicted_sum: f64,
 }
 
 impl Tally {
@@ -422,6 +434,7 @@ impl Tally {
             ltv_n: self.ltv_n + other.ltv_n,
             orders_sum: self.orders_sum + other.orders_sum,
             orders_n: self.orders_n + other.orders_n,
+            predicted_sum: self.predicted_sum + other.predicted_sum,
         }
     }
 }

@@ -217,13 +217,17 @@ fn results_ui(ui: &mut egui::Ui, result: Option<&SegmentResult>, ctx: &TabContex
     ui.label(egui::RichText::new(matching).size(18.0));
     let money = |v: Option<f64>| format::money_or_dash(v, ctx.currency(), lang);
     ui.label(egui::RichText::new(format!("{}: {}", t(lang, "segments.avg_ltv"), money(s.avg_ltv))).size(18.0).strong());
-    ui.label(format!(
+    let mut figures = format!(
         "{}: {} · {}: {}",
         t(lang, "dash.revenue"),
         money(s.total_revenue),
         t(lang, "segments.avg_orders"),
         s.avg_orders.map_or_else(|| "—".to_owned(), |v| format::number(v, 1, lang))
-    ));
+    );
+    if let Some(predicted) = s.predicted_revenue_12m {
+        figures += &format!(" · {}: {}", t(lang, "segments.predicted_12m"), money(Some(predicted)));
+    }
+    ui.label(figures);
     invalid_ui(ui, result, lang);
     if result.evaluation.funnel.len() > 1 {
         egui::CollapsingHeader::new(t(lang, "segments.funnel")).id_salt("funnel").default_open(false).show(ui, |ui| {

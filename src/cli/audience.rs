@@ -95,9 +95,8 @@ pub fn audience(a: &CliArgs) -> Result<String> {
     let rows = audience_rows(frame.data(), &members, &request)?;
     if rows.consent == Consent::NoField {
         bail!(
-            "The customers have no {} field: map one when importing{}, or pass --all to send every member.",
-            consent_words(ConsentField::primary(platform)),
-            if platform == Platform::SmsList { " or import İYS consent records (--consent)" } else { "" }
+            "The customers have no {} field: map one when importing or import İYS consent records (--consent), or pass --all to send every member.",
+            consent_words(ConsentField::primary(platform))
         );
     }
     if args.preview {

@@ -75,7 +75,7 @@ fn bound_sign(b: crate::engine::segment::relative::Bound) -> &'static str {
 }
 
 fn plain_number(v: f64) -> String {
-    crate::engine::import::table::format_plain_number((v * 100.0).round() / 100.0)
+    crate::engine::import::table::format_plain_number(crate::engine::values::round_money(v, 2))
 }
 
 /// The row of the customer with this id, else this email.

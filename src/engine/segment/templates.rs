@@ -2,8 +2,6 @@
 //! mission: VIP, at-risk, loyal) and a gallery of more. Names are written in the
 //! language the workspace was made in; they are the user's to rename.
 
-use polars::prelude::*;
-
 use super::{DateUnit, Rule};
 use crate::engine::data::CustomerData;
 use crate::engine::segment::Segment;
@@ -24,17 +22,9 @@ impl Template {
     }
 }
 
-/// The LTV at or above which the top 10% of customers are (rounded down to a
-/// whole amount so the segment keeps at least those customers).
-pub fn top_decile_ltv(data: &CustomerData) -> Option<f64> {
-    let ltv = data.customers.column("ltv").ok()?.cast(&DataType::Float64).ok()?;
-    let mut values: Vec<f64> = ltv.f64().ok()?.iter().flatten().filter(|v| v.is_finite()).collect();
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let top = values.len().div_ceil(10).max(1);
-    Some(values[values.len() - top].floor())
+/// Whether any customer has an LTV (the VIP templates rank customers by it).
+fn has_ltv_values(data: &CustomerData) -> bool {
+    data.customers.column("ltv").is_ok_and(|c| c.null_count() < c.len())
 }
 
 fn t(lang: Lang, en: &str, tr: &str) -> String {
@@ -79,9 +69,9 @@ const FIXED: [Fixed; 4] = [
 pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
     let has = |f: &str| data.field(f).is_some();
     let pick = |[en, tr]: [&str; 2]| t(lang, en, tr);
-    let top = top_decile_ltv(data);
+    let top = has_ltv_values(data);
     let mut out = Vec::new();
-    if top.is_some() {
+    if top {
         // Measured on the data each time it is evaluated, so it stays the top 10%
         // after a re-import (a fixed amount would drift).
         out.push(Template {
@@ -122,7 +112,7 @@ pub fn gallery(data: &CustomerData, lang: Lang) -> Vec<Template> {
             rule,
         });
     }
-    if has("last_order_date") && top.is_some() {
+    if has("last_order_date") && top {
         out.push(Template {
             id: "lapsed_vip",
             name: t(lang, "Lapsed VIPs", "Kaybedilmek üzere olan VIP'ler"),

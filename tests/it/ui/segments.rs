@@ -3,6 +3,7 @@
 use egui_kittest::kittest::Queryable;
 use kitle::app::{AudienceCommand, FileCommand, SegmentCommand};
 use kitle::engine::audience::Platform;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use kitle::app::KitleApp;
@@ -141,19 +142,7 @@ fn a_segment_becomes_a_previewed_google_audience_file_saved_in_the_workspace() {
     harness.run_steps(1);
     open_demo(&mut harness);
     // Saved away from the repository: what a file held is recorded beside the workspace.
-    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("shop.kitle")));
-    harness.run_steps(2);
-    assert!(harness.state().doc.as_ref().unwrap().path.is_some(), "saved: {:?}", harness.state().notice);
-    click_tab(&mut harness, "Segments");
-    harness.get_by_label("+ New segment").click();
-    harness.run_steps(2);
-    type_into(&mut harness, "Value 1", "5000");
-    // The live numbers settle first (the button moves down when they appear).
-    run_until(&mut harness, "the live results", |app| {
-        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
-    });
-    harness.get_by_label("Create remarketing audience from this segment").click();
-    harness.run_steps(2);
+    audience_dialog_on_a_new_segment(&mut harness, dir.path().join("shop.kitle"));
     run_until(&mut harness, "the audience preview", |app| {
         let version = app.doc.as_ref().map_or(0, |d| d.version);
         app.audience.as_ref().is_some_and(|d| d.built(version).is_some())
@@ -233,17 +222,7 @@ fn email_and_sms_lists_are_picked_in_turkish_and_each_asks_for_its_own_consent()
     let mut harness = app_harness_sized(Lang::Tr, [1024.0, 700.0]);
     harness.run_steps(1);
     open_demo_tr(&mut harness);
-    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("magaza.kitle")));
-    harness.run_steps(2);
-    click_tab(&mut harness, "Segmentler");
-    harness.get_by_label("+ Yeni Segment Oluştur").click();
-    harness.run_steps(2);
-    type_into(&mut harness, "Değer 1", "5000");
-    run_until(&mut harness, "the live results", |app| {
-        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
-    });
-    harness.get_by_label("Bu Segmentten Yeniden Pazarlama Kitlesi Oluştur").click();
-    harness.run_steps(2);
+    audience_dialog_on_a_new_segment(&mut harness, dir.path().join("magaza.kitle"));
     let built = |harness: &egui_kittest::Harness<'static, KitleApp>| {
         let app = harness.state();
         app.audience.as_ref().and_then(|d| d.built(app.doc.as_ref().unwrap().version)).cloned()
@@ -298,18 +277,7 @@ fn an_audience_is_pushed_to_google_from_the_dialog_and_the_next_push_has_nothing
     harness.run_steps(1);
     open_demo(&mut harness);
     // A push records what was sent beside the workspace, so it is saved first.
-    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("shop.kitle")));
-    harness.run_steps(2);
-    assert!(harness.state().doc.as_ref().unwrap().path.is_some(), "saved: {:?}", harness.state().notice);
-    click_tab(&mut harness, "Segments");
-    harness.get_by_label("+ New segment").click();
-    harness.run_steps(2);
-    type_into(&mut harness, "Value 1", "5000");
-    run_until(&mut harness, "the live results", |app| {
-        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
-    });
-    harness.get_by_label("Create remarketing audience from this segment").click();
-    harness.run_steps(2);
+    audience_dialog_on_a_new_segment(&mut harness, dir.path().join("shop.kitle"));
     harness.state_mut().audience.as_mut().unwrap().push.endpoint = Some(fake.url.clone());
     harness.run_steps(3);
     harness.get_by_label("Save and push changes");
@@ -509,17 +477,7 @@ fn an_expired_token_is_forgotten_and_asked_for_again() {
     let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
     harness.run_steps(1);
     open_demo(&mut harness);
-    harness.state_mut().send(FileCommand::SaveTo(dir.path().join("shop.kitle")));
-    harness.run_steps(2);
-    click_tab(&mut harness, "Segments");
-    harness.get_by_label("+ New segment").click();
-    harness.run_steps(2);
-    type_into(&mut harness, "Value 1", "5000");
-    run_until(&mut harness, "the live results", |app| {
-        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
-    });
-    harness.get_by_label("Create remarketing audience from this segment").click();
-    harness.run_steps(2);
+    audience_dialog_on_a_new_segment(&mut harness, dir.path().join("shop.kitle"));
     if let Some(dialog) = harness.state_mut().audience.as_mut() {
         dialog.push.endpoint = Some(fake.url.clone());
         dialog.push.google.account_id = GOOGLE_ACCOUNT.to_owned();
@@ -931,4 +889,25 @@ fn builder_dates_are_typed_and_shown_the_languages_way() {
     // An English-style date is refused in words, not guessed.
     retype(&mut harness, "Değer 1", "12/31/2025");
     harness.get_by_label("Tarih değil: 05.04.2026 gibi yazın.");
+}
+
+/// Saves the open demo as `workspace`, builds a new segment (LTV over 5,000) in the
+/// builder and opens the audience dialog on it, clicking the app's own words.
+fn audience_dialog_on_a_new_segment(harness: &mut egui_kittest::Harness<'static, KitleApp>, workspace: PathBuf) {
+    let say = |key| kitle::i18n::t(harness.state().lang(), key);
+    let (tab, new, value, remarketing) =
+        (say("tab.segments"), say("segments.new"), say("segments.value"), say("segments.remarketing"));
+    harness.state_mut().send(FileCommand::SaveTo(workspace));
+    harness.run_steps(2);
+    assert!(harness.state().doc.as_ref().unwrap().path.is_some(), "saved: {:?}", harness.state().notice);
+    click_tab(harness, tab);
+    harness.get_by_label(new).click();
+    harness.run_steps(2);
+    type_into(harness, &format!("{value} 1"), "5000");
+    // The live numbers settle first (the button moves down when they appear).
+    run_until(harness, "the live results", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    harness.get_by_label(remarketing).click();
+    harness.run_steps(2);
 }

@@ -79,7 +79,13 @@ pub fn build(
     let mut report = ImportReport::default();
     let orders = orders.map(|o| key_by_name_and_city(o, customers.is_some())).transpose()?;
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
-    let keys = encode_keys(customers.as_ref(), orders.as_ref(), join, &mut report)?;
+    let mut keys = encode_keys(customers.as_ref(), orders.as_ref(), join, &mut report)?;
+    // The keys' text only names customers when no file has a customer id column (see
+    // `ids_from_both`); at 5M order lines it is 120 MB.
+    if [&customers, &orders].into_iter().flatten().any(|s| s.has("customer_id")) {
+        keys.customer_keys = Vec::new();
+        keys.order_keys = Vec::new();
+    }
     // Customer of each code; NO_ROW until the code is met.
     let mut customer_of_code = vec![NO_ROW; keys.distinct];
     let mut rows = CustomerRows::default();
@@ -125,15 +131,8 @@ pub fn build(
         file_order,
         order_key_row: &folded.order_key_row,
     };
-    let (mut columns, mut fields) = canonical_columns(&sources, &folded.per_customer, &mut report)?;
-    if !fields.iter().any(|f| f.name == "customer_id") && join == Some(JoinKey::CustomerId) {
-        columns.insert(0, ids_from_both(&keys, &sources, from_file, n).into_column());
-        fields.insert(0, FieldInfo { name: "customer_id".into(), ty: FieldType::Text, origin: FieldOrigin::Canonical });
-    }
-    let mut df = DataFrame::new(n, columns)?;
-    add_computed_columns(&mut df, &mut fields, as_of, &mut report)?;
-    add_custom_columns(&sources, &mut df, &mut fields)?;
-    let (orders_df, order_lines) = order_tables(orders.as_ref(), &folded, &mut df, &mut fields)?;
+    let (mut df, fields, orders_df, order_lines) =
+        customer_and_order_tables(&sources, &folded, &keys, join, (from_file, n), as_of, &mut report)?;
     let spend_entries = match &spend {
         Some(s) => spend::spend_entries(s, &mut report)?,
         None => Vec::new(),
@@ -157,6 +156,42 @@ pub fn build(
         spend: spend_entries,
         as_of,
         report,
+    })
+}
+
+/// The customer table and the orders' own tables (orders, lines), built side by side.
+#[allow(clippy::type_complexity)]
+fn customer_and_order_tables(
+    sources: &ColumnSources<'_>,
+    folded: &Folded<'_>,
+    keys: &Keys<'_>,
+    join: Option<JoinKey>,
+    (from_file, n): (usize, usize),
+    as_of: NaiveDate,
+    report: &mut ImportReport,
+) -> Result<(DataFrame, Vec<FieldInfo>, Option<DataFrame>, Option<DataFrame>), ImportError> {
+    let (table, order_tables) = rayon::join(
+        || -> Result<(DataFrame, Vec<FieldInfo>), ImportError> {
+            let (mut columns, mut fields) = canonical_columns(sources, &folded.per_customer, report)?;
+            if !fields.iter().any(|f| f.name == "customer_id") && join == Some(JoinKey::CustomerId) {
+                columns.insert(0, ids_from_both(keys, sources, from_file, n).into_column());
+                let id = FieldInfo { name: "customer_id".into(), ty: FieldType::Text, origin: FieldOrigin::Canonical };
+                fields.insert(0, id);
+            }
+            let mut df = DataFrame::new(n, columns)?;
+            add_computed_columns(&mut df, &mut fields, as_of, report)?;
+            add_custom_columns(sources, &mut df, &mut fields)?;
+            Ok((df, fields))
+        },
+        || sources.orders.map(|o| orders_frame(o, &folded.counted, &folded.order_slots, n)).transpose(),
+    );
+    let ((mut df, mut fields), order_tables) = (table?, order_tables?);
+    Ok(match order_tables {
+        Some((frame, lines)) => {
+            derived::add_last_order_channel(&mut df, &mut fields, &frame)?;
+            (df, fields, Some(frame), lines)
+        }
+        None => (df, fields, None, None),
     })
 }
 
@@ -206,19 +241,6 @@ fn add_computed_columns(
     Ok(())
 }
 
-/// The counted orders and their lines, and the customers' last-order channel.
-fn order_tables(
-    orders: Option<&LoadedSource>,
-    folded: &Folded,
-    df: &mut DataFrame,
-    fields: &mut Vec<FieldInfo>,
-) -> PolarsResult<(Option<DataFrame>, Option<DataFrame>)> {
-    let Some(o) = orders else { return Ok((None, None)) };
-    let (frame, lines) = orders_frame(o, &folded.counted, &folded.order_slots, df.height())?;
-    derived::add_last_order_channel(df, fields, &frame)?;
-    Ok((Some(frame), lines))
-}
-
 /// Adds the predicted-value fields, or the report's note on why there are none.
 fn with_predictions(mut data: CustomerData) -> Result<CustomerData, ImportError> {
     if let Some(note) = crate::engine::explore::predict::add_prediction_fields(&mut data)? {
@@ -257,14 +279,20 @@ fn encode_keys<'a>(
             None
         })
     });
-    let customer_keys = match (customers, own_key) {
-        (Some(c), Some(k)) => key_values(c, k)?,
-        _ => Vec::new(),
-    };
-    let order_keys = match (orders, join) {
-        (Some(o), Some(k)) => order_key_values(o, k, customers, report)?,
-        _ => Vec::new(),
-    };
+    // Both files' keys side by side.
+    let mut order_report = ImportReport::default();
+    let (customer_keys, order_keys) = rayon::join(
+        || match (customers, own_key) {
+            (Some(c), Some(k)) => key_values(c, k),
+            _ => Ok(Vec::new()),
+        },
+        || match (orders, join) {
+            (Some(o), Some(k)) => order_key_values(o, k, customers, &mut order_report),
+            _ => Ok(Vec::new()),
+        },
+    );
+    let (customer_keys, order_keys) = (customer_keys?, order_keys?);
+    report.notes.append(&mut order_report.notes);
     let codes = keys::encode(&[&customer_keys, &order_keys], false);
     let mut code_columns = codes.columns.into_iter();
     let (customer_codes, order_codes) =

@@ -5,8 +5,11 @@
 //! checkout drafts, as its Analytics leaves them out); refunds and negative lines
 //! reduce revenue.
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 
 use super::{JoinKey, NO_ROW};
 use crate::engine::data::ImportReport;
@@ -149,29 +152,88 @@ pub(super) fn f64_col(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<O
     Ok(Some(o.df.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect()))
 }
 
-/// A numeric column of the orders file, NaN where empty (8 bytes a row).
-fn numbers_or_nan(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<f64>>> {
-    if !o.has(name) {
-        return Ok(None);
-    }
-    let s = o.df.column(name)?.cast(&DataType::Float64)?;
-    Ok(Some(s.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect()))
+/// A text column's values, trimmed, `None` when empty.
+fn trimmed(column: &StringChunked) -> Vec<Option<&str>> {
+    column.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
 }
 
-/// Stands for an empty date in [`OrderLines::dates`].
+/// A numeric column of the orders file read in place: its values and which rows
+/// have one (no copy when the column is already one chunk of floats, as imports
+/// make it).
+struct Numbers<'a> {
+    values: Cow<'a, [f64]>,
+    valid: Option<Bitmap>,
+}
+
+impl<'a> Numbers<'a> {
+    fn read(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<Self>> {
+        if !o.has(name) {
+            return Ok(None);
+        }
+        let column = o.df.column(name)?;
+        if let Ok(ca) = column.f64()
+            && ca.chunks().len() == 1
+            && let Some(array) = ca.downcast_get(0)
+        {
+            return Ok(Some(Self {
+                values: Cow::Borrowed(array.values().as_slice()),
+                valid: array.validity().cloned(),
+            }));
+        }
+        let cast = column.cast(&DataType::Float64)?;
+        let values = cast.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect::<Vec<f64>>();
+        Ok(Some(Self { values: Cow::Owned(values), valid: None }))
+    }
+
+    /// The value of a row, `None` when empty.
+    fn get(&self, row: usize) -> Option<f64> {
+        let v = self.values[row];
+        (self.valid.as_ref().is_none_or(|b| b.get_bit(row)) && !v.is_nan()).then_some(v)
+    }
+}
+
+/// A date column of the orders file read in place (days since 1970-01-01).
+struct Dates<'a> {
+    days: Cow<'a, [i32]>,
+    valid: Option<Bitmap>,
+}
+
+impl<'a> Dates<'a> {
+    fn read(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<Self>> {
+        if !o.has(name) {
+            return Ok(None);
+        }
+        let column = o.df.column(name)?;
+        if let Ok(dates) = column.date()
+            && dates.physical().chunks().len() == 1
+            && let Some(array) = dates.physical().downcast_get(0)
+        {
+            return Ok(Some(Self { days: Cow::Borrowed(array.values().as_slice()), valid: array.validity().cloned() }));
+        }
+        let cast = column.cast(&DataType::Int32)?;
+        let days = cast.i32()?.iter().map(|v| v.unwrap_or(NO_DATE)).collect::<Vec<i32>>();
+        Ok(Some(Self { days: Cow::Owned(days), valid: None }))
+    }
+
+    fn get(&self, row: usize) -> Option<i32> {
+        let d = self.days[row];
+        (self.valid.as_ref().is_none_or(|b| b.get_bit(row)) && d != NO_DATE).then_some(d)
+    }
+}
+
+/// Stands for an empty date in a [`Dates`] copy.
 const NO_DATE: i32 = i32::MIN;
 
 /// The columns of an orders file that folding reads, one value per line.
 struct OrderLines<'a> {
     /// The customer key's dictionary code per line.
     customer: &'a [u32],
-    ids: Vec<Option<&'a str>>,
-    totals: Option<Vec<f64>>,
-    qty: Option<Vec<f64>>,
-    price: Option<Vec<f64>>,
-    refunded: Option<Vec<f64>>,
-    dates: Option<Vec<i32>>,
-    cancelled_at: Option<Vec<bool>>,
+    totals: Option<Numbers<'a>>,
+    qty: Option<Numbers<'a>>,
+    price: Option<Numbers<'a>>,
+    refunded: Option<Numbers<'a>>,
+    dates: Option<Dates<'a>>,
+    cancelled_at: Option<Dates<'a>>,
     /// Per line: [`STATUS_CANCELLED`] and [`STATUS_REFUNDED`] bits.
     statuses: Option<Vec<u8>>,
     channels: Option<Vec<Option<&'a str>>>,
@@ -180,32 +242,34 @@ struct OrderLines<'a> {
 const STATUS_CANCELLED: u8 = 1;
 const STATUS_REFUNDED: u8 = 2;
 
-/// What each line's status says: cancelled (or voided, failed…) and refunded in
-/// full. Status texts repeat, so each distinct one is decided once.
-fn status_flags(statuses: &StringChunked) -> Vec<u8> {
+/// What a status says: cancelled (or voided, failed…) and refunded in full.
+fn flags_of(status: &str) -> u8 {
+    let s = fold(status.trim()).replace('_', " ");
+    // A store connector marks statuses it can't vouch for as `unpaid: …`.
+    let unpaid = s.starts_with("unpaid:");
+    u8::from(unpaid || CANCELLED.contains(&s.as_str())) * STATUS_CANCELLED
+        + u8::from(REFUNDED.contains(&s.as_str())) * STATUS_REFUNDED
+}
+
+/// What each line's status says (see [`flags_of`]). Statuses repeat, so each
+/// distinct one is decided once: by its category code when the column was read as
+/// categories, else by its text.
+fn status_flags(statuses: &Column) -> PolarsResult<Vec<u8>> {
+    if let Ok(categories) = statuses.cat32() {
+        let mapping = categories.get_mapping();
+        let mut known: HashMap<u32, u8> = HashMap::new();
+        return Ok(categories
+            .physical()
+            .iter()
+            .map(|code| {
+                let code = code?;
+                Some(*known.entry(code).or_insert_with(|| mapping.cat_to_str(code).map_or(0, flags_of)))
+            })
+            .map(|f| f.unwrap_or(0))
+            .collect());
+    }
     let mut known: HashMap<&str, u8> = HashMap::new();
-    let mut last: Option<(&str, u8)> = None;
-    statuses
-        .iter()
-        .map(|s| {
-            let s = s?;
-            if let Some((text, flags)) = last
-                && text == s
-            {
-                return Some(flags);
-            }
-            let flags = *known.entry(s).or_insert_with(|| {
-                let s = fold(s.trim()).replace('_', " ");
-                // A store connector marks statuses it can't vouch for as `unpaid: …`.
-                let unpaid = s.starts_with("unpaid:");
-                u8::from(unpaid || CANCELLED.contains(&s.as_str())) * STATUS_CANCELLED
-                    + u8::from(REFUNDED.contains(&s.as_str())) * STATUS_REFUNDED
-            });
-            last = Some((s, flags));
-            Some(flags)
-        })
-        .map(|f| f.unwrap_or(0))
-        .collect()
+    Ok(statuses.str()?.iter().map(|s| s.map_or(0, |s| *known.entry(s).or_insert_with(|| flags_of(s)))).collect())
 }
 
 /// What folding one order's lines gives.
@@ -218,36 +282,22 @@ struct OrderFold<'a> {
 
 impl<'a> OrderLines<'a> {
     fn read(o: &'a LoadedSource, customer: &'a [u32]) -> PolarsResult<Self> {
-        let trimmed = |c: &'a StringChunked| -> Vec<Option<&'a str>> {
-            c.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
-        };
-        let dates = |name: &str| -> PolarsResult<Option<Vec<i32>>> {
-            if !o.has(name) {
-                return Ok(None);
-            }
-            let s = o.df.column(name)?.cast(&DataType::Int32)?;
-            Ok(Some(s.i32()?.iter().map(|v| v.unwrap_or(NO_DATE)).collect()))
-        };
         Ok(Self {
             customer,
-            ids: match str_col(o, "order_id")? {
-                Some(c) => trimmed(c),
-                None => vec![None; o.df.height()],
-            },
-            totals: numbers_or_nan(o, "total")?,
-            qty: numbers_or_nan(o, "quantity")?,
-            price: numbers_or_nan(o, "unit_price")?,
-            refunded: numbers_or_nan(o, "refunded")?,
-            dates: dates("order_date")?,
-            cancelled_at: dates("cancelled_at")?.map(|d| d.into_iter().map(|d| d != NO_DATE).collect()),
-            statuses: str_col(o, "status")?.map(status_flags),
+            totals: Numbers::read(o, "total")?,
+            qty: Numbers::read(o, "quantity")?,
+            price: Numbers::read(o, "unit_price")?,
+            refunded: Numbers::read(o, "refunded")?,
+            dates: Dates::read(o, "order_date")?,
+            cancelled_at: Dates::read(o, "cancelled_at")?,
+            statuses: if o.has("status") { Some(status_flags(o.df.column("status")?)?) } else { None },
             channels: str_col(o, "channel")?.map(trimmed),
         })
     }
 
     /// Folds the lines of one order (given in file order).
     fn fold(&self, lines: impl Iterator<Item = usize>) -> OrderFold<'a> {
-        let value = |col: &Option<Vec<f64>>, row: usize| col.as_ref().map(|c| c[row]).filter(|v| !v.is_nan());
+        let value = |col: &Option<Numbers<'_>>, row: usize| col.as_ref().and_then(|c| c.get(row));
         let mut first_row = None;
         let mut customer_row = None;
         let mut date: Option<i32> = None;
@@ -260,7 +310,7 @@ impl<'a> OrderLines<'a> {
             if customer_row.is_none() && self.customer[row] != NO_KEY {
                 customer_row = Some(row);
             }
-            if let Some(d) = self.dates.as_ref().map(|d| d[row]).filter(|&d| d != NO_DATE) {
+            if let Some(d) = self.dates.as_ref().and_then(|d| d.get(row)) {
                 date = Some(date.map_or(d, |x| x.min(d)));
             }
             let total = value(&self.totals, row);
@@ -284,7 +334,7 @@ impl<'a> OrderLines<'a> {
             if let Some(r) = value(&self.refunded, row) {
                 refunded = refunded.max(r.abs());
             }
-            if self.cancelled_at.as_ref().is_some_and(|c| c[row]) {
+            if self.cancelled_at.as_ref().is_some_and(|c| c.get(row).is_some()) {
                 cancelled = true;
             }
             if let Some(flags) = self.statuses.as_ref().map(|s| s[row]) {
@@ -333,17 +383,23 @@ pub(super) fn fold_orders<'a>(
     customer_codes: &'a [u32],
     join: JoinKey,
     report: &mut ImportReport,
-    mut emit: impl FnMut(FoldedOrder<'a>),
+    mut emit: impl FnMut(FoldedOrder<'a>) + Send,
 ) -> Result<(usize, Vec<u32>), ImportError> {
     if !o.has("total") && !o.has("unit_price") {
         return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_amount", Vec::<String>::new())));
     }
-    let height = o.df.height();
-    let lines = OrderLines::read(o, customer_codes)?;
     // Lines of one order share a code; a line without an order id is an order.
-    let slots = keys::encode(&[&lines.ids], true);
-    let slot_codes = slots.columns.into_iter().next().unwrap_or_default();
-    let slot = slot_codes.as_slice();
+    let slot_codes = || -> PolarsResult<keys::KeyCodes> {
+        let ids = match str_col(o, "order_id")? {
+            Some(c) => trimmed(c),
+            None => vec![None; o.df.height()],
+        };
+        Ok(keys::encode(&[&ids], true))
+    };
+    let (slot_codes, lines) = rayon::join(slot_codes, || OrderLines::read(o, customer_codes));
+    let (slot_codes, lines) = (slot_codes?, lines?);
+    let distinct = slot_codes.distinct as usize;
+    let slot_codes = slot_codes.columns.into_iter().next().unwrap_or_default();
     let (mut no_customer, mut skipped_rows, mut no_amount, mut cancelled, mut returns) = (0, 0, 0, 0, 0);
     let mut take = |fold: OrderFold<'a>| {
         no_amount += usize::from(!fold.first_line_has_amount);
@@ -356,24 +412,8 @@ pub(super) fn fold_orders<'a>(
         returns += usize::from(!fold.order.cancelled && fold.order.net < 0.0);
         emit(fold.order);
     };
-    // Exports list an order's lines together: then each run of equal codes is an
-    // order. Otherwise the lines are first grouped by code (a counting sort).
-    let together = slot.windows(2).all(|w| w[1] >= w[0]);
-    if together {
-        let mut start = 0;
-        for end in 1..=height {
-            if end == height || slot[end] != slot[start] {
-                take(lines.fold(start..end));
-                start = end;
-            }
-        }
-    } else {
-        let (order, starts) = group_by_code(slot, slots.distinct as usize);
-        for w in starts.windows(2) {
-            let rows = &order[w[0] as usize..w[1] as usize];
-            take(lines.fold(rows.iter().map(|&r| r as usize)));
-        }
-    }
+    let orders = OrderRows::of(&slot_codes, distinct);
+    fold_in_waves(&lines, &orders, &mut take);
     if no_customer > 0 {
         let id = if join == JoinKey::Email { "msg.orders_no_email" } else { "msg.orders_no_id" };
         report.notes.push(Message::new(id, [no_customer]));
@@ -388,6 +428,69 @@ pub(super) fn fold_orders<'a>(
         report.notes.push(Message::new("msg.returns", [returns]));
     }
     Ok((skipped_rows, slot_codes))
+}
+
+/// Which lines make each order. Exports list an order's lines together: then each
+/// run of equal codes is an order. Otherwise the lines are first grouped by code (a
+/// counting sort).
+struct OrderRows {
+    /// Order `k`'s lines are `starts[k]..starts[k + 1]` (of `lines`, when grouped).
+    starts: Vec<u32>,
+    lines: Option<Vec<u32>>,
+}
+
+impl OrderRows {
+    fn of(slots: &[u32], distinct: usize) -> Self {
+        if slots.windows(2).all(|w| w[1] >= w[0]) {
+            let mut starts: Vec<u32> = Vec::with_capacity(distinct + 1);
+            for (row, w) in slots.windows(2).enumerate() {
+                if w[0] != w[1] {
+                    starts.push(u32::try_from(row + 1).unwrap_or(NO_ROW));
+                }
+            }
+            if !slots.is_empty() {
+                starts.insert(0, 0);
+                starts.push(u32::try_from(slots.len()).unwrap_or(NO_ROW));
+            }
+            Self { starts, lines: None }
+        } else {
+            let (lines, starts) = group_by_code(slots, distinct);
+            Self { starts, lines: Some(lines) }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn fold<'a>(&self, lines: &OrderLines<'a>, order: usize) -> OrderFold<'a> {
+        let (from, to) = (self.starts[order] as usize, self.starts[order + 1] as usize);
+        match &self.lines {
+            None => lines.fold(from..to),
+            Some(rows) => lines.fold(rows[from..to].iter().map(|&r| r as usize)),
+        }
+    }
+}
+
+/// Orders folded per wave.
+const WAVE: usize = 1 << 16;
+
+/// Folds every order on all cores, a wave at a time, and hands them to `take` in
+/// order (on this thread, while the next wave is folded).
+fn fold_in_waves<'a>(lines: &OrderLines<'a>, orders: &OrderRows, take: &mut (impl FnMut(OrderFold<'a>) + Send)) {
+    use rayon::prelude::*;
+    let fold_wave = |from: usize| -> Vec<OrderFold<'a>> {
+        let to = (from + WAVE).min(orders.len());
+        (from..to).into_par_iter().with_min_len(2048).map(|k| orders.fold(lines, k)).collect()
+    };
+    let mut done = fold_wave(0);
+    let mut from = WAVE;
+    while from < orders.len() {
+        let (next, ()) = rayon::join(|| fold_wave(from), || done.drain(..).for_each(&mut *take));
+        done = next;
+        from += WAVE;
+    }
+    done.into_iter().for_each(take);
 }
 
 /// Rows ordered by their code (file order within a code), and where each code's
@@ -424,26 +527,31 @@ pub(super) fn orders_frame(
         order[w[0] as usize..w[1] as usize].sort_by_key(|&i| counted.date[i as usize]);
     }
     let pick = |i: &u32| *i as usize;
-    let customer: Vec<u32> = order.iter().map(|i| counted.customer[pick(i)]).collect();
     let rows: IdxCa = order.iter().map(|i| counted.first_row[pick(i)] as IdxSize).collect_ca("rows".into());
-    let ids = match str_col(o, "order_id")? {
-        Some(ids) => ids.take(&rows)?.into_series(),
-        None => Series::full_null("order_id".into(), order.len(), &DataType::String),
-    };
-    let dates: Int32Chunked = order.iter().map(|i| counted.date[pick(i)]).collect();
-    let totals: Vec<f64> = order.iter().map(|i| counted.net[pick(i)]).collect();
-    let mut columns = vec![
-        Series::new("customer".into(), customer).into_column(),
-        ids.with_name("order_id".into()).into_column(),
-        dates.with_name("order_date".into()).into_date().into_series().into_column(),
-        Series::new("total".into(), totals).into_column(),
-    ];
-    if let Some(channels) = str_col(o, "channel")? {
-        columns.push(channels.take(&rows)?.with_name("channel".into()).into_series().into_column());
-    }
-    let orders = DataFrame::new(order.len(), columns)?;
-    let lines = order_lines(o, slots, &rows)?;
-    Ok((orders, lines))
+    // The orders and their lines side by side.
+    let (orders, lines) = rayon::join(
+        || -> PolarsResult<DataFrame> {
+            let customer: Vec<u32> = order.iter().map(|i| counted.customer[pick(i)]).collect();
+            let ids = match str_col(o, "order_id")? {
+                Some(ids) => ids.take(&rows)?.into_series(),
+                None => Series::full_null("order_id".into(), order.len(), &DataType::String),
+            };
+            let dates: Int32Chunked = order.iter().map(|i| counted.date[pick(i)]).collect();
+            let totals: Vec<f64> = order.iter().map(|i| counted.net[pick(i)]).collect();
+            let mut columns = vec![
+                Series::new("customer".into(), customer).into_column(),
+                ids.with_name("order_id".into()).into_column(),
+                dates.with_name("order_date".into()).into_date().into_series().into_column(),
+                Series::new("total".into(), totals).into_column(),
+            ];
+            if let Some(channels) = str_col(o, "channel")? {
+                columns.push(channels.take(&rows)?.with_name("channel".into()).into_series().into_column());
+            }
+            DataFrame::new(order.len(), columns)
+        },
+        || order_lines(o, slots, &rows),
+    );
+    Ok((orders?, lines?))
 }
 
 /// The lines of the counted orders (`first_rows[i]` is the first line of order

@@ -80,42 +80,116 @@ impl Problems {
     }
 }
 
+/// Number cells looked at to decide a column's decimal separator.
+const NUMBER_SAMPLE: usize = 5_000;
+/// Date cells looked at to decide a column's day/month order.
+const DATE_SAMPLE: usize = 200_000;
+
+/// How a column's cells are read: its type and the conventions its values show,
+/// decided from the whole column, or from a big file's first rows when they hold
+/// every value the decision looks at (then each later block is read the same way).
+#[derive(Debug, Clone)]
+pub struct ColumnReading {
+    ty: FieldType,
+    categories: bool,
+    number: Option<NumberStyle>,
+    dates: Option<DateStyle>,
+    number_reading: Option<(String, f64)>,
+}
+
+impl ColumnReading {
+    /// Decided from the whole column.
+    pub fn decide(raw: &RawColumn, ty: FieldType, ctx: ParseContext) -> Self {
+        let mut reading = Self { ty, categories: ctx.categories, number: None, dates: None, number_reading: None };
+        match ty {
+            FieldType::Number | FieldType::Money | FieldType::Integer => {
+                let style = number_style(raw, ctx);
+                if style.ambiguous.is_some() {
+                    let example = raw.texts().find(|t| t.contains(['.', ','])).map(|t| t.into_owned());
+                    reading.number_reading = example.and_then(|e| style.parse(&e).map(|v| (e, v)));
+                }
+                reading.number = Some(style);
+            }
+            FieldType::Date => {
+                let texts: Vec<Cow<'_, str>> = raw.texts().take(DATE_SAMPLE).collect();
+                reading.dates = Some(DateStyle::detect(texts.iter().map(AsRef::as_ref), ctx.date_fallback));
+            }
+            _ => {}
+        }
+        reading
+    }
+
+    /// Decided from the first rows of a column of text, when they hold every value
+    /// the decision looks at: the first 5,000 numbers, the first 200,000 dates.
+    pub fn from_head(head: &RawColumn, ty: FieldType, ctx: ParseContext) -> Option<Self> {
+        let enough = match (ty, head) {
+            (FieldType::Number | FieldType::Money | FieldType::Integer, RawColumn::Text(t)) => {
+                (0..t.len()).filter(|&i| !t.get(i).is_empty()).take(NUMBER_SAMPLE).count() == NUMBER_SAMPLE
+            }
+            (FieldType::Date, RawColumn::Text(_)) => head.texts().take(DATE_SAMPLE).count() == DATE_SAMPLE,
+            (_, RawColumn::Text(_)) => true,
+            (_, RawColumn::Cells(_)) => false,
+        };
+        enough.then(|| Self::decide(head, ty, ctx))
+    }
+
+    /// Reads the cells of the column, or of a piece of it.
+    pub fn read(&self, name: &str, raw: &RawColumn) -> ParsedColumn {
+        let name = PlSmallStr::from_str(name);
+        let mut problems = Problems::new();
+        let ty = self.ty;
+        let series = match ty {
+            FieldType::Category if self.categories => category_series(name, raw),
+            FieldType::Text | FieldType::Category => text_series(name, raw),
+            FieldType::Number | FieldType::Money | FieldType::Integer => {
+                let style = self.number.unwrap_or(NumberStyle { decimal: DecimalSeparator::Point, ambiguous: None });
+                number_series(name, raw, ty, style, &mut problems)
+            }
+            FieldType::Date => {
+                let style = self.dates.unwrap_or(DateStyle { order: DayMonthOrder::DayFirst, ambiguous: false });
+                date_series(name, raw, style, &mut problems)
+            }
+            FieldType::Bool => bool_series(name, raw, &mut problems),
+            FieldType::List => {
+                let n = raw.len();
+                let mut lists = ListStringChunkedBuilder::new(name, n, n * 2);
+                for i in 0..n {
+                    match raw.get(i).as_text() {
+                        Some(t) => lists.append_values_iter(parse_tags(&t).iter().map(String::as_str)),
+                        None => lists.append_null(),
+                    }
+                }
+                lists.finish().into_series()
+            }
+        };
+        ParsedColumn {
+            series,
+            ty,
+            unparsed: problems.count,
+            examples: problems.examples,
+            ambiguous_dates: self.dates.filter(|d| d.ambiguous).map(|d| d.order),
+            number_reading: self.number_reading.clone(),
+        }
+    }
+}
+
+impl ParsedColumn {
+    /// Adds the rows of a later piece of the same column, read the same way.
+    pub fn append(&mut self, later: ParsedColumn) -> PolarsResult<()> {
+        self.series.append_owned(later.series)?;
+        self.unparsed += later.unparsed;
+        for example in later.examples {
+            if self.examples.len() < 3 && !self.examples.contains(&example) {
+                self.examples.push(example);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Parses a column as the given type.
 pub fn parse_column(name: &str, raw: &RawColumn, ty: FieldType, ctx: ParseContext) -> ParsedColumn {
-    let name = PlSmallStr::from_str(name);
-    let mut problems = Problems::new();
-    let mut ambiguous_dates = None;
-    let mut number_reading = None;
-    let series = match ty {
-        FieldType::Category if ctx.categories => category_series(name, raw),
-        FieldType::Text | FieldType::Category => text_series(name, raw),
-        FieldType::Number | FieldType::Money | FieldType::Integer => {
-            let style = number_style(raw, ctx);
-            if style.ambiguous.is_some() {
-                let example = raw.texts().find(|t| t.contains(['.', ','])).map(|t| t.into_owned());
-                number_reading = example.and_then(|e| style.parse(&e).map(|v| (e, v)));
-            }
-            number_series(name, raw, ty, style, &mut problems)
-        }
-        FieldType::Date => {
-            let (series, ambiguous) = date_series(name, raw, ctx, &mut problems);
-            ambiguous_dates = ambiguous;
-            series
-        }
-        FieldType::Bool => bool_series(name, raw, &mut problems),
-        FieldType::List => {
-            let n = raw.len();
-            let mut lists = ListStringChunkedBuilder::new(name, n, n * 2);
-            for i in 0..n {
-                match raw.get(i).as_text() {
-                    Some(t) => lists.append_values_iter(parse_tags(&t).iter().map(String::as_str)),
-                    None => lists.append_null(),
-                }
-            }
-            lists.finish().into_series()
-        }
-    };
-    ParsedColumn { series, ty, unparsed: problems.count, examples: problems.examples, ambiguous_dates, number_reading }
+    ColumnReading::decide(raw, ty, ctx).read(name, raw)
 }
 
 fn text_series(name: PlSmallStr, raw: &RawColumn) -> Series {
@@ -188,15 +262,8 @@ fn number_series(
     }
 }
 
-/// A date column, and the day/month order when the column left it ambiguous.
-fn date_series(
-    name: PlSmallStr,
-    raw: &RawColumn,
-    ctx: ParseContext,
-    problems: &mut Problems,
-) -> (Series, Option<DayMonthOrder>) {
-    let texts: Vec<Cow<'_, str>> = raw.texts().take(200_000).collect();
-    let style = DateStyle::detect(texts.iter().map(AsRef::as_ref), ctx.date_fallback);
+/// A date column read in the given style.
+fn date_series(name: PlSmallStr, raw: &RawColumn, style: DateStyle, problems: &mut Problems) -> Series {
     let ca: Int32Chunked = (0..raw.len())
         .map(|i| {
             let cell = raw.get(i);
@@ -213,7 +280,7 @@ fn date_series(
             d.map(date_to_days)
         })
         .collect();
-    (ca.with_name(name).into_date().into_series(), style.ambiguous.then_some(style.order))
+    ca.with_name(name).into_date().into_series()
 }
 
 fn bool_series(name: PlSmallStr, raw: &RawColumn, problems: &mut Problems) -> Series {

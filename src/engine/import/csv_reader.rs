@@ -155,7 +155,7 @@ fn parse(text: &str, delimiter: u8, progress: &Progress) -> Result<RawTable, Imp
     let mut pieces = pieces.into_iter();
     let mut rows = pieces.next().unwrap_or_else(|| PieceRows::new(width, 0));
     for later in pieces {
-        rows.append(later);
+        rows.append(&later);
     }
     Ok(finish_table(table, rows, cuts.ends_in_quotes))
 }
@@ -238,6 +238,8 @@ pub(super) fn piece_reader(piece: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
 pub(super) struct PieceRows {
     width: usize,
     columns: Vec<TextColumnBuilder>,
+    /// Rows read (counted apart from the columns: a stream empties the columns it types).
+    count: usize,
     blank: usize,
     short: usize,
     long: usize,
@@ -253,6 +255,7 @@ impl PieceRows {
         Self {
             width,
             columns: text_columns(width, rows_hint),
+            count: 0,
             blank: 0,
             short: 0,
             long: 0,
@@ -270,7 +273,17 @@ impl PieceRows {
     }
 
     pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, TextColumnBuilder::len)
+        self.count
+    }
+
+    /// The piece's columns (a stream types some of them as it goes).
+    pub fn columns_mut(&mut self) -> &mut [TextColumnBuilder] {
+        &mut self.columns
+    }
+
+    /// Rows right after blank rows (where a second table could start).
+    pub fn rows_after_blank(&self) -> &[usize] {
+        &self.after_blank
     }
 
     /// Bytes of text held per column.
@@ -297,6 +310,7 @@ impl PieceRows {
         for column in &mut self.columns {
             column.push(fields.next().unwrap_or_default());
         }
+        self.count += 1;
     }
 
     /// Reads a piece without a quote character, as the csv reader would but faster:
@@ -367,7 +381,17 @@ impl PieceRows {
         Ok(self)
     }
 
-    pub fn append(&mut self, later: PieceRows) {
+    /// Empties the piece for the next one, keeping its memory (fresh memory costs
+    /// the kernel a page clearing; a big file's pieces are reused instead).
+    pub fn clear(&mut self) {
+        self.columns.iter_mut().for_each(TextColumnBuilder::clear);
+        self.after_blank.clear();
+        (self.count, self.blank, self.short, self.long) = (0, 0, 0, 0);
+        self.last_was_blank = false;
+        self.before = b'\n';
+    }
+
+    pub fn append(&mut self, later: &PieceRows) {
         let offset = self.rows();
         // Blank rows at the end of this piece come before the later piece's first row.
         if self.last_was_blank && later.rows() > 0 && later.after_blank.first() != Some(&0) {
@@ -375,9 +399,10 @@ impl PieceRows {
         }
         self.last_was_blank = later.last_was_blank || (self.last_was_blank && later.rows() == 0);
         self.after_blank.extend(later.after_blank.iter().map(|r| r + offset));
-        for (column, more) in self.columns.iter_mut().zip(later.columns) {
+        for (column, more) in self.columns.iter_mut().zip(&later.columns) {
             column.append(more);
         }
+        self.count += later.count;
         self.blank += later.blank;
         self.short += later.short;
         self.long += later.long;

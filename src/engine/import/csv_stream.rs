@@ -11,16 +11,61 @@ use rayon::prelude::*;
 
 use super::csv_reader::{PieceRows, QuoteState, TableStart, delimiter_of, finish_table, piece_reader};
 use super::reader::ReadOptions;
-use super::table::RawTable;
+use super::table::{RawColumn, RawTable};
 use super::{ImportError, Progress};
 
 /// Bytes read per block.
 pub(super) const BLOCK_BYTES: usize = 8 << 20;
 
+/// Rows read as text before the columns' types and conventions are decided (enough
+/// for every sample a decision looks at; see `ColumnReading::from_head`).
+pub(super) const HEAD_ROWS: usize = 1 << 18;
+
+/// How a column of a streamed file is kept once its first rows have been seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Typed block by block: its text is never whole in memory.
+    Typed,
+    /// Kept as text until the whole file is read (its type depends on all of it).
+    Text,
+    /// Not imported.
+    Drop,
+}
+
+/// Types a big file's columns block by block once its first rows decided how.
+pub(super) trait BlockTyping: Sync {
+    type Chunk: Send;
+    /// How each column is kept, from the first rows (at least [`HEAD_ROWS`], and
+    /// no row after a blank one).
+    fn start(&mut self, head: &RawTable) -> Vec<Keep>;
+    /// Types the columns kept [`Keep::Typed`] of a piece (the others are `None`).
+    fn type_piece(&self, columns: &[Option<RawColumn>]) -> Self::Chunk;
+}
+
+/// Keeps every column as text: the stream gives the raw table.
+pub(super) struct AsText;
+
+impl BlockTyping for AsText {
+    type Chunk = ();
+    fn start(&mut self, head: &RawTable) -> Vec<Keep> {
+        vec![Keep::Text; head.headers.len()]
+    }
+    fn type_piece(&self, _: &[Option<RawColumn>]) {}
+}
+
 /// What streaming a file gave.
-pub(super) enum Streamed {
+pub(super) enum Streamed<C> {
     Table(RawTable),
-    /// Not plain UTF-8 (or empty at the start): read the whole file instead.
+    /// Columns typed block by block: the table holds the headers, the notes and the
+    /// columns kept as text (the others are empty); `chunks` the typed pieces, in order.
+    Typed {
+        table: RawTable,
+        height: usize,
+        keep: Vec<Keep>,
+        chunks: Vec<C>,
+    },
+    /// Not plain UTF-8 (or empty at the start), or a blank row after the types were
+    /// decided (a second table may start there): read the whole file instead.
     Fallback,
 }
 
@@ -35,34 +80,139 @@ impl From<ImportError> for Failed {
     }
 }
 
-/// Reads a text file of `len` bytes from `file`, `block` bytes at a time.
+/// Reads a text file of `len` bytes from `file`, `block` bytes at a time, into a raw table.
 pub(super) fn read_stream(
     file: impl Read + Send,
     len: u64,
     options: &ReadOptions,
     progress: &Progress,
     block: usize,
-) -> Result<Streamed, ImportError> {
-    match stream(file, len, options, progress, block) {
-        Ok(table) => Ok(Streamed::Table(table)),
-        Err(Failed::Fallback) => Ok(Streamed::Fallback),
-        Err(Failed::Import(e)) => Err(e),
-    }
+) -> Result<Streamed<()>, ImportError> {
+    read_stream_typed(file, len, options, progress, block, HEAD_ROWS, &mut AsText)
 }
 
-fn stream(
+/// [`read_stream`], typing columns block by block as `typing` decides after the
+/// first `head_rows` rows.
+pub(super) fn read_stream_typed<T: BlockTyping>(
     file: impl Read + Send,
     len: u64,
     options: &ReadOptions,
     progress: &Progress,
     block: usize,
-) -> Result<RawTable, Failed> {
-    let mut blocks = Blocks { file, carry: Vec::new(), delimiter: b',', block, eof: false, ends_in_quotes: false };
+    head_rows: usize,
+    typing: &mut T,
+) -> Result<Streamed<T::Chunk>, ImportError> {
+    match stream(file, len, options, progress, block, head_rows, typing) {
+        Ok(streamed) => Ok(streamed),
+        Err(Failed::Fallback) => Ok(Streamed::Fallback),
+        Err(Failed::Import(e)) => Err(e),
+    }
+}
+
+/// A parsed piece, with its typed columns when the types were decided before it.
+struct Parsed<C> {
+    rows: PieceRows,
+    typed: Option<C>,
+}
+
+/// Types a piece's columns kept typed and empties them (and the dropped ones),
+/// keeping their memory for the next piece.
+fn type_kept<T: BlockTyping>(typing: &T, keep: &[Keep], piece: &mut PieceRows) -> T::Chunk {
+    let raw: Vec<Option<RawColumn>> = piece
+        .columns_mut()
+        .iter_mut()
+        .zip(keep)
+        .map(|(column, keep)| match keep {
+            Keep::Typed => Some(RawColumn::Text(std::mem::take(column).finish())),
+            Keep::Drop => {
+                column.clear();
+                None
+            }
+            Keep::Text => None,
+        })
+        .collect();
+    let chunk = typing.type_piece(&raw);
+    for (column, raw) in piece.columns_mut().iter_mut().zip(raw) {
+        if let Some(RawColumn::Text(text)) = raw {
+            *column = text.into_builder();
+            column.clear();
+        }
+    }
+    chunk
+}
+
+/// What the stream has decided about its columns.
+struct Decided {
+    keep: Vec<Keep>,
+    /// Some column is typed block by block.
+    typed: bool,
+}
+
+impl Decided {
+    /// Decides once the first rows are in (`rows`): the head is handed to `typing`
+    /// as a table, its typed part typed into the first chunk.
+    fn from_head<T: BlockTyping>(
+        table: &RawTable,
+        rows: &mut PieceRows,
+        typing: &mut T,
+        chunks: &mut Vec<T::Chunk>,
+    ) -> Self {
+        let width = table.headers.len();
+        if !rows.rows_after_blank().is_empty() {
+            // A second table may start there: the whole table stays text.
+            return Self { keep: vec![Keep::Text; width], typed: false };
+        }
+        let columns: Vec<RawColumn> =
+            rows.columns_mut().iter_mut().map(|c| RawColumn::Text(std::mem::take(c).finish())).collect();
+        let head =
+            RawTable { headers: table.headers.clone(), columns, delimiter: table.delimiter, ..RawTable::default() };
+        let keep = typing.start(&head);
+        let typed = keep.contains(&Keep::Typed);
+        let mut columns: Vec<Option<RawColumn>> = head.columns.into_iter().map(Some).collect();
+        if typed {
+            let for_typing: Vec<Option<RawColumn>> =
+                columns.iter_mut().zip(&keep).map(|(c, k)| if *k == Keep::Typed { c.take() } else { None }).collect();
+            chunks.push(typing.type_piece(&for_typing));
+        }
+        for ((column, raw), keep) in rows.columns_mut().iter_mut().zip(columns).zip(&keep) {
+            if let (Some(RawColumn::Text(text)), Keep::Text) = (raw, keep) {
+                *column = text.into_builder();
+            } else if typed {
+                // Room set aside for the whole file's text is given back.
+                *column = Default::default();
+            }
+        }
+        if !typed {
+            return Self { keep: vec![Keep::Text; width], typed };
+        }
+        Self { keep, typed }
+    }
+}
+
+fn stream<T: BlockTyping>(
+    file: impl Read + Send,
+    len: u64,
+    options: &ReadOptions,
+    progress: &Progress,
+    block: usize,
+    head_rows: usize,
+    typing: &mut T,
+) -> Result<Streamed<T::Chunk>, Failed> {
+    let mut blocks = Blocks {
+        file,
+        carry: Vec::new(),
+        spare: Vec::new(),
+        delimiter: b',',
+        block,
+        eof: false,
+        ends_in_quotes: false,
+    };
     let first = blocks.first(options)?;
     check_utf8(&first)?;
 
     let start = TableStart::read(&first, blocks.delimiter, |_| 0)?;
     let (mut table, reader) = (start.table, start.reader);
+    table.delimiter = Some(blocks.delimiter);
     let width = table.headers.len();
     let first_rows = start.rows.read(&first, reader, progress, None)?;
     // Room for the whole file, from the first block's rows and bytes per column (with
@@ -75,56 +225,125 @@ fn stream(
     let block_rows = first_rows.rows() + 1024;
     let mut consumed = first.len();
     let mut before = first.last().copied().unwrap_or(b'\n');
-    rows.append(first_rows);
+    let mut height = first_rows.rows();
+    rows.append(&first_rows);
     drop(first);
 
+    let mut decided: Option<Decided> = None;
+    let mut chunks: Vec<T::Chunk> = Vec::new();
     // A few blocks per core and batch, so that a slow block rarely leaves a core idle.
     let batch_len = 2 * rayon::current_num_threads().max(1);
     let mut batch = blocks.batch(batch_len).map_err(io_error)?;
-    let mut parsed: Vec<PieceRows> = Vec::new();
+    let mut parsed: Vec<Parsed<T::Chunk>> = Vec::new();
+    // Pieces and block buffers are reused from batch to batch: fresh memory costs a
+    // page clearing in the kernel, and a big file would otherwise pass through fresh
+    // memory twice more than its columns need.
+    let mut spare_pieces: Vec<PieceRows> = Vec::new();
     while !batch.is_empty() {
         if progress.is_cancelled() {
             return Err(ImportError::Cancelled.into());
         }
         let delimiter = blocks.delimiter;
-        // Parse this batch on every core while the last one's rows are copied into
-        // the columns and the next one is read.
+        let pieces: Vec<PieceRows> =
+            (0..batch.len()).map(|_| spare_pieces.pop().unwrap_or_else(|| PieceRows::new(width, block_rows))).collect();
+        let keep = decided.as_ref().filter(|d| d.typed).map(|d| d.keep.clone());
+        let typing_now: &T = typing;
+        // Parse (and type) this batch on every core while the last one's rows are
+        // copied into the columns and the next one is read.
         let (now_parsed, next) = rayon::join(
-            || {
-                let befores = std::iter::once(before).chain(batch.iter().map(|b| b.last().copied().unwrap_or(b'\n')));
-                batch
-                    .par_iter()
-                    .zip(befores.collect::<Vec<u8>>())
-                    .map(|(b, before)| {
-                        check_utf8(b)?;
-                        let mut piece = PieceRows::new(width, block_rows);
-                        piece.before = before;
-                        Ok(if memchr::memchr(b'"', b).is_none() {
-                            piece.read_unquoted(b, delimiter, progress)?
-                        } else {
-                            piece.read(b, piece_reader(b, delimiter), progress, None)?
-                        })
-                    })
-                    .collect::<Result<Vec<PieceRows>, Failed>>()
-            },
-            || {
+            || parse_batch(&batch, pieces, before, delimiter, progress, keep.as_deref().map(|k| (k, typing_now))),
+            || -> Result<std::io::Result<Vec<Vec<u8>>>, Failed> {
                 for piece in parsed.drain(..) {
-                    rows.append(piece);
+                    take_piece(piece, &mut rows, &mut height, &mut spare_pieces, &decided, typing_now, &mut chunks)?;
                 }
-                blocks.batch(batch_len)
+                Ok(blocks.batch(batch_len))
             },
         );
+        let next = next?;
         parsed = now_parsed?;
+        if decided.is_none() && height >= head_rows {
+            decided = Some(Decided::from_head(&table, &mut rows, typing, &mut chunks));
+        }
         consumed += batch.iter().map(Vec::len).sum::<usize>();
         before = batch.last().and_then(|b| b.last().copied()).unwrap_or(before);
         progress.set_fraction(consumed as f64 / len.max(1) as f64);
+        blocks.spare.append(&mut batch);
         batch = next.map_err(io_error)?;
     }
     for piece in parsed {
-        rows.append(piece);
+        take_piece(piece, &mut rows, &mut height, &mut spare_pieces, &decided, typing, &mut chunks)?;
     }
-    table.delimiter = Some(blocks.delimiter);
-    Ok(finish_table(table, rows, blocks.ends_in_quotes))
+    let ends_in_quotes = blocks.ends_in_quotes;
+    match decided {
+        Some(Decided { keep, typed: true }) => {
+            let table = finish_table(table, rows, ends_in_quotes);
+            Ok(Streamed::Typed { table, height, keep, chunks })
+        }
+        _ => Ok(Streamed::Table(finish_table(table, rows, ends_in_quotes))),
+    }
+}
+
+/// Parses a batch of blocks on every core (`before`: the byte before the first),
+/// typing each piece at once when the types are decided.
+fn parse_batch<T: BlockTyping>(
+    batch: &[Vec<u8>],
+    pieces: Vec<PieceRows>,
+    before: u8,
+    delimiter: u8,
+    progress: &Progress,
+    typing: Option<(&[Keep], &T)>,
+) -> Result<Vec<Parsed<T::Chunk>>, Failed> {
+    let befores = std::iter::once(before).chain(batch.iter().map(|b| b.last().copied().unwrap_or(b'\n')));
+    batch
+        .par_iter()
+        .zip(pieces)
+        .zip(befores.collect::<Vec<u8>>())
+        .map(|((b, mut piece), before)| {
+            check_utf8(b)?;
+            piece.before = before;
+            let mut piece = if memchr::memchr(b'"', b).is_none() {
+                piece.read_unquoted(b, delimiter, progress)?
+            } else {
+                piece.read(b, piece_reader(b, delimiter), progress, None)?
+            };
+            let typed = typing.map(|(keep, typing)| type_kept(typing, keep, &mut piece));
+            Ok(Parsed { rows: piece, typed })
+        })
+        .collect()
+}
+
+/// Adds a parsed piece to the table: its text columns to `rows`, its typed ones
+/// (typed now if they were parsed before the types were decided) to `chunks`.
+fn take_piece<T: BlockTyping>(
+    mut piece: Parsed<T::Chunk>,
+    rows: &mut PieceRows,
+    height: &mut usize,
+    spare: &mut Vec<PieceRows>,
+    decided: &Option<Decided>,
+    typing: &T,
+    chunks: &mut Vec<T::Chunk>,
+) -> Result<(), Failed> {
+    let pieces_rows = piece.rows.rows();
+    if let Some(decided) = decided.as_ref().filter(|d| d.typed) {
+        if !piece.rows.rows_after_blank().is_empty() {
+            // A second table may start after a blank row: it is looked for in the
+            // whole file's text.
+            return Err(Failed::Fallback);
+        }
+        let chunk = match piece.typed.take() {
+            Some(chunk) => chunk,
+            None => type_kept(typing, &decided.keep, &mut piece.rows),
+        };
+        chunks.push(chunk);
+    }
+    *height += pieces_rows;
+    rows.append(&piece.rows);
+    piece.rows.clear();
+    spare.push(piece.rows);
+    if decided.as_ref().is_some_and(|d| d.typed) && !rows.rows_after_blank().is_empty() {
+        return Err(Failed::Fallback);
+    }
+    Ok(())
 }
 
 /// Whether `block` holds at least `n` records.
@@ -147,6 +366,8 @@ struct Blocks<R> {
     file: R,
     /// Read past the last block's end: the start of the next one.
     carry: Vec<u8>,
+    /// Buffers of blocks already parsed, for the next blocks.
+    spare: Vec<Vec<u8>>,
     delimiter: u8,
     block: usize,
     eof: bool,
@@ -201,8 +422,14 @@ impl<R: Read> Blocks<R> {
 
     /// The next block, of at most `size` bytes unless one record is longer.
     fn next_sized(&mut self, size: usize) -> std::io::Result<Option<Vec<u8>>> {
-        let mut buf = std::mem::take(&mut self.carry);
         let mut want = size.max(1);
+        // Room for the whole block at once: a buffer grown while reading would be
+        // copied and touched afresh at each doubling.
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        buf.reserve(want.max(self.carry.len()) + 4096);
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         loop {
             self.fill(&mut buf, want)?;
             if self.eof && buf.len() <= want {
@@ -216,7 +443,7 @@ impl<R: Read> Blocks<R> {
             }
             let limit = want.min(buf.len());
             if let Some(cut) = last_record_end(&buf[..limit], self.delimiter) {
-                self.carry = buf[cut..].to_vec();
+                self.carry.extend_from_slice(&buf[cut..]);
                 buf.truncate(cut);
                 return Ok(Some(buf));
             }
@@ -289,6 +516,7 @@ mod tests {
         let bytes = text.as_bytes();
         match read_stream(bytes, bytes.len() as u64, &ReadOptions::default(), &Progress::default(), block) {
             Ok(Streamed::Table(t)) => t,
+            Ok(Streamed::Typed { .. }) => panic!("typed as text"),
             Ok(Streamed::Fallback) => panic!("fell back"),
             Err(e) => panic!("{e}"),
         }

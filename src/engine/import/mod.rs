@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod parse;
 pub mod reader;
 pub mod second_table;
+mod stream_typing;
 pub mod table;
 pub mod totals;
 
@@ -161,9 +162,17 @@ impl LoadedSource {
 
 /// Reads a file and maps and types its columns.
 pub fn load_source(spec: &SourceSpec, progress: &Progress) -> Result<LoadedSource, ImportError> {
-    let raw = reader::read_table(&spec.path, &spec.options, progress)?;
-    let content = raw.content;
-    let mut loaded = load_raw(spec, raw, progress)?;
+    let mut typing = stream_typing::SourceTyping::new(spec);
+    let (mut loaded, content) = match reader::read_source(&spec.path, &spec.options, progress, &mut typing)? {
+        reader::SourceRead::Raw(raw) => {
+            let content = raw.content;
+            (load_raw(spec, raw, progress)?, content)
+        }
+        reader::SourceRead::Typed { table, height, keep, chunks } => {
+            let content = table.content;
+            (typing.load(table, height, &keep, chunks)?, content)
+        }
+    };
     loaded.report.read_from = content.map(|c| (spec.path.clone(), c));
     Ok(loaded)
 }
@@ -249,21 +258,40 @@ pub fn guess_kind(headers: &[String]) -> SourceKind {
 /// Maps and types a raw table.
 pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress) -> Result<LoadedSource, ImportError> {
     let second = second_table::cut_second_table(&mut raw);
-    let targets = auto_map(&raw.headers, spec.kind, &spec.mapping);
     let ctx = parse_context(spec, &raw);
-    let mut report = SourceReport {
-        kind: Some(spec.kind),
-        path: spec.path.display().to_string(),
-        rows_read: raw.height(),
-        notes: raw.notes.clone(),
-        ..SourceReport::default()
-    };
+    let mut report = new_report(spec, &raw, raw.height());
     if let Some((row, text, dropped)) = second {
         report.rows_skipped += dropped;
         report.notes.push(Message::new("msg.second_table", [(row + 1).to_string(), text, dropped.to_string()]));
     }
+    let plan = plan_columns(spec, &raw, ctx, &mut report);
+    if progress.is_cancelled() {
+        return Err(ImportError::Cancelled);
+    }
+    let height = raw.height();
+    let parsed = parse_planned(spec, std::mem::take(&mut raw.columns), &plan, ctx);
+    assemble(spec, height, &plan, parsed, report)
+}
 
-    // Decide each kept column's name and type, then parse them in parallel.
+/// The report of a source before its columns are read.
+fn new_report(spec: &SourceSpec, raw: &table::RawTable, height: usize) -> SourceReport {
+    SourceReport {
+        kind: Some(spec.kind),
+        path: spec.path.display().to_string(),
+        rows_read: height,
+        notes: raw.notes.clone(),
+        ..SourceReport::default()
+    }
+}
+
+/// Each kept column's index, name and type (ignored ones go to the report).
+fn plan_columns(
+    spec: &SourceSpec,
+    raw: &table::RawTable,
+    ctx: ParseContext,
+    report: &mut SourceReport,
+) -> Vec<(usize, ColumnInfo)> {
+    let targets = auto_map(&raw.headers, spec.kind, &spec.mapping);
     let mut plan: Vec<(usize, ColumnInfo)> = Vec::new();
     for (i, (header, target)) in raw.headers.iter().zip(&targets).enumerate() {
         match target {
@@ -280,12 +308,19 @@ pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress
         }
     }
     make_custom_names_unique(&mut plan);
-    if progress.is_cancelled() {
-        return Err(ImportError::Cancelled);
-    }
-    let height = raw.height();
     plan.retain(|(i, _)| *i < raw.columns.len());
-    let parsed = parse_planned(spec, std::mem::take(&mut raw.columns), &plan, ctx);
+    plan
+}
+
+/// The loaded source from its typed columns (in plan order, each with its count
+/// of "no value" spellings): what was unclear or unparsed goes to the report.
+fn assemble(
+    spec: &SourceSpec,
+    height: usize,
+    plan: &[(usize, ColumnInfo)],
+    parsed: Vec<(columns::ParsedColumn, usize)>,
+    mut report: SourceReport,
+) -> Result<LoadedSource, ImportError> {
     let mut columns = Vec::with_capacity(parsed.len());
     for ((_, info), (p, missing)) in plan.iter().zip(parsed) {
         if missing > 0 {
@@ -324,6 +359,16 @@ pub fn load_raw(spec: &SourceSpec, mut raw: table::RawTable, progress: &Progress
     Ok(LoadedSource { kind: spec.kind, df, report })
 }
 
+/// The type a planned column is read as, and with which conventions. What an
+/// order line bought is kept as categories, and a status is one of a few words
+/// per line: they are read as categories.
+fn reading_type(spec: &SourceSpec, info: &ColumnInfo, ctx: ParseContext) -> (FieldType, ParseContext) {
+    let as_categories = spec.kind == SourceKind::Orders
+        && info.canonical
+        && (ORDER_LINE_TEXT.contains(&info.name.as_str()) || info.name == "status");
+    if as_categories { (FieldType::Category, ParseContext { categories: true, ..ctx }) } else { (info.ty, ctx) }
+}
+
 /// Types each planned raw column on every core, with its count of "no value"
 /// spellings. Each raw column is dropped as soon as it is typed: a big file's text
 /// and its typed columns are never all in memory together.
@@ -337,18 +382,10 @@ fn parse_planned(
     let work: Vec<(&ColumnInfo, table::RawColumn)> =
         plan.iter().filter_map(|(i, info)| Some((info, raw_columns.get_mut(*i)?.take()?))).collect();
     drop(raw_columns);
-    // What an order line bought is kept as categories: read as them.
-    let as_categories = |info: &ColumnInfo| {
-        spec.kind == SourceKind::Orders && info.canonical && ORDER_LINE_TEXT.contains(&info.name.as_str())
-    };
     work.into_par_iter()
         .map(|(info, column)| {
-            let parsed = if as_categories(info) {
-                parse_column(&info.name, &column, FieldType::Category, ParseContext { categories: true, ..ctx })
-            } else {
-                parse_column(&info.name, &column, info.ty, ctx)
-            };
-            (parsed, column.missing_spellings())
+            let (ty, ctx) = reading_type(spec, info, ctx);
+            (parse_column(&info.name, &column, ty, ctx), column.missing_spellings())
         })
         .collect()
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::csv_stream::BLOCK_BYTES;
+use super::csv_stream::{AsText, BLOCK_BYTES, BlockTyping, HEAD_ROWS, Keep, Streamed, read_stream_typed};
 use super::table::{Cell, RawColumn, RawTable, TextColumnBuilder};
 use super::{ImportError, Progress};
 use crate::engine::files::{ContentStamp, HashingReader};
@@ -37,17 +37,46 @@ const HEAD_BYTES: usize = 1 << 16;
 
 /// Reads any supported file into a raw table.
 pub fn read_table(path: &Path, options: &ReadOptions, progress: &Progress) -> Result<RawTable, ImportError> {
-    read_table_streaming(path, options, progress, STREAM_MIN_BYTES, BLOCK_BYTES)
+    // Every column is kept as text: nothing is typed on the way.
+    match read_table_streaming(path, options, progress, STREAM_MIN_BYTES, BLOCK_BYTES, HEAD_ROWS, &mut AsText)? {
+        SourceRead::Raw(table) | SourceRead::Typed { table, .. } => Ok(table),
+    }
 }
 
-/// [`read_table`], streaming text files from `stream_min` bytes on in blocks of `block`.
-fn read_table_streaming(
+/// What reading a source gave: a raw table, or a big text file typed as it was read.
+pub(super) enum SourceRead<C> {
+    Raw(RawTable),
+    /// See [`super::csv_stream::Streamed::Typed`].
+    Typed {
+        table: RawTable,
+        height: usize,
+        keep: Vec<Keep>,
+        chunks: Vec<C>,
+    },
+}
+
+/// Reads a source, typing a big text file's columns block by block as `typing`
+/// decides from its first rows.
+pub(super) fn read_source<T: BlockTyping>(
+    path: &Path,
+    options: &ReadOptions,
+    progress: &Progress,
+    typing: &mut T,
+) -> Result<SourceRead<T::Chunk>, ImportError> {
+    read_table_streaming(path, options, progress, STREAM_MIN_BYTES, BLOCK_BYTES, HEAD_ROWS, typing)
+}
+
+/// [`read_source`], streaming text files from `stream_min` bytes on in blocks of
+/// `block`, deciding types after `head_rows` rows.
+pub(super) fn read_table_streaming<T: BlockTyping>(
     path: &Path,
     options: &ReadOptions,
     progress: &Progress,
     stream_min: u64,
     block: usize,
-) -> Result<RawTable, ImportError> {
+    head_rows: usize,
+    typing: &mut T,
+) -> Result<SourceRead<T::Chunk>, ImportError> {
     use std::io::{Read, Seek};
     let io_error = |e: std::io::Error| ImportError::Io { path: path.to_path_buf(), message: e.to_string() };
     let mut file = std::fs::File::open(path).map_err(io_error)?;
@@ -63,11 +92,22 @@ fn read_table_streaming(
         (&mut hashing).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(io_error)?;
         if streamable(&head, path) {
             let name = file_name(path);
-            let streamed = super::csv_stream::read_stream(head.chain(&mut hashing), len, options, progress, block)
-                .map_err(|e| named(e, &name))?;
-            if let super::csv_stream::Streamed::Table(mut table) = streamed {
-                table.content = Some(hashing.stamp(&meta));
-                return checked(table, &name);
+            let streamed =
+                read_stream_typed(head.chain(&mut hashing), len, options, progress, block, head_rows, typing)
+                    .map_err(|e| named(e, &name))?;
+            match streamed {
+                Streamed::Table(mut table) => {
+                    table.content = Some(hashing.stamp(&meta));
+                    return checked(table, &name).map(SourceRead::Raw);
+                }
+                Streamed::Typed { mut table, height, keep, chunks } => {
+                    table.content = Some(hashing.stamp(&meta));
+                    if height == 0 {
+                        return Err(ImportError::NotATable(Message::new("msg.err_no_data_rows", [&name])));
+                    }
+                    return Ok(SourceRead::Typed { table, height, keep, chunks });
+                }
+                Streamed::Fallback => {}
             }
         }
         file.rewind().map_err(io_error)?;
@@ -76,7 +116,7 @@ fn read_table_streaming(
     file.read_to_end(&mut bytes).map_err(io_error)?;
     let mut table = read_table_bytes(&bytes, path, options, progress)?;
     table.content = Some(ContentStamp::of_bytes(&bytes, &meta));
-    Ok(table)
+    Ok(SourceRead::Raw(table))
 }
 
 /// Reads a file already in memory; `path` only names it and gives its extension.
@@ -123,8 +163,8 @@ pub fn stream_text_bytes(
         return None;
     }
     match super::csv_stream::read_stream(bytes, bytes.len() as u64, options, progress, block) {
-        Ok(super::csv_stream::Streamed::Table(table)) => Some(checked(table, "")),
-        Ok(super::csv_stream::Streamed::Fallback) => None,
+        Ok(Streamed::Table(table) | Streamed::Typed { table, .. }) => Some(checked(table, "")),
+        Ok(Streamed::Fallback) => None,
         Err(e) => Some(Err(e)),
     }
 }
@@ -286,6 +326,13 @@ pub(super) fn text_columns(width: usize, rows_hint: usize) -> Vec<TextColumnBuil
 
 #[cfg(test)]
 mod tests {
+
+    fn raw_streamed(path: &Path, options: &ReadOptions, progress: &Progress) -> RawTable {
+        match read_table_streaming(path, options, progress, 0, 8192, 64, &mut AsText).unwrap() {
+            SourceRead::Raw(table) => table,
+            SourceRead::Typed { .. } => panic!("nothing is typed as text"),
+        }
+    }
     use super::*;
 
     fn cells(table: &RawTable) -> Vec<Vec<String>> {
@@ -320,7 +367,7 @@ mod tests {
         let (options, progress) = (ReadOptions::default(), Progress::default());
         for path in [&utf8, &mixed_path, &utf16_path] {
             let whole = read_table_bytes(&std::fs::read(path).unwrap(), path, &options, &progress).unwrap();
-            let streamed = read_table_streaming(path, &options, &progress, 0, 8192).unwrap();
+            let streamed = raw_streamed(path, &options, &progress);
             assert_eq!(whole.headers, streamed.headers, "{}", path.display());
             assert_eq!(cells(&whole), cells(&streamed), "{}", path.display());
             assert_eq!(whole.rows_after_blank, streamed.rows_after_blank);
@@ -332,7 +379,7 @@ mod tests {
             assert_eq!(streamed.content, Some(stamp), "{}", path.display());
             assert_eq!(read_table(path, &options, &progress).unwrap().content, Some(stamp));
         }
-        let streamed = read_table_streaming(&utf8, &options, &progress, 0, 8192).unwrap();
+        let streamed = raw_streamed(&utf8, &options, &progress);
         assert_eq!(streamed.height(), 20_000 - 20, "blank rows are left out");
         // After each blank row but the last (the empty lines follow blank rows too).
         assert_eq!(streamed.rows_after_blank.len(), 19);

@@ -110,7 +110,7 @@ impl TextColumnBuilder {
     }
 
     /// Appends the cells of a column read after this one (a later piece of the file).
-    pub fn append(&mut self, later: TextColumnBuilder) {
+    pub fn append(&mut self, later: &TextColumnBuilder) {
         let base = u32::try_from(self.bytes.len()).unwrap_or(u32::MAX);
         self.bytes.extend_from_slice(&later.bytes);
         self.ends.extend(later.ends.iter().map(|&end| end.saturating_add(base)));
@@ -122,6 +122,12 @@ impl TextColumnBuilder {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Empties the column, keeping its memory for the next piece.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
     }
 
     pub fn finish(self) -> TextColumn {
@@ -136,6 +142,11 @@ impl TextColumnBuilder {
 }
 
 impl TextColumn {
+    /// Back into a builder, keeping the memory (for the next piece of a stream).
+    pub fn into_builder(self) -> TextColumnBuilder {
+        TextColumnBuilder { bytes: self.bytes.into_bytes(), ends: self.ends }
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }

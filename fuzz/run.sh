@@ -8,7 +8,9 @@
 # MAX_LEN caps the inputs: by default 65,536 bytes for the spreadsheet target (its
 # seeds are whole .xlsx/.xls/.ods files) and 4,096 for the others (~600 runs/s,
 # where 64 KB gave ~50/s). MAX_TIME (seconds) stops each target sooner, whichever
-# comes first: CI's smoke step is `MAX_TIME=60 bash fuzz/run.sh 10000`.
+# comes first: CI's smoke step is `MAX_TIME=60 bash fuzz/run.sh 10000`. TIMEOUT
+# (seconds, default 30) is how long one input may take: raise it when the run
+# shares the machine at a low priority (a starved input is not a hang).
 # FUZZ_TARGET_DIR builds elsewhere than fuzz/target (CI keeps its build there).
 # Polars runs on one thread so the fuzzer's speed is the input's.
 set -euo pipefail
@@ -49,7 +51,7 @@ for target in "${targets[@]}"; do
   default_max=4096
   [ "$target" = excel_import ] && default_max=65536
   max="${MAX_LEN:-$default_max}"
-  limits=(-runs="$runs" -max_len="$max" -rss_limit_mb=3072 -timeout=30 -print_final_stats=1)
+  limits=(-runs="$runs" -max_len="$max" -rss_limit_mb=3072 -timeout="${TIMEOUT:-30}" -print_final_stats=1)
   [ -n "${MAX_TIME:-}" ] && limits+=(-max_total_time="$MAX_TIME")
   echo "== $target: $runs runs${MAX_TIME:+ or ${MAX_TIME} s}, inputs up to $max bytes"
   # The whole log is kept in fuzz-TARGET.log; the summary (runs, speed, findings) is printed.

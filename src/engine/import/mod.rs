@@ -177,6 +177,31 @@ pub fn load_source(spec: &SourceSpec, progress: &Progress) -> Result<LoadedSourc
     Ok(loaded)
 }
 
+/// Loads `bytes` as a big text file is loaded: streamed in blocks of `block` bytes,
+/// an orders file typed after its first `head_rows` rows. `None` when the stream
+/// hands the file to the whole-file reader. For the fuzzer, which checks it against
+/// [`load_raw`] of the whole file.
+#[doc(hidden)]
+pub fn stream_source_bytes(
+    bytes: &[u8],
+    spec: &SourceSpec,
+    progress: &Progress,
+    block: usize,
+    head_rows: usize,
+) -> Option<Result<LoadedSource, ImportError>> {
+    if !reader::streamable(&bytes[..bytes.len().min(1 << 16)], Path::new("stream.csv")) {
+        return None;
+    }
+    let mut typing = stream_typing::SourceTyping::new(spec);
+    let len = bytes.len() as u64;
+    Some(match csv_stream::read_stream_typed(bytes, len, &spec.options, progress, block, head_rows, &mut typing) {
+        Ok(csv_stream::Streamed::Table(raw)) => load_raw(spec, raw, progress),
+        Ok(csv_stream::Streamed::Typed { table, height, keep, chunks }) => typing.load(table, height, &keep, chunks),
+        Ok(csv_stream::Streamed::Fallback) => return None,
+        Err(e) => Err(e),
+    })
+}
+
 /// What the import dialog shows of a file before importing it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preview {

@@ -142,7 +142,7 @@ pub fn read_table_bytes(
 
 /// Whether a file starting with `head` is a text file the stream can read (UTF-16
 /// is decoded whole).
-fn streamable(head: &[u8], path: &Path) -> bool {
+pub(super) fn streamable(head: &[u8], path: &Path) -> bool {
     let utf16 = head.starts_with(&[0xFF, 0xFE])
         || head.starts_with(&[0xFE, 0xFF])
         || looks_like_bomless_utf16(&head[..head.len().min(4096)]);

@@ -175,9 +175,11 @@ impl Decided {
             chunks.push(typing.type_piece(&for_typing));
         }
         for ((column, raw), keep) in rows.columns_mut().iter_mut().zip(columns).zip(&keep) {
-            if let (Some(RawColumn::Text(text)), Keep::Text) = (raw, keep) {
+            // With nothing typed every column stays text, ignored ones too.
+            let as_text = !typed || *keep == Keep::Text;
+            if let (Some(RawColumn::Text(text)), true) = (raw, as_text) {
                 *column = text.into_builder();
-            } else if typed {
+            } else {
                 // Room set aside for the whole file's text is given back.
                 *column = Default::default();
             }

@@ -239,4 +239,24 @@ mod tests {
         assert!(keep.is_empty(), "read whole");
         same(&whole(&spec), &streamed);
     }
+
+    /// An ignored first column, and no column the first rows can type: everything
+    /// stays text, the ignored column included (the table's height is its first column's).
+    #[test]
+    fn an_ignored_column_stays_whole_when_nothing_is_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("siparisler.csv");
+        let mut text = String::from("Kod;Tutar;Not\n");
+        for i in 0..30_000 {
+            let total = if i % 100 == 0 { format!("{i},50") } else { String::new() };
+            let _ = writeln!(text, "K{i};{total};not {}", i % 7);
+        }
+        std::fs::write(&path, text).unwrap();
+        let mut spec = SourceSpec::new(SourceKind::Orders, &path);
+        spec.mapping.push(super::super::mapping::MappingOverride::parse("Kod=ignore", SourceKind::Orders).unwrap());
+        let (streamed, keep) = streamed(&spec, 10_000);
+        assert!(keep.is_empty(), "nothing typed");
+        assert_eq!(streamed.df.height(), 30_000);
+        same(&whole(&spec), &streamed);
+    }
 }

@@ -157,83 +157,72 @@ fn trimmed(column: &StringChunked) -> Vec<Option<&str>> {
     column.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
 }
 
-/// A numeric column of the orders file read in place: its values and which rows
-/// have one (no copy when the column is already one chunk of floats, as imports
-/// make it).
-struct Numbers<'a> {
-    values: Cow<'a, [f64]>,
+/// A numeric or date column of the orders file read in place: its values and which
+/// rows have one (no copy when the column is one chunk of its type, as imports make
+/// it; a copy otherwise).
+struct InPlace<'a, T: Clone> {
+    values: Cow<'a, [T]>,
     valid: Option<Bitmap>,
 }
 
-impl<'a> Numbers<'a> {
-    fn read(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<Self>> {
-        if !o.has(name) {
-            return Ok(None);
+impl<'a, T: NumericNative> InPlace<'a, T> {
+    fn of<P: PolarsNumericType<Native = T>>(ca: &'a ChunkedArray<P>) -> Self {
+        match ca.downcast_get(0) {
+            Some(array) if ca.chunks().len() == 1 => {
+                Self { values: Cow::Borrowed(array.values().as_slice()), valid: array.validity().cloned() }
+            }
+            _ => Self {
+                values: Cow::Owned(ca.iter().map(Option::unwrap_or_default).collect()),
+                valid: Some(ca.iter().map(|v| v.is_some()).collect()),
+            },
         }
-        let column = o.df.column(name)?;
-        if let Ok(ca) = column.f64()
-            && ca.chunks().len() == 1
-            && let Some(array) = ca.downcast_get(0)
-        {
-            return Ok(Some(Self {
-                values: Cow::Borrowed(array.values().as_slice()),
-                valid: array.validity().cloned(),
-            }));
-        }
-        let cast = column.cast(&DataType::Float64)?;
-        let values = cast.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect::<Vec<f64>>();
-        Ok(Some(Self { values: Cow::Owned(values), valid: None }))
+    }
+
+    /// The same values, owning them (a column cast for reading).
+    fn owned(self) -> InPlace<'static, T> {
+        InPlace { values: Cow::Owned(self.values.into_owned()), valid: self.valid }
     }
 
     /// The value of a row, `None` when empty.
-    fn get(&self, row: usize) -> Option<f64> {
-        let v = self.values[row];
-        (self.valid.as_ref().is_none_or(|b| b.get_bit(row)) && !v.is_nan()).then_some(v)
+    fn get(&self, row: usize) -> Option<T> {
+        self.valid.as_ref().is_none_or(|b| b.get_bit(row)).then(|| self.values[row])
     }
 }
 
-/// A date column of the orders file read in place (days since 1970-01-01).
-struct Dates<'a> {
-    days: Cow<'a, [i32]>,
-    valid: Option<Bitmap>,
+/// An amount column (`None` where empty or not a number).
+fn numbers<'a>(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<InPlace<'a, f64>>> {
+    if !o.has(name) {
+        return Ok(None);
+    }
+    let column = o.df.column(name)?;
+    Ok(Some(match column.f64() {
+        Ok(ca) => InPlace::of(ca),
+        Err(_) => InPlace::of(column.cast(&DataType::Float64)?.f64()?).owned(),
+    }))
 }
 
-impl<'a> Dates<'a> {
-    fn read(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<Self>> {
-        if !o.has(name) {
-            return Ok(None);
-        }
-        let column = o.df.column(name)?;
-        if let Ok(dates) = column.date()
-            && dates.physical().chunks().len() == 1
-            && let Some(array) = dates.physical().downcast_get(0)
-        {
-            return Ok(Some(Self { days: Cow::Borrowed(array.values().as_slice()), valid: array.validity().cloned() }));
-        }
-        let cast = column.cast(&DataType::Int32)?;
-        let days = cast.i32()?.iter().map(|v| v.unwrap_or(NO_DATE)).collect::<Vec<i32>>();
-        Ok(Some(Self { days: Cow::Owned(days), valid: None }))
+/// A date column, in days since 1970-01-01.
+fn dates<'a>(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<InPlace<'a, i32>>> {
+    if !o.has(name) {
+        return Ok(None);
     }
-
-    fn get(&self, row: usize) -> Option<i32> {
-        let d = self.days[row];
-        (self.valid.as_ref().is_none_or(|b| b.get_bit(row)) && d != NO_DATE).then_some(d)
-    }
+    let column = o.df.column(name)?;
+    Ok(Some(match column.date() {
+        Ok(dates) => InPlace::of(dates.physical()),
+        Err(_) => InPlace::of(column.cast(&DataType::Int32)?.i32()?).owned(),
+    }))
 }
-
-/// Stands for an empty date in a [`Dates`] copy.
-const NO_DATE: i32 = i32::MIN;
 
 /// The columns of an orders file that folding reads, one value per line.
 struct OrderLines<'a> {
     /// The customer key's dictionary code per line.
     customer: &'a [u32],
-    totals: Option<Numbers<'a>>,
-    qty: Option<Numbers<'a>>,
-    price: Option<Numbers<'a>>,
-    refunded: Option<Numbers<'a>>,
-    dates: Option<Dates<'a>>,
-    cancelled_at: Option<Dates<'a>>,
+    totals: Option<InPlace<'a, f64>>,
+    qty: Option<InPlace<'a, f64>>,
+    price: Option<InPlace<'a, f64>>,
+    refunded: Option<InPlace<'a, f64>>,
+    dates: Option<InPlace<'a, i32>>,
+    cancelled_at: Option<InPlace<'a, i32>>,
     /// Per line: [`STATUS_CANCELLED`] and [`STATUS_REFUNDED`] bits.
     statuses: Option<Vec<u8>>,
     channels: Option<Vec<Option<&'a str>>>,
@@ -284,12 +273,12 @@ impl<'a> OrderLines<'a> {
     fn read(o: &'a LoadedSource, customer: &'a [u32]) -> PolarsResult<Self> {
         Ok(Self {
             customer,
-            totals: Numbers::read(o, "total")?,
-            qty: Numbers::read(o, "quantity")?,
-            price: Numbers::read(o, "unit_price")?,
-            refunded: Numbers::read(o, "refunded")?,
-            dates: Dates::read(o, "order_date")?,
-            cancelled_at: Dates::read(o, "cancelled_at")?,
+            totals: numbers(o, "total")?,
+            qty: numbers(o, "quantity")?,
+            price: numbers(o, "unit_price")?,
+            refunded: numbers(o, "refunded")?,
+            dates: dates(o, "order_date")?,
+            cancelled_at: dates(o, "cancelled_at")?,
             statuses: if o.has("status") { Some(status_flags(o.df.column("status")?)?) } else { None },
             channels: str_col(o, "channel")?.map(trimmed),
         })
@@ -297,7 +286,8 @@ impl<'a> OrderLines<'a> {
 
     /// Folds the lines of one order (given in file order).
     fn fold(&self, lines: impl Iterator<Item = usize>) -> OrderFold<'a> {
-        let value = |col: &Option<Numbers<'_>>, row: usize| col.as_ref().and_then(|c| c.get(row));
+        let value =
+            |col: &Option<InPlace<'_, f64>>, row: usize| col.as_ref().and_then(|c| c.get(row)).filter(|v| !v.is_nan());
         let mut first_row = None;
         let mut customer_row = None;
         let mut date: Option<i32> = None;

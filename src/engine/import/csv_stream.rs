@@ -141,14 +141,18 @@ fn type_kept<T: BlockTyping>(typing: &T, keep: &[Keep], piece: &mut PieceRows) -
     chunk
 }
 
-/// What the stream has decided about its columns.
+/// What the stream has decided about its columns: every one [`Keep::Text`] when
+/// none is typed.
 struct Decided {
     keep: Vec<Keep>,
-    /// Some column is typed block by block.
-    typed: bool,
 }
 
 impl Decided {
+    /// How the columns are kept, when some column is typed block by block.
+    fn typed(&self) -> Option<&[Keep]> {
+        self.keep.contains(&Keep::Typed).then_some(self.keep.as_slice())
+    }
+
     /// Decides once the first rows are in (`rows`): the head is handed to `typing`
     /// as a table, its typed part typed into the first chunk.
     fn from_head<T: BlockTyping>(
@@ -160,7 +164,7 @@ impl Decided {
         let width = table.headers.len();
         if !rows.rows_after_blank().is_empty() {
             // A second table may start there: the whole table stays text.
-            return Self { keep: vec![Keep::Text; width], typed: false };
+            return Self { keep: vec![Keep::Text; width] };
         }
         let columns: Vec<RawColumn> =
             rows.columns_mut().iter_mut().map(|c| RawColumn::Text(std::mem::take(c).finish())).collect();
@@ -184,10 +188,7 @@ impl Decided {
                 *column = Default::default();
             }
         }
-        if !typed {
-            return Self { keep: vec![Keep::Text; width], typed };
-        }
-        Self { keep, typed }
+        Self { keep: if typed { keep } else { vec![Keep::Text; width] } }
     }
 }
 
@@ -248,7 +249,7 @@ fn stream<T: BlockTyping>(
         let delimiter = blocks.delimiter;
         let pieces: Vec<PieceRows> =
             (0..batch.len()).map(|_| spare_pieces.pop().unwrap_or_else(|| PieceRows::new(width, block_rows))).collect();
-        let keep = decided.as_ref().filter(|d| d.typed).map(|d| d.keep.clone());
+        let keep = decided.as_ref().and_then(Decided::typed).map(<[Keep]>::to_vec);
         let typing_now: &T = typing;
         // Parse (and type) this batch on every core while the last one's rows are
         // copied into the columns and the next one is read.
@@ -256,7 +257,15 @@ fn stream<T: BlockTyping>(
             || parse_batch(&batch, pieces, before, delimiter, progress, keep.as_deref().map(|k| (k, typing_now))),
             || -> Result<std::io::Result<Vec<Vec<u8>>>, Failed> {
                 for piece in parsed.drain(..) {
-                    take_piece(piece, &mut rows, &mut height, &mut spare_pieces, &decided, typing_now, &mut chunks)?;
+                    take_piece(
+                        piece,
+                        &mut rows,
+                        &mut height,
+                        &mut spare_pieces,
+                        keep.as_deref(),
+                        typing_now,
+                        &mut chunks,
+                    )?;
                 }
                 Ok(blocks.batch(batch_len))
             },
@@ -272,17 +281,15 @@ fn stream<T: BlockTyping>(
         blocks.spare.append(&mut batch);
         batch = next.map_err(io_error)?;
     }
+    let typed = decided.as_ref().and_then(Decided::typed);
     for piece in parsed {
-        take_piece(piece, &mut rows, &mut height, &mut spare_pieces, &decided, typing, &mut chunks)?;
+        take_piece(piece, &mut rows, &mut height, &mut spare_pieces, typed, typing, &mut chunks)?;
     }
-    let ends_in_quotes = blocks.ends_in_quotes;
-    match decided {
-        Some(Decided { keep, typed: true }) => {
-            let table = finish_table(table, rows, ends_in_quotes);
-            Ok(Streamed::Typed { table, height, keep, chunks })
-        }
-        _ => Ok(Streamed::Table(finish_table(table, rows, ends_in_quotes))),
-    }
+    let table = finish_table(table, rows, blocks.ends_in_quotes);
+    Ok(match typed {
+        Some(keep) => Streamed::Typed { table, height, keep: keep.to_vec(), chunks },
+        None => Streamed::Table(table),
+    })
 }
 
 /// Parses a batch of blocks on every core (`before`: the byte before the first),
@@ -321,12 +328,12 @@ fn take_piece<T: BlockTyping>(
     rows: &mut PieceRows,
     height: &mut usize,
     spare: &mut Vec<PieceRows>,
-    decided: &Option<Decided>,
+    typed: Option<&[Keep]>,
     typing: &T,
     chunks: &mut Vec<T::Chunk>,
 ) -> Result<(), Failed> {
     let pieces_rows = piece.rows.rows();
-    if let Some(decided) = decided.as_ref().filter(|d| d.typed) {
+    if let Some(keep) = typed {
         if !piece.rows.rows_after_blank().is_empty() {
             // A second table may start after a blank row: it is looked for in the
             // whole file's text.
@@ -334,7 +341,7 @@ fn take_piece<T: BlockTyping>(
         }
         let chunk = match piece.typed.take() {
             Some(chunk) => chunk,
-            None => type_kept(typing, &decided.keep, &mut piece.rows),
+            None => type_kept(typing, keep, &mut piece.rows),
         };
         chunks.push(chunk);
     }
@@ -342,7 +349,7 @@ fn take_piece<T: BlockTyping>(
     rows.append(&piece.rows);
     piece.rows.clear();
     spare.push(piece.rows);
-    if decided.as_ref().is_some_and(|d| d.typed) && !rows.rows_after_blank().is_empty() {
+    if typed.is_some() && !rows.rows_after_blank().is_empty() {
         return Err(Failed::Fallback);
     }
     Ok(())

@@ -4,6 +4,7 @@
 //! [`engine`] holds all the logic and has no user interface; [`cli`] and the
 //! desktop [`app`] drive it; [`format`] writes numbers and dates for a language.
 
+pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod connect;

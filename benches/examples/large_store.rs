@@ -28,6 +28,7 @@ fn peak_rss_mb() -> f64 {
 }
 
 fn main() {
+    kitle::allocator::return_freed_memory_at_once(); // as the kitle binary does
     // `store N`: the demo store's customers and orders files (N customers, ~5 orders
     // each) instead of the wide customers file.
     let args: Vec<String> = std::env::args().skip(1).collect();

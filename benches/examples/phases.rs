@@ -59,6 +59,7 @@ fn memory_mb() -> (f64, f64) {
 }
 
 fn main() {
+    kitle::allocator::return_freed_memory_at_once(); // as the kitle binary does
     let args: Vec<String> = std::env::args().collect();
     let [_, kind, path] = args.as_slice() else {
         eprintln!("usage: phases orders|customers FILE");

@@ -20,6 +20,7 @@ use kitle::app::{KitleApp, Prefs};
 use kitle::format::Lang;
 
 fn main() {
+    kitle::allocator::return_freed_memory_at_once(); // as the kitle binary does
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let (customers, orders) = match args.as_slice() {
         [c, o] => (*c, *o),

@@ -168,92 +168,180 @@ pub struct Dashboard {
     pub has_acquisition_dates: bool,
 }
 
-/// The customer columns the dashboard needs, read once.
+/// The customer columns the dashboard needs, each in one chunk (no copy when it
+/// already is one), read in place by [`Rows`].
 struct Columns {
-    acquired: Vec<Option<i32>>,
-    ltv: Option<Vec<Option<f64>>>,
-    orders: Option<Vec<Option<i64>>>,
-    /// Each customer's channel as an index into `channel_names` (unknown: the last).
-    channel: Vec<u32>,
+    signup: Option<Int32Chunked>,
+    first: Option<Int32Chunked>,
+    ltv: Option<Float64Chunked>,
+    orders: Option<Int64Chunked>,
+    /// Each customer's channel code (a category column's codes, or ids made from text).
+    channel: Option<UInt32Chunked>,
+    /// Each code's index into `channel_names`.
+    channel_of_code: Vec<u32>,
+    /// The index of customers without a channel.
+    unknown_channel: u32,
     channel_names: Vec<String>,
+    height: usize,
 }
 
 fn read_columns(data: &CustomerData) -> PolarsResult<Columns> {
-    // Channel ids need hashing every row; the number columns don't: do both at once.
-    let (numbers, channels) = rayon::join(|| read_number_columns(data), || read_channel_ids(data));
-    let (acquired, ltv, orders) = numbers?;
-    let (channel, channel_names) = channels?;
-    Ok(Columns { acquired, ltv, orders, channel, channel_names })
-}
-
-type NumberColumns = (Vec<Option<i32>>, Option<Vec<Option<f64>>>, Option<Vec<Option<i64>>>);
-
-fn read_number_columns(data: &CustomerData) -> PolarsResult<NumberColumns> {
     let df = &data.customers;
-    let dates = |name: &str| -> PolarsResult<Option<Vec<Option<i32>>>> {
+    let number = |name: &str, dtype: &DataType| -> PolarsResult<Option<Series>> {
         match df.column(name) {
-            Ok(c) => Ok(Some(c.cast(&DataType::Int32)?.i32()?.iter().collect())),
+            Ok(c) => Ok(Some(c.as_materialized_series().cast(dtype)?.rechunk())),
             Err(_) => Ok(None),
         }
     };
-    let signup = dates("signup_date")?;
-    let first = dates("first_order_date")?;
-    let acquired = (0..df.height())
-        .map(|i| signup.as_ref().and_then(|s| s[i]).or_else(|| first.as_ref().and_then(|f| f[i])))
-        .collect();
-    let ltv = match df.column("ltv") {
-        Ok(c) => Some(c.cast(&DataType::Float64)?.f64()?.iter().collect()),
-        Err(_) => None,
+    let int32 = |name: &str| -> PolarsResult<Option<Int32Chunked>> {
+        number(name, &DataType::Int32)?.map(|s| s.i32().cloned()).transpose()
     };
-    let orders = match df.column("orders") {
-        Ok(c) => Some(c.cast(&DataType::Int64)?.i64()?.iter().collect()),
-        Err(_) => None,
-    };
-    Ok((acquired, ltv, orders))
+    let ltv = number("ltv", &DataType::Float64)?.map(|s| s.f64().cloned()).transpose()?;
+    let orders = number("orders", &DataType::Int64)?.map(|s| s.i64().cloned()).transpose()?;
+    let (channel, channel_of_code, unknown_channel, channel_names) = read_channels(df)?;
+    Ok(Columns {
+        signup: int32("signup_date")?,
+        first: int32("first_order_date")?,
+        ltv,
+        orders,
+        channel,
+        channel_of_code,
+        unknown_channel,
+        channel_names,
+        height: df.height(),
+    })
 }
 
-/// Each customer's channel as an index into the returned names.
-fn read_channel_ids(data: &CustomerData) -> PolarsResult<(Vec<u32>, Vec<String>)> {
-    let df = &data.customers;
-    let mut channel_names: Vec<String> = Vec::new();
-    let channel: Vec<u32> = match df.column("channel") {
-        Ok(c) if matches!(c.dtype(), DataType::Categorical(..)) => category_ids(c.cat32()?, &mut channel_names),
-        Ok(c) => {
-            let text = c.cast(&DataType::String)?;
-            let mut ids: HashMap<&str, u32> = HashMap::default();
-            text.str()?
-                .iter()
-                .map(|v| {
-                    let name = v.unwrap_or(UNKNOWN_CHANNEL);
-                    *ids.entry(name).or_insert_with(|| {
-                        channel_names.push(name.to_owned());
-                        u32::try_from(channel_names.len() - 1).unwrap_or(u32::MAX)
-                    })
-                })
-                .collect()
-        }
-        Err(_) => {
-            channel_names.push(UNKNOWN_CHANNEL.to_owned());
-            vec![0; df.height()]
-        }
-    };
-    Ok((channel, channel_names))
-}
+type Channels = (Option<UInt32Chunked>, Vec<u32>, u32, Vec<String>);
 
-/// Each row's category as an index into `names` (which this fills), from the codes:
-/// each distinct code's text is looked at once, not each row's.
-fn category_ids(column: &Categorical32Chunked, names: &mut Vec<String>) -> Vec<u32> {
-    let mapping = column.get_mapping();
-    let mut ids: HashMap<Option<u32>, u32> = HashMap::default();
-    let mut id_of = |code: Option<u32>| {
-        let name = code.and_then(|c| mapping.cat_to_str(c)).unwrap_or(UNKNOWN_CHANNEL);
+/// The channel column as codes, each code's index into the names, the index of
+/// "unknown" and the names. A category column's codes are used as they are; only
+/// the codes in use are named.
+fn read_channels(df: &DataFrame) -> PolarsResult<Channels> {
+    let mut names: Vec<String> = Vec::new();
+    let mut index_of = |name: &str| {
         let index = names.iter().position(|n| n == name).unwrap_or_else(|| {
             names.push(name.to_owned());
             names.len() - 1
         });
         u32::try_from(index).unwrap_or(u32::MAX)
     };
-    column.physical().iter().map(|code| *ids.entry(code).or_insert_with(|| id_of(code))).collect()
+    let (codes, channel_of_code) = match df.column("channel") {
+        Ok(c) if matches!(c.dtype(), DataType::Categorical(..)) => {
+            let categories = c.cat32()?;
+            let mapping = categories.get_mapping();
+            let codes = categories.physical().rechunk().into_owned();
+            let mut used = vec![false; codes.max().map_or(0, |m| m as usize + 1)];
+            for code in codes.downcast_iter().flat_map(|a| a.values().iter()) {
+                if let Some(u) = used.get_mut(*code as usize) {
+                    *u = true;
+                }
+            }
+            let of_code = (0..used.len())
+                .map(|code| {
+                    let name = u32::try_from(code).ok().filter(|_| used[code]).and_then(|c| mapping.cat_to_str(c));
+                    name.map_or(u32::MAX, &mut index_of)
+                })
+                .collect();
+            (Some(codes), of_code)
+        }
+        Ok(c) => {
+            let text = c.cast(&DataType::String)?;
+            let mut ids: HashMap<&str, u32> = HashMap::default();
+            let codes: UInt32Chunked =
+                text.str()?.iter().map(|v| v.map(|name| *ids.entry(name).or_insert_with(|| index_of(name)))).collect();
+            let of_code = (0..u32::try_from(ids.len()).unwrap_or(u32::MAX)).collect();
+            (Some(codes), of_code)
+        }
+        Err(_) => (None, Vec::new()),
+    };
+    let unknown = index_of(UNKNOWN_CHANNEL);
+    Ok((codes, channel_of_code, unknown, names))
+}
+
+/// A column of numbers read in place: its values and which are set.
+#[derive(Clone, Copy)]
+struct Values<'a, T> {
+    values: &'a [T],
+    valid: Option<&'a polars_arrow::bitmap::Bitmap>,
+}
+
+/// The values of a one-chunk column, in place.
+fn values_of<T: PolarsNumericType>(ca: Option<&ChunkedArray<T>>) -> Option<Values<'_, T::Native>> {
+    let array = ca?.downcast_iter().next()?;
+    Some(Values { values: array.values().as_slice(), valid: array.validity() })
+}
+
+impl<T: Copy> Values<'_, T> {
+    #[inline]
+    fn get(&self, i: usize) -> Option<T> {
+        let value = *self.values.get(i)?;
+        match self.valid {
+            Some(valid) if !valid.get_bit(i) => None,
+            _ => Some(value),
+        }
+    }
+}
+
+/// Each customer's numbers, read in place from [`Columns`].
+struct Rows<'a> {
+    signup: Option<Values<'a, i32>>,
+    first: Option<Values<'a, i32>>,
+    ltv: Option<Values<'a, f64>>,
+    orders: Option<Values<'a, i64>>,
+    channel: Option<Values<'a, u32>>,
+    channel_of_code: &'a [u32],
+    unknown_channel: u32,
+    len: usize,
+}
+
+impl<'a> Rows<'a> {
+    fn of(cols: &'a Columns) -> Self {
+        Self {
+            signup: values_of(cols.signup.as_ref()),
+            first: values_of(cols.first.as_ref()),
+            ltv: values_of(cols.ltv.as_ref()),
+            orders: values_of(cols.orders.as_ref()),
+            channel: values_of(cols.channel.as_ref()),
+            channel_of_code: &cols.channel_of_code,
+            unknown_channel: cols.unknown_channel,
+            len: cols.height,
+        }
+    }
+
+    /// The day a customer was won: signed up, else their first order.
+    #[inline]
+    fn acquired(&self, i: usize) -> Option<i32> {
+        self.signup.and_then(|s| s.get(i)).or_else(|| self.first.and_then(|f| f.get(i)))
+    }
+
+    #[inline]
+    fn ltv(&self, i: usize) -> Option<f64> {
+        self.ltv.and_then(|l| l.get(i))
+    }
+
+    #[inline]
+    fn orders(&self, i: usize) -> Option<i64> {
+        self.orders.and_then(|o| o.get(i))
+    }
+
+    /// The customer's index into the channel names.
+    #[inline]
+    fn channel(&self, i: usize) -> usize {
+        let code = self.channel.and_then(|c| c.get(i));
+        let index = code.and_then(|c| self.channel_of_code.get(c as usize)).copied().filter(|c| *c != u32::MAX);
+        index.unwrap_or(self.unknown_channel) as usize
+    }
+
+    /// `tally` of each range of rows, side by side on all cores, in row order.
+    fn in_ranges<T: Send>(&self, tally: impl Fn(std::ops::Range<usize>) -> T + Sync + Send) -> Vec<T> {
+        use rayon::prelude::*;
+        const RANGE: usize = 1 << 16;
+        (0..self.len.div_ceil(RANGE).max(1))
+            .into_par_iter()
+            .map(|k| tally(k * RANGE..((k + 1) * RANGE).min(self.len)))
+            .collect()
+    }
 }
 
 /// Spend per channel (case-insensitive names) within a period, prorated by overlap.
@@ -281,15 +369,11 @@ fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64
 /// Computes the dashboard for a period (`None`: all time) and LTV band bounds.
 pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64]) -> PolarsResult<Dashboard> {
     let cols = read_columns(data)?;
-    // The period and the one before it are independent: compute them side by side.
-    let (headline, previous) = rayon::join(
-        || headline(data, &cols, period),
-        || period.map(|p| headline_for(data, &cols, p.previous())).transpose(),
-    );
-    let (headline, previous) = (headline?, previous?);
+    let rows = Rows::of(&cols);
+    let headline = headline(data, &rows, period)?;
+    let previous = period.map(|p| headline_for(data, &rows, p.previous())).transpose()?;
     let base = Base { to_day: period.map(|p| date_to_days(p.to)), bounds: period.map(|p| p.day_bounds()) };
-    let known: Vec<i32> = cols.acquired.iter().flatten().copied().collect();
-    let channels = channel_stats(data, &cols, period, &base);
+    let channels = channel_stats(data, &rows, &cols.channel_names, period, &base);
     let paid_new_customers = (!data.spend.is_empty())
         .then(|| channels.iter().filter(|c| c.spend.is_some_and(|s| s > 0.0)).map(|c| c.new_customers).sum::<usize>());
     let paid_cac = match (headline.spend, paid_new_customers) {
@@ -304,11 +388,11 @@ pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64
         paid_new_customers,
         paid_cac,
         channels,
-        ltv_bands: ltv_bands(&cols, band_bounds, &base),
-        growth: growth(&known, period, data.as_of),
+        ltv_bands: ltv_bands(&rows, band_bounds, &base),
+        growth: growth(&rows, period, data.as_of),
         has_spend: !data.spend.is_empty(),
         has_orders: data.orders.is_some(),
-        has_acquisition_dates: !known.is_empty(),
+        has_acquisition_dates: (0..rows.len).any(|i| rows.acquired(i).is_some()),
     })
 }
 
@@ -320,15 +404,15 @@ struct Base {
 }
 
 impl Base {
-    fn includes(&self, cols: &Columns, i: usize) -> bool {
-        match (self.to_day, cols.acquired[i]) {
+    fn includes(&self, acquired: Option<i32>) -> bool {
+        match (self.to_day, acquired) {
             (Some(to), Some(a)) => a <= to,
             _ => true,
         }
     }
 
-    fn is_new(&self, cols: &Columns, i: usize) -> bool {
-        match (self.bounds, cols.acquired[i]) {
+    fn is_new(&self, acquired: Option<i32>) -> bool {
+        match (self.bounds, acquired) {
             (Some((from, to)), Some(a)) => (from..=to).contains(&a),
             (None, Some(_)) => true,
             _ => false,
@@ -336,45 +420,45 @@ impl Base {
     }
 }
 
-/// Customers per block of plain adds (see [`Sum`]).
-const BLOCK: usize = 256;
-
-/// Adds each block's plain sum to its compensated total and empties the blocks.
-fn flush_blocks<'a>(blocks: &mut [f64], totals: impl Iterator<Item = &'a mut Sum>) {
-    for (block, total) in blocks.iter_mut().zip(totals) {
-        if *block != 0.0 {
-            total.add_compensated(std::mem::take(block));
-        }
-    }
-}
-
 /// Customers, new customers, revenue, spend and CAC per channel, most customers
 /// first; spend on channels no customer came from still shows.
-fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, base: &Base) -> Vec<ChannelStats> {
+fn channel_stats(
+    data: &CustomerData,
+    rows: &Rows<'_>,
+    names: &[String],
+    period: Option<Period>,
+    base: &Base,
+) -> Vec<ChannelStats> {
     let spend = spend_in(&data.spend, period);
-    let mut by_channel: Vec<(usize, usize, Sum, usize)> = vec![(0, 0, Sum::default(), 0); cols.channel_names.len()];
-    // LTV per channel added plainly over 256 customers, then with compensation.
-    let mut blocks = vec![0.0f64; by_channel.len()];
-    for i in 0..cols.acquired.len() {
-        if i % BLOCK == 0 {
-            flush_blocks(&mut blocks, by_channel.iter_mut().map(|e| &mut e.2));
+    // (customers, new customers, LTV, customers with an LTV) per channel.
+    type PerChannel = Vec<(usize, usize, Sum, usize)>;
+    let parts: Vec<PerChannel> = rows.in_ranges(|range| {
+        let mut by_channel: PerChannel = vec![(0, 0, Sum::default(), 0); names.len()];
+        for i in range {
+            let acquired = rows.acquired(i);
+            if !base.includes(acquired) {
+                continue;
+            }
+            let Some(e) = by_channel.get_mut(rows.channel(i)) else { continue };
+            e.0 += 1;
+            e.1 += usize::from(base.is_new(acquired));
+            if let Some(l) = rows.ltv(i) {
+                e.2.add(l);
+                e.3 += 1;
+            }
         }
-        if !base.includes(cols, i) {
-            continue;
-        }
-        let k = cols.channel[i] as usize;
-        let Some(e) = by_channel.get_mut(k) else { continue };
-        e.0 += 1;
-        e.1 += usize::from(base.is_new(cols, i));
-        if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
-            blocks[k] += l;
-            e.3 += 1;
+        by_channel
+    });
+    let mut by_channel: PerChannel = vec![(0, 0, Sum::default(), 0); names.len()];
+    for part in parts {
+        for (all, p) in by_channel.iter_mut().zip(part) {
+            (all.0, all.1, all.3) = (all.0 + p.0, all.1 + p.1, all.3 + p.3);
+            all.2.add_compensated(p.2.total());
         }
     }
-    flush_blocks(&mut blocks, by_channel.iter_mut().map(|e| &mut e.2));
     let mut channels: Vec<ChannelStats> = by_channel
         .into_iter()
-        .zip(&cols.channel_names)
+        .zip(names)
         .filter(|((customers, ..), _)| *customers > 0)
         .map(|((customers, new_customers, ltv_sum, ltv_n), name)| {
             let ltv_sum = ltv_sum.total();
@@ -414,26 +498,33 @@ fn channel_stats(data: &CustomerData, cols: &Columns, period: Option<Period>, ba
 }
 
 /// Customers per LTV band over the base; the first band starts at 0, the last is open.
-fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
-    let Some(ltv) = &cols.ltv else { return Vec::new() };
+fn ltv_bands(rows: &Rows<'_>, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
+    if rows.ltv.is_none() {
+        return Vec::new();
+    }
     let bounds = band_limits(band_bounds);
     let mut edges = vec![0.0];
     edges.extend(bounds);
+    let parts = rows.in_ranges(|range| {
+        let mut counts = vec![(0usize, Sum::default()); edges.len()];
+        for i in range {
+            let Some(v) = rows.ltv(i) else { continue };
+            if !base.includes(rows.acquired(i)) {
+                continue;
+            }
+            let band = edges.iter().rposition(|e| v >= *e).unwrap_or(0);
+            counts[band].0 += 1;
+            counts[band].1.add(v);
+        }
+        counts
+    });
     let mut counts = vec![(0usize, Sum::default()); edges.len()];
-    let mut blocks = vec![0.0f64; edges.len()];
-    for (i, v) in ltv.iter().enumerate() {
-        if i % BLOCK == 0 {
-            flush_blocks(&mut blocks, counts.iter_mut().map(|c| &mut c.1));
+    for part in parts {
+        for (all, p) in counts.iter_mut().zip(part) {
+            all.0 += p.0;
+            all.1.add_compensated(p.1.total());
         }
-        let Some(v) = v else { continue };
-        if !base.includes(cols, i) {
-            continue;
-        }
-        let band = edges.iter().rposition(|e| *v >= *e).unwrap_or(0);
-        counts[band].0 += 1;
-        blocks[band] += v;
     }
-    flush_blocks(&mut blocks, counts.iter_mut().map(|c| &mut c.1));
     edges
         .iter()
         .enumerate()
@@ -447,23 +538,40 @@ fn ltv_bands(cols: &Columns, band_bounds: &[f64], base: &Base) -> Vec<LtvBand> {
 }
 
 /// New and cumulative customers per month over the period (all time: from the
-/// first acquisition), from the acquisition days `known`.
-fn growth(known: &[i32], period: Option<Period>, as_of: NaiveDate) -> Vec<MonthGrowth> {
+/// first acquisition), from the customers' acquisition days.
+fn growth(rows: &Rows<'_>, period: Option<Period>, as_of: NaiveDate) -> Vec<MonthGrowth> {
     let mut growth = Vec::new();
-    let (Some(&min), Some(&max)) = (known.iter().min(), known.iter().max()) else { return growth };
+    let spans = rows.in_ranges(|range| {
+        range
+            .filter_map(|i| rows.acquired(i))
+            .fold(None, |span: Option<(i32, i32)>, d| Some(span.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d)))))
+    });
+    let Some((min, max)) = spans.into_iter().flatten().reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))) else {
+        return growth;
+    };
     let start = period.map_or_else(|| days_to_date(min), |p| Some(p.from));
     let end = period.map_or_else(|| days_to_date(max), |p| Some(p.to));
     let (Some(start), Some(end)) = (start, end) else { return growth };
     // Count per day first (an array indexed by day), then per month: only the
     // distinct days need converting to calendar dates.
     let start_day = date_to_days(start);
-    let mut per_day = vec![0usize; usize::try_from(max - min + 1).unwrap_or(0)];
-    let mut before = 0usize;
-    for &d in known {
-        if d < start_day {
-            before += 1;
-        } else if let Some(slot) = per_day.get_mut(usize::try_from(d - min).unwrap_or(usize::MAX)) {
-            *slot += 1;
+    let days = usize::try_from(max - min + 1).unwrap_or(0);
+    let parts = rows.in_ranges(|range| {
+        let (mut per_day, mut before) = (vec![0usize; days], 0usize);
+        for d in range.filter_map(|i| rows.acquired(i)) {
+            if d < start_day {
+                before += 1;
+            } else if let Some(slot) = per_day.get_mut(usize::try_from(d - min).unwrap_or(usize::MAX)) {
+                *slot += 1;
+            }
+        }
+        (per_day, before)
+    });
+    let (mut per_day, mut before) = (vec![0usize; days], 0usize);
+    for (part, part_before) in parts {
+        before += part_before;
+        for (all, n) in per_day.iter_mut().zip(part) {
+            *all += n;
         }
     }
     let mut per_month: HashMap<(i32, u32), usize> = HashMap::default();
@@ -499,25 +607,25 @@ fn growth(known: &[i32], period: Option<Period>, as_of: NaiveDate) -> Vec<MonthG
     growth
 }
 
-fn headline(data: &CustomerData, cols: &Columns, period: Option<Period>) -> PolarsResult<Headline> {
+fn headline(data: &CustomerData, rows: &Rows<'_>, period: Option<Period>) -> PolarsResult<Headline> {
     match period {
-        Some(p) => headline_for(data, cols, p),
-        None => headline_all_time(data, cols),
+        Some(p) => headline_for(data, rows, p),
+        None => headline_all_time(data, rows),
     }
 }
 
-fn headline_all_time(data: &CustomerData, cols: &Columns) -> PolarsResult<Headline> {
-    let mut h = headline_over(data, cols, None, |_| true, |a| a.is_some())?;
+fn headline_all_time(data: &CustomerData, rows: &Rows<'_>) -> PolarsResult<Headline> {
+    let mut h = headline_over(data, rows, None, |_| true, |a| a.is_some())?;
     h.spend = (!data.spend.is_empty()).then(|| spend_in(&data.spend, None).values().copied().collect::<Sum>().total());
     finish_cac(&mut h);
     Ok(h)
 }
 
-fn headline_for(data: &CustomerData, cols: &Columns, p: Period) -> PolarsResult<Headline> {
+fn headline_for(data: &CustomerData, rows: &Rows<'_>, p: Period) -> PolarsResult<Headline> {
     let (from, to) = p.day_bounds();
     let mut h = headline_over(
         data,
-        cols,
+        rows,
         Some(p),
         |a: Option<i32>| a.is_none_or(|a| a <= to),
         |a: Option<i32>| a.is_some_and(|a| (from..=to).contains(&a)),
@@ -539,38 +647,57 @@ fn finish_cac(h: &mut Headline) {
     };
 }
 
+/// Counts and sums of the customers of a headline's base.
+#[derive(Default)]
+struct HeadlineTally {
+    customers: usize,
+    new_customers: usize,
+    ltv_sum: Sum,
+    ltv_n: usize,
+    orders_sum: i64,
+    repeaters: usize,
+    with_orders: usize,
+}
+
 fn headline_over(
     data: &CustomerData,
-    cols: &Columns,
+    rows: &Rows<'_>,
     period: Option<Period>,
-    in_base: impl Fn(Option<i32>) -> bool,
-    is_new: impl Fn(Option<i32>) -> bool,
+    in_base: impl Fn(Option<i32>) -> bool + Sync,
+    is_new: impl Fn(Option<i32>) -> bool + Sync,
 ) -> PolarsResult<Headline> {
-    let mut h = Headline::default();
-    let (mut ltv_sum, mut ltv_n, mut orders_sum, mut repeaters, mut with_orders) =
-        (Sum::default(), 0usize, 0i64, 0usize, 0usize);
-    let mut ltv_block = 0.0;
-    for (i, &acquired) in cols.acquired.iter().enumerate() {
-        if i % BLOCK == 0 {
-            ltv_sum.add_compensated(std::mem::take(&mut ltv_block));
+    let parts = rows.in_ranges(|range| {
+        let mut t = HeadlineTally::default();
+        for i in range {
+            let acquired = rows.acquired(i);
+            if !in_base(acquired) {
+                continue;
+            }
+            t.customers += 1;
+            t.new_customers += usize::from(is_new(acquired));
+            if let Some(l) = rows.ltv(i) {
+                t.ltv_sum.add(l);
+                t.ltv_n += 1;
+            }
+            if let Some(o) = rows.orders(i) {
+                t.orders_sum += o;
+                t.with_orders += 1;
+                t.repeaters += usize::from(o >= 2);
+            }
         }
-        if !in_base(acquired) {
-            continue;
-        }
-        h.customers += 1;
-        h.new_customers += usize::from(is_new(acquired));
-        if let Some(Some(l)) = cols.ltv.as_ref().map(|l| l[i]) {
-            ltv_block += l;
-            ltv_n += 1;
-        }
-        if let Some(Some(o)) = cols.orders.as_ref().map(|o| o[i]) {
-            orders_sum += o;
-            with_orders += 1;
-            repeaters += usize::from(o >= 2);
-        }
+        t
+    });
+    let mut t = HeadlineTally::default();
+    for p in parts {
+        (t.customers, t.new_customers, t.ltv_n) =
+            (t.customers + p.customers, t.new_customers + p.new_customers, t.ltv_n + p.ltv_n);
+        (t.orders_sum, t.repeaters, t.with_orders) =
+            (t.orders_sum + p.orders_sum, t.repeaters + p.repeaters, t.with_orders + p.with_orders);
+        t.ltv_sum.add_compensated(p.ltv_sum.total());
     }
-    ltv_sum.add_compensated(ltv_block);
-    let ltv_sum = ltv_sum.total();
+    let mut h = Headline { customers: t.customers, new_customers: t.new_customers, ..Headline::default() };
+    let (ltv_sum, ltv_n, orders_sum) = (t.ltv_sum.total(), t.ltv_n, t.orders_sum);
+    let (repeaters, with_orders) = (t.repeaters, t.with_orders);
     h.avg_ltv = (ltv_n > 0).then(|| ltv_sum / ltv_n as f64);
     h.repeat_rate = (with_orders > 0).then(|| repeaters as f64 / h.customers.max(1) as f64);
     match (&data.orders, period) {

@@ -62,6 +62,41 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
+/// A writer that hashes (XXH3) and counts every byte written through it.
+pub struct HashingWriter<W> {
+    inner: W,
+    hasher: xxhash_rust::xxh3::Xxh3,
+    written: u64,
+}
+
+impl<W> HashingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        Self { inner, hasher: xxhash_rust::xxh3::Xxh3::new(), written: 0 }
+    }
+
+    /// The hash of everything written so far (as [`xxhash_rust::xxh3::xxh3_64`] of it).
+    pub fn hash(&self) -> u64 {
+        self.hasher.digest()
+    }
+
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The folder a file is in (`.` for a bare file name).
 pub fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {

@@ -185,9 +185,9 @@ impl Workspace {
         // import hashes them while reading them.
         let cached = cache_dir.as_ref().filter(|dir| cache::exists(dir));
         if let Some(dir) = cached
-            && let Some(key) = self.data_key(workspace_path, &sources)
+            && let Some(found) = cache::read_keyed(dir, || self.data_key(workspace_path, &sources))
         {
-            match cache::read(dir, &key) {
+            match found {
                 Cached::Fresh(mut data) => {
                     self.apply_manual_spend(&mut data);
                     return Ok((*data, Opened::FromCache, None));

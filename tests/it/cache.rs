@@ -299,3 +299,26 @@ fn an_edit_that_keeps_the_size_and_time_is_seen_and_a_touch_is_not() {
     let (cached, how) = open(&ws, &path, false);
     assert_eq!((how, ltv_sum(&cached)), (Opened::FromCache, 2_000_800.0));
 }
+
+/// The cache is read in place (memory-mapped). A table opened from it stays whole
+/// while a later import replaces the cache underneath it.
+#[test]
+fn a_table_opened_from_the_cache_outlives_the_cache_being_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("customers.csv");
+    big_customers(&csv, 5_000, 100);
+    let mut ws = Workspace::new("Big");
+    ws.settings.as_of = Some(date(2026, 1, 1));
+    ws.sources = vec![SourceSpec::new(SourceKind::Customers, &csv)];
+    let path = dir.path().join("big.kitle");
+    ws.save(&path).unwrap();
+    let (built, _) = open(&ws, &path, false);
+    let (cached, how) = open(&ws, &path, false);
+    assert_eq!(how, Opened::FromCache);
+    big_customers(&csv, 6_000, 300);
+    let (rebuilt, how) = open(&ws, &path, false);
+    assert_eq!((how, rebuilt.customers.height()), (Opened::Built, 6_000));
+    assert_eq!(open(&ws, &path, false).1, Opened::FromCache, "the new cache is in place");
+    assert!(cached.customers.equals_missing(&built.customers), "the old table, every value");
+    assert_eq!(cached.report, built.report);
+}

@@ -146,3 +146,69 @@ fn paid_cac_leaves_organic_customers_out_and_partial_months_are_marked() {
     let d = dashboard(&store(false), None, &BANDS).unwrap();
     assert_eq!((d.paid_new_customers, d.paid_cac), (None, None));
 }
+
+/// A store of 150,000 customers, read in ranges of rows on all cores: every number
+/// equals a plain loop over the generated rows (empty channels, dates, LTVs and
+/// order counts included).
+#[test]
+fn a_large_store_counts_as_a_plain_loop_does() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("customers.csv");
+    let channels = ["Google Ads", "Meta", "Organik", ""];
+    let mut text = String::from("customer_id,channel,signup_date,ltv,orders\n");
+    let mut rows = Vec::new();
+    for i in 0..150_000u32 {
+        let channel = channels[(i % 7 % 4) as usize];
+        let signup = (i % 11 != 0).then(|| date(2024, 1, 1) + chrono::Days::new(u64::from(i % 900)));
+        let ltv = (i % 13 != 0).then(|| f64::from(i % 12_000) + 0.25);
+        let orders = (i % 5 != 0).then(|| i64::from(i % 6));
+        let show = |v: Option<String>| v.unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "{},{channel},{},{},{}",
+            100_000 + i,
+            show(signup.map(|d| d.to_string())),
+            show(ltv.map(|l| l.to_string())),
+            show(orders.map(|o| o.to_string()))
+        );
+        rows.push((if channel.is_empty() { "(unknown)" } else { channel }, signup, ltv, orders));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let data = import(Some(csv.to_str().unwrap()), None, None, date(2026, 6, 30)).unwrap();
+    let quarter = Period { from: date(2025, 1, 1), to: date(2025, 3, 31) };
+    for period in [None, Some(quarter)] {
+        let d = dashboard(&data, period, &BANDS).unwrap();
+        let in_base = |a: Option<chrono::NaiveDate>| period.is_none_or(|p| a.is_none_or(|a| a <= p.to));
+        let is_new = |a: Option<chrono::NaiveDate>| match period {
+            None => a.is_some(),
+            Some(p) => a.is_some_and(|a| (p.from..=p.to).contains(&a)),
+        };
+        let base: Vec<_> = rows.iter().filter(|r| in_base(r.1)).collect();
+        let h = &d.headline;
+        assert_eq!(h.customers, base.len());
+        assert_eq!(h.new_customers, base.iter().filter(|r| is_new(r.1)).count());
+        let ltvs: Vec<f64> = base.iter().filter_map(|r| r.2).collect();
+        approx(h.avg_ltv, ltvs.iter().sum::<f64>() / ltvs.len() as f64);
+        let repeaters = base.iter().filter(|r| r.3.is_some_and(|o| o >= 2)).count();
+        approx(h.repeat_rate, repeaters as f64 / base.len() as f64);
+        for name in ["Google Ads", "Meta", "Organik", "(unknown)"] {
+            let of = || base.iter().filter(|r| r.0 == name);
+            let shown = d.channels.iter().find(|c| c.channel == name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!((shown.customers, shown.new_customers), (of().count(), of().filter(|r| is_new(r.1)).count()));
+            let ltvs: Vec<f64> = of().filter_map(|r| r.2).collect();
+            approx(shown.avg_ltv, ltvs.iter().sum::<f64>() / ltvs.len() as f64);
+        }
+        let band_of = |l: f64| BANDS.iter().filter(|b| l >= **b).count();
+        for (b, band) in d.ltv_bands.iter().enumerate() {
+            assert_eq!(band.customers, ltvs.iter().filter(|l| band_of(**l) == b).count(), "band {b}");
+        }
+        let acquired: Vec<_> = rows.iter().filter_map(|r| r.1).collect();
+        let end = period.map_or(date(2026, 6, 30), |p| p.to);
+        let last = d.growth.last().unwrap();
+        assert_eq!(last.cumulative, acquired.iter().filter(|a| **a <= end).count());
+        let start = period.map_or(date(2000, 1, 1), |p| p.from);
+        let new: usize = d.growth.iter().map(|g| g.new).sum();
+        assert_eq!(new, acquired.iter().filter(|a| (start..=end).contains(*a)).count());
+    }
+}

@@ -122,12 +122,31 @@ fn masks<T: PolarsNumericType>(
 }
 
 /// The bits of `test` over `values`, eight to a byte (the last byte padded with zeros).
+/// The tests are made 64 at a time into bytes of 0 or 1 (a loop that compiles to
+/// vector compares), then each eight bytes are packed into one by a multiplication.
 fn mask_bytes<V: Copy>(values: &[V], test: &impl Fn(V) -> bool) -> Vec<u8> {
-    let mut bytes = vec![0u8; values.len().div_ceil(8)];
-    for (byte, eight) in bytes.iter_mut().zip(values.chunks(8)) {
-        *byte = eight.iter().enumerate().fold(0u8, |byte, (i, v)| byte | u8::from(test(*v)) << i);
+    let mut bytes = Vec::with_capacity(values.len().div_ceil(8));
+    let mut parts = values.chunks_exact(64);
+    for part in parts.by_ref() {
+        let mut flags = [0u8; 64];
+        for (flag, v) in flags.iter_mut().zip(part) {
+            *flag = u8::from(test(*v));
+        }
+        for eight in flags.as_chunks::<8>().0 {
+            bytes.push(pack_eight(u64::from_le_bytes(*eight)));
+        }
+    }
+    for eight in parts.remainder().chunks(8) {
+        bytes.push(eight.iter().enumerate().fold(0u8, |byte, (i, v)| byte | u8::from(test(*v)) << i));
     }
     bytes
+}
+
+/// Eight bytes, each 0 or 1, as the bits of one byte (the first byte's is bit 0):
+/// the multiplication moves byte k's bit to bit 56 + k, with no two products meeting.
+#[inline]
+fn pack_eight(flags: u64) -> u8 {
+    (flags.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 
 #[cfg(test)]
@@ -163,6 +182,14 @@ mod tests {
                     proptest::prop_assert!(found.into_series().equals_missing(&expected.unwrap().into_series()), "{:?} {} on {:?}", cmp, value, column.dtype());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn eight_flags_pack_into_one_byte_in_order() {
+        for byte in 0..=255u8 {
+            let flags = u64::from_le_bytes(std::array::from_fn(|i| byte >> i & 1));
+            assert_eq!(pack_eight(flags), byte);
         }
     }
 

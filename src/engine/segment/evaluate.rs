@@ -24,6 +24,7 @@ use crate::engine::fields::FieldType;
 use crate::engine::text::fold_case;
 
 mod compile;
+mod fused;
 mod kernels;
 
 pub use compile::{Compiled, shift_back};
@@ -280,8 +281,14 @@ impl SegmentFrame {
         let has_ltv = self.data.field("ltv").is_some();
         let has_orders = self.data.field("orders").is_some();
         let has_prediction = self.data.field(PREDICTED_12M).is_some();
+        let predicted = has_prediction.then_some(PREDICTED_12M);
         let tally = |slice: &DataFrame| -> PolarsResult<Tally> {
-            let keep = keep_bits(slice, compiled.expr.as_ref())?;
+            if let Some(t) =
+                compiled.fused.as_ref().and_then(|f| fused::tally(f, slice, has_ltv, has_orders, predicted))
+            {
+                return Ok(t);
+            }
+            let keep = keep_bits(slice, compiled)?;
             let mut t = Tally { count: keep.set_bits(), ..Tally::default() };
             if has_ltv {
                 (t.ltv_sum, t.ltv_n) = masked_sum(slice.column("ltv")?, &keep)?;
@@ -315,7 +322,7 @@ impl SegmentFrame {
         let parts: Vec<Vec<IdxSize>> = row_slices(df.height())
             .into_par_iter()
             .map(|(offset, len)| -> PolarsResult<Vec<IdxSize>> {
-                let keep = keep_bits(&df.slice(offset, len), compiled.expr.as_ref())?;
+                let keep = keep_bits(&df.slice(offset, len), compiled)?;
                 let first = IdxSize::try_from(offset).unwrap_or(IdxSize::MAX);
                 Ok(keep.true_idx_iter().map(|i| first + i as IdxSize).collect())
             })
@@ -328,7 +335,7 @@ impl SegmentFrame {
         let df = self.frame(compiled)?;
         let parts: Vec<Bitmap> = row_slices(df.height())
             .into_par_iter()
-            .map(|(offset, len)| keep_bits(&df.slice(offset, len), compiled.expr.as_ref()))
+            .map(|(offset, len)| keep_bits(&df.slice(offset, len), compiled))
             .collect::<PolarsResult<_>>()?;
         let mut all = polars_arrow::bitmap::MutableBitmap::with_capacity(df.height());
         for part in &parts {
@@ -395,10 +402,18 @@ fn row_slices(height: usize) -> Vec<(i64, usize)> {
 }
 
 /// The rows a rule keeps, as bits; an empty value (null) counts as "not kept".
-fn keep_bits(df: &DataFrame, expr: Option<&Expr>) -> PolarsResult<Bitmap> {
-    let Some(expr) = expr else {
+fn keep_bits(df: &DataFrame, compiled: &Compiled) -> PolarsResult<Bitmap> {
+    let Some(expr) = compiled.expr.as_ref() else {
         return Ok(Bitmap::new_with_value(true, df.height()));
     };
+    if let Some(bits) = compiled.fused.as_ref().and_then(|f| fused::mask(f, df)) {
+        return Ok(bits);
+    }
+    keep_bits_of(df, expr)
+}
+
+/// [`keep_bits`] by polars.
+fn keep_bits_of(df: &DataFrame, expr: &Expr) -> PolarsResult<Bitmap> {
     let out = df.clone().lazy().select([expr.clone().alias("keep")]).collect()?;
     let mask = out.column("keep")?.as_materialized_series().bool()?.rechunk();
     let Some(arr) = mask.downcast_iter().next() else {
@@ -555,6 +570,48 @@ fn lower_column(column: &Series) -> PolarsResult<Series> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's example rule runs in one pass; a rule with text in it does not.
+    #[test]
+    fn number_date_and_category_rules_run_in_one_pass() {
+        use crate::engine::data::{FieldInfo, FieldOrigin};
+        let channel = Series::new("channel".into(), ["Google Ads", "Meta", "Organik"]);
+        let days: Int32Chunked = [Some(20_000), None, Some(20_300)].into_iter().collect();
+        let customers = DataFrame::new(
+            3,
+            vec![
+                Series::new("email".into(), ["a@x.tr", "b@x.tr", "c@x.tr"]).into_column(),
+                Series::new("ltv".into(), [6000.0, 7000.0, 100.0]).into_column(),
+                days.with_name("signup_date".into()).into_date().into_series().into_column(),
+                channel.cast(&crate::engine::data::line_text_type()).expect("categories").into_column(),
+            ],
+        )
+        .expect("table");
+        let field = |name: &str, ty| FieldInfo { name: name.into(), ty, origin: FieldOrigin::Canonical };
+        let data = CustomerData {
+            customers,
+            fields: vec![
+                field("email", FieldType::Text),
+                field("ltv", FieldType::Money),
+                field("signup_date", FieldType::Date),
+                field("channel", FieldType::Category),
+            ],
+            orders: None,
+            order_lines: None,
+            spend: Vec::new(),
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("day"),
+            report: Default::default(),
+        };
+        let frame = SegmentFrame::new(Arc::new(data));
+        let rule = |text: &str| frame.compile(&crate::engine::segment::parse(text).expect("a rule"));
+        let readme = rule(r#"ltv > 5000 and signup_date more than 30 days ago or channel = "Google Ads""#);
+        assert!(readme.fused.is_some());
+        // Row 0 by both sides, row 1 has no signup date (and is not from Google Ads).
+        assert_eq!(frame.members(&readme).expect("members"), [0]);
+        assert_eq!(frame.stats(&readme).expect("stats").avg_ltv, Some(6000.0));
+        assert!(rule(r#"not (channel = "Meta") and ltv between 50 and 6500"#).fused.is_some());
+        assert!(rule(r#"email contains "x" and ltv > 5000"#).fused.is_none());
+    }
 
     proptest::proptest! {
         /// Masked sums over bitmap words (eight lanes, or a plain sum for words kept

@@ -5,6 +5,7 @@
 //! their place, and the columns a rule needs (lowered text, split buckets, order
 //! history) named so the frame makes them once.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{Duration, Months, NaiveDate};
@@ -13,6 +14,7 @@ use polars::prelude::*;
 use super::super::history::{HistorySpec, Measure, WindowError};
 use super::super::relative::{self, Bound};
 use super::super::{Condition, DateUnit, Group, Node, Op};
+use super::fused::{Fused, Leaf, Leaves, both, leaf_of, noted};
 use super::kernels::{Cmp, category_equals, compare};
 use super::{
     InvalidKind, InvalidRow, LOWER_CATEGORIES_PREFIX, SPLIT_PREFIX, SegmentFrame, lower_categories_name, lower_name,
@@ -21,6 +23,12 @@ use crate::engine::fields::FieldType;
 use crate::engine::import::columns::date_to_days;
 use crate::engine::import::parse::{DecimalSeparator, parse_number};
 use crate::engine::text::fold_case;
+
+/// `compare(field, cmp, value)`, noted as a leaf of the one-pass evaluation.
+fn compare_noted(leaves: &Leaves, field: Expr, cmp: Cmp, value: f64) -> Expr {
+    let expr = compare(field.clone(), cmp, value);
+    noted(leaves, &field, expr, |column| Leaf::Compare { column, cmp, value })
+}
 
 /// Up to this many values, `in` is a chain of equalities (no hash set per row).
 const FEW_VALUES: usize = 8;
@@ -33,6 +41,8 @@ pub struct Compiled {
     pub invalid: Vec<InvalidRow>,
     pub(super) lowered: Vec<String>,
     pub(super) history: Vec<HistorySpec>,
+    /// The rule for the one-pass evaluation, when every condition suits it.
+    pub(super) fused: Option<Fused>,
 }
 
 /// Compiles a rule on the frame's customers.
@@ -44,9 +54,10 @@ pub(super) fn compile(frame: &SegmentFrame, group: &Group) -> Compiled {
         history: Vec::new(),
         saved: frame.saved_segments(),
         stack: Vec::new(),
+        leaves: Leaves::default(),
     };
-    let expr = c.group(group, &mut Vec::new());
-    Compiled { expr, invalid: c.invalid, lowered: c.lowered, history: c.history }
+    let (expr, fused) = c.group_fused(group, &mut Vec::new()).unzip();
+    Compiled { expr, invalid: c.invalid, lowered: c.lowered, history: c.history, fused: fused.flatten() }
 }
 
 struct Compiler<'a> {
@@ -57,12 +68,21 @@ struct Compiler<'a> {
     saved: Arc<Vec<(String, String)>>,
     /// The segments being expanded, outermost first (to find cycles).
     stack: Vec<String>,
+    /// The comparisons made, for the one-pass evaluation.
+    leaves: Leaves,
 }
 
 impl Compiler<'_> {
     fn group(&mut self, group: &Group, path: &mut Vec<usize>) -> Option<Expr> {
-        let mut ors: Vec<Expr> = Vec::new();
-        let mut and: Option<Expr> = None;
+        self.group_fused(group, path).map(|(expr, _)| expr)
+    }
+
+    /// The group's expression and, when every condition in it suits the one-pass
+    /// evaluation, the same rule for it.
+    fn group_fused(&mut self, group: &Group, path: &mut Vec<usize>) -> Option<(Expr, Option<Fused>)> {
+        type Part = (Expr, Option<Fused>);
+        let mut ors: Vec<Part> = Vec::new();
+        let mut and: Option<Part> = None;
         for (i, item) in group.items.iter().enumerate() {
             if i > 0
                 && item.join == super::super::Join::Or
@@ -71,24 +91,31 @@ impl Compiler<'_> {
                 ors.push(a);
             }
             path.push(i);
-            let expr = match &item.node {
-                Node::Condition(c) => self.condition(c, path),
-                Node::Group(g) => self.group(g, path),
+            let part = match &item.node {
+                Node::Condition(c) => self.condition(c, path).map(|expr| {
+                    let fused = leaf_of(&self.leaves, &expr);
+                    (expr, fused)
+                }),
+                Node::Group(g) => self.group_fused(g, path),
             };
             path.pop();
-            let Some(expr) = expr else { continue };
+            let Some((expr, fused)) = part else { continue };
             // Null (an empty value) acts as false in filters and in AND/OR; only a
             // negation must see it as false first.
-            let expr = if item.negate { expr.fill_null(lit(false)).not() } else { expr };
+            let (expr, fused) = if item.negate {
+                (expr.fill_null(lit(false)).not(), fused.map(|f| Fused::Not(Box::new(f))))
+            } else {
+                (expr, fused)
+            };
             and = Some(match and.take() {
-                Some(a) => a.and(expr),
-                None => expr,
+                Some((a, fa)) => (a.and(expr), fa.zip(fused).map(|(fa, f)| fa.and(f))),
+                None => (expr, fused),
             });
         }
         if let Some(a) = and {
             ors.push(a);
         }
-        ors.into_iter().reduce(Expr::or)
+        ors.into_iter().reduce(|(a, fa), (b, fb)| (a.or(b), fa.zip(fb).map(|(fa, fb)| fa.or(fb))))
     }
 
     fn fail(&mut self, path: &[usize], kind: InvalidKind, reason: String) -> Option<Expr> {
@@ -133,6 +160,7 @@ impl Compiler<'_> {
             history: Vec::new(),
             saved: Arc::clone(&self.saved),
             stack: self.stack.iter().cloned().chain([name.clone()]).collect(),
+            leaves: Leaves::default(),
         };
         let expr = inner.group(&group, &mut Vec::new());
         if let Some(first) = inner.invalid.first() {
@@ -318,13 +346,14 @@ impl Compiler<'_> {
             Ok(b) => b,
             Err(e) => return self.fail(path, InvalidKind::UnknownField, e.to_string()),
         };
+        let leaves = Rc::clone(&self.leaves);
         Some(match bound {
             // Nobody has a value: nobody is in any part of them.
             None => field.is_not_null().and(lit(false)),
-            Some(Bound::AtLeast(v)) => compare(field, Cmp::Ge, v),
-            Some(Bound::AtMost(v)) => compare(field, Cmp::Le, v),
-            Some(Bound::Above(v)) => compare(field, Cmp::Gt, v),
-            Some(Bound::Below(v)) => compare(field, Cmp::Lt, v),
+            Some(Bound::AtLeast(v)) => compare_noted(&leaves, field, Cmp::Ge, v),
+            Some(Bound::AtMost(v)) => compare_noted(&leaves, field, Cmp::Le, v),
+            Some(Bound::Above(v)) => compare_noted(&leaves, field, Cmp::Gt, v),
+            Some(Bound::Below(v)) => compare_noted(&leaves, field, Cmp::Lt, v),
         })
     }
 
@@ -337,7 +366,8 @@ impl Compiler<'_> {
             }
         }
         // Whole numbers compare exactly with whole-number fields (see `kernels`).
-        let cmp = |field: Expr, op: Cmp, i: usize| compare(field, op, values[i]);
+        let leaves = Rc::clone(&self.leaves);
+        let cmp = |field: Expr, op: Cmp, i: usize| compare_noted(&leaves, field, op, values[i]);
         Some(match c.op {
             Op::Eq => cmp(field, Cmp::Eq, 0),
             Op::Ne => cmp(field, Cmp::Ne, 0),
@@ -345,7 +375,7 @@ impl Compiler<'_> {
             Op::Ge => cmp(field, Cmp::Ge, 0),
             Op::Lt => cmp(field, Cmp::Lt, 0),
             Op::Le => cmp(field, Cmp::Le, 0),
-            Op::Between => cmp(field.clone(), Cmp::Ge, 0).and(cmp(field, Cmp::Le, 1)),
+            Op::Between => both(&leaves, cmp(field.clone(), Cmp::Ge, 0), cmp(field, Cmp::Le, 1)),
             _ => {
                 return self.fail(
                     path,
@@ -358,7 +388,8 @@ impl Compiler<'_> {
 
     fn date(&mut self, c: &Condition, field: Expr, path: &[usize]) -> Option<Expr> {
         let as_of = self.frame.data.as_of;
-        let on_day = |field: Expr, op: Cmp, d: NaiveDate| compare(field, op, f64::from(date_to_days(d)));
+        let leaves = Rc::clone(&self.leaves);
+        let on_day = |field: Expr, op: Cmp, d: NaiveDate| compare_noted(&leaves, field, op, f64::from(date_to_days(d)));
         let parse = |v: &str| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok();
         match c.op {
             Op::MoreThanAgo(unit) | Op::WithinLast(unit) => {
@@ -374,7 +405,7 @@ impl Compiler<'_> {
                 };
                 Some(match c.op {
                     Op::MoreThanAgo(_) => on_day(field, Cmp::Lt, edge),
-                    _ => on_day(field.clone(), Cmp::Ge, edge).and(on_day(field, Cmp::Le, as_of)),
+                    _ => both(&leaves, on_day(field.clone(), Cmp::Ge, edge), on_day(field, Cmp::Le, as_of)),
                 })
             }
             _ => {
@@ -395,7 +426,9 @@ impl Compiler<'_> {
                     Op::Before => on_day(field, Cmp::Lt, dates[0]),
                     Op::After => on_day(field, Cmp::Gt, dates[0]),
                     Op::On => on_day(field, Cmp::Eq, dates[0]),
-                    Op::Between => on_day(field.clone(), Cmp::Ge, dates[0]).and(on_day(field, Cmp::Le, dates[1])),
+                    Op::Between => {
+                        both(&leaves, on_day(field.clone(), Cmp::Ge, dates[0]), on_day(field, Cmp::Le, dates[1]))
+                    }
                     _ => {
                         return self.fail(
                             path,
@@ -431,9 +464,17 @@ impl Compiler<'_> {
                 let each = values.iter().map(|v| category_equals(categories.clone(), v.clone(), true));
                 each.reduce(Expr::or).unwrap_or_else(|| lit(false))
             };
+            let equals = |equal: bool| {
+                let expr = category_equals(categories.clone(), values[0].clone(), equal);
+                noted(&self.leaves, &categories, expr, |column| Leaf::CategoryEquals {
+                    column,
+                    text: values[0].clone(),
+                    equal,
+                })
+            };
             return match c.op {
-                Op::Eq => category_equals(categories, values[0].clone(), true),
-                Op::Ne => category_equals(categories, values[0].clone(), false),
+                Op::Eq => equals(true),
+                Op::Ne => equals(false),
                 Op::In => any_of(),
                 _ => any_of().not(),
             };

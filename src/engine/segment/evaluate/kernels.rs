@@ -145,7 +145,7 @@ fn mask_bytes<V: Copy>(values: &[V], test: &impl Fn(V) -> bool) -> Vec<u8> {
 /// Eight bytes, each 0 or 1, as the bits of one byte (the first byte's is bit 0):
 /// the multiplication moves byte k's bit to bit 56 + k, with no two products meeting.
 #[inline]
-fn pack_eight(flags: u64) -> u8 {
+pub(super) fn pack_eight(flags: u64) -> u8 {
     (flags.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 

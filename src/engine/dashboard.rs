@@ -18,7 +18,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::data::{CustomerData, SpendEntry};
+use super::data::{CustomerData, InPlace, SpendEntry};
 use super::import::columns::{date_to_days, days_to_date};
 use super::values::Sum;
 
@@ -168,56 +168,45 @@ pub struct Dashboard {
     pub has_acquisition_dates: bool,
 }
 
-/// The customer columns the dashboard needs, each in one chunk (no copy when it
-/// already is one), read in place by [`Rows`].
-struct Columns {
-    signup: Option<Int32Chunked>,
-    first: Option<Int32Chunked>,
-    ltv: Option<Float64Chunked>,
-    orders: Option<Int64Chunked>,
+/// Each customer's numbers, read in place from the customer table.
+struct Rows<'a> {
+    signup: Option<InPlace<'a, i32>>,
+    first: Option<InPlace<'a, i32>>,
+    ltv: Option<InPlace<'a, f64>>,
+    orders: Option<InPlace<'a, i64>>,
     /// Each customer's channel code (a category column's codes, or ids made from text).
-    channel: Option<UInt32Chunked>,
+    channel: Option<InPlace<'a, u32>>,
     /// Each code's index into `channel_names`.
     channel_of_code: Vec<u32>,
     /// The index of customers without a channel.
     unknown_channel: u32,
     channel_names: Vec<String>,
-    height: usize,
+    len: usize,
 }
 
-fn read_columns(data: &CustomerData) -> PolarsResult<Columns> {
+fn read_rows(data: &CustomerData) -> PolarsResult<Rows<'_>> {
     let df = &data.customers;
-    let number = |name: &str, dtype: &DataType| -> PolarsResult<Option<Series>> {
-        match df.column(name) {
-            Ok(c) => Ok(Some(c.as_materialized_series().cast(dtype)?.rechunk())),
-            Err(_) => Ok(None),
-        }
-    };
-    let int32 = |name: &str| -> PolarsResult<Option<Int32Chunked>> {
-        number(name, &DataType::Int32)?.map(|s| s.i32().cloned()).transpose()
-    };
-    let ltv = number("ltv", &DataType::Float64)?.map(|s| s.f64().cloned()).transpose()?;
-    let orders = number("orders", &DataType::Int64)?.map(|s| s.i64().cloned()).transpose()?;
+    let days = |name: &str| df.column(name).ok().map(InPlace::days).transpose();
     let (channel, channel_of_code, unknown_channel, channel_names) = read_channels(df)?;
-    Ok(Columns {
-        signup: int32("signup_date")?,
-        first: int32("first_order_date")?,
-        ltv,
-        orders,
+    Ok(Rows {
+        signup: days("signup_date")?,
+        first: days("first_order_date")?,
+        ltv: df.column("ltv").ok().map(InPlace::of_column::<Float64Type>).transpose()?,
+        orders: df.column("orders").ok().map(InPlace::of_column::<Int64Type>).transpose()?,
         channel,
         channel_of_code,
         unknown_channel,
         channel_names,
-        height: df.height(),
+        len: df.height(),
     })
 }
 
-type Channels = (Option<UInt32Chunked>, Vec<u32>, u32, Vec<String>);
+type Channels<'a> = (Option<InPlace<'a, u32>>, Vec<u32>, u32, Vec<String>);
 
 /// The channel column as codes, each code's index into the names, the index of
 /// "unknown" and the names. A category column's codes are used as they are; only
 /// the codes in use are named.
-fn read_channels(df: &DataFrame) -> PolarsResult<Channels> {
+fn read_channels(df: &DataFrame) -> PolarsResult<Channels<'_>> {
     let mut names: Vec<String> = Vec::new();
     let mut index_of = |name: &str| {
         let index = names.iter().position(|n| n == name).unwrap_or_else(|| {
@@ -230,7 +219,7 @@ fn read_channels(df: &DataFrame) -> PolarsResult<Channels> {
         Ok(c) if matches!(c.dtype(), DataType::Categorical(..)) => {
             let categories = c.cat32()?;
             let mapping = categories.get_mapping();
-            let codes = categories.physical().rechunk().into_owned();
+            let codes = categories.physical();
             let mut used = vec![false; codes.max().map_or(0, |m| m as usize + 1)];
             for code in codes.downcast_iter().flat_map(|a| a.values().iter()) {
                 if let Some(u) = used.get_mut(*code as usize) {
@@ -243,7 +232,7 @@ fn read_channels(df: &DataFrame) -> PolarsResult<Channels> {
                     name.map_or(u32::MAX, &mut index_of)
                 })
                 .collect();
-            (Some(codes), of_code)
+            (Some(InPlace::of(codes)), of_code)
         }
         Ok(c) => {
             let text = c.cast(&DataType::String)?;
@@ -251,7 +240,7 @@ fn read_channels(df: &DataFrame) -> PolarsResult<Channels> {
             let codes: UInt32Chunked =
                 text.str()?.iter().map(|v| v.map(|name| *ids.entry(name).or_insert_with(|| index_of(name)))).collect();
             let of_code = (0..u32::try_from(ids.len()).unwrap_or(u32::MAX)).collect();
-            (Some(codes), of_code)
+            (Some(InPlace::of(&codes).owned()), of_code)
         }
         Err(_) => (None, Vec::new()),
     };
@@ -259,76 +248,27 @@ fn read_channels(df: &DataFrame) -> PolarsResult<Channels> {
     Ok((codes, channel_of_code, unknown, names))
 }
 
-/// A column of numbers read in place: its values and which are set.
-#[derive(Clone, Copy)]
-struct Values<'a, T> {
-    values: &'a [T],
-    valid: Option<&'a polars_arrow::bitmap::Bitmap>,
-}
-
-/// The values of a one-chunk column, in place.
-fn values_of<T: PolarsNumericType>(ca: Option<&ChunkedArray<T>>) -> Option<Values<'_, T::Native>> {
-    let array = ca?.downcast_iter().next()?;
-    Some(Values { values: array.values().as_slice(), valid: array.validity() })
-}
-
-impl<T: Copy> Values<'_, T> {
-    #[inline]
-    fn get(&self, i: usize) -> Option<T> {
-        let value = *self.values.get(i)?;
-        match self.valid {
-            Some(valid) if !valid.get_bit(i) => None,
-            _ => Some(value),
-        }
-    }
-}
-
-/// Each customer's numbers, read in place from [`Columns`].
-struct Rows<'a> {
-    signup: Option<Values<'a, i32>>,
-    first: Option<Values<'a, i32>>,
-    ltv: Option<Values<'a, f64>>,
-    orders: Option<Values<'a, i64>>,
-    channel: Option<Values<'a, u32>>,
-    channel_of_code: &'a [u32],
-    unknown_channel: u32,
-    len: usize,
-}
-
-impl<'a> Rows<'a> {
-    fn of(cols: &'a Columns) -> Self {
-        Self {
-            signup: values_of(cols.signup.as_ref()),
-            first: values_of(cols.first.as_ref()),
-            ltv: values_of(cols.ltv.as_ref()),
-            orders: values_of(cols.orders.as_ref()),
-            channel: values_of(cols.channel.as_ref()),
-            channel_of_code: &cols.channel_of_code,
-            unknown_channel: cols.unknown_channel,
-            len: cols.height,
-        }
-    }
-
+impl Rows<'_> {
     /// The day a customer was won: signed up, else their first order.
     #[inline]
     fn acquired(&self, i: usize) -> Option<i32> {
-        self.signup.and_then(|s| s.get(i)).or_else(|| self.first.and_then(|f| f.get(i)))
+        self.signup.as_ref().and_then(|s| s.get(i)).or_else(|| self.first.as_ref().and_then(|f| f.get(i)))
     }
 
     #[inline]
     fn ltv(&self, i: usize) -> Option<f64> {
-        self.ltv.and_then(|l| l.get(i))
+        self.ltv.as_ref().and_then(|l| l.get(i))
     }
 
     #[inline]
     fn orders(&self, i: usize) -> Option<i64> {
-        self.orders.and_then(|o| o.get(i))
+        self.orders.as_ref().and_then(|o| o.get(i))
     }
 
     /// The customer's index into the channel names.
     #[inline]
     fn channel(&self, i: usize) -> usize {
-        let code = self.channel.and_then(|c| c.get(i));
+        let code = self.channel.as_ref().and_then(|c| c.get(i));
         let index = code.and_then(|c| self.channel_of_code.get(c as usize)).copied().filter(|c| *c != u32::MAX);
         index.unwrap_or(self.unknown_channel) as usize
     }
@@ -368,12 +308,11 @@ fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64
 
 /// Computes the dashboard for a period (`None`: all time) and LTV band bounds.
 pub fn dashboard(data: &CustomerData, period: Option<Period>, band_bounds: &[f64]) -> PolarsResult<Dashboard> {
-    let cols = read_columns(data)?;
-    let rows = Rows::of(&cols);
+    let rows = read_rows(data)?;
     let headline = headline(data, &rows, period)?;
     let previous = period.map(|p| headline_for(data, &rows, p.previous())).transpose()?;
     let base = Base { to_day: period.map(|p| date_to_days(p.to)), bounds: period.map(|p| p.day_bounds()) };
-    let channels = channel_stats(data, &rows, &cols.channel_names, period, &base);
+    let channels = channel_stats(data, &rows, period, &base);
     let paid_new_customers = (!data.spend.is_empty())
         .then(|| channels.iter().filter(|c| c.spend.is_some_and(|s| s > 0.0)).map(|c| c.new_customers).sum::<usize>());
     let paid_cac = match (headline.spend, paid_new_customers) {
@@ -422,14 +361,9 @@ impl Base {
 
 /// Customers, new customers, revenue, spend and CAC per channel, most customers
 /// first; spend on channels no customer came from still shows.
-fn channel_stats(
-    data: &CustomerData,
-    rows: &Rows<'_>,
-    names: &[String],
-    period: Option<Period>,
-    base: &Base,
-) -> Vec<ChannelStats> {
+fn channel_stats(data: &CustomerData, rows: &Rows<'_>, period: Option<Period>, base: &Base) -> Vec<ChannelStats> {
     let spend = spend_in(&data.spend, period);
+    let names = &rows.channel_names;
     // (customers, new customers, LTV, customers with an LTV) per channel.
     type PerChannel = Vec<(usize, usize, Sum, usize)>;
     let parts: Vec<PerChannel> = rows.in_ranges(|range| {

@@ -2,13 +2,68 @@
 //! columns, the counted orders and spend behind it, and the import's report.
 //! Every view, command and export reads customers through [`CustomerData`].
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 use serde::{Deserialize, Serialize};
 
 use super::fields::FieldType;
 use super::import::SourceReport;
 use super::message::Message;
+
+/// A numeric or date column read in place: its values and which rows have one (no
+/// copy when the column is one chunk of its type, as imports and the cache make it;
+/// a copy otherwise).
+pub(crate) struct InPlace<'a, T: Clone> {
+    values: Cow<'a, [T]>,
+    valid: Option<Bitmap>,
+}
+
+impl<'a, T: NumericNative> InPlace<'a, T> {
+    pub(crate) fn of<P: PolarsNumericType<Native = T>>(ca: &'a ChunkedArray<P>) -> Self {
+        match ca.downcast_get(0) {
+            Some(array) if ca.chunks().len() == 1 => {
+                Self { values: Cow::Borrowed(array.values().as_slice()), valid: array.validity().cloned() }
+            }
+            _ => Self {
+                values: Cow::Owned(ca.iter().map(Option::unwrap_or_default).collect()),
+                valid: Some(ca.iter().map(|v| v.is_some()).collect()),
+            },
+        }
+    }
+
+    /// `column` as `P`'s numbers: in place when it holds them, else cast (a copy).
+    pub(crate) fn of_column<P: PolarsNumericType<Native = T>>(column: &'a Column) -> PolarsResult<Self> {
+        match column.as_materialized_series().unpack::<P>() {
+            Ok(ca) => Ok(Self::of(ca)),
+            Err(_) => {
+                Ok(InPlace::of(column.cast(&P::get_static_dtype())?.as_materialized_series().unpack::<P>()?).owned())
+            }
+        }
+    }
+
+    /// The same values, owning them (a column cast for reading).
+    pub(crate) fn owned(self) -> InPlace<'static, T> {
+        InPlace { values: Cow::Owned(self.values.into_owned()), valid: self.valid }
+    }
+
+    /// The value of a row, `None` when empty.
+    pub(crate) fn get(&self, row: usize) -> Option<T> {
+        self.valid.as_ref().is_none_or(|b| b.get_bit(row)).then(|| self.values[row])
+    }
+}
+
+impl<'a> InPlace<'a, i32> {
+    /// A date column as days since 1970-01-01 (another column cast to them).
+    pub(crate) fn days(column: &'a Column) -> PolarsResult<Self> {
+        Ok(match column.date() {
+            Ok(dates) => Self::of(dates.physical()),
+            Err(_) => InPlace::of(column.cast(&DataType::Int32)?.i32()?).owned(),
+        })
+    }
+}
 
 /// How a column of the customer table came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,14 +5,11 @@
 //! checkout drafts, as its Analytics leaves them out); refunds and negative lines
 //! reduce revenue.
 
-use std::borrow::Cow;
-
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
-use polars_arrow::bitmap::Bitmap;
 
 use super::{JoinKey, NO_ROW};
-use crate::engine::data::ImportReport;
+use crate::engine::data::{ImportReport, InPlace};
 use crate::engine::fields::ORDER_LINE_TEXT;
 use crate::engine::import::{ImportError, LoadedSource};
 use crate::engine::keys::{self, NO_KEY};
@@ -157,48 +154,12 @@ fn trimmed(column: &StringChunked) -> Vec<Option<&str>> {
     column.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
 }
 
-/// A numeric or date column of the orders file read in place: its values and which
-/// rows have one (no copy when the column is one chunk of its type, as imports make
-/// it; a copy otherwise).
-struct InPlace<'a, T: Clone> {
-    values: Cow<'a, [T]>,
-    valid: Option<Bitmap>,
-}
-
-impl<'a, T: NumericNative> InPlace<'a, T> {
-    fn of<P: PolarsNumericType<Native = T>>(ca: &'a ChunkedArray<P>) -> Self {
-        match ca.downcast_get(0) {
-            Some(array) if ca.chunks().len() == 1 => {
-                Self { values: Cow::Borrowed(array.values().as_slice()), valid: array.validity().cloned() }
-            }
-            _ => Self {
-                values: Cow::Owned(ca.iter().map(Option::unwrap_or_default).collect()),
-                valid: Some(ca.iter().map(|v| v.is_some()).collect()),
-            },
-        }
-    }
-
-    /// The same values, owning them (a column cast for reading).
-    fn owned(self) -> InPlace<'static, T> {
-        InPlace { values: Cow::Owned(self.values.into_owned()), valid: self.valid }
-    }
-
-    /// The value of a row, `None` when empty.
-    fn get(&self, row: usize) -> Option<T> {
-        self.valid.as_ref().is_none_or(|b| b.get_bit(row)).then(|| self.values[row])
-    }
-}
-
 /// An amount column (`None` where empty or not a number).
 fn numbers<'a>(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<InPlace<'a, f64>>> {
     if !o.has(name) {
         return Ok(None);
     }
-    let column = o.df.column(name)?;
-    Ok(Some(match column.f64() {
-        Ok(ca) => InPlace::of(ca),
-        Err(_) => InPlace::of(column.cast(&DataType::Float64)?.f64()?).owned(),
-    }))
+    Ok(Some(InPlace::of_column::<Float64Type>(o.df.column(name)?)?))
 }
 
 /// A date column, in days since 1970-01-01.
@@ -206,11 +167,7 @@ fn dates<'a>(o: &'a LoadedSource, name: &str) -> PolarsResult<Option<InPlace<'a,
     if !o.has(name) {
         return Ok(None);
     }
-    let column = o.df.column(name)?;
-    Ok(Some(match column.date() {
-        Ok(dates) => InPlace::of(dates.physical()),
-        Err(_) => InPlace::of(column.cast(&DataType::Int32)?.i32()?).owned(),
-    }))
+    Ok(Some(InPlace::days(o.df.column(name)?)?))
 }
 
 /// The columns of an orders file that folding reads, one value per line.

@@ -17,7 +17,7 @@ use polars::prelude::*;
 use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 use super::Tally;
-use super::kernels::{Cmp, pack_eight};
+use super::kernels::{Cmp, word_of};
 
 /// A condition the pass can test: a column against one value.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,18 +160,8 @@ fn prepare_leaf<'a>(leaf: &Leaf, df: &'a DataFrame) -> Option<Test<'a>> {
 
 /// The words of `test(value)` over `values` (at most [`BLOCK`]), 64 rows a word.
 fn fill<V: Copy>(values: &[V], words: &mut [u64; WORDS], test: impl Fn(V) -> bool) {
-    let mut parts = values.chunks_exact(64);
-    for (word, part) in words.iter_mut().zip(parts.by_ref()) {
-        let mut flags = [0u8; 64];
-        for (flag, v) in flags.iter_mut().zip(part) {
-            *flag = u8::from(test(*v));
-        }
-        let bytes: [u8; 8] = std::array::from_fn(|k| pack_eight(u64::from_le_bytes(flags.as_chunks::<8>().0[k])));
-        *word = u64::from_le_bytes(bytes);
-    }
-    let rest = parts.remainder();
-    if !rest.is_empty() {
-        words[values.len() / 64] = rest.iter().enumerate().fold(0, |w, (i, v)| w | u64::from(test(*v)) << i);
+    for (word, part) in words.iter_mut().zip(values.chunks(64)) {
+        *word = word_of(part, &test);
     }
 }
 

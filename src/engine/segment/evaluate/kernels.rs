@@ -122,30 +122,34 @@ fn masks<T: PolarsNumericType>(
 }
 
 /// The bits of `test` over `values`, eight to a byte (the last byte padded with zeros).
-/// The tests are made 64 at a time into bytes of 0 or 1 (a loop that compiles to
-/// vector compares), then each eight bytes are packed into one by a multiplication.
 fn mask_bytes<V: Copy>(values: &[V], test: &impl Fn(V) -> bool) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(values.len().div_ceil(8));
-    let mut parts = values.chunks_exact(64);
-    for part in parts.by_ref() {
-        let mut flags = [0u8; 64];
-        for (flag, v) in flags.iter_mut().zip(part) {
-            *flag = u8::from(test(*v));
-        }
-        for eight in flags.as_chunks::<8>().0 {
-            bytes.push(pack_eight(u64::from_le_bytes(*eight)));
-        }
-    }
-    for eight in parts.remainder().chunks(8) {
-        bytes.push(eight.iter().enumerate().fold(0u8, |byte, (i, v)| byte | u8::from(test(*v)) << i));
+    for part in values.chunks(64) {
+        bytes.extend_from_slice(&word_of(part, test).to_le_bytes()[..part.len().div_ceil(8)]);
     }
     bytes
+}
+
+/// The bits of `test` over at most 64 values (the first value's is bit 0). A full
+/// word's tests are made into bytes of 0 or 1 (a loop that compiles to vector
+/// compares), then each eight bytes are packed into one by a multiplication.
+#[inline]
+pub(super) fn word_of<V: Copy>(values: &[V], test: &impl Fn(V) -> bool) -> u64 {
+    let Ok(full) = <&[V; 64]>::try_from(values) else {
+        return values.iter().enumerate().fold(0, |word, (i, v)| word | u64::from(test(*v)) << i);
+    };
+    let mut flags = [0u8; 64];
+    for (flag, v) in flags.iter_mut().zip(full) {
+        *flag = u8::from(test(*v));
+    }
+    let eights = flags.as_chunks::<8>().0;
+    u64::from_le_bytes(std::array::from_fn(|k| pack_eight(u64::from_le_bytes(eights[k]))))
 }
 
 /// Eight bytes, each 0 or 1, as the bits of one byte (the first byte's is bit 0):
 /// the multiplication moves byte k's bit to bit 56 + k, with no two products meeting.
 #[inline]
-pub(super) fn pack_eight(flags: u64) -> u8 {
+fn pack_eight(flags: u64) -> u8 {
     (flags.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 

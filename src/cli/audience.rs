@@ -186,6 +186,7 @@ fn preview_output(args: &Args, rows: &crate::engine::audience::AudienceRows) -> 
         "excluded": {"no_consent": summary.no_consent},
         "consent_basis": summary.basis,
         "members": summary.members,
+        "predicted_revenue_12m": summary.predicted_revenue_12m,
         "with_identifier": summary.with_identifier,
         "match_ready_share": summary.match_ready_share,
         "usable": summary.usable.iter().map(|(id, n)| (id.id().to_owned(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),

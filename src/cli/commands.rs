@@ -39,6 +39,13 @@ with its time, destination, audience, member count, the fields sent and the file
 list. The record (WS.audiences/exports.jsonl) never holds the identifiers themselves.
 ";
 
+const LOOKALIKE_NOTES: &str = "\
+lookalike scores every customer outside the seed segment by how much they look like
+its members (naive Bayes over the store's own fields, never names, e-mails or phones),
+measures the model on a held-out fifth (AUC: 0.5 is chance, 1.0 perfect) and lists
+the top share. As a segment rule: lookalike of \"VIP\" in top 5%.
+";
+
 const STORE_NOTES: &str = "\
 connect pulls a store's customers and orders into a private local copy beside the
 workspace (WS-store/), so it opens offline; refresh pulls only what changed since.
@@ -255,6 +262,14 @@ kitle persona draft WS.kitle --segment NAME [--json]",
         flags: &[AS_OF, value("min-share"), JSON],
         positional: 1,
         run: super::explore::suggest,
+    },
+    Subcommand {
+        name: "lookalike",
+        usage: "kitle lookalike WS.kitle --seed \"Saved name\" [--top 5%] [--as-of YYYY-MM-DD] [--json]",
+        notes: LOOKALIKE_NOTES,
+        flags: &[value("seed"), value("top"), AS_OF, JSON],
+        positional: 1,
+        run: super::explore::lookalike,
     },
     Subcommand {
         name: "connect",

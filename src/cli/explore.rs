@@ -1,5 +1,5 @@
 //! The Explore commands: `kitle rfm`, `kitle crosstab`, `kitle predict`,
-//! `kitle clusters`, `kitle suggest`.
+//! `kitle clusters`, `kitle suggest`, `kitle lookalike`.
 
 use anyhow::{Result, anyhow, bail};
 use polars::prelude::*;
@@ -102,10 +102,29 @@ pub(super) fn predict(a: Args) -> Result<String> {
     if json {
         return Ok(serde_json::to_string_pretty(&v)? + "\n");
     }
-    Ok(format!(
+    let mut s = format!(
         "{} buyers, {} repeat; BG/NBD r={:.3} alpha={:.3} a={:.3} b={:.3} (log-likelihood {:.1})\n",
         prediction.customers, prediction.repeat_customers, bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b, bgnbd.log_likelihood
-    ))
+    );
+    if let Some(check) = v.get("holdout") {
+        s += &format!(
+            "Holdout check ({} days after {}): verdict {}, error over the tenths {}\ntenth  customers  predicted  actual\n",
+            check["holdout_days"],
+            check["calibration_end"].as_str().unwrap_or(""),
+            check["verdict"].as_str().unwrap_or(""),
+            check["decile_error"].as_f64().map_or_else(|| "—".to_owned(), |e| format!("{:.1}%", e * 100.0)),
+        );
+        for d in check["deciles"].as_array().into_iter().flatten() {
+            s += &format!(
+                "{:>5}  {:>9}  {:>9.3}  {:>6.3}\n",
+                d["decile"],
+                d["customers"],
+                d["predicted"].as_f64().unwrap_or(f64::NAN),
+                d["actual"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+    }
+    Ok(s)
 }
 
 /// `kitle clusters WS [--k N] [--field F ...] [--json]`: k-means clusters of the
@@ -153,4 +172,73 @@ pub(super) fn suggest(a: Args) -> Result<String> {
         .iter()
         .map(|s| format!("{:.2}×  {:>7}  {}\n", s.lift, s.count, crate::engine::segment::to_text(&s.rule)))
         .collect())
+}
+
+/// `kitle lookalike WS --seed NAME [--top 5%] [--json]`: the customers outside a
+/// saved segment most like its members, the model's AUC and the fields that weigh
+/// most (see `engine::segment::lookalike`).
+pub(super) fn lookalike(a: Args) -> Result<String> {
+    use crate::engine::segment::lookalike::lookalike;
+    use crate::engine::segment::members::{Target, members};
+    let (path, as_of, json) = super::workspace_args(&a, "kitle lookalike WS.kitle --seed \"Saved name\" --json")?;
+    let seed = a.text("seed")?.ok_or_else(|| anyhow!("Give the seed segment: --seed \"Saved name\"."))?;
+    let percent = match a.text("top")? {
+        None => 5.0,
+        Some(top) => crate::engine::segment::relative::percent(&top)
+            .ok_or_else(|| anyhow!("--top takes a share above 0 and at most 100, such as 5%."))?,
+    };
+    let (ws, data) = open(&path, as_of)?;
+    let data = std::sync::Arc::new(data);
+    let frame = crate::engine::segment::evaluate::SegmentFrame::new(std::sync::Arc::clone(&data));
+    let seed_rows = members(&frame, &ws.segments, Target::Segment(&seed))?.rows;
+    let mut flags = vec![false; data.customers.height()];
+    for row in seed_rows {
+        flags[row as usize] = true;
+    }
+    let model = lookalike(&data, &flags).map_err(|e| anyhow!("No lookalike of \"{seed}\": {e}."))?;
+    let top = model.top(percent);
+    let key_column = ["customer_id", "email"].into_iter().find(|f| data.field(f).is_some());
+    let ids: Option<StringChunked> = match key_column {
+        Some(f) => Some(data.customers.column(f)?.cast(&DataType::String)?.str()?.clone()),
+        None => None,
+    };
+    let id_of = |row: usize| -> String {
+        ids.as_ref().and_then(|c| c.get(row)).map_or_else(|| format!("row {}", row + 1), str::to_owned)
+    };
+    let round = |v: f64, places: i32| (v * 10f64.powi(places)).round() / 10f64.powi(places);
+    if json {
+        let v = serde_json::json!({
+            "seed": seed,
+            "seed_members": model.seed_members,
+            "top_percent": percent,
+            "members": top.len(),
+            "auc": model.auc.map(|a| round(a, 4)),
+            "weights": model.weights.iter().map(|w| serde_json::json!({
+                "field": w.field,
+                "weight": round(w.weight, 4),
+                "bin": w.bin,
+                "member_share": round(w.member_share, 4),
+                "other_share": round(w.other_share, 4),
+            })).collect::<Vec<_>>(),
+            "top": top.iter().map(|(row, score)| serde_json::json!({
+                "customer_id": id_of(*row),
+                "score": round(*score, 6),
+            })).collect::<Vec<_>>(),
+        });
+        return Ok(serde_json::to_string_pretty(&v)? + "\n");
+    }
+    let auc = model.auc.map_or_else(|| "— (too few members held out to measure)".to_owned(), |a| format!("{a:.3}"));
+    let mut s = format!(
+        "Lookalike of \"{seed}\" ({} members): the top {percent}% of the others, {} customers. AUC on held-out customers: {auc}.\nFields that weigh most:\n",
+        model.seed_members,
+        top.len()
+    );
+    for w in model.weights.iter().take(8) {
+        s += &format!("  {:<28} {:>7.3}\n", w.field, w.weight);
+    }
+    s += "Most alike:\n";
+    for (row, score) in top.iter().take(20) {
+        s += &format!("  {:<28} {score:.4}\n", id_of(*row));
+    }
+    Ok(s)
 }

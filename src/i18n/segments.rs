@@ -174,6 +174,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("audience.basis_ad", "consent to share their data with ad platforms", "reklam platformlarıyla paylaşım izni"),
     ("audience.basis_or", " or ", " ya da "),
     (
+        "audience.predicted_revenue",
+        "They are predicted to spend {0} in the next 12 months.",
+        "Önümüzdeki 12 ayda tahmini harcamaları: {0}.",
+    ),
+    (
         "audience.summary",
         "{0} members after the consent filter; {1} with an identifier ({2} match-ready).",
         "İzin süzgecinden sonra {0} üye; {1} üyenin tanımlayıcısı var (eşleşmeye hazır: {2}).",
@@ -302,6 +307,19 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("invalid.cycle", "segments refer to each other in a circle", "segmentler birbirine döngüsel olarak başvuruyor"),
     ("op.in_split", "in split group", "bölme grubunda"),
+    ("op.lookalike_of", "lookalike of", "benzeri"),
+    ("segments.lookalike", "Like a saved segment (lookalike)", "Kayıtlı bir segmente benzeyen (benzer kitle)"),
+    (
+        "segments.lookalike_hint",
+        "The customers outside the segment who are most like its members, by the fields they share (never names, e-mails or phones). Measured again on each import.",
+        "Segmentin dışındaki müşterilerden üyelerine en çok benzeyenler; ortak alanlara göre bakılır (ad, e-posta ve telefon asla kullanılmaz). Her içe aktarmada yeniden ölçülür.",
+    ),
+    ("segments.lookalike_top", "most like it: top", "en çok benzeyen: ilk"),
+    (
+        "invalid.lookalike",
+        "the segment it names has too few members (at least 20) or too few customers outside it to learn from",
+        "adını verdiği segmentte öğrenecek kadar üye (en az 20) ya da dışında yeterince müşteri yok",
+    ),
     ("op.bought", "bought any of", "şunlardan birini aldı"),
     ("op.not_bought", "has not bought any of", "şunlardan hiçbirini almadı"),
     ("op.top_percent", "in the top", "en yüksek"),
@@ -397,6 +415,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("parse.expected_unit", "expected days, weeks or months", "days, weeks ya da months bekleniyordu"),
     ("parse.expected_whole", "expected a whole number", "tam sayı bekleniyordu"),
     ("parse.expected_percent", "expected a percentage such as 10%", "%10 gibi bir yüzde bekleniyordu"),
+    (
+        "parse.expected_lookalike_top",
+        "expected \"in top\" and a percentage such as 5%",
+        "\"in top\" ve %5 gibi bir yüzde bekleniyordu",
+    ),
     (
         "parse.expected_field",
         "expected a field name (custom fields in `backticks`)",

@@ -393,3 +393,89 @@ fn a_segment_sums_its_members_predicted_revenue() {
     let (ok, out, _) = kitle(&["segment", ws, "--rule", "ltv in top 10%"]);
     assert!(ok && out.contains("predicted revenue, next 12 months:"), "{out}");
 }
+
+#[test]
+fn a_lookalike_finds_the_two_traits_its_seed_shares() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(11);
+    let cities = ["İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Bodrum"];
+    let channels = ["Instagram", "Google Ads", "Organik", "TikTok", "E-posta"];
+    let mut csv = String::from("Customer ID,Email,City,Acquisition Channel,Gender,Age,Total Orders,Total Spent\n");
+    let (mut seed, mut planted_outside) = (Vec::new(), Vec::new());
+    for id in 0..6000 {
+        let (city, channel) = (cities[rng.below(6) as usize], channels[rng.below(5) as usize]);
+        let planted = city == "İzmir" && channel == "TikTok";
+        // Seven in ten of the planted group are in the seed, one in 200 of the rest.
+        let member = if planted { rng.below(10) < 7 } else { rng.below(200) == 0 };
+        if member {
+            seed.push(format!("\"{id}\""));
+        } else if planted {
+            planted_outside.push(id.to_string());
+        }
+        // The members' e-mails would give them away: a lookalike must never read them.
+        let email = if member { format!("m{id}@seed.example") } else { format!("c{id}@example.com") };
+        let gender = if rng.below(2) == 0 { "Kadın" } else { "Erkek" };
+        let orders = 1 + rng.below(6);
+        let ltv = orders as f64 * (150.0 + rng.below(500) as f64);
+        csv += &format!("{id},{email},{city},{channel},{gender},{},{orders},{ltv:.2}\n", 18 + rng.below(50));
+    }
+    let ws = import_customers(dir.path(), &csv);
+    let mut workspace = kitle::engine::workspace::Workspace::load(&ws).unwrap();
+    let seed_rule = format!("customer_id in ({})", seed.join(", "));
+    workspace.segments = vec![kitle::engine::workspace::Segment::new("Tohum", "", seed_rule)];
+    workspace.save(&ws).unwrap();
+    let ws_text = ws.to_str().unwrap();
+
+    let (ok, out, err) = kitle(&["lookalike", ws_text, "--seed", "Tohum", "--top", "5%", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["seed"], "Tohum");
+    assert_eq!(v["seed_members"].as_u64().unwrap() as usize, seed.len());
+    let auc = v["auc"].as_f64().unwrap();
+    assert!(auc >= 0.8, "AUC {auc}");
+    let weights = v["weights"].as_array().unwrap();
+    let fields: Vec<&str> = weights.iter().map(|w| w["field"].as_str().unwrap()).collect();
+    let mut strongest = fields[..2].to_vec();
+    strongest.sort_unstable();
+    assert_eq!(strongest, ["channel", "city"], "{fields:?}");
+    assert_eq!(weights[0]["bin"]["value"].as_str().map(|b| ["İzmir", "TikTok"].contains(&b)), Some(true), "{v}");
+    for never in ["email", "customer_id"] {
+        assert!(!fields.contains(&never), "{never} is a contact field: {fields:?}");
+    }
+    // The top 5% of the others: 5% of everyone outside the seed, the planted ones first.
+    let top = v["top"].as_array().unwrap();
+    let outside = 6000 - seed.len();
+    assert_eq!(v["members"].as_u64().unwrap() as usize, top.len());
+    assert!(top.len() >= outside * 5 / 100 && top.len() < outside * 6 / 100, "{}", top.len());
+    let mut best: Vec<&str> = top[..planted_outside.len()].iter().map(|t| t["customer_id"].as_str().unwrap()).collect();
+    best.sort_unstable();
+    let mut planted: Vec<&str> = planted_outside.iter().map(String::as_str).collect();
+    planted.sort_unstable();
+    assert_eq!(best, planted, "the planted customers outside the seed rank first");
+    let scores: Vec<f64> = top.iter().map(|t| t["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
+
+    // As a segment rule: the same customers, explained, and no SQL form.
+    let rule = "lookalike of \"Tohum\" in top 5%";
+    assert_eq!(segment_count(&ws, rule) as usize, top.len());
+    assert!(segment_count(&ws, "lookalike of \"Tohum\" in top 5% and city = \"İzmir\"") as usize >= planted.len());
+    let first = top[0]["customer_id"].as_str().unwrap();
+    let (ok, out, err) = kitle(&["why", ws_text, "--rule", rule, "--customer", first, "--json"]);
+    assert!(ok, "{err}");
+    let why: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(why["member"], true, "{why}");
+    assert_eq!(why["items"][0]["bound"]["keep"], "at_least");
+    let member = seed[0].trim_matches('"');
+    let (ok, out, err) = kitle(&["why", ws_text, "--rule", rule, "--customer", member, "--json"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["member"],
+        false,
+        "a seed member is never its own lookalike"
+    );
+    let (ok, _, err) = kitle(&["segment", ws_text, "--rule", rule, "--sql", "duckdb"]);
+    assert!(!ok && err.contains("lookalike"), "{err}");
+    // A share of 0% is refused.
+    let (ok, _, err) = kitle(&["segment", ws_text, "--rule", "lookalike of \"Tohum\" in top 0%"]);
+    assert!(!ok && err.contains("percentage"), "{err}");
+}

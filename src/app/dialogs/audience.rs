@@ -265,6 +265,12 @@ impl AudienceDialog {
                 .replace("{1}", &format::count(p.with_identifier, lang))
                 .replace("{2}", &p.match_ready_share.map_or_else(|| "—".to_owned(), |s| format::percent(s, lang))),
         );
+        if let Some(value) = p.predicted_revenue_12m {
+            ui.label(
+                t(lang, "audience.predicted_revenue")
+                    .replace("{0}", &format::money(value, &doc.workspace.settings.currency, lang)),
+            );
+        }
         if p.consent == Consent::Applied && p.no_consent > 0 {
             let basis: Vec<&str> = p
                 .basis

@@ -366,6 +366,9 @@ pub struct AudienceRows {
     pub basis: Vec<ConsentField>,
     /// Segment members left out for lacking one of them.
     pub no_consent: usize,
+    /// What the members sent are predicted to spend in the next 12 months (the sum
+    /// of `predicted_clv_12m`), where the orders allowed a prediction.
+    pub predicted_revenue_12m: Option<f64>,
     pub rows: Vec<MemberRow>,
 }
 
@@ -419,10 +422,19 @@ pub fn audience_rows(
     } else {
         0
     };
+    let predicted_revenue_12m = match data.customers.column("predicted_clv_12m") {
+        Ok(column) => {
+            let values = column.cast(&DataType::Float64)?;
+            let values = values.f64()?;
+            Some(rows.iter().filter_map(|m| values.get(m.row as usize)).sum())
+        }
+        Err(_) => None,
+    };
     Ok(AudienceRows {
         platform: request.platform,
         identifiers,
         relay_emails,
+        predicted_revenue_12m,
         segment_members: members.len(),
         consent,
         no_consent: if consent == Consent::Applied { members.len() - rows.len() } else { 0 },
@@ -600,6 +612,8 @@ pub struct Preview {
     pub no_consent: usize,
     /// Members after the consent filter.
     pub members: usize,
+    /// Their predicted spend in the next 12 months (see [`AudienceRows`]).
+    pub predicted_revenue_12m: Option<f64>,
     /// Members with at least one usable identifier that matches people.
     pub with_identifier: usize,
     /// `with_identifier / members`.
@@ -646,6 +660,7 @@ pub fn preview(name: &str, rows: &AudienceRows) -> Preview {
         basis: rows.basis.clone(),
         no_consent: rows.no_consent,
         members,
+        predicted_revenue_12m: rows.predicted_revenue_12m,
         with_identifier,
         match_ready_share: (members > 0).then(|| with_identifier as f64 / members as f64),
         usable,

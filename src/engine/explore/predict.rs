@@ -22,7 +22,12 @@ pub const ORDERS_HORIZON_DAYS: f64 = 90.0;
 /// The horizon of `predicted_clv_12m`, in days.
 pub const CLV_HORIZON_DAYS: f64 = 365.0;
 /// The derived fields, in the order they are added.
-pub const FIELDS: [&str; 3] = ["p_alive", "expected_orders_90d", "predicted_clv_12m"];
+pub const FIELDS: [&str; 4] = ["p_alive", "expected_orders_90d", "predicted_clv_12m", WIN_BACK];
+/// What a customer would spend in the next 12 months if still active, times the
+/// chance they are gone: the value lost if they have churned. A dead customer buys
+/// nothing, so the expected spend is P(alive) × the spend if active, and this is
+/// `predicted_clv_12m × (1 − p_alive) ÷ p_alive`.
+pub const WIN_BACK: &str = "win_back_value";
 /// Repeat buyers the model needs.
 pub const MIN_REPEAT: usize = 20;
 /// Customers the models are fitted on at most. A larger store is fitted on an even
@@ -46,6 +51,8 @@ pub struct Purchases {
     pub spend: Option<f64>,
     /// Purchase days after the cut-off (the holdout period), when one is given.
     pub later: usize,
+    /// What those purchases came to.
+    pub later_spend: f64,
 }
 
 /// Every buyer's history from the orders, with times in units of `unit_days` (1 for
@@ -66,15 +73,15 @@ pub fn histories(data: &CustomerData, unit_days: f64, cutoff: Option<i32>) -> Re
     let mut out = Vec::new();
     let mut days: Vec<(i32, f64)> = Vec::new();
     let mut current: Option<u32> = None;
-    let mut later = 0;
+    let (mut later, mut later_spend) = (0, 0.0);
     // Orders come sorted by customer, then date: one customer's days at a time.
     let rows = customer.iter().zip(day.iter()).zip(total.iter()).map(|((c, d), t)| (c, d, t));
     for (who, d, amount) in rows.chain(std::iter::once((None, None, None))) {
         if who != current || who.is_none() {
             if let Some(c) = current {
-                out.extend(history(c as usize, &days, later, end, unit_days));
+                out.extend(history(c as usize, &days, (later, later_spend), end, unit_days));
             }
-            (current, later) = (who, 0);
+            (current, later, later_spend) = (who, 0, 0.0);
             days.clear();
         }
         let Some(d) = d else { continue };
@@ -82,6 +89,7 @@ pub fn histories(data: &CustomerData, unit_days: f64, cutoff: Option<i32>) -> Re
             if days.last().is_none_or(|(last, _)| *last != d) {
                 later += 1;
             }
+            later_spend += amount.unwrap_or(0.0);
             days.push((d, 0.0)); // marks the day as counted; not part of the history
             continue;
         }
@@ -94,8 +102,8 @@ pub fn histories(data: &CustomerData, unit_days: f64, cutoff: Option<i32>) -> Re
 }
 
 /// One customer's history from their purchase days (those after `end` carry no spend
-/// and are not part of it).
-fn history(row: usize, days: &[(i32, f64)], later: usize, end: i32, unit_days: f64) -> Option<Purchases> {
+/// and are not part of it); `later`: the days after `end` and what they came to.
+fn history(row: usize, days: &[(i32, f64)], later: (usize, f64), end: i32, unit_days: f64) -> Option<Purchases> {
     // Days are in order: those up to `end` are a prefix.
     let before = &days[..days.partition_point(|(d, _)| *d <= end)];
     let (first, last) = (before.first()?, before.last()?);
@@ -107,7 +115,8 @@ fn history(row: usize, days: &[(i32, f64)], later: usize, end: i32, unit_days: f
         t_x: f64::from(last.0 - first.0) / unit_days,
         t: f64::from(end - first.0) / unit_days,
         spend,
-        later,
+        later: later.0,
+        later_spend: later.1,
     })
 }
 
@@ -175,25 +184,28 @@ pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Mes
     };
     let n = data.customers.height();
     // Each customer's three numbers on every core (a few powers and a series each).
-    let predicted: Vec<(usize, [Option<f64>; 3])> = {
+    let predicted: Vec<(usize, [Option<f64>; 4])> = {
         use rayon::prelude::*;
         let one = |h: &Purchases| {
+            let alive = prediction.bgnbd.p_alive(h.x, h.t_x, h.t);
+            let value = prediction.predicted_value(CLV_HORIZON_DAYS, h);
             let values = [
-                Some(prediction.bgnbd.p_alive(h.x, h.t_x, h.t)),
+                Some(alive),
                 Some(prediction.expected_purchases(ORDERS_HORIZON_DAYS, h)),
-                prediction.predicted_value(CLV_HORIZON_DAYS, h),
+                value,
+                value.filter(|_| alive > 1e-9).map(|v| v * (1.0 - alive) / alive),
             ];
             (h.row, values)
         };
         histories.par_iter().filter(|h| h.row < n).map(one).collect()
     };
-    let mut columns = [vec![None; n], vec![None; n], vec![None; n]];
+    let mut columns = [vec![None; n], vec![None; n], vec![None; n], vec![None; n]];
     for (row, values) in predicted {
         for (column, value) in columns.iter_mut().zip(values) {
             column[row] = value;
         }
     }
-    let types = [FieldType::Number, FieldType::Number, FieldType::Money];
+    let types = [FieldType::Number, FieldType::Number, FieldType::Money, FieldType::Money];
     for ((name, values), ty) in FIELDS.iter().zip(columns).zip(types) {
         let values: Float64Chunked = values.into_iter().collect();
         data.customers.with_column(values.with_name((*name).into()).into_column())?;
@@ -224,6 +236,102 @@ pub struct Holdout {
     /// Total repeat purchases in the holdout period, bought and predicted.
     pub actual_total: f64,
     pub predicted_total: f64,
+    /// Customers in tenths by predicted purchases, most first: predicted against actual.
+    pub deciles: Vec<Decile>,
+    /// How far the deciles' predictions are from what was bought (see [`Verdict`]).
+    pub decile_error: Option<f64>,
+    pub verdict: Verdict,
+    /// Days of orders before the holdout period.
+    pub calibration_days: i32,
+}
+
+/// A tenth of the customers, ranked by the purchases the model predicted for the
+/// holdout period: averages per customer, predicted and actual.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decile {
+    /// 1 for the tenth with the most predicted purchases.
+    pub decile: usize,
+    pub customers: usize,
+    pub predicted: f64,
+    pub actual: f64,
+    /// Spend, where the spend model could be fitted.
+    pub predicted_revenue: Option<f64>,
+    pub actual_revenue: f64,
+}
+
+/// Buyers (before the holdout period) the trust check needs to judge a fit.
+pub const TRUST_MIN_BUYERS: usize = 500;
+/// Days of orders before the holdout period the trust check needs.
+pub const TRUST_MIN_DAYS: i32 = 180;
+
+/// Whether the predictions can be relied on, judged on the holdout period:
+/// - **good**: the deciles' predicted purchases are within 20% of the actual in
+///   total (Σ |predicted − actual| ÷ Σ actual over the ten tenths) and all
+///   purchases within 10%;
+/// - **rough**: within 40% and 25%;
+/// - **poor** ("do not rely on it"): beyond that;
+/// - **too little data**: fewer than [`TRUST_MIN_BUYERS`] buyers or
+///   [`TRUST_MIN_DAYS`] days of orders before the holdout, or no purchase in it.
+///   (Klaviyo asks for 500 buyers and 180 days of orders; Kitle fits with 20 repeat
+///   buyers, but can't tell a good fit from luck on fewer.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Good,
+    Rough,
+    Poor,
+    TooLittleData,
+}
+
+/// The deciles of a holdout check (see [`Decile`]); empty with fewer than ten customers.
+pub fn deciles(histories: &[Purchases], prediction: &Prediction, holdout_days: i32) -> Vec<Decile> {
+    let days = f64::from(holdout_days);
+    let mut scored: Vec<(f64, &Purchases)> =
+        histories.iter().map(|h| (prediction.expected_purchases(days, h), h)).collect();
+    let n = scored.len();
+    if n < 10 {
+        return Vec::new();
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.row.cmp(&b.1.row)));
+    (0..10)
+        .map(|d| {
+            let part = &scored[d * n / 10..(d + 1) * n / 10];
+            let count = part.len() as f64;
+            let mean = |f: &dyn Fn(&(f64, &Purchases)) -> f64| part.iter().map(f).sum::<f64>() / count;
+            let revenue: Option<f64> = part.iter().map(|(_, h)| prediction.predicted_value(days, h)).sum();
+            Decile {
+                decile: d + 1,
+                customers: part.len(),
+                predicted: mean(&|(p, _)| *p),
+                actual: mean(&|(_, h)| h.later as f64),
+                predicted_revenue: revenue.map(|r| r / count),
+                actual_revenue: mean(&|(_, h)| h.later_spend),
+            }
+        })
+        .collect()
+}
+
+/// Σ |predicted − actual| ÷ Σ actual over the deciles' purchases; `None` without purchases.
+pub fn decile_error(deciles: &[Decile]) -> Option<f64> {
+    let total = |f: fn(&Decile) -> f64| deciles.iter().map(|d| f(d) * d.customers as f64).sum::<f64>();
+    let actual = total(|d| d.actual);
+    let off = deciles.iter().map(|d| (d.predicted - d.actual).abs() * d.customers as f64).sum::<f64>();
+    (actual > 0.0).then(|| off / actual)
+}
+
+/// The verdict on a check (see [`Verdict`]).
+pub fn verdict(buyers: usize, calibration_days: i32, deciles: &[Decile]) -> Verdict {
+    let Some(error) = decile_error(deciles) else { return Verdict::TooLittleData };
+    if buyers < TRUST_MIN_BUYERS || calibration_days < TRUST_MIN_DAYS {
+        return Verdict::TooLittleData;
+    }
+    let weighted = |f: fn(&Decile) -> f64| deciles.iter().map(|d| f(d) * d.customers as f64).sum::<f64>();
+    let total = ((weighted(|d| d.predicted) - weighted(|d| d.actual)) / weighted(|d| d.actual)).abs();
+    match (error, total) {
+        (e, t) if e <= 0.20 && t <= 0.10 => Verdict::Good,
+        (e, t) if e <= 0.40 && t <= 0.25 => Verdict::Rough,
+        _ => Verdict::Poor,
+    }
 }
 
 /// The holdout period: a quarter of the time since the first order, whole weeks,
@@ -258,6 +366,13 @@ pub fn holdout_check(data: &CustomerData, holdout_days: i32) -> Result<Holdout, 
         row.predicted /= n;
     }
     rows.retain(|r| r.customers > 0);
+    let deciles = deciles(&histories, &prediction, holdout_days);
+    let first = data
+        .orders
+        .as_ref()
+        .and_then(|o| o.column("order_date").ok()?.cast(&DataType::Int32).ok()?.i32().ok()?.min())
+        .unwrap_or(cutoff);
+    let calibration_days = cutoff - first;
     Ok(Holdout {
         calibration_end: days_to_date(cutoff).ok_or("the calibration period has no valid end")?,
         holdout_days,
@@ -265,7 +380,33 @@ pub fn holdout_check(data: &CustomerData, holdout_days: i32) -> Result<Holdout, 
         rows,
         actual_total,
         predicted_total,
+        decile_error: decile_error(&deciles),
+        verdict: verdict(histories.len(), calibration_days, &deciles),
+        deciles,
+        calibration_days,
     })
+}
+
+/// The rule of the win-back list: the 5% of customers with the most value lost
+/// if they have churned (see [`WIN_BACK`]).
+pub fn win_back_rule() -> crate::engine::segment::Rule {
+    crate::engine::segment::Rule::field(WIN_BACK).in_top_percent(5)
+}
+
+/// The customers most worth winning back, most first: (customer row, value lost
+/// if churned), at most `n`.
+pub fn win_back_list(data: &CustomerData, n: usize) -> Vec<(usize, f64)> {
+    let Ok(values) = data.customers.column(WIN_BACK).and_then(super::float_values) else { return Vec::new() };
+    let mut found: Vec<(usize, f64)> =
+        values.iter().enumerate().filter_map(|(row, v)| v.filter(|v| *v > 0.0).map(|v| (row, v))).collect();
+    let n = n.min(found.len());
+    if n == 0 {
+        return Vec::new();
+    }
+    found.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    found.truncate(n);
+    found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    found
 }
 
 /// The rule of "VIPs slipping away": probably gone, and in the top fifth by money.
@@ -294,7 +435,7 @@ mod tests {
                 let x = if next(3) == 0 { 0.0 } else { next(7) as f64 };
                 let t_x = if x == 0.0 { 0.0 } else { t * (0.2 + next(80) as f64 / 100.0) };
                 let spend = (x > 0.0).then(|| 50.0 + next(400) as f64);
-                Purchases { row, x, t_x, t, spend, later: 0 }
+                Purchases { row, x, t_x, t, spend, later: 0, later_spend: 0.0 }
             })
             .collect()
     }
@@ -320,5 +461,80 @@ mod tests {
         }
         // Not the same fit: the sample is really a sample.
         assert_ne!(whole.bgnbd, sample.bgnbd);
+    }
+
+    /// A Poisson draw with mean `mean` (Knuth's method; small means only).
+    fn poisson(mean: f64, uniform: &mut impl FnMut() -> f64) -> usize {
+        let (limit, mut k, mut p) = ((-mean).exp(), 0, 1.0);
+        loop {
+            p *= uniform();
+            if p <= limit {
+                return k;
+            }
+            k += 1;
+        }
+    }
+
+    #[test]
+    fn deciles_rank_by_prediction_and_average_what_was_bought() {
+        let model = fit_on_sample(&buyers(5_000), UNIT_DAYS, usize::MAX).expect("fit");
+        // Twenty buyers alike but for their repeat purchases (0 to 19, the last one
+        // this week): more purchases, more predicted; two to a tenth.
+        let histories: Vec<Purchases> = (0..20)
+            .map(|row| Purchases {
+                row,
+                x: row as f64,
+                t_x: 30.0,
+                t: 30.0,
+                spend: (row > 0).then_some(100.0),
+                later: row % 3,
+                later_spend: 80.0 * (row % 3) as f64,
+            })
+            .collect();
+        let found = deciles(&histories, &model, 56);
+        assert_eq!(found.len(), 10);
+        // By hand: tenth k holds rows 21 − 2k and 20 − 2k, bought row % 3 times each.
+        let actual = [0.5, 1.5, 1.0, 0.5, 1.5, 1.0, 0.5, 1.5, 1.0, 0.5];
+        for (k, d) in found.iter().enumerate() {
+            let rows = [19 - 2 * k, 18 - 2 * k];
+            assert_eq!((d.decile, d.customers), (k + 1, 2));
+            assert!((d.actual - actual[k]).abs() < 1e-12, "tenth {}: {}", k + 1, d.actual);
+            assert!((d.actual_revenue - 80.0 * actual[k]).abs() < 1e-9);
+            let predicted: f64 = rows.iter().map(|&r| model.expected_purchases(56.0, &histories[r])).sum::<f64>() / 2.0;
+            assert!((d.predicted - predicted).abs() < 1e-12, "tenth {}", k + 1);
+        }
+        assert!(found.windows(2).all(|w| w[0].predicted >= w[1].predicted), "most predicted first");
+        assert!(deciles(&histories[..9], &model, 56).is_empty(), "fewer than ten customers have no tenths");
+    }
+
+    #[test]
+    fn a_fit_that_foresees_the_holdout_is_good_and_a_shuffled_one_is_poor() {
+        let mut histories = buyers(20_000);
+        let model = fit_on_sample(&histories, UNIT_DAYS, usize::MAX).expect("fit");
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // What each customer buys in the holdout, drawn from the model itself.
+        for h in &mut histories {
+            h.later = poisson(model.expected_purchases(56.0, h), &mut uniform);
+        }
+        let good = deciles(&histories, &model, 56);
+        assert_eq!(verdict(histories.len(), 365, &good), Verdict::Good, "{:?}", decile_error(&good));
+        assert_eq!(verdict(400, 365, &good), Verdict::TooLittleData, "fewer than 500 buyers");
+        assert_eq!(verdict(histories.len(), 90, &good), Verdict::TooLittleData, "under 180 days of orders");
+        // The holdout purchases dealt out at random: the past no longer tells the future.
+        let mut later: Vec<usize> = histories.iter().map(|h| h.later).collect();
+        for i in (1..later.len()).rev() {
+            later.swap(i, (uniform() * (i + 1) as f64) as usize);
+        }
+        for (h, l) in histories.iter_mut().zip(later) {
+            h.later = l;
+        }
+        let shuffled = deciles(&histories, &model, 56);
+        assert_eq!(verdict(histories.len(), 365, &shuffled), Verdict::Poor, "{:?}", decile_error(&shuffled));
     }
 }

@@ -74,7 +74,7 @@ fn negated_condition(c: &Condition, reading: Reading<'_>) -> String {
     let phrase = condition_text(c, reading);
     match reading.lang {
         Lang::Tr => format!("{phrase} değil"),
-        Lang::En if c.op == Op::InSegment || c.op == Op::InSplit => format!("not {phrase}"),
+        Lang::En if matches!(c.op, Op::InSegment | Op::InSplit | Op::LookalikeOf) => format!("not {phrase}"),
         Lang::En => format!("not ({phrase})"),
     }
 }
@@ -161,6 +161,12 @@ fn condition_text(c: &Condition, reading: Reading<'_>) -> String {
         (Op::InSplit, Lang::Tr) => {
             format!("{} bölmesinin %{}–{} grubunda", quote(raw(0), lang), raw(1), raw(2))
         }
+        (Op::LookalikeOf, Lang::En) => {
+            format!("among the {}% most like the segment {}", percent_words(raw(1), lang), quote(raw(0), lang))
+        }
+        (Op::LookalikeOf, Lang::Tr) => {
+            format!("{} segmentine en çok benzeyen %{} içinde", quote(raw(0), lang), percent_words(raw(1), lang))
+        }
         (op, _) => comparison(&name, op, c, reading, &v),
     };
     if c.include_empty { format!("{phrase}{}", words(lang, " (or empty)", " (ya da boş)")) } else { phrase }
@@ -228,7 +234,7 @@ fn comparison(name: &str, op: Op, c: &Condition, reading: Reading<'_>, v: &dyn F
         (Op::BelowAverage, Lang::En) => format!("{name} is below the average"),
         (Op::BelowAverage, Lang::Tr) => format!("{name} ortalamanın altında"),
         // Segment, split and order-history operators are read above.
-        (Op::InSegment | Op::InSplit | Op::Bought | Op::NotBought, _) => name.to_owned(),
+        (Op::InSegment | Op::InSplit | Op::LookalikeOf | Op::Bought | Op::NotBought, _) => name.to_owned(),
     }
 }
 

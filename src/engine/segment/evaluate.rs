@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::history::{Measure, OrderIndex};
+use super::lookalike::{Lookalike, lookalike};
 use super::relative::{self, Bound};
 use super::{Condition, Group, Node, Op};
 use crate::engine::data::CustomerData;
@@ -45,6 +46,9 @@ pub enum InvalidKind {
     UnknownSegment,
     /// Segments that refer to each other in a circle.
     SegmentCycle,
+    /// `lookalike of "X"` where X's members can't make a model (too few of them,
+    /// or no field to learn from).
+    NoLookalike,
 }
 
 /// A condition that was left out, and why. `path` indexes items through groups.
@@ -107,6 +111,23 @@ pub struct SegmentFrame {
     population: Mutex<Option<Arc<CustomerData>>>,
     /// Relative conditions resolved (field, operator, percentage's bits).
     bounds: Mutex<HashMap<(String, Op, u64), Option<Bound>>>,
+    /// The population's row of a frame of one customer (lookalike scores are read there).
+    population_row: Mutex<Option<usize>>,
+    /// Lookalike models by [`lookalike_key`] (the seed's name and rule).
+    lookalikes: Mutex<HashMap<String, Arc<Lookalike>>>,
+}
+
+/// Starts the keys of lookalike score columns among the columns a rule needs made.
+const LOOKALIKE_PREFIX: &str = "\u{1}lookalike:";
+
+/// The key of the lookalike model of seed `name` with rule `rule`.
+fn lookalike_key(name: &str, rule: &str) -> String {
+    format!("{LOOKALIKE_PREFIX}{name}\u{1}{rule}")
+}
+
+/// The column of a lookalike model's scores.
+fn lookalike_column_name(key: &str) -> String {
+    format!("__lookalike__{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
 }
 
 /// The predicted 12-month value of each customer (see `explore::predict`).
@@ -140,7 +161,93 @@ impl SegmentFrame {
             orders: std::sync::OnceLock::new(),
             population: Mutex::default(),
             bounds: Mutex::default(),
+            population_row: Mutex::default(),
+            lookalikes: Mutex::default(),
         }
+    }
+
+    /// [`Self::measure_over`] for a frame holding the customer in `row` of
+    /// `population`, so a lookalike condition reads that customer's score.
+    pub fn explain_row_of(&self, population: Arc<CustomerData>, row: usize) {
+        self.measure_over(population);
+        if let Ok(mut r) = self.population_row.lock() {
+            *r = Some(row);
+        }
+    }
+
+    /// The lookalike model of saved segment `name` (rule `rule`), over the
+    /// population; built once per frame. `stack`: the segments being expanded.
+    fn lookalike_of(&self, name: &str, rule: &str, stack: &[String]) -> Result<Arc<Lookalike>, (InvalidKind, String)> {
+        let key = lookalike_key(name, rule);
+        if let Some(found) = self.lookalikes.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(found);
+        }
+        let unknown = |why: String| (InvalidKind::UnknownSegment, format!("segment \"{name}\": {why}"));
+        let group = super::parse(rule).map_err(|e| unknown(e.to_string()))?;
+        let population = self.population();
+        let seeded = |frame: &SegmentFrame| -> Result<Bitmap, (InvalidKind, String)> {
+            let compiled = compile::compile_within(frame, &group, stack.to_vec());
+            if let Some(first) = compiled.invalid.first() {
+                let kind = if first.kind == InvalidKind::SegmentCycle {
+                    InvalidKind::SegmentCycle
+                } else {
+                    InvalidKind::UnknownSegment
+                };
+                return Err((kind, format!("segment \"{name}\": {}", first.reason)));
+            }
+            frame.mask(&compiled).map_err(|e| unknown(e.to_string()))
+        };
+        let mask = if Arc::ptr_eq(&population, &self.data) {
+            seeded(self)?
+        } else {
+            let frame = SegmentFrame::new(Arc::clone(&population));
+            frame.set_saved_segments(self.saved_segments().to_vec());
+            seeded(&frame)?
+        };
+        let flags: Vec<bool> = (0..mask.len()).map(|i| mask.get_bit(i)).collect();
+        let model = Arc::new(
+            lookalike(&population, &flags)
+                .map_err(|e| (InvalidKind::NoLookalike, format!("lookalike of \"{name}\": {e}")))?,
+        );
+        if let Ok(mut m) = self.lookalikes.lock() {
+            m.insert(key, Arc::clone(&model));
+        }
+        Ok(model)
+    }
+
+    /// The scores of a lookalike column (key from [`lookalike_key`]): every
+    /// customer's, or the explained customer's.
+    fn lookalike_scores(&self, key: &str) -> PolarsResult<Column> {
+        let (name, rule) = key.strip_prefix(LOOKALIKE_PREFIX).and_then(|k| k.split_once('\u{1}')).unwrap_or_default();
+        let model = self
+            .lookalike_of(name, rule, &[name.to_owned()])
+            .map_err(|(_, why)| PolarsError::ComputeError(why.into()))?;
+        let score = |s: f64| (!s.is_nan()).then_some(s);
+        let scores: Float64Chunked = match self.population_row.lock().ok().and_then(|r| *r) {
+            Some(row) => std::iter::once(model.scores.get(row).copied().and_then(score)).collect(),
+            None => model.scores.iter().map(|s| score(*s)).collect(),
+        };
+        Ok(scores.with_name(lookalike_column_name(key).into()).into_column())
+    }
+
+    /// The lowest score a lookalike condition keeps today.
+    pub fn lookalike_bound(&self, c: &Condition) -> Option<f64> {
+        let (name, percent) = (c.values.first()?.trim(), relative::percent(c.values.get(1)?)?);
+        let (name, rule) = self.saved_segments().iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned()?;
+        self.lookalike_of(&name, &rule, std::slice::from_ref(&name)).ok()?.bound(percent)
+    }
+
+    /// A lookalike condition's score for the customer in `row` (the explained
+    /// customer in a frame of one); `None` for a member of the seed or another condition.
+    pub fn lookalike_score(&self, c: &Condition, row: usize) -> Option<f64> {
+        if c.op != Op::LookalikeOf {
+            return None;
+        }
+        let name = c.values.first()?.trim();
+        let (name, rule) = self.saved_segments().iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned()?;
+        let model = self.lookalike_of(&name, &rule, std::slice::from_ref(&name)).ok()?;
+        let row = self.population_row.lock().ok().and_then(|r| *r).unwrap_or(row);
+        model.scores.get(row).copied().filter(|s| !s.is_nan())
     }
 
     /// Measures relative conditions (`ltv in top 10%`) over `population` rather
@@ -217,7 +324,15 @@ impl SegmentFrame {
     /// text, split buckets and order-history values.
     fn frame(&self, compiled: &Compiled) -> PolarsResult<DataFrame> {
         let fields = &compiled.lowered;
+        // Lookalike scores first: a model evaluates its seed, which needs this frame.
+        let mut lookalikes = Vec::new();
+        for key in fields.iter().filter(|f| f.starts_with(LOOKALIKE_PREFIX)) {
+            lookalikes.push((key, self.lookalike_scores(key)?));
+        }
         let mut df = self.data.customers.clone();
+        for (_, scores) in lookalikes {
+            df.with_column(scores)?;
+        }
         let mut cache = self.lowered.lock().map_err(|_| PolarsError::ComputeError("segment cache poisoned".into()))?;
         // Order-history values depend on the values typed: keep a few, not every one.
         let made: Vec<String> = cache.keys().filter(|k| k.starts_with(HISTORY_PREFIX)).cloned().collect();
@@ -240,7 +355,7 @@ impl SegmentFrame {
                 df.with_column(c.clone())?;
             }
         }
-        for field in fields {
+        for field in fields.iter().filter(|f| !f.starts_with(LOOKALIKE_PREFIX)) {
             if !cache.contains_key(field) {
                 let categories = field.strip_prefix(LOWER_CATEGORIES_PREFIX);
                 let made = match (field.strip_prefix(SPLIT_PREFIX), categories) {

@@ -1,7 +1,8 @@
 //! Segments: rules over customer fields, in the shape the Smart Segment Builder
 //! shows them ([`Group`]), their text form ([`text`]), their evaluation on the
 //! customer table ([`evaluate`]), conditions on order history ([`history`]), how saved segments overlap ([`overlap`]), why a customer is in one ([`why`]), the same rule as warehouse SQL ([`sql`]), ready-made rules that charts and the gallery
-//! build ([`rules`], [`templates`]) and the values a field holds ([`values`]).
+//! build ([`rules`], [`templates`]), the values a field holds ([`values`]) and the
+//! customers most like a segment's members ([`lookalike`]).
 //!
 //! A rule is a [`Group`]: items (conditions or sub-groups, each optionally negated)
 //! with AND or OR between neighbours, exactly as the builder's rows read. AND binds
@@ -12,6 +13,7 @@ pub mod build;
 pub mod describe;
 pub mod evaluate;
 pub mod history;
+pub mod lookalike;
 pub mod members;
 pub mod membership;
 pub mod overlap;
@@ -139,6 +141,10 @@ pub enum Op {
     /// Above the average of the values (no value given).
     AboveAverage,
     BelowAverage,
+    /// Among the N% of customers outside the saved segment the first value names
+    /// who are most like its members (values `[segment, N]`; no field; see
+    /// [`lookalike`]).
+    LookalikeOf,
 }
 
 impl Op {
@@ -180,7 +186,7 @@ impl Op {
         match self {
             Op::IsEmpty | Op::IsNotEmpty | Op::IsYes | Op::IsNo => Some(0),
             Op::AboveMedian | Op::BelowMedian | Op::AboveAverage | Op::BelowAverage => Some(0),
-            Op::Between => Some(2),
+            Op::Between | Op::LookalikeOf => Some(2),
             Op::InSplit => Some(3),
             Op::In | Op::NotIn | Op::ContainsAny | Op::Bought | Op::NotBought => None,
             _ => Some(1),
@@ -228,6 +234,7 @@ impl Op {
             Op::BelowMedian => "below median".into(),
             Op::AboveAverage => "above average".into(),
             Op::BelowAverage => "below average".into(),
+            Op::LookalikeOf => "lookalike of".into(),
         }
     }
 }
@@ -317,12 +324,25 @@ pub fn segment_reference(name: &str) -> Condition {
     Condition::new("", Op::InSegment, vec![name.to_owned()])
 }
 
-/// The saved segments a rule refers to (`in segment "…"`), in order of appearance.
+/// `lookalike of "NAME" in top PERCENT%`.
+pub fn lookalike_reference(name: &str, percent: f64) -> Condition {
+    Condition::new("", Op::LookalikeOf, vec![name.to_owned(), percent.to_string()])
+}
+
+impl Op {
+    /// Conditions that name a saved segment in their first value.
+    pub fn names_segment(self) -> bool {
+        matches!(self, Op::InSegment | Op::LookalikeOf)
+    }
+}
+
+/// The saved segments a rule refers to (`in segment "…"`, `lookalike of "…"`), in
+/// order of appearance.
 pub fn referenced_segments(group: &Group) -> Vec<String> {
     let mut found = Vec::new();
     for item in &group.items {
         match &item.node {
-            Node::Condition(c) if c.op == Op::InSegment => found.extend(c.values.first().cloned()),
+            Node::Condition(c) if c.op.names_segment() => found.extend(c.values.first().cloned()),
             Node::Condition(_) => {}
             Node::Group(g) => found.extend(referenced_segments(g)),
         }
@@ -337,7 +357,7 @@ pub fn rename_references(rule: &str, old: &str, new: &str) -> Option<String> {
         let mut changed = false;
         for item in &mut group.items {
             match &mut item.node {
-                Node::Condition(c) if c.op == Op::InSegment => {
+                Node::Condition(c) if c.op.names_segment() => {
                     if let Some(v) = c.values.first_mut().filter(|v| v.trim().eq_ignore_ascii_case(old.trim())) {
                         new.clone_into(v);
                         changed = true;

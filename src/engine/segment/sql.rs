@@ -187,6 +187,11 @@ impl Writer<'_> {
             Op::InSplit => {
                 return Err(SqlError("a split group (`in split`) has no portable SQL form".to_owned()));
             }
+            Op::LookalikeOf => {
+                return Err(SqlError(
+                    "a lookalike (`lookalike of`) is a model Kitle fits on today's data; it has no SQL form (export its members instead)".to_owned(),
+                ));
+            }
             _ => {}
         }
         if let Some(measure) = Measure::of_field(&c.field) {

@@ -66,6 +66,14 @@ pub(crate) fn condition_text(c: &Condition) -> String {
         let name = c.values.first().map_or("", String::as_str);
         return format!("in segment \"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
     }
+    if c.op == Op::LookalikeOf {
+        let at = |i: usize| c.values.get(i).map_or("", String::as_str);
+        return format!(
+            "lookalike of \"{}\" in top {}%",
+            at(0).replace('\\', "\\\\").replace('"', "\\\""),
+            at(1).trim()
+        );
+    }
     if c.op == Op::InSplit {
         let at = |i: usize| c.values.get(i).map_or("", String::as_str);
         return format!("in split {} {} to {}", value_text(at(0)), at(1), at(2));
@@ -153,8 +161,31 @@ pub fn to_text(group: &Group) -> String {
 // Parsing
 
 const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "between", "in", "contains", "does", "starts", "ends", "with", "more", "than", "ago", "within",
-    "last", "before", "after", "on", "is", "empty", "yes", "no", "any", "of",
+    "and",
+    "or",
+    "not",
+    "between",
+    "in",
+    "contains",
+    "does",
+    "starts",
+    "ends",
+    "with",
+    "more",
+    "than",
+    "ago",
+    "within",
+    "last",
+    "before",
+    "after",
+    "on",
+    "is",
+    "empty",
+    "yes",
+    "no",
+    "any",
+    "of",
+    "lookalike",
 ];
 
 mod parse;
@@ -197,6 +228,7 @@ mod tests {
             "order count between 1 and 3 and amount spent in last 2 months != 0",
             "ltv in top 10% and orders in bottom 2.5% or aov above median and `Sadakat Puanı` below average",
             "days_since_last_order above average and ltv below median",
+            "lookalike of \"VIP\" in top 5% and not lookalike of \"Say \\\"hi\\\"\" in top 2.5%",
         ] {
             let g = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(to_text(&g), text);

@@ -62,8 +62,9 @@ pub fn why(frame: &SegmentFrame, group: &Group, row: usize) -> PolarsResult<Why>
     }
     let one = SegmentFrame::new(Arc::new(data.one_customer(row)?));
     one.set_saved_segments(frame.saved_segments().to_vec());
-    // `ltv in top 10%` is measured over the whole store, not the one customer.
-    one.measure_over(frame.population());
+    // `ltv in top 10%` is measured over the whole store, not the one customer, and
+    // a lookalike score is the one this customer has there.
+    one.explain_row_of(frame.population(), row);
     let member = holds(&one, group)? == Some(true);
     Ok(Why { member, items: items(&one, group)? })
 }
@@ -88,7 +89,8 @@ fn items(one: &SegmentFrame, group: &Group) -> PolarsResult<Vec<WhyItem>> {
             let result = holds(one, &alone)?;
             Ok(match &item.node {
                 Node::Condition(c) => {
-                    let value = one.history_value(c, 0).or_else(|| {
+                    let score = one.lookalike_score(c, 0).map(|s| format!("{s:.4}"));
+                    let value = score.or_else(|| one.history_value(c, 0)).or_else(|| {
                         one.data()
                             .customers
                             .column(&c.field)
@@ -133,8 +135,12 @@ fn items(one: &SegmentFrame, group: &Group) -> PolarsResult<Vec<WhyItem>> {
         .collect()
 }
 
-/// What a relative condition stands for today, over the whole store.
+/// What a relative condition stands for today, over the whole store (for a
+/// lookalike: the lowest score in its top share).
 fn relative_bound(one: &SegmentFrame, c: &Condition) -> Option<Bound> {
+    if c.op == super::Op::LookalikeOf {
+        return one.lookalike_bound(c).map(Bound::AtLeast);
+    }
     if !c.op.is_relative() {
         return None;
     }

@@ -104,6 +104,24 @@ fn crosstab_cells_and_predicted_value_are_shown() {
     let holdout = view.holdout.as_ref().unwrap().as_ref().expect("a holdout check");
     assert!(holdout.actual_total > 0.0 && holdout.predicted_total > 0.0);
     harness.get_by_label_contains("Fitted on orders up to");
+    // The trust panel: ten tenths from the engine, the verdict in words and the minimums.
+    assert_eq!(holdout.deciles.len(), 10);
+    harness.get_by_label("Predicted against actual, by tenth of customers");
+    let verdict = kitle::i18n::t(Lang::En, kitle::app::tabs::explore::predict_view::verdict_key(holdout.verdict));
+    assert!(harness.get_all_by_label(verdict).count() >= 2, "in the summary and the panel: {verdict}");
+    harness.get_by_label_contains("To judge a fit Kitle needs at least 500 buyers and 180 days");
+    let top = &holdout.deciles[0];
+    harness.get_by_label(&kitle::format::number(top.predicted, 2, Lang::En));
+    // Worth winning back: the list, and its segment.
+    assert!(!view.win_back.is_empty());
+    harness.get_by_label(&view.win_back[0].who);
+    click_until_segments(&mut harness, "Open the top 5% as a segment");
+    let (rule, count) = settled_draft(&mut harness);
+    assert_eq!(rule, "win_back_value in top 5%");
+    let values = data_of(&harness).customers.column("win_back_value").unwrap().clone();
+    let valued = values.len() - values.null_count();
+    assert!(count >= valued.div_ceil(20) && count <= valued.div_ceil(20) + 2, "{count} of {valued}");
+    click_tab(&mut harness, "Explore");
     // VIPs slipping away: a ready segment on the predicted fields.
     click_until_segments(&mut harness, "VIPs slipping away");
     let (rule, _) = settled_draft(&mut harness);

@@ -44,7 +44,11 @@ fn visible_texts(harness: &Harness<'static, KitleApp>) -> Vec<String> {
     use egui::accesskit::Role;
     harness
         .query_all(by().include_labels().predicate(|_| true))
-        .filter(|n| !matches!(n.accesskit_node().role(), Role::TextInput | Role::MultilineTextInput))
+        .filter(|n| {
+            // A text box, or the runs of text inside one.
+            let typed = |role: Role| matches!(role, Role::TextInput | Role::MultilineTextInput);
+            !typed(n.accesskit_node().role()) && !n.parent().is_some_and(|p| typed(p.accesskit_node().role()))
+        })
         .flat_map(|n| [n.accesskit_node().label(), n.accesskit_node().value()])
         .flatten()
         .filter(|t| !t.is_empty())

@@ -410,6 +410,34 @@ fn a_segment_of_a_saved_segment_is_built_by_clicking() {
 }
 
 #[test]
+fn a_lookalike_of_a_saved_segment_is_built_by_clicking_in_turkish() {
+    let mut harness = app_harness_sized(Lang::Tr, [1400.0, 1300.0]);
+    harness.run_steps(1);
+    open_demo_tr(&mut harness);
+    click_tab(&mut harness, "Segmentler");
+    let vip = harness.state().doc.as_ref().unwrap().workspace.segments[0].clone();
+    harness.get_by_label("+ Yeni Segment Oluştur").click();
+    harness.run_steps(2);
+    choose(&mut harness, "Alan 1", "Kayıtlı bir segmente benzeyen (benzer kitle)");
+    choose(&mut harness, "Segment 1", &vip.name);
+    run_until(&mut harness, "the live count", |app| {
+        segments(app).editor.as_ref().is_some_and(|e| app.cache.segment_settled(&e.rule))
+    });
+    let editor_text = kitle::engine::segment::to_text(&segments(harness.state()).editor.as_ref().unwrap().rule);
+    assert_eq!(editor_text, format!("lookalike of \"{}\" in top 5%", vip.name));
+    // The row reads in Turkish, and so does the rule's sentence (segment list, gallery).
+    harness.get_by_label("en çok benzeyen: ilk");
+    let rule = segments(harness.state()).editor.as_ref().unwrap().rule.clone();
+    let sentence = harness.state().doc.as_ref().unwrap().sentence(&rule, Lang::Tr);
+    assert_eq!(sentence, format!("“{}” segmentine en çok benzeyen %5 içinde", vip.name));
+    // 5% of the customers outside the seed, as the engine counts them.
+    let count = harness.state().cache.segment_result().unwrap().evaluation.stats.count;
+    let vip_count = harness.state().cache.saved_stats().unwrap()[0].as_ref().unwrap().count;
+    let outside = harness.state().doc.as_ref().unwrap().data.customers.height() - vip_count;
+    assert!(count >= outside.div_ceil(20) && count <= outside.div_ceil(20) + 2, "{count} of {outside}");
+}
+
+#[test]
 fn a_saved_segment_is_split_into_a_holdout_and_the_groups_add_up() {
     let mut harness = app_harness_sized(Lang::En, [1400.0, 1300.0]);
     harness.run_steps(1);

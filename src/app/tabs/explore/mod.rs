@@ -7,7 +7,7 @@
 
 mod crosstab_view;
 mod found_view;
-mod predict_view;
+pub mod predict_view;
 mod rfm_view;
 
 use std::sync::Arc;
@@ -49,6 +49,51 @@ pub struct PredictView {
     pub holdout: Option<Result<Holdout, String>>,
     /// Over the customer table's prediction fields, read with the fit (not per frame).
     pub averages: PredictAverages,
+    /// The customers most worth winning back, most first.
+    pub win_back: Vec<WinBack>,
+}
+
+/// One customer of the win-back list, as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WinBack {
+    /// Their name, or else their e-mail or id.
+    pub who: String,
+    pub ltv: Option<f64>,
+    pub p_alive: Option<f64>,
+    /// Value lost if they have churned (`win_back_value`).
+    pub value: f64,
+}
+
+/// Customers in the win-back list on screen.
+const WIN_BACK_SHOWN: usize = 10;
+
+fn win_back(data: &crate::engine::data::CustomerData) -> Vec<WinBack> {
+    use crate::engine::values::plain_text;
+    let text = |field: &str, row: usize| {
+        data.customers
+            .column(field)
+            .ok()
+            .and_then(|c| c.get(row).ok())
+            .map(|v| plain_text(&v))
+            .filter(|t| !t.is_empty())
+    };
+    let number = |field: &str, row: usize| text(field, row).and_then(|t| t.parse::<f64>().ok());
+    crate::engine::explore::predict::win_back_list(data, WIN_BACK_SHOWN)
+        .into_iter()
+        .map(|(row, value)| WinBack {
+            who: text("name", row)
+                .or_else(|| {
+                    let parts: Vec<String> = ["first_name", "last_name"].iter().filter_map(|f| text(f, row)).collect();
+                    (!parts.is_empty()).then(|| parts.join(" "))
+                })
+                .or_else(|| text("email", row))
+                .or_else(|| text("customer_id", row))
+                .unwrap_or_else(|| format!("#{}", row + 1)),
+            ltv: number("ltv", row),
+            p_alive: number("p_alive", row),
+            value,
+        })
+        .collect()
 }
 
 /// The numbers the Predict view leads with; `None` where a field is missing.
@@ -187,7 +232,7 @@ impl ExploreTab {
                     (Ok(_), Some(days)) => Some(holdout_check(&data, days)),
                     _ => None,
                 };
-                Ok(PredictView { prediction, holdout, averages: PredictAverages::of(&data) })
+                Ok(PredictView { prediction, holdout, averages: PredictAverages::of(&data), win_back: win_back(&data) })
             }
         });
     }

@@ -12,7 +12,7 @@ use crate::app::i18n::{Lang, field_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::fixed_plot;
 use crate::app::widgets::theme::series_colour;
-use crate::engine::explore::predict::{Holdout, Prediction};
+use crate::engine::explore::predict::{Holdout, Prediction, TRUST_MIN_BUYERS, TRUST_MIN_DAYS, Verdict};
 use crate::format;
 
 pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
@@ -45,10 +45,16 @@ pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabConte
             ctx.send(SegmentCommand::Draft(crate::engine::explore::predict::slipping_rule()));
         }
     }
+    if !view.win_back.is_empty() {
+        ui.add_space(12.0);
+        win_back_ui(ui, ctx, &view.win_back);
+    }
     match &view.holdout {
         Some(Ok(holdout)) => {
             ui.add_space(12.0);
             holdout_ui(ui, holdout, lang);
+            ui.add_space(12.0);
+            trust_ui(ui, ctx, holdout);
         }
         Some(Err(why)) => {
             ui.add_space(12.0);
@@ -59,14 +65,14 @@ pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabConte
     }
 }
 
-/// How close the model came to the holdout's real repeat purchases, in words: within
-/// 10% is good, within 25% rough, beyond that not to be relied on.
-pub fn holdout_verdict(h: &Holdout) -> Option<&'static str> {
-    (h.actual_total > 0.0).then(|| match ((h.predicted_total - h.actual_total) / h.actual_total).abs() {
-        e if e <= 0.10 => "explore.verdict_good",
-        e if e <= 0.25 => "explore.verdict_rough",
-        _ => "explore.verdict_poor",
-    })
+/// The holdout check's verdict in words (the rule is the engine's, see [`Verdict`]).
+pub fn verdict_key(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Good => "explore.verdict_good",
+        Verdict::Rough => "explore.verdict_rough",
+        Verdict::Poor => "explore.verdict_poor",
+        Verdict::TooLittleData => "explore.verdict_too_little",
+    }
 }
 
 /// The numbers to act on: buyers, expected purchases, chance still active,
@@ -98,9 +104,15 @@ fn summary_ui(
             None => ui.weak(t(lang, "explore.no_spend_model")),
         };
         ui.end_row();
-        if let Some(verdict) = holdout.and_then(holdout_verdict) {
+        if let Some(holdout) = holdout {
             ui.label(t(lang, "explore.how_well"));
-            ui.strong(t(lang, verdict)).on_hover_text(t(lang, "explore.verdict_rule"));
+            let verdict = t(lang, verdict_key(holdout.verdict));
+            let shown = if holdout.verdict == Verdict::Poor {
+                ui.colored_label(ui.visuals().warn_fg_color, verdict)
+            } else {
+                ui.strong(verdict)
+            };
+            shown.on_hover_text(t(lang, "explore.verdict_rule"));
             ui.end_row();
         }
     });
@@ -184,4 +196,109 @@ fn holdout_ui(ui: &mut egui::Ui, h: &Holdout, lang: Lang) {
             plot.line(Line::new(p, PlotPoints::from(predicted.clone())).color(series_colour(1)).width(2.0));
             plot.points(Points::new(p, PlotPoints::from(predicted)).color(series_colour(1)).radius(3.0));
         });
+}
+
+/// The trust panel: per tenth of customers (ranked by predicted purchases), what
+/// the model predicted for the holdout period and what they really bought and
+/// spent; the verdict with its rule, and the data the check needs.
+fn trust_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, h: &Holdout) {
+    let lang = ctx.lang;
+    ui.strong(t(lang, "explore.trust"));
+    ui.add(egui::Label::new(t(lang, "explore.trust_intro")).wrap());
+    if !h.deciles.is_empty() {
+        let number = |v: f64| format::number(v, 2, lang);
+        let money = |v: Option<f64>| format::money_or_dash(v, ctx.currency(), lang);
+        egui::Grid::new("trust-deciles").striped(true).spacing([14.0, 3.0]).show(ui, |ui| {
+            for key in [
+                "explore.decile",
+                "explore.customers",
+                "explore.predicted_purchases",
+                "explore.actual_purchases",
+                "explore.predicted_spend",
+                "explore.actual_spend",
+            ] {
+                ui.strong(t(lang, key));
+            }
+            ui.end_row();
+            for d in &h.deciles {
+                ui.label(d.decile.to_string());
+                ui.label(format::count(d.customers, lang));
+                ui.label(number(d.predicted));
+                ui.label(number(d.actual));
+                ui.label(money(d.predicted_revenue));
+                ui.label(money(Some(d.actual_revenue)));
+                ui.end_row();
+            }
+        });
+        let bars = |offset: f64,
+                    colour: usize,
+                    name: &str,
+                    value: fn(&crate::engine::explore::predict::Decile) -> f64| {
+            let bars: Vec<egui_plot::Bar> =
+                h.deciles.iter().map(|d| egui_plot::Bar::new(d.decile as f64 + offset, value(d)).width(0.38)).collect();
+            egui_plot::BarChart::new(name, bars).color(series_colour(colour))
+        };
+        ui.add_space(6.0);
+        fixed_plot("trust-plot")
+            .height(200.0)
+            .width(520.0)
+            .legend(Legend::default().position(egui_plot::Corner::RightTop))
+            .include_x(0.4)
+            .include_x(10.6)
+            .x_axis_label(t(lang, "explore.decile"))
+            .x_grid_spacer(|_| (1..=10).map(|d| egui_plot::GridMark { value: f64::from(d), step_size: 1.0 }).collect())
+            .x_axis_formatter(|mark, _| format!("{}", mark.value.round()))
+            .y_axis_label(t(lang, "explore.holdout_y"))
+            .show(ui, |plot| {
+                plot.bar_chart(bars(-0.2, 1, t(lang, "explore.predicted"), |d| d.predicted));
+                plot.bar_chart(bars(0.2, 0, t(lang, "explore.actual"), |d| d.actual));
+            });
+    }
+    egui::Grid::new("trust-verdict").spacing([16.0, 4.0]).show(ui, |ui| {
+        ui.label(t(lang, "explore.decile_error"));
+        ui.label(h.decile_error.map_or_else(|| "—".to_owned(), |e| format::percent(e, lang)));
+        ui.end_row();
+        ui.label(t(lang, "explore.how_well"));
+        ui.strong(t(lang, verdict_key(h.verdict)));
+        ui.end_row();
+    });
+    ui.add(egui::Label::new(egui::RichText::new(t(lang, "explore.verdict_rule")).weak()).wrap());
+    ui.add(
+        egui::Label::new(
+            egui::RichText::new(
+                t(lang, "explore.minimums")
+                    .replace("{0}", &format::count(TRUST_MIN_BUYERS, lang))
+                    .replace("{1}", &TRUST_MIN_DAYS.to_string())
+                    .replace("{2}", &format::count(h.customers, lang))
+                    .replace("{3}", &format::count(usize::try_from(h.calibration_days).unwrap_or(0), lang)),
+            )
+            .weak(),
+        )
+        .wrap(),
+    );
+}
+
+/// The customers with the most value lost if they have churned, and one click to
+/// all of them (the top 5%) as a segment.
+fn win_back_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, list: &[super::WinBack]) {
+    let lang = ctx.lang;
+    ui.strong(t(lang, "explore.win_back"));
+    ui.add(egui::Label::new(t(lang, "explore.win_back_intro")).wrap());
+    egui::Grid::new("win-back").striped(true).spacing([14.0, 3.0]).show(ui, |ui| {
+        ui.strong(t(lang, "explore.customer"));
+        ui.strong(field_label(lang, "ltv"));
+        ui.strong(field_label(lang, "p_alive"));
+        ui.strong(field_label(lang, "win_back_value"));
+        ui.end_row();
+        for c in list {
+            ui.label(&c.who);
+            ui.label(format::money_or_dash(c.ltv, ctx.currency(), lang));
+            ui.label(c.p_alive.map_or_else(|| "—".to_owned(), |p| format::percent(p, lang)));
+            ui.label(format::money(c.value, ctx.currency(), lang));
+            ui.end_row();
+        }
+    });
+    if ui.button(t(lang, "explore.win_back_open")).clicked() {
+        ctx.send(SegmentCommand::Draft(crate::engine::explore::predict::win_back_rule()));
+    }
 }

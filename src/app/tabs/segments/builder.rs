@@ -278,6 +278,7 @@ fn invalid_text(lang: Lang, kind: &InvalidKind) -> &'static str {
             InvalidKind::NotAPercentage => "invalid.percent",
             InvalidKind::UnknownSegment => "invalid.segment",
             InvalidKind::SegmentCycle => "invalid.cycle",
+            InvalidKind::NoLookalike => "invalid.lookalike",
         },
     )
 }

@@ -9,6 +9,7 @@ use crate::app::document::Document;
 use crate::app::i18n::{Lang, field_label, t, type_label};
 use crate::app::widgets::customer_table::display_order;
 use crate::engine::data::FieldInfo;
+use crate::engine::fields::FieldType;
 use crate::engine::segment::history::{Measure, Window};
 use crate::engine::segment::{self, Condition, DateUnit, Group, Item, Join, Node, Op, segment_reference};
 
@@ -251,6 +252,7 @@ fn op_label(lang: Lang, op: Op) -> &'static str {
         Op::BelowMedian => "op.below_median",
         Op::AboveAverage => "op.above_average",
         Op::BelowAverage => "op.below_average",
+        Op::LookalikeOf => "op.lookalike_of",
     };
     t(lang, key)
 }
@@ -267,6 +269,12 @@ fn condition_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &mut RowCtx<'_>, l
     let mut changed = field_combo_ui(ui, cond, ctx, label);
     if cond.op == Op::InSegment {
         return segment_combo_ui(ui, cond, ctx, label) || changed;
+    }
+    if cond.op == Op::LookalikeOf {
+        // `lookalike of "X" in top N%`: the seed, then the share.
+        changed |= segment_combo_ui(ui, cond, ctx, label);
+        ui.label(t(lang, "segments.lookalike_top"));
+        return value_ui(ui, cond, 1, FieldType::Number, ctx, label) || changed;
     }
     let Some(ty) = segment::field_type(data, &cond.field) else { return changed };
     let mut op = cond.op;
@@ -332,7 +340,10 @@ fn segment_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, l
     if name == before {
         return false;
     }
-    cond.values = vec![name];
+    match cond.values.first_mut() {
+        Some(first) => *first = name,
+        None => cond.values.push(name),
+    }
     true
 }
 
@@ -427,14 +438,21 @@ fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
     let history = segment::history::available_fields(data);
     let field_text = match segment::field_type(data, &cond.field) {
         _ if cond.op == Op::InSegment => t(lang, "segments.in_segment").to_owned(),
+        _ if cond.op == Op::LookalikeOf => t(lang, "segments.lookalike").to_owned(),
         _ if history.contains(&cond.field.as_str()) => field_label(lang, &cond.field),
         Some(ty) => field_label(lang, &cond.field) + " · " + type_label(lang, ty),
         None => format!("{} (?)", cond.field),
     };
     // A saved segment stands where a field would (`in segment "…"`).
     const SEGMENT: &str = "\u{1}segment";
+    // So does a lookalike of one (`lookalike of "…" in top N%`).
+    const LOOKALIKE: &str = "\u{1}lookalike";
     let saved = &ctx.doc.workspace.segments;
-    let mut chosen_field = if cond.op == Op::InSegment { SEGMENT.to_owned() } else { cond.field.clone() };
+    let mut chosen_field = match cond.op {
+        Op::InSegment => SEGMENT.to_owned(),
+        Op::LookalikeOf => LOOKALIKE.to_owned(),
+        _ => cond.field.clone(),
+    };
     let before = chosen_field.clone();
     egui::ComboBox::from_id_salt(("field", label.to_owned()))
         .selected_text(field_text)
@@ -454,6 +472,8 @@ fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
             if !saved.is_empty() {
                 ui.separator();
                 ui.selectable_value(&mut chosen_field, SEGMENT.to_owned(), t(lang, "segments.in_segment"));
+                ui.selectable_value(&mut chosen_field, LOOKALIKE.to_owned(), t(lang, "segments.lookalike"))
+                    .on_hover_text(t(lang, "segments.lookalike_hint"));
             }
         })
         .response
@@ -463,6 +483,10 @@ fn field_combo_ui(ui: &mut egui::Ui, cond: &mut Condition, ctx: &RowCtx<'_>, lab
     }
     if chosen_field == SEGMENT {
         *cond = segment_reference(saved.first().map_or("", |s| s.name.as_str()));
+        return true;
+    }
+    if chosen_field == LOOKALIKE {
+        *cond = segment::lookalike_reference(saved.first().map_or("", |s| s.name.as_str()), 5.0);
         return true;
     }
     let ops = segment::ops_for(data, &chosen_field);

@@ -17,7 +17,8 @@ use super::super::{Condition, DateUnit, Group, Node, Op};
 use super::fused::{Fused, Leaf, Leaves, both, leaf_of, noted};
 use super::kernels::{Cmp, category_equals, compare};
 use super::{
-    InvalidKind, InvalidRow, LOWER_CATEGORIES_PREFIX, SPLIT_PREFIX, SegmentFrame, lower_categories_name, lower_name,
+    InvalidKind, InvalidRow, LOWER_CATEGORIES_PREFIX, SPLIT_PREFIX, SegmentFrame, lookalike_column_name, lookalike_key,
+    lower_categories_name, lower_name,
 };
 use crate::engine::fields::FieldType;
 use crate::engine::import::columns::date_to_days;
@@ -47,13 +48,19 @@ pub struct Compiled {
 
 /// Compiles a rule on the frame's customers.
 pub(super) fn compile(frame: &SegmentFrame, group: &Group) -> Compiled {
+    compile_within(frame, group, Vec::new())
+}
+
+/// [`compile`] for the rule of a segment being expanded inside others (`stack`,
+/// outermost first), so a circle of references is found.
+pub(super) fn compile_within(frame: &SegmentFrame, group: &Group, stack: Vec<String>) -> Compiled {
     let mut c = Compiler {
         frame,
         invalid: Vec::new(),
         lowered: Vec::new(),
         history: Vec::new(),
         saved: frame.saved_segments(),
-        stack: Vec::new(),
+        stack,
         leaves: Leaves::default(),
     };
     let (expr, fused) = c.group_fused(group, &mut Vec::new()).unzip();
@@ -185,6 +192,46 @@ impl Compiler<'_> {
         Some(expr.map_or_else(|| lit(true), |e| e.fill_null(lit(false))))
     }
 
+    /// `lookalike of "X" in top N%`: the customers outside X scored by likeness to
+    /// its members (see [`super::super::lookalike`]), the top N% of them.
+    fn lookalike(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
+        let [name, percent] = c.values.as_slice() else {
+            return self.fail(path, InvalidKind::WrongValueCount, "a lookalike needs a segment and a share".to_owned());
+        };
+        let Some(percent) = relative::percent(percent) else {
+            return self.fail(
+                path,
+                InvalidKind::NotAPercentage,
+                "give a percentage above 0 and at most 100".to_owned(),
+            );
+        };
+        let name = name.trim();
+        let found = self.saved.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned();
+        let Some((name, rule)) = found else {
+            return self.fail(path, InvalidKind::UnknownSegment, format!("there is no saved segment \"{name}\""));
+        };
+        if self.stack.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            let mut circle = self.stack.clone();
+            circle.push(name);
+            let reason = format!("segments refer to each other: {}", circle.join(" → "));
+            return self.fail(path, InvalidKind::SegmentCycle, reason);
+        }
+        let stack: Vec<String> = self.stack.iter().cloned().chain([name.clone()]).collect();
+        let model = match self.frame.lookalike_of(&name, &rule, &stack) {
+            Ok(model) => model,
+            Err((kind, reason)) => return self.fail(path, kind, reason),
+        };
+        let key = lookalike_key(&name, &rule);
+        let scores = col(lookalike_column_name(&key));
+        if !self.lowered.contains(&key) {
+            self.lowered.push(key);
+        }
+        Some(match model.bound(percent) {
+            Some(bound) => scores.gt_eq(lit(bound)),
+            None => scores.is_not_null().and(lit(false)),
+        })
+    }
+
     /// `in split "SEED" FROM to TO`: the customer's bucket under the seed is in `[from, to)`.
     fn in_split(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
         let [seed, from, to] = c.values.as_slice() else {
@@ -217,6 +264,9 @@ impl Compiler<'_> {
         }
         if c.op == Op::InSplit {
             return self.in_split(c, path);
+        }
+        if c.op == Op::LookalikeOf {
+            return self.lookalike(c, path);
         }
         if let Some(measure) = Measure::of_field(&c.field) {
             return self.history(c, measure, path);

@@ -26,7 +26,7 @@ enum Tok {
 
 /// Each English message the reader gives (`{}`: the part that varies) and its key
 /// in the translation table.
-const MESSAGES: [(&str, &str); 18] = [
+const MESSAGES: [(&str, &str); 19] = [
     ("unclosed quote", "parse.unclosed_quote"),
     ("unclosed backtick", "parse.unclosed_backtick"),
     ("\"{}\" is neither a number nor a date (YYYY-MM-DD)", "parse.not_number_or_date"),
@@ -37,6 +37,7 @@ const MESSAGES: [(&str, &str); 18] = [
     ("expected days, weeks or months", "parse.expected_unit"),
     ("expected a whole number", "parse.expected_whole"),
     ("expected a percentage such as 10%", "parse.expected_percent"),
+    ("expected \"in top\" and a percentage such as 5%", "parse.expected_lookalike_top"),
     ("expected a field name (custom fields in `backticks`)", "parse.expected_field"),
     ("expected an operator after \"{}\"", "parse.expected_operator_after"),
     ("expected a comparison (>=, >, <=, <, =, !=) or \"between\"", "parse.expected_comparison"),
@@ -302,6 +303,15 @@ impl Parser {
             self.pos += 2;
             let name = self.value()?;
             return Ok(super::super::segment_reference(&name));
+        }
+        if self.is_word(0, "lookalike") && self.is_word(1, "of") {
+            self.pos += 2;
+            let name = self.value()?;
+            let (op, values) = match self.relative()? {
+                Some((Op::TopPercent, values)) => (Op::LookalikeOf, values),
+                _ => return self.fail("expected \"in top\" and a percentage such as 5%"),
+            };
+            return Ok(Condition::new("", op, [vec![name], values].concat()));
         }
         if self.is_word(0, "in") && self.is_word(1, "split") {
             self.pos += 2;

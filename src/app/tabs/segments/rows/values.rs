@@ -33,7 +33,7 @@ pub(super) fn value_ui(
     let lang = ctx.lang;
     let relative = matches!(cond.op, Op::MoreThanAgo(_) | Op::WithinLast(_));
     let numeric = matches!(ty, FieldType::Money | FieldType::Number | FieldType::Integer) && !relative;
-    let percent = matches!(cond.op, Op::TopPercent | Op::BottomPercent);
+    let percent = matches!(cond.op, Op::TopPercent | Op::BottomPercent | Op::LookalikeOf);
     let hint = match ty {
         _ if relative => "30",
         _ if percent => "10",

@@ -316,6 +316,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("segments.lookalike_top", "most like it: top", "en çok benzeyen: ilk"),
     (
+        "segments.lookalike_model",
+        "Lookalike of “{0}” ({1} members): on customers it did not learn from, it ranks members above others with an AUC of {2} (0.5 is chance, 1 perfect). The fields that weigh most: {3}.",
+        "“{0}” benzeri ({1} üye): öğrenmediği müşterilerde üyeleri diğerlerinin önüne AUC {2} ile koyuyor (0,5 yazı tura, 1 kusursuz). En belirleyici alanlar: {3}.",
+    ),
+    (
         "invalid.lookalike",
         "the segment it names has too few members (at least 20) or too few customers outside it to learn from",
         "adını verdiği segmentte öğrenecek kadar üye (en az 20) ya da dışında yeterince müşteri yok",

@@ -87,6 +87,20 @@ pub struct Evaluation {
     pub stats: SegmentStats,
     pub funnel: Vec<FunnelStep>,
     pub invalid: Vec<InvalidRow>,
+    /// The lookalike models the rule uses (`lookalike of "X" …`), to say how good they are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lookalikes: Vec<LookalikeSummary>,
+}
+
+/// What a lookalike condition rests on: its seed, the model's AUC on held-out
+/// customers and the fields that weigh most.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LookalikeSummary {
+    pub seed: String,
+    pub seed_members: usize,
+    pub auc: Option<f64>,
+    /// The strongest three.
+    pub weights: Vec<super::lookalike::FieldWeight>,
 }
 
 /// What the builder shows for a rule: its numbers and its members (rows of the
@@ -497,7 +511,7 @@ impl SegmentFrame {
             let s = if n == group.items.len() { stats.clone() } else { self.stats(&c)? };
             funnel.push(FunnelStep { count: s.count, avg_ltv: s.avg_ltv });
         }
-        Ok(Evaluation { stats, funnel, invalid: compiled.invalid })
+        Ok(Evaluation { stats, funnel, invalid: compiled.invalid, lookalikes: compiled.lookalikes })
     }
 }
 

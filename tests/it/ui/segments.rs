@@ -435,6 +435,14 @@ fn a_lookalike_of_a_saved_segment_is_built_by_clicking_in_turkish() {
     let vip_count = harness.state().cache.saved_stats().unwrap()[0].as_ref().unwrap().count;
     let outside = harness.state().doc.as_ref().unwrap().data.customers.height() - vip_count;
     assert!(count >= outside.div_ceil(20) && count <= outside.div_ceil(20) + 2, "{count} of {outside}");
+    // How good the model is, said under the numbers: its AUC and strongest fields.
+    let models = harness.state().cache.segment_result().unwrap().evaluation.lookalikes.clone();
+    assert_eq!(models.len(), 1);
+    let auc = kitle::format::number(models[0].auc.unwrap(), 2, Lang::Tr);
+    let strongest = kitle::i18n::field_label(Lang::Tr, &models[0].weights[0].field);
+    harness.get_by_label_contains(&format!(
+        "üyeleri diğerlerinin önüne AUC {auc} ile koyuyor (0,5 yazı tura, 1 kusursuz). En belirleyici alanlar: {strongest}"
+    ));
 }
 
 #[test]

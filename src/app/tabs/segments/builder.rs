@@ -10,7 +10,7 @@ use polars::prelude::IdxSize;
 use super::rows::{RowCtx, group_ui};
 use crate::app::command::Command;
 use crate::app::command::{AudienceCommand, SegmentCommand};
-use crate::app::i18n::{Lang, t};
+use crate::app::i18n::{Lang, field_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::customer_table::{CustomerTable, display_order};
 use crate::app::widgets::why::WhyPanel;
@@ -228,6 +228,16 @@ fn results_ui(ui: &mut egui::Ui, result: Option<&SegmentResult>, ctx: &TabContex
         figures += &format!(" · {}: {}", t(lang, "segments.predicted_12m"), money(Some(predicted)));
     }
     ui.label(figures);
+    for model in &result.evaluation.lookalikes {
+        let fields: Vec<String> = model.weights.iter().map(|w| field_label(lang, &w.field)).collect();
+        let auc = model.auc.map_or_else(|| "—".to_owned(), |a| format::number(a, 2, lang));
+        let text = t(lang, "segments.lookalike_model")
+            .replace("{0}", &model.seed)
+            .replace("{1}", &format::count(model.seed_members, lang))
+            .replace("{2}", &auc)
+            .replace("{3}", &fields.join(", "));
+        ui.add(egui::Label::new(egui::RichText::new(text).weak()).wrap());
+    }
     invalid_ui(ui, result, lang);
     if result.evaluation.funnel.len() > 1 {
         egui::CollapsingHeader::new(t(lang, "segments.funnel")).id_salt("funnel").default_open(false).show(ui, |ui| {

@@ -17,8 +17,8 @@ use super::super::{Condition, DateUnit, Group, Node, Op};
 use super::fused::{Fused, Leaf, Leaves, both, leaf_of, noted};
 use super::kernels::{Cmp, category_equals, compare};
 use super::{
-    InvalidKind, InvalidRow, LOWER_CATEGORIES_PREFIX, SPLIT_PREFIX, SegmentFrame, lookalike_column_name, lookalike_key,
-    lower_categories_name, lower_name,
+    InvalidKind, InvalidRow, LOWER_CATEGORIES_PREFIX, LookalikeSummary, SPLIT_PREFIX, SegmentFrame,
+    lookalike_column_name, lookalike_key, lower_categories_name, lower_name,
 };
 use crate::engine::fields::FieldType;
 use crate::engine::import::columns::date_to_days;
@@ -44,6 +44,8 @@ pub struct Compiled {
     pub(super) history: Vec<HistorySpec>,
     /// The rule for the one-pass evaluation, when every condition suits it.
     pub(super) fused: Option<Fused>,
+    /// The lookalike models its conditions use.
+    pub(super) lookalikes: Vec<LookalikeSummary>,
 }
 
 /// Compiles a rule on the frame's customers.
@@ -62,9 +64,17 @@ pub(super) fn compile_within(frame: &SegmentFrame, group: &Group, stack: Vec<Str
         saved: frame.saved_segments(),
         stack,
         leaves: Leaves::default(),
+        lookalikes: Vec::new(),
     };
     let (expr, fused) = c.group_fused(group, &mut Vec::new()).unzip();
-    Compiled { expr, invalid: c.invalid, lowered: c.lowered, history: c.history, fused: fused.flatten() }
+    Compiled {
+        expr,
+        invalid: c.invalid,
+        lowered: c.lowered,
+        history: c.history,
+        fused: fused.flatten(),
+        lookalikes: c.lookalikes,
+    }
 }
 
 struct Compiler<'a> {
@@ -77,6 +87,7 @@ struct Compiler<'a> {
     stack: Vec<String>,
     /// The comparisons made, for the one-pass evaluation.
     leaves: Leaves,
+    lookalikes: Vec<LookalikeSummary>,
 }
 
 impl Compiler<'_> {
@@ -168,6 +179,7 @@ impl Compiler<'_> {
             saved: Arc::clone(&self.saved),
             stack: self.stack.iter().cloned().chain([name.clone()]).collect(),
             leaves: Leaves::default(),
+            lookalikes: Vec::new(),
         };
         let expr = inner.group(&group, &mut Vec::new());
         if let Some(first) = inner.invalid.first() {
@@ -187,6 +199,11 @@ impl Compiler<'_> {
         for spec in inner.history {
             if !self.history.contains(&spec) {
                 self.history.push(spec);
+            }
+        }
+        for model in inner.lookalikes {
+            if !self.lookalikes.iter().any(|l| l.seed == model.seed) {
+                self.lookalikes.push(model);
             }
         }
         Some(expr.map_or_else(|| lit(true), |e| e.fill_null(lit(false))))
@@ -221,6 +238,14 @@ impl Compiler<'_> {
             Ok(model) => model,
             Err((kind, reason)) => return self.fail(path, kind, reason),
         };
+        if !self.lookalikes.iter().any(|l| l.seed == name) {
+            self.lookalikes.push(LookalikeSummary {
+                seed: name.clone(),
+                seed_members: model.seed_members,
+                auc: model.auc,
+                weights: model.weights.iter().take(3).cloned().collect(),
+            });
+        }
         let key = lookalike_key(&name, &rule);
         let scores = col(lookalike_column_name(&key));
         if !self.lowered.contains(&key) {

@@ -211,6 +211,11 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
         "Bu müşterileri kimlikleriyle listeleyen bir segment: veri değişse de değişmez.",
     ),
     (
+        "explore.save_exact_no_key",
+        "A fixed list names customers by their id or e-mail, and these customers have neither.",
+        "Sabit liste müşterileri kimlik ya da e-postalarıyla adlandırır; bu müşterilerde ikisi de yok.",
+    ),
+    (
         "explore.exact_description",
         "Fixed list: the {0} customers of a cluster found on {1}.",
         "Sabit liste: {1} tarihinde bulunan bir kümenin {0} müşterisi.",

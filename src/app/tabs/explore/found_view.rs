@@ -155,7 +155,12 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
             save_segment(ctx, &name, t(lang, "explore.cluster_description").to_owned(), &c.rule);
         }
         let save_exact = t(lang, "explore.save_exact").replace("{0}", &format::count(c.count, lang));
-        if ui.button(save_exact).on_hover_text(t(lang, "explore.save_exact_hint")).clicked()
+        let keyed = ["customer_id", "email"].iter().any(|f| ctx.doc.data.field(f).is_some());
+        if ui
+            .add_enabled(keyed, egui::Button::new(save_exact))
+            .on_hover_text(t(lang, "explore.save_exact_hint"))
+            .on_disabled_hover_text(t(lang, "explore.save_exact_no_key"))
+            .clicked()
             && let Some(rule) = fixed_list_rule(ctx, &c.rows)
         {
             let description = t(lang, "explore.exact_description")
@@ -166,12 +171,15 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
     });
 }
 
-/// The customers at `rows` as a rule naming each by id: a fixed list.
+/// The customers at `rows` as a rule naming each by their key (customer id, or
+/// e-mail in a store keyed by e-mail): a fixed list.
 fn fixed_list_rule(ctx: &TabContext<'_>, rows: &[u32]) -> Option<Rule> {
-    let ids = ctx.doc.data.customers.column("customer_id").ok()?.cast(&polars::prelude::DataType::String).ok()?;
+    let data = &ctx.doc.data;
+    let key = ["customer_id", "email"].into_iter().find(|f| data.field(f).is_some())?;
+    let ids = data.customers.column(key).ok()?.cast(&polars::prelude::DataType::String).ok()?;
     let ids = ids.str().ok()?;
     let values: Vec<String> = rows.iter().filter_map(|&r| ids.get(r as usize).map(str::to_owned)).collect();
-    Some(Rule::field("customer_id").is_in(values))
+    Some(Rule::field(key).is_in(values))
 }
 
 pub(super) fn suggested_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {

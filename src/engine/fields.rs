@@ -592,8 +592,10 @@ const ORDER_FIELDS: &[CanonicalField] = &[
     f("zip", Text, ZIP),
 ];
 
-/// An İYS consent export's columns (its API names `recipient`, `type`, `status`,
-/// `consentDate`, and the Turkish headers of its panel's export).
+/// An İYS consent export's columns: its API's names `recipient`, `type`, `status`,
+/// `consentDate`, and Turkish headers a panel export may use (not checked against
+/// İYS's own panel, which has no public documentation here); any other header is
+/// mapped by hand (the import dialog, or `--map "Header=field"`).
 const CONSENT_FIELDS: &[CanonicalField] = &[
     f("recipient", Text, &["recipient", "alici", "iletisim adresi", "e-posta/telefon", "telefon/e-posta"]),
     f("consent_type", Text, &["type", "izin turu", "izin tipi", "ileti turu", "kanal"]),

@@ -295,6 +295,9 @@ fn segment(a: Args) -> Result<String> {
         if let Some(ms) = eval_ms {
             v["eval_ms"] = serde_json::json!(ms);
         }
+        if !compiled.lookalikes.is_empty() {
+            v["lookalikes"] = serde_json::to_value(&compiled.lookalikes)?;
+        }
         round_money_json(&mut v, minor_units(&ws.settings.currency));
         return Ok(serde_json::to_string_pretty(&v)? + "\n");
     }

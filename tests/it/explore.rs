@@ -458,6 +458,11 @@ fn a_lookalike_finds_the_two_traits_its_seed_shares() {
     // As a segment rule: the same customers, explained, and no SQL form.
     let rule = "lookalike of \"Tohum\" in top 5%";
     assert_eq!(segment_count(&ws, rule) as usize, top.len());
+    let (ok, out, err) = kitle(&["segment", ws_text, "--rule", rule, "--json"]);
+    assert!(ok, "{err}");
+    let model = &serde_json::from_str::<serde_json::Value>(&out).unwrap()["lookalikes"][0];
+    assert_eq!(model["seed"], "Tohum");
+    assert!((model["auc"].as_f64().unwrap() - auc).abs() < 1e-4, "{model}");
     assert!(segment_count(&ws, "lookalike of \"Tohum\" in top 5% and city = \"İzmir\"") as usize >= planted.len());
     let first = top[0]["customer_id"].as_str().unwrap();
     let (ok, out, err) = kitle(&["why", ws_text, "--rule", rule, "--customer", first, "--json"]);

@@ -45,7 +45,7 @@ pub struct Compiled {
     /// The rule for the one-pass evaluation, when every condition suits it.
     pub(super) fused: Option<Fused>,
     /// The lookalike models its conditions use.
-    pub(super) lookalikes: Vec<LookalikeSummary>,
+    pub lookalikes: Vec<LookalikeSummary>,
 }
 
 /// Compiles a rule on the frame's customers.

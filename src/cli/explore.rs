@@ -197,8 +197,7 @@ pub(super) fn lookalike(a: Args) -> Result<String> {
     }
     let model = lookalike(&data, &flags).map_err(|e| anyhow!("No lookalike of \"{seed}\": {e}."))?;
     let top = model.top(percent);
-    let key_column = ["customer_id", "email"].into_iter().find(|f| data.field(f).is_some());
-    let ids: Option<StringChunked> = match key_column {
+    let ids: Option<StringChunked> = match data.key_field() {
         Some(f) => Some(data.customers.column(f)?.cast(&DataType::String)?.str()?.clone()),
         None => None,
     };

@@ -168,6 +168,11 @@ impl CustomerData {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// The field that names each customer: the customer id, else the e-mail.
+    pub fn key_field(&self) -> Option<&'static str> {
+        ["customer_id", "email"].into_iter().find(|f| self.field(f).is_some())
+    }
+
     /// The data of one customer (row `row`): their row of the table, their orders
     /// and order lines, renumbered to row 0.
     pub fn one_customer(&self, row: usize) -> PolarsResult<CustomerData> {

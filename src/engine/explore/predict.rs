@@ -334,12 +334,15 @@ pub fn verdict(buyers: usize, calibration_days: i32, deciles: &[Decile]) -> Verd
     }
 }
 
+/// The day of the first order (days since 1970-01-01).
+fn first_order_day(data: &CustomerData) -> Option<i32> {
+    data.orders.as_ref()?.column("order_date").ok()?.cast(&DataType::Int32).ok()?.i32().ok()?.min()
+}
+
 /// The holdout period: a quarter of the time since the first order, whole weeks,
 /// between 4 and 26 weeks.
 pub fn holdout_days(data: &CustomerData) -> Option<i32> {
-    let orders = data.orders.as_ref()?;
-    let first = orders.column("order_date").ok()?.cast(&DataType::Int32).ok()?.i32().ok()?.min()?;
-    let span = date_to_days(data.as_of) - first;
+    let span = date_to_days(data.as_of) - first_order_day(data)?;
     Some((span / 4 / 7).clamp(4, 26) * 7)
 }
 
@@ -367,12 +370,7 @@ pub fn holdout_check(data: &CustomerData, holdout_days: i32) -> Result<Holdout, 
     }
     rows.retain(|r| r.customers > 0);
     let deciles = deciles(&histories, &prediction, holdout_days);
-    let first = data
-        .orders
-        .as_ref()
-        .and_then(|o| o.column("order_date").ok()?.cast(&DataType::Int32).ok()?.i32().ok()?.min())
-        .unwrap_or(cutoff);
-    let calibration_days = cutoff - first;
+    let calibration_days = cutoff - first_order_day(data).unwrap_or(cutoff);
     Ok(Holdout {
         calibration_end: days_to_date(cutoff).ok_or("the calibration period has no valid end")?,
         holdout_days,

@@ -139,6 +139,13 @@ fn lookalike_key(name: &str, rule: &str) -> String {
     format!("{LOOKALIKE_PREFIX}{name}\u{1}{rule}")
 }
 
+/// Whether `key` belongs to a lookalike of seed `name` under another rule than
+/// `current` (the seed was edited since): kept no longer.
+fn stale_lookalike(key: &str, name: &str, current: &str) -> bool {
+    key != current
+        && key.strip_prefix(LOOKALIKE_PREFIX).is_some_and(|k| k.split_once('\u{1}').is_some_and(|(n, _)| n == name))
+}
+
 /// The column of a lookalike model's scores.
 fn lookalike_column_name(key: &str) -> String {
     format!("__lookalike__{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()))
@@ -202,12 +209,7 @@ impl SegmentFrame {
         let seeded = |frame: &SegmentFrame| -> Result<Bitmap, (InvalidKind, String)> {
             let compiled = compile::compile_within(frame, &group, stack.to_vec());
             if let Some(first) = compiled.invalid.first() {
-                let kind = if first.kind == InvalidKind::SegmentCycle {
-                    InvalidKind::SegmentCycle
-                } else {
-                    InvalidKind::UnknownSegment
-                };
-                return Err((kind, format!("segment \"{name}\": {}", first.reason)));
+                return Err(compile::within_segment(name, first));
             }
             frame.mask(&compiled).map_err(|e| unknown(e.to_string()))
         };
@@ -224,6 +226,7 @@ impl SegmentFrame {
                 .map_err(|e| (InvalidKind::NoLookalike, format!("lookalike of \"{name}\": {e}")))?,
         );
         if let Ok(mut m) = self.lookalikes.lock() {
+            m.retain(|k, _| !stale_lookalike(k, name, &key));
             m.insert(key, Arc::clone(&model));
         }
         Ok(model)
@@ -244,22 +247,26 @@ impl SegmentFrame {
         Ok(scores.with_name(lookalike_column_name(key).into()).into_column())
     }
 
-    /// The lowest score a lookalike condition keeps today.
-    pub fn lookalike_bound(&self, c: &Condition) -> Option<f64> {
-        let (name, percent) = (c.values.first()?.trim(), relative::percent(c.values.get(1)?)?);
-        let (name, rule) = self.saved_segments().iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned()?;
-        self.lookalike_of(&name, &rule, std::slice::from_ref(&name)).ok()?.bound(percent)
-    }
-
-    /// A lookalike condition's score for the customer in `row` (the explained
-    /// customer in a frame of one); `None` for a member of the seed or another condition.
-    pub fn lookalike_score(&self, c: &Condition, row: usize) -> Option<f64> {
+    /// The model of a lookalike condition's seed; `None` for another condition or
+    /// one that can't be evaluated.
+    fn seed_model(&self, c: &Condition) -> Option<Arc<Lookalike>> {
         if c.op != Op::LookalikeOf {
             return None;
         }
         let name = c.values.first()?.trim();
         let (name, rule) = self.saved_segments().iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned()?;
-        let model = self.lookalike_of(&name, &rule, std::slice::from_ref(&name)).ok()?;
+        self.lookalike_of(&name, &rule, std::slice::from_ref(&name)).ok()
+    }
+
+    /// The lowest score a lookalike condition keeps today.
+    pub fn lookalike_bound(&self, c: &Condition) -> Option<f64> {
+        self.seed_model(c)?.bound(relative::percent(c.values.get(1)?)?)
+    }
+
+    /// A lookalike condition's score for the customer in `row` (the explained
+    /// customer in a frame of one); `None` for a member of the seed or another condition.
+    pub fn lookalike_score(&self, c: &Condition, row: usize) -> Option<f64> {
+        let model = self.seed_model(c)?;
         let row = self.population_row.lock().ok().and_then(|r| *r).unwrap_or(row);
         model.scores.get(row).copied().filter(|s| !s.is_nan())
     }
@@ -338,16 +345,21 @@ impl SegmentFrame {
     /// text, split buckets and order-history values.
     fn frame(&self, compiled: &Compiled) -> PolarsResult<DataFrame> {
         let fields = &compiled.lowered;
-        // Lookalike scores first: a model evaluates its seed, which needs this frame.
-        let mut lookalikes = Vec::new();
+        let poisoned = || PolarsError::ComputeError("segment cache poisoned".into());
+        // Lookalike scores are made before the cache is held: a model evaluates its
+        // seed, which needs this frame. Then they are kept with the other columns.
         for key in fields.iter().filter(|f| f.starts_with(LOOKALIKE_PREFIX)) {
-            lookalikes.push((key, self.lookalike_scores(key)?));
+            if !self.lowered.lock().map_err(|_| poisoned())?.contains_key(key) {
+                let scores = self.lookalike_scores(key)?;
+                let name =
+                    key.strip_prefix(LOOKALIKE_PREFIX).and_then(|k| k.split_once('\u{1}')).map_or("", |(n, _)| n);
+                let mut cache = self.lowered.lock().map_err(|_| poisoned())?;
+                cache.retain(|k, _| !stale_lookalike(k, name, key));
+                cache.insert(key.clone(), scores);
+            }
         }
         let mut df = self.data.customers.clone();
-        for (_, scores) in lookalikes {
-            df.with_column(scores)?;
-        }
-        let mut cache = self.lowered.lock().map_err(|_| PolarsError::ComputeError("segment cache poisoned".into()))?;
+        let mut cache = self.lowered.lock().map_err(|_| poisoned())?;
         // Order-history values depend on the values typed: keep a few, not every one.
         let made: Vec<String> = cache.keys().filter(|k| k.starts_with(HISTORY_PREFIX)).cloned().collect();
         if made.len() > MAX_HISTORY_COLUMNS {
@@ -369,7 +381,7 @@ impl SegmentFrame {
                 df.with_column(c.clone())?;
             }
         }
-        for field in fields.iter().filter(|f| !f.starts_with(LOOKALIKE_PREFIX)) {
+        for field in fields {
             if !cache.contains_key(field) {
                 let categories = field.strip_prefix(LOWER_CATEGORIES_PREFIX);
                 let made = match (field.strip_prefix(SPLIT_PREFIX), categories) {

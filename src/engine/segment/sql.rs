@@ -115,7 +115,7 @@ pub fn segment_sql(
     group: &Group,
     dialect: Dialect,
 ) -> Result<String, SqlError> {
-    let mut writer = Writer { data, saved, dialect, stack: Vec::new(), key: customer_key(data) };
+    let mut writer = Writer { data, saved, dialect, stack: Vec::new(), key: data.key_field().unwrap_or("email") };
     let condition = writer.group(group)?;
     Ok(format!(
         "-- Kitle segment: {}\n-- {} SQL over a customers table with Kitle's canonical columns; relative dates are as of {}.\nSELECT *\nFROM customers AS c\nWHERE {condition};",
@@ -123,11 +123,6 @@ pub fn segment_sql(
         dialect.name(),
         data.as_of
     ))
-}
-
-/// The column that ties orders to customers: the customer id, else the email.
-fn customer_key(data: &CustomerData) -> &'static str {
-    if data.field("customer_id").is_some() { "customer_id" } else { "email" }
 }
 
 struct Writer<'a> {

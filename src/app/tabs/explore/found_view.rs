@@ -155,7 +155,7 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
             save_segment(ctx, &name, t(lang, "explore.cluster_description").to_owned(), &c.rule);
         }
         let save_exact = t(lang, "explore.save_exact").replace("{0}", &format::count(c.count, lang));
-        let keyed = ["customer_id", "email"].iter().any(|f| ctx.doc.data.field(f).is_some());
+        let keyed = ctx.doc.data.key_field().is_some();
         if ui
             .add_enabled(keyed, egui::Button::new(save_exact))
             .on_hover_text(t(lang, "explore.save_exact_hint"))
@@ -175,7 +175,7 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
 /// e-mail in a store keyed by e-mail): a fixed list.
 fn fixed_list_rule(ctx: &TabContext<'_>, rows: &[u32]) -> Option<Rule> {
     let data = &ctx.doc.data;
-    let key = ["customer_id", "email"].into_iter().find(|f| data.field(f).is_some())?;
+    let key = data.key_field()?;
     let ids = data.customers.column(key).ok()?.cast(&polars::prelude::DataType::String).ok()?;
     let ids = ids.str().ok()?;
     let values: Vec<String> = rows.iter().filter_map(|&r| ids.get(r as usize).map(str::to_owned)).collect();

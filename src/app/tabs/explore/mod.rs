@@ -77,7 +77,7 @@ fn win_back(data: &crate::engine::data::CustomerData) -> Vec<WinBack> {
             .map(|v| plain_text(&v))
             .filter(|t| !t.is_empty())
     };
-    let number = |field: &str, row: usize| text(field, row).and_then(|t| t.parse::<f64>().ok());
+    let number = |field: &str, row: usize| data.customers.column(field).ok()?.get(row).ok()?.extract::<f64>();
     crate::engine::explore::predict::win_back_list(data, WIN_BACK_SHOWN)
         .into_iter()
         .map(|(row, value)| WinBack {

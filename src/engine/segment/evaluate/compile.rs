@@ -77,6 +77,14 @@ pub(super) fn compile_within(frame: &SegmentFrame, group: &Group, stack: Vec<Str
     }
 }
 
+/// What a condition naming segment `name` says when a row of that segment's rule
+/// can't be used: a circle stays a circle, anything else makes the segment unusable.
+pub(super) fn within_segment(name: &str, first: &InvalidRow) -> (InvalidKind, String) {
+    let kind =
+        if first.kind == InvalidKind::SegmentCycle { InvalidKind::SegmentCycle } else { InvalidKind::UnknownSegment };
+    (kind, format!("segment \"{name}\": {}", first.reason))
+}
+
 struct Compiler<'a> {
     frame: &'a SegmentFrame,
     invalid: Vec<InvalidRow>,
@@ -148,22 +156,28 @@ impl Compiler<'_> {
         col(lower_name(field))
     }
 
-    /// `in segment "X"`: X's rule, compiled in place (empty values count as false).
-    fn in_segment(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
-        let name = c.values.first().map_or("", |v| v.trim());
+    /// The saved segment a condition names, (name, rule), unless it is missing or
+    /// already being expanded (a circle); either is marked invalid.
+    fn saved_segment(&mut self, name: &str, path: &[usize]) -> Option<(String, String)> {
+        let name = name.trim();
         let found = self.saved.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned();
         let Some((name, rule)) = found else {
-            return self.fail(path, InvalidKind::UnknownSegment, format!("there is no saved segment \"{name}\""));
+            self.fail(path, InvalidKind::UnknownSegment, format!("there is no saved segment \"{name}\""));
+            return None;
         };
         if self.stack.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
             let mut circle = self.stack.clone();
             circle.push(name);
-            return self.fail(
-                path,
-                InvalidKind::SegmentCycle,
-                format!("segments refer to each other: {}", circle.join(" → ")),
-            );
+            let reason = format!("segments refer to each other: {}", circle.join(" → "));
+            self.fail(path, InvalidKind::SegmentCycle, reason);
+            return None;
         }
+        Some((name, rule))
+    }
+
+    /// `in segment "X"`: X's rule, compiled in place (empty values count as false).
+    fn in_segment(&mut self, c: &Condition, path: &[usize]) -> Option<Expr> {
+        let (name, rule) = self.saved_segment(c.values.first().map_or("", String::as_str), path)?;
         let Ok(group) = super::super::parse(&rule) else {
             return self.fail(
                 path,
@@ -183,12 +197,7 @@ impl Compiler<'_> {
         };
         let expr = inner.group(&group, &mut Vec::new());
         if let Some(first) = inner.invalid.first() {
-            let kind = if first.kind == InvalidKind::SegmentCycle {
-                InvalidKind::SegmentCycle
-            } else {
-                InvalidKind::UnknownSegment
-            };
-            let reason = format!("segment \"{name}\": {}", first.reason);
+            let (kind, reason) = within_segment(&name, first);
             return self.fail(path, kind, reason);
         }
         for field in inner.lowered {
@@ -222,17 +231,7 @@ impl Compiler<'_> {
                 "give a percentage above 0 and at most 100".to_owned(),
             );
         };
-        let name = name.trim();
-        let found = self.saved.iter().find(|(n, _)| n.trim().eq_ignore_ascii_case(name)).cloned();
-        let Some((name, rule)) = found else {
-            return self.fail(path, InvalidKind::UnknownSegment, format!("there is no saved segment \"{name}\""));
-        };
-        if self.stack.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-            let mut circle = self.stack.clone();
-            circle.push(name);
-            let reason = format!("segments refer to each other: {}", circle.join(" → "));
-            return self.fail(path, InvalidKind::SegmentCycle, reason);
-        }
+        let (name, rule) = self.saved_segment(name, path)?;
         let stack: Vec<String> = self.stack.iter().cloned().chain([name.clone()]).collect();
         let model = match self.frame.lookalike_of(&name, &rule, &stack) {
             Ok(model) => model,

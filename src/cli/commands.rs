@@ -46,6 +46,16 @@ measures the model on a held-out fifth (AUC: 0.5 is chance, 1.0 perfect) and lis
 the top share. As a segment rule: lookalike of \"VIP\" in top 5%.
 ";
 
+const COHORT_NOTES: &str = "\
+cohorts groups customers by the period of their first counted order and shows, for
+each period since, active customers, retention, orders, revenue and cumulative LTV
+per customer. Where spend data covers a cohort's period: its CAC and the first period
+its cumulative LTV (times the workspace's gross margin, when set) pays it back.
+--real converts every amount to lira of one month (--base, default the as-of month)
+by a price index: a CSV or Excel file of months and values, such as TCMB EVDS's
+consumer price index TP.FG.J0, or the index saved in the workspace.
+";
+
 const STORE_NOTES: &str = "\
 connect pulls a store's customers and orders into a private local copy beside the
 workspace (WS-store/), so it opens offline; refresh pulls only what changed since.
@@ -270,6 +280,14 @@ kitle persona draft WS.kitle --segment NAME [--json]",
         flags: &[value("seed"), value("top"), AS_OF, JSON],
         positional: 1,
         run: super::explore::lookalike,
+    },
+    Subcommand {
+        name: "cohorts",
+        usage: "kitle cohorts WS.kitle [--period month|quarter|week] [--by channel|first_product|first_category|city|segment:NAME] [--real [--index FILE] [--base YYYY-MM]] [--as-of YYYY-MM-DD] [--json]",
+        notes: COHORT_NOTES,
+        flags: &[value("period"), value("by"), switch("real"), value("index"), value("base"), AS_OF, JSON],
+        positional: 1,
+        run: super::explore::cohorts,
     },
     Subcommand {
         name: "connect",

@@ -1,5 +1,5 @@
 //! The Explore commands: `kitle rfm`, `kitle crosstab`, `kitle predict`,
-//! `kitle clusters`, `kitle suggest`, `kitle lookalike`.
+//! `kitle clusters`, `kitle suggest`, `kitle lookalike`, `kitle cohorts`.
 
 use anyhow::{Result, anyhow, bail};
 use polars::prelude::*;
@@ -240,4 +240,118 @@ pub(super) fn lookalike(a: Args) -> Result<String> {
         s += &format!("  {:<28} {score:.4}\n", id_of(*row));
     }
     Ok(s)
+}
+
+/// `kitle cohorts WS [--period month|quarter|week] [--by channel|first_product|
+/// first_category|city|segment:NAME] [--real [--index FILE] [--base YYYY-MM]]
+/// [--as-of D] [--json]`: acquisition cohorts, their retention, revenue,
+/// cumulative LTV, CAC and payback.
+pub(super) fn cohorts(a: Args) -> Result<String> {
+    use crate::engine::cohorts::{CohortOptions, CohortPeriod, Split, cohorts};
+    let (path, as_of, json) = super::workspace_args(&a, "kitle cohorts WS.kitle --json")?;
+    let period = match a.text("period")? {
+        None => CohortPeriod::Month,
+        Some(p) => CohortPeriod::parse(&p).ok_or_else(|| anyhow!("--period is month, quarter or week."))?,
+    };
+    let split = a
+        .text("by")?
+        .map(|by| {
+            Split::parse(&by).ok_or_else(|| {
+                anyhow!("--by is channel, first_product, first_category, city or segment:NAME (a saved segment).")
+            })
+        })
+        .transpose()?;
+    let (real, index_file, base) = (a.has("real"), a.text("index")?.map(std::path::PathBuf::from), a.text("base")?);
+    if !real && (index_file.is_some() || base.is_some()) {
+        bail!("--index and --base convert to real lira: add --real.");
+    }
+    let (ws, data) = open(&path, as_of)?;
+    let mut notes = Vec::new();
+    let real =
+        if real { Some(real_lira(&ws, &data, index_file.as_deref(), base.as_deref(), &mut notes)?) } else { None };
+    let options = CohortOptions { period, split, bought: None, real, margin: ws.settings.gross_margin };
+    let table = cohorts(&data, &ws.segments, &options).map_err(|e| anyhow!("No cohorts: {e}."))?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&table)? + "\n");
+    }
+    Ok(cohorts_text(&table, &notes))
+}
+
+/// The index (from `file`, else the workspace's) and the base month for `--real`.
+fn real_lira(
+    ws: &crate::engine::workspace::Workspace,
+    data: &crate::engine::data::CustomerData,
+    file: Option<&std::path::Path>,
+    base: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Result<crate::engine::cohorts::RealLira> {
+    use crate::engine::cohorts::index::{PriceIndex, parse_month};
+    let index = match file {
+        Some(file) => {
+            let (index, read) =
+                PriceIndex::read(file).map_err(|e| anyhow!("The price index {}: {e}.", file.display()))?;
+            if read.skipped_rows > 0 {
+                let rows = if read.skipped_rows == 1 { "row" } else { "rows" };
+                notes.push(format!(
+                    "{} {rows} of the index file had no month or no value and were skipped.",
+                    read.skipped_rows
+                ));
+            }
+            index
+        }
+        None => ws.settings.price_index.clone().ok_or_else(|| {
+            anyhow!(
+                "Real lira need a price index: give --index FILE, a CSV or Excel file of months and index values. \
+                 TCMB publishes the consumer price index (TÜFE, 2003=100) as series TP.FG.J0 in EVDS \
+                 (evds2.tcmb.gov.tr); export it monthly."
+            )
+        })?,
+    };
+    let base = match base {
+        Some(b) => parse_month(b).ok_or_else(|| anyhow!("--base is a month, YYYY-MM."))?,
+        None => ws.real_base(data.as_of),
+    };
+    Ok(crate::engine::cohorts::RealLira { index, base })
+}
+
+/// The cohort table as text: notes on the index, then one line per cohort.
+fn cohorts_text(table: &crate::engine::cohorts::Cohorts, notes: &[String]) -> String {
+    let mut s = String::new();
+    if let Some(base) = &table.base {
+        s += &format!("Money in lira of {base}.\n");
+    }
+    if let Some(index) = &table.index {
+        if let Some(rate) = index.carried_after {
+            s += &format!(
+                "The index ends in {}; later months carry its last year's average monthly rate, {:.2}%.\n",
+                index.last,
+                rate * 100.0
+            );
+        }
+        if let Some(rate) = index.carried_before {
+            s += &format!(
+                "The index starts in {}; earlier months carry {:.2}% a month back.\n",
+                index.first,
+                rate * 100.0
+            );
+        }
+    }
+    for note in notes {
+        s += note;
+        s.push('\n');
+    }
+    s += "cohort\tgroup\tcustomers\tCAC\tpayback\tretention by period\n";
+    for c in &table.cohorts {
+        let retention: Vec<String> = c.cells.iter().map(|cell| format!("{:.0}%", cell.retention * 100.0)).collect();
+        s += &format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            c.cohort,
+            c.group.as_deref().unwrap_or("-"),
+            c.customers,
+            c.cac.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}")),
+            c.payback_offset.map_or_else(|| "—".to_owned(), |v| v.to_string()),
+            retention.join(" ")
+        );
+    }
+    s
 }

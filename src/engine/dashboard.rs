@@ -285,7 +285,7 @@ impl Rows<'_> {
 }
 
 /// Spend per channel (case-insensitive names) within a period, prorated by overlap.
-fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64> {
+pub(crate) fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64> {
     let mut out: HashMap<String, f64> = HashMap::default();
     for s in spend {
         let share = match period {

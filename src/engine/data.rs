@@ -49,6 +49,11 @@ impl<'a, T: NumericNative> InPlace<'a, T> {
         InPlace { values: Cow::Owned(self.values.into_owned()), valid: self.valid }
     }
 
+    /// How many rows.
+    pub(crate) fn len(&self) -> usize {
+        self.values.len()
+    }
+
     /// The value of a row, `None` when empty.
     pub(crate) fn get(&self, row: usize) -> Option<T> {
         self.valid.as_ref().is_none_or(|b| b.get_bit(row)).then(|| self.values[row])

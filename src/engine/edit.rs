@@ -33,6 +33,24 @@ pub enum Edit {
     ReplacePersona { index: usize, persona: Box<Persona> },
     /// Remove the persona at this index.
     DeletePersona { index: usize },
+    /// The price index, the base month of real lira and the gross margin.
+    SetRealMoney(Box<RealMoney>),
+}
+
+/// The settings behind real lira and payback on margin, changed together.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RealMoney {
+    pub price_index: Option<crate::engine::cohorts::index::PriceIndex>,
+    pub real_base: Option<String>,
+    pub gross_margin: Option<f64>,
+}
+
+impl RealMoney {
+    /// The workspace's current ones.
+    pub fn of(workspace: &Workspace) -> Self {
+        let s = &workspace.settings;
+        Self { price_index: s.price_index.clone(), real_base: s.real_base.clone(), gross_margin: s.gross_margin }
+    }
 }
 
 /// Why an edit could not be applied (the workspace changed under it).
@@ -70,6 +88,12 @@ impl Edit {
             }
             Edit::SetLtvBands(bands) => Edit::SetLtvBands(std::mem::replace(&mut workspace.settings.ltv_bands, bands)),
             Edit::SetManualSpend(spend) => Edit::SetManualSpend(std::mem::replace(&mut workspace.manual_spend, spend)),
+            Edit::SetRealMoney(money) => {
+                let before = RealMoney::of(workspace);
+                let s = &mut workspace.settings;
+                (s.price_index, s.real_base, s.gross_margin) = (money.price_index, money.real_base, money.gross_margin);
+                Edit::SetRealMoney(Box::new(before))
+            }
             Edit::InsertAudience { .. } | Edit::ReplaceAudience { .. } | Edit::DeleteAudience { .. } => {
                 return self.apply_to_audiences(workspace);
             }
@@ -134,7 +158,7 @@ impl Edit {
     /// True when the customer data must be recomputed after this edit (spend feeds
     /// the numbers; segments and bands are read where they are used).
     pub fn changes_data(&self) -> bool {
-        matches!(self, Edit::SetManualSpend(_))
+        matches!(self, Edit::SetManualSpend(_) | Edit::SetRealMoney(_))
     }
 
     /// Whether this edit continues `previous` (typing into the same spend table) and

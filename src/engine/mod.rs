@@ -12,6 +12,7 @@ pub mod audience;
 pub mod browse;
 pub mod build;
 pub mod cache;
+pub mod cohorts;
 pub mod countries;
 pub mod dashboard;
 pub mod data;

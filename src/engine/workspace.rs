@@ -86,6 +86,16 @@ pub struct Settings {
     /// [`super::cache`]), so it opens without importing again.
     #[serde(skip_serializing_if = "is_true")]
     pub cache: bool,
+    /// The price index for real lira (see [`super::cohorts::index`]): data the user
+    /// loaded or typed, no secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_index: Option<super::cohorts::index::PriceIndex>,
+    /// The month whose lira real amounts are in (`YYYY-MM`); `None` is the as-of month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub real_base: Option<String>,
+    /// Gross margin (0.35 is 35%) for payback on margin rather than revenue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gross_margin: Option<f64>,
 }
 
 fn is_true(value: &bool) -> bool {
@@ -100,6 +110,9 @@ impl Default for Settings {
             as_of: None,
             ltv_bands: vec![1_000.0, 5_000.0, 10_000.0],
             cache: true,
+            price_index: None,
+            real_base: None,
+            gross_margin: None,
         }
     }
 }
@@ -217,10 +230,26 @@ impl Workspace {
         write_atomically(path, text.as_bytes()).map_err(|e| save_err(e.to_string()))
     }
 
-    /// Replaces the hand-typed spend in `data` with this workspace's.
+    /// Replaces the hand-typed spend in `data` with this workspace's, and adds
+    /// `real_ltv` when a price index is set (removes it when not).
     pub fn apply_manual_spend(&self, data: &mut CustomerData) {
         data.spend.retain(|s| !s.manual);
         data.spend.extend(self.manual_spend.iter().filter_map(ManualSpend::entry));
+        use super::cohorts::real;
+        real::remove_real_ltv(data);
+        if let Some(index) = &self.settings.price_index {
+            // Without orders there is nothing to convert by: no field, said where real lira are asked for.
+            let _ = real::add_real_ltv(data, index, self.real_base(data.as_of));
+        }
+    }
+
+    /// The month real lira are in: the chosen one, else the as-of date's.
+    pub fn real_base(&self, as_of: NaiveDate) -> super::cohorts::index::MonthKey {
+        self.settings
+            .real_base
+            .as_deref()
+            .and_then(super::cohorts::index::parse_month)
+            .unwrap_or_else(|| super::cohorts::real::default_base(as_of))
     }
 
     pub fn as_of(&self) -> NaiveDate {

@@ -6,6 +6,7 @@
 mod audience;
 mod cache;
 mod cli;
+mod cohorts;
 mod consent;
 mod dashboard;
 mod explore;

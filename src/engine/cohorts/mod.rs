@@ -697,14 +697,22 @@ fn assign(
         return Err(CohortError::Empty(what));
     }
     // Cohorts: oldest first, groups by size within each.
+    // Numbered through a dense (period, group) table: no hashing per customer.
     let key_of = |c: usize| keys.get(first[c].0);
-    let mut pairs: Vec<(i32, u32)> =
-        (0..n).filter(|c| group_of[*c] != NONE).map(|c| (key_of(c), group_of[c])).collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    let id_of: HashMap<(i32, u32), u32> = pairs.iter().enumerate().map(|(i, p)| (*p, i as u32)).collect();
-    let cohort_of = (0..n).map(|c| if group_of[c] == NONE { NONE } else { id_of[&(key_of(c), group_of[c])] }).collect();
-    Ok(Assignment { cohort_of, cohorts: pairs, group_names, as_of_key: keys.get(as_of_day) })
+    let (first_key, as_of_key) = (keys.get(keys.first), keys.get(as_of_day));
+    let groups = group_names.len();
+    let slot = |c: usize| (key_of(c) - first_key) as usize * groups + group_of[c] as usize;
+    let mut id_of = vec![NONE; (as_of_key - first_key + 1).max(1) as usize * groups];
+    for c in (0..n).filter(|c| group_of[*c] != NONE) {
+        id_of[slot(c)] = 0;
+    }
+    let mut pairs = Vec::new();
+    for (i, id) in id_of.iter_mut().enumerate().filter(|(_, id)| **id == 0) {
+        *id = pairs.len() as u32;
+        pairs.push((first_key + (i / groups) as i32, (i % groups) as u32));
+    }
+    let cohort_of = (0..n).map(|c| if group_of[c] == NONE { NONE } else { id_of[slot(c)] }).collect();
+    Ok(Assignment { cohort_of, cohorts: pairs, group_names, as_of_key })
 }
 
 /// Each cohort's acquisition cost: `None` where spend doesn't cover its period.
@@ -713,7 +721,7 @@ fn cohort_costs(
     options: &CohortOptions,
     assignment: &Assignment,
     size: &[usize],
-    real: Option<&(DayKeys, index::IndexTable, MonthKey)>,
+    real: Option<&RealTable>,
 ) -> Result<Vec<Option<f64>>, CohortError> {
     let mut costs = vec![None; assignment.cohorts.len()];
     let Some(span) = super::dashboard::spend_span(&data.spend) else { return Ok(costs) };
@@ -721,28 +729,39 @@ fn cohort_costs(
         None => data.spend.clone(),
         Some((_, table, base)) => data.spend.iter().map(|s| real::real_spend(s, table, *base)).collect(),
     };
-    // Customers per cohort and channel (lower case), and per period and channel.
+    // Customers per cohort and channel, and per period and channel, by the
+    // channels' lower-case names (one id each; the last id is "no channel").
     let channels = match data.customers.column("channel") {
         Ok(column) => Some(Codes::of(column)?),
         Err(_) => None,
     };
-    let channel_name = |row: usize| -> String {
-        channels.as_ref().and_then(|c| c.name(c.get(row)?)).map_or_else(String::new, str::to_lowercase)
-    };
-    let mut per_cohort: HashMap<(u32, String), usize> = HashMap::new();
-    let mut per_period: HashMap<(i32, String), usize> = HashMap::new();
-    let mut period_size: HashMap<i32, usize> = HashMap::new();
-    let mut names: HashMap<u32, String> = HashMap::new();
+    let mut name_ids: HashMap<String, usize> = HashMap::new();
+    let code_name: Vec<usize> = channels.as_ref().map_or_else(Vec::new, |c| {
+        c.names
+            .iter()
+            .map(|n| {
+                let n = n.as_deref().unwrap_or_default().to_lowercase();
+                let next = name_ids.len();
+                *name_ids.entry(n).or_insert(next)
+            })
+            .collect()
+    });
+    let no_channel = name_ids.len();
+    let k = no_channel + 1;
+    let min_key = assignment.cohorts.iter().map(|c| c.0).min().unwrap_or(0);
+    let periods = (assignment.as_of_key - min_key + 1).max(1) as usize;
+    let mut per_cohort = vec![0usize; assignment.cohorts.len() * k];
+    let (mut per_period, mut period_size) = (vec![0usize; periods * k], vec![0usize; periods]);
     for (row, &cohort) in assignment.cohort_of.iter().enumerate() {
         if cohort == NONE {
             continue;
         }
-        let code = channels.as_ref().and_then(|c| c.get(row)).unwrap_or(NONE);
-        let name = names.entry(code).or_insert_with(|| channel_name(row)).clone();
-        let key = assignment.cohorts[cohort as usize].0;
-        *per_cohort.entry((cohort, name.clone())).or_default() += 1;
-        *per_period.entry((key, name)).or_default() += 1;
-        *period_size.entry(key).or_default() += 1;
+        let code = channels.as_ref().and_then(|c| c.get(row));
+        let name = code.and_then(|c| code_name.get(c as usize)).copied().unwrap_or(no_channel);
+        let p = (assignment.cohorts[cohort as usize].0 - min_key) as usize;
+        per_cohort[cohort as usize * k + name] += 1;
+        per_period[p * k + name] += 1;
+        period_size[p] += 1;
     }
     let by_channel = options.split == Some(Split::Channel);
     let paid: foldhash::HashSet<String> = spend.iter().map(|s| s.channel.to_lowercase()).collect();
@@ -759,14 +778,15 @@ fn cohort_costs(
             costs[c] = paid.contains(&name).then(|| spent.get(&name).copied().unwrap_or(0.0));
             continue;
         }
-        let n_period = period_size.get(&key).copied().unwrap_or(0).max(1) as f64;
+        let p = (key - min_key) as usize;
+        let n_period = period_size[p].max(1) as f64;
         let mut cost = 0.0;
         for (channel, amount) in &spent {
-            let from_channel = per_period.get(&(key, channel.clone())).copied().unwrap_or(0);
-            cost += if from_channel > 0 {
-                amount * per_cohort.get(&(c as u32, channel.clone())).copied().unwrap_or(0) as f64 / from_channel as f64
-            } else {
-                amount * size[c] as f64 / n_period
+            let name = name_ids.get(channel).copied();
+            let from_channel = name.map_or(0, |id| per_period[p * k + id]);
+            cost += match name {
+                Some(id) if from_channel > 0 => amount * per_cohort[c * k + id] as f64 / from_channel as f64,
+                _ => amount * size[c] as f64 / n_period,
             };
         }
         costs[c] = Some(cost);

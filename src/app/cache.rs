@@ -13,6 +13,7 @@ use foldhash::HashMap;
 use super::document::Document;
 use super::i18n::Lang;
 use super::keyed::Keyed;
+use crate::engine::data::CustomerData;
 use crate::engine::import::ImportError;
 use crate::engine::segment::evaluate::{SegmentFrame, SegmentResult, SegmentStats};
 use crate::engine::segment::overlap::{Overlap, overlap};
@@ -43,6 +44,35 @@ pub struct SharedCache {
     saved_rules: String,
     /// The data version and saved segments (name, rule) the saved jobs were asked for.
     named: (u64, Vec<(String, String)>),
+    /// The data in lira of the base month, when money is shown real.
+    real: Keyed<u64, CustomerData>,
+}
+
+/// How money is shown: what the Dashboard and Explore compute from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Money {
+    Nominal,
+    /// In lira of the base month (`YYYY-MM`).
+    Real {
+        base: String,
+    },
+    /// The switch is on; the conversion is running (nominal meanwhile).
+    Converting,
+    /// The switch is on but there is no price index loaded.
+    NoIndex,
+    /// The switch is on but the data can't be converted (the reason, shown).
+    Unavailable(String),
+}
+
+impl Money {
+    pub fn is_real(&self) -> bool {
+        matches!(self, Money::Real { .. })
+    }
+}
+
+/// A data version the real-lira data of `version` goes by (never a document's).
+fn real_version(version: u64) -> u64 {
+    version | (1 << 63)
 }
 
 impl Default for SharedCache {
@@ -56,6 +86,7 @@ impl Default for SharedCache {
             values: RefCell::default(),
             saved_rules: String::new(),
             named: (0, Vec::new()),
+            real: Keyed::new("real-lira"),
         }
     }
 }
@@ -63,7 +94,18 @@ impl Default for SharedCache {
 impl SharedCache {
     /// Follows the document: everything is dropped when its data changes. Then
     /// collects finished work and keeps the saved segments' numbers current.
-    pub fn update(&mut self, doc: &Document, egui: &egui::Context, lang: Lang) {
+    pub fn update(&mut self, doc: &Document, egui: &egui::Context, lang: Lang, real_money: bool) {
+        self.real.collect(lang);
+        if real_money
+            && let Some(index) = doc.workspace.settings.price_index.clone()
+            && doc.data.orders.is_some()
+        {
+            let data = Arc::clone(&doc.data);
+            let base = doc.workspace.real_base(doc.data.as_of);
+            self.real.ensure(egui, doc.version, move |_| {
+                move |_| crate::engine::cohorts::real::in_real_lira(&data, &index, base).map_err(|e| e.to_string())
+            });
+        }
         if self.version != doc.version {
             self.version = doc.version;
             self.frame = Some(Arc::new(SegmentFrame::new(Arc::clone(&doc.data))));
@@ -99,6 +141,28 @@ impl SharedCache {
         self.overlap.ensure(egui, (doc.version, keyed), move |_| {
             move |_| overlap(&frame, &named).map_err(|e| ImportError::from(e).text(lang))
         });
+    }
+
+    /// The data money is shown from, its version, and how money is shown.
+    pub fn money_view(&self, doc: &Document, real_money: bool) -> (Arc<CustomerData>, u64, Money) {
+        let nominal = |money| (Arc::clone(&doc.data), doc.version, money);
+        if !real_money {
+            return nominal(Money::Nominal);
+        }
+        if doc.workspace.settings.price_index.is_none() {
+            return nominal(Money::NoIndex);
+        }
+        if let Some(data) = self.real.get(&doc.version) {
+            let base = crate::engine::cohorts::index::month_label(doc.workspace.real_base(doc.data.as_of));
+            return (Arc::clone(data), real_version(doc.version), Money::Real { base });
+        }
+        if doc.data.orders.is_none() {
+            return nominal(Money::Unavailable(crate::engine::cohorts::real::RealError::NoOrders.to_string()));
+        }
+        match self.real.error() {
+            Some(e) if !self.real.busy() => nominal(Money::Unavailable(e.to_owned())),
+            _ => nominal(Money::Converting),
+        }
     }
 
     /// Forgets the document (closed).

@@ -60,6 +60,9 @@ pub enum FileCommand {
     SaveThen(Box<Command>),
     /// Save to this path.
     SaveTo(PathBuf),
+    /// Load a price index for real lira from this file (`None`: ask with the
+    /// native dialog).
+    LoadPriceIndex(Option<PathBuf>),
     /// Open the import dialog, optionally with a file already chosen.
     ImportDialog(Option<PathBuf>),
     /// Import these sources (into the open workspace when there is one).
@@ -102,6 +105,10 @@ pub enum ViewCommand {
     SetTheme(ThemeChoice),
     /// Show this tab.
     SetTab(Tab),
+    /// Show Explore's cohorts (the Dashboard's payback card).
+    OpenCohorts,
+    /// Show money in real lira (true) or as paid (false).
+    SetRealMoney(bool),
     /// The AI narrative's endpoint and model (remembered with the preferences).
     SetAi {
         /// The endpoint's address.

@@ -77,6 +77,7 @@ impl KitleApp {
             },
             FileCommand::SaveTo(path) => self.save_to(&path),
             FileCommand::ImportDialog(path) => self.open_import_dialog(ctx, path),
+            FileCommand::LoadPriceIndex(path) => self.load_price_index(path),
             FileCommand::RunImport(specs) => self.start_import(ctx, specs),
             FileCommand::Loaded { result, cancelled } => self.loaded(ctx, result, cancelled),
             FileCommand::Reimported { path, result } => self.reimported(ctx, &path, result),
@@ -108,6 +109,13 @@ impl KitleApp {
                 theme::apply_theme(ctx, choice);
             }
             ViewCommand::SetTab(tab) => self.prefs.tab = tab,
+            ViewCommand::SetRealMoney(on) => self.prefs.real_money = on,
+            ViewCommand::OpenCohorts => {
+                self.prefs.tab = Tab::Explore;
+                if let Some(explore) = self.tab_mut::<crate::app::tabs::explore::ExploreTab>() {
+                    explore.view = crate::app::tabs::explore::ExploreView::Cohorts;
+                }
+            }
             ViewCommand::Notify(text) => self.notice = Some(Notice::Info(text)),
         }
     }
@@ -187,6 +195,45 @@ impl KitleApp {
             dialog.add_file(ctx, path, self.lang());
         }
         self.import = Some(dialog);
+    }
+
+    /// Reads a price index (a small file: read here) and sets it on the workspace,
+    /// keeping the base month and margin; says what it read, or why it can't.
+    fn load_price_index(&mut self, path: Option<PathBuf>) {
+        let lang = self.lang();
+        let path = match path {
+            Some(path) => path,
+            None => match file::pick_spreadsheet(self.file_dialogs, t(lang, "money.index_filter")) {
+                DialogOutcome::Picked(path) => path,
+                DialogOutcome::Cancelled => return,
+                DialogOutcome::Unavailable => {
+                    self.notice = Some(Notice::Info(t(lang, "money.type_index_path").to_owned()));
+                    return;
+                }
+            },
+        };
+        let Some(doc) = &self.doc else { return };
+        match crate::engine::cohorts::index::PriceIndex::read(&path) {
+            Ok((index, read)) => {
+                let reach = index.reach();
+                let mut money = crate::engine::edit::RealMoney::of(&doc.workspace);
+                money.price_index = Some(index);
+                self.edit(Edit::SetRealMoney(Box::new(money)));
+                self.prefs.real_money = true;
+                let month = |k| crate::engine::cohorts::index::month_label(k);
+                let (first, last) = reach.map_or_else(Default::default, |r| (month(r.first), month(r.last)));
+                let text = t(lang, "money.index_read")
+                    .replace("{0}", &read.value_column)
+                    .replace("{1}", &first)
+                    .replace("{2}", &last)
+                    .replace("{3}", &read.skipped_rows.to_string());
+                self.notice = Some(Notice::Info(text));
+            }
+            Err(e) => {
+                let text = t(lang, "money.index_failed").replace("{0}", &path.display().to_string());
+                self.notice = Some(Notice::Error(format!("{text} {}", index_error_text(&e, lang))));
+            }
+        }
     }
 
     /// Applies an edit to the open document (undoable).
@@ -389,5 +436,16 @@ impl KitleApp {
             }
             Err(e) => self.notice = Some(Notice::Error(e)),
         }
+    }
+}
+
+/// Why an index file can't be used, in the user's language.
+fn index_error_text(e: &crate::engine::cohorts::index::IndexError, lang: crate::app::i18n::Lang) -> String {
+    use crate::engine::cohorts::index::IndexError;
+    match e {
+        IndexError::Unreadable(why) => t(lang, "money.index_unreadable").replace("{0}", why),
+        IndexError::NoColumns => t(lang, "money.index_no_columns").to_owned(),
+        IndexError::TooShort => t(lang, "money.index_too_short").to_owned(),
+        IndexError::NotPositive(month) => t(lang, "money.index_not_positive").replace("{0}", month),
     }
 }

@@ -72,8 +72,19 @@ impl KitleApp {
             self.cache.clear();
             return;
         };
-        self.cache.update(doc, egui, lang);
-        let ctx = TabContext { doc, cache: &self.cache, prefs: &self.prefs, lang, commands: &self.commands, egui };
+        self.cache.update(doc, egui, lang, self.prefs.real_money);
+        let (data, version, money) = self.cache.money_view(doc, self.prefs.real_money);
+        let ctx = TabContext {
+            doc,
+            data,
+            version,
+            money,
+            cache: &self.cache,
+            prefs: &self.prefs,
+            lang,
+            commands: &self.commands,
+            egui,
+        };
         let shown = self.prefs.tab;
         if let Some(tab) = self.tabs.iter_mut().find(|t| t.id() == shown) {
             tab.logic(&ctx);

@@ -41,6 +41,8 @@ pub struct Prefs {
     /// model. Its key is never stored.
     pub ai_endpoint: String,
     pub ai_model: String,
+    /// Show money in real lira (by the workspace's price index) on the Dashboard and in Explore.
+    pub real_money: bool,
 }
 
 const MAX_RECENT: usize = 8;

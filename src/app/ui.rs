@@ -155,8 +155,12 @@ impl KitleApp {
 
     fn tab_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let Some(doc) = &self.doc else { return };
+        let (data, version, money) = self.cache.money_view(doc, self.prefs.real_money);
         let ctx = TabContext {
             doc,
+            data,
+            version,
+            money,
             cache: &self.cache,
             prefs: &self.prefs,
             lang,

@@ -35,6 +35,8 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("field.expected_orders_90d", "Expected orders, next 90 days", "Beklenen sipariş (90 gün)"),
     ("field.predicted_clv_12m", "Predicted CLV, next 12 months", "Tahmini CLV (12 ay)"),
     ("field.win_back_value", "Value lost if churned (12 months)", "Kaybedilirse giden değer (12 ay)"),
+    ("field.next_order_date", "Expected next order", "Beklenen sonraki sipariş"),
+    ("field.real_ltv", "LTV in real lira", "Reel LTV (sabit fiyatlarla)"),
     ("field.tenure_days", "Customer for (days)", "Müşteri süresi (gün)"),
     ("field.age", "Age", "Yaş"),
     ("field.order_id", "Order ID", "Sipariş No"),

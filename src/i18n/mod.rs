@@ -7,6 +7,7 @@
 
 mod app;
 mod audiences;
+mod cohorts;
 mod customers;
 mod dashboard;
 mod explore;
@@ -23,7 +24,8 @@ use std::sync::OnceLock;
 pub use crate::format::Lang;
 
 /// Every area's table.
-const AREAS: [&[(&str, &str, &str)]; 11] = [
+const AREAS: [&[(&str, &str, &str)]; 12] = [
+    cohorts::TEXTS,
     store::TEXTS,
     explore::TEXTS,
     persona::TEXTS,

@@ -378,3 +378,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_rule_made_from_real_figures_reads_real_ltv() {
+    use kitle::engine::segment::{parse, to_text};
+    let rule = parse("ltv > 1000 and (city = \"İzmir\" or ltv < 50)").unwrap();
+    let renamed = rule.with_fields_renamed(|f| (f == "ltv").then(|| REAL_LTV.to_owned()));
+    assert_eq!(to_text(&renamed), "real_ltv > 1000 and (city = \"İzmir\" or real_ltv < 50)");
+    // The field is there for segments once a workspace has an index, and goes with it.
+    let mut data = hand_set();
+    let mut ws = kitle::engine::workspace::Workspace::new("t");
+    ws.settings.price_index = Some(PriceIndex::read(&fixture("fixtures/cohorts/tufe_evds.csv")).unwrap().0);
+    ws.apply_manual_spend(&mut data);
+    assert!(data.field(REAL_LTV).is_some());
+    ws.settings.price_index = None;
+    ws.apply_manual_spend(&mut data);
+    assert!(data.field(REAL_LTV).is_none() && data.customers.column(REAL_LTV).is_err());
+}

@@ -255,6 +255,31 @@ fn predicted_fields_follow_the_model_and_work_in_segments() {
     let buyers: std::collections::HashSet<usize> = h.iter().map(|h| h.row).collect();
     let prospect = (0..data.customers.height()).find(|r| !buyers.contains(r)).unwrap();
     assert_eq!(p_alive.get(prospect), None, "no orders, no prediction");
+    // The expected next order: the day one purchase is expected by, none when P(alive) is low.
+    use kitle::engine::explore::predict::{NEXT_ORDER, NEXT_ORDER_MIN_ALIVE};
+    let next = data.customers.column(NEXT_ORDER).unwrap().date().unwrap().physical().clone();
+    let as_of = kitle::engine::import::columns::date_to_days(data.as_of);
+    let (mut dated, mut undated) = (0, 0);
+    for one in &h {
+        let alive = model.bgnbd.p_alive(one.x, one.t_x, one.t);
+        match next.get(one.row) {
+            Some(day) => {
+                dated += 1;
+                let days = f64::from(day - as_of);
+                assert!(alive >= NEXT_ORDER_MIN_ALIVE && days >= 1.0, "row {}: {days} days, P(alive) {alive}", one.row);
+                // One purchase is expected by that day and not a day before it.
+                assert!(model.expected_purchases(days, one) >= 1.0 - 1e-6, "row {}", one.row);
+                assert!(model.expected_purchases(days - 1.0, one) < 1.0, "row {}", one.row);
+            }
+            None => {
+                undated += 1;
+                assert!(alive < NEXT_ORDER_MIN_ALIVE || model.expected_purchases(730.0, one) < 1.0, "row {}", one.row);
+            }
+        }
+    }
+    assert!(dated > 100 && undated > 100, "{dated} dated, {undated} not expected");
+    let field = data.field(NEXT_ORDER).unwrap();
+    assert_eq!(field.ty, kitle::engine::fields::FieldType::Date);
     // "VIPs slipping away" as a segment: the same customers as counted by hand.
     let ltv = column("ltv");
     let by_hand = (0..data.customers.height())

@@ -20,6 +20,12 @@ use super::state::Tab;
 /// What a tab may read, and how it asks for changes.
 pub struct TabContext<'a> {
     pub doc: &'a Document,
+    /// The customer data as money is shown: `doc.data`, or the same in real lira
+    /// when the switch is on (Dashboard and Explore compute from this).
+    pub data: std::sync::Arc<crate::engine::data::CustomerData>,
+    /// The version of `data` (for keys of computations on it).
+    pub version: u64,
+    pub money: super::cache::Money,
     pub cache: &'a SharedCache,
     /// The user's preferences (read-only; changed by commands).
     pub prefs: &'a super::state::Prefs,
@@ -31,6 +37,22 @@ pub struct TabContext<'a> {
 impl TabContext<'_> {
     pub fn send(&self, command: impl Into<Command>) {
         self.commands.send(command);
+    }
+
+    /// Opens a segment draft with `rule`. A rule on LTV built from real-lira figures
+    /// reads `real_ltv`, so the segment finds what the figure showed.
+    pub fn draft(&self, rule: crate::engine::segment::Rule) {
+        self.send(super::command::SegmentCommand::Draft(self.money_rule(rule)));
+    }
+
+    /// `rule` as it must be saved: LTV conditions read `real_ltv` when money is real.
+    pub fn money_rule(&self, rule: crate::engine::segment::Rule) -> crate::engine::segment::Rule {
+        if self.money.is_real() {
+            use crate::engine::cohorts::real::REAL_LTV;
+            rule.with_fields_renamed(|f| (f == "ltv").then(|| REAL_LTV.to_owned()))
+        } else {
+            rule
+        }
     }
 
     /// The workspace's currency code.

@@ -4,6 +4,7 @@
 
 pub mod customer_table;
 pub mod heat;
+pub mod money;
 pub mod number_entry;
 pub mod plots;
 pub mod theme;

@@ -28,8 +28,8 @@ use super::dashboard::UNKNOWN_CHANNEL;
 use super::data::{CustomerData, InPlace};
 use super::import::columns::{date_to_days, days_to_date};
 use super::segment::Rule;
+use super::segment::Segment;
 use super::segment::history::{LineAttr, Window};
-use super::workspace::Segment;
 
 /// The label of the customers of the smaller groups, folded together.
 pub const OTHER_GROUP: &str = "(other)";
@@ -772,10 +772,13 @@ fn cohort_costs(
         if from < span.from || to > span.to {
             continue;
         }
-        let spent = super::dashboard::spend_in(&spend, Some(super::dashboard::Period { from, to }));
+        // Summed in one order of channels, so the same data gives the same cents.
+        let mut spent: Vec<(String, f64)> =
+            super::dashboard::spend_in(&spend, Some(super::dashboard::Period { from, to })).into_iter().collect();
+        spent.sort_by(|a, b| a.0.cmp(&b.0));
         if by_channel {
             let name = assignment.group_names[group as usize].as_deref().unwrap_or_default().to_lowercase();
-            costs[c] = paid.contains(&name).then(|| spent.get(&name).copied().unwrap_or(0.0));
+            costs[c] = paid.contains(&name).then(|| spent.iter().find(|(n, _)| *n == name).map_or(0.0, |s| s.1));
             continue;
         }
         let p = (key - min_key) as usize;

@@ -28,6 +28,14 @@ pub const FIELDS: [&str; 4] = ["p_alive", "expected_orders_90d", "predicted_clv_
 /// nothing, so the expected spend is P(alive) × the spend if active, and this is
 /// `predicted_clv_12m × (1 − p_alive) ÷ p_alive`.
 pub const WIN_BACK: &str = "win_back_value";
+/// The day the customer's next order is expected: when their expected purchases
+/// from the as-of date reach one. Empty ("not expected") when P(alive) is under
+/// [`NEXT_ORDER_MIN_ALIVE`] or one purchase is not expected within two years.
+pub const NEXT_ORDER: &str = "next_order_date";
+/// P(alive) below which no next order is expected.
+pub const NEXT_ORDER_MIN_ALIVE: f64 = 0.3;
+/// How far ahead a next order is looked for, in days.
+const NEXT_ORDER_MAX_DAYS: f64 = 730.0;
 /// Repeat buyers the model needs.
 pub const MIN_REPEAT: usize = 20;
 /// Customers the models are fitted on at most. A larger store is fitted on an even
@@ -161,6 +169,55 @@ impl Prediction {
         self.bgnbd.expected_purchases(days / self.unit_days, h.x, h.t_x, h.t)
     }
 
+    /// Whole days from the as-of date until the customer's expected purchases reach
+    /// one (see [`NEXT_ORDER`]): the first day by which one is expected.
+    pub fn days_to_next_order(&self, h: &Purchases) -> Option<u32> {
+        let mut day = self.root_of_one_purchase(h)?.ceil().max(1.0);
+        let reached = |d: f64| self.expected_purchases(d, h) >= 1.0;
+        while !reached(day) && day <= NEXT_ORDER_MAX_DAYS {
+            day += 1.0;
+        }
+        while day > 1.0 && reached(day - 1.0) {
+            day -= 1.0;
+        }
+        (day <= NEXT_ORDER_MAX_DAYS).then_some(day as u32)
+    }
+
+    /// Where the expected purchases reach one, to within half a day.
+    fn root_of_one_purchase(&self, h: &Purchases) -> Option<f64> {
+        if self.bgnbd.p_alive(h.x, h.t_x, h.t) < NEXT_ORDER_MIN_ALIVE {
+            return None;
+        }
+        let f = |days: f64| self.expected_purchases(days, h) - 1.0;
+        // Regula falsi (Illinois) on the rising curve of expected purchases.
+        let (mut lo, mut hi) = ((0.0, -1.0), (NEXT_ORDER_MAX_DAYS, f(NEXT_ORDER_MAX_DAYS)));
+        if hi.1.is_nan() || hi.1 < 0.0 {
+            return None;
+        }
+        let mut side = 0;
+        for _ in 0..40 {
+            let t = (lo.0 * hi.1 - hi.0 * lo.1) / (hi.1 - lo.1);
+            let v = f(t);
+            if hi.0 - lo.0 < 0.5 || v.abs() < 1e-9 {
+                return Some(t);
+            }
+            if v < 0.0 {
+                lo = (t, v);
+                if side == -1 {
+                    hi.1 /= 2.0;
+                }
+                side = -1;
+            } else {
+                hi = (t, v);
+                if side == 1 {
+                    lo.1 /= 2.0;
+                }
+                side = 1;
+            }
+        }
+        Some((lo.0 + hi.0) / 2.0)
+    }
+
     /// Predicted spend in the next `days` (expected purchases × expected spend per
     /// purchase, undiscounted); `None` without a spend model.
     pub fn predicted_value(&self, days: f64, h: &Purchases) -> Option<f64> {
@@ -184,7 +241,7 @@ pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Mes
     };
     let n = data.customers.height();
     // Each customer's three numbers on every core (a few powers and a series each).
-    let predicted: Vec<(usize, [Option<f64>; 4])> = {
+    let predicted: Vec<(usize, [Option<f64>; 4], Option<u32>)> = {
         use rayon::prelude::*;
         let one = |h: &Purchases| {
             let alive = prediction.bgnbd.p_alive(h.x, h.t_x, h.t);
@@ -195,15 +252,18 @@ pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Mes
                 value,
                 value.filter(|_| alive > 1e-9).map(|v| v * (1.0 - alive) / alive),
             ];
-            (h.row, values)
+            (h.row, values, prediction.days_to_next_order(h))
         };
         histories.par_iter().filter(|h| h.row < n).map(one).collect()
     };
     let mut columns = [vec![None; n], vec![None; n], vec![None; n], vec![None; n]];
-    for (row, values) in predicted {
+    let mut next_order: Vec<Option<i32>> = vec![None; n];
+    let as_of = date_to_days(data.as_of);
+    for (row, values, next) in predicted {
         for (column, value) in columns.iter_mut().zip(values) {
             column[row] = value;
         }
+        next_order[row] = next.map(|days| as_of + days as i32);
     }
     let types = [FieldType::Number, FieldType::Number, FieldType::Money, FieldType::Money];
     for ((name, values), ty) in FIELDS.iter().zip(columns).zip(types) {
@@ -212,6 +272,10 @@ pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Mes
         data.fields.retain(|f| f.name != *name);
         data.fields.push(FieldInfo { name: (*name).into(), ty, origin: FieldOrigin::Derived });
     }
+    let next_order: Int32Chunked = next_order.into_iter().collect();
+    data.customers.with_column(next_order.with_name(NEXT_ORDER.into()).into_date().into_column())?;
+    data.fields.retain(|f| f.name != NEXT_ORDER);
+    data.fields.push(FieldInfo { name: NEXT_ORDER.into(), ty: FieldType::Date, origin: FieldOrigin::Derived });
     Ok(None)
 }
 

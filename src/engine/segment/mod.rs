@@ -304,6 +304,23 @@ pub struct Group {
 }
 
 impl Group {
+    /// The same rule with fields renamed where `rename` gives a new name (a
+    /// nominal field to its real-lira twin).
+    #[must_use]
+    pub fn with_fields_renamed(mut self, rename: impl Fn(&str) -> Option<String> + Copy) -> Group {
+        for item in &mut self.items {
+            match &mut item.node {
+                Node::Condition(c) => {
+                    if let Some(name) = rename(&c.field) {
+                        c.field = name;
+                    }
+                }
+                Node::Group(g) => *g = std::mem::take(g).with_fields_renamed(rename),
+            }
+        }
+        self
+    }
+
     /// The AND-chains of this group: the items between ORs, as evaluation reads them.
     pub fn or_of_ands(&self) -> Vec<Vec<&Item>> {
         let mut chains: Vec<Vec<&Item>> = Vec::new();

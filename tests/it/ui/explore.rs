@@ -194,3 +194,97 @@ fn a_cluster_and_a_suggestion_are_saved_as_segments_that_find_them() {
     assert_eq!(rule, kitle::engine::segment::to_text(&best.rule));
     assert_eq!(count, best.count);
 }
+
+#[test]
+fn cohorts_show_the_engines_table_and_a_cell_opens_exactly_its_customers() {
+    use kitle::engine::cohorts::{CohortOptions, cohorts};
+    let mut harness = app_harness_sized(Lang::En, [1280.0, 1000.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    // The Dashboard's payback card opens the cohorts.
+    run_until_shown(&mut harness, "Open the cohorts");
+    harness.get_by_label("Open the cohorts").click();
+    harness.run_steps(2);
+    assert_eq!((harness.state().prefs.tab, explore(harness.state()).view), (Tab::Explore, ExploreView::Cohorts));
+    run_until(&mut harness, "the cohorts", |app| explore(app).cohorts().is_some());
+    let shown = explore(harness.state()).cohorts().unwrap().clone();
+    let doc = harness.state().doc.as_ref().unwrap();
+    let margin = doc.workspace.settings.gross_margin;
+    let engine = cohorts(&doc.data, &doc.workspace.segments, &CohortOptions { margin, ..Default::default() }).unwrap();
+    assert_eq!((shown.customers, shown.cohorts.len()), (engine.customers, engine.cohorts.len()));
+    for (a, b) in shown.cohorts.iter().zip(&engine.cohorts) {
+        assert_eq!(a, b, "the view shows the engine's table");
+    }
+    assert_eq!(*shown, engine);
+    assert!(shown.cohorts.len() > 3);
+    // A cell one month after a cohort's first: a click makes its segment, as many customers.
+    let c = &shown.cohorts[shown.cohorts.len() - 4];
+    let month = kitle::format::month(shown.period.days(c.key).0, Lang::En);
+    click_until_segments(&mut harness, &format!("{month} · 1"));
+    let (rule, count) = settled_draft(&mut harness);
+    assert!(rule.contains("order count from"), "{rule}");
+    assert_eq!(count, c.cells[1].active, "the segment finds exactly the cell's customers: {rule}");
+}
+
+#[test]
+fn real_lira_reach_the_dashboard_and_explore_and_say_what_to_load() {
+    use kitle::engine::cohorts::index::PriceIndex;
+    use kitle::engine::cohorts::real::in_real_lira;
+    let mut harness = app_harness_sized(Lang::En, [1280.0, 1000.0]);
+    harness.run_steps(1);
+    open_demo(&mut harness);
+    harness.get_by_label("Real lira").click();
+    harness.run_steps(2);
+    run_until_shown(&mut harness, "Real lira need a price index.");
+    assert!(harness.query_by_label_contains("TP.FG.J0").is_some(), "says where EVDS publishes the index");
+    // An index file typed in by path (2% a month from 2020).
+    let dir = crate::helpers::scratch().join("ui-real-lira");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("tufe.csv");
+    let mut text = String::from("Tarih,TP_FG_J0\n");
+    for i in 0..84 {
+        text += &format!(
+            "{}-{},\"{}\"\n",
+            2020 + i / 12,
+            i % 12 + 1,
+            format!("{:.4}", 100.0 * 1.02f64.powi(i)).replace('.', ",")
+        );
+    }
+    std::fs::write(&file, text).unwrap();
+    harness.state_mut().tab_mut::<ExploreTab>().unwrap().view = ExploreView::Cohorts;
+    harness.state_mut().send(Command::View(kitle::app::ViewCommand::SetTab(Tab::Explore)));
+    harness.run_steps(2);
+    harness.get_by_label("Price index, base month and gross margin").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Path of the index file", file.to_str().unwrap());
+    harness.get_by_label("Load").click();
+    harness.run_steps(2);
+    run_until(&mut harness, "the real-lira data", |app| {
+        let doc = app.doc.as_ref().unwrap();
+        app.cache.money_view(doc, app.prefs.real_money).2.is_real()
+    });
+    let doc = harness.state().doc.as_ref().unwrap();
+    let index = PriceIndex::read(&file).unwrap().0;
+    assert_eq!(doc.workspace.settings.price_index.as_ref(), Some(&index));
+    let real = in_real_lira(&doc.data, &index, doc.workspace.real_base(doc.data.as_of)).unwrap();
+    harness.run_steps(2);
+    assert!(harness.query_all_by_label_contains("in lira of").count() >= 1, "the base month is named");
+    // Explore's cohorts are the real orders'.
+    run_until(&mut harness, "real cohorts", |app| {
+        explore(app).cohorts().is_some_and(|t| {
+            let engine = kitle::engine::cohorts::cohorts(&real, &[], &Default::default()).unwrap();
+            t.cohorts[0].cells[0].revenue == engine.cohorts[0].cells[0].revenue
+        })
+    });
+    // Every money figure on the Dashboard follows: the engine's numbers on the real data.
+    click_tab(&mut harness, "Dashboard");
+    let preset = dashboard(harness.state()).effective_preset(&real);
+    let bands = harness.state().doc.as_ref().unwrap().workspace.settings.ltv_bands.clone();
+    let expected = kitle::engine::dashboard::dashboard(&real, preset.period(&real), &bands).unwrap();
+    run_until(&mut harness, "the real dashboard", |app| dashboard(app).current().is_some_and(|d| **d == expected));
+    let nominal = kitle::engine::dashboard::dashboard(data_of(&harness), preset.period(&real), &bands).unwrap();
+    assert!(expected.headline.avg_ltv.unwrap() > nominal.headline.avg_ltv.unwrap() * 1.05, "older lira are worth more");
+    // Back to lira as paid.
+    harness.get_by_label("As paid").click();
+    run_until(&mut harness, "the nominal dashboard", |app| dashboard(app).current().is_some_and(|d| **d == nominal));
+}

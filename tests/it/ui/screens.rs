@@ -126,6 +126,7 @@ fn walk(lang: Lang, size: [f32; 2]) {
         settle(&mut harness);
         check_words(&harness, lang, &format!("Explore {view:?}"));
     }
+    cohorts_and_real_lira(&mut harness, lang, &tag);
 
     let dialogs: [(&str, OpenDialog); 7] = [
         ("import", |app| app.send(FileCommand::ImportDialog(None))),
@@ -177,6 +178,29 @@ fn walk(lang: Lang, size: [f32; 2]) {
         check_words(&harness, lang, name);
         close_all(&mut harness);
     }
+}
+
+/// Cohorts, photographed (the triangle, the chart, the switch asking for an index),
+/// then the Dashboard in real lira by typed annual rates, checked.
+fn cohorts_and_real_lira(harness: &mut Harness<'static, KitleApp>, lang: Lang, tag: &str) {
+    harness.state_mut().tab_mut::<ExploreTab>().unwrap().view = ExploreView::Cohorts;
+    harness.state_mut().send(ViewCommand::SetRealMoney(true));
+    settle(harness);
+    check_words(harness, lang, "Explore Cohorts");
+    snapshot(harness, &format!("explore_cohorts_{tag}"));
+    // Real lira by typed annual rates: the Dashboard says in whose lira.
+    let rates = [(2024, 44.4), (2025, 31.0), (2026, 28.0)]
+        .map(|(year, percent)| kitle::engine::cohorts::index::AnnualRate { year, percent });
+    let index = kitle::engine::cohorts::index::PriceIndex::from_annual_rates(&rates).unwrap();
+    let money = kitle::engine::edit::RealMoney { price_index: Some(index), ..Default::default() };
+    harness.state_mut().send(kitle::app::Command::Edit(kitle::engine::edit::Edit::SetRealMoney(Box::new(money))));
+    harness.state_mut().send(ViewCommand::SetTab(Tab::Dashboard));
+    settle(harness);
+    check_words(harness, lang, "Dashboard in real lira");
+    let in_base = if lang == Lang::Tr { "lirasıyla" } else { "in lira of" };
+    assert!(harness.query_all_by_label_contains(in_base).count() > 0, "the base month is named");
+    harness.state_mut().send(ViewCommand::SetRealMoney(false));
+    harness.state_mut().send(kitle::app::Command::Undo);
 }
 
 fn close_all(harness: &mut Harness<'static, KitleApp>) {

@@ -84,8 +84,46 @@ fn points_change(now: Option<f64>, before: Option<f64>, lang: Lang) -> (Option<S
     }
 }
 
-/// The seven cards, in order.
-fn cards(d: &Dashboard, paid_only: bool, currency: &str, lang: Lang) -> Vec<Card> {
+/// The payback card's figure: median payback over the last 12 monthly cohorts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Payback {
+    /// Still computing.
+    Computing,
+    /// Cohorts need orders.
+    NoOrders,
+    /// No cohort has a CAC (no spend data covering one).
+    NoSpend,
+    /// Fewer than half of the cohorts have paid back yet.
+    NotYet,
+    Months(u32),
+}
+
+/// A click on a card that asks for something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardAction {
+    EditSpend,
+    OpenCohorts,
+}
+
+fn payback_card(payback: Payback, lang: Lang) -> Card {
+    let (value, hint) = match payback {
+        Payback::Computing => ("…".to_owned(), "dash.hint_payback"),
+        Payback::NoOrders => ("—".to_owned(), "dash.hint_payback_no_orders"),
+        Payback::NoSpend => ("—".to_owned(), "dash.hint_no_spend"),
+        Payback::NotYet => (t(lang, "dash.payback_not_yet").to_owned(), "dash.hint_payback"),
+        // Offset 0 paid back within the first month: 1 month.
+        Payback::Months(0) => (t(lang, "dash.payback_one").to_owned(), "dash.hint_payback"),
+        Payback::Months(n) => {
+            (t(lang, "dash.payback_months").replace("{0}", &(n + 1).to_string()), "dash.hint_payback")
+        }
+    };
+    let mut card = Card::new("dash.payback", value, (None, None), hint);
+    card.up_is_good = false;
+    card
+}
+
+/// The eight cards, in order.
+fn cards(d: &Dashboard, paid_only: bool, payback: Payback, currency: &str, lang: Lang) -> Vec<Card> {
     let h = &d.headline;
     let p: Option<&Headline> = d.previous.as_ref();
     let money_in = (currency, lang);
@@ -143,6 +181,7 @@ fn cards(d: &Dashboard, paid_only: bool, currency: &str, lang: Lang) -> Vec<Card
             if d.has_spend { "dash.hint_ltv_cac" } else { "dash.hint_no_spend" },
         )
         .in_period(),
+        payback_card(payback, lang),
     ]
 }
 
@@ -150,11 +189,19 @@ fn cards(d: &Dashboard, paid_only: bool, currency: &str, lang: Lang) -> Vec<Card
 const CARD_MARGIN: f32 = 10.0;
 const MIN_CARD_WIDTH: f32 = 128.0;
 
-/// Draws the cards; returns true when "edit spend" was clicked on the CAC card.
+/// Draws the cards; returns what a card's button asked for ("edit spend" on the
+/// CAC card, "open cohorts" on the payback card).
 /// `paid_only`: CAC over the new customers of paid channels (a box on the card).
-pub fn cards_ui(ui: &mut egui::Ui, d: &Dashboard, paid_only: &mut bool, currency: &str, lang: Lang) -> bool {
-    let mut edit_spend = false;
-    let cards = cards(d, *paid_only, currency, lang);
+pub fn cards_ui(
+    ui: &mut egui::Ui,
+    d: &Dashboard,
+    paid_only: &mut bool,
+    payback: Payback,
+    currency: &str,
+    lang: Lang,
+) -> Option<CardAction> {
+    let mut action = None;
+    let cards = cards(d, *paid_only, payback, currency, lang);
     // As many cards a row as fit at their smallest, rows filled evenly, every card
     // as wide as the row allows (a frame cannot wrap by itself: it is measured after
     // it is drawn).
@@ -171,7 +218,7 @@ pub fn cards_ui(ui: &mut egui::Ui, d: &Dashboard, paid_only: &mut bool, currency
                 egui::Frame::group(ui.style()).inner_margin(CARD_MARGIN).show(ui, |ui| {
                     ui.set_width(width);
                     ui.vertical(|ui| {
-                        edit_spend |= card_ui(ui, card, d, lang);
+                        action = card_ui(ui, card, d, lang).or(action);
                         if card.title == "dash.cac" && d.has_spend {
                             let paid = t(lang, "dash.paid_only");
                             ui.checkbox(paid_only, egui::RichText::new(paid).small())
@@ -182,13 +229,14 @@ pub fn cards_ui(ui: &mut egui::Ui, d: &Dashboard, paid_only: &mut bool, currency
             }
         });
     }
-    edit_spend
+    action
 }
 
-fn card_ui(ui: &mut egui::Ui, card: &Card, d: &Dashboard, lang: Lang) -> bool {
+fn card_ui(ui: &mut egui::Ui, card: &Card, d: &Dashboard, lang: Lang) -> Option<CardAction> {
     let has_spend = d.has_spend;
     let hint = t(lang, card.hint);
     let scope = match (d.period, card.scope) {
+        _ if card.title == "dash.payback" => "dash.scope_last_12_cohorts",
         (None, _) => "dash.scope_all_time",
         (Some(_), Scope::UpToEnd) => "dash.scope_up_to_end",
         (Some(_), Scope::InPeriod) => "dash.scope_in_period",
@@ -202,15 +250,20 @@ fn card_ui(ui: &mut egui::Ui, card: &Card, d: &Dashboard, lang: Lang) -> bool {
             let colour = if rising == card.up_is_good { theme::GOOD } else { theme::bad(ui.visuals()) };
             ui.colored_label(colour, text).on_hover_text(t(lang, "dash.vs_previous"));
         }
+        _ if card.title == "dash.payback" => {
+            if ui.small_button(t(lang, "dash.open_cohorts")).on_hover_text(hint).clicked() {
+                return Some(CardAction::OpenCohorts);
+            }
+        }
         _ if card.value == "—" => {
             ui.weak(hint);
             if card.title == "dash.cac" && !has_spend && ui.small_button(t(lang, "dash.edit_spend")).clicked() {
-                return true;
+                return Some(CardAction::EditSpend);
             }
         }
         _ => {
             ui.weak(" ");
         }
     }
-    false
+    None
 }

@@ -4,7 +4,6 @@
 
 use egui_plot::{BarChart, Legend, Line, PlotPoints};
 
-use crate::app::command::SegmentCommand;
 use crate::app::i18n::{Lang, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::{PieSlice, category_label, count_label, fixed_plot, legend_swatch, pie_ui};
@@ -64,7 +63,7 @@ pub fn ltv_pie_ui(ui: &mut egui::Ui, bands: &[LtvBand], ctx: &TabContext<'_>) {
                 format::money_or_dash(band.avg_ltv, currency, lang)
             ));
             if pie.response.clicked() {
-                ctx.send(SegmentCommand::Draft(band_rule(band)));
+                ctx.draft(band_rule(band));
             }
         }
         ui.vertical(|ui| {
@@ -78,7 +77,7 @@ pub fn ltv_pie_ui(ui: &mut egui::Ui, bands: &[LtvBand], ctx: &TabContext<'_>) {
                         share(band)
                     );
                     if ui.link(text).on_hover_text(t(lang, "dash.click_to_segment")).clicked() {
-                        ctx.send(SegmentCommand::Draft(band_rule(band)));
+                        ctx.draft(band_rule(band));
                     }
                 });
             }
@@ -125,7 +124,7 @@ pub fn channels_ui(ui: &mut egui::Ui, d: &Dashboard, show_revenue: &mut bool, ct
     if let Some(channel) = hovered {
         shown.response.clone().on_hover_text(channel_hover(channel, currency, lang));
         if shown.response.clicked() {
-            ctx.send(SegmentCommand::Draft(channel_rule(&channel.channel)));
+            ctx.draft(channel_rule(&channel.channel));
         }
     }
 }
@@ -198,7 +197,7 @@ pub fn channel_table_ui(ui: &mut egui::Ui, channels: &[ChannelStats], ctx: &TabC
         ui.end_row();
         for c in channels {
             if ui.link(channel_name(lang, &c.channel)).on_hover_text(t(lang, "dash.click_to_segment")).clicked() {
-                ctx.send(SegmentCommand::Draft(channel_rule(&c.channel)));
+                ctx.draft(channel_rule(&c.channel));
             }
             ui.label(format::count(c.customers, lang));
             ui.label(format::count(c.new_customers, lang));

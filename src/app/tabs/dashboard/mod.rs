@@ -37,6 +37,8 @@ pub struct DashboardTab {
     /// CAC over the new customers of paid channels only.
     pub paid_only: bool,
     numbers: Keyed<DashKey, Dashboard>,
+    /// The payback card's cohorts: data version and margin.
+    payback: Keyed<(u64, Option<u64>), cards::Payback>,
 }
 
 impl Default for DashboardTab {
@@ -48,6 +50,7 @@ impl Default for DashboardTab {
             spend_editor_open: false,
             paid_only: false,
             numbers: Keyed::new("dashboard"),
+            payback: Keyed::new("dashboard-payback"),
         }
     }
 }
@@ -68,6 +71,20 @@ impl DashboardTab {
     }
 }
 
+/// The median payback over the last 12 monthly cohorts (see [`crate::engine::cohorts::median_payback`]).
+fn payback_of(data: &CustomerData, margin: Option<f64>) -> cards::Payback {
+    use crate::engine::cohorts::{CohortOptions, cohorts, median_payback};
+    let options = CohortOptions { margin, ..Default::default() };
+    match cohorts(data, &[], &options) {
+        Err(_) => cards::Payback::NoOrders,
+        Ok(table) => match median_payback(&table, 12) {
+            None => cards::Payback::NoSpend,
+            Some(None) => cards::Payback::NotYet,
+            Some(Some(months)) => cards::Payback::Months(months),
+        },
+    }
+}
+
 impl TabView for DashboardTab {
     fn id(&self) -> Tab {
         Tab::Dashboard
@@ -80,18 +97,24 @@ impl TabView for DashboardTab {
     fn logic(&mut self, ctx: &TabContext<'_>) {
         self.numbers.collect(ctx.lang);
         let bands = ctx.doc.workspace.settings.ltv_bands.clone();
-        let preset = self.effective_preset(&ctx.doc.data);
-        let key: DashKey = (ctx.doc.version, preset, bands.iter().map(|b| b.to_bits()).collect());
-        let data = Arc::clone(&ctx.doc.data);
+        let preset = self.effective_preset(&ctx.data);
+        let key: DashKey = (ctx.version, preset, bands.iter().map(|b| b.to_bits()).collect());
+        let data = Arc::clone(&ctx.data);
         let lang = ctx.lang;
         self.numbers.ensure(ctx.egui, key, |_| {
             move |_| dashboard(&data, preset.period(&data), &bands).map_err(|e| ImportError::from(e).text(lang))
         });
+        self.payback.collect(lang);
+        let margin = ctx.doc.workspace.settings.gross_margin;
+        let data = Arc::clone(&ctx.data);
+        self.payback
+            .ensure(ctx.egui, (ctx.version, margin.map(f64::to_bits)), |_| move |_| Ok(payback_of(&data, margin)));
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
         let lang = ctx.lang;
         self.header_ui(ui, ctx);
+        crate::app::widgets::money::money_switch_ui(ui, ctx);
         if let Some(e) = self.numbers.error() {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
@@ -103,8 +126,11 @@ impl TabView for DashboardTab {
             return;
         };
         ui.add_space(6.0);
-        if cards::cards_ui(ui, &d, &mut self.paid_only, ctx.currency(), lang) {
-            self.spend_editor_open = true;
+        let payback = self.payback.latest().map_or(cards::Payback::Computing, |p| **p);
+        match cards::cards_ui(ui, &d, &mut self.paid_only, payback, ctx.currency(), lang) {
+            Some(cards::CardAction::EditSpend) => self.spend_editor_open = true,
+            Some(cards::CardAction::OpenCohorts) => ctx.send(crate::app::command::ViewCommand::OpenCohorts),
+            None => {}
         }
         ui.add_space(8.0);
         egui::ScrollArea::vertical().id_salt("dashboard-scroll").show(ui, |ui| {
@@ -132,7 +158,7 @@ impl DashboardTab {
         ui.horizontal(|ui| {
             ui.heading(t(lang, "tab.dashboard"));
             ui.add_space(12.0);
-            let mut preset = self.effective_preset(&ctx.doc.data);
+            let mut preset = self.effective_preset(&ctx.data);
             egui::ComboBox::new("dashboard-range", t(lang, "dash.range"))
                 .selected_text(preset_label(lang, preset))
                 .show_ui(ui, |ui| {
@@ -140,7 +166,7 @@ impl DashboardTab {
                         ui.selectable_value(&mut preset, option, preset_label(lang, option));
                     }
                 });
-            if preset != self.effective_preset(&ctx.doc.data) {
+            if preset != self.effective_preset(&ctx.data) {
                 self.preset = Some(preset);
             }
             if let Some(d) = self.current() {

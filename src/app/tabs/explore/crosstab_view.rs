@@ -2,7 +2,6 @@
 //! map; each cell's figures on hover, and a click opens a draft of its rule.
 
 use super::{ExploreTab, status_ui};
-use crate::app::command::SegmentCommand;
 use crate::app::i18n::{Lang, field_label, rfm_group_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::heat::{heat_cell, shading};
@@ -33,7 +32,7 @@ pub(super) fn crosstab_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCont
     let lang = ctx.lang;
     ui.label(t(lang, "explore.crosstab_intro"));
     ui.add_space(6.0);
-    let fields = axis_fields(&ctx.doc.data);
+    let fields = axis_fields(&ctx.data);
     ui.horizontal(|ui| {
         field_picker(ui, "crosstab-rows", t(lang, "explore.rows"), &mut tab.rows, &fields, lang);
         ui.add_space(12.0);
@@ -41,10 +40,10 @@ pub(super) fn crosstab_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabCont
         ui.add_space(12.0);
         ui.label(t(lang, "explore.measure"));
         let mut measures = vec![Measure::Count];
-        if ctx.doc.data.field("ltv").is_some() {
+        if ctx.data.field("ltv").is_some() {
             measures.extend([Measure::AvgLtv, Measure::Revenue]);
         }
-        if ctx.doc.data.field("p_alive").is_some() {
+        if ctx.data.field("p_alive").is_some() {
             measures.push(Measure::AvgPAlive);
         }
         for m in measures {
@@ -119,7 +118,7 @@ fn heat_map_ui(ui: &mut egui::Ui, tab: &ExploreTab, table: &Crosstab, ctx: &TabC
                     );
                     let response = heat_cell(ui, size, &text, shade, &name);
                     if response.on_hover_text(hover).clicked() {
-                        ctx.send(SegmentCommand::Draft(cell.rule.clone()));
+                        ctx.draft(cell.rule.clone());
                     }
                 }
                 ui.end_row();

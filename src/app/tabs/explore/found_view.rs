@@ -5,7 +5,7 @@
 
 use super::{ExploreTab, status_ui};
 use crate::app::command::Command;
-use crate::app::command::{SegmentCommand, ViewCommand};
+use crate::app::command::ViewCommand;
 use crate::app::i18n::{field_label, t};
 use crate::app::tabs::TabContext;
 use crate::engine::edit::Edit;
@@ -27,7 +27,7 @@ fn free_name(ctx: &TabContext<'_>, base: &str) -> String {
 fn rule_buttons_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, rule: &Rule, name: &str, description: String) {
     let lang = ctx.lang;
     if ui.button(t(lang, "explore.open_draft")).clicked() {
-        ctx.send(SegmentCommand::Draft(rule.clone()));
+        ctx.draft(rule.clone());
     }
     if ui.button(t(lang, "explore.save_segment")).on_hover_text(ctx.doc.sentence(rule, lang)).clicked() {
         save_segment(ctx, name, description, rule);
@@ -38,7 +38,8 @@ fn rule_buttons_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, rule: &Rule, name: &
 fn save_segment(ctx: &TabContext<'_>, name: &str, description: String, rule: &Rule) {
     let name = free_name(ctx, name);
     let index = ctx.doc.workspace.segments.len();
-    ctx.send(Command::Edit(Edit::InsertSegment { index, segment: Segment::of_rule(name.clone(), description, rule) }));
+    let rule = ctx.money_rule(rule.clone());
+    ctx.send(Command::Edit(Edit::InsertSegment { index, segment: Segment::of_rule(name.clone(), description, &rule) }));
     ctx.send(ViewCommand::Notify(t(ctx.lang, "explore.saved").replace("{0}", &name)));
 }
 
@@ -148,14 +149,14 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
     );
     ui.horizontal_wrapped(|ui| {
         if ui.button(t(lang, "explore.open_draft")).clicked() {
-            ctx.send(SegmentCommand::Draft(c.rule.clone()));
+            ctx.draft(c.rule.clone());
         }
         let save_rule = t(lang, "explore.save_rule").replace("{0}", &format::count(c.rule_count, lang));
         if ui.button(save_rule).on_hover_text(t(lang, "explore.save_rule_hint")).clicked() {
             save_segment(ctx, &name, t(lang, "explore.cluster_description").to_owned(), &c.rule);
         }
         let save_exact = t(lang, "explore.save_exact").replace("{0}", &format::count(c.count, lang));
-        let keyed = ctx.doc.data.key_field().is_some();
+        let keyed = ctx.data.key_field().is_some();
         if ui
             .add_enabled(keyed, egui::Button::new(save_exact))
             .on_hover_text(t(lang, "explore.save_exact_hint"))
@@ -165,7 +166,7 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
         {
             let description = t(lang, "explore.exact_description")
                 .replace("{0}", &format::count(c.count, lang))
-                .replace("{1}", &format::date(ctx.doc.data.as_of, lang));
+                .replace("{1}", &format::date(ctx.data.as_of, lang));
             save_segment(ctx, &name, description, &rule);
         }
     });
@@ -173,8 +174,8 @@ fn cluster_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, c: &Cluster) {
 
 /// The customers at `rows` as a rule naming each by their key (customer id, or
 /// e-mail in a store keyed by e-mail): a fixed list.
-fn fixed_list_rule(ctx: &TabContext<'_>, rows: &[u32]) -> Option<Rule> {
-    let data = &ctx.doc.data;
+pub(super) fn fixed_list_rule(ctx: &TabContext<'_>, rows: &[u32]) -> Option<Rule> {
+    let data = &ctx.data;
     let key = data.key_field()?;
     let ids = data.customers.column(key).ok()?.cast(&polars::prelude::DataType::String).ok()?;
     let ids = ids.str().ok()?;

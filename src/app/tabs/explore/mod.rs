@@ -5,6 +5,7 @@
 //! computed in the background per data version; every cell or group opens a
 //! segment draft with the rule that finds exactly its customers.
 
+pub mod cohort_view;
 mod crosstab_view;
 mod found_view;
 pub mod predict_view;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use super::{Tab, TabContext, TabView};
 use crate::app::i18n::t;
 use crate::app::keyed::Keyed;
+use crate::engine::cohorts::{Cohorts, cohorts};
 use crate::engine::explore::audiences::{Suggestion, suggested};
 use crate::engine::explore::clusters::{Clusters, clusters};
 use crate::engine::explore::crosstab::{Crosstab, Measure, crosstab};
@@ -30,6 +32,7 @@ pub enum ExploreView {
     Predict,
     Clusters,
     Suggested,
+    Cohorts,
 }
 
 /// What colours the R × F grid.
@@ -133,6 +136,12 @@ pub struct ExploreTab {
     pub cluster_fields: Vec<String>,
     clusters: Keyed<(u64, Option<usize>, Vec<String>), Clusters>,
     suggestions: Keyed<u64, Vec<Suggestion>>,
+    /// The cohort view's choices.
+    pub cohort: cohort_view::CohortChoices,
+    cohorts: Keyed<cohort_view::CohortKey, Cohorts>,
+    /// A cell whose customers are being listed (the table, cohort, offset).
+    cell_request: Option<(Arc<Cohorts>, usize, u32)>,
+    cell_rows: Keyed<(u64, String, usize, u32), Vec<u32>>,
 }
 
 impl Default for ExploreTab {
@@ -150,6 +159,10 @@ impl Default for ExploreTab {
             cluster_fields: Vec::new(),
             clusters: Keyed::new("explore-clusters"),
             suggestions: Keyed::new("explore-suggest"),
+            cohort: cohort_view::CohortChoices::default(),
+            cohorts: Keyed::new("explore-cohorts"),
+            cell_request: None,
+            cell_rows: Keyed::new("explore-cohort-cell"),
         }
     }
 }
@@ -170,6 +183,45 @@ impl ExploreTab {
         self.predict.latest()
     }
 
+    /// The cohort table on screen, once computed.
+    pub fn cohorts(&self) -> Option<&Arc<Cohorts>> {
+        self.cohorts.latest()
+    }
+
+    fn cohort_logic(&mut self, ctx: &TabContext<'_>) {
+        use crate::app::keyed::Polled;
+        let lang = ctx.lang;
+        self.cohorts.collect(lang);
+        let options = self.cohort.options(ctx);
+        let key = cohort_view::key_of(&options, ctx);
+        let (data, segments) = (Arc::clone(&ctx.data), ctx.doc.workspace.segments.clone());
+        let cell_options = options.clone();
+        self.cohorts.ensure(ctx.egui, key.clone(), |_| {
+            move |_| cohorts(&data, &segments, &options).map_err(|e| cohort_view::error_text(&e, lang))
+        });
+        // A cell whose group no rule can say: its customers as a fixed list.
+        if let Some((table, cohort, offset)) = self.cell_request.clone() {
+            let (data, segments) = (Arc::clone(&ctx.data), ctx.doc.workspace.segments.clone());
+            let cell_key = (key.0, key.1, cohort, offset);
+            self.cell_rows.ensure(ctx.egui, cell_key, |_| {
+                move |_| {
+                    crate::engine::cohorts::cell_rows(&data, &segments, &cell_options, &table.cohorts[cohort], offset)
+                        .map_err(|e| cohort_view::error_text(&e, lang))
+                }
+            });
+        }
+        if let Polled::Value(rows) = self.cell_rows.poll(lang)
+            && self.cell_request.take().is_some()
+        {
+            match found_view::fixed_list_rule(ctx, rows) {
+                Some(rule) => ctx.draft(rule),
+                None => {
+                    ctx.send(crate::app::command::ViewCommand::Notify(t(lang, "explore.save_exact_no_key").to_owned()))
+                }
+            }
+        }
+    }
+
     /// The clusters on screen, once computed.
     pub fn clusters(&self) -> Option<&Arc<Clusters>> {
         self.clusters.latest()
@@ -181,23 +233,23 @@ impl ExploreTab {
     }
 
     fn found_logic(&mut self, ctx: &TabContext<'_>) {
-        let data = Arc::clone(&ctx.doc.data);
+        let data = Arc::clone(&ctx.data);
         if self.view == ExploreView::Clusters {
             self.clusters.collect(ctx.lang);
             self.cluster_fields.retain(|f| data.field(f).is_some());
-            self.clusters.ensure(ctx.egui, (ctx.doc.version, self.k, self.cluster_fields.clone()), |(_, k, fields)| {
+            self.clusters.ensure(ctx.egui, (ctx.version, self.k, self.cluster_fields.clone()), |(_, k, fields)| {
                 let (k, fields) = (*k, fields.clone());
                 move |_| clusters(&data, k, &fields)
             });
         } else {
             self.suggestions.collect(ctx.lang);
-            self.suggestions.ensure(ctx.egui, ctx.doc.version, |_| move |_| suggested(&data, 0.01, 10));
+            self.suggestions.ensure(ctx.egui, ctx.version, |_| move |_| suggested(&data, 0.01, 10));
         }
     }
 
     fn crosstab_logic(&mut self, ctx: &TabContext<'_>) {
         self.crosstab.collect(ctx.lang);
-        let data = &ctx.doc.data;
+        let data = &ctx.data;
         if self.rows.is_empty() || data.field(&self.rows).is_none() {
             self.rows = ["rfm_group", "channel", "city"]
                 .iter()
@@ -213,7 +265,7 @@ impl ExploreTab {
         if self.rows.is_empty() || self.cols.is_empty() {
             return;
         }
-        let key = (ctx.doc.version, self.rows.clone(), self.cols.clone(), self.measure);
+        let key = (ctx.version, self.rows.clone(), self.cols.clone(), self.measure);
         let data = Arc::clone(data);
         self.crosstab.ensure(ctx.egui, key, |(_, rows, cols, measure)| {
             let (rows, cols, measure) = (rows.clone(), cols.clone(), *measure);
@@ -224,8 +276,8 @@ impl ExploreTab {
     fn predict_logic(&mut self, ctx: &TabContext<'_>) {
         use crate::engine::explore::predict::{UNIT_DAYS, fit, histories, holdout_check, holdout_days};
         self.predict.collect(ctx.lang);
-        let data = Arc::clone(&ctx.doc.data);
-        self.predict.ensure(ctx.egui, ctx.doc.version, |_| {
+        let data = Arc::clone(&ctx.data);
+        self.predict.ensure(ctx.egui, ctx.version, |_| {
             move |_| {
                 let prediction = histories(&data, UNIT_DAYS, None).and_then(|h| fit(&h, UNIT_DAYS));
                 let holdout = match (&prediction, holdout_days(&data)) {
@@ -251,20 +303,21 @@ impl TabView for ExploreTab {
         match self.view {
             ExploreView::Rfm => {
                 self.rfm.collect(ctx.lang);
-                if ctx.doc.data.field("rfm_group").is_some() {
-                    let data = Arc::clone(&ctx.doc.data);
-                    self.rfm.ensure(ctx.egui, ctx.doc.version, |_| move |_| rfm(&data).map_err(|e| e.to_string()));
+                if ctx.data.field("rfm_group").is_some() {
+                    let data = Arc::clone(&ctx.data);
+                    self.rfm.ensure(ctx.egui, ctx.version, |_| move |_| rfm(&data).map_err(|e| e.to_string()));
                 }
             }
             ExploreView::Crosstab => self.crosstab_logic(ctx),
             ExploreView::Predict => self.predict_logic(ctx),
             ExploreView::Clusters | ExploreView::Suggested => self.found_logic(ctx),
+            ExploreView::Cohorts => self.cohort_logic(ctx),
         }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
         let lang = ctx.lang;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(t(lang, "tab.explore"));
             ui.add_space(12.0);
             for (view, key) in [
@@ -273,10 +326,12 @@ impl TabView for ExploreTab {
                 (ExploreView::Predict, "explore.predict"),
                 (ExploreView::Clusters, "explore.clusters"),
                 (ExploreView::Suggested, "explore.suggested"),
+                (ExploreView::Cohorts, "explore.cohorts"),
             ] {
                 ui.selectable_value(&mut self.view, view, t(lang, key));
             }
         });
+        crate::app::widgets::money::money_switch_ui(ui, ctx);
         ui.separator();
         egui::ScrollArea::vertical().id_salt("explore-scroll").auto_shrink([false, false]).show(ui, |ui| {
             match self.view {
@@ -285,6 +340,7 @@ impl TabView for ExploreTab {
                 ExploreView::Predict => predict_view::predict_ui(self, ui, ctx),
                 ExploreView::Clusters => found_view::clusters_ui(self, ui, ctx),
                 ExploreView::Suggested => found_view::suggested_ui(self, ui, ctx),
+                ExploreView::Cohorts => cohort_view::cohorts_ui(self, ui, ctx),
             }
         });
     }

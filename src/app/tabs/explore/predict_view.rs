@@ -7,7 +7,6 @@
 use egui_plot::{Legend, Line, PlotPoints, Points};
 
 use super::{ExploreTab, PredictAverages, status_ui};
-use crate::app::command::SegmentCommand;
 use crate::app::i18n::{Lang, field_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::plots::fixed_plot;
@@ -39,10 +38,10 @@ pub(super) fn predict_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabConte
     egui::CollapsingHeader::new(t(lang, "explore.model_details"))
         .id_salt("predict-details")
         .show(ui, |ui| parameters_ui(ui, prediction, lang));
-    if ctx.doc.data.field("p_alive").is_some() && ctx.doc.data.field("rfm_m").is_some() {
+    if ctx.data.field("p_alive").is_some() && ctx.data.field("rfm_m").is_some() {
         ui.add_space(8.0);
         if ui.button(t(lang, "explore.slipping")).on_hover_text(t(lang, "explore.slipping_hint")).clicked() {
-            ctx.send(SegmentCommand::Draft(crate::engine::explore::predict::slipping_rule()));
+            ctx.draft(crate::engine::explore::predict::slipping_rule());
         }
     }
     if !view.win_back.is_empty() {
@@ -299,6 +298,6 @@ fn win_back_ui(ui: &mut egui::Ui, ctx: &TabContext<'_>, list: &[super::WinBack])
         }
     });
     if ui.button(t(lang, "explore.win_back_open")).clicked() {
-        ctx.send(SegmentCommand::Draft(crate::engine::explore::predict::win_back_rule()));
+        ctx.draft(crate::engine::explore::predict::win_back_rule());
     }
 }

@@ -3,7 +3,6 @@
 //! Clicking a cell or a group opens a segment draft with its rule.
 
 use super::{ExploreTab, GridColour, status_ui};
-use crate::app::command::SegmentCommand;
 use crate::app::i18n::{rfm_group_label, t};
 use crate::app::tabs::TabContext;
 use crate::app::widgets::heat::{heat_cell, shading};
@@ -12,7 +11,7 @@ use crate::format;
 
 pub(super) fn rfm_ui(tab: &mut ExploreTab, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     let lang = ctx.lang;
-    if ctx.doc.data.field("rfm_group").is_none() {
+    if ctx.data.field("rfm_group").is_none() {
         ui.weak(t(lang, "explore.rfm_none"));
         return;
     }
@@ -79,7 +78,7 @@ fn grid_ui(ui: &mut egui::Ui, rfm: &Rfm, colour: GridColour, ctx: &TabContext<'_
                 let name = format!("R {r} · F {f}");
                 let response = heat_cell(ui, cell, &text, shade, &name);
                 if response.on_hover_text(figures_hover(&name, figures, ctx)).clicked() {
-                    ctx.send(SegmentCommand::Draft(cell_rule(r, f)));
+                    ctx.draft(cell_rule(r, f));
                 }
             }
             ui.end_row();
@@ -107,7 +106,7 @@ fn groups_ui(ui: &mut egui::Ui, rfm: &Rfm, ctx: &TabContext<'_>) {
                     None => figures_hover(&name, f, ctx),
                 };
                 if ui.link(&name).on_hover_text(hover).clicked() {
-                    ctx.send(SegmentCommand::Draft(group_rule(group.name)));
+                    ctx.draft(group_rule(group.name));
                 }
                 if let Some((_, action)) = advice {
                     ui.set_max_width(170.0);

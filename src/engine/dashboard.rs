@@ -285,8 +285,9 @@ impl Rows<'_> {
 }
 
 /// Spend per channel (case-insensitive names) within a period, prorated by overlap.
-pub(crate) fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> HashMap<String, f64> {
-    let mut out: HashMap<String, f64> = HashMap::default();
+pub(crate) fn spend_in(spend: &[SpendEntry], period: Option<Period>) -> std::collections::BTreeMap<String, f64> {
+    // Ordered by channel, so sums over it come out the same to the last digit.
+    let mut out = std::collections::BTreeMap::<String, f64>::new();
     for s in spend {
         let share = match period {
             None => 1.0,

@@ -772,10 +772,9 @@ fn cohort_costs(
         if from < span.from || to > span.to {
             continue;
         }
-        // Summed in one order of channels, so the same data gives the same cents.
-        let mut spent: Vec<(String, f64)> =
+        // In channel order, so the same data gives the same cents.
+        let spent: Vec<(String, f64)> =
             super::dashboard::spend_in(&spend, Some(super::dashboard::Period { from, to })).into_iter().collect();
-        spent.sort_by(|a, b| a.0.cmp(&b.0));
         if by_channel {
             let name = assignment.group_names[group as usize].as_deref().unwrap_or_default().to_lowercase();
             costs[c] = paid.contains(&name).then(|| spent.iter().find(|(n, _)| *n == name).map_or(0.0, |s| s.1));

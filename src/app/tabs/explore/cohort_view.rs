@@ -180,6 +180,14 @@ fn cohort_label(lang: Lang, table: &Cohorts, c: &Cohort) -> String {
     }
 }
 
+/// A cohort row's name: its period, and its group when split.
+fn row_name(lang: Lang, table: &Cohorts, c: &Cohort) -> String {
+    match c.group.as_deref() {
+        Some(g) => format!("{} · {}", cohort_label(lang, table, c), group_label(lang, g)),
+        None => cohort_label(lang, table, c),
+    }
+}
+
 fn pickers_ui(choices: &mut CohortChoices, ui: &mut egui::Ui, ctx: &TabContext<'_>) {
     let lang = ctx.lang;
     ui.horizontal_wrapped(|ui| {
@@ -509,14 +517,16 @@ fn chart_ui(ui: &mut egui::Ui, table: &Cohorts, choices: &mut CohortChoices, ctx
     let selected = choices
         .selected
         .filter(|s| *s < table.cohorts.len())
+        // By default the latest cohort with a CAC and a few periods to show.
+        .or_else(|| table.cohorts.iter().rposition(|c| c.cac.is_some() && c.cells.len() >= 4))
         .or_else(|| table.cohorts.iter().rposition(|c| c.cac.is_some()))
         .unwrap_or(table.cohorts.len() - 1);
     let chosen = &table.cohorts[selected];
     ui.strong(t(lang, "cohort.chart_title"));
-    ui.weak(t(lang, "cohort.chart_hint").replace("{0}", &cohort_label(lang, table, chosen)));
+    ui.weak(t(lang, "cohort.chart_hint").replace("{0}", &row_name(lang, table, chosen)));
     let currency = ctx.currency().to_owned();
     fixed_plot("cohort-ltv")
-        .height(240.0)
+        .height(260.0)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label(t(lang, "cohort.chart_x"))
         .y_axis_formatter(move |mark, _| format::money_compact(mark.value, &currency, lang))
@@ -527,20 +537,11 @@ fn chart_ui(ui: &mut egui::Ui, table: &Cohorts, choices: &mut CohortChoices, ctx
                 }
                 let points: Vec<[f64; 2]> =
                     c.cells.iter().map(|cell| [f64::from(cell.offset), cell.cumulative_ltv]).collect();
-                let name = format!(
-                    "{}{}",
-                    cohort_label(lang, table, c),
-                    c.group.as_deref().map(|g| format!(" · {}", group_label(lang, g))).unwrap_or_default()
-                );
-                plot.line(
-                    Line::new(name, PlotPoints::from(points)).color(series_colour(i).gamma_multiply(0.45)).width(1.0),
-                );
+                // Unnamed: the legend names only the chosen cohort, its CAC and payback.
+                let line = Line::new("", PlotPoints::from(points)).color(series_colour(i).gamma_multiply(0.45));
+                plot.line(line.width(1.0));
             }
-            let label = format!(
-                "{}{}",
-                cohort_label(lang, table, chosen),
-                chosen.group.as_deref().map(|g| format!(" · {}", group_label(lang, g))).unwrap_or_default()
-            );
+            let label = row_name(lang, table, chosen);
             let points: Vec<[f64; 2]> =
                 chosen.cells.iter().map(|cell| [f64::from(cell.offset), cell.cumulative_ltv]).collect();
             plot.line(Line::new(label, PlotPoints::from(points)).color(series_colour(0)).width(3.0));

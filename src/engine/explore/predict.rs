@@ -172,7 +172,16 @@ impl Prediction {
     /// Whole days from the as-of date until the customer's expected purchases reach
     /// one (see [`NEXT_ORDER`]): the first day by which one is expected.
     pub fn days_to_next_order(&self, h: &Purchases) -> Option<u32> {
-        let mut day = self.root_of_one_purchase(h)?.ceil().max(1.0);
+        self.next_order_given(h, self.expected_purchases(ORDERS_HORIZON_DAYS, h))
+    }
+
+    /// [`Self::days_to_next_order`] with the expected orders of the next 90 days
+    /// already known (every customer's are, as a field): the first bracket.
+    fn next_order_given(&self, h: &Purchases, expected_90d: f64) -> Option<u32> {
+        if self.bgnbd.p_alive(h.x, h.t_x, h.t) < NEXT_ORDER_MIN_ALIVE {
+            return None;
+        }
+        let mut day = self.root_of_one_purchase(h, expected_90d)?.ceil().max(1.0);
         let reached = |d: f64| self.expected_purchases(d, h) >= 1.0;
         while !reached(day) && day <= NEXT_ORDER_MAX_DAYS {
             day += 1.0;
@@ -183,24 +192,37 @@ impl Prediction {
         (day <= NEXT_ORDER_MAX_DAYS).then_some(day as u32)
     }
 
-    /// Where the expected purchases reach one, to within half a day.
-    fn root_of_one_purchase(&self, h: &Purchases) -> Option<f64> {
-        if self.bgnbd.p_alive(h.x, h.t_x, h.t) < NEXT_ORDER_MIN_ALIVE {
-            return None;
-        }
+    /// Where the expected purchases reach one, to within a day: bracketed by the
+    /// 90-day figure and a guess from the customer's purchase rate if alive, then
+    /// regula falsi (Illinois) on the rising curve.
+    fn root_of_one_purchase(&self, h: &Purchases, expected_90d: f64) -> Option<f64> {
         let f = |days: f64| self.expected_purchases(days, h) - 1.0;
-        // Regula falsi (Illinois) on the rising curve of expected purchases.
-        let (mut lo, mut hi) = ((0.0, -1.0), (NEXT_ORDER_MAX_DAYS, f(NEXT_ORDER_MAX_DAYS)));
-        if hi.1.is_nan() || hi.1 < 0.0 {
-            return None;
-        }
-        let mut side = 0;
+        let at_90 = (ORDERS_HORIZON_DAYS, expected_90d - 1.0);
+        let (mut lo, mut hi) = if at_90.1 >= 0.0 {
+            ((0.0, -1.0), at_90)
+        } else {
+            // An alive customer buys (r + x) ÷ (α + T) times a unit; half again for dropping out.
+            let (r, alpha) = (self.bgnbd.r, self.bgnbd.alpha);
+            let guess = ((alpha + h.t) / (r + h.x) * self.unit_days * 1.5).clamp(at_90.0 + 1.0, NEXT_ORDER_MAX_DAYS);
+            let at_guess = (guess, f(guess));
+            if at_guess.1 >= 0.0 {
+                (at_90, at_guess)
+            } else {
+                let at_max = (NEXT_ORDER_MAX_DAYS, f(NEXT_ORDER_MAX_DAYS));
+                if at_max.1.is_nan() || at_max.1 < 0.0 {
+                    return None;
+                }
+                (at_guess, at_max)
+            }
+        };
+        let (mut side, mut last) = (0, f64::NAN);
         for _ in 0..40 {
             let t = (lo.0 * hi.1 - hi.0 * lo.1) / (hi.1 - lo.1);
-            let v = f(t);
-            if hi.0 - lo.0 < 0.5 || v.abs() < 1e-9 {
+            if hi.0 - lo.0 < 1.0 || (t - last).abs() < 0.25 {
                 return Some(t);
             }
+            last = t;
+            let v = f(t);
             if v < 0.0 {
                 lo = (t, v);
                 if side == -1 {
@@ -252,7 +274,8 @@ pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Mes
                 value,
                 value.filter(|_| alive > 1e-9).map(|v| v * (1.0 - alive) / alive),
             ];
-            (h.row, values, prediction.days_to_next_order(h))
+            let next = values[1].and_then(|orders_90d| prediction.next_order_given(h, orders_90d));
+            (h.row, values, next)
         };
         histories.par_iter().filter(|h| h.row < n).map(one).collect()
     };

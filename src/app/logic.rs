@@ -73,18 +73,7 @@ impl KitleApp {
             return;
         };
         self.cache.update(doc, egui, lang, self.prefs.real_money);
-        let (data, version, money) = self.cache.money_view(doc, self.prefs.real_money);
-        let ctx = TabContext {
-            doc,
-            data,
-            version,
-            money,
-            cache: &self.cache,
-            prefs: &self.prefs,
-            lang,
-            commands: &self.commands,
-            egui,
-        };
+        let ctx = TabContext::new(doc, &self.cache, &self.prefs, lang, &self.commands, egui);
         let shown = self.prefs.tab;
         if let Some(tab) = self.tabs.iter_mut().find(|t| t.id() == shown) {
             tab.logic(&ctx);

@@ -155,18 +155,8 @@ impl KitleApp {
 
     fn tab_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
         let Some(doc) = &self.doc else { return };
-        let (data, version, money) = self.cache.money_view(doc, self.prefs.real_money);
-        let ctx = TabContext {
-            doc,
-            data,
-            version,
-            money,
-            cache: &self.cache,
-            prefs: &self.prefs,
-            lang,
-            commands: &self.commands,
-            egui: &ui.ctx().clone(),
-        };
+        let egui = ui.ctx().clone();
+        let ctx = TabContext::new(doc, &self.cache, &self.prefs, lang, &self.commands, &egui);
         let shown = self.prefs.tab;
         if let Some(tab) = self.tabs.iter_mut().find(|t| t.id() == shown) {
             tab.ui(ui, &ctx);

@@ -34,7 +34,20 @@ pub struct TabContext<'a> {
     pub egui: &'a egui::Context,
 }
 
-impl TabContext<'_> {
+impl<'a> TabContext<'a> {
+    /// The context for the open document, its money shown as the preferences say.
+    pub fn new(
+        doc: &'a Document,
+        cache: &'a SharedCache,
+        prefs: &'a super::state::Prefs,
+        lang: Lang,
+        commands: &'a CommandSender,
+        egui: &'a egui::Context,
+    ) -> Self {
+        let (data, version, money) = cache.money_view(doc, prefs.real_money);
+        Self { doc, data, version, money, cache, prefs, lang, commands, egui }
+    }
+
     pub fn send(&self, command: impl Into<Command>) {
         self.commands.send(command);
     }

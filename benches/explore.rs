@@ -10,7 +10,7 @@
 //! lookalike of the demo store's top 10% by LTV, 1,000,000 customers and their
 //! orders imported from the demo generator's files, as `kitle demo` makes them
 //! (goal ≤ 1 s); the prediction fields every import adds for 1,000,000 customers
-//! (measured 2026-12-07: 577 ms, of which the expected next order date ~190 ms).
+//! (measured 2026-12-07: 505 ms, of which the expected next order date ~115 ms).
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

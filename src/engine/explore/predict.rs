@@ -172,56 +172,47 @@ impl Prediction {
     /// Whole days from the as-of date until the customer's expected purchases reach
     /// one (see [`NEXT_ORDER`]): the first day by which one is expected.
     pub fn days_to_next_order(&self, h: &Purchases) -> Option<u32> {
-        self.next_order_given(h, self.expected_purchases(ORDERS_HORIZON_DAYS, h))
+        let known = [ORDERS_HORIZON_DAYS, CLV_HORIZON_DAYS].map(|d| (d, self.expected_purchases(d, h)));
+        self.next_order_given(h, &known)
     }
 
-    /// [`Self::days_to_next_order`] with the expected orders of the next 90 days
-    /// already known (every customer's are, as a field): the first bracket.
-    fn next_order_given(&self, h: &Purchases, expected_90d: f64) -> Option<u32> {
+    /// [`Self::days_to_next_order`] with the expected purchases at some horizons
+    /// already known (every customer's 90 and 365 days are, as fields), shortest
+    /// first: they bracket the day. Regula falsi (Illinois) then narrows the bracket
+    /// until one whole day is left in it: the first day whose expected purchases
+    /// reach one, exactly (the curve rises).
+    fn next_order_given(&self, h: &Purchases, known: &[(f64, f64)]) -> Option<u32> {
         if self.bgnbd.p_alive(h.x, h.t_x, h.t) < NEXT_ORDER_MIN_ALIVE {
             return None;
         }
-        let mut day = self.root_of_one_purchase(h, expected_90d)?.ceil().max(1.0);
-        let reached = |d: f64| self.expected_purchases(d, h) >= 1.0;
-        while !reached(day) && day <= NEXT_ORDER_MAX_DAYS {
-            day += 1.0;
-        }
-        while day > 1.0 && reached(day - 1.0) {
-            day -= 1.0;
-        }
-        (day <= NEXT_ORDER_MAX_DAYS).then_some(day as u32)
-    }
-
-    /// Where the expected purchases reach one, to within a day: bracketed by the
-    /// 90-day figure and a guess from the customer's purchase rate if alive, then
-    /// regula falsi (Illinois) on the rising curve.
-    fn root_of_one_purchase(&self, h: &Purchases, expected_90d: f64) -> Option<f64> {
         let f = |days: f64| self.expected_purchases(days, h) - 1.0;
-        let at_90 = (ORDERS_HORIZON_DAYS, expected_90d - 1.0);
-        let (mut lo, mut hi) = if at_90.1 >= 0.0 {
-            ((0.0, -1.0), at_90)
-        } else {
-            // An alive customer buys (r + x) ÷ (α + T) times a unit; half again for dropping out.
-            let (r, alpha) = (self.bgnbd.r, self.bgnbd.alpha);
-            let guess = ((alpha + h.t) / (r + h.x) * self.unit_days * 1.5).clamp(at_90.0 + 1.0, NEXT_ORDER_MAX_DAYS);
-            let at_guess = (guess, f(guess));
-            if at_guess.1 >= 0.0 {
-                (at_90, at_guess)
-            } else {
+        let (mut lo, mut hi) = ((0.0, -1.0), None);
+        for &(days, expected) in known {
+            if expected >= 1.0 {
+                hi = Some((days, expected - 1.0));
+                break;
+            }
+            lo = (days, expected - 1.0);
+        }
+        let mut hi = match hi {
+            Some(hi) => hi,
+            None => {
                 let at_max = (NEXT_ORDER_MAX_DAYS, f(NEXT_ORDER_MAX_DAYS));
                 if at_max.1.is_nan() || at_max.1 < 0.0 {
                     return None;
                 }
-                (at_guess, at_max)
+                at_max
             }
         };
-        let (mut side, mut last) = (0, f64::NAN);
-        for _ in 0..40 {
-            let t = (lo.0 * hi.1 - hi.0 * lo.1) / (hi.1 - lo.1);
-            if hi.0 - lo.0 < 1.0 || (t - last).abs() < 0.25 {
-                return Some(t);
+        let mut side = 0;
+        for _ in 0..60 {
+            // lo < root ≤ hi: one whole day in between is the answer.
+            if lo.0.floor() + 1.0 >= hi.0.ceil() {
+                return Some(hi.0.ceil().max(1.0) as u32);
             }
-            last = t;
+            let t = (lo.0 * hi.1 - hi.0 * lo.1) / (hi.1 - lo.1);
+            // Never on the bracket's ends (rounding), so it always narrows.
+            let t = if t > lo.0 && t < hi.0 { t } else { (lo.0 + hi.0) / 2.0 };
             let v = f(t);
             if v < 0.0 {
                 lo = (t, v);
@@ -237,14 +228,18 @@ impl Prediction {
                 side = 1;
             }
         }
-        Some((lo.0 + hi.0) / 2.0)
+        Some(hi.0.ceil().max(1.0) as u32)
     }
 
     /// Predicted spend in the next `days` (expected purchases × expected spend per
     /// purchase, undiscounted); `None` without a spend model.
     pub fn predicted_value(&self, days: f64, h: &Purchases) -> Option<f64> {
-        let spend = self.gamma_gamma?.expected_spend(h.x, h.spend.unwrap_or(0.0));
-        Some(self.expected_purchases(days, h) * spend)
+        Some(self.expected_purchases(days, h) * self.spend_per_purchase(h)?)
+    }
+
+    /// Expected spend per purchase; `None` without a spend model.
+    fn spend_per_purchase(&self, h: &Purchases) -> Option<f64> {
+        Some(self.gamma_gamma?.expected_spend(h.x, h.spend.unwrap_or(0.0)))
     }
 }
 
@@ -267,15 +262,15 @@ pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Mes
         use rayon::prelude::*;
         let one = |h: &Purchases| {
             let alive = prediction.bgnbd.p_alive(h.x, h.t_x, h.t);
-            let value = prediction.predicted_value(CLV_HORIZON_DAYS, h);
+            let known = [ORDERS_HORIZON_DAYS, CLV_HORIZON_DAYS].map(|d| (d, prediction.expected_purchases(d, h)));
+            let value = prediction.spend_per_purchase(h).map(|spend| known[1].1 * spend);
             let values = [
                 Some(alive),
-                Some(prediction.expected_purchases(ORDERS_HORIZON_DAYS, h)),
+                Some(known[0].1),
                 value,
                 value.filter(|_| alive > 1e-9).map(|v| v * (1.0 - alive) / alive),
             ];
-            let next = values[1].and_then(|orders_90d| prediction.next_order_given(h, orders_90d));
-            (h.row, values, next)
+            (h.row, values, prediction.next_order_given(h, &known))
         };
         histories.par_iter().filter(|h| h.row < n).map(one).collect()
     };

@@ -96,13 +96,15 @@ impl SharedCache {
     /// collects finished work and keeps the saved segments' numbers current.
     pub fn update(&mut self, doc: &Document, egui: &egui::Context, lang: Lang, real_money: bool) {
         self.real.collect(lang);
-        if real_money
-            && let Some(index) = doc.workspace.settings.price_index.clone()
+        if !real_money {
+            // The real-lira copy of the money columns is not kept while unused.
+            self.real.clear();
+        } else if let Some(index) = &doc.workspace.settings.price_index
             && doc.data.orders.is_some()
         {
-            let data = Arc::clone(&doc.data);
             let base = doc.workspace.real_base(doc.data.as_of);
-            self.real.ensure(egui, doc.version, move |_| {
+            self.real.ensure(egui, doc.version, |_| {
+                let (data, index) = (Arc::clone(&doc.data), index.clone());
                 move |_| crate::engine::cohorts::real::in_real_lira(&data, &index, base).map_err(|e| e.to_string())
             });
         }

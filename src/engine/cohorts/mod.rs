@@ -132,15 +132,8 @@ impl Split {
             "city" => Split::City,
             "first_product" => Split::FirstProduct,
             "first_category" => Split::FirstCategory,
-            _ => Split::Segment(text.strip_prefix("segment:")?.trim().to_owned()).filter_named()?,
+            _ => Split::Segment(text.strip_prefix("segment:").map(str::trim).filter(|n| !n.is_empty())?.to_owned()),
         })
-    }
-
-    fn filter_named(self) -> Option<Split> {
-        match &self {
-            Split::Segment(name) if name.is_empty() => None,
-            _ => Some(self),
-        }
     }
 }
 
@@ -399,10 +392,7 @@ struct CellCounts {
     revenue: Vec<f64>,
 }
 
-/// The index table behind real lira: each day's month, the index, the base.
-type RealTable = (DayKeys, index::IndexTable, MonthKey);
-
-fn count_cells(setup: &Setup<'_>, real: Option<&RealTable>) -> CellCounts {
+fn count_cells(setup: &Setup<'_>) -> CellCounts {
     let assignment = &setup.assignment;
     let mut start = Vec::with_capacity(assignment.cohorts.len());
     let mut cells = 0usize;
@@ -419,11 +409,7 @@ fn count_cells(setup: &Setup<'_>, real: Option<&RealTable>) -> CellCounts {
     for (i, customer, cohort, offset) in setup.orders() {
         let cell = start[cohort as usize] + offset.max(0) as usize;
         orders[cell] += 1;
-        let mut amount = setup.orders.total.get(i).unwrap_or(0.0);
-        if let (Some((months, table, base)), Some(day)) = (real, setup.orders.day.get(i)) {
-            amount *= table.factor(months.get(day), *base);
-        }
-        revenue[cell] += amount;
+        revenue[cell] += setup.orders.total.get(i).unwrap_or(0.0);
         // A customer's orders are one run of rows: a new customer in a cell is a new active one.
         if last_customer[cell] != customer {
             last_customer[cell] = customer;
@@ -434,22 +420,41 @@ fn count_cells(setup: &Setup<'_>, real: Option<&RealTable>) -> CellCounts {
 }
 
 /// The cohort table for the data as of its as-of date. `segments` are the saved
-/// ones (for a segment split).
+/// ones (for a segment split). In real lira, the table of the data converted by
+/// [`real::in_real_lira`], the one conversion every view uses.
 pub fn cohorts(data: &CustomerData, segments: &[Segment], options: &CohortOptions) -> Result<Cohorts, CohortError> {
+    let Some(real) = &options.real else { return nominal(data, segments, options) };
+    let converted = real::in_real_lira(data, &real.index, real.base).map_err(|e| match e {
+        real::RealError::NoOrders => CohortError::NoOrders,
+        real::RealError::NoIndex => CohortError::NoIndex,
+        real::RealError::Data(why) => CohortError::Data(why),
+    })?;
+    let mut table = nominal(&converted, segments, &CohortOptions { real: None, ..options.clone() })?;
+    table.real = true;
+    table.base = Some(month_label(real.base));
+    table.index = index_use(data, real);
+    Ok(table)
+}
+
+/// How far the index reaches against the orders' months and the base month.
+fn index_use(data: &CustomerData, real: &RealLira) -> Option<IndexUse> {
+    let reach = real.index.reach()?;
+    let days = data.orders.as_ref()?.column("order_date").ok()?.cast(&DataType::Int32).ok()?;
+    let first = days.i32().ok()?.min().and_then(days_to_date).map_or(real.base, index::month_key);
+    let (low, high) = (first.min(real.base), index::month_key(data.as_of).max(real.base));
+    Some(IndexUse {
+        first: month_label(reach.first),
+        last: month_label(reach.last),
+        carried_after: (high > reach.last).then_some(reach.carried_after),
+        carried_before: (low < reach.first).then_some(reach.carried_before),
+    })
+}
+
+/// The table in the money the data holds.
+fn nominal(data: &CustomerData, segments: &[Segment], options: &CohortOptions) -> Result<Cohorts, CohortError> {
     let setup = Setup::new(data, segments, options)?;
-    let (first_day, as_of_day) = (setup.first_day, setup.as_of_day);
-    let real = options
-        .real
-        .as_ref()
-        .map(|r| {
-            let months = DayKeys::new(first_day, as_of_day, |d| index::month_key(days_to_date(d).unwrap_or_default()));
-            let (from, to) = (months.get(first_day), months.get(as_of_day).max(r.base));
-            let table = r.index.table(from, to).ok_or(CohortError::NoIndex)?;
-            Ok::<_, CohortError>((months, table, r.base))
-        })
-        .transpose()?;
-    let counts = count_cells(&setup, real.as_ref());
-    let costs = cohort_costs(data, options, &setup.assignment, &counts.size, real.as_ref())?;
+    let counts = count_cells(&setup);
+    let costs = cohort_costs(data, options, &setup.assignment, &counts.size)?;
     let margin = options.margin.filter(|m| m.is_finite() && *m > 0.0).unwrap_or(1.0);
     let out = setup
         .assignment
@@ -471,26 +476,16 @@ pub fn cohorts(data: &CustomerData, segments: &[Segment], options: &CohortOption
             cohort
         })
         .collect();
-    let index = options.real.as_ref().zip(real.as_ref()).and_then(|(r, (months, _, _))| {
-        let reach = r.index.reach()?;
-        let (low, high) = (months.get(first_day).min(r.base), months.get(as_of_day).max(r.base));
-        Some(IndexUse {
-            first: month_label(reach.first),
-            last: month_label(reach.last),
-            carried_after: (high > reach.last).then_some(reach.carried_after),
-            carried_before: (low < reach.first).then_some(reach.carried_before),
-        })
-    });
     Ok(Cohorts {
         period: options.period,
         by: options.split.as_ref().map(Split::id),
-        real: options.real.is_some(),
-        base: options.real.as_ref().map(|r| month_label(r.base)),
+        real: false,
+        base: None,
         margin: options.margin,
         customers: counts.size.iter().sum(),
         cohorts: out,
         has_spend: !data.spend.is_empty(),
-        index,
+        index: None,
     })
 }
 
@@ -721,14 +716,10 @@ fn cohort_costs(
     options: &CohortOptions,
     assignment: &Assignment,
     size: &[usize],
-    real: Option<&RealTable>,
 ) -> Result<Vec<Option<f64>>, CohortError> {
     let mut costs = vec![None; assignment.cohorts.len()];
     let Some(span) = super::dashboard::spend_span(&data.spend) else { return Ok(costs) };
-    let spend: Vec<super::data::SpendEntry> = match real {
-        None => data.spend.clone(),
-        Some((_, table, base)) => data.spend.iter().map(|s| real::real_spend(s, table, *base)).collect(),
-    };
+    let spend = &data.spend;
     // Customers per cohort and channel, and per period and channel, by the
     // channels' lower-case names (one id each; the last id is "no channel").
     let channels = match data.customers.column("channel") {
@@ -774,7 +765,7 @@ fn cohort_costs(
         }
         // In channel order, so the same data gives the same cents.
         let spent: Vec<(String, f64)> =
-            super::dashboard::spend_in(&spend, Some(super::dashboard::Period { from, to })).into_iter().collect();
+            super::dashboard::spend_in(spend, Some(super::dashboard::Period { from, to })).into_iter().collect();
         if by_channel {
             let name = assignment.group_names[group as usize].as_deref().unwrap_or_default().to_lowercase();
             costs[c] = paid.contains(&name).then(|| spent.iter().find(|(n, _)| *n == name).map_or(0.0, |s| s.1));

@@ -170,15 +170,8 @@ impl Prediction {
     }
 
     /// Whole days from the as-of date until the customer's expected purchases reach
-    /// one (see [`NEXT_ORDER`]): the first day by which one is expected.
-    pub fn days_to_next_order(&self, h: &Purchases) -> Option<u32> {
-        let known = [ORDERS_HORIZON_DAYS, CLV_HORIZON_DAYS].map(|d| (d, self.expected_purchases(d, h)));
-        self.next_order_given(h, &known)
-    }
-
-    /// [`Self::days_to_next_order`] with the expected purchases at some horizons
-    /// already known (every customer's 90 and 365 days are, as fields), shortest
-    /// first: they bracket the day. Regula falsi (Illinois) then narrows the bracket
+    /// one (see [`NEXT_ORDER`]), given them at some horizons already known (every
+    /// customer's 90 and 365 days are, as fields), shortest first: they bracket the day. Regula falsi (Illinois) then narrows the bracket
     /// until one whole day is left in it: the first day whose expected purchases
     /// reach one, exactly (the curve rises).
     fn next_order_given(&self, h: &Purchases, known: &[(f64, f64)]) -> Option<u32> {

@@ -78,11 +78,11 @@ impl CohortChoices {
 }
 
 /// What decides the table: data version, options and the saved segments' rules.
-pub type CohortKey = (u64, String, Vec<(String, String)>);
+pub type CohortKey = (u64, CohortOptions, Vec<(String, String)>);
 
-pub fn key_of(options: &CohortOptions, ctx: &TabContext<'_>) -> CohortKey {
+pub fn key_of(options: CohortOptions, ctx: &TabContext<'_>) -> CohortKey {
     let segments = ctx.doc.workspace.segments.iter().map(|s| (s.name.clone(), s.rule.clone())).collect();
-    (ctx.version, format!("{options:?}"), segments)
+    (ctx.version, options, segments)
 }
 
 /// A cohort error in the user's language.

@@ -141,7 +141,7 @@ pub struct ExploreTab {
     cohorts: Keyed<cohort_view::CohortKey, Cohorts>,
     /// A cell whose customers are being listed (the table, cohort, offset).
     cell_request: Option<(Arc<Cohorts>, usize, u32)>,
-    cell_rows: Keyed<(u64, String, usize, u32), Vec<u32>>,
+    cell_rows: Keyed<(u64, crate::engine::cohorts::CohortOptions, usize, u32), Vec<u32>>,
 }
 
 impl Default for ExploreTab {
@@ -192,20 +192,20 @@ impl ExploreTab {
         use crate::app::keyed::Polled;
         let lang = ctx.lang;
         self.cohorts.collect(lang);
-        let options = self.cohort.options(ctx);
-        let key = cohort_view::key_of(&options, ctx);
-        let (data, segments) = (Arc::clone(&ctx.data), ctx.doc.workspace.segments.clone());
-        let cell_options = options.clone();
-        self.cohorts.ensure(ctx.egui, key.clone(), |_| {
+        let key = cohort_view::key_of(self.cohort.options(ctx), ctx);
+        self.cohorts.ensure(ctx.egui, key.clone(), |(_, options, _)| {
+            let (data, segments, options) =
+                (Arc::clone(&ctx.data), ctx.doc.workspace.segments.clone(), options.clone());
             move |_| cohorts(&data, &segments, &options).map_err(|e| cohort_view::error_text(&e, lang))
         });
         // A cell whose group no rule can say: its customers as a fixed list.
         if let Some((table, cohort, offset)) = self.cell_request.clone() {
-            let (data, segments) = (Arc::clone(&ctx.data), ctx.doc.workspace.segments.clone());
-            let cell_key = (key.0, key.1, cohort, offset);
-            self.cell_rows.ensure(ctx.egui, cell_key, |_| {
+            let (version, options, _) = key;
+            self.cell_rows.ensure(ctx.egui, (version, options, cohort, offset), |(_, options, _, _)| {
+                let (data, segments, options) =
+                    (Arc::clone(&ctx.data), ctx.doc.workspace.segments.clone(), options.clone());
                 move |_| {
-                    crate::engine::cohorts::cell_rows(&data, &segments, &cell_options, &table.cohorts[cohort], offset)
+                    crate::engine::cohorts::cell_rows(&data, &segments, &options, &table.cohorts[cohort], offset)
                         .map_err(|e| cohort_view::error_text(&e, lang))
                 }
             });

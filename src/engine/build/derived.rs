@@ -12,7 +12,7 @@ use crate::engine::data::{FieldInfo, FieldOrigin};
 use crate::engine::fields::FieldType;
 use crate::engine::import::columns::{date_to_days, days_to_date};
 
-pub(super) fn derived_series(id: &str, per_customer: &[CustomerOrders<'_>]) -> Series {
+pub(super) fn derived_series(id: &str, per_customer: &[CustomerOrders]) -> Series {
     match id {
         "ltv" => Series::new("ltv".into(), per_customer.iter().map(|p| p.revenue).collect::<Vec<f64>>()),
         "orders" => Series::new("orders".into(), per_customer.iter().map(|p| p.orders).collect::<Vec<i64>>()),

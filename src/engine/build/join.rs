@@ -7,39 +7,74 @@ use std::borrow::Cow;
 use foldhash::HashMap;
 
 use super::JoinKey;
+use polars::prelude::*;
+
 use crate::engine::data::ImportReport;
 use crate::engine::import::{ImportError, LoadedSource};
+use crate::engine::keys;
 use crate::engine::message::Message;
 use crate::engine::text::normalise_email;
 
-/// The join key of every row: trimmed id, or normalised email. Borrowed from the
-/// column; an email is copied only when it needs lowercasing.
+/// A row's join key: the trimmed id, or the normalised email (copied only when it
+/// needs lowercasing).
+fn key_of(v: Option<&str>, key: JoinKey) -> Option<Cow<'_, str>> {
+    let v = v?.trim();
+    if v.is_empty() {
+        return None;
+    }
+    Some(match key {
+        JoinKey::CustomerId => Cow::Borrowed(v),
+        JoinKey::Email if v.bytes().any(|b| b.is_ascii_uppercase()) || !v.is_ascii() => Cow::Owned(normalise_email(v)),
+        JoinKey::Email => Cow::Borrowed(v),
+    })
+}
+
+fn key_column(source: &LoadedSource, key: JoinKey) -> PolarsResult<&StringChunked> {
+    source
+        .df
+        .column(match key {
+            JoinKey::CustomerId => "customer_id",
+            JoinKey::Email => "email",
+        })?
+        .str()
+}
+
+/// The join key of every row (see [`key_of`]), borrowed from the column.
 pub(super) fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<Cow<'_, str>>>, ImportError> {
-    let name = match key {
-        JoinKey::CustomerId => "customer_id",
-        JoinKey::Email => "email",
-    };
-    let ca = source.df.column(name)?.str()?;
-    Ok(ca
-        .iter()
-        .map(|v| {
-            let v = v?.trim();
-            if v.is_empty() {
-                return None;
-            }
-            Some(match key {
-                JoinKey::CustomerId => Cow::Borrowed(v),
-                JoinKey::Email if v.bytes().any(|b| b.is_ascii_uppercase()) || !v.is_ascii() => {
-                    Cow::Owned(normalise_email(v))
-                }
-                JoinKey::Email => Cow::Borrowed(v),
-            })
-        })
-        .collect())
+    Ok(key_column(source, key)?.iter().map(|v| key_of(v, key)).collect())
+}
+
+/// The join keys of a file, read row by row for [`keys::encode`].
+pub(super) enum KeyRows<'a> {
+    /// No file, or no key column.
+    Empty,
+    /// Straight from the column; with `true`, WooCommerce's guest id `0` is no key
+    /// (orders keyed by customer id with no email to key the guest by).
+    Column(&'a StringChunked, JoinKey, bool),
+    /// Worked out beforehand (orders with guest checkouts).
+    Listed(Vec<Option<Cow<'a, str>>>),
+}
+
+impl<'a> KeyRows<'a> {
+    /// The customers file's keys.
+    pub(super) fn of(source: &'a LoadedSource, key: JoinKey) -> Result<Self, ImportError> {
+        Ok(Self::Column(key_column(source, key)?, key, false))
+    }
+}
+
+impl<'a> keys::KeyColumn<'a> for KeyRows<'a> {
+    fn each(&self, mut f: impl FnMut(Option<Cow<'a, str>>)) {
+        match self {
+            Self::Empty => {}
+            Self::Column(ca, key, false) => ca.iter().for_each(|v| f(key_of(v, *key))),
+            Self::Column(ca, key, true) => ca.iter().for_each(|v| f(key_of(v, *key).filter(|k| k != GUEST_ID))),
+            Self::Listed(keys) => keys.iter().for_each(|k| f(k.clone())),
+        }
+    }
 }
 
 /// Starts an order key made from a guest's billing email (never a real id).
-pub(super) const GUEST: &str = "\u{1}guest:";
+const GUEST: &str = "\u{1}guest:";
 /// The customer id WooCommerce writes for guest checkouts.
 pub(super) const GUEST_ID: &str = "0";
 
@@ -47,21 +82,18 @@ pub(super) const GUEST_ID: &str = "0";
 /// WooCommerce's `0` for guests) is a guest checkout: with a billing email it is
 /// keyed by the registered customer with that email, else by the email itself
 /// (one customer per guest email); without an email it has no key and is left out.
-pub(super) fn order_key_values<'a>(
+pub(super) fn order_keys<'a>(
     o: &'a LoadedSource,
     join: JoinKey,
     customers: Option<&'a LoadedSource>,
     report: &mut ImportReport,
-) -> Result<Vec<Option<Cow<'a, str>>>, ImportError> {
-    let mut keys = key_values(o, join)?;
-    if join != JoinKey::CustomerId {
-        return Ok(keys);
-    }
+) -> Result<KeyRows<'a>, ImportError> {
+    let ids = key_column(o, join)?;
     let is_guest = |k: &Option<Cow<'_, str>>| k.as_deref().is_none_or(|k| k == GUEST_ID);
-    if !o.has("email") || !keys.iter().any(is_guest) {
-        keys.iter_mut().filter(|k| is_guest(k)).for_each(|k| *k = None);
-        return Ok(keys);
+    if join != JoinKey::CustomerId || !o.has("email") || !ids.iter().any(|v| is_guest(&key_of(v, join))) {
+        return Ok(KeyRows::Column(ids, join, join == JoinKey::CustomerId));
     }
+    let mut keys = key_values(o, join)?;
     let emails = key_values(o, JoinKey::Email)?;
     let registered = registered_by_email(customers)?;
     let (mut lines, mut guests) = (0usize, foldhash::HashSet::default());
@@ -84,7 +116,7 @@ pub(super) fn order_key_values<'a>(
     if lines > 0 {
         report.notes.push(Message::new("msg.guests_grouped", [lines, guests.len()]));
     }
-    Ok(keys)
+    Ok(KeyRows::Listed(keys))
 }
 
 /// The customers file's customer ids by normalised email (empty without both).

@@ -15,7 +15,6 @@ mod spend;
 pub use derived::full_years;
 pub use spend::parse_period;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -26,7 +25,7 @@ use super::fields::{FieldType, SourceKind, customer_columns};
 use super::import::{ImportError, LoadedSource};
 use super::keys;
 use super::message::Message;
-use join::{GUEST, GUEST_ID, key_values, order_key_values};
+use join::{GUEST_ID, KeyRows, order_keys};
 use orders::{CountedOrders, CustomerOrders, fold_orders, orders_frame};
 pub(crate) use rows::NO_ROW;
 use rows::{CustomerRows, customer_rows, duplicate_disagreements, merged_take};
@@ -39,17 +38,15 @@ enum JoinKey {
 }
 
 /// The join key of each file's rows as dictionary codes (one dictionary for both).
-struct Keys<'a> {
-    customer_keys: Vec<Option<Cow<'a, str>>>,
-    order_keys: Vec<Option<Cow<'a, str>>>,
+struct Keys {
     customer_codes: Vec<u32>,
     order_codes: Vec<u32>,
     distinct: usize,
 }
 
 /// What folding the orders into customers gave.
-struct Folded<'a> {
-    per_customer: Vec<CustomerOrders<'a>>,
+struct Folded {
+    per_customer: Vec<CustomerOrders>,
     /// Per customer: the orders-file line that first names them; their values from
     /// the orders file come from it.
     order_key_row: Vec<u32>,
@@ -62,11 +59,21 @@ struct Folded<'a> {
 /// Where the customer table's columns are read from.
 struct ColumnSources<'a> {
     customers: Option<&'a LoadedSource>,
-    orders: Option<&'a LoadedSource>,
+    /// The orders file's columns the table takes (see [`FromOrders`]).
+    orders: Option<FromOrders>,
     rows: &'a CustomerRows,
     /// Customer i is row i of the customers file: its columns are taken as they are.
     file_order: bool,
-    order_key_row: &'a [u32],
+}
+
+/// What the customer table takes from the orders file, one value per customer:
+/// taken right after the fold, so the file's columns can go as the orders' own
+/// tables use them.
+struct FromOrders {
+    /// Canonical fields of the orders file, from the line naming each customer.
+    columns: Vec<(&'static str, Series)>,
+    /// Each customer's first order's channel.
+    first_channel: Option<Series>,
 }
 
 pub fn build(
@@ -77,15 +84,9 @@ pub fn build(
 ) -> Result<CustomerData, ImportError> {
     check_inputs(customers.as_ref(), orders.as_ref())?;
     let mut report = ImportReport::default();
-    let orders = orders.map(|o| key_by_name_and_city(o, customers.is_some())).transpose()?;
+    let mut orders = orders.map(|o| key_by_name_and_city(o, customers.is_some())).transpose()?;
     let join = choose_join_key(customers.as_ref(), orders.as_ref())?;
-    let mut keys = encode_keys(customers.as_ref(), orders.as_ref(), join, &mut report)?;
-    // The keys' text only names customers when no file has a customer id column (see
-    // `ids_from_both`); at 5M order lines it is 120 MB.
-    if [&customers, &orders].into_iter().flatten().any(|s| s.has("customer_id")) {
-        keys.customer_keys = Vec::new();
-        keys.order_keys = Vec::new();
-    }
+    let keys = encode_keys(customers.as_ref(), orders.as_ref(), join, &mut report)?;
     // Customer of each code; NO_ROW until the code is met.
     let mut customer_of_code = vec![NO_ROW; keys.distinct];
     let mut rows = CustomerRows::default();
@@ -121,23 +122,20 @@ pub fn build(
             order_slots: Vec::new(),
         },
     };
+    drop((keys, customer_of_code));
     let n = folded.per_customer.len().max(from_file);
     report.customers = n;
     let file_order = rows.duplicates.is_empty() && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
-    let sources = ColumnSources {
-        customers: customers.as_ref(),
-        orders: orders.as_ref(),
-        rows: &rows,
-        file_order,
-        order_key_row: &folded.order_key_row,
-    };
+    let from_orders = orders.as_ref().map(|o| FromOrders::take(o, &folded)).transpose()?;
+    orders.iter_mut().for_each(orders::keep_frame_columns);
+    let sources = ColumnSources { customers: customers.as_ref(), orders: from_orders, rows: &rows, file_order };
     let (mut df, fields, orders_df, order_lines) =
-        customer_and_order_tables(&sources, &folded, &keys, join, (from_file, n), as_of, &mut report)?;
+        customer_and_order_tables(&sources, orders.as_mut(), &folded, (n, as_of), &mut report)?;
+    drop(sources);
     let spend_entries = match &spend {
         Some(s) => spend::spend_entries(s, &mut report)?,
         None => Vec::new(),
     };
-    // What the folded orders borrow from the orders file ends here.
     let rows_skipped = folded.rows_skipped;
     drop(folded);
     for source in [customers, orders, spend].into_iter().flatten() {
@@ -159,31 +157,25 @@ pub fn build(
     })
 }
 
-/// The customer table and the orders' own tables (orders, lines), built side by side.
+/// The customer table and the orders' own tables (orders, lines), built side by
+/// side; the latter take the orders file's columns out of it.
 #[allow(clippy::type_complexity)]
 fn customer_and_order_tables(
     sources: &ColumnSources<'_>,
-    folded: &Folded<'_>,
-    keys: &Keys<'_>,
-    join: Option<JoinKey>,
-    (from_file, n): (usize, usize),
-    as_of: NaiveDate,
+    orders: Option<&mut LoadedSource>,
+    folded: &Folded,
+    (n, as_of): (usize, NaiveDate),
     report: &mut ImportReport,
 ) -> Result<(DataFrame, Vec<FieldInfo>, Option<DataFrame>, Option<DataFrame>), ImportError> {
     let (table, order_tables) = rayon::join(
         || -> Result<(DataFrame, Vec<FieldInfo>), ImportError> {
-            let (mut columns, mut fields) = canonical_columns(sources, &folded.per_customer, report)?;
-            if !fields.iter().any(|f| f.name == "customer_id") && join == Some(JoinKey::CustomerId) {
-                columns.insert(0, ids_from_both(keys, sources, from_file, n).into_column());
-                let id = FieldInfo { name: "customer_id".into(), ty: FieldType::Text, origin: FieldOrigin::Canonical };
-                fields.insert(0, id);
-            }
+            let (columns, mut fields) = canonical_columns(sources, &folded.per_customer, report)?;
             let mut df = DataFrame::new(n, columns)?;
             add_computed_columns(&mut df, &mut fields, as_of, report)?;
             add_custom_columns(sources, &mut df, &mut fields)?;
             Ok((df, fields))
         },
-        || sources.orders.map(|o| orders_frame(o, &folded.counted, &folded.order_slots, n)).transpose(),
+        || orders.map(|o| orders_frame(o, &folded.counted, &folded.order_slots, n)).transpose(),
     );
     let ((mut df, mut fields), order_tables) = (table?, order_tables?);
     Ok(match order_tables {
@@ -264,12 +256,12 @@ fn check_inputs(customers: Option<&LoadedSource>, orders: Option<&LoadedSource>)
 }
 
 /// Step 1: join keys of both files as dictionary codes (one dictionary for both).
-fn encode_keys<'a>(
-    customers: Option<&'a LoadedSource>,
-    orders: Option<&'a LoadedSource>,
+fn encode_keys(
+    customers: Option<&LoadedSource>,
+    orders: Option<&LoadedSource>,
     join: Option<JoinKey>,
     report: &mut ImportReport,
-) -> Result<Keys<'a>, ImportError> {
+) -> Result<Keys, ImportError> {
     let own_key = customers.and_then(|c| {
         join.or(if c.has("customer_id") {
             Some(JoinKey::CustomerId)
@@ -279,41 +271,37 @@ fn encode_keys<'a>(
             None
         })
     });
-    // Both files' keys side by side.
-    let mut order_report = ImportReport::default();
-    let (customer_keys, order_keys) = rayon::join(
-        || match (customers, own_key) {
-            (Some(c), Some(k)) => key_values(c, k),
-            _ => Ok(Vec::new()),
-        },
-        || match (orders, join) {
-            (Some(o), Some(k)) => order_key_values(o, k, customers, &mut order_report),
-            _ => Ok(Vec::new()),
-        },
-    );
-    let (customer_keys, order_keys) = (customer_keys?, order_keys?);
-    report.notes.append(&mut order_report.notes);
-    let codes = keys::encode(&[&customer_keys, &order_keys], false);
+    let customer_keys = match (customers, own_key) {
+        (Some(c), Some(k)) => KeyRows::of(c, k)?,
+        _ => KeyRows::Empty,
+    };
+    let order_keys = match (orders, join) {
+        (Some(o), Some(k)) => order_keys(o, k, customers, report)?,
+        _ => KeyRows::Empty,
+    };
+    let both = [customer_keys, order_keys];
+    let codes = keys::encode(&both, false);
     let mut code_columns = codes.columns.into_iter();
     let (customer_codes, order_codes) =
         (code_columns.next().unwrap_or_default(), code_columns.next().unwrap_or_default());
-    Ok(Keys { customer_keys, order_keys, customer_codes, order_codes, distinct: codes.distinct as usize })
+    Ok(Keys { customer_codes, order_codes, distinct: codes.distinct as usize })
 }
 
 /// Step 3: orders folded per order, then per customer (adding customers only
 /// orders know).
-fn fold_into_customers<'a>(
-    o: &'a LoadedSource,
-    order_codes: &'a [u32],
+fn fold_into_customers(
+    o: &LoadedSource,
+    order_codes: &[u32],
     join: JoinKey,
     rows: &mut CustomerRows,
     customer_of_code: &mut [u32],
     report: &mut ImportReport,
-) -> Result<Folded<'a>, ImportError> {
+) -> Result<Folded, ImportError> {
     let from_file = rows.first.len();
     let mut per_customer: Vec<CustomerOrders> = vec![CustomerOrders::default(); from_file];
     let mut order_key_row: Vec<u32> = vec![NO_ROW; from_file];
-    let mut counted = CountedOrders::default();
+    // At most an order a line; capacity never used is never touched.
+    let mut counted = CountedOrders::with_capacity(o.df.height());
     let (rows_skipped, order_slots) = fold_orders(o, order_codes, join, report, |order| {
         let code = order.customer as usize;
         let idx = match customer_of_code[code] {
@@ -355,28 +343,55 @@ impl ColumnSources<'_> {
 
     /// A column of the orders file, from the line naming each customer.
     fn orders_column(&self, name: &str) -> Option<Series> {
-        let o = self.orders?;
-        if !o.has(name) {
-            return None;
+        self.orders.as_ref()?.columns.iter().find(|(id, _)| *id == name).map(|(_, s)| s.clone())
+    }
+}
+
+impl FromOrders {
+    fn take(o: &LoadedSource, folded: &Folded) -> PolarsResult<Self> {
+        let idx: IdxCa = folded.order_key_row.iter().map(|&r| (r != NO_ROW).then_some(r as IdxSize)).collect();
+        let mut columns = Vec::new();
+        for (id, _) in customer_columns() {
+            if !o.has(id) || !taken_from_orders(id) {
+                continue;
+            }
+            let mut s = o.df.column(id)?.as_materialized_series().take(&idx)?;
+            if id == "customer_id" {
+                // WooCommerce writes 0 for guests: no id.
+                let ids: StringChunked = s.str()?.iter().map(|v| v.filter(|v| v.trim() != GUEST_ID)).collect();
+                s = ids.with_name(s.name().clone()).into_series();
+            }
+            columns.push((id, s));
         }
-        let mut s = o.df.column(name).ok()?.as_materialized_series().clone();
-        if name == "customer_id" {
-            // WooCommerce writes 0 for guests: no id.
-            let ids: StringChunked = s.str().ok()?.iter().map(|v| v.filter(|v| v.trim() != GUEST_ID)).collect();
-            s = ids.with_name(s.name().clone()).into_series();
-        }
-        let idx: IdxCa = self.order_key_row.iter().map(|&r| (r != NO_ROW).then_some(r as IdxSize)).collect();
-        s.take(&idx).ok()
+        let first_channel = match o.has("channel") {
+            true => {
+                let rows: IdxCa = folded.per_customer.iter().map(|p| p.first_channel.map(|r| r as IdxSize)).collect();
+                let taken = o.df.column("channel")?.as_materialized_series().take(&rows)?;
+                let trimmed: StringChunked = taken.str()?.iter().map(|v| v.map(str::trim)).collect();
+                Some(trimmed.with_name("channel".into()).into_series())
+            }
+            false => None,
+        };
+        Ok(Self { columns, first_channel })
     }
 }
 
 /// Fields the orders decide when there are orders.
 const DERIVED_FROM_ORDERS: [&str; 4] = ["ltv", "orders", "first_order_date", "last_order_date"];
 
+/// Fields computed once their inputs exist (see `add_computed_columns`).
+const DERIVED_LATER: [&str; 4] = ["aov", "days_since_last_order", "tenure_days", "age"];
+
+/// Whether the customer table takes this field's values from the orders file (at
+/// the line naming each customer) when it has them.
+fn taken_from_orders(id: &str) -> bool {
+    !DERIVED_FROM_ORDERS.contains(&id) && id != "channel" && !DERIVED_LATER.contains(&id)
+}
+
 /// Step 4: the canonical columns, each from the orders, the customers file or both.
 fn canonical_columns(
     sources: &ColumnSources<'_>,
-    per_customer: &[CustomerOrders<'_>],
+    per_customer: &[CustomerOrders],
     report: &mut ImportReport,
 ) -> Result<(Vec<Column>, Vec<FieldInfo>), ImportError> {
     let mut columns: Vec<Column> = Vec::new();
@@ -395,8 +410,8 @@ fn canonical_columns(
                 None => Some(derived),
             }
         } else if id == "channel" && has_orders {
-            first_channels(from_customers, per_customer)?
-        } else if matches!(id, "aov" | "days_since_last_order" | "tenure_days" | "age") {
+            first_channels(from_customers, sources.orders.as_ref().and_then(|o| o.first_channel.clone()))?
+        } else if DERIVED_LATER.contains(&id) {
             None // derived later, once their inputs exist
         } else {
             match (from_customers, sources.orders_column(id)) {
@@ -423,29 +438,12 @@ fn canonical_columns(
 }
 
 /// The channel: the customers file's, else the channel of the first order.
-fn first_channels(from_customers: Option<Series>, per_customer: &[CustomerOrders<'_>]) -> PolarsResult<Option<Series>> {
-    let first_channel: StringChunked =
-        per_customer.iter().map(|p| p.first_channel).collect::<StringChunked>().with_name("channel".into());
-    Ok(match from_customers {
-        Some(file) => Some(coalesce_str(&file, &first_channel.into_series())?),
-        None => (per_customer.iter().any(|p| p.first_channel.is_some())).then(|| first_channel.into_series()),
+fn first_channels(from_customers: Option<Series>, first_channel: Option<Series>) -> PolarsResult<Option<Series>> {
+    Ok(match (from_customers, first_channel) {
+        (Some(file), Some(first)) => Some(coalesce_str(&file, &first)?),
+        (None, Some(first)) => (first.null_count() < first.len()).then_some(first),
+        (file, None) => file.map(|f| f.cast(&DataType::String)).transpose()?,
     })
-}
-
-/// Customer ids when the customers file has none: customers only orders know take
-/// their ids from the orders file.
-fn ids_from_both(keys: &Keys<'_>, sources: &ColumnSources<'_>, from_file: usize, n: usize) -> Series {
-    let s: StringChunked = (0..n)
-        .map(|i| match i.checked_sub(from_file) {
-            None => keys.customer_keys.get(sources.rows.first[i] as usize).and_then(|k| k.as_deref()),
-            Some(_) => keys
-                .order_keys
-                .get(sources.order_key_row[i] as usize)
-                .and_then(|k| k.as_deref())
-                .filter(|k| !k.starts_with(GUEST)),
-        })
-        .collect();
-    s.with_name("customer_id".into()).into_series()
 }
 
 /// Custom fields of the customers file.

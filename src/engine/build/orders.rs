@@ -49,8 +49,8 @@ const CANCELLED: &[&str] = &[
 /// Statuses that mean the whole order was refunded.
 const REFUNDED: &[&str] = &["refunded", "wc-refunded", "iade", "iade edildi", "returned"];
 
-/// One order after folding its lines; text is borrowed from the orders file.
-pub(super) struct FoldedOrder<'a> {
+/// One order after folding its lines.
+pub(super) struct FoldedOrder {
     /// Dictionary code of the customer's key.
     pub(super) customer: u32,
     /// The row whose key names the customer.
@@ -62,10 +62,11 @@ pub(super) struct FoldedOrder<'a> {
     pub(super) cancelled: bool,
     /// Refunded in full (by its status, or a refund as large as the order).
     pub(super) fully_refunded: bool,
-    pub(super) channel: Option<&'a str>,
+    /// The orders-file line whose channel is the order's (its first with one).
+    pub(super) channel: Option<u32>,
 }
 
-impl FoldedOrder<'_> {
+impl FoldedOrder {
     /// Whether this is a purchase that counts for the order count, the first and
     /// last order date and frequency: not cancelled, voided, failed or unpaid, not fully
     /// refunded, and not a return (a negative total). An order of 0 (a free sample,
@@ -77,17 +78,18 @@ impl FoldedOrder<'_> {
 
 /// Per-customer sums; dates in days since 1970-01-01.
 #[derive(Default, Clone, Copy)]
-pub(super) struct CustomerOrders<'a> {
+pub(super) struct CustomerOrders {
     pub(super) revenue: f64,
     pub(super) orders: i64,
     pub(super) first: Option<i32>,
     pub(super) last: Option<i32>,
-    pub(super) first_channel: Option<&'a str>,
+    /// The orders-file line whose channel is the customer's first.
+    pub(super) first_channel: Option<u32>,
     pub(super) first_channel_date: Option<i32>,
 }
 
-impl<'a> CustomerOrders<'a> {
-    pub(super) fn add(&mut self, order: &FoldedOrder<'a>) {
+impl CustomerOrders {
+    pub(super) fn add(&mut self, order: &FoldedOrder) {
         if order.cancelled {
             return;
         }
@@ -123,6 +125,15 @@ pub(super) struct CountedOrders {
 }
 
 impl CountedOrders {
+    pub(super) fn with_capacity(orders: usize) -> Self {
+        Self {
+            customer: Vec::with_capacity(orders),
+            first_row: Vec::with_capacity(orders),
+            date: Vec::with_capacity(orders),
+            net: Vec::with_capacity(orders),
+        }
+    }
+
     pub(super) fn push(&mut self, customer: u32, first_row: u32, date: Option<i32>, net: f64) {
         self.customer.push(customer);
         self.first_row.push(first_row);
@@ -147,11 +158,6 @@ pub(super) fn f64_col(o: &LoadedSource, name: &str) -> PolarsResult<Option<Vec<O
         return Ok(None);
     }
     Ok(Some(o.df.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect()))
-}
-
-/// A text column's values, trimmed, `None` when empty.
-fn trimmed(column: &StringChunked) -> Vec<Option<&str>> {
-    column.iter().map(|v| v.map(str::trim).filter(|s| !s.is_empty())).collect()
 }
 
 /// An amount column (`None` where empty or not a number).
@@ -182,7 +188,8 @@ struct OrderLines<'a> {
     cancelled_at: Option<InPlace<'a, i32>>,
     /// Per line: [`STATUS_CANCELLED`] and [`STATUS_REFUNDED`] bits.
     statuses: Option<Vec<u8>>,
-    channels: Option<Vec<Option<&'a str>>>,
+    /// Per line: whether it names a channel.
+    channels: Option<Vec<bool>>,
 }
 
 const STATUS_CANCELLED: u8 = 1;
@@ -219,8 +226,8 @@ fn status_flags(statuses: &Column) -> PolarsResult<Vec<u8>> {
 }
 
 /// What folding one order's lines gives.
-struct OrderFold<'a> {
-    order: FoldedOrder<'a>,
+struct OrderFold {
+    order: FoldedOrder,
     has_customer: bool,
     lines: usize,
     first_line_has_amount: bool,
@@ -237,12 +244,13 @@ impl<'a> OrderLines<'a> {
             dates: dates(o, "order_date")?,
             cancelled_at: dates(o, "cancelled_at")?,
             statuses: if o.has("status") { Some(status_flags(o.df.column("status")?)?) } else { None },
-            channels: str_col(o, "channel")?.map(trimmed),
+            channels: str_col(o, "channel")?
+                .map(|c| c.iter().map(|v| v.is_some_and(|v| !v.trim().is_empty())).collect()),
         })
     }
 
     /// Folds the lines of one order (given in file order).
-    fn fold(&self, lines: impl Iterator<Item = usize>) -> OrderFold<'a> {
+    fn fold(&self, lines: impl Iterator<Item = usize>) -> OrderFold {
         let value =
             |col: &Option<InPlace<'_, f64>>, row: usize| col.as_ref().and_then(|c| c.get(row)).filter(|v| !v.is_nan());
         let mut first_row = None;
@@ -288,8 +296,8 @@ impl<'a> OrderLines<'a> {
                 cancelled |= flags & STATUS_CANCELLED != 0;
                 fully_refunded |= flags & STATUS_REFUNDED != 0;
             }
-            if channel.is_none() {
-                channel = self.channels.as_ref().and_then(|c| c[row]);
+            if channel.is_none() && self.channels.as_ref().is_some_and(|c| c[row]) {
+                channel = u32::try_from(row).ok();
             }
         }
         let gross = if total_count == 1 || (total_count > 1 && totals_all_equal) {
@@ -330,25 +338,21 @@ pub(super) fn fold_orders<'a>(
     customer_codes: &'a [u32],
     join: JoinKey,
     report: &mut ImportReport,
-    mut emit: impl FnMut(FoldedOrder<'a>) + Send,
+    mut emit: impl FnMut(FoldedOrder) + Send,
 ) -> Result<(usize, Vec<u32>), ImportError> {
     if !o.has("total") && !o.has("unit_price") {
         return Err(ImportError::MissingColumn(Message::new("msg.err_orders_no_amount", Vec::<String>::new())));
     }
     // Lines of one order share a code; a line without an order id is an order.
     let slot_codes = || -> PolarsResult<keys::KeyCodes> {
-        let ids = match str_col(o, "order_id")? {
-            Some(c) => trimmed(c),
-            None => vec![None; o.df.height()],
-        };
-        Ok(keys::encode(&[&ids], true))
+        Ok(keys::encode(&[OrderIds(str_col(o, "order_id")?, o.df.height())], true))
     };
     let (slot_codes, lines) = rayon::join(slot_codes, || OrderLines::read(o, customer_codes));
     let (slot_codes, lines) = (slot_codes?, lines?);
     let distinct = slot_codes.distinct as usize;
     let slot_codes = slot_codes.columns.into_iter().next().unwrap_or_default();
     let (mut no_customer, mut skipped_rows, mut no_amount, mut cancelled, mut returns) = (0, 0, 0, 0, 0);
-    let mut take = |fold: OrderFold<'a>| {
+    let mut take = |fold: OrderFold| {
         no_amount += usize::from(!fold.first_line_has_amount);
         if !fold.has_customer {
             no_customer += 1;
@@ -375,6 +379,19 @@ pub(super) fn fold_orders<'a>(
         report.notes.push(Message::new("msg.returns", [returns]));
     }
     Ok((skipped_rows, slot_codes))
+}
+
+/// Each line's order id, trimmed (`None` when empty); with no order id column, as
+/// many lines without one.
+struct OrderIds<'a>(Option<&'a StringChunked>, usize);
+
+impl<'a> keys::KeyColumn<'a> for OrderIds<'a> {
+    fn each(&self, mut f: impl FnMut(Option<std::borrow::Cow<'a, str>>)) {
+        match self.0 {
+            Some(ids) => ids.iter().for_each(|v| f(v.map(str::trim).filter(|v| !v.is_empty()).map(Into::into))),
+            None => (0..self.1).for_each(|_| f(None)),
+        }
+    }
 }
 
 /// Which lines make each order. Exports list an order's lines together: then each
@@ -410,7 +427,7 @@ impl OrderRows {
         self.starts.len().saturating_sub(1)
     }
 
-    fn fold<'a>(&self, lines: &OrderLines<'a>, order: usize) -> OrderFold<'a> {
+    fn fold(&self, lines: &OrderLines<'_>, order: usize) -> OrderFold {
         let (from, to) = (self.starts[order] as usize, self.starts[order + 1] as usize);
         match &self.lines {
             None => lines.fold(from..to),
@@ -423,18 +440,20 @@ impl OrderRows {
 const WAVE: usize = 1 << 16;
 
 /// Folds every order on all cores, a wave at a time, and hands them to `take` in
-/// order (on this thread, while the next wave is folded).
-fn fold_in_waves<'a>(lines: &OrderLines<'a>, orders: &OrderRows, take: &mut (impl FnMut(OrderFold<'a>) + Send)) {
+/// order (on this thread, while the next wave is folded). Two wave buffers take
+/// turns, so no wave touches fresh memory.
+fn fold_in_waves(lines: &OrderLines<'_>, orders: &OrderRows, take: &mut (impl FnMut(OrderFold) + Send)) {
     use rayon::prelude::*;
-    let fold_wave = |from: usize| -> Vec<OrderFold<'a>> {
+    let fold_wave = |from: usize, out: &mut Vec<OrderFold>| {
         let to = (from + WAVE).min(orders.len());
-        (from..to).into_par_iter().with_min_len(2048).map(|k| orders.fold(lines, k)).collect()
+        out.par_extend((from..to).into_par_iter().with_min_len(2048).map(|k| orders.fold(lines, k)));
     };
-    let mut done = fold_wave(0);
+    let (mut done, mut next) = (Vec::with_capacity(WAVE.min(orders.len())), Vec::new());
+    fold_wave(0, &mut done);
     let mut from = WAVE;
     while from < orders.len() {
-        let (next, ()) = rayon::join(|| fold_wave(from), || done.drain(..).for_each(&mut *take));
-        done = next;
+        rayon::join(|| fold_wave(from, &mut next), || done.drain(..).for_each(&mut *take));
+        std::mem::swap(&mut done, &mut next);
         from += WAVE;
     }
     done.into_iter().for_each(take);
@@ -460,11 +479,26 @@ fn group_by_code(codes: &[u32], distinct: usize) -> (Vec<u32>, Vec<u32>) {
     (order, starts)
 }
 
+/// The orders file's columns [`orders_frame`] reads.
+const FRAME_COLUMNS: [&str; 6] = ["order_id", "channel", "product", "sku", "category", "quantity"];
+
+/// Lets go of every column of the orders file but those [`orders_frame`] reads
+/// (once folded, amounts, dates, statuses and keys are no longer needed).
+pub(super) fn keep_frame_columns(o: &mut LoadedSource) {
+    let unread: Vec<PlSmallStr> =
+        o.df.get_column_names().into_iter().filter(|c| !FRAME_COLUMNS.contains(&c.as_str())).cloned().collect();
+    for name in unread {
+        let _ = o.df.drop_in_place(&name);
+    }
+}
+
 /// The counted orders, grouped by customer and oldest first within a customer,
 /// and the lines of those orders that name what was bought (see
-/// [`CustomerData::order_lines`](crate::engine::data::CustomerData)).
+/// [`CustomerData::order_lines`](crate::engine::data::CustomerData)). The orders
+/// file's columns are taken out of it as they are used: each is let go once copied,
+/// so a column and its copy are in memory together, not the whole file and every copy.
 pub(super) fn orders_frame(
-    o: &LoadedSource,
+    o: &mut LoadedSource,
     counted: &CountedOrders,
     slots: &[u32],
     customers: usize,
@@ -475,42 +509,45 @@ pub(super) fn orders_frame(
     }
     let pick = |i: &u32| *i as usize;
     let rows: IdxCa = order.iter().map(|i| counted.first_row[pick(i)] as IdxSize).collect_ca("rows".into());
+    let mut take_out = |name: &str| o.has(name).then(|| o.df.drop_in_place(name)).transpose();
+    let (ids, channels) = (take_out("order_id")?, take_out("channel")?);
+    let named: Vec<Column> =
+        ORDER_LINE_TEXT.iter().filter_map(|name| take_out(name).transpose()).collect::<PolarsResult<_>>()?;
+    let quantity = take_out("quantity")?;
     // The orders and their lines side by side.
     let (orders, lines) = rayon::join(
         || -> PolarsResult<DataFrame> {
             let customer: Vec<u32> = order.iter().map(|i| counted.customer[pick(i)]).collect();
-            let ids = match str_col(o, "order_id")? {
-                Some(ids) => ids.take(&rows)?.into_series(),
-                None => Series::full_null("order_id".into(), order.len(), &DataType::String),
+            let ids = match ids {
+                Some(ids) => ids.take(&rows)?,
+                None => Column::full_null("order_id".into(), order.len(), &DataType::String),
             };
             let dates: Int32Chunked = order.iter().map(|i| counted.date[pick(i)]).collect();
             let totals: Vec<f64> = order.iter().map(|i| counted.net[pick(i)]).collect();
             let mut columns = vec![
                 Series::new("customer".into(), customer).into_column(),
-                ids.with_name("order_id".into()).into_column(),
+                ids.with_name("order_id".into()),
                 dates.with_name("order_date".into()).into_date().into_series().into_column(),
                 Series::new("total".into(), totals).into_column(),
             ];
-            if let Some(channels) = str_col(o, "channel")? {
-                columns.push(channels.take(&rows)?.with_name("channel".into()).into_series().into_column());
+            if let Some(channels) = channels {
+                columns.push(channels.take(&rows)?.with_name("channel".into()));
             }
             DataFrame::new(order.len(), columns)
         },
-        || order_lines(o, slots, &rows),
+        || order_lines(named, quantity, slots, &rows),
     );
     Ok((orders?, lines?))
 }
 
 /// The lines of the counted orders (`first_rows[i]` is the first line of order
-/// `i`) that name a product, SKU or category, in file order.
-fn order_lines(o: &LoadedSource, slots: &[u32], first_rows: &IdxCa) -> PolarsResult<Option<DataFrame>> {
-    // Read as categories (see `ORDER_LINE_TEXT`); a cast is free for them.
-    let line_type = crate::engine::data::line_text_type();
-    let named: Vec<Column> = ORDER_LINE_TEXT
-        .iter()
-        .filter(|name| o.has(name))
-        .map(|name| o.df.column(name)?.cast(&line_type))
-        .collect::<PolarsResult<_>>()?;
+/// `i`) that name a product, SKU or category (the `named` columns), in file order.
+fn order_lines(
+    named: Vec<Column>,
+    quantity: Option<Column>,
+    slots: &[u32],
+    first_rows: &IdxCa,
+) -> PolarsResult<Option<DataFrame>> {
     if named.is_empty() || slots.is_empty() {
         return Ok(None);
     }
@@ -526,8 +563,9 @@ fn order_lines(o: &LoadedSource, slots: &[u32], first_rows: &IdxCa) -> PolarsRes
     for column in &named[1..] {
         has_text = &has_text | &column.is_not_null();
     }
-    let mut line_rows: Vec<IdxSize> = Vec::new();
-    let mut line_order: Vec<u32> = Vec::new();
+    // At most a line a row; capacity never used is never touched.
+    let mut line_rows: Vec<IdxSize> = Vec::with_capacity(slots.len());
+    let mut line_order: Vec<u32> = Vec::with_capacity(slots.len());
     for (row, (&slot, has)) in slots.iter().zip(has_text.iter()).enumerate() {
         let order = order_of_slot[slot as usize];
         if order != NO_ROW && has == Some(true) {
@@ -535,14 +573,17 @@ fn order_lines(o: &LoadedSource, slots: &[u32], first_rows: &IdxCa) -> PolarsRes
             line_order.push(order);
         }
     }
+    drop(order_of_slot);
     let rows: IdxCa = IdxCa::from_vec("rows".into(), line_rows);
     let mut columns = vec![Series::new("order".into(), line_order).into_column()];
-    for column in &named {
-        columns.push(column.take(&rows)?);
+    // Read as categories (see `ORDER_LINE_TEXT`); a cast is free for them. Each
+    // column of the file goes as soon as its lines are copied.
+    let line_type = crate::engine::data::line_text_type();
+    for column in named {
+        columns.push(column.cast(&line_type)?.take(&rows)?);
     }
-    if o.has("quantity") {
-        let q = o.df.column("quantity")?.cast(&DataType::Float64)?;
-        columns.push(q.take(&rows)?.with_name("quantity".into()).into_column());
+    if let Some(q) = quantity {
+        columns.push(q.cast(&DataType::Float64)?.take(&rows)?.with_name("quantity".into()));
     }
     Ok(Some(DataFrame::new(rows.len(), columns)?))
 }

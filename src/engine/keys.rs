@@ -21,16 +21,22 @@ pub struct KeyCodes {
     pub distinct: u32,
 }
 
-/// A column of keys, read row by row. Encoding reads a column twice at most (once
-/// to see whether every key is a number, once more to hash text keys), so the keys
-/// are never gathered into a vector of text (24 bytes a row: 120 MB at 5M order
-/// lines).
+/// A column of keys, read row by row: encoding reads it once (as numbers, when
+/// every key is one) or twice (to hash text keys), so the keys are never gathered
+/// into a vector of text (24 bytes a row: 120 MB at 5M order lines).
 pub trait KeyColumn<'a> {
+    /// How many rows (room for their codes is made at once).
+    fn rows(&self) -> usize;
+
     /// Calls `f` with every row's key, in order.
     fn each(&self, f: impl FnMut(Option<Cow<'a, str>>));
 }
 
 impl<'a, S: AsRef<str>> KeyColumn<'a> for &'a [Option<S>] {
+    fn rows(&self) -> usize {
+        self.len()
+    }
+
     fn each(&self, mut f: impl FnMut(Option<Cow<'a, str>>)) {
         self.iter().for_each(|k| f(k.as_ref().map(|s| Cow::Borrowed(s.as_ref()))));
     }
@@ -44,7 +50,7 @@ pub fn encode<'a, K: KeyColumn<'a>>(columns: &[K], missing_is_unique: bool) -> K
     let mut numbers: Option<Vec<Vec<u64>>> = Some(Vec::with_capacity(columns.len()));
     for column in columns {
         let Some(all) = numbers.as_mut() else { break };
-        let mut these = Vec::new();
+        let mut these = Vec::with_capacity(column.rows());
         let mut plain = true;
         column.each(|k| {
             if plain {

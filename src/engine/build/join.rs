@@ -63,6 +63,14 @@ impl<'a> KeyRows<'a> {
 }
 
 impl<'a> keys::KeyColumn<'a> for KeyRows<'a> {
+    fn rows(&self) -> usize {
+        match self {
+            Self::Empty => 0,
+            Self::Column(ca, ..) => ca.len(),
+            Self::Listed(keys) => keys.len(),
+        }
+    }
+
     fn each(&self, mut f: impl FnMut(Option<Cow<'a, str>>)) {
         match self {
             Self::Empty => {}

@@ -128,6 +128,9 @@ pub fn build(
     let file_order = rows.duplicates.is_empty() && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
     let from_orders = orders.as_ref().map(|o| FromOrders::take(o, &folded)).transpose()?;
     orders.iter_mut().for_each(orders::keep_frame_columns);
+    // Those columns were typed on the pool's threads: their pages go back now, not
+    // when each thread next allocates.
+    crate::allocator::collect_freed_memory();
     let sources = ColumnSources { customers: customers.as_ref(), orders: from_orders, rows: &rows, file_order };
     let (mut df, fields, orders_df, order_lines) =
         customer_and_order_tables(&sources, orders.as_mut(), &folded, (n, as_of), &mut report)?;
@@ -157,8 +160,10 @@ pub fn build(
     })
 }
 
-/// The customer table and the orders' own tables (orders, lines), built side by
-/// side; the latter take the orders file's columns out of it.
+/// The orders' own tables (orders, lines), then the customer table. The former
+/// take the orders file's columns out of it as they copy them, so the customer
+/// table is built with that memory already given back (built side by side, the
+/// peak was 20–40 MB higher at 5M order lines, for ~0.1 s).
 #[allow(clippy::type_complexity)]
 fn customer_and_order_tables(
     sources: &ColumnSources<'_>,
@@ -167,17 +172,12 @@ fn customer_and_order_tables(
     (n, as_of): (usize, NaiveDate),
     report: &mut ImportReport,
 ) -> Result<(DataFrame, Vec<FieldInfo>, Option<DataFrame>, Option<DataFrame>), ImportError> {
-    let (table, order_tables) = rayon::join(
-        || -> Result<(DataFrame, Vec<FieldInfo>), ImportError> {
-            let (columns, mut fields) = canonical_columns(sources, &folded.per_customer, report)?;
-            let mut df = DataFrame::new(n, columns)?;
-            add_computed_columns(&mut df, &mut fields, as_of, report)?;
-            add_custom_columns(sources, &mut df, &mut fields)?;
-            Ok((df, fields))
-        },
-        || orders.map(|o| orders_frame(o, &folded.counted, &folded.order_slots, n)).transpose(),
-    );
-    let ((mut df, mut fields), order_tables) = (table?, order_tables?);
+    let order_tables = orders.map(|o| orders_frame(o, &folded.counted, &folded.order_slots, n)).transpose()?;
+    crate::allocator::collect_freed_memory();
+    let (columns, mut fields) = canonical_columns(sources, &folded.per_customer, report)?;
+    let mut df = DataFrame::new(n, columns)?;
+    add_computed_columns(&mut df, &mut fields, as_of, report)?;
+    add_custom_columns(sources, &mut df, &mut fields)?;
     Ok(match order_tables {
         Some((frame, lines)) => {
             derived::add_last_order_channel(&mut df, &mut fields, &frame)?;

@@ -386,6 +386,10 @@ pub(super) fn fold_orders<'a>(
 struct OrderIds<'a>(Option<&'a StringChunked>, usize);
 
 impl<'a> keys::KeyColumn<'a> for OrderIds<'a> {
+    fn rows(&self) -> usize {
+        self.1
+    }
+
     fn each(&self, mut f: impl FnMut(Option<std::borrow::Cow<'a, str>>)) {
         match self.0 {
             Some(ids) => ids.iter().for_each(|v| f(v.map(str::trim).filter(|v| !v.is_empty()).map(Into::into))),

@@ -29,16 +29,37 @@ pub(crate) fn with_customer_keys<T>(
     data: &CustomerData,
     mut each: impl FnMut(Option<&str>) -> T,
 ) -> PolarsResult<Vec<T>> {
-    let (column, is_email) = if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
-    let keys = data.customers.column(column)?.cast(&DataType::String)?;
+    let keys = CustomerKeys::of(data)?;
     Ok(keys
-        .str()?
+        .column
         .iter()
         .map(|k| match k.map(str::trim).filter(|k| !k.is_empty()) {
-            Some(k) if is_email => each(Some(&normalise_email(k))),
+            Some(k) if keys.is_email => each(Some(&normalise_email(k))),
             k => each(k),
         })
         .collect())
+}
+
+/// The column that keys customers, read one customer at a time (for a few rows of
+/// many: a segment's members).
+pub(crate) struct CustomerKeys {
+    column: StringChunked,
+    is_email: bool,
+}
+
+impl CustomerKeys {
+    pub(crate) fn of(data: &CustomerData) -> PolarsResult<Self> {
+        let (column, is_email) =
+            if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
+        let column = data.customers.column(column)?.cast(&DataType::String)?.str()?.rechunk().into_owned();
+        Ok(Self { column, is_email })
+    }
+
+    /// Row `row`'s key, as [`with_customer_keys`] gives it.
+    pub(crate) fn get(&self, row: usize) -> Option<String> {
+        let k = self.column.get(row).map(str::trim).filter(|k| !k.is_empty())?;
+        Some(if self.is_email { normalise_email(k) } else { k.to_owned() })
+    }
 }
 
 /// Every customer's bucket under `seed` (empty where a customer has no key).

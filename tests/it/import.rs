@@ -332,3 +332,45 @@ fn category_fields_are_stored_as_categories_and_read_as_text() {
     assert_eq!(count("orders > 5000000000").count, 0, "a bound past 32 bits");
     assert_eq!(count("orders > -5000000000").count, orders.iter().flatten().count());
 }
+
+/// The orders' own columns are let go as the build uses them: what the customer
+/// table takes from the orders file (ids, the first order's channel) is taken first,
+/// and WooCommerce's guest id `0` is no customer when no e-mail can key the guest.
+#[test]
+fn an_orders_file_alone_gives_customers_their_first_channel_and_drops_guest_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orders.csv");
+    std::fs::write(
+        &path,
+        "order_id,customer_id,order_date,total,channel,product\n\
+         1,7,2026-01-05,100, web ,Kahve\n\
+         2,0,2026-01-06,50,instagram,Çay\n\
+         3,7,2025-12-01,30,,Fincan\n\
+         4,8,2026-02-01,20,tiktok,Kahve\n\
+         4,8,2026-02-01,20,tiktok,Çay\n",
+    )
+    .unwrap();
+    let spec = kitle::engine::import::SourceSpec::new(SourceKind::Orders, &path);
+    let orders = kitle::engine::import::load_source(&spec, &kitle::engine::import::Progress::default()).unwrap();
+    let data = kitle::engine::build::build(None, Some(orders), None, date(2026, 3, 1)).unwrap();
+    assert_eq!(data.len(), 2, "customers 7 and 8; no customer \"0\"");
+    let (seven, eight) = (row_where(&data, "customer_id", "7"), row_where(&data, "customer_id", "8"));
+    approx(num(&data, "ltv", seven), 130.0);
+    approx(num(&data, "orders", seven), 2.0);
+    assert_eq!(text(&data, "channel", seven).as_deref(), Some("web"), "the first order with a channel, trimmed");
+    approx(num(&data, "ltv", eight), 20.0);
+    assert_eq!(text(&data, "channel", eight).as_deref(), Some("tiktok"));
+    assert!(data.report.notes.iter().any(|n| n.id == "msg.orders_no_id"), "the guest's order is said to be skipped");
+    // The orders table, oldest first within a customer, with its ids and channels.
+    let orders = data.orders.as_ref().unwrap();
+    let ids: Vec<Option<&str>> = orders.column("order_id").unwrap().str().unwrap().iter().collect();
+    assert_eq!(ids, [Some("3"), Some("1"), Some("4")]);
+    let channels: Vec<Option<&str>> = orders.column("channel").unwrap().str().unwrap().iter().collect();
+    assert_eq!(channels, [None, Some("web"), Some("tiktok")]);
+    // Every line of a counted order that names a product.
+    let lines = data.order_lines.as_ref().unwrap();
+    assert_eq!(lines.height(), 4);
+    let products = lines.column("product").unwrap().cast(&polars::prelude::DataType::String).unwrap();
+    let products: Vec<Option<&str>> = products.str().unwrap().iter().collect();
+    assert_eq!(products, [Some("Kahve"), Some("Fincan"), Some("Kahve"), Some("Çay")]);
+}

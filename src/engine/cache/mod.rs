@@ -404,7 +404,7 @@ fn write_column(
     // Hashed as written, for the check before it is mapped (see `mapped`). Not synced
     // to disk: a cache cut short by a crash fails that check and is rebuilt.
     let mut out = super::files::HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, private_file(&path)?));
-    write_ipc(&mut out, &one, encoded).map_err(std::io::Error::other)?;
+    write_ipc(&mut out, &one, encoded, TEXT_PART_BYTES).map_err(std::io::Error::other)?;
     out.flush()?;
     files.push((file, out.written(), out.hash()));
     Ok(())
@@ -451,25 +451,53 @@ fn join_categories(codes: &Column, dictionary: &Column) -> PolarsResult<Column> 
 /// Writes `df` as an Arrow IPC file of one record batch, encoded in `encoded`: one
 /// buffer for every column of a cache, given its room once. (Polars' own writer
 /// grows a buffer of its own by doubling: up to twice the column at the peak.)
-fn write_ipc(out: impl std::io::Write, df: &DataFrame, encoded: &mut EncodedData) -> PolarsResult<()> {
+fn write_ipc(
+    out: impl std::io::Write,
+    df: &DataFrame,
+    encoded: &mut EncodedData,
+    text_part: usize,
+) -> PolarsResult<()> {
     use polars_arrow::io::ipc::write::{FileWriter, WriteOptions, encode_record_batch};
     let level = CompatLevel::newest();
     let schema = Arc::new(df.schema().to_arrow(level));
     let options = WriteOptions { compression: None };
     let mut writer = FileWriter::try_new(out, Arc::clone(&schema), None, options)?;
-    let batch = polars_arrow::record_batch::RecordBatchT::new(df.height(), schema, df.rechunk_to_arrow(level));
     if df.columns().iter().any(|c| matches!(c.dtype(), DataType::Categorical(..) | DataType::Enum(..))) {
         // Dictionaries (not in a cache: categories are written as codes) need polars' tracking.
+        let batch = polars_arrow::record_batch::RecordBatchT::new(df.height(), schema, df.rechunk_to_arrow(level));
         writer.write(&batch, None)?;
-    } else {
+        return writer.finish();
+    }
+    for (offset, rows) in parts(df, text_part) {
+        // A slice of text converts to Arrow with the text its rows use, not every
+        // buffer of the column (the test below checks the file's size).
+        let part = df.slice(offset as i64, rows);
+        let batch =
+            polars_arrow::record_batch::RecordBatchT::new(rows, Arc::clone(&schema), part.rechunk_to_arrow(level));
         // Each buffer is padded to 64 bytes.
-        let room = super::data::table_bytes(df) + 64 * 8 * df.width() + 4096;
+        let room = super::data::table_bytes(&part) + 64 * 8 * df.width() + 4096;
         encoded.arrow_data.clear();
         encoded.arrow_data.reserve(room);
         encode_record_batch(&batch, &options, encoded);
         writer.write_encoded(&[], encoded)?;
     }
     writer.finish()
+}
+
+/// Text written in one record batch is encoded whole before it is written: at 10M
+/// customers the e-mail column's encoding (~360 MB) was an import's peak. A text
+/// column over this size is written in parts of about this size (it maps back as
+/// one chunk a part: text is read through polars, which takes chunks as they come).
+const TEXT_PART_BYTES: usize = 64 << 20;
+
+/// The row ranges `df` is written in: one, or parts of a text column bigger than
+/// `text_part` bytes.
+fn parts(df: &DataFrame, text_part: usize) -> Vec<(usize, usize)> {
+    let rows = df.height();
+    let is_text = df.columns().iter().any(|c| c.dtype() == &DataType::String);
+    let count = if is_text { super::data::table_bytes(df).div_ceil(text_part.max(1)).max(1) } else { 1 };
+    let step = rows.div_ceil(count).max(1);
+    (0..rows.max(1)).step_by(step).map(|offset| (offset, step.min(rows - offset))).collect()
 }
 
 /// The table `table` from its column files (read on all cores), or `None` when the
@@ -553,6 +581,28 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_big_text_column_is_written_in_parts_that_map_back_the_same() {
+        let long = |i: usize| format!("customer-{i:05}@a-rather-long-domain.example");
+        let df = df!("email" => (0..5000).map(|i| (i % 7 != 3).then(|| long(i))).collect::<Vec<_>>()).expect("frame");
+        let text = crate::engine::data::table_bytes(&df);
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("email-column");
+        let mut out = crate::engine::files::HashingWriter::new(std::fs::File::create(&path).expect("file"));
+        write_ipc(&mut out, &df, &mut EncodedData::default(), text.div_ceil(4)).expect("write");
+        out.flush().expect("flush");
+        let back = mapped::read_column(&path, out.written(), out.hash()).expect("read");
+        assert_eq!(back.n_chunks(), 4, "a chunk a part");
+        assert!(
+            back.as_materialized_series().equals_missing(df.column("email").expect("email").as_materialized_series())
+        );
+        // Each part carries its own text, not every buffer of the column again.
+        assert!(out.written() < (text + text / 2) as u64, "{} bytes for {text} of text", out.written());
+        // A column under the part size stays one batch, one chunk.
+        assert_eq!(parts(&df, text + 1), [(0, 5000)]);
+        assert_eq!(parts(&df.clear(), 16), [(0, 0)]);
+    }
 
     #[test]
     fn a_table_is_written_a_column_a_file_and_reads_back_the_same() {

@@ -363,9 +363,10 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
 }
 
 /// Writes each column of `table` to its own IPC file in `dir` and records them in
-/// `files`. Each column is one record batch, so it maps back as one chunk, in place.
-/// Polars' writer encodes a batch in memory before writing it: written a column at a
-/// time, that costs one column, not the table.
+/// `files`. Each column is one record batch, so it maps back as one chunk, in place
+/// (a text column over [`TEXT_PART_BYTES`] is a few). Polars' writer encodes a batch
+/// in memory before writing it: written a column at a time, that costs one column,
+/// not the table.
 fn write_table(
     dir: &Path,
     table: &str,
@@ -448,8 +449,9 @@ fn join_categories(codes: &Column, dictionary: &Column) -> PolarsResult<Column> 
     Ok(out.into_series().into_column())
 }
 
-/// Writes `df` as an Arrow IPC file of one record batch, encoded in `encoded`: one
-/// buffer for every column of a cache, given its room once. (Polars' own writer
+/// Writes `df` as an Arrow IPC file of one record batch (or of parts of a big text
+/// column, see [`TEXT_PART_BYTES`]), encoded in `encoded`: one buffer for every
+/// column of a cache, given its room once. (Polars' own writer
 /// grows a buffer of its own by doubling: up to twice the column at the peak.)
 fn write_ipc(
     out: impl std::io::Write,

@@ -94,7 +94,7 @@ pub fn encode<'a, K: KeyColumn<'a>>(columns: &[K], missing_is_unique: bool) -> K
             columns
                 .iter()
                 .map(|column| {
-                    let mut codes = Vec::new();
+                    let mut codes = Vec::with_capacity(column.rows());
                     column.each(|k| {
                         codes.push(match k {
                             None if !missing_is_unique => NO_KEY,

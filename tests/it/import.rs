@@ -351,7 +351,7 @@ fn an_orders_file_alone_gives_customers_their_first_channel_and_drops_guest_zero
     )
     .unwrap();
     let spec = kitle::engine::import::SourceSpec::new(SourceKind::Orders, &path);
-    let orders = kitle::engine::import::load_source(&spec, &kitle::engine::import::Progress::default()).unwrap();
+    let orders = kitle::engine::import::load_source(&spec, &Default::default()).unwrap();
     let data = kitle::engine::build::build(None, Some(orders), None, date(2026, 3, 1)).unwrap();
     assert_eq!(data.len(), 2, "customers 7 and 8; no customer \"0\"");
     let (seven, eight) = (row_where(&data, "customer_id", "7"), row_where(&data, "customer_id", "8"));

@@ -483,14 +483,16 @@ fn group_by_code(codes: &[u32], distinct: usize) -> (Vec<u32>, Vec<u32>) {
     (order, starts)
 }
 
-/// The orders file's columns [`orders_frame`] reads.
-const FRAME_COLUMNS: [&str; 6] = ["order_id", "channel", "product", "sku", "category", "quantity"];
+/// Whether [`orders_frame`] reads this column of the orders file.
+fn read_by_frame(name: &str) -> bool {
+    matches!(name, "order_id" | "channel" | "quantity") || ORDER_LINE_TEXT.contains(&name)
+}
 
 /// Lets go of every column of the orders file but those [`orders_frame`] reads
 /// (once folded, amounts, dates, statuses and keys are no longer needed).
 pub(super) fn keep_frame_columns(o: &mut LoadedSource) {
     let unread: Vec<PlSmallStr> =
-        o.df.get_column_names().into_iter().filter(|c| !FRAME_COLUMNS.contains(&c.as_str())).cloned().collect();
+        o.df.get_column_names().into_iter().filter(|c| !read_by_frame(c.as_str())).cloned().collect();
     for name in unread {
         let _ = o.df.drop_in_place(&name);
     }

@@ -5,6 +5,8 @@
 //! is in the data, so a holdout stays a holdout. A group is an ordinary saved
 //! segment: `in segment "VIP" and in split "7f3a" 0 to 90`.
 
+use std::borrow::Cow;
+
 use polars::prelude::*;
 
 use super::text::field_text;
@@ -30,14 +32,7 @@ pub(crate) fn with_customer_keys<T>(
     mut each: impl FnMut(Option<&str>) -> T,
 ) -> PolarsResult<Vec<T>> {
     let keys = CustomerKeys::of(data)?;
-    Ok(keys
-        .column
-        .iter()
-        .map(|k| match k.map(str::trim).filter(|k| !k.is_empty()) {
-            Some(k) if keys.is_email => each(Some(&normalise_email(k))),
-            k => each(k),
-        })
-        .collect())
+    Ok(keys.column.iter().map(|k| each(keys.key(k).as_deref())).collect())
 }
 
 /// The column that keys customers, read one customer at a time (for a few rows of
@@ -51,14 +46,19 @@ impl CustomerKeys {
     pub(crate) fn of(data: &CustomerData) -> PolarsResult<Self> {
         let (column, is_email) =
             if data.field("customer_id").is_some() { ("customer_id", false) } else { ("email", true) };
-        let column = data.customers.column(column)?.cast(&DataType::String)?.str()?.rechunk().into_owned();
+        let column = data.customers.column(column)?.cast(&DataType::String)?.str()?.clone();
         Ok(Self { column, is_email })
     }
 
     /// Row `row`'s key, as [`with_customer_keys`] gives it.
     pub(crate) fn get(&self, row: usize) -> Option<String> {
-        let k = self.column.get(row).map(str::trim).filter(|k| !k.is_empty())?;
-        Some(if self.is_email { normalise_email(k) } else { k.to_owned() })
+        self.key(self.column.get(row)).map(Cow::into_owned)
+    }
+
+    /// A cell's key: trimmed, `None` when empty; an e-mail normalised.
+    fn key<'k>(&self, cell: Option<&'k str>) -> Option<Cow<'k, str>> {
+        let k = cell.map(str::trim).filter(|k| !k.is_empty())?;
+        Some(if self.is_email { Cow::Owned(normalise_email(k)) } else { Cow::Borrowed(k) })
     }
 }
 

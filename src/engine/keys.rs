@@ -30,6 +30,13 @@ pub trait KeyColumn<'a> {
 
     /// Calls `f` with every row's key, in order.
     fn each(&self, f: impl FnMut(Option<Cow<'a, str>>));
+
+    /// When the column holds its keys as numbers (ids read as numbers, see
+    /// `import::columns::read_keys`): calls `f` with every row's key, in order, and
+    /// returns true. Each number is the key [`as_number`] reads from its text.
+    fn each_number(&self, _f: impl FnMut(Option<u64>)) -> bool {
+        false
+    }
 }
 
 impl<'a, S: AsRef<str>> KeyColumn<'a> for &'a [Option<S>] {
@@ -46,75 +53,145 @@ impl<'a, S: AsRef<str>> KeyColumn<'a> for &'a [Option<S>] {
 /// same code in every column). A row without a key gets [`NO_KEY`], or, with
 /// `missing_is_unique`, a code of its own.
 pub fn encode<'a, K: KeyColumn<'a>>(columns: &[K], missing_is_unique: bool) -> KeyCodes {
-    // First reading: the keys as numbers, while every key is one.
-    let mut numbers: Option<Vec<Vec<u64>>> = Some(Vec::with_capacity(columns.len()));
+    let mut next = 0u32;
+    let columns = match read_numbers(columns) {
+        Some(numbers) => encode_numbers(columns, numbers, missing_is_unique, &mut next),
+        None => encode_text(columns, missing_is_unique, &mut next),
+    };
+    KeyCodes { columns, distinct: next }
+}
+
+/// The first reading: every column's keys as numbers, while every key is one.
+/// Columns holding numbers are read again when codes are given; text is parsed
+/// once, its numbers kept here.
+struct ReadNumbers {
+    /// Per column: its numbers when parsed from text.
+    stored: Vec<Option<Vec<u64>>>,
+    min: u64,
+    max: u64,
+    rows: usize,
+}
+
+fn read_numbers<'a, K: KeyColumn<'a>>(columns: &[K]) -> Option<ReadNumbers> {
+    let mut read = ReadNumbers { stored: Vec::with_capacity(columns.len()), min: u64::MAX, max: 0, rows: 0 };
+    let (mut min, mut max) = (u64::MAX, 0u64);
+    let mut span_of = |v: u64| {
+        if v != MISSING {
+            (min, max) = (min.min(v), max.max(v));
+        }
+    };
     for column in columns {
-        let Some(all) = numbers.as_mut() else { break };
+        read.rows += column.rows();
+        if column.each_number(|k| span_of(k.unwrap_or(MISSING))) {
+            read.stored.push(None);
+            continue;
+        }
         let mut these = Vec::with_capacity(column.rows());
         let mut plain = true;
         column.each(|k| {
             if plain {
                 match k.map_or(Some(MISSING), |k| as_number(&k)) {
-                    Some(v) => these.push(v),
+                    Some(v) => {
+                        span_of(v);
+                        these.push(v);
+                    }
                     None => plain = false,
                 }
             }
         });
-        match plain {
-            true => all.push(these),
-            false => numbers = None,
+        if !plain {
+            return None;
+        }
+        read.stored.push(Some(these));
+    }
+    (read.min, read.max) = (min.min(max), max);
+    Some(read)
+}
+
+/// Codes for numeric keys: dense numbers index an array, others are hashed.
+fn encode_numbers<'a, K: KeyColumn<'a>>(
+    columns: &[K],
+    read: ReadNumbers,
+    missing_is_unique: bool,
+    next: &mut u32,
+) -> Vec<Vec<u32>> {
+    let ReadNumbers { stored, min, max, rows } = read;
+    let numbers: Vec<NumberKeys<'_, 'a, K>> = columns
+        .iter()
+        .zip(stored)
+        .map(|(column, stored)| match stored {
+            Some(stored) => NumberKeys::Stored(stored),
+            None => NumberKeys::Column(column, std::marker::PhantomData),
+        })
+        .collect();
+    let span = usize::try_from(max - min).unwrap_or(usize::MAX);
+    if span <= rows.saturating_mul(4).saturating_add(1024) {
+        // Dense numbers index an array: no hashing at all.
+        let mut slots = vec![NO_KEY; span + 1];
+        assign(&numbers, missing_is_unique, next, |v, candidate| {
+            let slot = &mut slots[usize::try_from(v - min).unwrap_or(0)];
+            if *slot == NO_KEY {
+                *slot = candidate;
+            }
+            *slot
+        })
+    } else {
+        // Keys repeat (an order's lines, a customer's orders): the map grows
+        // to the distinct keys rather than being sized for every row.
+        let mut map: HashMap<u64, u32> = HashMap::with_capacity(rows.min(1 << 20));
+        assign(&numbers, missing_is_unique, next, |v, candidate| *map.entry(v).or_insert(candidate))
+    }
+}
+
+/// Codes for keys hashed as text.
+fn encode_text<'a, K: KeyColumn<'a>>(columns: &[K], missing_is_unique: bool, next: &mut u32) -> Vec<Vec<u32>> {
+    let mut map: HashMap<Cow<'a, str>, u32> = HashMap::with_capacity(1 << 16);
+    columns
+        .iter()
+        .map(|column| {
+            let mut codes = Vec::with_capacity(column.rows());
+            column.each(|k| {
+                codes.push(match k {
+                    None if !missing_is_unique => NO_KEY,
+                    None => {
+                        *next += 1;
+                        *next - 1
+                    }
+                    Some(k) => {
+                        let code = *map.entry(k).or_insert(*next);
+                        *next += u32::from(code == *next);
+                        code
+                    }
+                })
+            });
+            codes
+        })
+        .collect()
+}
+
+/// A column's numeric keys: parsed from its text and kept, or read from the column.
+enum NumberKeys<'c, 'a, K: KeyColumn<'a>> {
+    Stored(Vec<u64>),
+    Column(&'c K, std::marker::PhantomData<&'a ()>),
+}
+
+impl<'a, K: KeyColumn<'a>> NumberKeys<'_, 'a, K> {
+    fn rows(&self) -> usize {
+        match self {
+            Self::Stored(keys) => keys.len(),
+            Self::Column(column, _) => column.rows(),
         }
     }
-    let mut next = 0u32;
-    let columns = match numbers {
-        Some(numbers) => {
-            let total: usize = numbers.iter().map(Vec::len).sum();
-            let present = || numbers.iter().flatten().copied().filter(|&v| v != MISSING);
-            let (min, max) = (present().min().unwrap_or(0), present().max().unwrap_or(0));
-            let span = usize::try_from(max - min).unwrap_or(usize::MAX);
-            if span <= total.saturating_mul(4).saturating_add(1024) {
-                // Dense numbers index an array: no hashing at all.
-                let mut slots = vec![NO_KEY; span + 1];
-                assign(&numbers, missing_is_unique, &mut next, |v, candidate| {
-                    let slot = &mut slots[usize::try_from(v - min).unwrap_or(0)];
-                    if *slot == NO_KEY {
-                        *slot = candidate;
-                    }
-                    *slot
-                })
-            } else {
-                // Keys repeat (an order's lines, a customer's orders): the map grows
-                // to the distinct keys rather than being sized for every row.
-                let mut map: HashMap<u64, u32> = HashMap::with_capacity(total.min(1 << 20));
-                assign(&numbers, missing_is_unique, &mut next, |v, candidate| *map.entry(v).or_insert(candidate))
+
+    /// Calls `f` with every row's number ([`MISSING`] for no key).
+    fn each(&self, mut f: impl FnMut(u64)) {
+        match self {
+            Self::Stored(keys) => keys.iter().for_each(|&k| f(k)),
+            Self::Column(column, _) => {
+                column.each_number(|k| f(k.unwrap_or(MISSING)));
             }
         }
-        None => {
-            let mut map: HashMap<Cow<'a, str>, u32> = HashMap::with_capacity(1 << 16);
-            columns
-                .iter()
-                .map(|column| {
-                    let mut codes = Vec::with_capacity(column.rows());
-                    column.each(|k| {
-                        codes.push(match k {
-                            None if !missing_is_unique => NO_KEY,
-                            None => {
-                                next += 1;
-                                next - 1
-                            }
-                            Some(k) => {
-                                let code = *map.entry(k).or_insert(next);
-                                next += u32::from(code == next);
-                                code
-                            }
-                        })
-                    });
-                    codes
-                })
-                .collect()
-        }
-    };
-    KeyCodes { columns, distinct: next }
+    }
 }
 
 /// Stands for "no key" among numeric keys (no 19-digit number reaches it).
@@ -122,36 +199,44 @@ const MISSING: u64 = u64::MAX;
 
 /// Walks numeric keys in order; `lookup(key, candidate)` returns the key's code,
 /// taking `candidate` (the next unused code) when the key is new.
-fn assign<L>(columns: &[Vec<u64>], missing_is_unique: bool, next: &mut u32, mut lookup: L) -> Vec<Vec<u32>>
+fn assign<'a, K, L>(
+    columns: &[NumberKeys<'_, 'a, K>],
+    missing_is_unique: bool,
+    next: &mut u32,
+    mut lookup: L,
+) -> Vec<Vec<u32>>
 where
+    K: KeyColumn<'a>,
     L: FnMut(u64, u32) -> u32,
 {
     columns
         .iter()
         .map(|keys| {
-            keys.iter()
-                .map(|&k| {
-                    if k == MISSING {
-                        if !missing_is_unique {
-                            return NO_KEY;
-                        }
+            let mut codes = Vec::with_capacity(keys.rows());
+            keys.each(|k| {
+                codes.push(if k == MISSING {
+                    if missing_is_unique {
                         *next += 1;
-                        return *next - 1;
+                        *next - 1
+                    } else {
+                        NO_KEY
                     }
+                } else {
                     let code = lookup(k, *next);
                     if code == *next {
                         *next += 1;
                     }
                     code
                 })
-                .collect()
+            });
+            codes
         })
         .collect()
 }
 
 /// A key that is a plain decimal number: digits only, no leading zero (`007` and
 /// `7` are different ids), at most 19 digits.
-fn as_number(key: &str) -> Option<u64> {
+pub fn as_number(key: &str) -> Option<u64> {
     let bytes = key.as_bytes();
     if bytes.is_empty() || bytes.len() > 19 || (bytes.len() > 1 && bytes[0] == b'0') {
         return None;
@@ -168,6 +253,8 @@ fn as_number(key: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::Just;
+
     use super::*;
 
     fn codes(columns: &[&[Option<&str>]], unique: bool) -> (Vec<Vec<u32>>, u32) {
@@ -196,6 +283,69 @@ mod tests {
         assert_eq!(codes(&[&customers, &orders], false), (vec![vec![0, NO_KEY, 1], vec![1, 2, NO_KEY, 0]], 3));
         assert_eq!(codes(&[&customers, &orders], true), (vec![vec![0, 1, 2], vec![2, 3, 4, 0]], 5));
         assert_eq!(codes(&[&[]], false), (vec![vec![]], 0));
+    }
+
+    /// Ids read as numbers (an orders file's, see `import::columns::read_keys`).
+    struct Numbers<'n>(&'n [Option<u64>]);
+
+    impl<'a> KeyColumn<'a> for Numbers<'_> {
+        fn rows(&self) -> usize {
+            self.0.len()
+        }
+
+        fn each(&self, mut f: impl FnMut(Option<Cow<'a, str>>)) {
+            self.0.iter().for_each(|v| f(v.map(|v| Cow::Owned(v.to_string()))));
+        }
+
+        fn each_number(&self, mut f: impl FnMut(Option<u64>)) -> bool {
+            self.0.iter().for_each(|&v| f(v));
+            true
+        }
+    }
+
+    /// A column of either kind, as `encode` takes one kind of column at a time.
+    enum Either<'c> {
+        Text(&'c [Option<String>]),
+        Numbers(Numbers<'c>),
+    }
+
+    impl<'a> KeyColumn<'a> for Either<'a> {
+        fn rows(&self) -> usize {
+            match self {
+                Either::Text(t) => t.rows(),
+                Either::Numbers(n) => n.rows(),
+            }
+        }
+
+        fn each(&self, f: impl FnMut(Option<Cow<'a, str>>)) {
+            match self {
+                Either::Text(t) => t.each(f),
+                Either::Numbers(n) => n.each(f),
+            }
+        }
+
+        fn each_number(&self, f: impl FnMut(Option<u64>)) -> bool {
+            match self {
+                Either::Text(_) => false,
+                Either::Numbers(n) => n.each_number(f),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Customers' ids as text and orders' ids read as numbers get the codes the
+        /// same ids get as text, dense or sparse, with or without text among them.
+        #[test]
+        fn ids_read_as_numbers_get_the_codes_their_text_gets(
+            customers in proptest::collection::vec(proptest::option::of("(1[0-9]{0,2}|9{15}|[a-b]{1,2}|0)"), 0..30),
+            orders in proptest::collection::vec(proptest::option::of(proptest::prop_oneof![0u64..200, Just(999_999_999_999_999u64)]), 0..60),
+            unique: bool,
+        ) {
+            let order_text: Vec<Option<String>> = orders.iter().map(|v| v.map(|v| v.to_string())).collect();
+            let as_text = encode(&[Either::Text(&customers), Either::Text(&order_text)], unique);
+            let as_numbers = encode(&[Either::Text(&customers), Either::Numbers(Numbers(&orders))], unique);
+            proptest::prop_assert_eq!(as_numbers, as_text);
+        }
     }
 
     #[test]

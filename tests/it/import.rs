@@ -352,8 +352,13 @@ fn an_orders_file_alone_gives_customers_their_first_channel_and_drops_guest_zero
     .unwrap();
     let spec = kitle::engine::import::SourceSpec::new(SourceKind::Orders, &path);
     let orders = kitle::engine::import::load_source(&spec, &Default::default()).unwrap();
+    // Plain-number ids are read as numbers; the tables have them as text.
+    for id in ["order_id", "customer_id"] {
+        assert_eq!(orders.df.column(id).unwrap().dtype(), &polars::prelude::DataType::UInt64, "{id}");
+    }
     let data = kitle::engine::build::build(None, Some(orders), None, date(2026, 3, 1)).unwrap();
     assert_eq!(data.len(), 2, "customers 7 and 8; no customer \"0\"");
+    assert_eq!(data.customers.column("customer_id").unwrap().dtype(), &polars::prelude::DataType::String);
     let (seven, eight) = (row_where(&data, "customer_id", "7"), row_where(&data, "customer_id", "8"));
     approx(num(&data, "ltv", seven), 130.0);
     approx(num(&data, "orders", seven), 2.0);

@@ -29,19 +29,72 @@ fn key_of(v: Option<&str>, key: JoinKey) -> Option<Cow<'_, str>> {
     })
 }
 
-fn key_column(source: &LoadedSource, key: JoinKey) -> PolarsResult<&StringChunked> {
-    source
-        .df
-        .column(match key {
-            JoinKey::CustomerId => "customer_id",
-            JoinKey::Email => "email",
-        })?
-        .str()
+/// An id or email column as read: text, or ids read as numbers (an orders file's
+/// ids, see `import::columns::read_keys`).
+#[derive(Clone, Copy)]
+pub(super) enum IdColumn<'a> {
+    Text(&'a StringChunked),
+    Numbers(&'a UInt64Chunked),
 }
 
-/// The join key of every row (see [`key_of`]), borrowed from the column.
+impl<'a> IdColumn<'a> {
+    pub(super) fn of(source: &'a LoadedSource, name: &str) -> PolarsResult<Self> {
+        let column = source.df.column(name)?;
+        Ok(match column.dtype() {
+            DataType::UInt64 => Self::Numbers(column.u64()?),
+            _ => Self::Text(column.str()?),
+        })
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Self::Text(ca) => ca.len(),
+            Self::Numbers(ca) => ca.len(),
+        }
+    }
+
+    /// Every row's value, trimmed (`None` when empty); numbers written out.
+    pub(super) fn each_text(&self, mut f: impl FnMut(Option<Cow<'a, str>>)) {
+        match self {
+            Self::Text(ca) => ca.iter().for_each(|v| f(v.map(str::trim).filter(|v| !v.is_empty()).map(Cow::Borrowed))),
+            Self::Numbers(ca) => ca.iter().for_each(|v| f(v.map(|v| Cow::Owned(v.to_string())))),
+        }
+    }
+
+    /// Every row's number, when the ids were read as numbers (see
+    /// [`keys::KeyColumn::each_number`]).
+    pub(super) fn each_number(&self, mut f: impl FnMut(Option<u64>)) -> bool {
+        let Self::Numbers(ca) = self else { return false };
+        for array in ca.downcast_iter() {
+            match array.validity().filter(|v| v.unset_bits() > 0) {
+                None => array.values().iter().for_each(|&v| f(Some(v))),
+                Some(_) => array.iter().for_each(|v| f(v.copied())),
+            }
+        }
+        true
+    }
+}
+
+fn key_column(source: &LoadedSource, key: JoinKey) -> PolarsResult<IdColumn<'_>> {
+    IdColumn::of(
+        source,
+        match key {
+            JoinKey::CustomerId => "customer_id",
+            JoinKey::Email => "email",
+        },
+    )
+}
+
+/// The join key of every row (see [`key_of`]), borrowed from the column (ids read
+/// as numbers are written out).
 pub(super) fn key_values(source: &LoadedSource, key: JoinKey) -> Result<Vec<Option<Cow<'_, str>>>, ImportError> {
-    Ok(key_column(source, key)?.iter().map(|v| key_of(v, key)).collect())
+    let column = key_column(source, key)?;
+    let mut values = Vec::with_capacity(column.len());
+    match column {
+        IdColumn::Text(ca) => values.extend(ca.iter().map(|v| key_of(v, key))),
+        numbers => numbers.each_text(|v| values.push(v)),
+    }
+    Ok(values)
 }
 
 /// The join keys of a file, read row by row for [`keys::encode`].
@@ -50,7 +103,7 @@ pub(super) enum KeyRows<'a> {
     Empty,
     /// Straight from the column; with `true`, WooCommerce's guest id `0` is no key
     /// (orders keyed by customer id with no email to key the guest by).
-    Column(&'a StringChunked, JoinKey, bool),
+    Column(IdColumn<'a>, JoinKey, bool),
     /// Worked out beforehand (orders with guest checkouts).
     Listed(Vec<Option<Cow<'a, str>>>),
 }
@@ -66,7 +119,7 @@ impl<'a> keys::KeyColumn<'a> for KeyRows<'a> {
     fn rows(&self) -> usize {
         match self {
             Self::Empty => 0,
-            Self::Column(ca, ..) => ca.len(),
+            Self::Column(column, ..) => column.len(),
             Self::Listed(keys) => keys.len(),
         }
     }
@@ -74,9 +127,22 @@ impl<'a> keys::KeyColumn<'a> for KeyRows<'a> {
     fn each(&self, mut f: impl FnMut(Option<Cow<'a, str>>)) {
         match self {
             Self::Empty => {}
-            Self::Column(ca, key, false) => ca.iter().for_each(|v| f(key_of(v, *key))),
-            Self::Column(ca, key, true) => ca.iter().for_each(|v| f(key_of(v, *key).filter(|k| k != GUEST_ID))),
+            Self::Column(IdColumn::Text(ca), key, false) => ca.iter().for_each(|v| f(key_of(v, *key))),
+            Self::Column(IdColumn::Text(ca), key, true) => {
+                ca.iter().for_each(|v| f(key_of(v, *key).filter(|k| k != GUEST_ID)));
+            }
+            Self::Column(numbers, _, guest_zero) => {
+                numbers.each_text(|v| f(v.filter(|k| !guest_zero || k != GUEST_ID)))
+            }
             Self::Listed(keys) => keys.iter().for_each(|k| f(k.clone())),
+        }
+    }
+
+    fn each_number(&self, mut f: impl FnMut(Option<u64>)) -> bool {
+        match self {
+            Self::Column(column, _, true) => column.each_number(|v| f(v.filter(|&v| v != 0))),
+            Self::Column(column, _, false) => column.each_number(f),
+            _ => false,
         }
     }
 }
@@ -98,7 +164,11 @@ pub(super) fn order_keys<'a>(
 ) -> Result<KeyRows<'a>, ImportError> {
     let ids = key_column(o, join)?;
     let is_guest = |k: &Option<Cow<'_, str>>| k.as_deref().is_none_or(|k| k == GUEST_ID);
-    if join != JoinKey::CustomerId || !o.has("email") || !ids.iter().any(|v| is_guest(&key_of(v, join))) {
+    let any_guest = match ids {
+        IdColumn::Text(ca) => ca.iter().any(|v| is_guest(&key_of(v, join))),
+        IdColumn::Numbers(ca) => ca.null_count() > 0 || ca.iter().any(|v| v == Some(0)),
+    };
+    if join != JoinKey::CustomerId || !o.has("email") || !any_guest {
         return Ok(KeyRows::Column(ids, join, join == JoinKey::CustomerId));
     }
     let mut keys = key_values(o, join)?;

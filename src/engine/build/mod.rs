@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::data::{CustomerData, FieldInfo, FieldOrigin, ImportReport};
+use super::explore::predict::{PredictedFields, predict_fields};
 use super::fields::{FieldType, SourceKind, customer_columns};
 use super::import::{ImportError, LoadedSource};
 use super::keys;
@@ -102,7 +103,7 @@ pub fn build(
         }
     }
     let from_file = rows.first.len();
-    let folded = match (&orders, join) {
+    let mut folded = match (&orders, join) {
         (Some(o), Some(join)) => {
             let folded =
                 fold_into_customers(o, &keys.order_codes, join, &mut rows, &mut customer_of_code, &mut report)?;
@@ -127,13 +128,14 @@ pub fn build(
     report.customers = n;
     let file_order = rows.duplicates.is_empty() && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
     let from_orders = orders.as_ref().map(|o| FromOrders::take(o, &folded)).transpose()?;
+    folded.order_key_row = Vec::new();
     orders.iter_mut().for_each(orders::keep_frame_columns);
     // Those columns were typed on the pool's threads: their pages go back now, not
     // when each thread next allocates.
     crate::allocator::collect_freed_memory();
     let sources = ColumnSources { customers: customers.as_ref(), orders: from_orders, rows: &rows, file_order };
-    let (mut df, fields, orders_df, order_lines) =
-        customer_and_order_tables(&sources, orders.as_mut(), &folded, (n, as_of), &mut report)?;
+    let Tables { customers: mut df, fields, orders: orders_df, order_lines, predicted } =
+        customer_and_order_tables(&sources, orders.as_mut(), &mut folded, (n, as_of), &mut report)?;
     drop(sources);
     let spend_entries = match &spend {
         Some(s) => spend::spend_entries(s, &mut report)?,
@@ -149,42 +151,59 @@ pub fn build(
         report.sources.push(source_report);
     }
     store_compactly(&mut df, &fields)?;
-    with_predictions(CustomerData {
-        customers: df,
-        fields,
-        orders: orders_df,
-        order_lines,
-        spend: spend_entries,
-        as_of,
-        report,
-    })
+    let mut data =
+        CustomerData { customers: df, fields, orders: orders_df, order_lines, spend: spend_entries, as_of, report };
+    if let Some(note) = predicted.add_to(&mut data)? {
+        data.report.notes.push(note);
+    }
+    Ok(data)
+}
+
+/// The tables a build makes: customers (with their fields), orders and order lines,
+/// and the prediction fields worked out from the orders.
+struct Tables {
+    customers: DataFrame,
+    fields: Vec<FieldInfo>,
+    orders: Option<DataFrame>,
+    order_lines: Option<DataFrame>,
+    predicted: PredictedFields,
 }
 
 /// The orders' own tables (orders, lines), then the customer table. The former
 /// take the orders file's columns out of it as they copy them, so the customer
 /// table is built with that memory already given back (built side by side, the
-/// peak was 20–40 MB higher at 5M order lines, for ~0.1 s).
-#[allow(clippy::type_complexity)]
+/// peak was 20–40 MB higher at 5M order lines, for ~0.1 s). The prediction fields
+/// need only the orders: they are worked out beside the customer table (its
+/// steps are mostly one core's work).
 fn customer_and_order_tables(
     sources: &ColumnSources<'_>,
     orders: Option<&mut LoadedSource>,
-    folded: &Folded,
+    folded: &mut Folded,
     (n, as_of): (usize, NaiveDate),
     report: &mut ImportReport,
-) -> Result<(DataFrame, Vec<FieldInfo>, Option<DataFrame>, Option<DataFrame>), ImportError> {
+) -> Result<Tables, ImportError> {
     let order_tables = orders.map(|o| orders_frame(o, &folded.counted, &folded.order_slots, n)).transpose()?;
+    // The counted orders and each line's order are in the orders' tables now.
+    (folded.counted, folded.order_slots) = Default::default();
     crate::allocator::collect_freed_memory();
-    let (columns, mut fields) = canonical_columns(sources, &folded.per_customer, report)?;
-    let mut df = DataFrame::new(n, columns)?;
-    add_computed_columns(&mut df, &mut fields, as_of, report)?;
-    add_custom_columns(sources, &mut df, &mut fields)?;
-    Ok(match order_tables {
-        Some((frame, lines)) => {
-            derived::add_last_order_channel(&mut df, &mut fields, &frame)?;
-            (df, fields, Some(frame), lines)
+    let customer_table = || -> Result<_, ImportError> {
+        let (columns, mut fields) = canonical_columns(sources, &folded.per_customer, report)?;
+        let mut df = DataFrame::new(n, columns)?;
+        add_computed_columns(&mut df, &mut fields, as_of, report)?;
+        add_custom_columns(sources, &mut df, &mut fields)?;
+        if let Some((frame, _)) = &order_tables {
+            derived::add_last_order_channel(&mut df, &mut fields, frame)?;
         }
-        None => (df, fields, None, None),
-    })
+        Ok((df, fields))
+    };
+    let predicted = || match &order_tables {
+        Some((frame, _)) => predict_fields(frame, as_of, n),
+        None => Ok(PredictedFields::Nothing),
+    };
+    let (table, predicted) = rayon::join(customer_table, predicted);
+    let ((customers, fields), predicted) = (table?, predicted?);
+    let (orders, order_lines) = order_tables.map_or((None, None), |(frame, lines)| (Some(frame), lines));
+    Ok(Tables { customers, fields, orders, order_lines, predicted })
 }
 
 /// The customer table in compact types: category fields (city, channel, RFM group …)
@@ -231,14 +250,6 @@ fn add_computed_columns(
         report.notes.push(Message::new("msg.unknown_countries", [unknown_countries.to_string(), examples.join(", ")]));
     }
     Ok(())
-}
-
-/// Adds the predicted-value fields, or the report's note on why there are none.
-fn with_predictions(mut data: CustomerData) -> Result<CustomerData, ImportError> {
-    if let Some(note) = crate::engine::explore::predict::add_prediction_fields(&mut data)? {
-        data.report.notes.push(note);
-    }
-    Ok(data)
 }
 
 /// The customers file must know at least one field; some file must be given.
@@ -356,6 +367,10 @@ impl FromOrders {
                 continue;
             }
             let mut s = o.df.column(id)?.as_materialized_series().take(&idx)?;
+            if s.dtype() == &DataType::UInt64 {
+                // Ids read as numbers are text in the customer table.
+                s = s.cast(&DataType::String)?;
+            }
             if id == "customer_id" {
                 // WooCommerce writes 0 for guests: no id.
                 let ids: StringChunked = s.str()?.iter().map(|v| v.filter(|v| v.trim() != GUEST_ID)).collect();

@@ -8,6 +8,7 @@
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
+use super::join::IdColumn;
 use super::{JoinKey, NO_ROW};
 use crate::engine::data::{ImportReport, InPlace};
 use crate::engine::fields::ORDER_LINE_TEXT;
@@ -345,7 +346,8 @@ pub(super) fn fold_orders<'a>(
     }
     // Lines of one order share a code; a line without an order id is an order.
     let slot_codes = || -> PolarsResult<keys::KeyCodes> {
-        Ok(keys::encode(&[OrderIds(str_col(o, "order_id")?, o.df.height())], true))
+        let ids = o.has("order_id").then(|| IdColumn::of(o, "order_id")).transpose()?;
+        Ok(keys::encode(&[OrderIds(ids, o.df.height())], true))
     };
     let (slot_codes, lines) = rayon::join(slot_codes, || OrderLines::read(o, customer_codes));
     let (slot_codes, lines) = (slot_codes?, lines?);
@@ -383,7 +385,7 @@ pub(super) fn fold_orders<'a>(
 
 /// Each line's order id, trimmed (`None` when empty); with no order id column, as
 /// many lines without one.
-struct OrderIds<'a>(Option<&'a StringChunked>, usize);
+struct OrderIds<'a>(Option<IdColumn<'a>>, usize);
 
 impl<'a> keys::KeyColumn<'a> for OrderIds<'a> {
     fn rows(&self) -> usize {
@@ -391,10 +393,14 @@ impl<'a> keys::KeyColumn<'a> for OrderIds<'a> {
     }
 
     fn each(&self, mut f: impl FnMut(Option<std::borrow::Cow<'a, str>>)) {
-        match self.0 {
-            Some(ids) => ids.iter().for_each(|v| f(v.map(str::trim).filter(|v| !v.is_empty()).map(Into::into))),
+        match &self.0 {
+            Some(ids) => ids.each_text(f),
             None => (0..self.1).for_each(|_| f(None)),
         }
+    }
+
+    fn each_number(&self, f: impl FnMut(Option<u64>)) -> bool {
+        self.0.as_ref().is_some_and(|ids| ids.each_number(f))
     }
 }
 
@@ -525,7 +531,8 @@ pub(super) fn orders_frame(
         || -> PolarsResult<DataFrame> {
             let customer: Vec<u32> = order.iter().map(|i| counted.customer[pick(i)]).collect();
             let ids = match ids {
-                Some(ids) => ids.take(&rows)?,
+                // Ids read as numbers are text in the orders' table.
+                Some(ids) => ids.take(&rows)?.cast(&DataType::String)?,
                 None => Column::full_null("order_id".into(), order.len(), &DataType::String),
             };
             let dates: Int32Chunked = order.iter().map(|i| counted.date[pick(i)]).collect();

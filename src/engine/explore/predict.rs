@@ -69,6 +69,16 @@ pub struct Purchases {
 /// purchase is after it are left out.
 pub fn histories(data: &CustomerData, unit_days: f64, cutoff: Option<i32>) -> Result<Vec<Purchases>, String> {
     let orders = data.orders.as_ref().ok_or("the model needs the orders (import an orders file)")?;
+    histories_of(orders, data.as_of, unit_days, cutoff)
+}
+
+/// [`histories`] from the orders' table alone (`as_of`: the workspace's date).
+fn histories_of(
+    orders: &DataFrame,
+    as_of: NaiveDate,
+    unit_days: f64,
+    cutoff: Option<i32>,
+) -> Result<Vec<Purchases>, String> {
     let err = |e: PolarsError| e.to_string();
     let column = |name: &str, ty: &DataType| orders.column(name).and_then(|c| c.cast(ty)).map_err(err);
     let (customer, day, total) = (
@@ -77,7 +87,7 @@ pub fn histories(data: &CustomerData, unit_days: f64, cutoff: Option<i32>) -> Re
         column("total", &DataType::Float64)?,
     );
     let (customer, day, total) = (customer.u32().map_err(err)?, day.i32().map_err(err)?, total.f64().map_err(err)?);
-    let end = cutoff.unwrap_or_else(|| date_to_days(data.as_of));
+    let end = cutoff.unwrap_or_else(|| date_to_days(as_of));
     let mut out = Vec::new();
     let mut days: Vec<(i32, f64)> = Vec::new();
     let mut current: Option<u32> = None;
@@ -239,19 +249,63 @@ impl Prediction {
 /// Adds the prediction fields to a customer table whose orders allow a fit, or
 /// says why they are missing (nothing is said without orders).
 pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Message>> {
-    if data.orders.is_none() {
-        return Ok(None);
+    let Some(orders) = &data.orders else { return Ok(None) };
+    predict_fields(orders, data.as_of, data.customers.height())?.add_to(data)
+}
+
+/// The prediction fields of a customer table, worked out from its orders alone (the
+/// build does it beside the customer table), or why there are none.
+pub enum PredictedFields {
+    /// The fields' columns, one value per customer, in [`FIELDS`] order then [`NEXT_ORDER`].
+    Columns(Vec<Column>),
+    /// Why the orders allow no fit.
+    Note(Message),
+    /// The orders can't be read as histories: nothing is said.
+    Nothing,
+}
+
+impl PredictedFields {
+    /// Adds the fields to `data` (replacing earlier ones), or returns the note on why
+    /// there are none.
+    pub fn add_to(self, data: &mut CustomerData) -> PolarsResult<Option<Message>> {
+        let columns = match self {
+            Self::Columns(columns) => columns,
+            Self::Note(note) => return Ok(Some(note)),
+            Self::Nothing => return Ok(None),
+        };
+        let types = [FieldType::Number, FieldType::Number, FieldType::Money, FieldType::Money, FieldType::Date];
+        for (column, ty) in columns.into_iter().zip(types) {
+            let name = column.name().to_string();
+            data.customers.with_column(column)?;
+            data.fields.retain(|f| f.name != name);
+            data.fields.push(FieldInfo { name, ty, origin: FieldOrigin::Derived });
+        }
+        Ok(None)
     }
-    let Ok(histories) = histories(data, UNIT_DAYS, None) else { return Ok(None) };
+}
+
+/// The prediction fields of `customers` customers from their orders (see
+/// [`PredictedFields`]).
+pub fn predict_fields(orders: &DataFrame, as_of: NaiveDate, customers: usize) -> PolarsResult<PredictedFields> {
+    let Ok(histories) = histories_of(orders, as_of, UNIT_DAYS, None) else { return Ok(PredictedFields::Nothing) };
     let repeat = histories.iter().filter(|h| h.x > 0.0).count();
     let prediction = match fit(&histories, UNIT_DAYS) {
         Ok(p) => p,
-        Err(_) if repeat < MIN_REPEAT => return Ok(Some(Message::new("msg.prediction_few_repeat", [repeat]))),
-        Err(why) => return Ok(Some(Message::new("msg.prediction_failed", [why]))),
+        Err(_) if repeat < MIN_REPEAT => {
+            return Ok(PredictedFields::Note(Message::new("msg.prediction_few_repeat", [repeat])));
+        }
+        Err(why) => return Ok(PredictedFields::Note(Message::new("msg.prediction_failed", [why]))),
     };
-    let n = data.customers.height();
-    // Each customer's three numbers on every core (a few powers and a series each).
-    let predicted: Vec<(usize, [Option<f64>; 4], Option<u32>)> = {
+    let n = customers;
+    let histories: Vec<Purchases> = histories.into_iter().filter(|h| h.row < n).collect();
+    // Each customer's history, if any (a later one wins).
+    let mut history_of = vec![u32::MAX; n];
+    for (k, h) in histories.iter().enumerate() {
+        history_of[h.row] = u32::try_from(k).unwrap_or(u32::MAX);
+    }
+    // Each buyer's numbers on every core (a few powers and a series each), in the
+    // histories' order.
+    let predicted: Vec<([Option<f64>; 4], Option<u32>)> = {
         use rayon::prelude::*;
         let one = |h: &Purchases| {
             let alive = prediction.bgnbd.p_alive(h.x, h.t_x, h.t);
@@ -263,31 +317,26 @@ pub fn add_prediction_fields(data: &mut CustomerData) -> PolarsResult<Option<Mes
                 value,
                 value.filter(|_| alive > 1e-9).map(|v| v * (1.0 - alive) / alive),
             ];
-            (h.row, values, prediction.next_order_given(h, &known))
+            (values, prediction.next_order_given(h, &known))
         };
-        histories.par_iter().filter(|h| h.row < n).map(one).collect()
+        histories.par_iter().map(one).collect()
     };
-    let mut columns = [vec![None; n], vec![None; n], vec![None; n], vec![None; n]];
-    let mut next_order: Vec<Option<i32>> = vec![None; n];
-    let as_of = date_to_days(data.as_of);
-    for (row, values, next) in predicted {
-        for (column, value) in columns.iter_mut().zip(values) {
-            column[row] = value;
-        }
-        next_order[row] = next.map(|days| as_of + days as i32);
-    }
-    let types = [FieldType::Number, FieldType::Number, FieldType::Money, FieldType::Money];
-    for ((name, values), ty) in FIELDS.iter().zip(columns).zip(types) {
-        let values: Float64Chunked = values.into_iter().collect();
-        data.customers.with_column(values.with_name((*name).into()).into_column())?;
-        data.fields.retain(|f| f.name != *name);
-        data.fields.push(FieldInfo { name: (*name).into(), ty, origin: FieldOrigin::Derived });
-    }
-    let next_order: Int32Chunked = next_order.into_iter().collect();
-    data.customers.with_column(next_order.with_name(NEXT_ORDER.into()).into_date().into_column())?;
-    data.fields.retain(|f| f.name != NEXT_ORDER);
-    data.fields.push(FieldInfo { name: NEXT_ORDER.into(), ty: FieldType::Date, origin: FieldOrigin::Derived });
-    Ok(None)
+    drop(histories);
+    // Each customer's history, if any (a later one wins).
+    let of_row = |row: usize| predicted.get(history_of[row] as usize);
+    let mut columns: Vec<Column> = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let values: Float64Chunked = (0..n).map(|row| of_row(row).and_then(|p| p.0[i])).collect();
+            values.with_name((*name).into()).into_column()
+        })
+        .collect();
+    let as_of = date_to_days(as_of);
+    let next_order: Int32Chunked =
+        (0..n).map(|row| of_row(row).and_then(|p| p.1).map(|days| as_of + days as i32)).collect();
+    columns.push(next_order.with_name(NEXT_ORDER.into()).into_date().into_column());
+    Ok(PredictedFields::Columns(columns))
 }
 
 /// One row of the holdout check: customers with `x` repeat purchases in the

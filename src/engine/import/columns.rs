@@ -29,6 +29,9 @@ pub struct ParseContext {
     /// Category columns are typed as categories (the customers file's city, channel …:
     /// what the customer table keeps), not as text.
     pub categories: bool,
+    /// Id columns whose every value is a plain number (see [`read_keys`]) are read
+    /// as numbers: an orders file's order and customer ids.
+    pub keys: bool,
 }
 
 /// A typed column and what went wrong while parsing it.
@@ -92,6 +95,7 @@ const DATE_SAMPLE: usize = 200_000;
 pub struct ColumnReading {
     ty: FieldType,
     categories: bool,
+    keys: bool,
     number: Option<NumberStyle>,
     dates: Option<DateStyle>,
     number_reading: Option<(String, f64)>,
@@ -100,7 +104,8 @@ pub struct ColumnReading {
 impl ColumnReading {
     /// Decided from the whole column.
     pub fn decide(raw: &RawColumn, ty: FieldType, ctx: ParseContext) -> Self {
-        let mut reading = Self { ty, categories: ctx.categories, number: None, dates: None, number_reading: None };
+        let mut reading =
+            Self { ty, categories: ctx.categories, keys: ctx.keys, number: None, dates: None, number_reading: None };
         match ty {
             FieldType::Number | FieldType::Money | FieldType::Integer => {
                 let style = number_style(raw, ctx);
@@ -140,6 +145,7 @@ impl ColumnReading {
         let ty = self.ty;
         let series = match ty {
             FieldType::Category if self.categories => category_series(name, raw),
+            FieldType::Text if self.keys => read_keys(name, raw),
             FieldType::Text | FieldType::Category => text_series(name, raw),
             FieldType::Number | FieldType::Money | FieldType::Integer => {
                 let style = self.number.unwrap_or(NumberStyle { decimal: DecimalSeparator::Point, ambiguous: None });
@@ -203,6 +209,32 @@ fn text_series(name: PlSmallStr, raw: &RawColumn) -> Series {
         })
         .collect();
     ca.with_name(name).into_series()
+}
+
+/// An id column as unsigned numbers when every value, read as [`text_series`]
+/// reads it, is a plain number ([`crate::engine::keys::as_number`]: no leading zero,
+/// at most 19 digits), else as text. Written back as text each number is the id as
+/// read. Order and customer ids of a big orders file are mostly such numbers: 8
+/// bytes a line instead of a 16-byte view, and folding reads them without parsing.
+/// A streamed file's pieces may come out differently; joining them makes them text.
+fn read_keys(name: PlSmallStr, raw: &RawColumn) -> Series {
+    let mut numbers: Vec<Option<u64>> = Vec::with_capacity(raw.len());
+    for i in 0..raw.len() {
+        let number = match raw.get(i) {
+            CellRef::Empty => None,
+            CellRef::Text(t) => match clean_identifier(t) {
+                "" => None,
+                t => Some(crate::engine::keys::as_number(t)),
+            },
+            other => other.as_text().map(|t| crate::engine::keys::as_number(&t)),
+        };
+        match number {
+            None => numbers.push(None),
+            Some(Some(v)) => numbers.push(Some(v)),
+            Some(None) => return text_series(name, raw),
+        }
+    }
+    UInt64Chunked::from_iter_options(name, numbers.into_iter()).into_series()
 }
 
 /// A category column as categories ([`crate::engine::fields::line_text_type`]): 4 bytes
@@ -468,6 +500,7 @@ mod tests {
         decimal_chosen: false,
         date_fallback: DayMonthOrder::DayFirst,
         categories: false,
+        keys: false,
     };
 
     #[test]
@@ -482,7 +515,43 @@ mod tests {
         assert!(as_categories.cast(&DataType::String).unwrap().equals_missing(&as_text));
     }
 
+    #[test]
+    fn ids_are_read_as_numbers_only_when_every_one_is_a_plain_number() {
+        let keys = ParseContext { keys: true, ..CTX };
+        let raw = text_column(&["1001", " 1002 ", "", "NA", "'1003", "1004.0", "18446744073709551615"]);
+        let as_text = parse_column("order_id", &raw, FieldType::Text, CTX).series;
+        assert_eq!(as_text.dtype(), &DataType::String, "without keys: text");
+        // 20 digits: not a plain number (at most 19), so the whole column stays text.
+        assert_eq!(parse_column("order_id", &raw, FieldType::Text, keys).series.dtype(), &DataType::String);
+        let raw = text_column(&["1001", " 1002 ", "", "NA", "'1003", "1004.0", "1234567890123456789"]);
+        let as_text = parse_column("order_id", &raw, FieldType::Text, CTX).series;
+        let as_numbers = parse_column("order_id", &raw, FieldType::Text, keys).series;
+        assert_eq!(as_numbers.dtype(), &DataType::UInt64);
+        let numbers: Vec<Option<u64>> = as_numbers.u64().unwrap().iter().collect();
+        assert_eq!(
+            numbers,
+            [Some(1001), Some(1002), None, None, Some(1003), Some(1004), Some(1_234_567_890_123_456_789)]
+        );
+        assert!(as_numbers.cast(&DataType::String).unwrap().equals_missing(&as_text), "written back, the same ids");
+        // A leading zero or a letter anywhere: text, as read without keys.
+        for odd in ["007", "#1001", "12a", "-5"] {
+            let raw = text_column(&["1", "2", odd]);
+            let read = parse_column("order_id", &raw, FieldType::Text, keys).series;
+            assert!(read.equals_missing(&parse_column("order_id", &raw, FieldType::Text, CTX).series), "{odd}");
+        }
+    }
+
     proptest::proptest! {
+        /// Ids read as numbers, written back, are the text the column holds without keys.
+        #[test]
+        fn ids_as_numbers_are_the_ids_as_text(values in proptest::collection::vec("( ?'?[0-9]{0,3}(\\.0)? ?|NA|-)", 0..40)) {
+            let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+            let raw = text_column(&refs);
+            let as_text = parse_column("c", &raw, FieldType::Text, CTX).series;
+            let read = parse_column("c", &raw, FieldType::Text, ParseContext { keys: true, ..CTX }).series;
+            proptest::prop_assert!(read.cast(&DataType::String).unwrap().equals_missing(&as_text));
+        }
+
         #[test]
         fn categories_hold_exactly_the_text(values in proptest::collection::vec("[ a-cİı'\\-]{0,4}", 0..40)) {
             let refs: Vec<&str> = values.iter().map(String::as_str).collect();

@@ -230,6 +230,7 @@ fn parse_context(spec: &SourceSpec, raw: &table::RawTable) -> ParseContext {
         decimal_chosen: spec.decimal.is_some(),
         date_fallback: spec.date_order.unwrap_or(DayMonthOrder::DayFirst),
         categories: spec.kind == SourceKind::Customers,
+        keys: false,
     }
 }
 
@@ -384,6 +385,10 @@ fn assemble(
     Ok(LoadedSource { kind: spec.kind, df, report })
 }
 
+/// An orders file's id columns, read as numbers when every id is one (see
+/// `columns::read_keys`): the build folds them by number and writes them back as text.
+const KEY_IDS: [&str; 2] = ["order_id", "customer_id"];
+
 /// The type a planned column is read as, and with which conventions. What an
 /// order line bought is kept as categories, and a status is one of a few words
 /// per line: they are read as categories.
@@ -391,7 +396,12 @@ fn reading_type(spec: &SourceSpec, info: &ColumnInfo, ctx: ParseContext) -> (Fie
     let as_categories = spec.kind == SourceKind::Orders
         && info.canonical
         && (ORDER_LINE_TEXT.contains(&info.name.as_str()) || info.name == "status");
-    if as_categories { (FieldType::Category, ParseContext { categories: true, ..ctx }) } else { (info.ty, ctx) }
+    let as_keys = spec.kind == SourceKind::Orders && info.canonical && KEY_IDS.contains(&info.name.as_str());
+    match (as_categories, as_keys) {
+        (true, _) => (FieldType::Category, ParseContext { categories: true, ..ctx }),
+        (_, true) => (info.ty, ParseContext { keys: true, ..ctx }),
+        _ => (info.ty, ctx),
+    }
 }
 
 /// Types each planned raw column on every core, with its count of "no value"

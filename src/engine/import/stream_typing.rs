@@ -73,15 +73,24 @@ impl<'a> SourceTyping<'a> {
 /// One column from its pieces, in order. Text and categories keep a chunk per
 /// piece: everything read from an orders file's text is taken or gathered row by
 /// row, and copying it whole again would cost as much as reading it. Numbers and
-/// dates become one chunk (folding reads them in place).
-fn joined(mut pieces: impl Iterator<Item = (ParsedColumn, usize)>) -> PolarsResult<Option<(ParsedColumn, usize)>> {
+/// dates become one chunk (folding reads them in place); ids read as numbers stay
+/// in pieces (folding reads them once, in order). Ids read as numbers in some
+/// pieces and as text in others become text, as the whole file would be read.
+fn joined(pieces: impl Iterator<Item = (ParsedColumn, usize)>) -> PolarsResult<Option<(ParsedColumn, usize)>> {
+    let mut pieces: Vec<(ParsedColumn, usize)> = pieces.collect();
+    if pieces.iter().any(|(p, _)| p.series.dtype() == &DataType::String) {
+        for (piece, _) in pieces.iter_mut().filter(|(p, _)| p.series.dtype() == &DataType::UInt64) {
+            piece.series = piece.series.cast(&DataType::String)?;
+        }
+    }
+    let mut pieces = pieces.into_iter();
     let Some((mut column, mut missing)) = pieces.next() else { return Ok(None) };
     for (piece, piece_missing) in pieces {
         column.append(piece)?;
         missing += piece_missing;
     }
     let dtype = column.series.dtype();
-    if dtype.is_primitive_numeric() || dtype.is_temporal() {
+    if (dtype.is_primitive_numeric() && dtype != &DataType::UInt64) || dtype.is_temporal() {
         column.series = column.series.rechunk();
     }
     Ok(Some((column, missing)))
@@ -227,6 +236,33 @@ mod tests {
         assert_eq!(keep[2], Keep::Text);
         assert_eq!(keep[3], Keep::Typed);
         same(&expected, &typed);
+    }
+
+    #[test]
+    fn ids_read_as_numbers_become_text_when_a_later_block_has_one_that_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("siparisler.csv");
+        let text = orders_text(215_000, None);
+        std::fs::write(&path, &text).unwrap();
+        let spec = SourceSpec::new(SourceKind::Orders, &path);
+        let (typed, keep) = streamed(&spec, 204_000);
+        assert_eq!(keep[..2], [Keep::Typed; 2]);
+        // Every order and customer id is a plain number: both are read as numbers.
+        for id in ["order_id", "customer_id"] {
+            assert_eq!(typed.df.column(id).unwrap().dtype(), &DataType::UInt64, "{id}");
+        }
+        same(&whole(&spec), &typed);
+
+        // One order id far past the first rows is not a number: the column is text,
+        // as the whole file reads it, and the ids read as numbers are the same text.
+        std::fs::write(&path, text.replacen("\n106000;", "\n#106000;", 1)).unwrap();
+        let (typed, _) = streamed(&spec, 204_000);
+        let ids = typed.df.column("order_id").unwrap();
+        assert_eq!(ids.dtype(), &DataType::String);
+        assert_eq!(ids.str().unwrap().get(0), Some("1000"));
+        assert_eq!(ids.str().unwrap().get(210_000), Some("#106000"));
+        assert_eq!(typed.df.column("customer_id").unwrap().dtype(), &DataType::UInt64);
+        same(&whole(&spec), &typed);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 //! (`NAME-members/`), never in the workspace document. From the last two records
 //! come who entered and who left; `history.ron` keeps each segment's size over time.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::{IdxSize, PolarsResult};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::evaluate::SegmentFrame;
@@ -83,21 +85,25 @@ pub fn record(
         }
         let compiled = frame.compile(&group);
         let Ok(rows) = frame.members(&compiled) else { continue };
-        let now: BTreeSet<String> = rows.iter().filter_map(|&r| keys.get(r as usize)).collect();
+        // Sorted and without repeats, as a set of text would list them: borrowed
+        // from the key column and sorted on every core.
+        let mut now: Vec<Cow<'_, str>> = rows.iter().filter_map(|&r| keys.key_at(r as usize)).collect();
+        now.par_sort_unstable();
+        now.dedup();
         let current = keys_file(dir, &segment.name, false);
         let first = !current.exists();
-        let before = read_keys(&current);
+        let mut before: Vec<String> = read_keys(&current).into_iter().collect();
+        before.sort_unstable();
         crate::engine::files::make_private_dir(dir)?;
-        let text = |set: &BTreeSet<String>| set.iter().map(String::as_str).collect::<Vec<_>>().join("\n");
-        write_private(&keys_file(dir, &segment.name, true), text(&before).as_bytes())?;
-        write_private(&current, text(&now).as_bytes())?;
+        write_private(&keys_file(dir, &segment.name, true), before.join("\n").as_bytes())?;
+        write_private(&current, now.join("\n").as_bytes())?;
         let snapshot = Snapshot {
             segment: segment.name.clone(),
             at: at.clone(),
             stamp: stamp.to_owned(),
             size: now.len(),
-            entered: if first { 0 } else { now.difference(&before).count() },
-            left: if first { 0 } else { before.difference(&now).count() },
+            entered: if first { 0 } else { not_in(&now, &before) },
+            left: if first { 0 } else { not_in(&before, &now) },
         };
         history.push(snapshot.clone());
         added.push(snapshot);
@@ -108,6 +114,20 @@ pub fn record(
         write_private(&dir.join(HISTORY_FILE), text.as_bytes())?;
     }
     Ok(added)
+}
+
+/// How many keys of `a` are not in `b` (both sorted, without repeats).
+fn not_in(a: &[impl AsRef<str>], b: &[impl AsRef<str>]) -> usize {
+    let mut at = 0;
+    a.iter()
+        .filter(|k| {
+            let k = k.as_ref();
+            while b.get(at).is_some_and(|x| x.as_ref() < k) {
+                at += 1;
+            }
+            b.get(at).is_none_or(|x| x.as_ref() != k)
+        })
+        .count()
 }
 
 /// A segment's history, and who entered and left at its last record.
@@ -162,4 +182,22 @@ pub fn latest(dir: &Path) -> Vec<Snapshot> {
         }
     }
     latest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Counted on sorted lists, who entered and who left are the sets' differences.
+        #[test]
+        fn keys_not_in_another_list_are_the_set_difference(
+            a in proptest::collection::btree_set("[a-c]{0,3}", 0..20),
+            b in proptest::collection::btree_set("[a-c]{0,3}", 0..20),
+        ) {
+            let (list_a, list_b): (Vec<&String>, Vec<&String>) = (a.iter().collect(), b.iter().collect());
+            proptest::prop_assert_eq!(not_in(&list_a, &list_b), a.difference(&b).count());
+            proptest::prop_assert_eq!(not_in(&list_b, &list_a), b.difference(&a).count());
+        }
+    }
 }

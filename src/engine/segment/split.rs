@@ -50,9 +50,10 @@ impl CustomerKeys {
         Ok(Self { column, is_email })
     }
 
-    /// Row `row`'s key, as [`with_customer_keys`] gives it.
-    pub(crate) fn get(&self, row: usize) -> Option<String> {
-        self.key(self.column.get(row)).map(Cow::into_owned)
+    /// Row `row`'s key, as [`with_customer_keys`] gives it: borrowed from the
+    /// column unless an e-mail needs normalising.
+    pub(crate) fn key_at(&self, row: usize) -> Option<Cow<'_, str>> {
+        self.key(self.column.get(row))
     }
 
     /// A cell's key: trimmed, `None` when empty; an e-mail normalised.

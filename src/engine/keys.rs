@@ -73,7 +73,7 @@ struct ReadNumbers {
 }
 
 fn read_numbers<'a, K: KeyColumn<'a>>(columns: &[K]) -> Option<ReadNumbers> {
-    let mut read = ReadNumbers { stored: Vec::with_capacity(columns.len()), min: u64::MAX, max: 0, rows: 0 };
+    let (mut stored, mut rows) = (Vec::with_capacity(columns.len()), 0);
     let (mut min, mut max) = (u64::MAX, 0u64);
     let mut span_of = |v: u64| {
         if v != MISSING {
@@ -81,9 +81,9 @@ fn read_numbers<'a, K: KeyColumn<'a>>(columns: &[K]) -> Option<ReadNumbers> {
         }
     };
     for column in columns {
-        read.rows += column.rows();
+        rows += column.rows();
         if column.each_number(|k| span_of(k.unwrap_or(MISSING))) {
-            read.stored.push(None);
+            stored.push(None);
             continue;
         }
         let mut these = Vec::with_capacity(column.rows());
@@ -102,10 +102,10 @@ fn read_numbers<'a, K: KeyColumn<'a>>(columns: &[K]) -> Option<ReadNumbers> {
         if !plain {
             return None;
         }
-        read.stored.push(Some(these));
+        stored.push(Some(these));
     }
-    (read.min, read.max) = (min.min(max), max);
-    Some(read)
+    // With no key at all, an empty span.
+    Some(ReadNumbers { stored, min: min.min(max), max, rows })
 }
 
 /// Codes for numeric keys: dense numbers index an array, others are hashed.
@@ -116,12 +116,12 @@ fn encode_numbers<'a, K: KeyColumn<'a>>(
     next: &mut u32,
 ) -> Vec<Vec<u32>> {
     let ReadNumbers { stored, min, max, rows } = read;
-    let numbers: Vec<NumberKeys<'_, 'a, K>> = columns
+    let numbers: Vec<NumberKeys<'_, K>> = columns
         .iter()
         .zip(stored)
         .map(|(column, stored)| match stored {
             Some(stored) => NumberKeys::Stored(stored),
-            None => NumberKeys::Column(column, std::marker::PhantomData),
+            None => NumberKeys::Column(column),
         })
         .collect();
     let span = usize::try_from(max - min).unwrap_or(usize::MAX);
@@ -170,16 +170,16 @@ fn encode_text<'a, K: KeyColumn<'a>>(columns: &[K], missing_is_unique: bool, nex
 }
 
 /// A column's numeric keys: parsed from its text and kept, or read from the column.
-enum NumberKeys<'c, 'a, K: KeyColumn<'a>> {
+enum NumberKeys<'c, K> {
     Stored(Vec<u64>),
-    Column(&'c K, std::marker::PhantomData<&'a ()>),
+    Column(&'c K),
 }
 
-impl<'a, K: KeyColumn<'a>> NumberKeys<'_, 'a, K> {
+impl<'a, K: KeyColumn<'a>> NumberKeys<'_, K> {
     fn rows(&self) -> usize {
         match self {
             Self::Stored(keys) => keys.len(),
-            Self::Column(column, _) => column.rows(),
+            Self::Column(column) => column.rows(),
         }
     }
 
@@ -187,7 +187,7 @@ impl<'a, K: KeyColumn<'a>> NumberKeys<'_, 'a, K> {
     fn each(&self, mut f: impl FnMut(u64)) {
         match self {
             Self::Stored(keys) => keys.iter().for_each(|&k| f(k)),
-            Self::Column(column, _) => {
+            Self::Column(column) => {
                 column.each_number(|k| f(k.unwrap_or(MISSING)));
             }
         }
@@ -200,7 +200,7 @@ const MISSING: u64 = u64::MAX;
 /// Walks numeric keys in order; `lookup(key, candidate)` returns the key's code,
 /// taking `candidate` (the next unused code) when the key is new.
 fn assign<'a, K, L>(
-    columns: &[NumberKeys<'_, 'a, K>],
+    columns: &[NumberKeys<'_, K>],
     missing_is_unique: bool,
     next: &mut u32,
     mut lookup: L,

@@ -76,13 +76,7 @@ impl<'a> IdColumn<'a> {
 }
 
 fn key_column(source: &LoadedSource, key: JoinKey) -> PolarsResult<IdColumn<'_>> {
-    IdColumn::of(
-        source,
-        match key {
-            JoinKey::CustomerId => "customer_id",
-            JoinKey::Email => "email",
-        },
-    )
+    IdColumn::of(source, key.field())
 }
 
 /// The join key of every row (see [`key_of`]), borrowed from the column (ids read

@@ -38,6 +38,16 @@ enum JoinKey {
     Email,
 }
 
+impl JoinKey {
+    /// The field holding the key in both files.
+    fn field(self) -> &'static str {
+        match self {
+            JoinKey::CustomerId => "customer_id",
+            JoinKey::Email => "email",
+        }
+    }
+}
+
 /// The join key of each file's rows as dictionary codes (one dictionary for both).
 struct Keys {
     customer_codes: Vec<u32>,
@@ -127,11 +137,7 @@ pub fn build(
     let n = folded.per_customer.len().max(from_file);
     report.customers = n;
     let file_order = rows.duplicates.is_empty() && rows.first.iter().enumerate().all(|(i, &r)| r as usize == i);
-    let key = match (customers.is_some(), join) {
-        (true, Some(JoinKey::CustomerId)) => Some("customer_id"),
-        (true, Some(JoinKey::Email)) => Some("email"),
-        _ => None,
-    };
+    let key = join.filter(|_| customers.is_some()).map(JoinKey::field);
     let from_orders = orders.as_ref().map(|o| FromOrders::take(o, &folded, key, from_file)).transpose()?;
     folded.order_key_row = Vec::new();
     orders.iter_mut().for_each(orders::keep_frame_columns);
@@ -313,12 +319,12 @@ fn fold_into_customers(
     customer_of_code: &mut [u32],
     report: &mut ImportReport,
 ) -> Result<Folded, ImportError> {
+    use rayon::prelude::*;
     let from_file = rows.first.len();
     let mut per_customer: Vec<CustomerOrders> = vec![CustomerOrders::default(); from_file];
     let mut order_key_row: Vec<u32> = vec![NO_ROW; from_file];
     // At most an order a line; capacity never used is never touched.
     let mut counted = CountedOrders::with_capacity(o.df.height());
-    use rayon::prelude::*;
     let (rows_skipped, order_slots) = fold_orders(o, order_codes, join, report, |wave| {
         // Each order's customer row, on every core (customers of the customers file
         // have theirs); then those met for the first time, numbered in order.
@@ -407,24 +413,19 @@ impl FromOrders {
             if !o.has(id) || !taken_from_orders(id) {
                 continue;
             }
-            let column = o.df.column(id)?.as_materialized_series();
-            let s = match (id, column.u64()) {
+            let taken = o.df.column(id)?.as_materialized_series().take(idx_of(id))?;
+            let s = match (id, taken.u64()) {
                 // Ids read as numbers are text in the customer table; WooCommerce
                 // writes 0 for guests: no id.
-                ("customer_id", Ok(ids)) => {
-                    let ids = ids.take(idx_of(id))?;
-                    ids.set(&ids.equal(0), None)?.cast(&DataType::String)?
-                }
-                (_, Ok(ids)) => ids.take(idx_of(id))?.cast(&DataType::String)?,
+                ("customer_id", Ok(ids)) => ids.set(&ids.equal(0), None)?.cast(&DataType::String)?,
+                (_, Ok(ids)) => ids.cast(&DataType::String)?,
                 ("customer_id", Err(_)) => {
-                    let ids = column.take(idx_of(id))?;
-                    let ids: StringChunked = ids.str()?.iter().map(|v| v.filter(|v| v.trim() != GUEST_ID)).collect();
+                    let ids: StringChunked = taken.str()?.iter().map(|v| v.filter(|v| v.trim() != GUEST_ID)).collect();
                     ids.into_series()
                 }
-                _ => column.take(idx_of(id))?,
+                _ => taken.clone(),
             };
-            let s = s.with_name(column.name().clone());
-            columns.push((id, s));
+            columns.push((id, s.with_name(taken.name().clone())));
         }
         let first_channel = match o.has("channel") {
             true => {

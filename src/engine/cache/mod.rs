@@ -324,8 +324,8 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
     let staging = tempfile::Builder::new().prefix(&format!(".{name}-")).tempdir_in(&parent)?;
     super::files::make_private_dir(staging.path())?;
     // The customer table on one core, the orders' tables on the other. Each side
-    // encodes into a buffer of its own; without orders (a big customer list) there
-    // is one side, and one buffer.
+    // encodes into a buffer of its own; without orders (a big customer list) the
+    // other side writes nothing and its buffer stays empty.
     let customers = || -> std::io::Result<Vec<(String, u64, u64)>> {
         let mut files = Vec::new();
         write_table(staging.path(), CUSTOMERS, &data.customers, &mut files, &mut EncodedData::default())?;
@@ -341,10 +341,7 @@ pub fn write(dir: &Path, key: &CacheKey, data: &CustomerData) -> std::io::Result
         }
         Ok(files)
     };
-    let (customer_files, order_files) = match data.orders.is_some() {
-        true => rayon::join(customers, orders),
-        false => (customers(), Ok(Vec::new())),
-    };
+    let (customer_files, order_files) = rayon::join(customers, orders);
     let mut files = customer_files?;
     files.extend(order_files?);
     let meta = Meta {

@@ -322,7 +322,7 @@ pub fn predict_fields(orders: &DataFrame, as_of: NaiveDate, customers: usize) ->
         histories.par_iter().map(one).collect()
     };
     drop(histories);
-    // Each customer's history, if any (a later one wins).
+    // Each customer's numbers, if they have a history.
     let of_row = |row: usize| predicted.get(history_of[row] as usize);
     let mut columns: Vec<Column> = FIELDS
         .iter()

@@ -92,8 +92,8 @@ pub fn record(
         now.dedup();
         let current = keys_file(dir, &segment.name, false);
         let first = !current.exists();
-        let mut before: Vec<String> = read_keys(&current).into_iter().collect();
-        before.sort_unstable();
+        // A set's keys come sorted.
+        let before: Vec<String> = read_keys(&current).into_iter().collect();
         crate::engine::files::make_private_dir(dir)?;
         write_private(&keys_file(dir, &segment.name, true), before.join("\n").as_bytes())?;
         write_private(&current, now.join("\n").as_bytes())?;
